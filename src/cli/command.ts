@@ -1,0 +1,66 @@
+/**
+ * The shape of a CLI command and what it is given to run.
+ *
+ * @module
+ */
+import type { ModelsConfig } from "../config/models_config.ts";
+import type { ModelManager } from "../model_manager.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import type { Output } from "./output.ts";
+import type { ProgressReporter } from "./progress.ts";
+
+/** One command-line option. */
+export interface OptionSpec {
+  /** `string` takes a value; `boolean` is a flag. */
+  type: "string" | "boolean";
+  /** A one-letter alias. */
+  short?: string;
+  /** What it does, for help. */
+  description: string;
+  /** The value's name in help (`N`, `DIR`). */
+  valueName?: string;
+}
+
+/** What a command runs with. */
+export interface CommandContext {
+  /** The runtime adapter. */
+  runtime: Runtime;
+  /** Where to write. */
+  output: Output;
+  /** `configs/models.json`. */
+  config: ModelsConfig;
+  /** Parsed option values. */
+  values: Record<string, string | boolean | undefined>;
+  /** Positional arguments after the command. */
+  positionals: string[];
+  /** `--json`: print exactly one JSON document on stdout. */
+  json: boolean;
+  /** Whether a person can answer questions (stdin and stderr are terminals). */
+  interactive: boolean;
+  /** Cancelled on Ctrl-C. */
+  signal: AbortSignal;
+  /** The manager configured from the global options. */
+  manager(): ModelManager;
+  /** The progress reporter chosen by `--quiet` / `--progress` and the terminal. */
+  progress(): ProgressReporter;
+}
+
+/** A CLI command. */
+export interface Command {
+  /** The name typed. */
+  name: string;
+  /** Other names. */
+  aliases?: string[];
+  /** One line for the command list. */
+  summary: string;
+  /** The usage line after `rkllm-models`. */
+  usage: string;
+  /** A paragraph for its help. */
+  description?: string;
+  /** Its own options (the global ones are added). */
+  options: Record<string, OptionSpec>;
+  /** At least two real examples, from `configs/models.json`. */
+  examples(config: ModelsConfig): string[];
+  /** Runs; answers the exit status, and the JSON document for `--json`. */
+  run(context: CommandContext): Promise<{ exitCode: number; json?: unknown }>;
+}

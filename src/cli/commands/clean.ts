@@ -1,0 +1,56 @@
+/**
+ * `clean`: delete every model and partial download (or only partial downloads).
+ *
+ * @module
+ */
+import { ModelManagerError } from "../../errors.ts";
+import type { Command } from "../command.ts";
+import { formatBytes } from "../format.ts";
+
+/** The `clean` command. */
+export const cleanCommand: Command = {
+  name: "clean",
+  summary: "remove all models and partial downloads from the models directory",
+  usage: "clean [--yes] [--partial] [options]",
+  description:
+    "Removes only what rkllm-models manages (model files, technical files, records, partial downloads) and never\n" +
+    "follows a symbolic link. Asks for confirmation on a terminal; scripts must pass --yes.",
+  options: {
+    yes: { type: "boolean", short: "y", description: "do not ask for confirmation" },
+    partial: {
+      type: "boolean",
+      description: "remove only partial downloads, keep complete models",
+    },
+  },
+  examples: () => ["rkllm-models clean --partial --yes", "rkllm-models clean --dir /data/models"],
+  async run(context) {
+    const manager = context.manager();
+    const partialOnly = context.values.partial === true;
+    const what = partialOnly ? "all partial downloads" : "all models and partial downloads";
+    if (context.values.yes !== true) {
+      if (!context.interactive || context.json) {
+        throw new ModelManagerError(
+          "usage",
+          `clean: refusing to remove ${what} without confirmation`,
+          {
+            hint: "pass --yes to confirm (no terminal to ask on)",
+          },
+        );
+      }
+      context.output.errRaw(`Remove ${what} in ${manager.modelsDir}? [y/N] `);
+      await context.output.flush();
+      const answer = (await context.runtime.readLine())?.trim().toLowerCase();
+      if (answer !== "y" && answer !== "yes") {
+        context.output.err("nothing removed");
+        return { exitCode: 1 };
+      }
+    }
+    const report = await manager.cleanModels({ partialOnly });
+    if (!context.json) {
+      context.output.out(
+        `removed ${report.removedFiles.length} files, ${formatBytes(report.freedBytes)} freed`,
+      );
+    }
+    return { exitCode: 0, json: report };
+  },
+};

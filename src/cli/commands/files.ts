@@ -1,0 +1,78 @@
+/**
+ * `files <owner/name>`: the `.rkllm` variants of a repository.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../../errors.ts";
+import { modelFilesOf } from "../../manager/choose_model_file.ts";
+import { parseModelVariant } from "../../store/model_variant.ts";
+import { TECHNICAL_FILES } from "../../store/store_layout.ts";
+import type { Command } from "../command.ts";
+import { formatBytes, formatTable } from "../format.ts";
+
+/** The `files` command. */
+export const filesCommand: Command = {
+  name: "files",
+  summary: "list a repository's .rkllm variants and technical files on the Hub",
+  usage: "files <owner/name> [options]",
+  options: {
+    revision: {
+      type: "string",
+      description: "branch, tag or commit (default: main)",
+      valueName: "REV",
+    },
+    platform: { type: "string", description: "only variants for this chip", valueName: "CHIP" },
+    quant: { type: "string", description: "only variants with this quantisation", valueName: "Q" },
+  },
+  examples: (config) => [
+    `rkllm-models files ${config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"}`,
+    `rkllm-models files ${
+      config.EXAMPLE_MODEL_FILES[1]?.repo ?? "owner/name"
+    } --platform rk3588 --json`,
+  ],
+  async run(context) {
+    const repo = context.positionals[0];
+    if (!repo) {
+      throw new ModelManagerError("usage", "files: the repo id is missing", {
+        hint: `give it as owner/name, e.g. rkllm-models files ${
+          context.config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"
+        }`,
+      });
+    }
+    const { info, files } = await context.manager().listRemoteFiles(repo, {
+      revision: context.values.revision as string | undefined,
+      signal: context.signal,
+    });
+    const variants = modelFilesOf(files, {
+      platform: context.values.platform as string | undefined,
+      quantization: context.values.quant as string | undefined,
+    }).map((file) => ({
+      file: file.path,
+      size: file.size,
+      sha256: file.sha256,
+      ...parseModelVariant(file.path),
+    }));
+    const present = new Set(files.map((file) => file.path));
+    const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
+    if (context.json) {
+      return { exitCode: 0, json: { repo: info.id, revision: info.sha, variants, technicalFiles } };
+    }
+    context.output.out(`${info.id} at ${info.sha}`);
+    if (variants.length === 0) context.output.out("no .rkllm files");
+    else {
+      context.output.out(formatTable(
+        ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID"],
+        variants.map((variant) => [
+          variant.file,
+          formatBytes(variant.size),
+          variant.platform ?? "-",
+          variant.quantization ?? "-",
+          variant.optimization?.toString() ?? "-",
+          variant.hybridRatio?.toString() ?? "-",
+        ]),
+      ));
+    }
+    context.output.out(`technical files: ${technicalFiles.join(", ") || "none"}`);
+    return { exitCode: 0 };
+  },
+};

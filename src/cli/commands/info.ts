@@ -1,0 +1,112 @@
+/**
+ * `info <query>`: everything known about one local model.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ModelManagerError } from "../../errors.ts";
+import type { Command } from "../command.ts";
+import { formatBytes } from "../format.ts";
+
+/** Highlights of a model's `config.json`, when it has one. */
+async function configHighlights(
+  read: (path: string) => Promise<Uint8Array>,
+  dir: string,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const config = JSON.parse(new TextDecoder().decode(await read(join(dir, "config.json"))));
+    const contextLength = config.max_position_embeddings ?? config.max_sequence_length ??
+      config.seq_length ??
+      config.n_positions ?? config.max_context_len;
+    return {
+      model_type: config.model_type,
+      architectures: config.architectures,
+      context_length: contextLength,
+      vocab_size: config.vocab_size,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `info` command. */
+export const infoCommand: Command = {
+  name: "info",
+  aliases: ["show"],
+  summary: "show everything known about a local model, and whether it verifies",
+  usage: "info <query> [options]",
+  description: "The query is an exact model name, owner/name, or a unique part of a name.",
+  options: {
+    "no-verify": {
+      type: "boolean",
+      description: "skip hashing the files (faster on large models)",
+    },
+  },
+  examples: (config) => {
+    const first = config.EXAMPLE_MODEL_FILES[0];
+    return [
+      `rkllm-models info ${first?.file.replace(/\.rkllm$/, "") ?? "model-name"}`,
+      `rkllm-models info ${first?.repo ?? "owner/name"} --json`,
+    ];
+  },
+  async run(context) {
+    const query = context.positionals[0];
+    if (!query) {
+      throw new ModelManagerError("usage", "info: the model query is missing", {
+        hint: "give a model name or part of one (see: rkllm-models list)",
+      });
+    }
+    const manager = context.manager();
+    const model = await manager.getModel(query);
+    if (!model) {
+      throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
+        hint: "see the models you have with: rkllm-models list",
+      });
+    }
+    const config = await configHighlights((path) => context.runtime.readFile(path), model.dir);
+    const verification = context.values["no-verify"]
+      ? undefined
+      : (await manager.verifyModel(`${model.repo}/${model.file}`))[0];
+    const verified = verification ? verification.ok : undefined;
+    if (context.json) {
+      return {
+        exitCode: 0,
+        json: { ...model, config, verified, verification: verification?.files },
+      };
+    }
+    const rows: [string, string | undefined][] = [
+      ["name", model.name],
+      ["repo", model.repo],
+      ["file", model.file],
+      ["path", model.path],
+      ["size", `${formatBytes(model.size)} (${model.size} bytes)`],
+      ["revision", model.revision ?? "unknown (not downloaded by rkllm-models)"],
+      ["sha256", model.sha256],
+      ["downloaded", model.downloadedAt],
+      ["base model", model.baseModel],
+      ["platform", model.platform],
+      ["quantization", model.quantization],
+      ["optimization", model.optimization?.toString()],
+      ["hybrid ratio", model.hybridRatio?.toString()],
+      ["technical files", model.technicalFiles.join(", ") || "none"],
+      ["model type", config?.model_type as string | undefined],
+      ["context length", config?.context_length?.toString()],
+      [
+        "verified",
+        verification === undefined
+          ? "skipped"
+          : verification.ok
+          ? "yes"
+          : `no (${
+            verification.files.filter((file) => file.status !== "ok").map((file) =>
+              `${file.file}: ${file.status}`
+            ).join("; ")
+          })`,
+      ],
+    ];
+    for (const [label, value] of rows) {
+      if (value !== undefined) context.output.out(`${`${label}:`.padEnd(17)}${value}`);
+    }
+    return { exitCode: 0 };
+  },
+};

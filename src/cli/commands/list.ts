@@ -1,0 +1,51 @@
+/**
+ * `list`: the models in the store.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { formatBytes, formatDate, formatTable } from "../format.ts";
+
+/** The `list` command. */
+export const listCommand: Command = {
+  name: "list",
+  aliases: ["ls"],
+  summary: "list the models in the models directory",
+  usage: "list [options]",
+  options: {},
+  examples: () => ["rkllm-models list", "rkllm-models list --json --dir /data/models"],
+  async run(context) {
+    const manager = context.manager();
+    const models = await manager.listModels();
+    const partials = await manager.listPartialDownloads();
+    if (context.json) return { exitCode: 0, json: models };
+    if (models.length === 0) {
+      context.output.err(`no models in ${manager.modelsDir}`);
+      context.output.err(
+        `download one with: rkllm-models download ${
+          context.config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"
+        }`,
+      );
+    } else {
+      context.output.out(formatTable(
+        ["NAME", "SIZE", "PLATFORM", "QUANT", "DOWNLOADED", "REPO"],
+        models.map((model) => [
+          model.name,
+          formatBytes(model.size),
+          model.platform ?? "-",
+          model.quantization ?? "-",
+          formatDate(model.downloadedAt),
+          model.repo,
+        ]),
+      ));
+    }
+    for (const partial of partials) {
+      context.output.err(
+        `partial download: ${partial.repo}/${partial.file} (${
+          formatBytes(partial.size)
+        } on disk; download again to resume)`,
+      );
+    }
+    return { exitCode: 0 };
+  },
+};

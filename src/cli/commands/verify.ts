@@ -1,0 +1,53 @@
+/**
+ * `verify [query]`: recheck stored models against their records.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+
+/** The `verify` command. */
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "recheck the size and SHA-256 of local models against what was downloaded",
+  usage: "verify [query] [options]",
+  description:
+    "Exits with 6 when a file is missing, changed, or was never recorded (copied in by hand).",
+  options: {},
+  examples: (config) => [
+    "rkllm-models verify",
+    `rkllm-models verify ${
+      config.EXAMPLE_MODEL_FILES[0]?.file.replace(/\.rkllm$/, "") ?? "model-name"
+    } --json`,
+  ],
+  async run(context) {
+    const verdicts = await context.manager().verifyModel(context.positionals[0]);
+    const ok = verdicts.every((verdict) => verdict.ok);
+    if (!context.json) {
+      if (verdicts.length === 0) context.output.err("no models to verify");
+      for (const verdict of verdicts) {
+        const problems = verdict.files.filter((file) => file.status !== "ok");
+        context.output.out(
+          `${verdict.ok ? "ok  " : "FAIL"}  ${verdict.model.repo}/${verdict.model.file}${
+            problems.length
+              ? `  (${
+                problems.map((file) =>
+                  `${file.file}: ${file.status}${file.detail ? ` ${file.detail}` : ""}`
+                ).join("; ")
+              })`
+              : ""
+          }`,
+        );
+      }
+    }
+    return {
+      exitCode: ok ? 0 : 6,
+      json: verdicts.map((verdict) => ({
+        name: verdict.model.name,
+        repo: verdict.model.repo,
+        file: verdict.model.file,
+        ok: verdict.ok,
+        files: verdict.files,
+      })),
+    };
+  },
+};

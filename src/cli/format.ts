@@ -1,0 +1,58 @@
+/**
+ * Human-readable sizes, durations and tables for the CLI.
+ *
+ * @module
+ */
+
+/**
+ * Formats a byte count in binary units (B, KiB, MiB, GiB).
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./format.ts";
+ * formatBytes(1536 * 1024 * 1024); // "1.50 GiB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** Formats a duration in seconds as `1h02m`, `3m05s` or `12s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "--";
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = whole % 60;
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
+  if (minutes > 0) return `${minutes}m${String(rest).padStart(2, "0")}s`;
+  return `${rest}s`;
+}
+
+/**
+ * Lays rows out in aligned columns under a header.
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./format.ts";
+ * formatTable(["NAME", "SIZE"], [["a", "1 B"]]);
+ * ```
+ */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length))
+  );
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => column === cells.length - 1 ? cell : cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** The date part of an ISO 8601 time stamp, or `-`. */
+export function formatDate(iso: string | undefined): string {
+  return iso ? iso.slice(0, 10) : "-";
+}

@@ -1,0 +1,64 @@
+/**
+ * Help texts that teach: a usage line, the options, and two real examples.
+ *
+ * @module
+ */
+import type { ModelsConfig } from "../config/models_config.ts";
+import { VERSION } from "../version.ts";
+import type { Command, OptionSpec } from "./command.ts";
+
+function optionLines(options: Record<string, OptionSpec>): string[] {
+  const entries = Object.entries(options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${
+      spec.valueName ? ` ${spec.valueName}` : ""
+    }`;
+    return [flag, spec.description];
+  });
+  const width = Math.max(...entries.map(([flag]) => flag.length));
+  return entries.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`);
+}
+
+/** The help of one command. */
+export function commandHelp(
+  command: Command,
+  globalOptions: Record<string, OptionSpec>,
+  config: ModelsConfig,
+): string {
+  const lines = [`Usage: rkllm-models ${command.usage}`, "", command.summary];
+  if (command.aliases?.length) lines.push(`Aliases: ${command.aliases.join(", ")}`);
+  if (command.description) lines.push("", command.description);
+  if (Object.keys(command.options).length) {
+    lines.push("", "Options:", ...optionLines(command.options));
+  }
+  lines.push("", "Global options:", ...optionLines(globalOptions));
+  lines.push("", "Examples:", ...command.examples(config).map((example) => `  ${example}`));
+  return lines.join("\n");
+}
+
+/** The help of the whole CLI. */
+export function mainHelp(
+  commands: readonly Command[],
+  globalOptions: Record<string, OptionSpec>,
+  config: ModelsConfig,
+): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const example = config.EXAMPLE_MODEL_FILES[0];
+  return [
+    `rkllm-models ${VERSION}: find, download and manage RKLLM models for Rockchip NPU boards`,
+    "",
+    "Usage: rkllm-models <command> [arguments] [options]",
+    "",
+    "Commands:",
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Global options:",
+    ...optionLines(globalOptions),
+    "",
+    "Examples:",
+    `  rkllm-models download ${example?.repo ?? "owner/name"} ${example?.file ?? ""}`.trimEnd(),
+    "  rkllm-models list",
+    "",
+    "Run rkllm-models <command> --help for a command's options and examples.",
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth/gated, 5 network/offline, 6 integrity, 7 storage, 130 interrupted.",
+  ].join("\n");
+}

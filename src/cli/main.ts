@@ -1,0 +1,259 @@
+/**
+ * The CLI: parses the command line, runs a command, prints its result (or one
+ * JSON document with `--json`) and maps errors to exit statuses.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadModelsConfig, type ModelsConfig } from "../config/models_config.ts";
+import { exitCodeFor, ModelManagerError } from "../errors.ts";
+import { ModelManager } from "../model_manager.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { VERSION } from "../version.ts";
+import type { Command, CommandContext, OptionSpec } from "./command.ts";
+import { cleanCommand } from "./commands/clean.ts";
+import { downloadCommand } from "./commands/download.ts";
+import { filesCommand } from "./commands/files.ts";
+import { infoCommand } from "./commands/info.ts";
+import { listCommand } from "./commands/list.ts";
+import { removeCommand } from "./commands/remove.ts";
+import { searchCommand } from "./commands/search.ts";
+import { verifyCommand } from "./commands/verify.ts";
+import { commandHelp, mainHelp } from "./help.ts";
+import { Output } from "./output.ts";
+import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
+import { closestMatch } from "./suggest.ts";
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  downloadCommand,
+  listCommand,
+  infoCommand,
+  filesCommand,
+  searchCommand,
+  verifyCommand,
+  removeCommand,
+  cleanCommand,
+];
+
+/** The options every command takes. */
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  dir: {
+    type: "string",
+    description: "models directory (default: $RKLLM_MODELS_DIR or ./models)",
+    valueName: "DIR",
+  },
+  endpoint: {
+    type: "string",
+    description: "Hub URL (default: $HF_ENDPOINT or https://huggingface.co)",
+    valueName: "URL",
+  },
+  token: {
+    type: "string",
+    description: "Hugging Face token (default: $HF_TOKEN, then the token file)",
+    valueName: "TOKEN",
+  },
+  json: { type: "boolean", description: "print exactly one JSON document on stdout" },
+  quiet: { type: "boolean", short: "q", description: "no progress output" },
+  progress: {
+    type: "string",
+    description: "progress style: auto, bar, plain, json or none (default auto)",
+    valueName: "STYLE",
+  },
+  help: { type: "boolean", short: "h", description: "show help" },
+  version: { type: "boolean", short: "V", description: "show the version" },
+};
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
+}
+
+/** Where the command name is: the first argument that is neither an option nor a global option's value. */
+function commandIndex(args: string[]): number {
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === "--") return index + 1 < args.length ? index + 1 : -1;
+    if (!arg.startsWith("-")) return index;
+    const name = arg.replace(/^-+/, "");
+    const spec = GLOBAL_OPTIONS[name] ??
+      Object.values(GLOBAL_OPTIONS).find((option) => option.short === name);
+    if (spec?.type === "string" && !arg.includes("=")) index++;
+  }
+  return -1;
+}
+
+function usageError(message: string, hint: string): ModelManagerError {
+  return new ModelManagerError("usage", message, { hint });
+}
+
+function parseCommandLine(command: Command | undefined, args: string[]) {
+  const specs = { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) };
+  const options = Object.fromEntries(
+    Object.entries(specs).map((
+      [name, spec],
+    ) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  );
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = message.match(/Unknown option '(-{1,2}[^']+)'/)?.[1];
+    if (unknown) {
+      const names = Object.keys(specs).map((name) => `--${name}`);
+      const suggestion = closestMatch(unknown.replace(/=.*$/, ""), names);
+      throw usageError(
+        `unknown option ${unknown}${command ? ` for ${command.name}` : ""}`,
+        suggestion
+          ? `did you mean ${suggestion}? (see --help)`
+          : `see: rkllm-models ${command?.name ?? ""} --help`.replace("  ", " "),
+      );
+    }
+    throw usageError(
+      message.replace(/\.$/, "").replace(/^./, (first) => first.toLowerCase()),
+      `see: rkllm-models ${command?.name ?? ""} --help`,
+    );
+  }
+}
+
+function progressMode(
+  runtime: Runtime,
+  values: Record<string, string | boolean | undefined>,
+  output: Output,
+): ProgressMode {
+  if (values.quiet === true) return "none";
+  const asked = (values.progress as string | undefined) ?? "auto";
+  if (!["auto", "bar", "plain", "json", "none"].includes(asked)) {
+    throw usageError(
+      `use "${asked}" for --progress: it must be auto, bar, plain, json or none`,
+      "for example --progress=json",
+    );
+  }
+  if (asked === "auto") return output.fancy ? "bar" : "plain";
+  if (asked === "bar" && !output.fancy) return "plain";
+  return asked as ProgressMode;
+}
+
+/**
+ * Runs the CLI with `args` and answers the exit status.
+ *
+ * @example
+ * ```ts ignore
+ * import { runCli } from "./main.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const status = await runCli(["list", "--json"], RuntimeDetector.current());
+ * ```
+ */
+export async function runCli(args: string[], runtime: Runtime): Promise<number> {
+  const output = new Output(runtime);
+  const wantsJson = args.includes("--json");
+  const controller = new AbortController();
+  let interrupts = 0;
+  const stopListening = runtime.onInterrupt(() => {
+    interrupts++;
+    if (interrupts > 1) runtime.exit(130);
+    output.err("stopping… (the download resumes when you run the same command again)");
+    controller.abort(new DOMException("interrupted", "AbortError"));
+  });
+  try {
+    const config = await loadModelsConfig(runtime);
+    const nameIndex = commandIndex(args);
+    const name = nameIndex === -1 ? undefined : args[nameIndex];
+    const command = name === undefined ? undefined : findCommand(name);
+    if (name !== undefined && !command && name !== "help") {
+      const suggestion = closestMatch(
+        name,
+        COMMANDS.flatMap((item) => [item.name, ...(item.aliases ?? [])]),
+      );
+      throw usageError(
+        `unknown command "${name}"`,
+        suggestion
+          ? `did you mean "rkllm-models ${suggestion}"? (see rkllm-models --help)`
+          : "see: rkllm-models --help",
+      );
+    }
+    const rest = args.filter((_, index) => index !== nameIndex);
+    if (name === "help") {
+      const topic = rest.find((arg) => !arg.startsWith("-"));
+      const helped = topic ? findCommand(topic) : undefined;
+      output.out(
+        helped
+          ? commandHelp(helped, GLOBAL_OPTIONS, config)
+          : mainHelp(COMMANDS, GLOBAL_OPTIONS, config),
+      );
+      return 0;
+    }
+    const { values, positionals } = parseCommandLine(command, rest);
+    if (values.version) {
+      output.out(wantsJson ? JSON.stringify({ version: VERSION }) : `rkllm-models ${VERSION}`);
+      return 0;
+    }
+    if (values.help || !command) {
+      output.out(
+        command
+          ? commandHelp(command, GLOBAL_OPTIONS, config)
+          : mainHelp(COMMANDS, GLOBAL_OPTIONS, config),
+      );
+      return command || values.help ? 0 : 2;
+    }
+    const mode = progressMode(runtime, values, output);
+    let manager: ModelManager | undefined;
+    let reporter: ProgressReporter | undefined;
+    const context: CommandContext = {
+      runtime,
+      output,
+      config,
+      values,
+      positionals,
+      json: values.json === true,
+      interactive: runtime.isTTY("stdin") && runtime.isTTY("stderr"),
+      signal: controller.signal,
+      manager: () =>
+        manager ??= new ModelManager({
+          runtime,
+          modelsDir: values.dir as string | undefined,
+          endpoint: values.endpoint as string | undefined,
+          token: values.token as string | undefined,
+          signal: controller.signal,
+          onWarning: (message) => output.err(`warning: ${message}`),
+        }),
+      progress: () => reporter ??= createProgressReporter(mode, output, runtime.columns()),
+    };
+    const result = await command.run(context);
+    if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
+    return result.exitCode;
+  } catch (error) {
+    return reportError(error, output, wantsJson, runtime);
+  } finally {
+    stopListening();
+    await output.flush();
+  }
+}
+
+function reportError(error: unknown, output: Output, json: boolean, runtime: Runtime): number {
+  const failure = error instanceof ModelManagerError ? error : new ModelManagerError(
+    "usage",
+    error instanceof Error ? error.message : String(error),
+  );
+  const known = error instanceof ModelManagerError;
+  const code = known ? exitCodeFor(failure.code) : 1;
+  if (json) {
+    output.out(
+      JSON.stringify(
+        {
+          error: known
+            ? failure.toJSON()
+            : { code: "internal", message: failure.message, hint: "please report this" },
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    output.err(`${output.style("error:", "red")} ${failure.message}`);
+    if (failure.hint) output.err(`${output.style("hint:", "yellow")} ${failure.hint}`);
+    if (!known && runtime.env("RKLLM_DEBUG") && error instanceof Error) {
+      output.err(error.stack ?? "");
+    }
+  }
+  return code;
+}

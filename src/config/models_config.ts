@@ -1,0 +1,139 @@
+/**
+ * `configs/models.json`: the repositories suggested to users and the example
+ * files quoted in help texts and error hints.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ModelManagerError } from "../errors.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+
+/** A repository suggested to users who do not know what to download. */
+export interface RepositorySuggestion {
+  /** `owner/name` on the Hub. */
+  repo: string;
+  /** One line saying what it is. */
+  description: string;
+}
+
+/** A real `.rkllm` file, quoted in help and hints. */
+export interface ExampleModelFile {
+  /** `owner/name` on the Hub. */
+  repo: string;
+  /** The `.rkllm` file name in that repository. */
+  file: string;
+}
+
+/** The parsed contents of `configs/models.json`. */
+export interface ModelsConfig {
+  /** Repositories shown by `search` without text. */
+  REPOSITORY_SUGGESTIONS: RepositorySuggestion[];
+  /** Example files quoted in help texts and error hints. */
+  EXAMPLE_MODEL_FILES: ExampleModelFile[];
+}
+
+/** The environment variable that points at another `models.json`. */
+export const MODELS_CONFIG_ENV = "RKLLM_MODELS_CONFIG";
+
+let embeddedConfig: unknown;
+
+/**
+ * Makes a config that was bundled into a standalone binary the default, so the
+ * binary needs no file beside it.
+ *
+ * @example
+ * ```ts
+ * import { setEmbeddedModelsConfig } from "./models_config.ts";
+ * setEmbeddedModelsConfig({ REPOSITORY_SUGGESTIONS: [], EXAMPLE_MODEL_FILES: [] });
+ * ```
+ */
+export function setEmbeddedModelsConfig(config: unknown): void {
+  embeddedConfig = config;
+}
+
+/** The path of the `models.json` that ships beside the sources. */
+export function defaultModelsConfigPath(): string {
+  return join(fileURLToPath(new URL("../../configs/models.json", import.meta.url)));
+}
+
+/**
+ * Loads and validates the models config: the file named by `RKLLM_MODELS_CONFIG`,
+ * else the embedded copy (standalone binary), else `configs/models.json`.
+ * A missing or malformed file is a `config` error.
+ *
+ * @example
+ * ```ts
+ * import { loadModelsConfig } from "./models_config.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const config = await loadModelsConfig(RuntimeDetector.current());
+ * console.log(config.EXAMPLE_MODEL_FILES[0].repo);
+ * ```
+ */
+export async function loadModelsConfig(runtime: Runtime): Promise<ModelsConfig> {
+  const override = runtime.env(MODELS_CONFIG_ENV);
+  if (!override && embeddedConfig !== undefined) {
+    return validateModelsConfig(embeddedConfig, "the embedded models config");
+  }
+  const path = override || defaultModelsConfigPath();
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await runtime.readFile(path));
+  } catch (error) {
+    throw new ModelManagerError("config", `read the models config at ${path}: ${describe(error)}`, {
+      hint: override
+        ? `point ${MODELS_CONFIG_ENV} at an existing models.json, or unset it`
+        : "reinstall rkllm-models: its configs/models.json is missing",
+      cause: error,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ModelManagerError(
+      "config",
+      `parse the models config at ${path}: ${describe(error)}`,
+      {
+        hint: `fix the JSON syntax in ${path}`,
+        cause: error,
+      },
+    );
+  }
+  return validateModelsConfig(parsed, path);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function validateModelsConfig(value: unknown, source: string): ModelsConfig {
+  const fail = (what: string): never => {
+    throw new ModelManagerError("config", `use the models config at ${source}: ${what}`, {
+      hint:
+        'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}]',
+    });
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail("the top level is not an object");
+  }
+  const record = value as Record<string, unknown>;
+  const suggestions = record.REPOSITORY_SUGGESTIONS;
+  const examples = record.EXAMPLE_MODEL_FILES;
+  if (!Array.isArray(suggestions)) return fail("REPOSITORY_SUGGESTIONS is not an array");
+  if (!Array.isArray(examples)) return fail("EXAMPLE_MODEL_FILES is not an array");
+  for (const [index, item] of suggestions.entries()) {
+    if (typeof item?.repo !== "string" || typeof item?.description !== "string") {
+      fail(`REPOSITORY_SUGGESTIONS[${index}] needs a string "repo" and "description"`);
+    }
+  }
+  for (const [index, item] of examples.entries()) {
+    if (typeof item?.repo !== "string" || typeof item?.file !== "string") {
+      fail(`EXAMPLE_MODEL_FILES[${index}] needs a string "repo" and "file"`);
+    }
+  }
+  return {
+    REPOSITORY_SUGGESTIONS: suggestions as RepositorySuggestion[],
+    EXAMPLE_MODEL_FILES: examples as ExampleModelFile[],
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The events a download reports while it runs: for progress bars, NDJSON
+ * output and logs.
+ *
+ * @module
+ */
+
+/** Something that happened to one file's download. */
+export type DownloadEvent =
+  | {
+    event: "start";
+    /** The file's path in the repository. */
+    file: string;
+    /** Its size in bytes. */
+    total: number;
+    /** Bytes already on disk from an earlier run. */
+    resumedBytes: number;
+    /** Parallel connections used. */
+    connections: number;
+  }
+  | { event: "progress"; file: string; bytes: number; total: number }
+  | { event: "retry"; file: string; attempt: number; delayMs: number; message: string }
+  | { event: "restart"; file: string; reason: string }
+  | { event: "verify"; file: string }
+  | {
+    event: "done";
+    file: string;
+    total: number;
+    /** Bytes fetched over the network by this run. */
+    transferred: number;
+    /** True when the file was already complete and nothing was fetched. */
+    skipped: boolean;
+  }
+  | { event: "wait"; file: string; holder: { pid: number; host: string; since: string } };
+
+/** A function that receives download events. */
+export type DownloadEventHandler = (event: DownloadEvent) => void;

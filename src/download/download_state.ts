@@ -1,0 +1,111 @@
+/**
+ * The persisted state of one partial download: which file (and which version
+ * of it) the partial bytes belong to, and how far each segment got. Resuming
+ * is reading this file, not guessing from sizes.
+ *
+ * @module
+ */
+import { writeJsonAtomic } from "../store/atomic_write.ts";
+import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import type { Segment } from "./segment_plan.ts";
+
+/** What identifies the remote file a partial download belongs to. */
+export interface FileIdentity {
+  /** Content size. */
+  size: number;
+  /** SHA-256 of the content, when known (LFS files). */
+  sha256?: string;
+  /** Git blob SHA-1, when known (small files). */
+  gitSha1?: string;
+}
+
+/** The state file's contents. */
+export interface DownloadState {
+  /** Format version. */
+  version: 1;
+  /** The repository path of the file. */
+  file: string;
+  /** The commit it was resolved at. */
+  commit: string;
+  /** The remote file's identity when the download began. */
+  identity: FileIdentity;
+  /** Segment progress. */
+  segments: Segment[];
+  /** Set once the partial file has been verified and only awaits its rename into place. */
+  verified?: boolean;
+}
+
+/** The partial file beside a destination. */
+export function partialPathOf(destination: string): string {
+  return `${destination}.part`;
+}
+
+/** The state file beside a partial file. */
+export function statePathOf(destination: string): string {
+  return `${destination}.part.state`;
+}
+
+/** Whether a file name is a partial download or its state. */
+export function isPartialName(name: string): boolean {
+  return name.endsWith(".part") || name.endsWith(".part.state");
+}
+
+/**
+ * Reads a download's state; `undefined` when there is none or it is unreadable
+ * (the download then starts over).
+ *
+ * @example
+ * ```ts
+ * import { readDownloadState } from "./download_state.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const state = await readDownloadState(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
+ * ```
+ */
+export async function readDownloadState(
+  runtime: Runtime,
+  destination: string,
+): Promise<DownloadState | undefined> {
+  try {
+    const parsed = JSON.parse(
+      new TextDecoder().decode(await runtime.readFile(statePathOf(destination))),
+    );
+    if (
+      parsed?.version !== 1 || !Array.isArray(parsed.segments) ||
+      typeof parsed.identity?.size !== "number"
+    ) {
+      return undefined;
+    }
+    const segmentsValid = parsed.segments.every((segment: Segment) =>
+      Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) &&
+      Number.isSafeInteger(segment.next) && segment.next >= segment.start &&
+      segment.next <= segment.end + 1
+    );
+    return segmentsValid ? parsed as DownloadState : undefined;
+  } catch (error) {
+    if (isNotFound(error) || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** Saves a download's state atomically. */
+export function writeDownloadState(
+  runtime: Runtime,
+  destination: string,
+  state: DownloadState,
+): Promise<void> {
+  return writeJsonAtomic(runtime, statePathOf(destination), state);
+}
+
+/** Removes a download's partial file and state. */
+export async function removePartial(runtime: Runtime, destination: string): Promise<void> {
+  await runtime.remove(partialPathOf(destination));
+  await runtime.remove(statePathOf(destination));
+}
+
+/** Whether the remote file is still the one a partial download belongs to. */
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  if (a.size !== b.size) return false;
+  if (a.sha256 && b.sha256) return a.sha256 === b.sha256;
+  if (a.gitSha1 && b.gitSha1) return a.gitSha1 === b.gitSha1;
+  return !a.sha256 && !b.sha256 && !a.gitSha1 && !b.gitSha1;
+}

@@ -1,0 +1,88 @@
+/**
+ * Content hashes: SHA-256 (what the Hub states for LFS files) and the git blob
+ * SHA-1 (what it states for small files), incrementally or over a whole file.
+ *
+ * @module
+ */
+import { createHash, type Hash } from "node:crypto";
+import type { Runtime } from "../runtime/runtime.ts";
+
+/** The hash a file is verified against. */
+export interface ExpectedHash {
+  /** `sha256` of the content, or `git-sha1`: SHA-1 of `"blob <size>\0" + content`. */
+  algorithm: "sha256" | "git-sha1";
+  /** Lower-case hex digest. */
+  hex: string;
+}
+
+/** An incremental hash over a file's content, in order. */
+export interface ContentHasher {
+  /** Adds the next bytes. */
+  update(bytes: Uint8Array): void;
+  /** The lower-case hex digest. */
+  digest(): string;
+}
+
+/**
+ * Starts an incremental hash for a file of `size` bytes.
+ *
+ * @example
+ * ```ts
+ * import { createContentHasher } from "./file_hash.ts";
+ * const hasher = createContentHasher("git-sha1", 0);
+ * hasher.digest(); // "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+ * ```
+ */
+export function createContentHasher(
+  algorithm: ExpectedHash["algorithm"],
+  size: number,
+): ContentHasher {
+  let hash: Hash;
+  if (algorithm === "git-sha1") {
+    hash = createHash("sha1");
+    hash.update(`blob ${size}\0`);
+  } else {
+    hash = createHash("sha256");
+  }
+  return {
+    update: (bytes) => void hash.update(bytes),
+    digest: () => hash.digest("hex"),
+  };
+}
+
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Hashes a whole file in one streaming pass.
+ *
+ * @example
+ * ```ts
+ * import { hashFile } from "./file_hash.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const hex = await hashFile(RuntimeDetector.current(), "/etc/hostname", "sha256");
+ * ```
+ */
+export async function hashFile(
+  runtime: Runtime,
+  path: string,
+  algorithm: ExpectedHash["algorithm"],
+  signal?: AbortSignal,
+): Promise<string> {
+  const size = (await runtime.stat(path)).size;
+  const hasher = createContentHasher(algorithm, size);
+  const handle = await runtime.open(path);
+  try {
+    const buffer = new Uint8Array(Math.min(READ_CHUNK, Math.max(size, 1)));
+    let position = 0;
+    while (position < size) {
+      signal?.throwIfAborted();
+      const count = await handle.read(buffer, position);
+      if (count === 0) break;
+      hasher.update(buffer.subarray(0, count));
+      position += count;
+    }
+  } finally {
+    await handle.close();
+  }
+  return hasher.digest();
+}

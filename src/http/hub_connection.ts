@@ -1,0 +1,25 @@
+/**
+ * Everything a request to the Hub needs to know: where the Hub is, the token,
+ * the `fetch` to use, cancellation, retry policy and offline mode.
+ *
+ * @module
+ */
+import type { RetryEvent, RetryOptions } from "./retry.ts";
+
+/** The settings shared by every Hub request of one operation. */
+export interface HubConnection {
+  /** The Hub's base URL, without a trailing slash (for example `https://huggingface.co`). */
+  endpoint: string;
+  /** The access token; sent only to the endpoint's own origin. */
+  token?: string;
+  /** The `fetch` implementation (tests and proxies may inject their own). */
+  fetch: typeof fetch;
+  /** Cancels every request of the operation. */
+  signal?: AbortSignal;
+  /** The retry policy for retryable failures. */
+  retry: RetryOptions;
+  /** `HF_HUB_OFFLINE=1`: no request may be sent. */
+  offline: boolean;
+  /** Told about every retry, for progress output. */
+  onRetry?: (event: RetryEvent) => void;
+}

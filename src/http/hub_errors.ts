@@ -1,0 +1,146 @@
+/**
+ * Turns the Hub's error answers (status, `X-Error-Code`, `X-Error-Message`, JSON
+ * body) into {@linkcode ModelManagerError}s with hints users can act on.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import { retryableError, serverRetryDelayMs } from "./retry.ts";
+
+/** What was being asked for, so the error can name it. */
+export interface RequestContext {
+  /** `owner/name`. */
+  repo?: string;
+  /** A file path inside the repository. */
+  file?: string;
+  /** The revision asked for. */
+  revision?: string;
+  /** The Hub's base URL, for links in hints. */
+  endpoint: string;
+  /** Whether a token was sent. */
+  hasToken: boolean;
+  /** A short description of the request ("read repo info"), starting with a verb. */
+  action: string;
+}
+
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Whether an HTTP status is worth retrying. */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+async function serverMessage(response: Response): Promise<string> {
+  const header = response.headers.get("x-error-message");
+  if (header) return header;
+  try {
+    const text = (await response.text()).slice(0, 2000);
+    try {
+      const body = JSON.parse(text);
+      if (typeof body?.error === "string") return body.error;
+      if (typeof body?.message === "string") return body.message;
+    } catch {
+      // not JSON; the text itself is the message
+    }
+    return text.trim().slice(0, 200);
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The error for a response that is not a success.
+ *
+ * @example
+ * ```ts
+ * import { errorForResponse } from "./hub_errors.ts";
+ * const response = new Response("{}", { status: 404, headers: { "X-Error-Code": "RepoNotFound" } });
+ * const error = await errorForResponse(response, {
+ *   repo: "a/b", endpoint: "https://huggingface.co", hasToken: true, action: "read repo info",
+ * });
+ * console.log(error.code); // "repo_not_found"
+ * ```
+ */
+export async function errorForResponse(
+  response: Response,
+  context: RequestContext,
+): Promise<ModelManagerError> {
+  const status = response.status;
+  const code = response.headers.get("x-error-code") ?? "";
+  const said = await serverMessage(response);
+  const because = `${status}${said ? `: ${said}` : ""}`;
+  const repo = context.repo ?? "the repository";
+  const what = context.file ? `${context.file} in ${repo}` : repo;
+  const tokenHint = context.hasToken
+    ? "check that your token (HF_TOKEN or --token) has access to it"
+    : "if it is private, set HF_TOKEN or pass --token";
+
+  if (code === "GatedRepo") {
+    return new ModelManagerError("gated", `${context.action} of gated ${repo} (${because})`, {
+      hint: `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
+      details: { status },
+    });
+  }
+  if (code === "RepoNotFound") {
+    return new ModelManagerError("repo_not_found", `find ${repo} on the Hub (${because})`, {
+      hint: `check the spelling of the repo id (owner/name); ${tokenHint}`,
+      details: { status },
+    });
+  }
+  if (code === "RevisionNotFound") {
+    return new ModelManagerError(
+      "repo_not_found",
+      `find revision ${context.revision ?? ""} of ${repo} (${because})`,
+      {
+        hint: "use an existing branch, tag or commit, or leave --revision out",
+        details: { status },
+      },
+    );
+  }
+  if (code === "EntryNotFound") {
+    return new ModelManagerError("file_not_found", `find ${what} (${because})`, {
+      hint: `list the repo's files with: rkllm-models files ${context.repo ?? "owner/name"}`,
+      details: { status },
+    });
+  }
+  if (status === 401 && /invalid credentials/i.test(said)) {
+    return new ModelManagerError(
+      "auth",
+      `${context.action}: the Hub rejected the token (${because})`,
+      {
+        hint:
+          `check HF_TOKEN / --token, or create a new token at ${context.endpoint}/settings/tokens`,
+        details: { status },
+      },
+    );
+  }
+  if (status === 403 && /disabled/i.test(said)) {
+    return new ModelManagerError("auth", `${context.action}: ${repo} is disabled (${because})`, {
+      hint: "its owner or the Hub disabled it; choose another repository",
+      details: { status },
+    });
+  }
+  if (isRetryableStatus(status)) {
+    return retryableError(`${context.action} of ${what} (${because})`, {
+      retryAfterMs: serverRetryDelayMs(response.headers),
+      status,
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new ModelManagerError("auth", `${context.action} of ${what} (${because})`, {
+      hint: tokenHint,
+      details: { status },
+    });
+  }
+  if (status === 404) {
+    return new ModelManagerError(
+      context.file ? "file_not_found" : "repo_not_found",
+      `find ${what} (${because})`,
+      { hint: tokenHint, details: { status } },
+    );
+  }
+  return new ModelManagerError("network", `${context.action} of ${what} (${because})`, {
+    hint: "the server answered with an error; try again later, or check --endpoint / HF_ENDPOINT",
+    details: { status },
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Listing a repository's files with their sizes and hashes (the tree API,
+ * following `Link` pagination).
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { HubConnection } from "../http/hub_connection.ts";
+import { getJson } from "../http/hub_request.ts";
+import { nextPageUrl } from "./link_header.ts";
+import { isSafeRepoPath, type RepoId } from "./repo_id.ts";
+
+/** A file in a repository at one commit. */
+export interface RepoFile {
+  /** The path inside the repository. */
+  path: string;
+  /** Content size in bytes. */
+  size: number;
+  /** The git blob SHA-1 (for non-LFS files, the hash to verify). */
+  gitSha1?: string;
+  /** The SHA-256 of the content, for LFS files. */
+  sha256?: string;
+  /** Whether the file is stored with LFS (served through a redirect). */
+  lfs: boolean;
+}
+
+/** The most pages followed, so a looping server cannot keep a client busy forever. */
+const MAX_PAGES = 1000;
+
+function hostileListing(repo: string, path: unknown): ModelManagerError {
+  return new ModelManagerError(
+    "integrity",
+    `refuse the file path ${
+      JSON.stringify(path)
+    } from the listing of ${repo}: it is not a safe relative path`,
+    {
+      hint:
+        "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / HF_ENDPOINT",
+    },
+  );
+}
+
+function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | undefined {
+  if (entry.type !== "file") return undefined;
+  if (typeof entry.path !== "string" || !isSafeRepoPath(entry.path)) {
+    throw hostileListing(repo, entry.path);
+  }
+  const lfs = entry.lfs as Record<string, unknown> | undefined;
+  const size = typeof entry.size === "number" ? entry.size : Number(lfs?.size);
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new ModelManagerError(
+      "integrity",
+      `read the size of ${entry.path} in ${repo}: the listing has none`,
+      {
+        hint: "check --endpoint / HF_ENDPOINT points at a Hugging Face Hub",
+      },
+    );
+  }
+  const sha256 = typeof lfs?.oid === "string"
+    ? lfs.oid
+    : typeof lfs?.sha256 === "string"
+    ? lfs.sha256
+    : undefined;
+  return {
+    path: entry.path,
+    size,
+    gitSha1: typeof entry.oid === "string" && !lfs ? entry.oid : undefined,
+    sha256: sha256?.toLowerCase(),
+    lfs: lfs !== undefined && lfs !== null,
+  };
+}
+
+/**
+ * Lists every file of a repository at a commit (recursively).
+ *
+ * @example
+ * ```ts
+ * import { listRepoFiles } from "./list_files.ts";
+ * const files = await listRepoFiles(
+ *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
+ *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
+ *   "main",
+ * );
+ * ```
+ */
+export async function listRepoFiles(
+  connection: HubConnection,
+  repo: RepoId,
+  revision: string,
+): Promise<RepoFile[]> {
+  const files: RepoFile[] = [];
+  let url: URL | undefined = new URL(
+    `${connection.endpoint}/api/models/${encodeURIComponent(repo.owner)}/${
+      encodeURIComponent(repo.name)
+    }/tree/${encodeURIComponent(revision)}?recursive=true&expand=false`,
+  );
+  for (let page = 0; url && page < MAX_PAGES; page++) {
+    const { body, headers } = await getJson(connection, url, {
+      repo: repo.id,
+      revision,
+      endpoint: connection.endpoint,
+      hasToken: Boolean(connection.token),
+      action: "list the files",
+    });
+    if (!Array.isArray(body)) {
+      throw new ModelManagerError(
+        "network",
+        `list the files of ${repo.id}: the answer is not a list`,
+        {
+          hint:
+            `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
+        },
+      );
+    }
+    for (const entry of body) {
+      const file = toRepoFile((entry ?? {}) as Record<string, unknown>, repo.id);
+      if (file) files.push(file);
+    }
+    url = nextPageUrl(headers.get("link"), url);
+  }
+  return files;
+}

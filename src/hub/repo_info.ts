@@ -1,0 +1,84 @@
+/**
+ * Reading a repository's info: its commit, gating and file names.
+ *
+ * @module
+ */
+import type { HubConnection } from "../http/hub_connection.ts";
+import { getJson } from "../http/hub_request.ts";
+import { ModelManagerError } from "../errors.ts";
+import type { RepoId } from "./repo_id.ts";
+
+/** The parts of a repository's info this tool uses. */
+export interface RepoInfo {
+  /** `owner/name` as the Hub spells it. */
+  id: string;
+  /** The commit the asked revision points at (40 hex digits). */
+  sha: string;
+  /** `false`, `"auto"` or `"manual"`. */
+  gated: false | "auto" | "manual";
+  /** Whether the repository is private. */
+  private: boolean;
+  /** When it last changed (ISO 8601), when the Hub says. */
+  lastModified?: string;
+  /** All-time downloads, when the Hub says. */
+  downloads?: number;
+  /** The file names of the revision. */
+  siblings: string[];
+}
+
+/**
+ * Reads a repository's info at a revision (default: the default branch).
+ *
+ * @example
+ * ```ts
+ * import { fetchRepoInfo } from "./model_info.ts";
+ * const info = await fetchRepoInfo(
+ *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
+ *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
+ * );
+ * console.log(info.sha);
+ * ```
+ */
+export async function fetchRepoInfo(
+  connection: HubConnection,
+  repo: RepoId,
+  revision?: string,
+): Promise<RepoInfo> {
+  const base = `${connection.endpoint}/api/models/${encodeURIComponent(repo.owner)}/${
+    encodeURIComponent(repo.name)
+  }`;
+  const url = new URL(revision ? `${base}/revision/${encodeURIComponent(revision)}` : base);
+  const { body } = await getJson(connection, url, {
+    repo: repo.id,
+    revision,
+    endpoint: connection.endpoint,
+    hasToken: Boolean(connection.token),
+    action: "read the repo info",
+  });
+  const record = (body ?? {}) as Record<string, unknown>;
+  if (typeof record.sha !== "string" || !/^[0-9a-f]{40}$/i.test(record.sha)) {
+    throw new ModelManagerError(
+      "network",
+      `read the repo info of ${repo.id}: the answer has no commit sha`,
+      {
+        hint:
+          `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
+      },
+    );
+  }
+  const gated = record.gated === "auto" || record.gated === "manual" ? record.gated : false;
+  const siblings = Array.isArray(record.siblings)
+    ? record.siblings.map((item) => (item as { rfilename?: unknown })?.rfilename).filter(
+      (name): name is string => typeof name === "string",
+    )
+    : [];
+  return {
+    id: typeof record.id === "string" ? record.id : repo.id,
+    sha: record.sha.toLowerCase(),
+    gated,
+    private: record.private === true,
+    lastModified: typeof record.lastModified === "string" ? record.lastModified : undefined,
+    downloads: typeof record.downloads === "number" ? record.downloads : undefined,
+    siblings,
+  };
+}

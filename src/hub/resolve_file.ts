@@ -1,0 +1,117 @@
+/**
+ * Resolving a file: where its bytes are served from (the Hub itself for small
+ * files, a signed CDN URL for LFS files) and the identity the Hub states for it.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { HubConnection } from "../http/hub_connection.ts";
+import { errorForResponse } from "../http/hub_errors.ts";
+import { sendRequest } from "../http/hub_request.ts";
+import { withRetry } from "../http/retry.ts";
+import { encodeRepoPath, type RepoId } from "./repo_id.ts";
+
+/** Where a file's bytes are and what the Hub says they are. */
+export interface ResolvedFile {
+  /** The URL that serves the bytes (follow redirects from it; send Range to it). */
+  contentUrl: URL;
+  /** The commit the file was resolved at (`X-Repo-Commit`). */
+  commit?: string;
+  /** Content size (`X-Linked-Size` or `Content-Length`). */
+  size?: number;
+  /** The content's identity: the SHA-256 for LFS files, the git blob SHA-1 otherwise, unquoted. */
+  etag?: string;
+}
+
+/**
+ * Normalises an entity tag: drops a weak `W/` prefix and the quotes.
+ *
+ * @example
+ * ```ts
+ * import { normalizeEtag } from "./resolve_file.ts";
+ * normalizeEtag('W/"abc"'); // "abc"
+ * ```
+ */
+export function normalizeEtag(etag: string | null): string | undefined {
+  if (!etag) return undefined;
+  return etag.trim().replace(/^W\//i, "").replace(/^"(.*)"$/, "$1") || undefined;
+}
+
+function numberHeader(value: string | null): number | undefined {
+  if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+/**
+ * Resolves a file at a revision with a `HEAD` request that follows redirects
+ * within the Hub (renamed repositories) and stops at the one that leaves it.
+ *
+ * @example
+ * ```ts
+ * import { resolveFile } from "./resolve_file.ts";
+ * const resolved = await resolveFile(
+ *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
+ *   { owner: "o", name: "n", id: "o/n" },
+ *   "main",
+ *   "config.json",
+ * );
+ * ```
+ */
+export function resolveFile(
+  connection: HubConnection,
+  repo: RepoId,
+  revision: string,
+  path: string,
+): Promise<ResolvedFile> {
+  const url = new URL(
+    `${connection.endpoint}/${encodeURIComponent(repo.owner)}/${
+      encodeURIComponent(repo.name)
+    }/resolve/${encodeURIComponent(revision)}/${encodeRepoPath(path)}`,
+  );
+  return withRetry(async () => {
+    const { response, url: answeredBy } = await sendRequest(connection, url, {
+      method: "HEAD",
+      headers: { "Accept-Encoding": "identity" },
+      stopAtOtherOrigin: true,
+    });
+    await response.body?.cancel().catch(() => {});
+    const headers = response.headers;
+    const location = headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      return {
+        contentUrl: new URL(location, answeredBy),
+        commit: headers.get("x-repo-commit") ?? undefined,
+        size: numberHeader(headers.get("x-linked-size")) ??
+          numberHeader(headers.get("content-length")),
+        etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
+      };
+    }
+    if (!response.ok) {
+      throw await errorForResponse(response, {
+        repo: repo.id,
+        file: path,
+        revision,
+        endpoint: connection.endpoint,
+        hasToken: Boolean(connection.token),
+        action: "resolve the file",
+      });
+    }
+    if (response.status !== 200) {
+      throw new ModelManagerError(
+        "network",
+        `resolve ${path} in ${repo.id}: unexpected status ${response.status}`,
+        {
+          hint:
+            `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
+        },
+      );
+    }
+    return {
+      contentUrl: answeredBy,
+      commit: headers.get("x-repo-commit") ?? undefined,
+      size: numberHeader(headers.get("x-linked-size")) ??
+        numberHeader(headers.get("content-length")),
+      etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
+    };
+  }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });
+}

@@ -1,0 +1,82 @@
+/**
+ * Searching the Hub for models (RKLLM conversions are found by text).
+ *
+ * @module
+ */
+import type { HubConnection } from "../http/hub_connection.ts";
+import { getJson } from "../http/hub_request.ts";
+import { nextPageUrl } from "./link_header.ts";
+
+/** One search hit. */
+export interface ModelSearchResult {
+  /** `owner/name`. */
+  id: string;
+  /** All-time downloads. */
+  downloads: number;
+  /** Likes. */
+  likes: number;
+  /** When it last changed (ISO 8601), when known. */
+  lastModified?: string;
+  /** The repository's tags. */
+  tags: string[];
+}
+
+/** What to search for. */
+export interface SearchOptions {
+  /** Text matched against repository ids. */
+  search?: string;
+  /** A tag filter. */
+  filter?: string;
+  /** The most results to return (default 50). */
+  limit?: number;
+}
+
+/**
+ * Searches models, most downloaded first, following pagination up to `limit`.
+ *
+ * @example
+ * ```ts
+ * import { searchModels } from "./search_models.ts";
+ * const hits = await searchModels(
+ *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
+ *   { search: "rk3588", limit: 10 },
+ * );
+ * ```
+ */
+export async function searchModels(
+  connection: HubConnection,
+  options: SearchOptions,
+): Promise<ModelSearchResult[]> {
+  const limit = options.limit ?? 50;
+  const params = new URLSearchParams();
+  if (options.search) params.set("search", options.search);
+  if (options.filter) params.set("filter", options.filter);
+  params.set("sort", "downloads");
+  params.set("direction", "-1");
+  params.set("limit", String(Math.min(limit, 1000)));
+  let url: URL | undefined = new URL(`${connection.endpoint}/api/models?${params}`);
+  const results: ModelSearchResult[] = [];
+  while (url && results.length < limit) {
+    const { body, headers } = await getJson(connection, url, {
+      endpoint: connection.endpoint,
+      hasToken: Boolean(connection.token),
+      action: "search the Hub",
+    });
+    for (const item of Array.isArray(body) ? body : []) {
+      const record = (item ?? {}) as Record<string, unknown>;
+      const id = typeof record.id === "string" ? record.id : record.modelId;
+      if (typeof id !== "string") continue;
+      results.push({
+        id,
+        downloads: typeof record.downloads === "number" ? record.downloads : 0,
+        likes: typeof record.likes === "number" ? record.likes : 0,
+        lastModified: typeof record.lastModified === "string" ? record.lastModified : undefined,
+        tags: Array.isArray(record.tags)
+          ? record.tags.filter((tag) => typeof tag === "string")
+          : [],
+      });
+    }
+    url = nextPageUrl(headers.get("link"), url);
+  }
+  return results.slice(0, limit).sort((a, b) => b.downloads - a.downloads);
+}

@@ -1,0 +1,100 @@
+/**
+ * Choosing which `.rkllm` file of a repository to download: the one asked for,
+ * the only one, or the one left by variant filters. Anything else is an error
+ * that lists the choices.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { RepoFile } from "../hub/list_files.ts";
+import { parseModelVariant } from "../store/model_variant.ts";
+import { isModelFileName } from "../store/store_layout.ts";
+
+/** Filters that narrow a repository's variants. */
+export interface VariantFilter {
+  /** Keep files for this chip (e.g. `rk3588`). */
+  platform?: string;
+  /** Keep files with this quantisation (e.g. `w8a8`). */
+  quantization?: string;
+}
+
+/** The `.rkllm` files of a listing that pass the filters. */
+export function modelFilesOf(files: RepoFile[], filter: VariantFilter = {}): RepoFile[] {
+  return files.filter((file) => {
+    if (!isModelFileName(file.path)) return false;
+    const variant = parseModelVariant(file.path);
+    if (filter.platform && variant.platform !== filter.platform.toLowerCase()) return false;
+    if (filter.quantization && variant.quantization !== filter.quantization.toLowerCase()) {
+      return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Picks the model file to download from a repository's listing.
+ *
+ * @example
+ * ```ts
+ * import { chooseModelFile } from "./choose_model_file.ts";
+ * const files = [{ path: "a-rk3588-w8a8.rkllm", size: 1, lfs: true }];
+ * chooseModelFile("o/n", files).path; // "a-rk3588-w8a8.rkllm"
+ * ```
+ */
+export function chooseModelFile(
+  repo: string,
+  files: RepoFile[],
+  requested?: string,
+  filter: VariantFilter = {},
+): RepoFile {
+  const all = modelFilesOf(files);
+  if (requested !== undefined) {
+    const wanted = requested.trim();
+    const found = files.find((file) => file.path === wanted) ??
+      uniqueOrUndefined(all.filter((file) => file.path.split("/").pop() === wanted)) ??
+      uniqueOrUndefined(all.filter((file) => file.path.split("/").pop() === `${wanted}.rkllm`));
+    if (!found) {
+      throw new ModelManagerError("file_not_found", `find ${wanted} in ${repo}`, {
+        hint: all.length
+          ? `choose one of: ${all.map((file) => file.path).join(", ")}`
+          : `${repo} has no .rkllm files; check the repo id`,
+        details: { choices: all.map((file) => file.path) },
+      });
+    }
+    return found;
+  }
+  if (all.length === 0) {
+    throw new ModelManagerError("file_not_found", `find a .rkllm file in ${repo}: it has none`, {
+      hint: "check that this is an RKLLM conversion (search with: rkllm-models search rk3588)",
+    });
+  }
+  const candidates = modelFilesOf(files, filter);
+  if (candidates.length === 1) return candidates[0];
+  const filtered = Boolean(filter.platform || filter.quantization);
+  if (candidates.length === 0) {
+    throw new ModelManagerError(
+      "file_not_found",
+      `find a .rkllm file in ${repo} matching the filters`,
+      {
+        hint: `choose one of: ${all.map((file) => file.path).join(", ")}`,
+        details: { choices: all.map((file) => file.path) },
+      },
+    );
+  }
+  throw new ModelManagerError(
+    "usage",
+    `choose one of ${candidates.length} .rkllm files in ${repo}${
+      filtered ? " left by the filters" : ""
+    }`,
+    {
+      hint: `give the file as the second argument, e.g. ${repo} ${
+        candidates[0].path.split("/").pop()
+      }`,
+      details: { choices: candidates.map((file) => file.path) },
+    },
+  );
+}
+
+function uniqueOrUndefined<T>(items: T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}

@@ -1,0 +1,210 @@
+/**
+ * {@linkcode ModelManager}: the library's one entry point, tying settings,
+ * the Hub client, the download engine and the store together.
+ *
+ * @module
+ */
+import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
+import type { DownloadEventHandler } from "./download/download_events.ts";
+import type { HubConnection } from "./http/hub_connection.ts";
+import type { RetryEvent, RetryOptions } from "./http/retry.ts";
+import { listRepoFiles, type RepoFile } from "./hub/list_files.ts";
+import { fetchRepoInfo, type RepoInfo } from "./hub/repo_info.ts";
+import { parseRepoId } from "./hub/repo_id.ts";
+import { type ModelSearchResult, searchModels, type SearchOptions } from "./hub/search_models.ts";
+import {
+  downloadModel,
+  type DownloadOptions,
+  type DownloadResult,
+} from "./manager/download_model.ts";
+import {
+  cleanModels,
+  type CleanOptions,
+  type RemovalReport,
+  removeModel,
+  type RemoveResult,
+} from "./manager/remove_models.ts";
+import type { StoreContext } from "./manager/store_context.ts";
+import { type ModelVerification, verifyModels } from "./manager/verify_models.ts";
+import { RuntimeDetector } from "./runtime/detect_runtime.ts";
+import type { Runtime } from "./runtime/runtime.ts";
+import { type ModelInfo, type PartialDownload, scanStore } from "./store/model_catalog.ts";
+import { findModel } from "./store/model_query.ts";
+
+/** Options of {@linkcode ModelManager}; every one has a default. */
+export interface ModelManagerOptions {
+  /** Where models are stored (default: `RKLLM_MODELS_DIR`, else `./models`). */
+  modelsDir?: string;
+  /** The Hub (default: `HF_ENDPOINT`, else `https://huggingface.co`). */
+  endpoint?: string;
+  /** Access token (default: `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `HF_TOKEN_PATH`, `$HF_HOME/token`). */
+  token?: string;
+  /** The `fetch` to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Cancels every operation of this manager. */
+  signal?: AbortSignal;
+  /** Receives download progress events. */
+  onProgress?: DownloadEventHandler;
+  /** Receives warnings such as a corrupt registry record (default: `console.warn`). */
+  onWarning?: (message: string) => void;
+  /** Forbid network access (default: `HF_HUB_OFFLINE`). */
+  offline?: boolean;
+  /** Retry policy for Hub requests and downloads. */
+  retry?: RetryOptions;
+  /** The runtime adapter (default: detected). */
+  runtime?: Runtime;
+}
+
+/** A repository's downloadable model files, as {@linkcode ModelManager.listRemoteFiles} answers. */
+export interface RemoteModelFiles {
+  /** The repository's info at the revision asked for. */
+  info: RepoInfo;
+  /** Every file in the repository. */
+  files: RepoFile[];
+}
+
+/**
+ * Finds, downloads, lists, verifies and removes RKLLM models.
+ *
+ * @example Download a model and list the store
+ * ```ts ignore
+ * import { ModelManager } from "./mod.ts";
+ * const manager = new ModelManager({ modelsDir: "./models" });
+ * const model = await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+ * console.log(model.path, model.revision);
+ * console.log(await manager.listModels());
+ * ```
+ */
+export class ModelManager {
+  /** The absolute models directory. */
+  readonly modelsDir: string;
+  /** The Hub endpoint, without a trailing slash. */
+  readonly endpoint: string;
+  #options: ModelManagerOptions;
+  #runtime: Runtime;
+  #token: Promise<string | undefined>;
+
+  /** Creates a manager; nothing is read or fetched until an operation runs. */
+  constructor(options: ModelManagerOptions = {}) {
+    this.#options = options;
+    this.#runtime = options.runtime ?? RuntimeDetector.current();
+    this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir);
+    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint);
+    this.#token = resolveToken(this.#runtime, options.token);
+  }
+
+  async #context(
+    signal?: AbortSignal,
+    onRetry?: (event: RetryEvent) => void,
+  ): Promise<StoreContext> {
+    const signals = [this.#options.signal, signal].filter((item): item is AbortSignal =>
+      item !== undefined
+    );
+    const connection: HubConnection = {
+      endpoint: this.endpoint,
+      token: await this.#token,
+      fetch: this.#options.fetch ?? globalThis.fetch,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+      retry: this.#options.retry ?? {},
+      offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
+      onRetry,
+    };
+    return {
+      runtime: this.#runtime,
+      modelsDir: this.modelsDir,
+      connection,
+      warn: this.#options.onWarning ?? ((message) => console.warn(`warning: ${message}`)),
+    };
+  }
+
+  /**
+   * Downloads a model file and the repository's technical files into
+   * `<modelsDir>/<owner>/<name>/`, resuming and verifying, and answers the model.
+   * Without `file`, the repository must hold exactly one `.rkllm` file (or one
+   * left by the `platform`/`quantization` filters).
+   */
+  async downloadModel(
+    repo: string,
+    file?: string,
+    options: DownloadOptions & { signal?: AbortSignal } = {},
+  ): Promise<ModelInfo> {
+    return (await this.download(repo, file, options)).model;
+  }
+
+  /** Like {@linkcode ModelManager.downloadModel}, answering the plan and the bytes transferred too. */
+  async download(
+    repo: string,
+    file?: string,
+    options: DownloadOptions & { signal?: AbortSignal } = {},
+  ): Promise<DownloadResult> {
+    const onProgress = options.onProgress ?? this.#options.onProgress;
+    const context = await this.#context(
+      options.signal,
+      (event) =>
+        onProgress?.({
+          event: "retry",
+          file: file ?? repo,
+          attempt: event.attempt,
+          delayMs: Math.round(event.delayMs),
+          message: event.error.message,
+        }),
+    );
+    return downloadModel(context, repo, file, {
+      retry: this.#options.retry,
+      ...options,
+      onProgress,
+    });
+  }
+
+  /** Every model in the store, sorted by repository and file. */
+  async listModels(): Promise<ModelInfo[]> {
+    return (await scanStore(this.#runtime, this.modelsDir, (await this.#context()).warn)).models;
+  }
+
+  /** Partial downloads in the store (resumable by downloading again). */
+  async listPartialDownloads(): Promise<PartialDownload[]> {
+    return (await scanStore(this.#runtime, this.modelsDir, (await this.#context()).warn)).partials;
+  }
+
+  /**
+   * The model a query means: an exact name, `owner/name`, or a unique
+   * case-insensitive prefix or substring. `undefined` when nothing matches;
+   * an `ambiguous` error listing the candidates when several do.
+   */
+  async getModel(query: string): Promise<ModelInfo | undefined> {
+    return findModel(await this.listModels(), query);
+  }
+
+  /** Removes the model a query means (see {@linkcode ModelManager.getModel}); answers what was removed. */
+  async removeModel(query: string): Promise<RemoveResult> {
+    return removeModel(await this.#context(), query);
+  }
+
+  /** Removes every model and partial download (or only partial downloads) from the store. */
+  async cleanModels(options: CleanOptions = {}): Promise<RemovalReport> {
+    return cleanModels(await this.#context(), options);
+  }
+
+  /** Rechecks one model (by query) or all models against their records. */
+  async verifyModel(query?: string): Promise<ModelVerification[]> {
+    return verifyModels(await this.#context(), query);
+  }
+
+  /** Reads a repository's info and full file listing from the Hub. */
+  async listRemoteFiles(
+    repo: string,
+    options: { revision?: string; signal?: AbortSignal } = {},
+  ): Promise<RemoteModelFiles> {
+    const { connection } = await this.#context(options.signal);
+    const id = parseRepoId(repo);
+    const info = await fetchRepoInfo(connection, id, options.revision);
+    return { info, files: await listRepoFiles(connection, id, info.sha) };
+  }
+
+  /** Searches the Hub's models, most downloaded first. */
+  async searchModels(
+    options: SearchOptions & { signal?: AbortSignal } = {},
+  ): Promise<ModelSearchResult[]> {
+    return searchModels((await this.#context(options.signal)).connection, options);
+  }
+}

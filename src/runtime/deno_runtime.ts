@@ -1,0 +1,188 @@
+/**
+ * The runtime adapter for Deno, on `Deno.*` APIs.
+ *
+ * @module
+ */
+import { statfs } from "node:fs/promises";
+import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
+import { isPidAlive } from "./process_alive.ts";
+
+function toStat(info: Deno.FileInfo): FileStat {
+  return {
+    size: info.size,
+    isFile: info.isFile,
+    isDirectory: info.isDirectory,
+    isSymlink: info.isSymlink,
+    mtime: info.mtime ?? undefined,
+  };
+}
+
+class DenoFileHandle implements FileHandle {
+  #file: Deno.FsFile;
+  #closed = false;
+  // Positional I/O on Deno is seek + read/write; calls on one handle are serialised.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  write(data: Uint8Array, position: number): Promise<void> {
+    return this.#serial(async () => {
+      await this.#file.seek(position, Deno.SeekMode.Start);
+      let written = 0;
+      while (written < data.length) {
+        written += await this.#file.write(data.subarray(written));
+      }
+    });
+  }
+
+  read(buffer: Uint8Array, position: number): Promise<number> {
+    return this.#serial(async () => {
+      await this.#file.seek(position, Deno.SeekMode.Start);
+      let total = 0;
+      while (total < buffer.length) {
+        const count = await this.#file.read(buffer.subarray(total));
+        if (count === null) break;
+        total += count;
+      }
+      return total;
+    });
+  }
+
+  truncate(size: number): Promise<void> {
+    return this.#serial(() => this.#file.truncate(size));
+  }
+
+  sync(): Promise<void> {
+    return this.#serial(() => this.#file.sync());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue;
+    this.#file.close();
+  }
+}
+
+const textEncoder = new TextEncoder();
+let stdinLines: AsyncIterator<string> | undefined;
+
+async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let pending = "";
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    pending += text;
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      yield pending.slice(0, newline).replace(/\r$/, "");
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+  }
+  if (pending) yield pending;
+}
+
+/**
+ * Creates the runtime adapter for Deno.
+ *
+ * @example
+ * ```ts
+ * import { createDenoRuntime } from "./deno_runtime.ts";
+ * const runtime = createDenoRuntime();
+ * console.log(runtime.cwd());
+ * ```
+ */
+export function createDenoRuntime(): Runtime {
+  return {
+    name: "deno",
+    async open(path, options: OpenOptions = {}) {
+      const file = await Deno.open(path, {
+        read: true,
+        write: options.write ?? false,
+        create: options.create ?? false,
+        createNew: options.createNew ?? false,
+        truncate: options.truncate ?? false,
+        mode: 0o644,
+      });
+      return new DenoFileHandle(file);
+    },
+    readFile: (path) => Deno.readFile(path),
+    writeFile: (path, data) => Deno.writeFile(path, data),
+    async stat(path) {
+      return toStat(await Deno.stat(path));
+    },
+    async lstat(path) {
+      return toStat(await Deno.lstat(path));
+    },
+    mkdir: (path) => Deno.mkdir(path, { recursive: true }),
+    rename: (from, to) => Deno.rename(from, to),
+    async remove(path, options = {}) {
+      try {
+        await Deno.remove(path, { recursive: options.recursive ?? false });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    },
+    async readDir(path): Promise<DirEntry[]> {
+      const entries: DirEntry[] = [];
+      for await (const entry of Deno.readDir(path)) {
+        entries.push({
+          name: entry.name,
+          isFile: entry.isFile,
+          isDirectory: entry.isDirectory,
+          isSymlink: entry.isSymlink,
+        });
+      }
+      return entries;
+    },
+    realPath: (path) => Deno.realPath(path),
+    async freeSpace(path) {
+      // Deno has no native statfs; its node:fs implementation provides one.
+      try {
+        const stats = await statfs(path);
+        return Number(stats.bavail) * Number(stats.bsize);
+      } catch {
+        return undefined;
+      }
+    },
+    env: (key) => Deno.env.get(key),
+    args: () => [...Deno.args],
+    cwd: () => Deno.cwd(),
+    homeDir: () => Deno.env.get("HOME") ?? undefined,
+    pid: () => Deno.pid,
+    isProcessAlive: isPidAlive,
+    hostname: () => Deno.hostname(),
+    exit: (code) => Deno.exit(code),
+    isTTY: (stream) => Deno[stream].isTerminal(),
+    columns() {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return undefined;
+      }
+    },
+    async print(stream, text) {
+      const bytes = textEncoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) {
+        written += await Deno[stream].write(bytes.subarray(written));
+      }
+    },
+    async readLine() {
+      stdinLines ??= linesOf(Deno.stdin.readable);
+      const next = await stdinLines.next();
+      return next.done ? undefined : next.value;
+    },
+    onInterrupt(handler) {
+      Deno.addSignalListener("SIGINT", handler);
+      return () => Deno.removeSignalListener("SIGINT", handler);
+    },
+  };
+}

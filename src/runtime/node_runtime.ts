@@ -1,0 +1,160 @@
+/**
+ * The runtime adapter for Node.js and Bun, both of which implement `node:fs`
+ * and `node:process` faithfully.
+ *
+ * @module
+ */
+import { constants, promises as fs } from "node:fs";
+import { homedir, hostname } from "node:os";
+import process from "node:process";
+import { createInterface } from "node:readline";
+import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
+import { isPidAlive } from "./process_alive.ts";
+
+function toStat(stat: import("node:fs").Stats): FileStat {
+  return {
+    size: stat.size,
+    isFile: stat.isFile(),
+    isDirectory: stat.isDirectory(),
+    isSymlink: stat.isSymbolicLink(),
+    mtime: stat.mtime,
+  };
+}
+
+function openFlags(options: OpenOptions): number {
+  let flags = options.write ? constants.O_RDWR : constants.O_RDONLY;
+  if (options.create) flags |= constants.O_CREAT;
+  if (options.createNew) flags |= constants.O_CREAT | constants.O_EXCL;
+  if (options.truncate) flags |= constants.O_TRUNC;
+  return flags;
+}
+
+class NodeFileHandle implements FileHandle {
+  #handle: import("node:fs/promises").FileHandle;
+  #closed = false;
+
+  constructor(handle: import("node:fs/promises").FileHandle) {
+    this.#handle = handle;
+  }
+
+  async write(data: Uint8Array, position: number): Promise<void> {
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await this.#handle.write(
+        data,
+        written,
+        data.length - written,
+        position + written,
+      );
+      written += bytesWritten;
+    }
+  }
+
+  async read(buffer: Uint8Array, position: number): Promise<number> {
+    const { bytesRead } = await this.#handle.read(buffer, 0, buffer.length, position);
+    return bytesRead;
+  }
+
+  truncate(size: number): Promise<void> {
+    return this.#handle.truncate(size);
+  }
+
+  sync(): Promise<void> {
+    return this.#handle.sync();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#handle.close();
+  }
+}
+
+let stdinLines: AsyncIterator<string> | undefined;
+
+/**
+ * Creates the `node:fs` based runtime used on Node.js and Bun.
+ *
+ * @example
+ * ```ts
+ * import { createNodeRuntime } from "./node_runtime.ts";
+ * const runtime = createNodeRuntime("node");
+ * console.log(runtime.cwd());
+ * ```
+ */
+export function createNodeRuntime(name: "node" | "bun"): Runtime {
+  return {
+    name,
+    async open(path, options = {}) {
+      return new NodeFileHandle(await fs.open(path, openFlags(options), 0o644));
+    },
+    async readFile(path) {
+      return new Uint8Array(await fs.readFile(path));
+    },
+    writeFile(path, data) {
+      return fs.writeFile(path, data);
+    },
+    async stat(path) {
+      return toStat(await fs.stat(path));
+    },
+    async lstat(path) {
+      return toStat(await fs.lstat(path));
+    },
+    async mkdir(path) {
+      await fs.mkdir(path, { recursive: true });
+    },
+    rename(from, to) {
+      return fs.rename(from, to);
+    },
+    remove(path, options = {}) {
+      return fs.rm(path, { recursive: options.recursive ?? false, force: true });
+    },
+    async readDir(path): Promise<DirEntry[]> {
+      const entries = await fs.readdir(path, { withFileTypes: true });
+      return entries.map((entry) => ({
+        name: entry.name,
+        isFile: entry.isFile(),
+        isDirectory: entry.isDirectory(),
+        isSymlink: entry.isSymbolicLink(),
+      }));
+    },
+    realPath(path) {
+      return fs.realpath(path);
+    },
+    async freeSpace(path) {
+      try {
+        const stats = await fs.statfs(path);
+        return Number(stats.bavail) * Number(stats.bsize);
+      } catch {
+        return undefined;
+      }
+    },
+    env: (key) => process.env[key],
+    args: () => process.argv.slice(2),
+    cwd: () => process.cwd(),
+    homeDir: () => homedir() || undefined,
+    pid: () => process.pid,
+    isProcessAlive: isPidAlive,
+    hostname: () => hostname(),
+    exit: (code) => process.exit(code),
+    isTTY: (stream) => Boolean(process[stream].isTTY),
+    columns: () => process.stderr.columns || process.stdout.columns || undefined,
+    print(stream, text) {
+      return new Promise((resolve) => {
+        if (process[stream].write(text)) resolve();
+        else process[stream].once("drain", () => resolve());
+      });
+    },
+    async readLine() {
+      stdinLines ??= createInterface({ input: process.stdin, terminal: false })[
+        Symbol.asyncIterator
+      ]();
+      const next = await stdinLines.next();
+      return next.done ? undefined : next.value;
+    },
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      return () => process.off("SIGINT", handler);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Whether a process id is alive, through `node:process` (available on every runtime).
+ *
+ * @module
+ */
+import process from "node:process";
+
+/**
+ * Answers whether a process with `pid` exists on this machine (signal 0 probe).
+ *
+ * @example
+ * ```ts
+ * import { isPidAlive } from "./process_alive.ts";
+ * isPidAlive(1); // true on a normal system
+ * ```
+ */
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The small interface through which the rest of the code touches the machine:
+ * files, directories, environment, arguments, exit and terminal. One
+ * implementation per runtime lives beside this file; nothing else asks which
+ * runtime it is on.
+ *
+ * @module
+ */
+
+/** What a `stat` answers. */
+export interface FileStat {
+  /** Size in bytes. */
+  size: number;
+  /** A regular file. */
+  isFile: boolean;
+  /** A directory. */
+  isDirectory: boolean;
+  /** A symbolic link (only from {@linkcode Runtime.lstat}). */
+  isSymlink: boolean;
+  /** Last modification time, when the platform reports it. */
+  mtime?: Date;
+}
+
+/** One entry of a directory listing. */
+export interface DirEntry {
+  /** The entry's name, without its directory. */
+  name: string;
+  /** A regular file (not following links). */
+  isFile: boolean;
+  /** A directory (not following links). */
+  isDirectory: boolean;
+  /** A symbolic link. */
+  isSymlink: boolean;
+}
+
+/** An open file that is written and read at explicit positions. */
+export interface FileHandle {
+  /** Writes all of `data` at `position`. */
+  write(data: Uint8Array, position: number): Promise<void>;
+  /** Reads up to `buffer.length` bytes at `position`; answers how many were read (0 at the end). */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  /** Cuts or extends the file to `size` bytes. */
+  truncate(size: number): Promise<void>;
+  /** Flushes written data to the storage device. */
+  sync(): Promise<void>;
+  /** Closes the handle; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** How {@linkcode Runtime.open} opens a file. */
+export interface OpenOptions {
+  /** Open for writing as well as reading. */
+  write?: boolean;
+  /** Create the file when it does not exist. */
+  create?: boolean;
+  /** Fail when the file already exists (exclusive create). */
+  createNew?: boolean;
+  /** Cut the file to zero bytes on opening. */
+  truncate?: boolean;
+}
+
+/** Everything the rest of the code needs from the runtime it runs on. */
+export interface Runtime {
+  /** `"deno"`, `"node"` or `"bun"`. */
+  readonly name: "deno" | "node" | "bun";
+  /** Opens a file for positional reads and writes. */
+  open(path: string, options?: OpenOptions): Promise<FileHandle>;
+  /** Reads a whole file. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes a whole file (not atomically; see `writeFileAtomic`). */
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Follows symbolic links; rejects with the platform's `NotFound`/`ENOENT` error when missing. */
+  stat(path: string): Promise<FileStat>;
+  /** Does not follow symbolic links. */
+  lstat(path: string): Promise<FileStat>;
+  /** Creates a directory and its parents. */
+  mkdir(path: string): Promise<void>;
+  /** Renames, replacing the target atomically when it exists. */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file, or a directory with everything in it when `recursive`. Missing is not an error. */
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Lists a directory. */
+  readDir(path: string): Promise<DirEntry[]>;
+  /** Resolves every link in a path. */
+  realPath(path: string): Promise<string>;
+  /** Free bytes for unprivileged users on the filesystem that holds `path`, when known. */
+  freeSpace(path: string): Promise<number | undefined>;
+  /** An environment variable, or `undefined`. */
+  env(name: string): string | undefined;
+  /** The command-line arguments after the script. */
+  args(): string[];
+  /** The current working directory. */
+  cwd(): string;
+  /** The user's home directory, when known. */
+  homeDir(): string | undefined;
+  /** This process's id. */
+  pid(): number;
+  /** Whether a process with this id is alive on this machine. */
+  isProcessAlive(pid: number): boolean;
+  /** The host name, to tell whose lock a lock file is. */
+  hostname(): string;
+  /** Ends the process. */
+  exit(code: number): never;
+  /** Whether stdin/stdout/stderr is a terminal. */
+  isTTY(stream: "stdin" | "stdout" | "stderr"): boolean;
+  /** The terminal's width in columns, when known. */
+  columns(): number | undefined;
+  /** Writes text to stdout or stderr, resolving when it has been handed to the OS. */
+  print(stream: "stdout" | "stderr", text: string): Promise<void>;
+  /** Reads one line from standard input; `undefined` at end of input. */
+  readLine(): Promise<string | undefined>;
+  /** Calls `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+/**
+ * Whether an error from a file operation means "no such file".
+ *
+ * @example
+ * ```ts
+ * import { isNotFound } from "./runtime.ts";
+ * isNotFound(Object.assign(new Error("x"), { code: "ENOENT" })); // true
+ * ```
+ */
+export function isNotFound(error: unknown): boolean {
+  return errorCodeOf(error) === "ENOENT";
+}
+
+/**
+ * The POSIX code of a file-system error (`ENOENT`, `EACCES`, `ENOSPC`, …), on every runtime.
+ *
+ * @example
+ * ```ts
+ * import { errorCodeOf } from "./runtime.ts";
+ * errorCodeOf(Object.assign(new Error("x"), { code: "EACCES" })); // "EACCES"
+ * ```
+ */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") return code;
+  return DENO_ERROR_CODES[error.name];
+}
+
+const DENO_ERROR_CODES: Record<string, string> = {
+  NotFound: "ENOENT",
+  PermissionDenied: "EACCES",
+  AlreadyExists: "EEXIST",
+  IsADirectory: "EISDIR",
+  NotADirectory: "ENOTDIR",
+  ReadOnly: "EROFS",
+  StorageFull: "ENOSPC",
+};

@@ -1,0 +1,164 @@
+/**
+ * An advisory lock between processes, as a lock file created exclusively.
+ * It records who holds it; a lock whose process is gone (same host) is taken
+ * over, so a crash never blocks the next run.
+ *
+ * @module
+ */
+import { cancelledError, ModelManagerError } from "../errors.ts";
+import { sleep } from "../http/retry.ts";
+import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
+
+/** Who holds a lock. */
+export interface LockHolder {
+  /** The holder's process id. */
+  pid: number;
+  /** The holder's host name. */
+  host: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+  /** What it is doing, for the waiting user. */
+  purpose?: string;
+}
+
+/** How to wait for a lock. */
+export interface LockOptions {
+  /** Stops waiting. */
+  signal?: AbortSignal;
+  /** Told once when the lock is busy, with its holder. */
+  onWait?: (holder: LockHolder) => void;
+  /** How often to look again, in milliseconds (default 250). */
+  pollMs?: number;
+  /** What the holder is doing (recorded in the lock file). */
+  purpose?: string;
+  /** Give up after this many milliseconds (default: wait as long as the holder lives). */
+  timeoutMs?: number;
+}
+
+/** A held lock. */
+export interface HeldLock {
+  /** Releases the lock (removes the lock file); safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** How long an unreadable lock file (its holder died while writing it) is respected. */
+const UNREADABLE_GRACE_MS = 5000;
+
+async function readHolder(runtime: Runtime, path: string): Promise<LockHolder | undefined> {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(await runtime.readFile(path)));
+    if (typeof parsed?.pid === "number" && typeof parsed?.host === "string") return parsed;
+  } catch (error) {
+    if (isNotFound(error)) throw error;
+  }
+  return undefined;
+}
+
+async function isStale(
+  runtime: Runtime,
+  path: string,
+  holder: LockHolder | undefined,
+): Promise<boolean> {
+  if (holder) return holder.host === runtime.hostname() && !runtime.isProcessAlive(holder.pid);
+  const stat = await runtime.stat(path);
+  return Date.now() - (stat.mtime?.getTime() ?? Date.now()) > UNREADABLE_GRACE_MS;
+}
+
+/**
+ * Removes a stale lock. Two waiters may find the same stale lock; the takeover
+ * file lets only one of them look again and remove it, so neither removes a
+ * live lock the other has just taken.
+ */
+async function removeStaleLock(runtime: Runtime, path: string): Promise<void> {
+  const takeover = `${path}.takeover`;
+  try {
+    const handle = await runtime.open(takeover, { write: true, createNew: true });
+    await handle.close();
+  } catch (error) {
+    if (errorCodeOf(error) !== "EEXIST") throw error;
+    const stat = await runtime.stat(takeover).catch(() => undefined);
+    if (stat && Date.now() - (stat.mtime?.getTime() ?? 0) > UNREADABLE_GRACE_MS) {
+      await runtime.remove(takeover);
+    }
+    return;
+  }
+  try {
+    const holder = await readHolder(runtime, path);
+    if (await isStale(runtime, path, holder)) await runtime.remove(path);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  } finally {
+    await runtime.remove(takeover);
+  }
+}
+
+/**
+ * Takes the lock at `path`, waiting while a live process holds it.
+ *
+ * @example
+ * ```ts
+ * import { acquireLock } from "./file_lock.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const lock = await acquireLock(RuntimeDetector.current(), "/tmp/example.lock");
+ * await lock.release();
+ * ```
+ */
+export async function acquireLock(
+  runtime: Runtime,
+  path: string,
+  options: LockOptions = {},
+): Promise<HeldLock> {
+  const me: LockHolder = {
+    pid: runtime.pid(),
+    host: runtime.hostname(),
+    since: new Date().toISOString(),
+    purpose: options.purpose,
+  };
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    if (options.signal?.aborted) throw cancelledError(options.signal.reason);
+    try {
+      const handle = await runtime.open(path, { write: true, createNew: true });
+      try {
+        await handle.write(new TextEncoder().encode(JSON.stringify(me)), 0);
+      } finally {
+        await handle.close();
+      }
+      let released = false;
+      return {
+        async release() {
+          if (released) return;
+          released = true;
+          await runtime.remove(path);
+        },
+      };
+    } catch (error) {
+      if (errorCodeOf(error) !== "EEXIST") throw error;
+    }
+    try {
+      const holder = await readHolder(runtime, path);
+      if (await isStale(runtime, path, holder)) {
+        await removeStaleLock(runtime, path);
+        continue;
+      }
+      if (holder && !told) {
+        told = true;
+        options.onWait?.(holder);
+      }
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      throw error;
+    }
+    if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
+      throw new ModelManagerError("locked", `take the lock ${path}: another process holds it`, {
+        hint: "wait for the other download to finish, or stop it",
+      });
+    }
+    try {
+      await sleep(options.pollMs ?? 250, options.signal);
+    } catch (error) {
+      throw cancelledError(error);
+    }
+  }
+}

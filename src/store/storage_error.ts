@@ -1,0 +1,42 @@
+/**
+ * The one translation of local file-system failures (permission, disk full,
+ * read-only) into `storage` errors that say what to do.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import { errorCodeOf } from "../runtime/runtime.ts";
+
+/**
+ * Wraps a file-system failure in a `storage` error. `resumable` adds that
+ * running the command again continues where it stopped.
+ *
+ * @example
+ * ```ts
+ * import { storageFailure } from "./storage_error.ts";
+ * storageFailure("create /models", Object.assign(new Error("x"), { code: "EACCES" })).code; // "storage"
+ * ```
+ */
+export function storageFailure(
+  action: string,
+  error: unknown,
+  resumable = false,
+): ModelManagerError {
+  if (error instanceof ModelManagerError) return error;
+  const code = errorCodeOf(error);
+  const reason = code === "EACCES" || code === "EPERM" || code === "EROFS"
+    ? "permission denied"
+    : code === "ENOSPC"
+    ? "the disk is full"
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  const then = resumable ? ", then run the command again to resume" : "";
+  return new ModelManagerError("storage", `${action}: ${reason}`, {
+    hint: code === "ENOSPC"
+      ? `free some disk space (for example with: rkllm-models clean --partial)${then}`
+      : `choose a writable models directory with --dir or RKLLM_MODELS_DIR${then}`,
+    cause: error,
+    details: { errno: code },
+  });
+}
