@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
 import {
   downloadFile,
   fileDownloadInfo,
@@ -77,6 +78,51 @@ async function readCounting(response: Response): Promise<{ received: number; fai
   } catch {
     return { received, failed: true };
   }
+}
+
+interface RawAnswer {
+  statusLine: string;
+  headers: string;
+  bodyBytes: number;
+  /** Socket error code, e.g. "ECONNRESET"; null when the server closed cleanly. */
+  error: string | null;
+}
+
+/**
+ * One GET over a bare socket, to see exactly what the server put on the wire: fetch
+ * implementations differ in how much of a broken body they hand over (Bun may drop it all).
+ */
+function rawGet(target: string): Promise<RawAnswer> {
+  const { hostname, port, pathname, search, host } = new URL(target);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Uint8Array[] = [];
+    let error: string | null = null;
+    socket.on("connect", () => {
+      socket.write(
+        `GET ${pathname}${search} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
+    });
+    socket.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+    socket.on("error", (e: Error & { code?: string }) => error = e.code ?? String(e));
+    socket.on("close", () => {
+      const all = Buffer.concat(chunks);
+      const end = all.indexOf("\r\n\r\n");
+      const head = all.subarray(0, end).toString("latin1").split("\r\n");
+      resolve({
+        statusLine: head[0],
+        headers: head.slice(1).join("\n"),
+        bodyBytes: all.length - end - 4,
+        error,
+      });
+    });
+  });
+}
+
+async function cdnLocation(path: string): Promise<string> {
+  const response = await fetch(url(path), { redirect: "manual" });
+  await response.arrayBuffer();
+  return response.headers.get("location") ?? "";
 }
 
 async function assertHubError(
@@ -652,25 +698,36 @@ describe("faults", () => {
   });
 
   it("resets the connection after N body bytes", async () => {
-    server.addFault({ origin: "cdn", pathIncludes: cdnModel, times: 1, resetAfterBytes: 70_000 });
-    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
-    assert.equal(response.status, 200);
-    assert.equal(response.headers.get("content-length"), String(MODEL.length));
-    const { received, failed } = await readCounting(response);
-    assert.ok(failed || received < MODEL.length, "the body does not arrive whole");
-    assert.ok(received <= 70_000);
+    const location = await cdnLocation("/owner/model/resolve/main/model.rkllm");
+    server.addFault({ origin: "cdn", pathIncludes: cdnModel, times: 2, resetAfterBytes: 70_000 });
+    const raw = await rawGet(location);
+    assert.equal(raw.statusLine, "HTTP/1.1 200 OK");
+    assert.match(raw.headers, new RegExp(`^content-length: ${MODEL.length}$`, "im"));
+    assert.equal(raw.error, "ECONNRESET");
+    assert.ok(raw.bodyBytes <= 70_000);
     assert.equal(server.requests.at(-1)?.bodyBytes, 70_000);
+
+    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
+    const { received, failed } = await readCounting(response);
+    assert.ok(failed || received < MODEL.length, "fetch does not get the body whole");
     const retry = await fetch(url("/owner/model/resolve/main/model.rkllm"));
     assert.deepEqual(await bytesOf(retry), MODEL, "the fault was used up");
     server.clearFaults();
   });
 
-  it("ends a body short of its Content-Length", async () => {
-    server.addFault({ origin: "cdn", times: 1, shortAfterBytes: 1000 });
+  it("ends a body short of its Content-Length and closes cleanly", async () => {
+    const location = await cdnLocation("/owner/model/resolve/main/model.rkllm");
+    server.addFault({ origin: "cdn", times: 2, shortAfterBytes: 1000 });
+    const raw = await rawGet(location);
+    assert.match(raw.headers, new RegExp(`^content-length: ${MODEL.length}$`, "im"));
+    assert.equal(raw.bodyBytes, 1000);
+    assert.equal(raw.error, null);
+
     const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
-    const { received } = await readCounting(response);
-    assert.equal(received, 1000);
     assert.equal(Number(response.headers.get("content-length")), MODEL.length);
+    const { received, failed } = await readCounting(response);
+    assert.ok(failed || received < MODEL.length, "fetch does not get the body whole");
+    assert.ok(received <= 1000);
     server.clearFaults();
   });
 
@@ -679,6 +736,18 @@ describe("faults", () => {
     const started = Date.now();
     const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
     assert.deepEqual(await bytesOf(response), MODEL);
+    assert.ok(Date.now() - started >= 280, "the stall was felt");
+    server.clearFaults();
+  });
+
+  it("stalls before the first body byte, after sending the headers", async () => {
+    server.addFault({ origin: "cdn", times: 1, stallMs: 300 });
+    const started = Date.now();
+    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
+    const headersAfter = Date.now() - started;
+    assert.equal(response.status, 200);
+    assert.deepEqual(await bytesOf(response), MODEL);
+    assert.ok(headersAfter < 250, `headers took ${headersAfter}ms`);
     assert.ok(Date.now() - started >= 280, "the stall was felt");
     server.clearFaults();
   });
@@ -735,7 +804,7 @@ describe("faults", () => {
   });
 
   it("adds headers to the normal answer, e.g. a weak ETag", async () => {
-    server.addFault({ origin: "hub", pathIncludes: "config.json", headers: { ETag: 'W/"weak"' } });
+    server.addFault({ origin: "hub", pathIncludes: "config.json", headers: { etag: 'W/"weak"' } });
     const response = await fetch(url("/owner/model/resolve/main/config.json"));
     assert.equal(response.headers.get("etag"), 'W/"weak"');
     assert.equal(await response.text(), CONFIG);

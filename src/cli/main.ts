@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { loadModelsConfig, type ModelsConfig } from "../config/models_config.ts";
+import { loadModelsConfig } from "../config/models_config.ts";
 import { exitCodeFor, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -195,7 +195,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       );
       return command || values.help ? 0 : 2;
     }
-    const mode = progressMode(runtime, values, output);
+    const mode = progressMode(values, output);
     let manager: ModelManager | undefined;
     let reporter: ProgressReporter | undefined;
     const context: CommandContext = {

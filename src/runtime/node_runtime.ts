@@ -106,8 +106,15 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     rename(from, to) {
       return fs.rename(from, to);
     },
-    remove(path, options = {}) {
-      return fs.rm(path, { recursive: options.recursive ?? false, force: true });
+    async remove(path, options = {}) {
+      if (options.recursive) return fs.rm(path, { recursive: true, force: true });
+      try {
+        // fs.rm refuses empty directories without `recursive`; rmdir takes them, unlink the rest.
+        if ((await fs.lstat(path)).isDirectory()) await fs.rmdir(path);
+        else await fs.unlink(path);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "ENOENT") throw error;
+      }
     },
     async readDir(path): Promise<DirEntry[]> {
       const entries = await fs.readdir(path, { withFileTypes: true });

@@ -603,6 +603,17 @@ function parseRange(header: string | undefined, size: number): RangeAnswer {
   return { start, end: Math.min(last + 1, size) };
 }
 
+/** Later sets win; names compare case-insensitively, as HTTP does. */
+function mergeHeaders(...sets: (OutgoingHttpHeaders | undefined)[]): OutgoingHttpHeaders {
+  const merged = new Map<string, [string, OutgoingHttpHeaders[string]]>();
+  for (const set of sets) {
+    for (const [name, value] of Object.entries(set ?? {})) {
+      merged.set(name.toLowerCase(), [name, value]);
+    }
+  }
+  return Object.fromEntries(merged.values());
+}
+
 function isTrue(value: string | null): boolean {
   return value !== null && ["true", "1"].includes(value.toLowerCase());
 }
@@ -878,13 +889,13 @@ class HubEmulator {
   ): Promise<void> {
     const withBody = payload !== undefined && ex.method !== "HEAD";
     const fault = this.responseFault(ex, withBody && status >= 200 && status < 300) ?? undefined;
-    const all: OutgoingHttpHeaders = {
-      "X-Request-Id": `Root=1-${randomBytes(12).toString("hex")}`,
-      ...headers,
-      ...(payload ? { "Content-Length": String(payload.end - payload.start) } : {}),
-      ...(status === 204 || status === 304 || payload ? {} : { "Content-Length": "0" }),
-      ...fault?.headers,
-    };
+    const length = payload ? payload.end - payload.start : 0;
+    const all = mergeHeaders(
+      { "X-Request-Id": `Root=1-${randomBytes(12).toString("hex")}` },
+      headers,
+      status === 204 || status === 304 ? {} : { "Content-Length": String(length) },
+      fault?.headers,
+    );
     ex.record.status = status;
     ex.res.writeHead(status, all);
     if (!withBody || !payload) {

@@ -1,0 +1,340 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type ModelInfo, ModelManager, ModelManagerError } from "../mod.ts";
+import { type HubServer, sha256Hex, startHubServer } from "./support/hub_server.ts";
+import {
+  bytesOf,
+  GATED,
+  MULTI,
+  NO_MODELS,
+  QWEN,
+  QWEN_FILE,
+  standardHub,
+  TOKENS,
+} from "./support/fixtures.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+
+function managerFor(
+  hub: HubServer,
+  modelsDir: string,
+  extra: ConstructorParameters<typeof ModelManager>[0] = {},
+) {
+  const warnings: string[] = [];
+  const manager = new ModelManager({
+    modelsDir,
+    endpoint: hub.endpoint,
+    token: "",
+    retry: { attempts: 2, baseDelayMs: 10 },
+    onWarning: (message) => warnings.push(message),
+    ...extra,
+  });
+  return { manager, warnings };
+}
+
+async function rejectsWithCode(
+  promise: Promise<unknown>,
+  code: string,
+): Promise<ModelManagerError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ModelManagerError, `expected a ModelManagerError, got ${error}`);
+    assert.equal(error.code, code, `expected code ${code}, got ${error.code}: ${error.message}`);
+    assert.ok(error.hint.length > 0, "every error carries a hint");
+    return error;
+  }
+  assert.fail(`expected a ${code} error`);
+}
+
+describe("ModelManager against the loopback Hub", () => {
+  let hub: HubServer;
+  const dirs: string[] = [];
+  const newDir = () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    return join(dir, "models");
+  };
+
+  before(async () => {
+    hub = await startHubServer(standardHub());
+  });
+  after(async () => {
+    await hub.close();
+    dirs.forEach(removeDir);
+  });
+
+  it("downloads the only .rkllm and the technical files into <dir>/<owner>/<name>/, byte for byte", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    const model = await manager.downloadModel(QWEN.id);
+    const repoDir = join(modelsDir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+    assert.equal(model.dir, repoDir);
+    assert.equal(model.path, join(repoDir, QWEN_FILE));
+    assert.equal(model.name, QWEN_FILE.replace(/\.rkllm$/, ""));
+    assert.equal(model.repo, QWEN.id);
+    for (
+      const file of [
+        QWEN_FILE,
+        "config.json",
+        "generation_config.json",
+        "tokenizer_config.json",
+        "tokenizer.json",
+      ]
+    ) {
+      assert.deepEqual(
+        new Uint8Array(readFileSync(join(repoDir, file))),
+        bytesOf(QWEN, file),
+        `${file} is byte-identical`,
+      );
+    }
+    assert.ok(
+      !existsSync(join(repoDir, "README.md")),
+      "only the model and technical files are downloaded",
+    );
+    assert.deepEqual(model.technicalFiles, [
+      "config.json",
+      "generation_config.json",
+      "tokenizer_config.json",
+      "tokenizer.json",
+    ]);
+    const info = await (await fetch(`${hub.endpoint}/api/models/${QWEN.id}`)).json();
+    assert.equal(model.revision, info.sha);
+    assert.equal(model.sha256, sha256Hex(bytesOf(QWEN, QWEN_FILE)));
+    assert.equal(model.size, bytesOf(QWEN, QWEN_FILE).length);
+    assert.equal(model.platform, "rk3588");
+    assert.equal(model.quantization, "w8a8");
+    assert.equal(model.optimization, 0);
+    assert.equal(model.hybridRatio, 0);
+    assert.equal(model.baseModel, "Qwen2.5-0.5B-Instruct");
+    assert.ok(model.recorded);
+    assert.ok(!Number.isNaN(Date.parse(model.downloadedAt!)));
+    const record = JSON.parse(readFileSync(join(repoDir, ".rkllm-models.json"), "utf8"));
+    assert.equal(record.files[QWEN_FILE].sha256, model.sha256);
+    assert.equal(record.files["config.json"].revision, info.sha);
+  });
+
+  it("does not download complete files again", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    await manager.downloadModel(QWEN.id);
+    const fileRequests = () =>
+      hub.requests.filter((request) =>
+        request.origin === "cdn" || (request.method === "GET" && request.path.includes("/resolve/"))
+      )
+        .length;
+    const before = fileRequests();
+    const again = await manager.download(QWEN.id);
+    assert.equal(again.transferred, 0);
+    assert.equal(fileRequests(), before, "no file was fetched the second time");
+  });
+
+  it("lists models with their variant, including a hand-copied one, and never partial files", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    await manager.downloadModel(
+      MULTI.id,
+      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+    );
+    const manual = join(modelsDir, "me", "custom");
+    mkdirSync(manual, { recursive: true });
+    writeFileSync(join(manual, "my-model.rkllm"), "weights");
+    writeFileSync(join(manual, "other-rk3576-w4a16.rkllm.part"), "half");
+    const models = await manager.listModels();
+    assert.deepEqual(models.map((model) => `${model.repo}/${model.file}`), [
+      "me/custom/my-model.rkllm",
+      `${MULTI.id}/TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm`,
+    ]);
+    const handmade = models[0];
+    assert.equal(handmade.recorded, false);
+    assert.equal(handmade.revision, undefined);
+    assert.equal(handmade.platform, undefined);
+    assert.equal(handmade.size, 7);
+    assert.equal(models[1].hybridRatio, 0.5);
+    assert.deepEqual(models[1].technicalFiles, ["config.json", "tokenizer.json"]);
+    const partials = await manager.listPartialDownloads();
+    assert.deepEqual(partials.map((partial) => partial.file), ["other-rk3576-w4a16.rkllm"]);
+  });
+
+  it("finds models by exact name, owner/name, prefix and substring, and reports ambiguity", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    await manager.downloadModel(QWEN.id);
+    await manager.downloadModel(
+      MULTI.id,
+      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+    );
+    await manager.downloadModel(
+      MULTI.id,
+      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+    );
+    const name = (model: ModelInfo | undefined) => model?.name;
+    assert.equal(
+      name(await manager.getModel(QWEN_FILE.replace(".rkllm", ""))),
+      QWEN_FILE.replace(".rkllm", ""),
+    );
+    assert.equal(name(await manager.getModel(QWEN.id)), QWEN_FILE.replace(".rkllm", ""));
+    assert.equal(
+      name(await manager.getModel("Qwen2.5-0.5B-Instruct")),
+      QWEN_FILE.replace(".rkllm", ""),
+    );
+    assert.equal(
+      name(await manager.getModel("qwen2.5")),
+      QWEN_FILE.replace(".rkllm", ""),
+      "case-insensitive",
+    );
+    assert.equal(
+      name(await manager.getModel("rk3576-W4A16")),
+      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0",
+    );
+    assert.equal(await manager.getModel("mistral"), undefined);
+    const error = await rejectsWithCode(manager.getModel("TinyLlama"), "ambiguous");
+    assert.equal((error.details.candidates as string[]).length, 2);
+    await rejectsWithCode(manager.getModel(MULTI.id), "ambiguous");
+    await rejectsWithCode(manager.getModel("  "), "usage");
+  });
+
+  it("removes one model and keeps the shared files while another model of the repo remains", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    const first = await manager.downloadModel(
+      MULTI.id,
+      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+    );
+    await manager.downloadModel(
+      MULTI.id,
+      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+    );
+    await rejectsWithCode(manager.removeModel("TinyLlama"), "ambiguous");
+    assert.equal((await manager.listModels()).length, 2, "an ambiguous query removes nothing");
+    await rejectsWithCode(manager.removeModel(""), "usage");
+    await rejectsWithCode(manager.removeModel("nothing-like-this"), "model_not_found");
+
+    const removed = await manager.removeModel("rk3588-w8a8");
+    assert.equal(removed.model.path, first.path);
+    assert.deepEqual(removed.removedFiles, [first.path]);
+    assert.equal(removed.freedBytes, first.size);
+    assert.equal(removed.removedDirectory, false);
+    assert.ok(existsSync(join(first.dir, "config.json")));
+    const record = JSON.parse(readFileSync(join(first.dir, ".rkllm-models.json"), "utf8"));
+    assert.equal(record.files[first.file], undefined, "the record forgets the removed model");
+
+    const last = await manager.removeModel("rk3576");
+    assert.equal(last.removedDirectory, true);
+    assert.ok(!existsSync(first.dir), "the last model takes its directory with it");
+    assert.ok(!existsSync(join(modelsDir, "punchnox")), "and the empty owner directory");
+  });
+
+  it("cleans every model and partial download without following symlinks out of the store", async () => {
+    const modelsDir = newDir();
+    const outside = join(modelsDir, "..", "outside");
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, "precious.rkllm"), "do not delete");
+    const { manager } = managerFor(hub, modelsDir);
+    const model = await manager.downloadModel(QWEN.id);
+    writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
+    symlinkSync(outside, join(model.dir, "linked-dir"));
+    symlinkSync(outside, join(modelsDir, "linked-owner"));
+    symlinkSync(join(outside, "precious.rkllm"), join(model.dir, "linked.rkllm"));
+
+    const partialOnly = await manager.cleanModels({ partialOnly: true });
+    assert.deepEqual(partialOnly.removedFiles, [join(model.dir, "next.rkllm.part")]);
+    assert.equal((await manager.listModels()).length, 1, "--partial keeps complete models");
+
+    const report = await manager.cleanModels();
+    assert.equal((await manager.listModels()).length, 0);
+    assert.ok(report.freedBytes >= model.size);
+    assert.ok(report.removedFiles.includes(model.path));
+    assert.equal(readFileSync(join(outside, "precious.rkllm"), "utf8"), "do not delete");
+    assert.ok(report.removedFiles.every((path) => path.startsWith(modelsDir)));
+  });
+
+  it("degrades to a file-system scan with a warning when a record is corrupt", async () => {
+    const modelsDir = newDir();
+    const { manager, warnings } = managerFor(hub, modelsDir);
+    const model = await manager.downloadModel(QWEN.id);
+    writeFileSync(join(model.dir, ".rkllm-models.json"), "{ not json");
+    const [listed] = await manager.listModels();
+    assert.equal(listed.path, model.path);
+    assert.equal(listed.recorded, false);
+    assert.equal(listed.revision, undefined);
+    assert.ok(warnings.some((warning) => warning.includes("corrupt")), `warned: ${warnings}`);
+    const again = await manager.downloadModel(QWEN.id);
+    assert.equal(again.recorded, true, "downloading again rewrites the record");
+  });
+
+  it("rejects malformed repo ids before any request", async () => {
+    const { manager } = managerFor(hub, newDir());
+    const before = hub.requests.length;
+    for (const bad of ["a", "a/b/c", "../x", "owner/na me", "", "owner/..", "-x/y", "a--b/c"]) {
+      const error = await rejectsWithCode(manager.downloadModel(bad), "usage");
+      assert.match(error.hint, /owner\/name/);
+    }
+    assert.equal(hub.requests.length, before);
+  });
+
+  it("reports an unknown repo, an unknown file and a repo without models as not found", async () => {
+    const { manager } = managerFor(hub, newDir());
+    await rejectsWithCode(manager.downloadModel("nobody/nothing-here"), "repo_not_found");
+    const file = await rejectsWithCode(
+      manager.downloadModel(QWEN.id, "missing.rkllm"),
+      "file_not_found",
+    );
+    assert.match(file.hint, new RegExp(QWEN_FILE.replaceAll(".", "\\.")));
+    await rejectsWithCode(manager.downloadModel(NO_MODELS.id), "file_not_found");
+    await rejectsWithCode(
+      manager.downloadModel(QWEN.id, undefined, { revision: "no-such-branch" }),
+      "repo_not_found",
+    );
+  });
+
+  it("asks for a choice when a repo holds several .rkllm files, and filters narrow it", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(hub, modelsDir);
+    const error = await rejectsWithCode(manager.downloadModel(MULTI.id), "usage");
+    assert.deepEqual(
+      (error.details.choices as string[]).sort(),
+      MULTI.files.map((f) => f.path).filter((p) => p.endsWith(".rkllm")).sort(),
+    );
+    assert.equal((await manager.listModels()).length, 0, "nothing was downloaded");
+    const model = await manager.downloadModel(MULTI.id, undefined, { platform: "rk3576" });
+    assert.equal(model.quantization, "w4a16");
+  });
+
+  it("needs an approved token for a gated repo", async () => {
+    const modelsDir = newDir();
+    const anonymous = await rejectsWithCode(
+      managerFor(hub, modelsDir).manager.downloadModel(GATED.id),
+      "gated",
+    );
+    assert.match(anonymous.hint, new RegExp(`${GATED.id}.*HF_TOKEN`));
+    await rejectsWithCode(
+      managerFor(hub, modelsDir, { token: TOKENS.unapproved }).manager.downloadModel(GATED.id),
+      "gated",
+    );
+    await rejectsWithCode(
+      managerFor(hub, modelsDir, { token: "hf_wrong" }).manager.downloadModel(GATED.id),
+      "auth",
+    );
+    assert.equal(
+      (await managerFor(hub, modelsDir).manager.listModels()).length,
+      0,
+      "no partial model is listed",
+    );
+    const model = await managerFor(hub, modelsDir, { token: TOKENS.approved }).manager
+      .downloadModel(GATED.id);
+    assert.deepEqual(
+      new Uint8Array(readFileSync(model.path)),
+      bytesOf(GATED, "Llama-3.2-1B-rk3588-w8a8.rkllm"),
+    );
+  });
+
+  it("fails at once and sends nothing when offline", async () => {
+    const { manager } = managerFor(hub, newDir(), { offline: true });
+    const before = hub.requests.length;
+    await rejectsWithCode(manager.downloadModel(QWEN.id), "offline");
+    assert.equal(hub.requests.length, before);
+    assert.deepEqual(await manager.listModels(), [], "local operations still work");
+  });
+});
