@@ -51,6 +51,8 @@ export interface ModelManagerOptions {
   offline?: boolean;
   /** Retry policy for Hub requests and downloads. */
   retry?: RetryOptions;
+  /** Restart a download request after this many milliseconds without a byte (default 30000). */
+  idleTimeoutMs?: number;
   /** The runtime adapter (default: detected). */
   runtime?: Runtime;
 }
@@ -151,6 +153,7 @@ export class ModelManager {
     );
     return downloadModel(context, repo, file, {
       retry: this.#options.retry,
+      idleTimeoutMs: this.#options.idleTimeoutMs,
       ...options,
       onProgress,
     });

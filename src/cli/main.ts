@@ -54,6 +54,16 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     valueName: "TOKEN",
   },
   json: { type: "boolean", description: "print exactly one JSON document on stdout" },
+  retries: {
+    type: "string",
+    description: "retries of a failed request before giving up (default 4)",
+    valueName: "N",
+  },
+  "idle-timeout": {
+    type: "string",
+    description: "seconds without data before a request is restarted (default 30)",
+    valueName: "S",
+  },
   quiet: { type: "boolean", short: "q", description: "no progress output" },
   progress: {
     type: "string",
@@ -80,6 +90,28 @@ function commandIndex(args: string[]): number {
     if (spec?.type === "string" && !arg.includes("=")) index++;
   }
   return -1;
+}
+
+/** A whole-number option value within bounds, or its default. */
+export function wholeNumber(
+  value: string | boolean | undefined,
+  flag: string,
+  min: number,
+  max: number,
+  fallback = 4,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (
+    typeof value !== "string" || value.trim() === "" || !Number.isInteger(number) || number < min ||
+    number > max
+  ) {
+    throw usageError(
+      `use "${value}" for ${flag}: it must be a whole number from ${min} to ${max}`,
+      `for example ${flag} ${fallback}`,
+    );
+  }
+  return number;
 }
 
 function usageError(message: string, hint: string): ModelManagerError {
@@ -116,7 +148,6 @@ function parseCommandLine(command: Command | undefined, args: string[]) {
 }
 
 function progressMode(
-  runtime: Runtime,
   values: Record<string, string | boolean | undefined>,
   output: Output,
 ): ProgressMode {
@@ -214,6 +245,9 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           endpoint: values.endpoint as string | undefined,
           token: values.token as string | undefined,
           signal: controller.signal,
+          retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
+          idleTimeoutMs: wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) *
+            1000,
           onWarning: (message) => output.err(`warning: ${message}`),
         }),
       progress: () => reporter ??= createProgressReporter(mode, output, runtime.columns()),

@@ -7,22 +7,8 @@ import { ModelManagerError } from "../../errors.ts";
 import { modelFilesOf, type VariantFilter } from "../../manager/choose_model_file.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import type { Command, CommandContext } from "../command.ts";
+import { wholeNumber } from "../main.ts";
 import { formatBytes } from "../format.ts";
-
-function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (typeof value !== "string" || !Number.isInteger(number) || number < 1 || number > 64) {
-    throw new ModelManagerError(
-      "usage",
-      `use "${value}" for ${flag}: it must be a whole number from 1 to 64`,
-      {
-        hint: `for example ${flag} 8`,
-      },
-    );
-  }
-  return number;
-}
 
 /** The flags that select one variant among several, for the error listing the choices. */
 function selectorFor(file: string, choices: string[]): string {
@@ -125,7 +111,9 @@ export const downloadCommand: Command = {
       revision: context.values.revision as string | undefined,
       platform: context.values.platform as string | undefined,
       quantization: context.values.quant as string | undefined,
-      connections: positiveInteger(context.values.connections, "--connections"),
+      connections: context.values.connections === undefined
+        ? undefined
+        : wholeNumber(context.values.connections, "--connections", 1, 64, 8),
       dryRun: context.values["dry-run"] === true,
       force: context.values.force === true,
       signal: context.signal,

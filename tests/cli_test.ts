@@ -1,0 +1,206 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type HubServer, startHubServer } from "./support/hub_server.ts";
+import { bytesOf, GATED, MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
+import { runCli } from "./support/cli_process.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { type Mount, mountTmpfs } from "./support/tmpfs.ts";
+
+// deno-lint-ignore no-explicit-any
+function parseJson(stdout: string): any {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    assert.fail(`stdout is not one JSON document:\n${stdout}`);
+  }
+}
+
+describe("the rkllm-models CLI", () => {
+  let hub: HubServer;
+  let root: string;
+  const cleanups: (() => void)[] = [];
+  before(async () => {
+    hub = await startHubServer(standardHub());
+    root = makeTempDir();
+  });
+  after(async () => {
+    await hub.close();
+    cleanups.forEach((cleanup) => cleanup());
+    removeDir(root);
+  });
+  let count = 0;
+  const freshDir = () => join(root, `models-${count++}`);
+  const cli = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
+    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...env }, input, cwd: root });
+
+  it("downloads, lists, shows, removes and cleans, with one JSON document per command", async () => {
+    const dir = freshDir();
+    const download = await cli([
+      "download",
+      QWEN.id,
+      "--dir",
+      dir,
+      "--endpoint",
+      hub.endpoint,
+      "--json",
+    ]);
+    assert.equal(download.code, 0, download.stderr);
+    const model = parseJson(download.stdout);
+    assert.equal(
+      model.path,
+      join(dir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", QWEN_FILE),
+    );
+    assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
+    const info = await (await fetch(`${hub.endpoint}/api/models/${QWEN.id}`)).json();
+    assert.equal(model.revision, info.sha);
+
+    const list = await cli(["list", "--json", "--dir", dir]);
+    assert.equal(list.code, 0, list.stderr);
+    const listed = parseJson(list.stdout);
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].name, QWEN_FILE.replace(".rkllm", ""));
+    assert.equal(listed[0].quantization, "w8a8");
+
+    const human = await cli(["list", "--dir", dir]);
+    assert.match(human.stdout, /^NAME\s+SIZE\s+PLATFORM/m);
+    assert.match(human.stdout, /Qwen2\.5-0\.5B-Instruct-rk3588-w8a8.*3\.0 MiB\s+rk3588\s+w8a8/);
+
+    const shown = await cli(["info", "Qwen2.5-0.5B", "--dir", dir, "--json"]);
+    assert.equal(shown.code, 0, shown.stderr);
+    const details = parseJson(shown.stdout);
+    assert.equal(details.verified, true);
+    assert.equal(details.config.model_type, "qwen2");
+    assert.equal(details.config.context_length, 32768);
+
+    const missing = await cli(["info", "no-such-model", "--dir", dir]);
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /error: find a local model matching "no-such-model"\nhint: /);
+
+    const removed = await cli(["rm", "Qwen2.5", "--dir", dir, "--json"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(parseJson(removed.stdout).removedDirectory, true);
+    assert.ok(!existsSync(model.dir));
+
+    await cli(["download", QWEN.id, "--dir", dir, "--quiet"]);
+    const cleaned = await cli(["clean", "--yes", "--dir", dir, "--json"]);
+    assert.equal(cleaned.code, 0, cleaned.stderr);
+    assert.ok(parseJson(cleaned.stdout).freedBytes > 3_000_000);
+    assert.deepEqual(parseJson((await cli(["list", "--json", "--dir", dir])).stdout), []);
+  });
+
+  it("refuses to clean without a terminal unless --yes is given", async () => {
+    const dir = freshDir();
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    const refused = await cli(["clean", "--dir", dir], {}, "y\n");
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--yes/);
+    assert.equal(parseJson((await cli(["list", "--json", "--dir", dir])).stdout).length, 1);
+  });
+
+  it("maps failures to documented exit codes, with a JSON error document under --json", async () => {
+    const dir = freshDir();
+    const cases: [string[], number, string][] = [
+      [["download", "a", "--dir", dir], 2, "usage"],
+      [["download", "a/b/c", "--dir", dir], 2, "usage"],
+      [["download", "../x", "--dir", dir], 2, "usage"],
+      [["download", "owner/with space", "--dir", dir], 2, "usage"],
+      [["download", "nobody/nothing", "--dir", dir], 3, "repo_not_found"],
+      [["download", QWEN.id, "nope.rkllm", "--dir", dir], 3, "file_not_found"],
+      [["download", MULTI.id, "--dir", dir], 2, "usage"],
+      [["download", GATED.id, "--dir", dir], 4, "gated"],
+      [["download", QWEN.id, "--dir", dir, "--endpoint", "http://127.0.0.1:9"], 5, "network"],
+    ];
+    for (const [args, code, errorCode] of cases) {
+      const result = await cli([...args, "--json", "--retries", "0"]);
+      assert.equal(result.code, code, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
+      const document = parseJson(result.stdout);
+      assert.equal(document.error.code, errorCode, args.join(" "));
+      assert.ok(document.error.message && document.error.hint, "message and hint");
+      const human = await cli([...args, "--retries", "0"]);
+      assert.equal(human.stdout, "", "errors go to stderr");
+      assert.match(human.stderr, /^error: .+\n( {2}.+\n)*hint: .+/m);
+    }
+  });
+
+  it("lists the variants and the flag that selects each when no file is given without a terminal", async () => {
+    const result = await cli(["download", MULTI.id, "--dir", freshDir()]);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /TinyLlama-1\.1B-Chat-v1\.0-rk3588-w8a8-opt-0-hybrid-ratio-0\.5\.rkllm\s+--platform rk3588/,
+    );
+    assert.match(
+      result.stderr,
+      /TinyLlama-1\.1B-Chat-v1\.0-rk3576-w4a16-opt-1-hybrid-ratio-0\.0\.rkllm\s+--platform rk3576/,
+    );
+    const chosen = await cli([
+      "download",
+      MULTI.id,
+      "--platform",
+      "rk3576",
+      "--dir",
+      freshDir(),
+      "--json",
+    ]);
+    assert.equal(chosen.code, 0, chosen.stderr);
+    assert.equal(parseJson(chosen.stdout).platform, "rk3576");
+  });
+
+  it("reports a missing or malformed configs/models.json as a config error", async () => {
+    const broken = join(root, "broken.json");
+    writeFileSync(broken, "{ nope");
+    const wrongShape = join(root, "wrong.json");
+    writeFileSync(wrongShape, JSON.stringify({ REPOSITORY_SUGGESTIONS: "x" }));
+    for (const path of [join(root, "missing.json"), broken, wrongShape]) {
+      const result = await cli(["list", "--dir", freshDir()], { RKLLM_MODELS_CONFIG: path });
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /^error: .*models config.*\nhint: /m);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+      const json = await cli(["list", "--json", "--dir", freshDir()], {
+        RKLLM_MODELS_CONFIG: path,
+      });
+      assert.equal(parseJson(json.stdout).error.code, "config");
+    }
+  });
+
+  it("reports a models directory it cannot write as a storage error (exit 7)", async (t) => {
+    const parent = join(root, "readonly");
+    mkdirSync(parent);
+    let mount: Mount | undefined;
+    try {
+      mount = mountTmpfs(parent, { readOnly: true, sizeBytes: 1024 * 1024 });
+      cleanups.push(() => mount?.unmount());
+    } catch {
+      chmodSync(parent, 0o555);
+      if (process.getuid?.() === 0) {
+        return t.skip("needs mount (as root) or a non-root user to make a read-only directory");
+      }
+    }
+    const result = await cli(["download", QWEN.id, "--dir", join(parent, "models"), "--json"]);
+    assert.equal(result.code, 7, result.stdout + result.stderr);
+    assert.equal(parseJson(result.stdout).error.code, "storage");
+  });
+
+  it("prints help for every command and suggests the closest command or option", async () => {
+    for (
+      const command of ["download", "list", "info", "files", "search", "verify", "remove", "clean"]
+    ) {
+      const help = await cli([command, "--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, new RegExp(`^Usage: rkllm-models ${command}`));
+      assert.match(help.stdout, /Examples:\n {2}rkllm-models .+\n {2}rkllm-models .+/);
+    }
+    const main = await cli(["--help"]);
+    assert.match(main.stdout, /Exit codes: 0 ok/);
+    const typo = await cli(["lsit"]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /did you mean "rkllm-models list"/);
+    const option = await cli(["download", QWEN.id, "--dry-rn"]);
+    assert.equal(option.code, 2);
+    assert.match(option.stderr, /did you mean --dry-run/);
+    const version = await cli(["--version"]);
+    assert.match(version.stdout, /^rkllm-models \d+\.\d+\.\d+\n$/);
+  });
+});
