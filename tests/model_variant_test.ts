@@ -1,0 +1,63 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseModelVariant } from "../mod.ts";
+
+describe("parseModelVariant", () => {
+  it("parses the full RKLLM naming pattern", () => {
+    assert.deepEqual(
+      parseModelVariant("Qwen2.5-0.5B-Instruct-rk3588-w8a8-opt-0-hybrid-ratio-0.0.rkllm"),
+      {
+        baseModel: "Qwen2.5-0.5B-Instruct",
+        platform: "rk3588",
+        quantization: "w8a8",
+        optimization: 0,
+        hybridRatio: 0,
+      },
+    );
+    assert.deepEqual(
+      parseModelVariant("TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm"),
+      {
+        baseModel: "TinyLlama-1.1B-Chat-v1.0",
+        platform: "rk3588",
+        quantization: "w8a8",
+        optimization: 0,
+        hybridRatio: 0.5,
+      },
+    );
+  });
+
+  it("parses grouped quantisations, other chips and extra suffixes", () => {
+    assert.deepEqual(
+      parseModelVariant(
+        "DeepSeek-R1-Distill-Qwen-1.5B-rk3576-w4a16_g128-opt-1-hybrid-ratio-1.0-ctx4096.rkllm",
+      ),
+      {
+        baseModel: "DeepSeek-R1-Distill-Qwen-1.5B",
+        platform: "rk3576",
+        quantization: "w4a16_g128",
+        optimization: 1,
+        hybridRatio: 1,
+      },
+    );
+    const withRuntime = parseModelVariant("Phi-3-mini-rk3588-1.2.0-w8a8.rkllm");
+    assert.equal(withRuntime.platform, "rk3588");
+    assert.equal(withRuntime.quantization, "w8a8");
+    assert.equal(withRuntime.baseModel, "Phi-3-mini");
+    assert.equal(parseModelVariant("model_RV1126B_W4A16.rkllm").platform, "rv1126b");
+  });
+
+  it("leaves out what the name does not say, and never throws", () => {
+    assert.deepEqual(parseModelVariant("my-model.rkllm"), {});
+    assert.deepEqual(parseModelVariant(""), {});
+    assert.deepEqual(parseModelVariant("qwen-w8a8.rkllm"), {
+      baseModel: "qwen",
+      quantization: "w8a8",
+    });
+    assert.equal(
+      parseModelVariant("rk35880-model.rkllm").platform,
+      undefined,
+      "rk35880 is not rk3588",
+    );
+    assert.equal(parseModelVariant("subdir/x-rk3562-w8a8_g256.rkllm").quantization, "w8a8_g256");
+  });
+});
