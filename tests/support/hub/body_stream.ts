@@ -1,0 +1,119 @@
+/**
+ * Writing a response body in chunks, with the body faults applied: cut by a reset or a clean
+ * close, stalls, corruption and rate caps (per fault or for the whole emulator).
+ *
+ * @module
+ */
+import type { Socket } from "node:net";
+import type { ByteSource } from "./byte_source.ts";
+import type { Exchange } from "./exchange.ts";
+
+/** A body to send: a slice of a source. */
+export interface Payload {
+  /** Where the bytes come from. */
+  source: ByteSource;
+  /** First byte sent. */
+  start: number;
+  /** End of the slice (exclusive). */
+  end: number;
+  /** Rate cap of the body, unless a fault sets its own. */
+  bytesPerSecond?: number;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Stream the payload after the headers, applying the fault picked for the exchange
+ * (`ex.fault`), and end the response or cut the connection as the fault says.
+ */
+export async function streamBody(ex: Exchange, payload: Payload): Promise<void> {
+  const fault = ex.fault ?? undefined;
+  const total = payload.end - payload.start;
+  const cut = fault?.resetAfterBytes ?? fault?.shortAfterBytes;
+  const limit = cut === undefined ? total : Math.min(cut, total);
+  const stallAt = fault?.stallAfterBytes ?? (fault?.stallMs !== undefined ? 0 : undefined);
+  const rate = fault?.bytesPerSecond ?? payload.bytesPerSecond;
+  const chunkBytes = rate
+    ? Math.max(1024, Math.min(CHUNK_BYTES, Math.floor(rate / 16)))
+    : CHUNK_BYTES;
+  const startedAt = Date.now();
+  let sent = 0;
+  let stalled = stallAt === undefined;
+  if (limit === 0 || stallAt === 0) ex.res.flushHeaders();
+  while (sent < limit && !ex.isClosed) {
+    if (!stalled && sent >= (stallAt ?? 0)) {
+      stalled = true;
+      await pause(ex, fault?.stallMs ?? null);
+      continue;
+    }
+    let size = Math.min(chunkBytes, limit - sent);
+    if (!stalled) size = Math.min(size, (stallAt ?? 0) - sent);
+    if (rate) {
+      const due = startedAt + (sent / rate) * 1000;
+      if (due > Date.now()) await pause(ex, due - Date.now());
+    }
+    let chunk = payload.source.read(payload.start + sent, payload.start + sent + size);
+    if (fault?.corrupt) chunk = corrupted(chunk, sent);
+    sent += size;
+    ex.record.bodyBytes += size;
+    const last = sent === limit && cut !== undefined && cut < total;
+    if (last) await writeFlushed(ex, chunk);
+    else if (!ex.res.write(chunk)) await pause(ex, null, "drain");
+  }
+  if (ex.isClosed) return;
+  if (cut !== undefined && cut < total) {
+    if (limit === 0) await pause(ex, 20);
+    if (fault?.resetAfterBytes !== undefined) resetConnection(ex.req.socket);
+    else ex.req.socket?.end();
+    return;
+  }
+  ex.res.end();
+}
+
+/** Flip one byte per 4 KiB of the body, keeping the length, so a digest check must fail. */
+function corrupted(chunk: Uint8Array, bodyOffset: number): Uint8Array {
+  const copy = chunk.slice();
+  for (let i = (4096 - (bodyOffset % 4096)) % 4096; i < copy.length; i += 4096) copy[i] ^= 0xff;
+  return copy;
+}
+
+/**
+ * Wait for `ms` milliseconds (null: forever) or the response event, whichever comes first;
+ * always ends early when the response closes, so a vanished client never leaves a timer behind.
+ */
+function pause(ex: Exchange, ms: number | null, event: "drain" | null = null): Promise<void> {
+  if (ex.isClosed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      ex.res.off("close", done);
+      if (event) ex.res.off(event, done);
+      resolve();
+    };
+    ex.res.on("close", done);
+    if (event) ex.res.on(event, done);
+    if (ms !== null) timer = setTimeout(done, ms);
+  });
+}
+
+/** Write the chunk and wait until it reached the socket, so a following cut keeps it. */
+function writeFlushed(ex: Exchange, chunk: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      ex.res.off("close", done);
+      resolve();
+    };
+    ex.res.on("close", done);
+    ex.res.write(chunk, done);
+  });
+}
+
+function resetConnection(socket: Socket | null): void {
+  if (!socket) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The emulator itself: two loopback listeners (hub and CDN), the state they share, request
+ * dispatch with status faults decided on arrival, and the lifecycle behind
+ * {@link startHubServer}.
+ *
+ * @module
+ */
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { randomBytes } from "node:crypto";
+import { handleCdn } from "./cdn.ts";
+import { type Exchange, openExchange } from "./exchange.ts";
+import { takeFault } from "./faults.ts";
+import { handleHub } from "./hub_routes.ts";
+import { prepareRepo, type StoredFile, type StoredRepo } from "./prepared_repo.ts";
+import { sendError, sendFaultStatus } from "./responses.ts";
+import type { FaultState, HubState } from "./state.ts";
+import type {
+  FaultSpec,
+  HubRepoSpec,
+  HubServer,
+  HubServerOptions,
+  RequestRecord,
+} from "./types.ts";
+
+/**
+ * Start both listeners on 127.0.0.1 and serve `options.repos`.
+ *
+ * @example
+ * ```ts
+ * const server = await startHubServer({ repos: [sampleRepo()] });
+ * const info = await fetch(`${server.endpoint}/api/models/${sampleRepo().id}`);
+ * await server.close();
+ * ```
+ */
+export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
+  const emulator = new HubEmulator(options);
+  await emulator.listen(options.port ?? 0, options.cdnPort ?? 0);
+  return {
+    endpoint: emulator.endpoint,
+    cdnOrigin: emulator.cdnOrigin,
+    requests: emulator.requests,
+    bytesServed: (pathIncludes?: string) => emulator.bytesServed(pathIncludes),
+    addFault: (fault: FaultSpec) => emulator.faults.push({ spec: fault, seen: 0, applied: 0 }),
+    clearFaults: () => emulator.faults.splice(0),
+    setRepo: (repo: HubRepoSpec) => emulator.setRepo(repo),
+    expireSignedUrls: () => emulator.rotateSigningKey(),
+    close: () => emulator.close(),
+  };
+}
+
+class HubEmulator implements HubState {
+  endpoint = "";
+  cdnOrigin = "";
+  readonly requests: RequestRecord[] = [];
+  readonly faults: FaultState[];
+  readonly repos = new Map<string, StoredRepo>();
+  readonly renames = new Map<string, string>();
+  readonly blobs = new Map<string, StoredFile>();
+  readonly options: HubServerOptions;
+  signingKey: Uint8Array = randomBytes(32);
+  private readonly sockets = new Set<Socket>();
+  private readonly servers: Server[] = [];
+
+  constructor(options: HubServerOptions) {
+    this.options = options;
+    this.faults = (options.faults ?? []).map((spec) => ({ spec, seen: 0, applied: 0 }));
+    for (const repo of options.repos) this.setRepo(repo);
+  }
+
+  setRepo(spec: HubRepoSpec): void {
+    const repo = prepareRepo(spec);
+    this.repos.set(spec.id, repo);
+    if (spec.renamedFrom) this.renames.set(spec.renamedFrom, spec.id);
+    for (const revision of repo.named.values()) {
+      for (const file of revision.files.values()) if (file.lfs) this.blobs.set(file.sha256, file);
+    }
+  }
+
+  rotateSigningKey(): void {
+    this.signingKey = randomBytes(32);
+  }
+
+  bytesServed(pathIncludes?: string): number {
+    return this.requests
+      .filter((record) => record.status >= 200 && record.status < 300)
+      .filter((record) => pathIncludes === undefined || record.path.includes(pathIncludes))
+      .reduce((sum, record) => sum + record.bodyBytes, 0);
+  }
+
+  async listen(hubPort: number, cdnPort: number): Promise<void> {
+    this.endpoint = await this.listenOne("hub", hubPort);
+    this.cdnOrigin = await this.listenOne("cdn", cdnPort);
+  }
+
+  private listenOne(origin: "hub" | "cdn", port: number): Promise<string> {
+    const server = createServer((req, res) => this.dispatch(origin, req, res));
+    this.servers.push(server);
+    server.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    server.on("clientError", (_error: Error, socket: Socket) => socket.destroy());
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        const actual = typeof address === "object" && address ? address.port : port;
+        resolve(`http://127.0.0.1:${actual}`);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closing = this.servers.map((server) =>
+      new Promise<void>((resolve) => server.close(() => resolve()))
+    );
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await Promise.all(closing);
+  }
+
+  private dispatch(origin: "hub" | "cdn", req: IncomingMessage, res: ServerResponse): void {
+    req.on("error", () => {});
+    res.on("error", () => {});
+    const ex = openExchange(this, { origin, req, res });
+    if (!ex) return;
+    this.handle(ex).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else sendError(ex, { status: 500, message: String(error) }).catch(() => res.destroy());
+    });
+  }
+
+  private handle(ex: Exchange): Promise<void> {
+    const statusFault = takeFault(ex, (spec) => spec.status !== undefined);
+    if (statusFault) return sendFaultStatus(ex, statusFault);
+    return ex.origin === "hub" ? handleHub(ex) : handleCdn(ex);
+  }
+}

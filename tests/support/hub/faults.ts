@@ -1,0 +1,60 @@
+/**
+ * Which injected fault applies to a request: matching by origin, method, path and Range,
+ * with `skip` and `times` counted per fault. The first fault that applies wins.
+ *
+ * @module
+ */
+import type { Exchange } from "./exchange.ts";
+import type { FaultSpec } from "./types.ts";
+
+const BODY_EFFECTS = [
+  "resetAfterBytes",
+  "shortAfterBytes",
+  "stallAfterBytes",
+  "stallMs",
+  "ignoreRange",
+  "corrupt",
+  "bytesPerSecond",
+] as const;
+
+/** Whether the fault alters a response body, so it only applies where a body is sent. */
+export function hasBodyEffect(fault: FaultSpec): boolean {
+  return BODY_EFFECTS.some((key) => fault[key] !== undefined && fault[key] !== false);
+}
+
+/**
+ * The first fault that `accept`s and matches the exchange and still has to apply; counts it
+ * as seen and, unless skipped or used up, as applied.
+ */
+export function takeFault(ex: Exchange, accept: (fault: FaultSpec) => boolean): FaultSpec | null {
+  for (const state of ex.hub.faults) {
+    if (!accept(state.spec) || !matches(ex, state.spec)) continue;
+    state.seen++;
+    if (state.seen <= (state.spec.skip ?? 0)) continue;
+    if (state.applied >= (state.spec.times ?? Infinity)) continue;
+    state.applied++;
+    return state.spec;
+  }
+  return null;
+}
+
+/**
+ * The response fault of this exchange (one without `status`), picked once and kept in
+ * `ex.fault`; faults that alter a body are left for later when `bodyAllowed` is false.
+ */
+export function responseFault(ex: Exchange, bodyAllowed: boolean): FaultSpec | null {
+  if (ex.fault === undefined) {
+    ex.fault = takeFault(
+      ex,
+      (spec) => spec.status === undefined && (bodyAllowed || !hasBodyEffect(spec)),
+    );
+  }
+  return ex.fault;
+}
+
+function matches(ex: Exchange, fault: FaultSpec): boolean {
+  return (fault.origin ?? "any") !== (ex.origin === "hub" ? "cdn" : "hub") &&
+    (fault.method === undefined || fault.method.toUpperCase() === ex.method) &&
+    (fault.pathIncludes === undefined || ex.record.path.includes(fault.pathIncludes)) &&
+    (!fault.rangeRequestsOnly || ex.req.headers.range !== undefined);
+}

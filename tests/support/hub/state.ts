@@ -1,0 +1,40 @@
+/**
+ * What the emulator's handlers share: its options, listener origins, prepared repositories,
+ * the CDN's blob store, the injected faults and the key that signs CDN URLs.
+ *
+ * @module
+ */
+import type { StoredFile, StoredRepo } from "./prepared_repo.ts";
+import type { FaultSpec, HubServerOptions, RequestRecord } from "./types.ts";
+
+/** An injected fault and how many matching requests it has seen and altered. */
+export interface FaultState {
+  /** The fault as the test gave it. */
+  spec: FaultSpec;
+  /** Matching requests seen, the skipped ones included. */
+  seen: number;
+  /** Matching requests it was applied to. */
+  applied: number;
+}
+
+/** The state of one running emulator, read by every handler through its exchange. */
+export interface HubState {
+  /** The options the emulator was started with. */
+  readonly options: HubServerOptions;
+  /** Hub origin, e.g. `"http://127.0.0.1:41234"`; "" until listening. */
+  readonly endpoint: string;
+  /** CDN origin; "" until listening. */
+  readonly cdnOrigin: string;
+  /** Every request, in arrival order. */
+  readonly requests: RequestRecord[];
+  /** Injected faults, in the order they are tried. */
+  readonly faults: FaultState[];
+  /** Repositories by id. */
+  readonly repos: Map<string, StoredRepo>;
+  /** Current id of each renamed repository, by its old id. */
+  readonly renames: Map<string, string>;
+  /** Content-addressed LFS store of the CDN, by SHA-256; kept when a repo changes, like a real bucket. */
+  readonly blobs: Map<string, StoredFile>;
+  /** HMAC key of signed CDN URLs; replacing it invalidates every URL issued so far. */
+  readonly signingKey: Uint8Array;
+}
