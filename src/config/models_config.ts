@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -52,9 +51,41 @@ export function setEmbeddedModelsConfig(config: unknown): void {
   embeddedConfig = config;
 }
 
-/** The path of the `models.json` that ships beside the sources. */
-export function defaultModelsConfigPath(): string {
-  return join(fileURLToPath(new URL("../../configs/models.json", import.meta.url)));
+/** Where the `models.json` that ships beside the sources is: a `file:` URL, or `https:` on JSR. */
+const SHIPPED_CONFIG_URL = new URL("../../configs/models.json", import.meta.url);
+
+/**
+ * The path of the `models.json` that ships beside the sources; undefined when the
+ * sources are not local files (run from `jsr:` or another URL).
+ *
+ * @example
+ * ```ts
+ * import { defaultModelsConfigPath } from "./models_config.ts";
+ * console.log(defaultModelsConfigPath()); // ".../configs/models.json"
+ * ```
+ */
+export function defaultModelsConfigPath(): string | undefined {
+  return SHIPPED_CONFIG_URL.protocol === "file:" ? fileURLToPath(SHIPPED_CONFIG_URL) : undefined;
+}
+
+/**
+ * The shipped config as a JSON module, for sources that are not local files: the runtime
+ * fetched and cached it with the code (a string literal, so `deno publish` and bundlers see it).
+ */
+async function importShippedConfig(): Promise<unknown> {
+  try {
+    const module = await import("../../configs/models.json", { with: { type: "json" } });
+    return module.default;
+  } catch (error) {
+    throw new ModelManagerError(
+      "config",
+      `load the models config from ${SHIPPED_CONFIG_URL.href}: ${describe(error)}`,
+      {
+        hint: `set ${MODELS_CONFIG_ENV} to the path of a models.json`,
+        cause: error,
+      },
+    );
+  }
 }
 
 /**
@@ -75,7 +106,11 @@ export async function loadModelsConfig(runtime: Runtime): Promise<ModelsConfig> 
   if (!override && embeddedConfig !== undefined) {
     return validateModelsConfig(embeddedConfig, "the embedded models config");
   }
-  const path = override || defaultModelsConfigPath();
+  const shippedPath = defaultModelsConfigPath();
+  if (!override && shippedPath === undefined) {
+    return validateModelsConfig(await importShippedConfig(), SHIPPED_CONFIG_URL.href);
+  }
+  const path = override || shippedPath!;
   let text: string;
   try {
     text = new TextDecoder().decode(await runtime.readFile(path));
