@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { cancelledError, isAbortError, ModelManagerError } from "../errors.ts";
+import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
-import { type RetryOptions, withRetry } from "../http/retry.ts";
+import type { RetryOptions } from "../http/retry.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { resolveFile } from "../hub/resolve_file.ts";
@@ -18,6 +18,7 @@ import type { DownloadEventHandler } from "./download_events.ts";
 import {
   type DownloadState,
   type FileIdentity,
+  identityOfFile,
   partialPathOf,
   readDownloadState,
   removePartial,
@@ -25,14 +26,11 @@ import {
   statePathOf,
   writeDownloadState,
 } from "./download_state.ts";
-import {
-  fetchSegment,
-  RangeIgnoredError,
-  RemoteChangedError,
-  type SegmentFetch,
-} from "./fetch_segment.ts";
-import { createContentHasher, type ExpectedHash, hashFile } from "./file_hash.ts";
-import { completedBytes, isComplete, planSegments, type Segment } from "./segment_plan.ts";
+import { RemoteChangedError } from "./fetch_segment.ts";
+import { expectedHashOf, hashFile } from "./file_hash.ts";
+import { fetchAllSegments } from "./segment_workers.ts";
+import { completedBytes, planSegments } from "./segment_plan.ts";
+import { TransferTracker } from "./transfer_tracker.ts";
 
 /** The engine's settings. */
 export interface DownloadEngineOptions {
@@ -89,22 +87,6 @@ export const DEFAULT_PARALLEL_THRESHOLD = 64 * 1024 * 1024;
 /** No byte for this long restarts a request. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
-const SAVE_EVERY_MS = 1000;
-const SAVE_EVERY_BYTES = 16 * 1024 * 1024;
-const SAVE_MIN_INTERVAL_MS = 100;
-const PROGRESS_EVERY_MS = 100;
-
-/** The hash a file is checked against: SHA-256 for LFS files, the git blob SHA-1 otherwise. */
-export function expectedHashOf(identity: FileIdentity): ExpectedHash | undefined {
-  if (identity.sha256) return { algorithm: "sha256", hex: identity.sha256 };
-  if (identity.gitSha1) return { algorithm: "git-sha1", hex: identity.gitSha1 };
-  return undefined;
-}
-
-function identityOf(file: RepoFile): FileIdentity {
-  return { size: file.size, sha256: file.sha256, gitSha1: file.lfs ? undefined : file.gitSha1 };
-}
-
 /**
  * Moves a verified partial file into place and removes its state.
  *
@@ -135,7 +117,7 @@ export async function downloadToPartial(
 ): Promise<FileDownloadResult> {
   const { runtime } = options;
   const emit = options.onEvent ?? (() => {});
-  const identity = identityOf(request.file);
+  const identity = identityOfFile(request.file);
   const path = request.file.path;
   for (let restarts = 0;; restarts++) {
     try {
@@ -176,7 +158,15 @@ async function attemptDownload(
       reason: `${path} changed on the Hub since the partial download; starting it over`,
     });
     state = undefined;
-  } else if (state && partialSize === undefined) {
+  } else if (state && !holdsSavedBytes(state, partialSize)) {
+    // The partial file lost bytes its state counts (removed, truncated, or not flushed before a crash).
+    if (partialSize !== undefined) {
+      emit({
+        event: "restart",
+        file: path,
+        reason: `the partial file of ${path} is shorter than its saved progress; starting it over`,
+      });
+    }
     state = undefined;
   }
   if (state?.verified && partialSize === identity.size) {
@@ -195,6 +185,13 @@ async function attemptDownload(
   if (resolved.size !== undefined && resolved.size !== identity.size) {
     throw new RemoteChangedError(
       `the Hub lists ${path} with ${identity.size} bytes but serves ${resolved.size}`,
+    );
+  }
+  // Only an X-Linked-Etag shaped like a SHA-256 is compared: proxies may send other etags.
+  const servedSha256 = /^[0-9a-f]{64}$/i.test(resolved.etag ?? "") ? resolved.etag : undefined;
+  if (identity.sha256 && servedSha256 && servedSha256.toLowerCase() !== identity.sha256) {
+    throw new RemoteChangedError(
+      `the Hub lists ${path} with sha256 ${identity.sha256} but serves ${servedSha256}`,
     );
   }
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
@@ -221,14 +218,21 @@ async function attemptDownload(
       resumedBytes,
       connections: Math.min(connections, state.segments.length),
     });
-    const transfer = new TransferTracker(runtime, destination, state, handle, emit, resumedBytes);
+    const transfer = new TransferTracker(runtime, destination, state, handle, emit);
     const hasher = await fetchAllSegments(
-      request,
-      options,
+      {
+        connection: options.connection,
+        repo: request.repo,
+        commit: request.commit,
+        contentUrl: resolved.contentUrl,
+        connections,
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        retry: options.retry,
+        emit,
+        transfer,
+      },
       state,
       handle,
-      resolved.contentUrl,
-      transfer,
     );
     await transfer.save();
 
@@ -289,6 +293,13 @@ async function attemptDownload(
   }
 }
 
+function holdsSavedBytes(state: DownloadState, partialSize: number | undefined): boolean {
+  if (partialSize === undefined) return false;
+  return state.segments.every((segment) =>
+    segment.next === segment.start || segment.next <= partialSize
+  );
+}
+
 function hashFields(identity: FileIdentity): { sha256?: string; gitSha1?: string } {
   return { sha256: identity.sha256, gitSha1: identity.gitSha1 };
 }
@@ -305,193 +316,5 @@ async function openPartial(
     return handle;
   } catch (error) {
     throw storageFailure(`create ${partial} for ${file}`, error, true);
-  }
-}
-
-/** Counts bytes, reports progress and persists segment progress as it goes. */
-class TransferTracker {
-  transferred = 0;
-  #runtime: Runtime;
-  #destination: string;
-  #state: DownloadState;
-  #handle: FileHandle;
-  #emit: DownloadEventHandler;
-  #base: number;
-  #lastProgressAt = 0;
-  #lastSaveAt = Date.now();
-  #unsavedBytes = 0;
-  #saving: Promise<void> | undefined;
-
-  constructor(
-    runtime: Runtime,
-    destination: string,
-    state: DownloadState,
-    handle: FileHandle,
-    emit: DownloadEventHandler,
-    base: number,
-  ) {
-    this.#runtime = runtime;
-    this.#destination = destination;
-    this.#state = state;
-    this.#handle = handle;
-    this.#emit = emit;
-    this.#base = base;
-  }
-
-  onBytes(count: number): void {
-    this.transferred += count;
-    this.#unsavedBytes += count;
-    const now = Date.now();
-    if (now - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
-      this.#lastProgressAt = now;
-      this.#emit({
-        event: "progress",
-        file: this.#state.file,
-        bytes: completedBytes(this.#state.segments),
-        total: this.#state.identity.size,
-      });
-    }
-    const due = now - this.#lastSaveAt >= SAVE_EVERY_MS || this.#unsavedBytes >= SAVE_EVERY_BYTES;
-    if (due && !this.#saving && now - this.#lastSaveAt >= SAVE_MIN_INTERVAL_MS) {
-      this.#saving = this.save().catch(() => {}).finally(() => (this.#saving = undefined));
-    }
-  }
-
-  restartFromZero(): void {
-    this.#base = 0;
-  }
-
-  /** Flushes the data, then records how far each segment got. */
-  async save(): Promise<void> {
-    await this.#saving;
-    this.#lastSaveAt = Date.now();
-    this.#unsavedBytes = 0;
-    const snapshot = {
-      ...this.#state,
-      segments: this.#state.segments.map((segment) => ({ ...segment })),
-    };
-    await this.#handle.sync();
-    await writeDownloadState(this.#runtime, this.#destination, snapshot);
-  }
-
-  finalProgress(): void {
-    this.#emit({
-      event: "progress",
-      file: this.#state.file,
-      bytes: completedBytes(this.#state.segments),
-      total: this.#state.identity.size,
-    });
-  }
-}
-
-async function fetchAllSegments(
-  request: FileDownloadRequest,
-  options: DownloadEngineOptions,
-  state: DownloadState,
-  handle: FileHandle,
-  contentUrl: URL,
-  transfer: TransferTracker,
-) {
-  const emit = options.onEvent ?? (() => {});
-  const path = request.file.path;
-  const userSignal = options.connection.signal;
-  let currentUrl = contentUrl;
-  let refreshing: Promise<void> | undefined;
-  const refreshUrl = () => {
-    refreshing ??= resolveFile(options.connection, request.repo, request.commit, path)
-      .then((resolved) => void (currentUrl = resolved.contentUrl))
-      .finally(() => (refreshing = undefined));
-    return refreshing;
-  };
-
-  for (;;) {
-    const wholeFile = state.segments.length === 1;
-    const newHasher = () => {
-      const expected = expectedHashOf(state.identity);
-      return expected ? createContentHasher(expected.algorithm, state.identity.size) : undefined;
-    };
-    const stop = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, stop.signal]) : stop.signal;
-    const connection: HubConnection = { ...options.connection, signal };
-    const job: SegmentFetch = {
-      connection,
-      contentUrl: currentUrl,
-      handle,
-      total: state.identity.size,
-      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-      file: path,
-      repo: request.repo.id,
-      onBytes: (count) => transfer.onBytes(count),
-      // Hashing while streaming works only when the bytes arrive in order from byte 0.
-      hasher: wholeFile && state.segments[0].next === 0 ? newHasher() : undefined,
-      onRestartFromZero: () => {
-        job.hasher = newHasher();
-        transfer.restartFromZero();
-        emit({
-          event: "restart",
-          file: path,
-          reason: "the server ignored Range; downloading from the start",
-        });
-      },
-    };
-    const queue = state.segments.filter((segment) => segment.next <= segment.end);
-    const worker = async () => {
-      for (let segment = queue.shift(); segment; segment = queue.shift()) {
-        const current: Segment = segment;
-        let before = current.next;
-        await withRetry(async () => {
-          job.contentUrl = currentUrl;
-          before = current.next;
-          await fetchSegment(job, current, wholeFile);
-        }, {
-          ...options.retry,
-          signal,
-          madeProgress: () => current.next > before,
-          onRetry: (event) => {
-            emit({
-              event: "retry",
-              file: path,
-              attempt: event.attempt,
-              delayMs: Math.round(event.delayMs),
-              message: event.error.message,
-            });
-            if (event.error.details.refreshUrl) void refreshUrl().catch(() => {});
-          },
-        }).catch((error) => {
-          // The first failure stops every other segment; it is the one reported.
-          if (!stop.signal.aborted) stop.abort(error);
-          throw error;
-        });
-      }
-    };
-    const workers = Array.from({
-      length: Math.min(options.connections ?? DEFAULT_CONNECTIONS, queue.length),
-    }, worker);
-    const results = await Promise.allSettled(workers);
-    const failure = results.find((result): result is PromiseRejectedResult =>
-      result.status === "rejected"
-    );
-    if (!failure) {
-      transfer.finalProgress();
-      if (!isComplete(state.segments)) {
-        throw new Error("internal: segments incomplete after all workers finished");
-      }
-      return job.hasher;
-    }
-    await transfer.save().catch(() => {});
-    if (userSignal?.aborted) throw cancelledError(userSignal.reason);
-    const reason = stop.signal.reason ?? failure.reason;
-    if (reason instanceof RangeIgnoredError) {
-      emit({
-        event: "restart",
-        file: path,
-        reason: "the server ignores Range; downloading in one stream",
-      });
-      state.segments = [{ start: 0, end: state.identity.size - 1, next: 0 }];
-      await handle.truncate(0);
-      transfer.restartFromZero();
-      continue;
-    }
-    throw isAbortError(reason) ? cancelledError(reason) : reason;
   }
 }

@@ -6,7 +6,9 @@
  * @module
  */
 import { writeJsonAtomic } from "../store/atomic_write.ts";
+import { storageFailure } from "../store/storage_error.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import type { RepoFile } from "../hub/list_files.ts";
 import type { Segment } from "./segment_plan.ts";
 
 /** What identifies the remote file a partial download belongs to. */
@@ -17,6 +19,20 @@ export interface FileIdentity {
   sha256?: string;
   /** Git blob SHA-1, when known (small files). */
   gitSha1?: string;
+}
+
+/**
+ * The identity the Hub states for a listed file: its size, and the SHA-256
+ * for LFS files or the git blob SHA-1 for the others.
+ *
+ * @example
+ * ```ts
+ * import { identityOfFile } from "./download_state.ts";
+ * identityOfFile({ path: "config.json", size: 2, gitSha1: "9e26dfeeb6e641a33dae4961196235bdb965b21b", lfs: false });
+ * ```
+ */
+export function identityOfFile(file: RepoFile): FileIdentity {
+  return { size: file.size, sha256: file.sha256, gitSha1: file.lfs ? undefined : file.gitSha1 };
 }
 
 /** The state file's contents. */
@@ -87,13 +103,17 @@ export async function readDownloadState(
   }
 }
 
-/** Saves a download's state atomically. */
-export function writeDownloadState(
+/** Saves a download's state atomically; a file-system failure is a resumable `storage` error. */
+export async function writeDownloadState(
   runtime: Runtime,
   destination: string,
   state: DownloadState,
 ): Promise<void> {
-  return writeJsonAtomic(runtime, statePathOf(destination), state);
+  try {
+    await writeJsonAtomic(runtime, statePathOf(destination), state);
+  } catch (error) {
+    throw storageFailure(`save the progress of ${state.file}`, error, true);
+  }
 }
 
 /** Removes a download's partial file and state. */

@@ -17,6 +17,7 @@ import type { Segment } from "./segment_plan.ts";
 
 /** Raised when the server answers a ranged request with the whole file. */
 export class RangeIgnoredError extends Error {
+  /** Creates the error; it carries no details. */
   constructor() {
     super("the server ignored the Range header");
     this.name = "RangeIgnoredError";
@@ -25,6 +26,7 @@ export class RangeIgnoredError extends Error {
 
 /** Raised when the remote file no longer matches the partial download (416, other total). */
 export class RemoteChangedError extends Error {
+  /** Creates the error with what changed. */
   constructor(reason: string) {
     super(reason);
     this.name = "RemoteChangedError";
@@ -55,7 +57,8 @@ export interface SegmentFetch {
   onRestartFromZero?: () => void;
 }
 
-const WRITE_BATCH = 1024 * 1024;
+/** Bytes gathered before one write; small, because bytes still in memory are lost on a kill. */
+const WRITE_BATCH = 256 * 1024;
 
 function parseContentRange(
   value: string | null,
@@ -198,7 +201,7 @@ export async function fetchSegment(
     if (job.connection.signal?.aborted) throw job.connection.signal.reason ?? error;
     if (idle.signal.aborted && (isAbortError(error) || error === idle.signal.reason)) {
       throw retryableError(
-        `download ${label}: no data for ${Math.round(job.idleTimeoutMs / 1000)} s`,
+        `download ${label}: no data for ${Number((job.idleTimeoutMs / 1000).toFixed(1))} s`,
       );
     }
     if (

@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Runtime } from "../runtime/runtime.ts";
+import type { FileIdentity } from "./download_state.ts";
 
 /** The hash a file is verified against. */
 export interface ExpectedHash {
@@ -13,6 +14,24 @@ export interface ExpectedHash {
   algorithm: "sha256" | "git-sha1";
   /** Lower-case hex digest. */
   hex: string;
+}
+
+/**
+ * The hash a file is checked against: SHA-256 for LFS files, the git blob
+ * SHA-1 otherwise; `undefined` when the Hub stated neither.
+ *
+ * @example
+ * ```ts
+ * import { expectedHashOf } from "./file_hash.ts";
+ * expectedHashOf({ gitSha1: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391" }); // { algorithm: "git-sha1", ... }
+ * ```
+ */
+export function expectedHashOf(
+  identity: Pick<FileIdentity, "sha256" | "gitSha1">,
+): ExpectedHash | undefined {
+  if (identity.sha256) return { algorithm: "sha256", hex: identity.sha256 };
+  if (identity.gitSha1) return { algorithm: "git-sha1", hex: identity.gitSha1 };
+  return undefined;
 }
 
 /** An incremental hash over a file's content, in order. */

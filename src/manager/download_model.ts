@@ -12,12 +12,16 @@ import type { DownloadEventHandler } from "../download/download_events.ts";
 import {
   type DownloadEngineOptions,
   downloadToPartial,
-  expectedHashOf,
   type FileDownloadResult,
   finalizeDownload,
 } from "../download/download_file.ts";
-import { partialPathOf, readDownloadState, sameIdentity } from "../download/download_state.ts";
-import { hashFile } from "../download/file_hash.ts";
+import {
+  identityOfFile,
+  partialPathOf,
+  readDownloadState,
+  sameIdentity,
+} from "../download/download_state.ts";
+import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import { fetchRepoInfo } from "../hub/repo_info.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
@@ -101,11 +105,7 @@ async function isPresent(
   const stat = await context.runtime.stat(destination).catch(() => undefined);
   if (!stat?.isFile || stat.size !== file.size) return false;
   const recorded = record?.files[repoPath];
-  const expected = expectedHashOf({
-    size: file.size,
-    sha256: file.sha256,
-    gitSha1: file.lfs ? undefined : file.gitSha1,
-  });
+  const expected = expectedHashOf(identityOfFile(file));
   if (!expected) return true;
   if (recorded && (recorded.sha256 === expected.hex || recorded.gitSha1 === expected.hex)) {
     return true;
@@ -146,12 +146,7 @@ async function planDownload(
     let bytesNeeded = present ? 0 : file.size;
     if (!present && !force) {
       const state = await readDownloadState(context.runtime, destination);
-      const identity = {
-        size: file.size,
-        sha256: file.sha256,
-        gitSha1: file.lfs ? undefined : file.gitSha1,
-      };
-      if (state && sameIdentity(state.identity, identity)) {
+      if (state && sameIdentity(state.identity, identityOfFile(file))) {
         const partialExists = await context.runtime.stat(partialPathOf(destination)).then(
           () => true,
           () => false,

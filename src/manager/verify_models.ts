@@ -5,8 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { expectedHashOf } from "../download/download_file.ts";
-import { hashFile } from "../download/file_hash.ts";
+import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import { ModelManagerError } from "../errors.ts";
 import type { ModelInfo } from "../store/model_catalog.ts";
 import { scanStore } from "../store/model_catalog.ts";

@@ -6,6 +6,7 @@
  */
 import { constants, promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
+import { dirname } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline";
 import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
@@ -101,7 +102,22 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       return toStat(await fs.lstat(path));
     },
     async mkdir(path) {
-      await fs.mkdir(path, { recursive: true });
+      try {
+        await fs.mkdir(path, { recursive: true });
+      } catch (error) {
+        // Node reports ENOENT for a recursive mkdir on a read-only file system; creating the
+        // first missing directory alone surfaces the real error (EROFS, EACCES).
+        if ((error as { code?: string }).code !== "ENOENT") throw error;
+        let missing = path;
+        while (
+          dirname(missing) !== missing &&
+          !(await fs.stat(dirname(missing)).then(() => true, () => false))
+        ) {
+          missing = dirname(missing);
+        }
+        await fs.mkdir(missing);
+        await fs.mkdir(path, { recursive: true });
+      }
     },
     rename(from, to) {
       return fs.rename(from, to);

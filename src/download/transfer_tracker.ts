@@ -1,0 +1,108 @@
+/**
+ * Bookkeeping while a file's segments download: counting bytes, reporting
+ * progress, and persisting segment progress often enough that a killed
+ * process loses only a few MiB.
+ *
+ * @module
+ */
+import type { FileHandle, Runtime } from "../runtime/runtime.ts";
+import { storageFailure } from "../store/storage_error.ts";
+import type { DownloadEventHandler } from "./download_events.ts";
+import { type DownloadState, writeDownloadState } from "./download_state.ts";
+import { completedBytes } from "./segment_plan.ts";
+
+/** Persist segment progress at least this often while bytes arrive. */
+const SAVE_EVERY_MS = 1000;
+/** …and after this many new bytes, whichever comes first. */
+const SAVE_EVERY_BYTES = 4 * 1024 * 1024;
+/** Never persist more often than this (a flush of the partial file costs time). */
+const SAVE_MIN_INTERVAL_MS = 100;
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Counts bytes, reports progress and persists segment progress as it goes.
+ * The saved state never claims bytes that are not flushed to the partial
+ * file: segments are copied first, the file is flushed, then the copy is written.
+ *
+ * @example
+ * ```ts ignore
+ * const tracker = new TransferTracker(runtime, destination, state, handle, emit);
+ * tracker.onBytes(65536);
+ * await tracker.save();
+ * ```
+ */
+export class TransferTracker {
+  /** Bytes fetched over the network so far. */
+  transferred = 0;
+  #runtime: Runtime;
+  #destination: string;
+  #state: DownloadState;
+  #handle: FileHandle;
+  #emit: DownloadEventHandler;
+  #lastProgressAt = 0;
+  #lastSaveAt = Date.now();
+  #unsavedBytes = 0;
+  #saving: Promise<void> | undefined;
+
+  /** Tracks the download of `state.file` into `handle`, saving its state beside `destination`. */
+  constructor(
+    runtime: Runtime,
+    destination: string,
+    state: DownloadState,
+    handle: FileHandle,
+    emit: DownloadEventHandler,
+  ) {
+    this.#runtime = runtime;
+    this.#destination = destination;
+    this.#state = state;
+    this.#handle = handle;
+    this.#emit = emit;
+  }
+
+  /** Records `count` new bytes written; reports progress and saves the state when due. */
+  onBytes(count: number): void {
+    this.transferred += count;
+    this.#unsavedBytes += count;
+    const now = Date.now();
+    if (now - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
+      this.#lastProgressAt = now;
+      this.progress();
+    }
+    const due = now - this.#lastSaveAt >= SAVE_EVERY_MS || this.#unsavedBytes >= SAVE_EVERY_BYTES;
+    if (due && !this.#saving && now - this.#lastSaveAt >= SAVE_MIN_INTERVAL_MS) {
+      // A failed periodic save is not fatal: the next one, or the final one, tries again.
+      this.#saving = this.#write().catch(() => {}).finally(() => (this.#saving = undefined));
+    }
+  }
+
+  /** Flushes the data, then records how far each segment got. */
+  async save(): Promise<void> {
+    await this.#saving;
+    await this.#write();
+  }
+
+  /** Reports the bytes on disk now. */
+  progress(): void {
+    this.#emit({
+      event: "progress",
+      file: this.#state.file,
+      bytes: completedBytes(this.#state.segments),
+      total: this.#state.identity.size,
+    });
+  }
+
+  async #write(): Promise<void> {
+    this.#lastSaveAt = Date.now();
+    this.#unsavedBytes = 0;
+    const snapshot = {
+      ...this.#state,
+      segments: this.#state.segments.map((segment) => ({ ...segment })),
+    };
+    try {
+      await this.#handle.sync();
+    } catch (error) {
+      throw storageFailure(`flush ${this.#state.file} to disk`, error, true);
+    }
+    await writeDownloadState(this.#runtime, this.#destination, snapshot);
+  }
+}

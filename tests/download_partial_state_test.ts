@@ -1,0 +1,208 @@
+/**
+ * What a partial download's saved state leads to on the next run: a file that
+ * changed on the Hub starts over (and says so), a stale partial (416, or one
+ * shorter than its state) starts over, an expired URL is resolved again, a
+ * cancelled download resumes with only the missing bytes, and a file the Hub
+ * describes inconsistently is refused before its bytes are fetched.
+ */
+import { after, before, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import {
+  deterministicBytes,
+  type HubRepoSpec,
+  type HubServer,
+  startHubServer,
+} from "./support/hub_server.ts";
+import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
+import {
+  assertSameBytes,
+  BIG,
+  BIG_FILE,
+  managerFor,
+  PARALLEL,
+  partialOf,
+  rejectsWithCode,
+  rewritingFetch,
+  savedBytes,
+} from "./support/download_harness.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+
+const MIB = 1024 * 1024;
+const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
+
+describe("resuming a partial download", () => {
+  let hub: HubServer;
+  let root: string;
+  let count = 0;
+  const newDir = () => join(root, `models-${count++}`);
+  const pathIn = (modelsDir: string, repo: HubRepoSpec, file: string) =>
+    join(modelsDir, ...repo.id.split("/"), file);
+  const modelGets = (from: number, file = QWEN_FILE) =>
+    hub.requests.slice(from).filter((request) =>
+      request.origin === "cdn" && request.method === "GET" && request.path.endsWith(file)
+    );
+
+  before(async () => {
+    hub = await startHubServer({ repos: [QWEN, BIG] });
+    root = makeTempDir();
+  });
+  beforeEach(() => hub.clearFaults());
+  after(async () => {
+    await hub.close();
+    removeDir(root);
+  });
+
+  it("starts a file over, and says so, when it changed on the Hub between runs", async () => {
+    const id = "test-org/Changing-rk3588";
+    const file = "Changing-rk3588-w8a8.rkllm";
+    const versions = [
+      deterministicBytes(3 * MIB, 1),
+      deterministicBytes(3 * MIB + 4096, 2), // another size
+      deterministicBytes(3 * MIB + 4096, 3), // same size, other bytes
+    ];
+    const modelsDir = newDir();
+    const destination = join(modelsDir, "test-org", "Changing-rk3588", file);
+    hub.setRepo({ id, files: [{ path: file, content: versions[0] }] });
+    for (const next of versions.slice(1)) {
+      const { manager } = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
+      hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+      await rejectsWithCode(manager.downloadModel(id), "network");
+      assert.ok(savedBytes(destination) > 0, "a partial download was left behind");
+      hub.setRepo({ id, files: [{ path: file, content: next }] });
+      const again = managerFor(hub, modelsDir);
+      const model = await again.manager.downloadModel(id);
+      assertSameBytes(model.path, next);
+      const restart = again.events.find((event) => event.event === "restart");
+      assert.ok(restart?.event === "restart" && /changed/.test(restart.reason), "says so");
+      const start = again.events.find((event) => event.event === "start");
+      assert.ok(start?.event === "start" && start.resumedBytes === 0, "from byte 0");
+      assert.ok(!existsSync(partialOf(destination).state));
+      await again.manager.removeModel(id);
+    }
+  });
+
+  it("resolves again on resume, so an expired URL from the first run does no harm", async () => {
+    const modelsDir = newDir();
+    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
+    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+    await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
+    const kept = savedBytes(pathIn(modelsDir, QWEN, QWEN_FILE));
+    assert.ok(kept > 0);
+    hub.expireSignedUrls();
+    const from = hub.requests.length;
+    const second = managerFor(hub, modelsDir);
+    const result = await second.manager.download(QWEN.id);
+    assertSameBytes(result.model.path, bytesOf(QWEN, QWEN_FILE));
+    assert.ok(modelGets(from).every((request) => request.status === 206), "no expired URL used");
+    const start = second.events.find((event) =>
+      event.event === "start" && event.file === QWEN_FILE
+    );
+    assert.ok(start?.event === "start" && start.resumedBytes === kept, "resumed");
+    const served = modelGets(from).reduce((sum, request) => sum + request.bodyBytes, 0);
+    assert.equal(served, QWEN_SIZE - kept, "only the missing bytes were fetched");
+  });
+
+  it("stops on an AbortSignal and keeps a partial download the next run resumes", async () => {
+    const modelsDir = newDir();
+    const controller = new AbortController();
+    const first = managerFor(hub, modelsDir);
+    hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    const failed = rejectsWithCode(
+      first.manager.downloadModel(BIG.id, undefined, {
+        ...PARALLEL,
+        signal: controller.signal,
+        onProgress(event) {
+          if (event.event === "progress" && event.bytes >= 2 * MIB) controller.abort();
+        },
+      }),
+      "cancelled",
+    );
+    await failed;
+    const destination = pathIn(modelsDir, BIG, BIG_FILE);
+    const kept = savedBytes(destination);
+    assert.ok(kept >= 2 * MIB, `the state records what arrived (${kept})`);
+    assert.ok(existsSync(partialOf(destination).part));
+    hub.clearFaults();
+    const from = hub.requests.length;
+    const second = managerFor(hub, modelsDir);
+    const result = await second.manager.download(BIG.id, undefined, PARALLEL);
+    assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
+    const start = second.events.find((event) => event.event === "start" && event.file === BIG_FILE);
+    assert.ok(start?.event === "start" && start.resumedBytes === kept);
+    const served = modelGets(from, BIG_FILE).reduce((sum, request) => sum + request.bodyBytes, 0);
+    assert.equal(served, bytesOf(BIG, BIG_FILE).length - kept, "only the missing bytes");
+  });
+
+  it("starts a file over when the server answers 416 to a resumed request", async () => {
+    const modelsDir = newDir();
+    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
+    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+    await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
+    assert.ok(savedBytes(pathIn(modelsDir, QWEN, QWEN_FILE)) > 0);
+    let refused = 0;
+    const second = managerFor(hub, modelsDir, {
+      fetch: rewritingFetch({
+        before(url, init) {
+          const ranged = new Headers(init?.headers).has("range");
+          if (url.origin !== hub.cdnOrigin || !ranged || refused++ > 0) return undefined;
+          return new Response(null, {
+            status: 416,
+            headers: { "Content-Range": `bytes */${QWEN_SIZE}` },
+          });
+        },
+      }),
+    });
+    const from = hub.requests.length;
+    const model = await second.manager.downloadModel(QWEN.id);
+    assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
+    assert.equal(refused, 1, "one ranged request, answered 416");
+    const gets = modelGets(from);
+    assert.equal(gets.length, 1);
+    assert.equal(gets[0].headers.range, undefined, "then a fresh start from byte 0");
+    const restart = second.events.find((event) => event.event === "restart");
+    assert.ok(restart?.event === "restart" && /416|stale/.test(restart.reason), "says so");
+  });
+
+  it("refuses a file whose resolve states another sha256 than the listing, before fetching it", async () => {
+    const other = "ab".repeat(32);
+    const { manager } = managerFor(hub, newDir(), {
+      fetch: rewritingFetch({
+        after(url, response) {
+          if (!url.pathname.endsWith(`/${QWEN_FILE}`) || !response.headers.has("x-linked-etag")) {
+            return undefined;
+          }
+          const headers = new Headers(response.headers);
+          headers.set("X-Linked-Etag", `"${other}"`);
+          return new Response(null, { status: response.status, headers });
+        },
+      }),
+    });
+    const from = hub.requests.length;
+    const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "integrity");
+    assert.ok(error.message.includes(other) && error.message.includes(QWEN_FILE), error.message);
+    assert.deepEqual(modelGets(from), [], "no byte of it was fetched");
+  });
+
+  it("starts over when the partial file holds fewer bytes than its state counts", async () => {
+    const modelsDir = newDir();
+    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
+    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: 2 * MIB, bytesPerSecond: 8 * MIB });
+    await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
+    const destination = pathIn(modelsDir, QWEN, QWEN_FILE);
+    const kept = savedBytes(destination);
+    assert.ok(kept > 0);
+    truncateSync(partialOf(destination).part, Math.floor(kept / 2));
+    const second = managerFor(hub, modelsDir);
+    const model = await second.manager.downloadModel(QWEN.id);
+    assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
+    const start = second.events.find((event) =>
+      event.event === "start" && event.file === QWEN_FILE
+    );
+    assert.ok(start?.event === "start" && start.resumedBytes === 0, "from byte 0");
+    assert.ok(
+      second.events.some((event) => event.event === "restart" && /shorter/.test(event.reason)),
+    );
+  });
+});
