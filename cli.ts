@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run -A
+#!/usr/bin/env -S deno run -q -A
 /**
  * The `rkllm-models` command line: `deno run -A cli.ts <command>`, `node cli.ts
  * <command>` (Node.js 24) or `bun cli.ts <command>`. Run with `--help` for the

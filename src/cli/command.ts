@@ -57,6 +57,8 @@ export interface Command {
   usage: string;
   /** A paragraph for its help. */
   description?: string;
+  /** The most positional arguments it takes (`Infinity` for free text). */
+  maxArguments: number;
   /** Its own options (the global ones are added). */
   options: Record<string, OptionSpec>;
   /** At least two real examples, from `configs/models.json`. */

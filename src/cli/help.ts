@@ -18,6 +18,24 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
   return entries.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`);
 }
 
+/** The environment variables the CLI reads, for the main help. */
+export const ENVIRONMENT: readonly [string, string][] = [
+  ["RKLLM_MODELS_DIR", "models directory when --dir is not given (default ./models)"],
+  ["HF_ENDPOINT", "Hub URL when --endpoint is not given (a mirror, say)"],
+  ["HF_TOKEN", "access token for gated and private repos, when --token is not given"],
+  ["HUGGING_FACE_HUB_TOKEN", "the older name of HF_TOKEN (HF_TOKEN wins)"],
+  ["HF_TOKEN_PATH", "file holding the token (default $HF_HOME/token)"],
+  ["HF_HOME", "Hugging Face home, for its token file (default ~/.cache/huggingface)"],
+  ["HF_HUB_OFFLINE", "1: never use the network; list, info, verify and remove still work"],
+  [
+    "HTTPS_PROXY, HTTP_PROXY",
+    "proxy for https:// and http:// requests; NO_PROXY lists hosts to reach directly",
+  ],
+  ["NO_COLOR", "set and not empty: no colour"],
+  ["TERM", "dumb: no colour and no live progress bar"],
+  ["RKLLM_MODELS_CONFIG", "another models.json (suggestions and examples)"],
+];
+
 /** The help of one command. */
 export function commandHelp(
   command: Command,
@@ -43,6 +61,7 @@ export function mainHelp(
 ): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const example = config.EXAMPLE_MODEL_FILES[0];
+  const envWidth = Math.max(...ENVIRONMENT.map(([name]) => name.length));
   return [
     `rkllm-models ${VERSION}: find, download and manage RKLLM models for Rockchip NPU boards`,
     "",
@@ -57,6 +76,9 @@ export function mainHelp(
     "Examples:",
     `  rkllm-models download ${example?.repo ?? "owner/name"} ${example?.file ?? ""}`.trimEnd(),
     "  rkllm-models list",
+    "",
+    "Environment:",
+    ...ENVIRONMENT.map(([name, description]) => `  ${name.padEnd(envWidth)}  ${description}`),
     "",
     "Run rkllm-models <command> --help for a command's options and examples.",
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth/gated, 5 network/offline, 6 integrity, 7 storage, 130 interrupted.",

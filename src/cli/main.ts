@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { exitCodeFor, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
+import { applyEnvProxy } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
@@ -50,7 +51,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   token: {
     type: "string",
-    description: "Hugging Face token (default: $HF_TOKEN, then the token file)",
+    description:
+      "Hugging Face token (default: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)",
     valueName: "TOKEN",
   },
   json: { type: "boolean", description: "print exactly one JSON document on stdout" },
@@ -64,10 +66,15 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     description: "seconds without data before a request is restarted (default 30)",
     valueName: "S",
   },
-  quiet: { type: "boolean", short: "q", description: "no progress output" },
+  quiet: {
+    type: "boolean",
+    short: "q",
+    description: "no progress or other notes on stderr (errors still show)",
+  },
   progress: {
     type: "string",
-    description: "progress style: auto, bar, plain, json or none (default auto)",
+    description:
+      "progress on stderr: auto (a bar on a terminal, else plain), bar, plain, json (NDJSON) or none",
     valueName: "STYLE",
   },
   help: { type: "boolean", short: "h", description: "show help" },
@@ -159,8 +166,8 @@ function progressMode(
       "for example --progress=json",
     );
   }
-  if (asked === "auto") return output.fancy ? "bar" : "plain";
-  if (asked === "bar" && !output.fancy) return "plain";
+  if (asked === "auto") return output.live ? "bar" : "plain";
+  if (asked === "bar" && !output.live) return "plain";
   return asked as ProgressMode;
 }
 
@@ -179,33 +186,24 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
   const wantsJson = args.includes("--json");
   const controller = new AbortController();
   let interrupts = 0;
+  let command: Command | undefined;
   const stopListening = runtime.onInterrupt(() => {
     interrupts++;
     if (interrupts > 1) runtime.exit(130);
-    output.err("stopping… (the download resumes when you run the same command again)");
+    output.err("stopping…");
     controller.abort(new DOMException("interrupted", "AbortError"));
   });
   try {
     const config = await loadModelsConfig(runtime);
     const nameIndex = commandIndex(args);
     const name = nameIndex === -1 ? undefined : args[nameIndex];
-    const command = name === undefined ? undefined : findCommand(name);
-    if (name !== undefined && !command && name !== "help") {
-      const suggestion = closestMatch(
-        name,
-        COMMANDS.flatMap((item) => [item.name, ...(item.aliases ?? [])]),
-      );
-      throw usageError(
-        `unknown command "${name}"`,
-        suggestion
-          ? `did you mean "rkllm-models ${suggestion}"? (see rkllm-models --help)`
-          : "see: rkllm-models --help",
-      );
-    }
+    command = name === undefined ? undefined : findCommand(name);
+    if (name !== undefined && !command && name !== "help") throw unknownCommand(name);
     const rest = args.filter((_, index) => index !== nameIndex);
     if (name === "help") {
       const topic = rest.find((arg) => !arg.startsWith("-"));
-      const helped = topic ? findCommand(topic) : undefined;
+      const helped = topic === undefined ? undefined : findCommand(topic);
+      if (topic !== undefined && !helped) throw unknownCommand(topic);
       output.out(
         helped
           ? commandHelp(helped, GLOBAL_OPTIONS, config)
@@ -226,7 +224,16 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       );
       return command || values.help ? 0 : 2;
     }
+    if (positionals.length > command.maxArguments) {
+      throw usageError(
+        `${command.name}: unexpected argument "${positionals[command.maxArguments]}"`,
+        `usage: rkllm-models ${command.usage} (see: rkllm-models ${command.name} --help)`,
+      );
+    }
     const mode = progressMode(values, output);
+    // NDJSON on stderr stays parseable: no plain notes between the events.
+    output.quiet = values.quiet === true || mode === "json";
+    applyEnvProxy(runtime);
     let manager: ModelManager | undefined;
     let reporter: ProgressReporter | undefined;
     const context: CommandContext = {
@@ -248,46 +255,83 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
           idleTimeoutMs: wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) *
             1000,
-          onWarning: (message) => output.err(`warning: ${message}`),
+          onWarning: (message) =>
+            output.err(
+              mode === "json"
+                ? JSON.stringify({ event: "warning", message })
+                : `warning: ${message}`,
+            ),
         }),
-      progress: () => reporter ??= createProgressReporter(mode, output, runtime.columns()),
+      progress: () =>
+        reporter ??= createProgressReporter(mode, output, { columns: runtime.columns() }),
     };
     const result = await command.run(context);
     if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
     return result.exitCode;
   } catch (error) {
-    return reportError(error, output, wantsJson, runtime);
+    return reportError(explained(error, command), output, wantsJson, runtime, command);
   } finally {
     stopListening();
     await output.flush();
   }
 }
 
-function reportError(error: unknown, output: Output, json: boolean, runtime: Runtime): number {
-  const failure = error instanceof ModelManagerError ? error : new ModelManagerError(
-    "usage",
-    error instanceof Error ? error.message : String(error),
+function unknownCommand(name: string): ModelManagerError {
+  const suggestion = closestMatch(
+    name,
+    COMMANDS.flatMap((item) => [item.name, ...(item.aliases ?? [])]),
   );
+  return usageError(
+    `unknown command "${name}"`,
+    suggestion
+      ? `did you mean "rkllm-models ${suggestion}"? (see rkllm-models --help)`
+      : "see: rkllm-models --help",
+  );
+}
+
+/** Says which command needed the Hub when offline mode stopped a request. */
+function explained(error: unknown, command: Command | undefined): unknown {
+  if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
+  return new ModelManagerError(
+    "offline",
+    `${command.name} needs the Hub, but HF_HUB_OFFLINE is set, so no request was sent`,
+    { hint: error.hint, cause: error, details: error.details },
+  );
+}
+
+function reportError(
+  error: unknown,
+  output: Output,
+  json: boolean,
+  runtime: Runtime,
+  command: Command | undefined,
+): number {
   const known = error instanceof ModelManagerError;
-  const code = known ? exitCodeFor(failure.code) : 1;
+  // Every error says what to do next, if only where to read more.
+  const fallbackHint = `see: rkllm-models ${command ? `${command.name} ` : ""}--help`;
+  const message = error instanceof Error ? error.message : String(error);
+  const variants = known ? error.details.variants : undefined;
+  const listing = known ? error.details.listing : undefined;
+  const document = known
+    ? {
+      ...error.toJSON(),
+      hint: error.hint || fallbackHint,
+      ...(Array.isArray(variants) ? { variants } : {}),
+    }
+    : {
+      code: "internal",
+      message,
+      hint: "this is a bug: run again with RKLLM_DEBUG=1 and report the output",
+    };
   if (json) {
-    output.out(
-      JSON.stringify(
-        {
-          error: known
-            ? failure.toJSON()
-            : { code: "internal", message: failure.message, hint: "please report this" },
-        },
-        null,
-        2,
-      ),
-    );
+    output.out(JSON.stringify({ error: document }, null, 2));
   } else {
-    output.err(`${output.style("error:", "red")} ${failure.message}`);
-    if (failure.hint) output.err(`${output.style("hint:", "yellow")} ${failure.hint}`);
+    output.err(`${output.style("error:", "red")} ${document.message.replace(/\s*\n\s*/g, "; ")}`);
+    if (Array.isArray(listing)) listing.forEach((line) => output.err(String(line)));
+    if (document.hint) output.err(`${output.style("hint:", "yellow")} ${document.hint}`);
     if (!known && runtime.env("RKLLM_DEBUG") && error instanceof Error) {
       output.err(error.stack ?? "");
     }
   }
-  return code;
+  return known ? exitCodeFor(error.code) : 1;
 }

@@ -1,5 +1,6 @@
 /**
- * Download progress on stderr: live bars on a terminal, a plain line every few
+ * Download progress on stderr: live bars on a terminal (one per file, the
+ * segments of a parallel download folded into one), a plain line every few
  * seconds elsewhere, NDJSON events for programs, or nothing.
  *
  * @module
@@ -15,39 +16,107 @@ export type ProgressMode = "bar" | "plain" | "json" | "none";
 export interface ProgressReporter {
   /** Handles one event. */
   handle(event: DownloadEvent): void;
-  /** Draws the final state. */
+  /** Draws the final state and stops any pending redraw. */
   finish(): void;
 }
+
+/** Options of {@linkcode createProgressReporter}. */
+export interface ProgressOptions {
+  /** The terminal's width in columns (default 80; values under 20 count as unknown). */
+  columns?: number;
+  /** The clock in milliseconds (default `Date.now`); tests pass their own. */
+  now?: () => number;
+}
+
+/** The fewest milliseconds between two redraws of the bars: at most 10 a second. */
+export const REDRAW_INTERVAL_MS = 100;
+/** Milliseconds between two plain progress lines. */
+export const PLAIN_INTERVAL_MS = 5000;
+const RATE_WINDOW_MS = 5000;
 
 interface FileProgress {
   file: string;
   total: number;
   bytes: number;
-  startBytes: number;
   startedAt: number;
-  done: boolean;
-}
-
-const REDRAW_MS = 100;
-const PLAIN_EVERY_MS = 5000;
-
-function shortName(file: string, width: number): string {
-  const name = file.split("/").pop()!;
-  return name.length <= width ? name.padEnd(width) : `…${name.slice(name.length - width + 1)}`;
+  startBytes: number;
+  finishedAt?: number;
+  state: "downloading" | "verifying" | "done" | "skipped";
+  /** Recent `[time, bytes]` samples, for a rate that follows the network. */
+  samples: [number, number][];
 }
 
 function rateOf(progress: FileProgress, now: number): number {
-  const seconds = (now - progress.startedAt) / 1000;
-  return seconds > 0.2 ? (progress.bytes - progress.startBytes) / seconds : 0;
+  if (progress.finishedAt !== undefined) {
+    const seconds = (progress.finishedAt - progress.startedAt) / 1000;
+    return seconds > 0 ? (progress.bytes - progress.startBytes) / seconds : 0;
+  }
+  const [first] = progress.samples;
+  const last = progress.samples[progress.samples.length - 1];
+  if (!first || !last) return 0;
+  const seconds = (Math.max(now, last[0]) - first[0]) / 1000;
+  return seconds >= 0.5 ? (last[1] - first[1]) / seconds : 0;
 }
 
-function describe(progress: FileProgress, now: number): string {
-  const percent = progress.total > 0 ? Math.floor((progress.bytes / progress.total) * 100) : 100;
+function percentOf(progress: FileProgress): number {
+  return progress.total > 0 ? Math.floor((progress.bytes / progress.total) * 100) : 100;
+}
+
+/** `1.2/3.0 MiB` when both share a unit, else `512.0 KiB/3.0 MiB`. */
+function sizesOf(bytes: number, total: number): string {
+  const [done, doneUnit] = formatBytes(bytes).split(" ");
+  const [all, allUnit] = formatBytes(total).split(" ");
+  return doneUnit === allUnit
+    ? `${done}/${all} ${allUnit}`
+    : `${done} ${doneUnit}/${all} ${allUnit}`;
+}
+
+/**
+ * The columns after a bar, `[percent, sizes, rate, state]`, e.g.
+ * `["45%", "1.2/3.0 MiB", "1.5 MiB/s", "ETA 2s"]`.
+ */
+function statsOf(progress: FileProgress, now: number): [string, string, string, string] {
+  const percent = `${percentOf(progress)}%`;
   const rate = rateOf(progress, now);
+  const speed = rate > 0 ? `${formatBytes(Math.round(rate))}/s` : "";
+  if (progress.state === "skipped") return [percent, formatBytes(progress.total), "", "present"];
+  if (progress.state === "done") {
+    const seconds = ((progress.finishedAt ?? now) - progress.startedAt) / 1000;
+    return [percent, formatBytes(progress.total), speed, `done in ${formatDuration(seconds)}`];
+  }
+  const sizes = sizesOf(progress.bytes, progress.total);
+  if (progress.state === "verifying") return [percent, sizes, speed, "verifying…"];
   const eta = rate > 0 ? formatDuration((progress.total - progress.bytes) / rate) : "--";
-  return `${String(percent).padStart(3)}%  ${formatBytes(progress.bytes)}/${
-    formatBytes(progress.total)
-  }  ${formatBytes(Math.round(rate))}/s  ETA ${progress.done ? "0s" : eta}`;
+  return [percent, sizes, speed, `ETA ${eta}`];
+}
+
+/** The stats as fixed-width columns, so the bars do not jump as numbers change. */
+function barStats(progress: FileProgress, now: number): string {
+  const [percent, sizes, speed, state] = statsOf(progress, now);
+  return `${percent.padStart(4)} ${sizes.padStart(17)} ${speed.padStart(12)}  ${state}`;
+}
+
+/** The stats as one compact phrase, for plain lines. */
+function plainStats(progress: FileProgress, now: number): string {
+  return statsOf(progress, now).filter(Boolean).join("  ");
+}
+
+/**
+ * Shortens a name to `width` columns, keeping its start and end (the variant is at the end).
+ *
+ * @example
+ * ```ts
+ * import { fitName } from "./progress.ts";
+ * fitName("Qwen2.5-0.5B-Instruct-rk3588-w8a8.rkllm", 20); // "Qwen2.5-0…w8a8.rkllm"
+ * ```
+ */
+export function fitName(name: string, width: number): string {
+  const chars = [...name];
+  if (chars.length <= width) return name;
+  if (width <= 1) return "…";
+  const tail = Math.ceil((width - 1) / 2);
+  const head = width - 1 - tail;
+  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - tail).join("")}`;
 }
 
 /**
@@ -55,48 +124,79 @@ function describe(progress: FileProgress, now: number): string {
  *
  * @example
  * ```ts ignore
- * const reporter = createProgressReporter("plain", output, 80);
+ * const reporter = createProgressReporter("plain", output, { columns: 80 });
  * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
+ * reporter.finish();
  * ```
  */
 export function createProgressReporter(
   mode: ProgressMode,
   output: Output,
-  columns = 80,
+  options: ProgressOptions = {},
 ): ProgressReporter {
+  const now = options.now ?? Date.now;
+  const columns = options.columns !== undefined && options.columns >= 20 ? options.columns : 80;
   const files = new Map<string, FileProgress>();
   let drawnLines = 0;
-  let lastDraw = 0;
-  let lastPlain = 0;
+  let lastDraw = -Infinity;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let lastPlain = now();
 
-  const note = (line: string) => {
-    if (mode === "none") return;
-    if (mode === "bar") clearBars();
-    output.err(line);
-    if (mode === "bar") draw(true);
+  const barWidth = columns >= 140 ? 24 : columns >= 110 ? 16 : 10;
+
+  const barLine = (progress: FileProgress, stats: string, nameWidth: number): string => {
+    const name = fitName(progress.file.split("/").pop()!, nameWidth).padEnd(nameWidth);
+    const fraction = progress.total > 0 ? Math.min(1, progress.bytes / progress.total) : 1;
+    const filled = Math.round(fraction * barWidth);
+    const bar = "=".repeat(filled) + " ".repeat(barWidth - filled);
+    const visible = [...`${name} [${bar}] ${stats}`];
+    const line = visible.length > columns - 1
+      ? `${visible.slice(0, columns - 2).join("")}…`
+      : visible.join("");
+    const finished = progress.state === "done" || progress.state === "skipped";
+    return line.replace(`[${bar}]`, `[${output.style(bar, finished ? "green" : "cyan")}]`);
   };
 
-  const clearBars = () => {
-    if (drawnLines > 0) output.errRaw(`\x1b[${drawnLines}F\x1b[J`);
-    drawnLines = 0;
-  };
-
-  const draw = (force = false) => {
-    const now = Date.now();
-    if (!force && now - lastDraw < REDRAW_MS) return;
-    lastDraw = now;
-    clearBars();
-    const nameWidth = Math.max(12, Math.min(40, columns - 62));
-    const barWidth = Math.max(10, Math.min(30, columns - nameWidth - 50));
-    const lines = [...files.values()].map((progress) => {
-      const fraction = progress.total > 0 ? progress.bytes / progress.total : 1;
-      const filled = Math.round(fraction * barWidth);
-      const bar = `${"#".repeat(filled)}${"-".repeat(barWidth - filled)}`;
-      return `${shortName(progress.file, nameWidth)} [${bar}] ${describe(progress, now)}`;
-    });
-    if (lines.length) output.errRaw(`${lines.join("\n")}\n`);
+  const draw = () => {
+    if (pending !== undefined) clearTimeout(pending);
+    pending = undefined;
+    const at = now();
+    lastDraw = at;
+    // The largest file (the model) on top; the technical files below it.
+    const ordered = [...files.values()].sort((a, b) => b.total - a.total);
+    const stats = ordered.map((progress) => barStats(progress, at));
+    const longestName = Math.max(
+      ...ordered.map((progress) => progress.file.split("/").pop()!.length),
+    );
+    // Room for the longest state ("done in 59m59s"), so names keep their width as numbers change.
+    const longestStats = Math.max(50, ...stats.map((text) => text.length));
+    const nameWidth = Math.max(8, Math.min(longestName, columns - 1 - longestStats - barWidth - 4));
+    const lines = ordered.map((progress, index) => barLine(progress, stats[index], nameWidth));
+    const clear = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : "";
+    output.errRaw(`${clear}${lines.map((line) => `${line}\n`).join("")}`);
     drawnLines = lines.length;
   };
+
+  /** Redraws now if the last redraw is old enough, else once when it is. */
+  const redraw = () => {
+    const wait = lastDraw + REDRAW_INTERVAL_MS - now();
+    if (wait <= 0) draw();
+    else pending ??= setTimeout(draw, wait);
+  };
+
+  const note = (line: string) => {
+    if (mode === "bar" && drawnLines > 0) {
+      output.errRaw(`\x1b[${drawnLines}F\x1b[J`);
+      drawnLines = 0;
+      output.err(line);
+      draw();
+    } else {
+      output.err(line);
+    }
+  };
+
+  const plainLine = (progress: FileProgress, at: number) =>
+    `${progress.file}: ${plainStats(progress, at)}`;
 
   return {
     handle(event) {
@@ -105,16 +205,18 @@ export function createProgressReporter(
         output.err(JSON.stringify(event));
         return;
       }
-      const now = Date.now();
+      const at = now();
+      const progress = files.get(event.file);
       switch (event.event) {
         case "start":
           files.set(event.file, {
             file: event.file,
             total: event.total,
             bytes: event.resumedBytes,
+            startedAt: at,
             startBytes: event.resumedBytes,
-            startedAt: now,
-            done: false,
+            state: "downloading",
+            samples: [[at, event.resumedBytes]],
           });
           if (event.resumedBytes > 0) {
             note(
@@ -123,23 +225,49 @@ export function createProgressReporter(
               }`,
             );
           } else if (mode === "plain") {
-            note(
-              `downloading ${event.file} (${
-                formatBytes(event.total)
-              }, ${event.connections} connection${event.connections === 1 ? "" : "s"})`,
-            );
+            const connections = event.connections > 1 ? `, ${event.connections} connections` : "";
+            note(`downloading ${event.file} (${formatBytes(event.total)}${connections})`);
           }
+          if (mode === "bar") redraw();
           break;
-        case "progress": {
-          const progress = files.get(event.file);
-          if (progress) progress.bytes = event.bytes;
-          if (mode === "bar") draw();
-          else if (now - lastPlain >= PLAIN_EVERY_MS) {
-            lastPlain = now;
-            for (const item of files.values()) {
-              if (!item.done) output.err(`${item.file}: ${describe(item, now)}`);
+        case "progress":
+          if (progress) {
+            progress.bytes = event.bytes;
+            progress.samples.push([at, event.bytes]);
+            while (progress.samples.length > 2 && at - progress.samples[1][0] >= RATE_WINDOW_MS) {
+              progress.samples.shift();
             }
           }
+          if (mode === "bar") redraw();
+          else if (at - lastPlain >= PLAIN_INTERVAL_MS) {
+            lastPlain = at;
+            for (const item of files.values()) {
+              if (item.state === "downloading") output.err(plainLine(item, at));
+            }
+          }
+          break;
+        case "verify":
+          if (progress) progress.state = "verifying";
+          if (mode === "bar") redraw();
+          else note(`verifying ${event.file}`);
+          break;
+        case "done": {
+          const finished: FileProgress = progress ?? {
+            file: event.file,
+            total: event.total,
+            bytes: 0,
+            startedAt: at,
+            startBytes: 0,
+            state: "downloading",
+            samples: [],
+          };
+          files.set(event.file, finished);
+          finished.bytes = event.total;
+          finished.finishedAt = at;
+          finished.state = event.skipped ? "skipped" : "done";
+          if (mode === "bar") redraw();
+          else if (event.skipped) note(`${event.file}: already complete`);
+          else note(plainLine(finished, at));
           break;
         }
         case "retry":
@@ -152,36 +280,17 @@ export function createProgressReporter(
         case "restart":
           note(`restarting ${event.file}: ${event.reason}`);
           break;
-        case "verify":
-          note(`verifying ${event.file}`);
-          break;
         case "wait":
           note(
             `waiting for process ${event.holder.pid} on ${event.holder.host}, which has been downloading into this directory since ${event.holder.since}`,
           );
           break;
-        case "done": {
-          const progress = files.get(event.file);
-          if (progress) {
-            progress.bytes = event.total;
-            progress.done = true;
-          }
-          if (mode === "bar") draw(true);
-          else {
-            note(
-              event.skipped
-                ? `${event.file}: already complete`
-                : `${event.file}: done, ${formatBytes(event.total)} (${
-                  formatBytes(event.transferred)
-                } transferred)`,
-            );
-          }
-          break;
-        }
       }
     },
     finish() {
-      if (mode === "bar") draw(true);
+      if (pending !== undefined) clearTimeout(pending);
+      pending = undefined;
+      if (mode === "bar" && files.size > 0) draw();
     },
   };
 }

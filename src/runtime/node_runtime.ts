@@ -6,7 +6,7 @@
  */
 import { constants, promises as fs } from "node:fs";
 import { homedir, hostname } from "node:os";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline";
 import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
@@ -102,21 +102,18 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       return toStat(await fs.lstat(path));
     },
     async mkdir(path) {
-      try {
-        await fs.mkdir(path, { recursive: true });
-      } catch (error) {
-        // Node reports ENOENT for a recursive mkdir on a read-only file system; creating the
-        // first missing directory alone surfaces the real error (EROFS, EACCES).
-        if ((error as { code?: string }).code !== "ENOENT") throw error;
-        let missing = path;
-        while (
-          dirname(missing) !== missing &&
-          !(await fs.stat(dirname(missing)).then(() => true, () => false))
-        ) {
-          missing = dirname(missing);
-        }
-        await fs.mkdir(missing);
-        await fs.mkdir(path, { recursive: true });
+      // One level at a time: Node's recursive mkdir spins forever under /proc and reports
+      // ENOENT instead of EROFS on a read-only file system.
+      const missing: string[] = [];
+      for (let current = resolve(path);; current = dirname(current)) {
+        if (await fs.stat(current).then(() => true, () => false)) break;
+        missing.unshift(current);
+        if (dirname(current) === current) break;
+      }
+      for (const directory of missing) {
+        await fs.mkdir(directory).catch((error) => {
+          if ((error as { code?: string }).code !== "EEXIST") throw error;
+        });
       }
     },
     rename(from, to) {

@@ -6,12 +6,14 @@
 import { ModelManagerError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
+import { ask } from "../prompt.ts";
 
 /** The `clean` command. */
 export const cleanCommand: Command = {
   name: "clean",
   summary: "remove all models and partial downloads from the models directory",
   usage: "clean [--yes] [--partial] [options]",
+  maxArguments: 0,
   description:
     "Removes only what rkllm-models manages (model files, technical files, records, partial downloads) and never\n" +
     "follows a symbolic link. Asks for confirmation on a terminal; scripts must pass --yes.",
@@ -37,9 +39,8 @@ export const cleanCommand: Command = {
           },
         );
       }
-      context.output.errRaw(`Remove ${what} in ${manager.modelsDir}? [y/N] `);
-      await context.output.flush();
-      const answer = (await context.runtime.readLine())?.trim().toLowerCase();
+      const answer = (await ask(context, `Remove ${what} in ${manager.modelsDir}? [y/N] `))
+        ?.trim().toLowerCase();
       if (answer !== "y" && answer !== "yes") {
         context.output.err("nothing removed");
         return { exitCode: 1 };

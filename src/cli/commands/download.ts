@@ -4,47 +4,114 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
-import { modelFilesOf, type VariantFilter } from "../../manager/choose_model_file.ts";
-import { parseModelVariant } from "../../store/model_variant.ts";
+import type { DownloadPlan } from "../../manager/download_model.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { wholeNumber } from "../main.ts";
 import { formatBytes } from "../format.ts";
+import { wholeNumber } from "../main.ts";
+import { ask } from "../prompt.ts";
+import { describeVariants, type VariantRow } from "../variants.ts";
 
-/** The flags that select one variant among several, for the error listing the choices. */
-function selectorFor(file: string, choices: string[]): string {
-  const { platform, quantization } = parseModelVariant(file);
-  const filters: VariantFilter[] = [{ platform }, { quantization }, { platform, quantization }];
-  const listing = choices.map((path) => ({ path, size: 0, lfs: true }));
-  for (const filter of filters) {
-    if (!Object.values(filter).every(Boolean)) continue;
-    const left = modelFilesOf(listing, filter);
-    if (left.length === 1 && left[0].path === file) {
-      return [
-        filter.platform && `--platform ${filter.platform}`,
-        filter.quantization && `--quant ${filter.quantization}`,
-      ]
-        .filter(Boolean).join(" ");
-    }
-  }
-  return "(give the file name)";
+/** The choices of a "several `.rkllm` files" error, or `undefined` for any other error. */
+function choicesOf(error: unknown): string[] | undefined {
+  if (!(error instanceof ModelManagerError) || error.code !== "usage") return undefined;
+  const choices = error.details.choices;
+  return Array.isArray(choices) && choices.length > 1 ? choices as string[] : undefined;
 }
 
-async function pickInteractively(context: CommandContext, choices: string[]): Promise<string> {
-  context.output.err("Several model files are available:");
-  choices.forEach((choice, index) => context.output.err(`  ${index + 1}) ${choice}`));
+/** The variants with sizes and selecting flags; without them when the listing fails. */
+async function variantsOf(
+  context: CommandContext,
+  repo: string,
+  choices: string[],
+  revision: string | undefined,
+): Promise<VariantRow[]> {
+  try {
+    const { files } = await context.manager().listRemoteFiles(repo, {
+      revision,
+      signal: context.signal,
+    });
+    return describeVariants(choices, files);
+  } catch {
+    return describeVariants(choices);
+  }
+}
+
+/** Aligned lines `file  selecting flags  size`, with a prefix per line. */
+function variantLines(variants: VariantRow[], prefix: (index: number) => string): string[] {
+  const fileWidth = Math.max(...variants.map((variant) => variant.file.length));
+  const flags = variants.map((variant) => variant.flags || "(give the file name)");
+  const flagsWidth = Math.max(...flags.map((text) => text.length));
+  return variants.map((variant, index) =>
+    `${prefix(index)}${variant.file.padEnd(fileWidth)}  ${flags[index].padEnd(flagsWidth)}  ${
+      variant.size === undefined ? "" : formatBytes(variant.size)
+    }`.trimEnd()
+  );
+}
+
+async function pickInteractively(
+  context: CommandContext,
+  repo: string,
+  variants: VariantRow[],
+): Promise<VariantRow> {
+  const { output } = context;
+  output.err(`${repo} has ${variants.length} model files:`);
+  const width = String(variants.length).length;
+  for (
+    const line of variantLines(variants, (index) => `  ${String(index + 1).padStart(width)}) `)
+  ) {
+    output.err(line);
+  }
   for (;;) {
-    context.output.errRaw(`Choose 1-${choices.length} (or q to quit): `);
-    await context.output.flush();
-    const answer = (await context.runtime.readLine())?.trim();
+    const answer = (await ask(context, `Download which one? [1-${variants.length}, q to quit] `))
+      ?.trim();
     if (answer === undefined || answer.toLowerCase() === "q") {
-      throw new ModelManagerError("usage", "choose a model file: no choice was made", {
-        hint: "give the file as the second argument",
+      throw new ModelManagerError("usage", `download ${repo}: no model file was chosen`, {
+        hint: `give the file as the second argument, e.g. rkllm-models download ${repo} ${
+          variants[0].file
+        }`,
       });
     }
     const index = Number(answer);
-    if (Number.isInteger(index) && index >= 1 && index <= choices.length) return choices[index - 1];
-    context.output.err(`"${answer}" is not a number from 1 to ${choices.length}`);
+    if (Number.isInteger(index) && index >= 1 && index <= variants.length) {
+      const chosen = variants[index - 1];
+      output.note(
+        `next time, skip this question with: rkllm-models download ${repo} ${
+          chosen.flags ?? chosen.file
+        }`,
+      );
+      return chosen;
+    }
+    output.err(`"${answer}" is not a number from 1 to ${variants.length}`);
   }
+}
+
+function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: string): void {
+  const { output } = context;
+  output.out(`${plan.repo} at ${plan.revision}`);
+  const sizeWidth = Math.max(...plan.files.map((file) => formatBytes(file.size).length));
+  for (const planned of plan.files) {
+    const state = planned.present
+      ? "present"
+      : planned.bytesNeeded < planned.size
+      ? "resume"
+      : "download";
+    output.out(
+      `  ${state.padEnd(8)}  ${formatBytes(planned.size).padStart(sizeWidth)}  ${planned.file}`,
+    );
+  }
+  const total = plan.files.reduce((sum, file) => sum + file.size, 0);
+  const free = plan.freeBytes === undefined ? "unknown" : formatBytes(plan.freeBytes);
+  output.out(
+    `total ${formatBytes(total)} in ${plan.files.length} files; still needed ${
+      formatBytes(plan.bytesNeeded)
+    }; free in ${modelsDir}: ${free}`,
+  );
+  if (plan.freeBytes !== undefined && plan.bytesNeeded > plan.freeBytes) {
+    output.out(
+      `not enough free space: the download would fail (free some, or choose another --dir)`,
+    );
+  }
+  output.out("dry run: nothing was written");
 }
 
 /** The `download` command. */
@@ -53,11 +120,14 @@ export const downloadCommand: Command = {
   aliases: ["pull"],
   summary: "download a model (.rkllm) and its technical files",
   usage: "download <owner/name> [file] [options]",
+  maxArguments: 2,
   description:
     "Downloads a .rkllm file and the repository's technical files (config.json, generation_config.json, meta.json,\n" +
     "tokenizer_config.json, tokenizer.json) into <dir>/<owner>/<name>/. Interrupted downloads resume when the\n" +
-    "same command runs again. Without a file, the repository must hold one .rkllm file, or one left by\n" +
-    "--platform/--quant; on a terminal you may pick from a list.",
+    "same command runs again; complete files are not downloaded again.\n" +
+    "Without a file, the repository must hold one .rkllm file, or --platform/--quant must leave one. Otherwise,\n" +
+    "on a terminal you pick from a numbered list; in scripts it exits with 2 and lists the variants with the\n" +
+    "flags that select each.",
   options: {
     revision: {
       type: "string",
@@ -66,44 +136,41 @@ export const downloadCommand: Command = {
     },
     platform: {
       type: "string",
-      description: "choose the variant for this chip (rk3588, rk3576, …)",
+      description: "choose the variant for this chip (rk3588, rk3576, rk3562, rv1126b)",
       valueName: "CHIP",
     },
     quant: {
       type: "string",
-      description: "choose the variant with this quantisation (w8a8, w4a16, …)",
+      description: "choose the variant with this quantisation (w8a8, w4a16, w4a16_g128, …)",
       valueName: "Q",
     },
     connections: {
       type: "string",
-      description: "parallel connections for large files (default 8)",
+      description: "parallel connections for files of 64 MiB or more (1-64, default 8)",
       valueName: "N",
     },
     "dry-run": {
       type: "boolean",
-      description: "show what would be downloaded and the space needed; write nothing",
+      description: "show the files, sizes, bytes still needed and free space; write nothing",
     },
     force: { type: "boolean", description: "download again even if the files are complete" },
   },
   examples: (config) => {
     const [first, second] = config.EXAMPLE_MODEL_FILES;
     return [
-      `rkllm-models download ${first?.repo} ${first?.file}`,
-      `rkllm-models download ${(second ?? first)?.repo} --platform rk3588 --dry-run`,
+      `rkllm-models download ${first?.repo ?? "owner/name"} ${first?.file ?? ""}`.trimEnd(),
+      `rkllm-models download ${
+        (second ?? first)?.repo ?? "owner/name"
+      } --platform rk3588 --dry-run`,
     ];
   },
   async run(context) {
-    const [repo, file, ...extra] = context.positionals;
+    const [repo, file] = context.positionals;
     if (!repo) {
       throw new ModelManagerError("usage", "download: the repo id is missing", {
         hint: `give it as owner/name, e.g. rkllm-models download ${
           context.config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"
         }`,
-      });
-    }
-    if (extra.length) {
-      throw new ModelManagerError("usage", `download: unexpected argument "${extra[0]}"`, {
-        hint: "give at most a repo id and one file name",
       });
     }
     const reporter = context.progress();
@@ -124,57 +191,41 @@ export const downloadCommand: Command = {
     try {
       result = await manager.download(repo, file, options);
     } catch (error) {
-      const choices = error instanceof ModelManagerError && error.code === "usage"
-        ? error.details.choices as string[] | undefined
-        : undefined;
+      const choices = choicesOf(error);
       if (!choices) throw error;
-      if (context.interactive && !context.json) {
-        result = await manager.download(repo, await pickInteractively(context, choices), options);
-      } else {
-        const lines = choices.map((choice) => `  ${choice}  ${selectorFor(choice, choices)}`);
+      const variants = await variantsOf(context, repo, choices, options.revision);
+      if (!context.interactive || context.json) {
         throw new ModelManagerError(
           "usage",
-          `${(error as ModelManagerError).message}:\n${lines.join("\n")}`,
+          (error as ModelManagerError).message,
           {
-            hint: `add one of the flags shown, or give the file: rkllm-models download ${repo} ${
-              choices[0]
-            }`,
-            details: { choices },
+            hint:
+              `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
+                variants[0].file
+              }`,
+            details: { variants, listing: variantLines(variants, () => "  ") },
           },
         );
       }
+      const chosen = await pickInteractively(context, repo, variants);
+      result = await manager.download(repo, chosen.file, options);
     } finally {
       reporter.finish();
     }
     const { model, plan, transferred } = result;
     if (options.dryRun) {
-      if (!context.json) {
-        context.output.out(`${plan.repo} at ${plan.revision}`);
-        for (const planned of plan.files) {
-          const state = planned.present
-            ? "present"
-            : planned.bytesNeeded < planned.size
-            ? "resume"
-            : "download";
-          context.output.out(
-            `  ${state.padEnd(8)}  ${formatBytes(planned.size).padStart(10)}  ${planned.file}`,
-          );
-        }
-        context.output.out(
-          `bytes needed: ${formatBytes(plan.bytesNeeded)}; free: ${
-            plan.freeBytes === undefined ? "unknown" : formatBytes(plan.freeBytes)
-          }`,
-        );
-        context.output.out(`nothing was written (dry run)`);
-      }
-      return { exitCode: 0, json: plan };
+      if (!context.json) printPlan(context, plan, manager.modelsDir);
+      const totalBytes = plan.files.reduce((sum, planned) => sum + planned.size, 0);
+      return { exitCode: 0, json: { ...plan, totalBytes, dryRun: true } };
     }
     if (!context.json) {
       context.output.out(
         `${model.repo}/${model.file} (${formatBytes(model.size)}) -> ${model.path}`,
       );
-      context.output.err(
-        `revision ${model.revision}; ${formatBytes(transferred)} transferred; technical files: ${
+      context.output.note(
+        `${
+          transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
+        }; revision ${model.revision}; technical files: ${
           model.technicalFiles.join(", ") || "none"
         }`,
       );

@@ -5,16 +5,17 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { modelFilesOf } from "../../manager/choose_model_file.ts";
-import { parseModelVariant } from "../../store/model_variant.ts";
 import { TECHNICAL_FILES } from "../../store/store_layout.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
+import { describeVariants } from "../variants.ts";
 
 /** The `files` command. */
 export const filesCommand: Command = {
   name: "files",
   summary: "list a repository's .rkllm variants and technical files on the Hub",
   usage: "files <owner/name> [options]",
+  maxArguments: 1,
   options: {
     revision: {
       type: "string",
@@ -43,15 +44,13 @@ export const filesCommand: Command = {
       revision: context.values.revision as string | undefined,
       signal: context.signal,
     });
-    const variants = modelFilesOf(files, {
-      platform: context.values.platform as string | undefined,
-      quantization: context.values.quant as string | undefined,
-    }).map((file) => ({
-      file: file.path,
-      size: file.size,
-      sha256: file.sha256,
-      ...parseModelVariant(file.path),
-    }));
+    const variants = describeVariants(
+      modelFilesOf(files, {
+        platform: context.values.platform as string | undefined,
+        quantization: context.values.quant as string | undefined,
+      }).map((file) => file.path),
+      files,
+    );
     const present = new Set(files.map((file) => file.path));
     const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
     if (context.json) {
@@ -61,14 +60,15 @@ export const filesCommand: Command = {
     if (variants.length === 0) context.output.out("no .rkllm files");
     else {
       context.output.out(formatTable(
-        ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID"],
+        ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID", "SELECT WITH"],
         variants.map((variant) => [
           variant.file,
-          formatBytes(variant.size),
+          formatBytes(variant.size ?? 0),
           variant.platform ?? "-",
           variant.quantization ?? "-",
           variant.optimization?.toString() ?? "-",
           variant.hybridRatio?.toString() ?? "-",
+          variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
         ]),
       ));
     }

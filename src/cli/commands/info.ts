@@ -35,6 +35,7 @@ export const infoCommand: Command = {
   aliases: ["show"],
   summary: "show everything known about a local model, and whether it verifies",
   usage: "info <query> [options]",
+  maxArguments: 1,
   description: "The query is an exact model name, owner/name, or a unique part of a name.",
   options: {
     "no-verify": {

@@ -12,6 +12,7 @@ export const listCommand: Command = {
   aliases: ["ls"],
   summary: "list the models in the models directory",
   usage: "list [options]",
+  maxArguments: 0,
   options: {},
   examples: () => ["rkllm-models list", "rkllm-models list --json --dir /data/models"],
   async run(context) {
@@ -40,7 +41,7 @@ export const listCommand: Command = {
       ));
     }
     for (const partial of partials) {
-      context.output.err(
+      context.output.note(
         `partial download: ${partial.repo}/${partial.file} (${
           formatBytes(partial.size)
         } on disk; download again to resume)`,

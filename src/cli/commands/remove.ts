@@ -13,6 +13,7 @@ export const removeCommand: Command = {
   aliases: ["rm"],
   summary: "remove a local model (and its technical files when it was the last in its repo)",
   usage: "remove <query> [options]",
+  maxArguments: 1,
   description:
     "The query is an exact model name, owner/name, or a unique part of a name; nothing is removed when it is ambiguous.",
   options: {},

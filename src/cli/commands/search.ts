@@ -4,15 +4,59 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
-import { PLATFORMS } from "../../store/model_variant.ts";
-import type { Command } from "../command.ts";
+import type { ModelSearchResult } from "../../hub/search_models.ts";
+import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
+import type { Command, CommandContext } from "../command.ts";
 import { formatDate, formatTable } from "../format.ts";
+
+/** Words that mark an RKLLM conversion in a repository id or its tags. */
+const RKLLM_TERMS: readonly string[] = ["rkllm", ...PLATFORMS];
+/** Results asked for per Hub query; the text is matched among them. */
+const RESULTS_PER_QUERY = 500;
+
+/**
+ * The Hub matches `search` against repository ids, and RKLLM conversions have
+ * few downloads next to their base models, so searching only for the text
+ * misses them. Ask for the text and for the RKLLM words (or the chip), then keep
+ * the repositories that match both, most downloaded first.
+ */
+async function searchHub(
+  context: CommandContext,
+  text: string,
+  platform: string | undefined,
+  limit: number,
+): Promise<ModelSearchResult[]> {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  const markers = platform ? [platform] : RKLLM_TERMS;
+  const queries = [...new Set([text, ...markers])];
+  const manager = context.manager();
+  const batches = await Promise.all(
+    queries.map((search) =>
+      manager.searchModels({ search, limit: RESULTS_PER_QUERY, signal: context.signal })
+    ),
+  );
+  const byId = new Map<string, ModelSearchResult>();
+  for (const result of batches.flat()) byId.set(result.id, result);
+  return [...byId.values()]
+    .filter((result) => {
+      const haystack = `${result.id} ${result.tags.join(" ")}`.toLowerCase();
+      return words.every((word) => haystack.includes(word)) &&
+        markers.some((marker) => haystack.includes(marker));
+    })
+    .sort((a, b) => b.downloads - a.downloads || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
 
 /** The `search` command. */
 export const searchCommand: Command = {
   name: "search",
   summary: "search the Hub for RKLLM models (without text: suggested repositories, offline)",
   usage: "search [text] [options]",
+  maxArguments: Infinity,
+  description:
+    "Finds RKLLM conversions whose id or tags contain every word of the text, most downloaded first,\n" +
+    "showing the repo id, downloads and last change. Without text it lists the suggested repositories\n" +
+    "of configs/models.json and needs no network.",
   options: {
     platform: {
       type: "string",
@@ -21,11 +65,18 @@ export const searchCommand: Command = {
     },
     limit: { type: "string", description: "the most results to show (default 20)", valueName: "N" },
   },
-  examples: () => ["rkllm-models search qwen --platform rk3588", "rkllm-models search"],
+  examples: (config) => {
+    const variant = parseModelVariant(config.EXAMPLE_MODEL_FILES[0]?.file ?? "");
+    const word = variant.baseModel?.split("-")[0] ?? "qwen";
+    return [
+      `rkllm-models search ${word} --platform ${variant.platform ?? "rk3588"}`,
+      "rkllm-models search",
+    ];
+  },
   async run(context) {
     const text = context.positionals.join(" ").trim();
     const platform = (context.values.platform as string | undefined)?.toLowerCase();
-    if (platform && !PLATFORMS.includes(platform)) {
+    if (platform !== undefined && !PLATFORMS.includes(platform)) {
       throw new ModelManagerError("usage", `search: unknown platform "${platform}"`, {
         hint: `use one of ${PLATFORMS.join(", ")}`,
       });
@@ -36,51 +87,44 @@ export const searchCommand: Command = {
       throw new ModelManagerError(
         "usage",
         `search: use a whole number from 1 to 1000 for --limit, not "${limitText}"`,
-        {
-          hint: "for example --limit 50",
-        },
+        { hint: "for example --limit 50" },
       );
     }
     if (!text) {
       const suggestions = context.config.REPOSITORY_SUGGESTIONS.filter((item) =>
         !platform || item.repo.toLowerCase().includes(platform) ||
         item.description.toLowerCase().includes(platform)
-      );
+      ).slice(0, limit);
       if (context.json) return { exitCode: 0, json: suggestions };
-      context.output.out(
-        formatTable(
+      if (suggestions.length === 0) {
+        context.output.err(`no suggested repositories for ${platform}`);
+      } else {
+        context.output.out(formatTable(
           ["REPO", "DESCRIPTION"],
           suggestions.map((item) => [item.repo, item.description]),
-        ),
-      );
-      context.output.err(
-        "search the Hub with: rkllm-models search <text> (for example: rkllm-models search qwen)",
+        ));
+      }
+      context.output.note(
+        `search the Hub with: rkllm-models search <text>${
+          platform ? ` --platform ${platform}` : ""
+        } (for example: rkllm-models search qwen)`,
       );
       return { exitCode: 0 };
     }
-    // RKLLM conversions are found by text more reliably than by tag: search for the text,
-    // then keep results that name a chip or rkllm.
-    const results = (await context.manager().searchModels({
-      search: text,
-      limit: Math.min(1000, limit * 5),
-      signal: context.signal,
-    }))
-      .filter((result) => {
-        const haystack = `${result.id} ${result.tags.join(" ")}`.toLowerCase();
-        if (platform) return haystack.includes(platform);
-        return haystack.includes("rkllm") || PLATFORMS.some((chip) => haystack.includes(chip));
-      })
-      .slice(0, limit);
+    const results = await searchHub(context, text, platform, limit);
     if (context.json) return { exitCode: 0, json: results };
     if (results.length === 0) {
       context.output.err(`no RKLLM models found for "${text}"${platform ? ` on ${platform}` : ""}`);
+      context.output.note("try fewer or shorter words, or without --platform");
       return { exitCode: 0 };
     }
     context.output.out(formatTable(
       ["REPO", "DOWNLOADS", "MODIFIED"],
-      results.map((
-        result,
-      ) => [result.id, String(result.downloads), formatDate(result.lastModified)]),
+      results.map((result) => [
+        result.id,
+        String(result.downloads),
+        formatDate(result.lastModified),
+      ]),
     ));
     return { exitCode: 0 };
   },

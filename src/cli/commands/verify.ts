@@ -10,6 +10,7 @@ export const verifyCommand: Command = {
   name: "verify",
   summary: "recheck the size and SHA-256 of local models against what was downloaded",
   usage: "verify [query] [options]",
+  maxArguments: 1,
   description:
     "Exits with 6 when a file is missing, changed, or was never recorded (copied in by hand).",
   options: {},

@@ -1,0 +1,42 @@
+/**
+ * Questions on the terminal that Ctrl-C interrupts at once.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { CommandContext } from "./command.ts";
+
+/**
+ * Writes `question` on stderr and answers the line typed, or `undefined` at the
+ * end of input. Ctrl-C rejects with a `cancelled` error (exit 130) without
+ * waiting for a line.
+ *
+ * @example
+ * ```ts ignore
+ * const answer = await ask(context, "Remove everything? [y/N] ");
+ * ```
+ */
+export async function ask(context: CommandContext, question: string): Promise<string | undefined> {
+  context.output.errRaw(question);
+  await context.output.flush();
+  const { signal } = context;
+  const interrupted = () =>
+    new ModelManagerError("cancelled", "stopped at the question: nothing was changed", {
+      hint: "run the command again to answer it",
+    });
+  if (signal.aborted) throw interrupted();
+  return await new Promise<string | undefined>((resolve, reject) => {
+    const onAbort = () => reject(interrupted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    context.runtime.readLine().then(
+      (line) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(line);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,304 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { connect, type Socket } from "node:net";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type HubServer, type RequestRecord, startHubServer } from "./support/hub_server.ts";
+import { bytesOf, GATED, QWEN, QWEN_FILE, standardHub, TOKENS } from "./support/fixtures.ts";
+import { type CliResult, runCli } from "./support/cli_process.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+
+// deno-lint-ignore no-explicit-any
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    assert.fail(`not one JSON document:\n${text}`);
+  }
+}
+
+/** Every proxy variable, in both spellings, unset: the tests set exactly what they mean. */
+const NO_PROXIES: Record<string, undefined> = Object.fromEntries(
+  ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"].flatMap((name) => [
+    [name, undefined],
+    [name.toLowerCase(), undefined],
+  ]),
+);
+
+/** Both spellings of a proxy variable. */
+function proxyVariable(name: string, value: string): Record<string, string> {
+  return { [name]: value, [name.toLowerCase()]: value };
+}
+
+/**
+ * A forward proxy for tests: plain HTTP requests in absolute form are relayed, and
+ * CONNECT opens a tunnel. Every host name leads to 127.0.0.1, so a host that exists
+ * nowhere (`*.invalid`) is reachable only through the proxy. It records what it was asked.
+ */
+async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const target = new URL(req.url ?? "");
+    const upstream = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: target.port,
+        method: req.method,
+        path: target.pathname + target.search,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connect", (req, client: Socket, head) => {
+    seen.push(`CONNECT ${req.url}`);
+    const upstream = connect(Number(String(req.url).split(":").pop()), "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const socket of [upstream, client]) {
+      sockets.add(socket);
+      socket.on("error", () => {
+        upstream.destroy();
+        client.destroy();
+      });
+      socket.on("close", () => sockets.delete(socket));
+    }
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close() {
+      sockets.forEach((socket) => socket.destroy());
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function portOf(url: string): string {
+  return new URL(url).port;
+}
+
+describe("Hugging Face conventions in the CLI", () => {
+  let hub: HubServer;
+  let root: string;
+  let count = 0;
+  before(async () => {
+    hub = await startHubServer(standardHub());
+    root = makeTempDir();
+  });
+  after(async () => {
+    await hub.close();
+    removeDir(root);
+  });
+  const freshDir = () => join(root, `models-${count++}`);
+  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...NO_PROXIES, ...env }, cwd: root });
+  const observed = async (
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    server: HubServer = hub,
+  ): Promise<CliResult & { requests: RequestRecord[] }> => {
+    const before = server.requests.length;
+    const result = await cli(args, env);
+    return { ...result, requests: server.requests.slice(before) };
+  };
+
+  it("HF_HUB_OFFLINE=1: local commands work; network commands fail at once with exit 5 and send nothing", async () => {
+    const dir = freshDir();
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    const offline = { HF_HUB_OFFLINE: "1" };
+    const local: [string[], RegExp][] = [
+      [["list"], /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S* +3\.0 MiB +rk3588/m],
+      [["info", "Qwen2.5"], /^verified: +yes$/m],
+      [["verify"], /^ok +limcheekin\//m],
+      [["search"], /^limcheekin\/Qwen2\.5-0\.5B-Instruct-rk3588-1\.1\.4 /m],
+    ];
+    for (const [args, expected] of local) {
+      const result = await observed([...args, "--dir", dir], offline);
+      assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`);
+      assert.match(result.stdout, expected, args[0]);
+      assert.deepEqual(result.requests, [], args[0]);
+    }
+    for (const args of [["download", QWEN.id], ["files", QWEN.id], ["search", "qwen"]]) {
+      const result = await observed([...args, "--dir", dir], offline);
+      assert.equal(result.code, 5, `${args[0]}: ${result.stderr}`);
+      assert.deepEqual(result.requests, [], `${args[0]} sent a request`);
+      assert.equal(
+        result.stderr,
+        `error: ${args[0]} needs the Hub, but HF_HUB_OFFLINE is set, so no request was sent\n` +
+          "hint: unset HF_HUB_OFFLINE to reach the Hub; local commands (list, info, verify, remove) work offline\n",
+      );
+      const json = parseJson((await cli([...args, "--dir", dir, "--json"], offline)).stdout);
+      assert.equal(json.error.code, "offline");
+    }
+    const removed = await observed(["remove", "Qwen2.5", "--dir", dir], offline);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(removed.requests, []);
+    assert.equal(parseJson((await cli(["list", "--dir", dir, "--json"])).stdout).length, 0);
+  });
+
+  it("HF_ENDPOINT chooses the Hub, and --endpoint wins over it", async () => {
+    const dead = "http://127.0.0.1:9";
+    const viaEnv = await observed(["files", QWEN.id, "--json"]);
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    assert.ok(viaEnv.requests.length > 0);
+    const viaFlag = await observed(["files", QWEN.id, "--endpoint", hub.endpoint, "--json"], {
+      HF_ENDPOINT: dead,
+    });
+    assert.equal(viaFlag.code, 0, viaFlag.stderr);
+    assert.ok(viaFlag.requests.length > 0);
+    const unreachable = await cli(["files", QWEN.id, "--retries", "0"], { HF_ENDPOINT: dead });
+    assert.equal(unreachable.code, 5, unreachable.stderr);
+    const malformed = await cli(["files", QWEN.id], { HF_ENDPOINT: "not a url" });
+    assert.equal(malformed.code, 1);
+    assert.match(
+      malformed.stderr,
+      /^error: use "not a url" as the Hub endpoint: it is not a URL\nhint: /,
+    );
+  });
+
+  it("takes the token from --token, then HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token", async () => {
+    const open = await startHubServer({ repos: [GATED] }); // every token is valid here
+    try {
+      const tokenPath = join(root, "token-file");
+      writeFileSync(tokenPath, "hf_from_token_path\n");
+      const hfHome = join(root, "hf-home");
+      mkdirSync(hfHome, { recursive: true });
+      writeFileSync(join(hfHome, "token"), "hf_from_hf_home\n");
+      const everything = {
+        HF_TOKEN: "hf_from_env",
+        HUGGING_FACE_HUB_TOKEN: "hf_from_old_env",
+        HF_TOKEN_PATH: tokenPath,
+        HF_HOME: hfHome,
+      };
+      const cases: [string[], Record<string, string | undefined>, string | undefined][] = [
+        [["--token", "hf_from_flag"], everything, "hf_from_flag"],
+        [[], everything, "hf_from_env"],
+        [[], { ...everything, HF_TOKEN: undefined }, "hf_from_old_env"],
+        [[], { HF_TOKEN_PATH: tokenPath, HF_HOME: hfHome }, "hf_from_token_path"],
+        [[], { HF_HOME: hfHome }, "hf_from_hf_home"],
+        [[], {}, undefined],
+      ];
+      for (const [flags, env, expected] of cases) {
+        const result = await observed(
+          ["files", GATED.id, "--endpoint", open.endpoint, "--json", ...flags],
+          env,
+          open,
+        );
+        assert.equal(result.code, 0, result.stderr);
+        assert.ok(result.requests.length > 0);
+        for (const request of result.requests) {
+          assert.equal(
+            request.headers.authorization,
+            expected && `Bearer ${expected}`,
+            `${expected}: ${request.path}`,
+          );
+        }
+        for (
+          const token of ["hf_from_flag", "hf_from_env", "hf_from_old_env", "hf_from_token_path"]
+        ) {
+          assert.ok(!(result.stdout + result.stderr).includes(token), "the token never shows");
+        }
+      }
+    } finally {
+      await open.close();
+    }
+    const hfHome = join(root, "hf-home-approved");
+    mkdirSync(hfHome, { recursive: true });
+    writeFileSync(join(hfHome, "token"), `${TOKENS.approved}\n`);
+    const approved = await cli(["download", GATED.id, "--dir", freshDir(), "-q"], {
+      HF_HOME: hfHome,
+    });
+    assert.equal(approved.code, 0, approved.stderr);
+    const overridden = await cli(["download", GATED.id, "--dir", freshDir()], {
+      HF_HOME: hfHome,
+      HF_TOKEN: TOKENS.unapproved,
+    });
+    assert.equal(overridden.code, 4, overridden.stderr);
+    assert.ok(!overridden.stderr.includes(TOKENS.unapproved));
+  });
+
+  it("sends requests through HTTP_PROXY, and straight to the hosts in NO_PROXY", async () => {
+    const proxy = await startProxy();
+    try {
+      // A host name that resolves nowhere: only the proxy can reach it.
+      const endpoint = `http://rkllm-hub.invalid:${portOf(hub.endpoint)}`;
+      const cdnPort = portOf(hub.cdnOrigin);
+      const env = {
+        ...proxyVariable("HTTP_PROXY", proxy.url),
+        ...proxyVariable("NO_PROXY", "127.0.0.1"),
+      };
+      const dir = freshDir();
+      const result = await cli([
+        "download",
+        QWEN.id,
+        "--endpoint",
+        endpoint,
+        "--dir",
+        dir,
+        "--json",
+      ], env);
+      assert.equal(result.code, 0, result.stderr);
+      const model = parseJson(result.stdout);
+      assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
+      assert.ok(
+        proxy.seen.some((line) => line.includes("rkllm-hub.invalid")),
+        proxy.seen.join("\n"),
+      );
+      assert.ok(
+        !proxy.seen.some((line) => line.includes(`:${cdnPort}`)),
+        "the CDN (127.0.0.1) is reached directly",
+      );
+
+      proxy.seen.length = 0;
+      const proxied = await cli(
+        ["download", QWEN.id, "--endpoint", endpoint, "--dir", freshDir(), "-q"],
+        proxyVariable("HTTP_PROXY", proxy.url),
+      );
+      assert.equal(proxied.code, 0, proxied.stderr);
+      assert.ok(
+        proxy.seen.some((line) => line.includes(`:${cdnPort}`)),
+        "without NO_PROXY the CDN goes through it too",
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("tunnels https:// requests through HTTPS_PROXY", async () => {
+    const proxy = await startProxy();
+    try {
+      // The tunnel leads to the plain-HTTP emulator, so TLS fails after the CONNECT: a network error.
+      const endpoint = `https://rkllm-hub.invalid:${portOf(hub.endpoint)}`;
+      const result = await cli(
+        ["files", QWEN.id, "--endpoint", endpoint, "--retries", "0"],
+        proxyVariable("HTTPS_PROXY", proxy.url),
+      );
+      assert.equal(result.code, 5, result.stderr);
+      assert.ok(
+        proxy.seen.includes(`CONNECT rkllm-hub.invalid:${portOf(hub.endpoint)}`),
+        proxy.seen.join("\n"),
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+});
