@@ -202,16 +202,11 @@ export async function downloadModel(
   const files = await listRepoFiles(connection, repo, revision);
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
+  const makePlan = () =>
+    planDownload(context, repo, revision, files, modelFile, options.force ?? false);
 
   if (options.dryRun) {
-    const plan = await planDownload(
-      context,
-      repo,
-      revision,
-      files,
-      modelFile,
-      options.force ?? false,
-    );
+    const plan = await makePlan();
     return { model: plannedModel(context, repo, modelFile, plan), plan, transferred: 0 };
   }
 
@@ -233,14 +228,8 @@ export async function downloadModel(
     throw storageFailure(`lock ${repoDir}`, error);
   });
   try {
-    const plan = await planDownload(
-      context,
-      repo,
-      revision,
-      files,
-      modelFile,
-      options.force ?? false,
-    );
+    // Planned again under the lock: another process may have finished some files meanwhile.
+    const plan = await makePlan();
     if (plan.freeBytes !== undefined && plan.bytesNeeded > plan.freeBytes) {
       throw new ModelManagerError(
         "storage",
