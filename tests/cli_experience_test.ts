@@ -1,14 +1,8 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  deterministicBytes,
-  type HubRepoSpec,
-  type HubServer,
-  type RequestRecord,
-  startHubServer,
-} from "./support/hub_server.ts";
+import { deterministicBytes, type HubRepoSpec } from "./support/hub_server.ts";
 import {
   bytesOf,
   GATED,
@@ -18,8 +12,8 @@ import {
   QWEN_FILE,
   standardHub,
 } from "./support/fixtures.ts";
-import { type CliResult, runCli } from "./support/cli_process.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { parseJson, parseNdjson } from "./support/cli_process.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { ANSI_ESCAPE } from "./support/pty.ts";
 
 const MIB = 1024 * 1024;
@@ -78,21 +72,6 @@ const SEARCHABLE: HubRepoSpec[] = [
   stub("dave/Llama-3.2-1B-rk3588", 7000),
 ];
 
-// deno-lint-ignore no-explicit-any
-function parseJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    assert.fail(`not one JSON document:\n${text}`);
-  }
-}
-
-/** Every line of stderr parsed as one JSON event. */
-// deno-lint-ignore no-explicit-any
-function parseNdjson(text: string): any[] {
-  return text.split("\n").filter(Boolean).map(parseJson);
-}
-
 function lines(text: string): string[] {
   return text.split("\n").filter(Boolean);
 }
@@ -102,36 +81,15 @@ function escapeRegExp(text: string): string {
 }
 
 describe("the CLI people enjoy", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  before(async () => {
-    hub = await startHubServer({
-      ...standardHub(),
-      repos: [...standardHub().repos, REVISED, LARGE, ...SEARCHABLE],
-    });
-    root = makeTempDir();
+  const bed = useHubTestBed({
+    ...standardHub(),
+    repos: [...standardHub().repos, REVISED, LARGE, ...SEARCHABLE],
   });
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
-  const freshDir = () => join(root, `models-${count++}`);
-  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
-    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...env }, cwd: root });
-  /** Runs the CLI and answers what it did and which requests reached the Hub meanwhile. */
-  const observed = async (
-    args: string[],
-    env: Record<string, string | undefined> = {},
-  ): Promise<CliResult & { requests: RequestRecord[] }> => {
-    const before = hub.requests.length;
-    const result = await cli(args, env);
-    return { ...result, requests: hub.requests.slice(before) };
-  };
+  const { newDir, cli, observed } = bed;
 
   describe("choosing a variant without a terminal", () => {
     it("exits with 2, listing each variant with its size and the flags that select it", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const result = await cli(["download", MULTI.id, "--dir", dir]);
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stdout, "");
@@ -145,7 +103,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("lists the variants in the JSON error, and each listed flag selects its variant", async () => {
-      const refused = await cli(["download", MULTI.id, "--dir", freshDir(), "--json"]);
+      const refused = await cli(["download", MULTI.id, "--dir", newDir(), "--json"]);
       assert.equal(refused.code, 2);
       const { error } = parseJson(refused.stdout);
       assert.equal(error.code, "usage");
@@ -169,7 +127,7 @@ describe("the CLI people enjoy", () => {
           MULTI.id,
           ...variant.flags.split(" "),
           "--dir",
-          freshDir(),
+          newDir(),
           "--json",
         ]);
         assert.equal(chosen.code, 0, chosen.stdout + chosen.stderr);
@@ -184,7 +142,7 @@ describe("the CLI people enjoy", () => {
         "--quant",
         "w4a16",
         "--dir",
-        freshDir(),
+        newDir(),
         "-q",
       ]);
       assert.equal(chosen.code, 0, chosen.stderr);
@@ -197,7 +155,7 @@ describe("the CLI people enjoy", () => {
         "--quant",
         "w4a16",
         "--dir",
-        freshDir(),
+        newDir(),
       ]);
       assert.equal(none.code, 3, none.stderr);
       assert.match(none.stderr, /^error: find a \.rkllm file in .* matching the filters\nhint: /);
@@ -206,7 +164,7 @@ describe("the CLI people enjoy", () => {
 
   describe("download options", () => {
     it("--dry-run shows sizes, bytes still needed and free space, and neither writes nor fetches a file", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const dry = await observed(["download", QWEN.id, "--dir", dir, "--dry-run"]);
       assert.equal(dry.code, 0, dry.stderr);
       assert.ok(!existsSync(dir), "the models directory was not created");
@@ -261,22 +219,22 @@ describe("the CLI people enjoy", () => {
     });
 
     it("fetches complete files only once, and again with --force", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
-      const served = hub.bytesServed(QWEN_FILE);
+      const served = bed.hub.bytesServed(QWEN_FILE);
       const again = await cli(["download", QWEN.id, "--dir", dir]);
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /^already complete; revision [0-9a-f]{40}; technical files: /m);
-      assert.equal(hub.bytesServed(QWEN_FILE), served, "nothing fetched the second time");
+      assert.equal(bed.hub.bytesServed(QWEN_FILE), served, "nothing fetched the second time");
       const forced = await cli(["download", QWEN.id, "--dir", dir, "--force", "-q"]);
       assert.equal(forced.code, 0, forced.stderr);
-      assert.ok(hub.bytesServed(QWEN_FILE) - served >= bytesOf(QWEN, QWEN_FILE).length);
+      assert.ok(bed.hub.bytesServed(QWEN_FILE) - served >= bytesOf(QWEN, QWEN_FILE).length);
       const model = parseJson((await cli(["info", QWEN_FILE, "--dir", dir, "--json"])).stdout);
       assert.equal(model.verified, true);
     });
 
     it("--connections N fetches a large file in N ranges, reported as one file", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const result = await observed([
         "download",
         LARGE.id,
@@ -327,7 +285,7 @@ describe("the CLI people enjoy", () => {
       assert.deepEqual(onBranch.variants.map((variant: { file: string }) => variant.file), [
         "Phi-3-mini-rk3588-w4a16.rkllm",
       ]);
-      const dir = freshDir();
+      const dir = newDir();
       const download = await cli([
         "download",
         REVISED.id,
@@ -352,7 +310,7 @@ describe("the CLI people enjoy", () => {
 
   describe("output for programs and people", () => {
     it("--json prints exactly one JSON document on stdout for every command", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const downloaded = await cli(["download", QWEN.id, "--dir", dir, "--json"]);
       assert.equal(downloaded.code, 0, downloaded.stderr);
       const model = parseJson(downloaded.stdout);
@@ -430,7 +388,7 @@ describe("the CLI people enjoy", () => {
         "download",
         QWEN.id,
         "--dir",
-        freshDir(),
+        newDir(),
         "--progress=json",
         "--json",
       ]);
@@ -462,7 +420,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("without a terminal, prints plain progress lines without escapes", async () => {
-      const result = await cli(["download", QWEN.id, "--dir", freshDir()]);
+      const result = await cli(["download", QWEN.id, "--dir", newDir()]);
       assert.equal(result.code, 0, result.stderr);
       assert.doesNotMatch(result.stderr + result.stdout, ANSI_ESCAPE);
       assert.match(
@@ -482,7 +440,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("--quiet prints the result and nothing else", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const result = await cli(["download", QWEN.id, "--dir", dir, "--quiet"]);
       assert.equal(result.code, 0);
       assert.equal(result.stderr, "");
@@ -496,7 +454,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("info shows config.json highlights and whether the files still verify", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       assert.equal(
         (await cli(["download", MULTI.id, "--platform", "rk3588", "--dir", dir, "-q"])).code,
         0,
@@ -587,7 +545,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("search without text shows the suggestions of configs/models.json, with no network", async () => {
-      const config = join(root, "suggestions.json");
+      const config = join(bed.root, "suggestions.json");
       writeFileSync(
         config,
         JSON.stringify({
@@ -618,7 +576,7 @@ describe("the CLI people enjoy", () => {
     const COMMANDS = ["download", "list", "info", "files", "search", "verify", "remove", "clean"];
 
     it("gives every command a usage line, its options and two examples drawn from configs/models.json", async () => {
-      const config = join(root, "examples.json");
+      const config = join(bed.root, "examples.json");
       writeFileSync(
         config,
         JSON.stringify({
@@ -718,7 +676,7 @@ describe("the CLI people enjoy", () => {
     });
 
     it("prints one line of what went wrong and one line of what to do", async () => {
-      const dir = freshDir();
+      const dir = newDir();
       const cases: [string[], number, Record<string, string>?][] = [
         [["download"], 2],
         [["download", "a/b/c"], 2],

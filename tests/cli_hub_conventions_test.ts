@@ -1,22 +1,13 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { connect, type Socket } from "node:net";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HubServer, type RequestRecord, startHubServer } from "./support/hub_server.ts";
+import { startHubServer } from "./support/hub_server.ts";
 import { bytesOf, GATED, QWEN, QWEN_FILE, standardHub, TOKENS } from "./support/fixtures.ts";
-import { type CliResult, runCli } from "./support/cli_process.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
-
-// deno-lint-ignore no-explicit-any
-function parseJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    assert.fail(`not one JSON document:\n${text}`);
-  }
-}
+import { parseJson } from "./support/cli_process.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 /** Every proxy variable, in both spellings, unset: the tests set exactly what they mean. */
 const NO_PROXIES: Record<string, undefined> = Object.fromEntries(
@@ -97,32 +88,11 @@ function portOf(url: string): string {
 }
 
 describe("Hugging Face conventions in the CLI", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  before(async () => {
-    hub = await startHubServer(standardHub());
-    root = makeTempDir();
-  });
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
-  const freshDir = () => join(root, `models-${count++}`);
-  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
-    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...NO_PROXIES, ...env }, cwd: root });
-  const observed = async (
-    args: string[],
-    env: Record<string, string | undefined> = {},
-    server: HubServer = hub,
-  ): Promise<CliResult & { requests: RequestRecord[] }> => {
-    const before = server.requests.length;
-    const result = await cli(args, env);
-    return { ...result, requests: server.requests.slice(before) };
-  };
+  const bed = useHubTestBed(standardHub(), { env: NO_PROXIES });
+  const { newDir, cli, observed } = bed;
 
   it("HF_HUB_OFFLINE=1: local commands work; network commands fail at once with exit 5 and send nothing", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
     const offline = { HF_HUB_OFFLINE: "1" };
     const local: [string[], RegExp][] = [
@@ -160,7 +130,7 @@ describe("Hugging Face conventions in the CLI", () => {
     const viaEnv = await observed(["files", QWEN.id, "--json"]);
     assert.equal(viaEnv.code, 0, viaEnv.stderr);
     assert.ok(viaEnv.requests.length > 0);
-    const viaFlag = await observed(["files", QWEN.id, "--endpoint", hub.endpoint, "--json"], {
+    const viaFlag = await observed(["files", QWEN.id, "--endpoint", bed.hub.endpoint, "--json"], {
       HF_ENDPOINT: dead,
     });
     assert.equal(viaFlag.code, 0, viaFlag.stderr);
@@ -178,9 +148,9 @@ describe("Hugging Face conventions in the CLI", () => {
   it("takes the token from --token, then HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token", async () => {
     const open = await startHubServer({ repos: [GATED] }); // every token is valid here
     try {
-      const tokenPath = join(root, "token-file");
+      const tokenPath = join(bed.root, "token-file");
       writeFileSync(tokenPath, "hf_from_token_path\n");
-      const hfHome = join(root, "hf-home");
+      const hfHome = join(bed.root, "hf-home");
       mkdirSync(hfHome, { recursive: true });
       writeFileSync(join(hfHome, "token"), "hf_from_hf_home\n");
       const everything = {
@@ -221,14 +191,14 @@ describe("Hugging Face conventions in the CLI", () => {
     } finally {
       await open.close();
     }
-    const hfHome = join(root, "hf-home-approved");
+    const hfHome = join(bed.root, "hf-home-approved");
     mkdirSync(hfHome, { recursive: true });
     writeFileSync(join(hfHome, "token"), `${TOKENS.approved}\n`);
-    const approved = await cli(["download", GATED.id, "--dir", freshDir(), "-q"], {
+    const approved = await cli(["download", GATED.id, "--dir", newDir(), "-q"], {
       HF_HOME: hfHome,
     });
     assert.equal(approved.code, 0, approved.stderr);
-    const overridden = await cli(["download", GATED.id, "--dir", freshDir()], {
+    const overridden = await cli(["download", GATED.id, "--dir", newDir()], {
       HF_HOME: hfHome,
       HF_TOKEN: TOKENS.unapproved,
     });
@@ -240,13 +210,13 @@ describe("Hugging Face conventions in the CLI", () => {
     const proxy = await startProxy();
     try {
       // A host name that resolves nowhere: only the proxy can reach it.
-      const endpoint = `http://rkllm-hub.invalid:${portOf(hub.endpoint)}`;
-      const cdnPort = portOf(hub.cdnOrigin);
+      const endpoint = `http://rkllm-hub.invalid:${portOf(bed.hub.endpoint)}`;
+      const cdnPort = portOf(bed.hub.cdnOrigin);
       const env = {
         ...proxyVariable("HTTP_PROXY", proxy.url),
         ...proxyVariable("NO_PROXY", "127.0.0.1"),
       };
-      const dir = freshDir();
+      const dir = newDir();
       const result = await cli([
         "download",
         QWEN.id,
@@ -270,7 +240,7 @@ describe("Hugging Face conventions in the CLI", () => {
 
       proxy.seen.length = 0;
       const proxied = await cli(
-        ["download", QWEN.id, "--endpoint", endpoint, "--dir", freshDir(), "-q"],
+        ["download", QWEN.id, "--endpoint", endpoint, "--dir", newDir(), "-q"],
         proxyVariable("HTTP_PROXY", proxy.url),
       );
       assert.equal(proxied.code, 0, proxied.stderr);
@@ -287,14 +257,14 @@ describe("Hugging Face conventions in the CLI", () => {
     const proxy = await startProxy();
     try {
       // The tunnel leads to the plain-HTTP emulator, so TLS fails after the CONNECT: a network error.
-      const endpoint = `https://rkllm-hub.invalid:${portOf(hub.endpoint)}`;
+      const endpoint = `https://rkllm-hub.invalid:${portOf(bed.hub.endpoint)}`;
       const result = await cli(
         ["files", QWEN.id, "--endpoint", endpoint, "--retries", "0"],
         proxyVariable("HTTPS_PROXY", proxy.url),
       );
       assert.equal(result.code, 5, result.stderr);
       assert.ok(
-        proxy.seen.includes(`CONNECT rkllm-hub.invalid:${portOf(hub.endpoint)}`),
+        proxy.seen.includes(`CONNECT rkllm-hub.invalid:${portOf(bed.hub.endpoint)}`),
         proxy.seen.join("\n"),
       );
     } finally {

@@ -1,49 +1,25 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { bytesOf, GATED, MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
-import { runCli } from "./support/cli_process.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
-import { type Mount, mountTmpfs } from "./support/tmpfs.ts";
-
-// deno-lint-ignore no-explicit-any
-function parseJson(stdout: string): any {
-  try {
-    return JSON.parse(stdout);
-  } catch {
-    assert.fail(`stdout is not one JSON document:\n${stdout}`);
-  }
-}
+import { parseJson } from "./support/cli_process.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { mountTmpfs } from "./support/tmpfs.ts";
 
 describe("the rkllm-models CLI", () => {
-  let hub: HubServer;
-  let root: string;
-  const cleanups: (() => void)[] = [];
-  before(async () => {
-    hub = await startHubServer(standardHub());
-    root = makeTempDir();
-  });
-  after(async () => {
-    await hub.close();
-    cleanups.forEach((cleanup) => cleanup());
-    removeDir(root);
-  });
-  let count = 0;
-  const freshDir = () => join(root, `models-${count++}`);
-  const cli = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
-    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...env }, input, cwd: root });
+  const bed = useHubTestBed(standardHub());
+  const { newDir, cli } = bed;
 
   it("downloads, lists, shows, removes and cleans, with one JSON document per command", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const download = await cli([
       "download",
       QWEN.id,
       "--dir",
       dir,
       "--endpoint",
-      hub.endpoint,
+      bed.hub.endpoint,
       "--json",
     ]);
     assert.equal(download.code, 0, download.stderr);
@@ -53,7 +29,7 @@ describe("the rkllm-models CLI", () => {
       join(dir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", QWEN_FILE),
     );
     assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
-    const info = await (await fetch(`${hub.endpoint}/api/models/${QWEN.id}`)).json();
+    const info = await (await fetch(`${bed.hub.endpoint}/api/models/${QWEN.id}`)).json();
     assert.equal(model.revision, info.sha);
 
     const list = await cli(["list", "--json", "--dir", dir]);
@@ -91,16 +67,16 @@ describe("the rkllm-models CLI", () => {
   });
 
   it("refuses to clean without a terminal unless --yes is given", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
-    const refused = await cli(["clean", "--dir", dir], {}, "y\n");
+    const refused = await cli(["clean", "--dir", dir], {}, { input: "y\n" });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--yes/);
     assert.equal(parseJson((await cli(["list", "--json", "--dir", dir])).stdout).length, 1);
   });
 
   it("maps failures to documented exit codes, with a JSON error document under --json", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const cases: [string[], number, string][] = [
       [["download", "a", "--dir", dir], 2, "usage"],
       [["download", "a/b/c", "--dir", dir], 2, "usage"],
@@ -125,7 +101,7 @@ describe("the rkllm-models CLI", () => {
   });
 
   it("lists the variants and the flag that selects each when no file is given without a terminal", async () => {
-    const result = await cli(["download", MULTI.id, "--dir", freshDir()]);
+    const result = await cli(["download", MULTI.id, "--dir", newDir()]);
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
@@ -141,7 +117,7 @@ describe("the rkllm-models CLI", () => {
       "--platform",
       "rk3576",
       "--dir",
-      freshDir(),
+      newDir(),
       "--json",
     ]);
     assert.equal(chosen.code, 0, chosen.stderr);
@@ -149,16 +125,16 @@ describe("the rkllm-models CLI", () => {
   });
 
   it("reports a missing or malformed configs/models.json as a config error", async () => {
-    const broken = join(root, "broken.json");
+    const broken = join(bed.root, "broken.json");
     writeFileSync(broken, "{ nope");
-    const wrongShape = join(root, "wrong.json");
+    const wrongShape = join(bed.root, "wrong.json");
     writeFileSync(wrongShape, JSON.stringify({ REPOSITORY_SUGGESTIONS: "x" }));
-    for (const path of [join(root, "missing.json"), broken, wrongShape]) {
-      const result = await cli(["list", "--dir", freshDir()], { RKLLM_MODELS_CONFIG: path });
+    for (const path of [join(bed.root, "missing.json"), broken, wrongShape]) {
+      const result = await cli(["list", "--dir", newDir()], { RKLLM_MODELS_CONFIG: path });
       assert.equal(result.code, 1, result.stderr);
       assert.match(result.stderr, /^error: .*models config.*\nhint: /m);
       assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
-      const json = await cli(["list", "--json", "--dir", freshDir()], {
+      const json = await cli(["list", "--json", "--dir", newDir()], {
         RKLLM_MODELS_CONFIG: path,
       });
       assert.equal(parseJson(json.stdout).error.code, "config");
@@ -166,12 +142,11 @@ describe("the rkllm-models CLI", () => {
   });
 
   it("reports a models directory it cannot write as a storage error (exit 7)", async (t) => {
-    const parent = join(root, "readonly");
+    const parent = join(bed.root, "readonly");
     mkdirSync(parent);
-    let mount: Mount | undefined;
     try {
-      mount = mountTmpfs(parent, { readOnly: true, sizeBytes: 1024 * 1024 });
-      cleanups.push(() => mount?.unmount());
+      const mount = mountTmpfs(parent, { readOnly: true, sizeBytes: 1024 * 1024 });
+      bed.defer(() => mount.unmount());
     } catch {
       chmodSync(parent, 0o555);
       if (process.getuid?.() === 0) {

@@ -1,12 +1,12 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type HubRepoSpec, type HubServer, startHubServer } from "./support/hub_server.ts";
+import type { HubRepoSpec } from "./support/hub_server.ts";
 import { MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { runCli } from "./support/cli_process.ts";
 import { ANSI_ESCAPE, hasScript, type PtyOptions, runInPty, stripAnsi } from "./support/pty.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const MIB = 1024 * 1024;
 const MULTI_RK3588 = "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm";
@@ -35,34 +35,24 @@ const BAR_LINE = /^(\S.*?) +\[[= ]+\] +(\d+)%/;
 const skip = !hasScript() && "needs script from util-linux for a pseudo-terminal";
 
 describe("the CLI on a terminal", { skip }, () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  before(async () => {
-    hub = await startHubServer({ ...standardHub(), repos: [...standardHub().repos, LARGE] });
-    root = makeTempDir();
-  });
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
-  const freshDir = () => join(root, `models-${count++}`);
+  const bed = useHubTestBed({ ...standardHub(), repos: [...standardHub().repos, LARGE] });
+  const { newDir, cli } = bed;
   const onTerminal = (
     args: string[],
     options: PtyOptions & { answers?: [RegExp, string][] } = {},
   ) =>
     runInPty(args, {
       ...options,
-      cwd: root,
-      env: { HF_ENDPOINT: hub.endpoint, ...options.env },
+      cwd: bed.root,
+      env: { HF_ENDPOINT: bed.hub.endpoint, ...options.env },
     });
   const listed = async (dir: string): Promise<string[]> => {
-    const result = await runCli(["list", "--json", "--dir", dir], { cwd: root });
+    const result = await runCli(["list", "--json", "--dir", dir], { cwd: bed.root });
     return JSON.parse(result.stdout).map((model: { file: string }) => model.file);
   };
 
   it("lets the user pick a variant from a numbered list, asking again after a wrong answer", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const result = await onTerminal(["download", MULTI.id, "--dir", dir], {
       answers: [[/Download which one\? \[1-2, q to quit\] $/, "7\n"], [
         /Download which one\?/,
@@ -90,7 +80,7 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("downloads nothing when the user quits the list", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const result = await onTerminal(["download", MULTI.id, "--dir", dir], {
       answers: [[/Download which one\?/, "q\n"]],
     });
@@ -104,7 +94,7 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("stops at once with 130 when Ctrl-C interrupts the question", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const result = await onTerminal(["download", MULTI.id, "--dir", dir], {
       answers: [[/Download which one\?/, "\x03"]],
     });
@@ -114,12 +104,12 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("asks nothing when the filters leave one variant, or when --json wants a document", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     const filtered = await onTerminal(["download", MULTI.id, "--quant", "w4a16", "--dir", dir]);
     assert.equal(filtered.code, 0, filtered.text);
     assert.doesNotMatch(filtered.text, /Download which one/);
     assert.deepEqual(await listed(dir), [MULTI_RK3576]);
-    const json = await onTerminal(["download", MULTI.id, "--dir", freshDir(), "--json"]);
+    const json = await onTerminal(["download", MULTI.id, "--dir", newDir(), "--json"]);
     assert.equal(json.code, 2, json.text);
     assert.doesNotMatch(json.text, /Download which one/);
     assert.equal(JSON.parse(json.text).error.variants.length, 2);
@@ -127,10 +117,10 @@ describe("the CLI on a terminal", { skip }, () => {
 
   it("shows a live bar per file, the segments of a large file folded into one, within the width", async () => {
     const columns = 100;
-    const before = hub.requests.length;
-    const result = await onTerminal(["download", LARGE.id, "--dir", freshDir()], { columns });
+    const before = bed.hub.requests.length;
+    const result = await onTerminal(["download", LARGE.id, "--dir", newDir()], { columns });
     assert.equal(result.code, 0, result.text);
-    const ranges = hub.requests.slice(before).filter((request) =>
+    const ranges = bed.hub.requests.slice(before).filter((request) =>
       request.origin === "cdn" && request.headers.range
     );
     assert.ok(ranges.length >= 2, "the large file came in several ranged segments");
@@ -159,22 +149,22 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("uses no colour with NO_COLOR, and no escapes at all on a dumb terminal", async () => {
-    const noColor = await onTerminal(["download", QWEN.id, "--dir", freshDir()], {
+    const noColor = await onTerminal(["download", QWEN.id, "--dir", newDir()], {
       env: { NO_COLOR: "1" },
     });
     assert.equal(noColor.code, 0, noColor.text);
     assert.doesNotMatch(noColor.raw, SGR);
     assert.match(noColor.raw, REDRAW, "the bar itself stays live");
-    const failed = await onTerminal(["info", "nothing-like-it", "--dir", freshDir()], {
+    const failed = await onTerminal(["info", "nothing-like-it", "--dir", newDir()], {
       env: { NO_COLOR: "1" },
     });
     assert.equal(failed.code, 3);
     assert.doesNotMatch(failed.raw, SGR);
     assert.match(failed.text, /^error: find a local model matching "nothing-like-it"\nhint: /m);
-    const colored = await onTerminal(["info", "nothing-like-it", "--dir", freshDir()]);
+    const colored = await onTerminal(["info", "nothing-like-it", "--dir", newDir()]);
     assert.ok(colored.raw.includes("\x1b[31merror:\x1b[0m"), "errors are red on a terminal");
 
-    const dumb = await onTerminal(["download", QWEN.id, "--dir", freshDir()], {
+    const dumb = await onTerminal(["download", QWEN.id, "--dir", newDir()], {
       env: { TERM: "dumb" },
     });
     assert.equal(dumb.code, 0, dumb.text);
@@ -186,11 +176,11 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("shows no bar with --quiet, and NDJSON with --progress=json, even on a terminal", async () => {
-    const quiet = await onTerminal(["download", QWEN.id, "--dir", freshDir(), "--quiet"]);
+    const quiet = await onTerminal(["download", QWEN.id, "--dir", newDir(), "--quiet"]);
     assert.equal(quiet.code, 0, quiet.text);
     assert.doesNotMatch(quiet.raw, ANSI_ESCAPE);
     assert.deepEqual(quiet.text.split("\n").filter(Boolean).length, 1);
-    const json = await onTerminal(["download", QWEN.id, "--dir", freshDir(), "--progress", "json"]);
+    const json = await onTerminal(["download", QWEN.id, "--dir", newDir(), "--progress", "json"]);
     assert.equal(json.code, 0, json.text);
     const events = json.text.split("\n").filter((line) => line.startsWith("{")).map((line) =>
       JSON.parse(line)
@@ -200,12 +190,9 @@ describe("the CLI on a terminal", { skip }, () => {
   });
 
   it("asks before clean, and keeps everything unless the answer is yes", async () => {
-    const dir = freshDir();
+    const dir = newDir();
     assert.equal(
-      (await runCli(["download", QWEN.id, "--dir", dir, "-q"], {
-        cwd: root,
-        env: { HF_ENDPOINT: hub.endpoint },
-      })).code,
+      (await cli(["download", QWEN.id, "--dir", dir, "-q"])).code,
       0,
     );
     const kept = await onTerminal(["clean", "--dir", dir], { answers: [[/\[y\/N\] $/, "n\n"]] });

@@ -4,30 +4,27 @@
  * corrupted bytes and a CDN URL that expires mid-download. Each test checks
  * the bytes that land in the store.
  */
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type FaultSpec,
-  gitBlobSha1,
-  type HubRepoSpec,
-  type HubServer,
-  sha256Hex,
-  startHubServer,
-} from "./support/hub_server.ts";
+import { type FaultSpec, gitBlobSha1, type HubRepoSpec, sha256Hex } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import {
   assertSameBytes,
   BIG,
   BIG_FILE,
+  bodyBytes,
+  cdnGets,
   managerFor,
   PARALLEL,
   partialOf,
+  pathIn,
   rejectsWithCode,
+  resetOnceAfter,
   rewritingFetch,
 } from "./support/download_harness.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const MIB = 1024 * 1024;
 const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
@@ -39,32 +36,15 @@ function rangeStart(headers: Record<string, string>): number {
 }
 
 describe("the download engine on a flaky network", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  const newDir = () => join(root, `models-${count++}`);
-  const pathIn = (modelsDir: string, repo: HubRepoSpec, file: string) =>
-    join(modelsDir, ...repo.id.split("/"), file);
-  const modelGets = (from: number, file = QWEN_FILE) =>
-    hub.requests.slice(from).filter((request) =>
-      request.origin === "cdn" && request.method === "GET" && request.path.endsWith(file)
-    );
-
-  before(async () => {
-    hub = await startHubServer({ repos: [QWEN, BIG] });
-    root = makeTempDir();
-  });
-  beforeEach(() => hub.clearFaults());
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
+  const bed = useHubTestBed({ repos: [QWEN, BIG] });
+  const { newDir } = bed;
+  const modelGets = (from: number, file = QWEN_FILE) => cdnGets(bed.hub.requests.slice(from), file);
 
   it("continues a body cut by a connection reset from the byte it reached", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: 2 * MIB, bytesPerSecond: 8 * MIB });
-    const from = hub.requests.length;
+    const { manager, events } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault(resetOnceAfter(2 * MIB));
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     assert.ok(events.some((event) => event.event === "retry" && event.file === QWEN_FILE));
@@ -74,15 +54,20 @@ describe("the download engine on a flaky network", () => {
       rangeStart(gets[1].headers) >= MIB,
       `the retry asks for the rest (${gets[1].headers.range})`,
     );
-    const served = gets.reduce((sum, request) => sum + request.bodyBytes, 0);
+    const served = bodyBytes(gets);
     assert.ok(served <= QWEN_SIZE + 2 * MIB, `no byte fetched twice beyond the cut (${served})`);
   });
 
   it("treats a body that ends early as a retryable failure and fetches only the rest", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "cdn", times: 1, shortAfterBytes: 2 * MIB, bytesPerSecond: 8 * MIB });
-    const from = hub.requests.length;
+    const { manager, events } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault({
+      origin: "cdn",
+      times: 1,
+      shortAfterBytes: 2 * MIB,
+      bytesPerSecond: 8 * MIB,
+    });
+    const from = bed.hub.requests.length;
     const result = await manager.download(QWEN.id);
     assertSameBytes(result.model.path, bytesOf(QWEN, QWEN_FILE));
     const gets = modelGets(from);
@@ -94,11 +79,11 @@ describe("the download engine on a flaky network", () => {
 
   it("rides out bursts of 500 and 503 answers from the Hub and the CDN", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "hub", pathIncludes: "/api/models/", times: 2, status: 503 });
-    hub.addFault({ origin: "hub", pathIncludes: QWEN_FILE, times: 2, status: 500 });
-    hub.addFault({ origin: "cdn", times: 3, status: 503 });
-    hub.addFault({
+    const { manager, events } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault({ origin: "hub", pathIncludes: "/api/models/", times: 2, status: 503 });
+    bed.hub.addFault({ origin: "hub", pathIncludes: QWEN_FILE, times: 2, status: 500 });
+    bed.hub.addFault({ origin: "cdn", times: 3, status: 503 });
+    bed.hub.addFault({
       origin: "hub",
       pathIncludes: "config.json",
       method: "GET",
@@ -114,11 +99,11 @@ describe("the download engine on a flaky network", () => {
 
   it("gives up after the configured number of attempts and keeps the partial file", async () => {
     const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir, {
+    const { manager } = managerFor(bed.hub, modelsDir, {
       retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
     });
-    hub.addFault({ origin: "cdn", status: 503 });
-    const from = hub.requests.length;
+    bed.hub.addFault({ origin: "cdn", status: 503 });
+    const from = bed.hub.requests.length;
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "network");
     assert.match(error.message, /503/);
     assert.equal(modelGets(from).length, 3, "exactly three attempts");
@@ -130,15 +115,15 @@ describe("the download engine on a flaky network", () => {
 
   it("waits as long as Retry-After and RateLimit t= ask on a 429", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir, { retry: { baseDelayMs: 5 } });
-    hub.addFault({
+    const { manager, events } = managerFor(bed.hub, modelsDir, { retry: { baseDelayMs: 5 } });
+    bed.hub.addFault({
       origin: "hub",
       pathIncludes: "/api/models/",
       times: 1,
       status: 429,
       headers: { "RateLimit": '"api";r=0;t=1' },
     });
-    hub.addFault({ origin: "cdn", times: 1, status: 429, headers: { "Retry-After": "1" } });
+    bed.hub.addFault({ origin: "cdn", times: 1, status: 429, headers: { "Retry-After": "1" } });
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     const retries = events.filter((event) => event.event === "retry");
@@ -153,9 +138,9 @@ describe("the download engine on a flaky network", () => {
 
   it("restarts a stalled request from its last byte after the idle timeout", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir, { idleTimeoutMs: 300 });
-    hub.addFault({ origin: "cdn", times: 1, stallAfterBytes: 512 * 1024 });
-    const from = hub.requests.length;
+    const { manager, events } = managerFor(bed.hub, modelsDir, { idleTimeoutMs: 300 });
+    bed.hub.addFault({ origin: "cdn", times: 1, stallAfterBytes: 512 * 1024 });
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     const retry = events.find((event) => event.event === "retry");
@@ -168,10 +153,10 @@ describe("the download engine on a flaky network", () => {
 
   it("starts a single stream over when the server ignores Range, never appending", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: 2 * MIB, bytesPerSecond: 8 * MIB });
-    hub.addFault({ origin: "cdn", rangeRequestsOnly: true, ignoreRange: true });
-    const from = hub.requests.length;
+    const { manager, events } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault(resetOnceAfter(2 * MIB));
+    bed.hub.addFault({ origin: "cdn", rangeRequestsOnly: true, ignoreRange: true });
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     const gets = modelGets(from);
@@ -184,9 +169,9 @@ describe("the download engine on a flaky network", () => {
 
   it("falls back from parallel segments to one stream when the server ignores Range", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "cdn", ignoreRange: true });
-    const from = hub.requests.length;
+    const { manager, events } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault({ origin: "cdn", ignoreRange: true });
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(BIG.id, undefined, PARALLEL);
     assertSameBytes(model.path, bytesOf(BIG, BIG_FILE));
     const start = events.find((event) => event.event === "start" && event.file === BIG_FILE);
@@ -210,8 +195,8 @@ describe("the download engine on a flaky network", () => {
   for (const [label, repo, file, fault, options] of corruptions) {
     it(`rejects corrupted bytes (${label}): integrity error with both hashes, nothing kept`, async () => {
       const modelsDir = newDir();
-      const { manager } = managerFor(hub, modelsDir);
-      hub.addFault(fault);
+      const { manager } = managerFor(bed.hub, modelsDir);
+      bed.hub.addFault(fault);
       const error = await rejectsWithCode(
         manager.downloadModel(repo.id, undefined, options),
         "integrity",
@@ -238,12 +223,12 @@ describe("the download engine on a flaky network", () => {
   it("resolves again when the signed CDN URL expires during a download", async () => {
     const modelsDir = newDir();
     let expired = false;
-    const { manager } = managerFor(hub, modelsDir, {
+    const { manager } = managerFor(bed.hub, modelsDir, {
       fetch: rewritingFetch({
         async after(url) {
-          if (url.origin === hub.cdnOrigin && !expired) {
+          if (url.origin === bed.hub.cdnOrigin && !expired) {
             expired = true;
-            hub.expireSignedUrls();
+            bed.hub.expireSignedUrls();
           }
           // A slow Hub: the fresh URL arrives well after the retry's backoff.
           if (expired && url.pathname.includes("/resolve/")) {
@@ -253,13 +238,13 @@ describe("the download engine on a flaky network", () => {
         },
       }),
     });
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
-    const from = hub.requests.length;
+    bed.hub.addFault(resetOnceAfter(MIB));
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     const expiredGets = modelGets(from).filter((request) => request.status === 403);
     assert.equal(expiredGets.length, 1, "the expired URL is used once, then the new one");
-    const resolves = hub.requests.slice(from).filter((request) =>
+    const resolves = bed.hub.requests.slice(from).filter((request) =>
       request.origin === "hub" && request.path.endsWith(`/resolve/${model.revision}/${QWEN_FILE}`)
     );
     assert.ok(resolves.length >= 2, `resolved again (${resolves.length})`);

@@ -5,54 +5,37 @@
  * cancelled download resumes with only the missing bytes, and a file the Hub
  * describes inconsistently is refused before its bytes are fetched.
  */
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import {
-  deterministicBytes,
-  type HubRepoSpec,
-  type HubServer,
-  startHubServer,
-} from "./support/hub_server.ts";
+import { deterministicBytes } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import {
   assertSameBytes,
   BIG,
   BIG_FILE,
+  bodyBytes,
+  cancelBigDownloadAfter,
+  cdnGets,
   managerFor,
   PARALLEL,
   partialOf,
+  pathIn,
   rejectsWithCode,
+  resetOnceAfter,
   rewritingFetch,
   savedBytes,
 } from "./support/download_harness.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const MIB = 1024 * 1024;
 const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
 
 describe("resuming a partial download", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  const newDir = () => join(root, `models-${count++}`);
-  const pathIn = (modelsDir: string, repo: HubRepoSpec, file: string) =>
-    join(modelsDir, ...repo.id.split("/"), file);
-  const modelGets = (from: number, file = QWEN_FILE) =>
-    hub.requests.slice(from).filter((request) =>
-      request.origin === "cdn" && request.method === "GET" && request.path.endsWith(file)
-    );
-
-  before(async () => {
-    hub = await startHubServer({ repos: [QWEN, BIG] });
-    root = makeTempDir();
-  });
-  beforeEach(() => hub.clearFaults());
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
+  const bed = useHubTestBed({ repos: [QWEN, BIG] });
+  const { newDir } = bed;
+  const modelGets = (from: number, file = QWEN_FILE) => cdnGets(bed.hub.requests.slice(from), file);
 
   it("starts a file over, and says so, when it changed on the Hub between runs", async () => {
     const id = "test-org/Changing-rk3588";
@@ -64,14 +47,14 @@ describe("resuming a partial download", () => {
     ];
     const modelsDir = newDir();
     const destination = join(modelsDir, "test-org", "Changing-rk3588", file);
-    hub.setRepo({ id, files: [{ path: file, content: versions[0] }] });
+    bed.hub.setRepo({ id, files: [{ path: file, content: versions[0] }] });
     for (const next of versions.slice(1)) {
-      const { manager } = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
-      hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+      const { manager } = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
+      bed.hub.addFault(resetOnceAfter(MIB));
       await rejectsWithCode(manager.downloadModel(id), "network");
       assert.ok(savedBytes(destination) > 0, "a partial download was left behind");
-      hub.setRepo({ id, files: [{ path: file, content: next }] });
-      const again = managerFor(hub, modelsDir);
+      bed.hub.setRepo({ id, files: [{ path: file, content: next }] });
+      const again = managerFor(bed.hub, modelsDir);
       const model = await again.manager.downloadModel(id);
       assertSameBytes(model.path, next);
       const restart = again.events.find((event) => event.event === "restart");
@@ -85,14 +68,14 @@ describe("resuming a partial download", () => {
 
   it("resolves again on resume, so an expired URL from the first run does no harm", async () => {
     const modelsDir = newDir();
-    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+    const first = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
+    bed.hub.addFault(resetOnceAfter(MIB));
     await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
     const kept = savedBytes(pathIn(modelsDir, QWEN, QWEN_FILE));
     assert.ok(kept > 0);
-    hub.expireSignedUrls();
-    const from = hub.requests.length;
-    const second = managerFor(hub, modelsDir);
+    bed.hub.expireSignedUrls();
+    const from = bed.hub.requests.length;
+    const second = managerFor(bed.hub, modelsDir);
     const result = await second.manager.download(QWEN.id);
     assertSameBytes(result.model.path, bytesOf(QWEN, QWEN_FILE));
     assert.ok(modelGets(from).every((request) => request.status === 206), "no expired URL used");
@@ -100,53 +83,42 @@ describe("resuming a partial download", () => {
       event.event === "start" && event.file === QWEN_FILE
     );
     assert.ok(start?.event === "start" && start.resumedBytes === kept, "resumed");
-    const served = modelGets(from).reduce((sum, request) => sum + request.bodyBytes, 0);
+    const served = bodyBytes(modelGets(from));
     assert.equal(served, QWEN_SIZE - kept, "only the missing bytes were fetched");
   });
 
   it("stops on an AbortSignal and keeps a partial download the next run resumes", async () => {
     const modelsDir = newDir();
-    const controller = new AbortController();
-    const first = managerFor(hub, modelsDir);
-    hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
-    const failed = rejectsWithCode(
-      first.manager.downloadModel(BIG.id, undefined, {
-        ...PARALLEL,
-        signal: controller.signal,
-        onProgress(event) {
-          if (event.event === "progress" && event.bytes >= 2 * MIB) controller.abort();
-        },
-      }),
-      "cancelled",
-    );
-    await failed;
+    const first = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    await cancelBigDownloadAfter(first.manager, 2 * MIB);
     const destination = pathIn(modelsDir, BIG, BIG_FILE);
     const kept = savedBytes(destination);
     assert.ok(kept >= 2 * MIB, `the state records what arrived (${kept})`);
     assert.ok(existsSync(partialOf(destination).part));
-    hub.clearFaults();
-    const from = hub.requests.length;
-    const second = managerFor(hub, modelsDir);
+    bed.hub.clearFaults();
+    const from = bed.hub.requests.length;
+    const second = managerFor(bed.hub, modelsDir);
     const result = await second.manager.download(BIG.id, undefined, PARALLEL);
     assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
     const start = second.events.find((event) => event.event === "start" && event.file === BIG_FILE);
     assert.ok(start?.event === "start" && start.resumedBytes === kept);
-    const served = modelGets(from, BIG_FILE).reduce((sum, request) => sum + request.bodyBytes, 0);
+    const served = bodyBytes(modelGets(from, BIG_FILE));
     assert.equal(served, bytesOf(BIG, BIG_FILE).length - kept, "only the missing bytes");
   });
 
   it("starts a file over when the server answers 416 to a resumed request", async () => {
     const modelsDir = newDir();
-    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+    const first = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
+    bed.hub.addFault(resetOnceAfter(MIB));
     await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
     assert.ok(savedBytes(pathIn(modelsDir, QWEN, QWEN_FILE)) > 0);
     let refused = 0;
-    const second = managerFor(hub, modelsDir, {
+    const second = managerFor(bed.hub, modelsDir, {
       fetch: rewritingFetch({
         before(url, init) {
           const ranged = new Headers(init?.headers).has("range");
-          if (url.origin !== hub.cdnOrigin || !ranged || refused++ > 0) return undefined;
+          if (url.origin !== bed.hub.cdnOrigin || !ranged || refused++ > 0) return undefined;
           return new Response(null, {
             status: 416,
             headers: { "Content-Range": `bytes */${QWEN_SIZE}` },
@@ -154,7 +126,7 @@ describe("resuming a partial download", () => {
         },
       }),
     });
-    const from = hub.requests.length;
+    const from = bed.hub.requests.length;
     const model = await second.manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     assert.equal(refused, 1, "one ranged request, answered 416");
@@ -167,7 +139,7 @@ describe("resuming a partial download", () => {
 
   it("refuses a file whose resolve states another sha256 than the listing, before fetching it", async () => {
     const other = "ab".repeat(32);
-    const { manager } = managerFor(hub, newDir(), {
+    const { manager } = managerFor(bed.hub, newDir(), {
       fetch: rewritingFetch({
         after(url, response) {
           if (!url.pathname.endsWith(`/${QWEN_FILE}`) || !response.headers.has("x-linked-etag")) {
@@ -179,7 +151,7 @@ describe("resuming a partial download", () => {
         },
       }),
     });
-    const from = hub.requests.length;
+    const from = bed.hub.requests.length;
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "integrity");
     assert.ok(error.message.includes(other) && error.message.includes(QWEN_FILE), error.message);
     assert.deepEqual(modelGets(from), [], "no byte of it was fetched");
@@ -187,14 +159,14 @@ describe("resuming a partial download", () => {
 
   it("starts over when the partial file holds fewer bytes than its state counts", async () => {
     const modelsDir = newDir();
-    const first = managerFor(hub, modelsDir, { retry: { attempts: 1 } });
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: 2 * MIB, bytesPerSecond: 8 * MIB });
+    const first = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
+    bed.hub.addFault(resetOnceAfter(2 * MIB));
     await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
     const destination = pathIn(modelsDir, QWEN, QWEN_FILE);
     const kept = savedBytes(destination);
     assert.ok(kept > 0);
     truncateSync(partialOf(destination).part, Math.floor(kept / 2));
-    const second = managerFor(hub, modelsDir);
+    const second = managerFor(bed.hub, modelsDir);
     const model = await second.manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
     const start = second.events.find((event) =>

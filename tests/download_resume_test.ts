@@ -4,7 +4,7 @@
  * racing on one model, locks left by dead processes, and the commands that
  * deal with what a failed download leaves (`list`, `clean --partial`, `verify`).
  */
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   closeSync,
@@ -19,27 +19,26 @@ import {
 import { hostname } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import {
-  type HubRepoSpec,
-  type HubServer,
-  sha256Hex,
-  startHubServer,
-} from "./support/hub_server.ts";
+import { type HubRepoSpec, sha256Hex, startHubServer } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
-import { finished, runCli, startCli } from "./support/cli_process.ts";
+import { finished, runCli } from "./support/cli_process.ts";
 import {
   assertSameBytes,
   BIG,
   BIG_FILE,
+  bodyBytes,
   fileSha256,
   filesUnder,
   managerFor,
   partialOf,
+  pathIn,
   rejectsWithCode,
+  resetOnceAfter,
   savedBytes,
   waitFor,
 } from "./support/download_harness.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { removeDir } from "./support/temp_dir.ts";
 
 const MIB = 1024 * 1024;
 const TOKEN = "hf_CliSecretThatMustNeverLeak9876543210";
@@ -55,30 +54,14 @@ const HUGE: HubRepoSpec = {
 const HUGE_FILE = "Huge-Model-rk3588-w4a16.rkllm";
 
 describe("downloads across process death, interrupts and concurrent processes", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  const newDir = () => join(root, `models-${count++}`);
-  const pathIn = (modelsDir: string, repo: HubRepoSpec, file: string) =>
-    join(modelsDir, ...repo.id.split("/"), file);
+  const bed = useHubTestBed({ repos: [QWEN, BIG, HUGE] });
+  const { newDir, cli, startCli } = bed;
   const servedSince = (from: number, file: string) =>
-    hub.requests.slice(from).filter((request) =>
-      request.path.endsWith(file) && request.status >= 200 && request.status < 300
-    ).reduce((sum, request) => sum + request.bodyBytes, 0);
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { env: { HF_ENDPOINT: hub.endpoint, ...env }, cwd: root });
-  const startDownload = (args: string[], env: Record<string, string> = {}) =>
-    startCli(["download", ...args], { env: { HF_ENDPOINT: hub.endpoint, ...env }, cwd: root });
-
-  before(async () => {
-    hub = await startHubServer({ repos: [QWEN, BIG, HUGE] });
-    root = makeTempDir();
-  });
-  beforeEach(() => hub.clearFaults());
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
+    bodyBytes(
+      bed.hub.requests.slice(from).filter((request) =>
+        request.path.endsWith(file) && request.status >= 200 && request.status < 300
+      ),
+    );
 
   it("resumes after kill -9 at half of a 256 MiB download, fetching at most 55% again", {
     timeout: 60_000,
@@ -86,17 +69,17 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const dir = newDir();
     const size = 256 * MIB;
     // Eight connections at 4 MiB/s each: the first half takes about four seconds.
-    hub.addFault({ origin: "cdn", bytesPerSecond: 4 * MIB });
-    let from = hub.requests.length;
-    const child = startDownload([HUGE.id, "--dir", dir, "--quiet"]);
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 4 * MIB });
+    let from = bed.hub.requests.length;
+    const child = startCli(["download", HUGE.id, "--dir", dir, "--quiet"]);
     const exited = finished(child);
     await waitFor(() => servedSince(from, HUGE_FILE) >= size / 2, "half of the file to be sent");
     child.kill("SIGKILL");
     const killed = await exited;
     assert.equal(killed.code, 137, killed.stderr);
-    hub.clearFaults();
+    bed.hub.clearFaults();
 
-    from = hub.requests.length;
+    from = bed.hub.requests.length;
     const rerun = await cli(["download", HUGE.id, "--dir", dir, "--json"]);
     assert.equal(rerun.code, 0, rerun.stderr);
     const served = servedSince(from, HUGE_FILE);
@@ -104,7 +87,8 @@ describe("downloads across process death, interrupts and concurrent processes", 
     assert.ok(served > 0, "the rerun did fetch the rest");
     const model = JSON.parse(rerun.stdout);
     assert.equal(fileSha256(model.path), model.sha256, "byte-identical to what the Hub lists");
-    const listed = await (await fetch(`${hub.endpoint}/api/models/${HUGE.id}/tree/main`)).json();
+    const tree = await fetch(`${bed.hub.endpoint}/api/models/${HUGE.id}/tree/main`);
+    const listed = await tree.json();
     assert.equal(
       model.sha256,
       listed.find((entry: { path: string }) => entry.path === HUGE_FILE).lfs.oid,
@@ -119,9 +103,9 @@ describe("downloads across process death, interrupts and concurrent processes", 
   it("stops on Ctrl-C with exit 130, keeping a partial download the rerun resumes", async () => {
     const dir = newDir();
     const size = bytesOf(BIG, BIG_FILE).length;
-    hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
-    let from = hub.requests.length;
-    const child = startDownload([BIG.id, "--dir", dir]);
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    let from = bed.hub.requests.length;
+    const child = startCli(["download", BIG.id, "--dir", dir]);
     const exited = finished(child);
     await waitFor(() => servedSince(from, BIG_FILE) >= 2 * MIB, "the download to be under way");
     child.kill("SIGINT");
@@ -132,9 +116,9 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const kept = savedBytes(destination);
     assert.ok(kept >= MIB, `the partial state was saved on the way out (${kept})`);
     assert.ok(!existsSync(destination));
-    hub.clearFaults();
+    bed.hub.clearFaults();
 
-    from = hub.requests.length;
+    from = bed.hub.requests.length;
     const rerun = await cli(["download", BIG.id, "--dir", dir]);
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.match(rerun.stderr, /resuming/);
@@ -144,11 +128,11 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
   it("lets a second process wait for the first, then find the model done", async () => {
     const dir = newDir();
-    hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
-    const from = hub.requests.length;
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    const from = bed.hub.requests.length;
     const children = [
-      startDownload([QWEN.id, "--dir", dir]),
-      startDownload([QWEN.id, "--dir", dir]),
+      startCli(["download", QWEN.id, "--dir", dir]),
+      startCli(["download", QWEN.id, "--dir", dir]),
     ];
     const results = await Promise.all(children.map(finished));
     for (const result of results) assert.equal(result.code, 0, result.stderr);
@@ -174,7 +158,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const holder = (pid: number, host = hostname()) =>
       JSON.stringify({ pid, host, since: new Date().toISOString(), purpose: "download" });
     writeFileSync(lock, holder(deadPid));
-    const first = managerFor(hub, modelsDir);
+    const first = managerFor(bed.hub, modelsDir);
     await first.manager.downloadModel(QWEN.id);
     assert.ok(
       !first.events.some((event) => event.event === "wait"),
@@ -185,7 +169,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     await first.manager.removeModel(QWEN.id);
     mkdirSync(repoDir, { recursive: true });
     writeFileSync(lock, holder(process.pid));
-    const second = managerFor(hub, modelsDir, {
+    const second = managerFor(bed.hub, modelsDir, {
       onProgress(event) {
         second.events.push(event);
         if (event.event === "wait") setTimeout(() => removeDir(lock), 50);
@@ -202,7 +186,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     writeFileSync(lock, "");
     const minuteAgo = new Date(Date.now() - 60_000);
     utimesSync(lock, minuteAgo, minuteAgo);
-    await managerFor(hub, modelsDir).manager.downloadModel(QWEN.id);
+    await managerFor(bed.hub, modelsDir).manager.downloadModel(QWEN.id);
     assert.ok(!existsSync(lock));
   });
 
@@ -214,7 +198,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const since = new Date().toISOString();
     writeFileSync(lock, JSON.stringify({ pid: 4_194_304 + 1, host: "another-board", since }));
     const controller = new AbortController();
-    const { manager, events } = managerFor(hub, modelsDir, {
+    const { manager, events } = managerFor(bed.hub, modelsDir, {
       onProgress(event) {
         events.push(event);
         if (event.event === "wait") controller.abort();
@@ -231,7 +215,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
   it("exits 6 on corrupted bytes, naming the file and both hashes, and keeps nothing", async () => {
     const dir = newDir();
-    hub.addFault({ origin: "cdn", corrupt: true });
+    bed.hub.addFault({ origin: "cdn", corrupt: true });
     const result = await cli(["download", QWEN.id, "--dir", dir]);
     assert.equal(result.code, 6, result.stderr);
     const expected = sha256Hex(bytesOf(QWEN, QWEN_FILE));
@@ -248,7 +232,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
   it("lists partial downloads, and clean --partial removes only them", async () => {
     const dir = newDir();
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
-    hub.addFault({
+    bed.hub.addFault({
       origin: "cdn",
       pathIncludes: BIG_FILE,
       resetAfterBytes: MIB,
@@ -296,7 +280,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
   it("never prints or stores the token", async () => {
     const dir = newDir();
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
+    bed.hub.addFault(resetOnceAfter(MIB));
     const outputs: string[] = [];
     const download = await cli(["download", QWEN.id, "--dir", dir, "--progress", "json"], {
       HF_TOKEN: TOKEN,
@@ -312,7 +296,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     try {
       const rejected = await runCli(["download", QWEN.id, "--dir", newDir(), "--token", TOKEN], {
         env: { HF_ENDPOINT: strict.endpoint },
-        cwd: root,
+        cwd: bed.root,
       });
       assert.equal(rejected.code, 4, rejected.stderr);
       outputs.push(rejected.stdout, rejected.stderr);

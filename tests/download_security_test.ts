@@ -4,20 +4,21 @@
  * redirect loop, or lead it to a non-HTTP URL; and the token never lands in
  * stored files, events or errors.
  */
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HubServer, startHubServer } from "./support/hub_server.ts";
+import { startHubServer } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import {
   assertSameBytes,
   filesUnder,
   managerFor,
   rejectsWithCode,
+  resetOnceAfter,
   rewritingFetch,
 } from "./support/download_harness.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const TOKEN = "hf_SecretTokenThatMustNeverLeak0123456789";
 const MIB = 1024 * 1024;
@@ -38,43 +39,31 @@ function listingWith(entry: Record<string, unknown>): typeof fetch {
 }
 
 describe("the download engine against a hostile server", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  const newDir = () => join(root, `models-${count++}`);
-
-  before(async () => {
-    hub = await startHubServer({ repos: [QWEN] });
-    root = makeTempDir();
-  });
-  beforeEach(() => hub.clearFaults());
-  after(async () => {
-    await hub.close();
-    removeDir(root);
-  });
+  const bed = useHubTestBed({ repos: [QWEN] });
+  const { newDir } = bed;
 
   it("refuses a listing with ../, absolute or backslashed paths and writes nothing", async () => {
     const hostile = [
       "../escaped.rkllm",
       "sub/../../escaped.rkllm",
-      join(root, "absolute.rkllm"),
+      join(bed.root, "absolute.rkllm"),
       "..\\..\\escaped.rkllm",
       "sub\\..\\config.json",
       "C:/escaped.rkllm",
       "./config.json",
       "sub//config.json",
     ];
-    const before = filesUnder(root);
+    const before = filesUnder(bed.root);
     for (const path of hostile) {
       const modelsDir = newDir();
-      const from = hub.requests.length;
-      const { manager } = managerFor(hub, modelsDir, {
+      const from = bed.hub.requests.length;
+      const { manager } = managerFor(bed.hub, modelsDir, {
         fetch: listingWith({ type: "file", path, size: 5, oid: "0".repeat(40) }),
       });
       const error = await rejectsWithCode(manager.downloadModel(QWEN.id, QWEN_FILE), "integrity");
       assert.ok(error.message.includes(JSON.stringify(path)), error.message);
-      assert.deepEqual(filesUnder(root), before, `nothing was written for ${path}`);
-      const fileRequests = hub.requests.slice(from).filter((request) =>
+      assert.deepEqual(filesUnder(bed.root), before, `nothing was written for ${path}`);
+      const fileRequests = bed.hub.requests.slice(from).filter((request) =>
         request.origin === "cdn" || request.path.includes("/resolve/")
       );
       assert.deepEqual(fileRequests, [], "no file was requested");
@@ -83,14 +72,14 @@ describe("the download engine against a hostile server", () => {
 
   it("sends the token to the Hub but never to the CDN it redirects to", async () => {
     const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir, { token: TOKEN });
-    const from = hub.requests.length;
+    const { manager } = managerFor(bed.hub, modelsDir, { token: TOKEN });
+    const from = bed.hub.requests.length;
     const model = await manager.downloadModel(QWEN.id);
     assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
-    const requests = hub.requests.slice(from);
+    const requests = bed.hub.requests.slice(from);
     const toHub = requests.filter((request) => request.origin === "hub");
     const toCdn = requests.filter((request) => request.origin === "cdn");
-    assert.notEqual(new URL(hub.cdnOrigin).origin, new URL(hub.endpoint).origin);
+    assert.notEqual(new URL(bed.hub.cdnOrigin).origin, new URL(bed.hub.endpoint).origin);
     assert.ok(toHub.length > 0 && toCdn.length > 0);
     for (const request of toHub) {
       assert.equal(request.headers.authorization, `Bearer ${TOKEN}`, request.path);
@@ -102,9 +91,9 @@ describe("the download engine against a hostile server", () => {
 
   it("keeps the token out of stored files, events and errors", async () => {
     const modelsDir = newDir();
-    const { manager, events } = managerFor(hub, modelsDir, { token: TOKEN });
-    hub.addFault({ origin: "cdn", times: 1, resetAfterBytes: MIB, bytesPerSecond: 8 * MIB });
-    hub.addFault({
+    const { manager, events } = managerFor(bed.hub, modelsDir, { token: TOKEN });
+    bed.hub.addFault(resetOnceAfter(MIB));
+    bed.hub.addFault({
       origin: "hub",
       pathIncludes: "config.json",
       method: "GET",
@@ -135,10 +124,10 @@ describe("the download engine against a hostile server", () => {
 
   it("stops following a redirect loop after a bounded number of hops", async () => {
     let loops = 0;
-    const { manager } = managerFor(hub, newDir(), {
+    const { manager } = managerFor(bed.hub, newDir(), {
       fetch: rewritingFetch({
         before(url) {
-          if (url.origin !== hub.cdnOrigin) return undefined;
+          if (url.origin !== bed.hub.cdnOrigin) return undefined;
           loops++;
           return new Response(null, { status: 302, headers: { Location: url.href } });
         },
@@ -152,10 +141,10 @@ describe("the download engine against a hostile server", () => {
 
   it("follows only http: and https: redirects", async () => {
     for (const location of ["file:///etc/passwd", "ftp://127.0.0.1/model.rkllm"]) {
-      const { manager } = managerFor(hub, newDir(), {
+      const { manager } = managerFor(bed.hub, newDir(), {
         fetch: rewritingFetch({
           before(url) {
-            if (url.origin !== hub.cdnOrigin) return undefined;
+            if (url.origin !== bed.hub.cdnOrigin) return undefined;
             return new Response(null, { status: 302, headers: { Location: location } });
           },
         }),

@@ -4,28 +4,29 @@
  * kept for the rerun. Uses small tmpfs mounts, so it needs root; elsewhere
  * the tests are skipped.
  */
-import { after, before, beforeEach, describe, it, type TestContext } from "node:test";
+import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
-import { finished, runCli, startCli } from "./support/cli_process.ts";
+import { finished } from "./support/cli_process.ts";
 import {
   assertSameBytes,
   BIG,
   BIG_FILE,
+  cancelBigDownloadAfter,
   managerFor,
   PARALLEL,
   partialOf,
+  pathIn,
   rejectsWithCode,
   savedBytes,
   waitFor,
 } from "./support/download_harness.ts";
-import { type Mount, mountTmpfs } from "./support/tmpfs.ts";
+import { mountTmpfs } from "./support/tmpfs.ts";
 import { type Runtime, RuntimeDetector } from "../mod.ts";
-import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const MIB = 1024 * 1024;
 
@@ -47,43 +48,32 @@ function fillUp(dir: string): void {
 }
 
 describe("downloads on a full or read-only disk", () => {
-  let hub: HubServer;
-  let root: string;
-  let count = 0;
-  const mounts: Mount[] = [];
-  const pathIn = (modelsDir: string, file: string, repo = QWEN) =>
-    join(modelsDir, ...repo.id.split("/"), file);
+  const bed = useHubTestBed({ repos: [QWEN, BIG] });
 
   /** A fresh tmpfs of `sizeBytes`, or undefined (and the test skipped) where mounting is not allowed. */
-  function smallDisk(t: TestContext, sizeBytes: number): string | undefined {
-    const path = join(root, `disk-${count++}`);
+  function smallDisk(
+    t: TestContext,
+    sizeBytes: number,
+    options: { readOnly?: boolean } = {},
+  ): string | undefined {
+    const path = bed.newDir(options.readOnly ? "readonly" : "disk");
     mkdirSync(path);
     try {
-      mounts.push(mountTmpfs(path, { sizeBytes }));
+      const mount = mountTmpfs(path, { sizeBytes, readOnly: options.readOnly });
+      bed.defer(() => mount.unmount());
       return path;
     } catch {
-      t.skip("needs root to mount a small tmpfs");
+      t.skip(`needs root to mount a ${options.readOnly ? "read-only" : "small"} tmpfs`);
       return undefined;
     }
   }
-
-  before(async () => {
-    hub = await startHubServer({ repos: [QWEN, BIG] });
-    root = makeTempDir();
-  });
-  beforeEach(() => hub.clearFaults());
-  after(async () => {
-    await hub.close();
-    mounts.forEach((mount) => mount.unmount());
-    removeDir(root);
-  });
 
   it("refuses early when the bytes needed exceed the free space, stating both", async (t) => {
     const disk = smallDisk(t, 2 * MIB);
     if (!disk) return;
     const free = Number(statfsSync(disk).bavail) * Number(statfsSync(disk).bsize);
-    const { manager } = managerFor(hub, join(disk, "models"));
-    const from = hub.requests.length;
+    const { manager } = managerFor(bed.hub, join(disk, "models"));
+    const from = bed.hub.requests.length;
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "storage");
     const needed = error.details.bytesNeeded as number;
     assert.ok(needed > bytesOf(QWEN, QWEN_FILE).length, `needs ${needed}`);
@@ -94,17 +84,14 @@ describe("downloads on a full or read-only disk", () => {
     assert.ok(error.message.includes(mib(reported)), error.message);
     assert.match(error.hint, /clean --partial/);
     assert.ok(
-      hub.requests.slice(from).every((request) =>
+      bed.hub.requests.slice(from).every((request) =>
         request.origin === "hub" && request.path.startsWith("/api/")
       ),
       "no file was fetched",
     );
-    assert.ok(!existsSync(partialOf(pathIn(join(disk, "models"), QWEN_FILE)).part));
+    assert.ok(!existsSync(partialOf(pathIn(join(disk, "models"), QWEN, QWEN_FILE)).part));
 
-    const cli = await runCli(["download", QWEN.id, "--dir", join(disk, "models")], {
-      env: { HF_ENDPOINT: hub.endpoint },
-      cwd: root,
-    });
+    const cli = await bed.cli(["download", QWEN.id, "--dir", join(disk, "models")]);
     assert.equal(cli.code, 7, cli.stderr);
     assert.ok(cli.stderr.includes(mib(reported)), cli.stderr);
   });
@@ -113,16 +100,13 @@ describe("downloads on a full or read-only disk", () => {
     const disk = smallDisk(t, 6 * MIB);
     if (!disk) return;
     const dir = join(disk, "models");
-    hub.addFault({ origin: "cdn", bytesPerSecond: MIB });
-    const from = hub.requests.length;
-    const child = startCli(["download", QWEN.id, "--dir", dir], {
-      env: { HF_ENDPOINT: hub.endpoint },
-      cwd: root,
-    });
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: MIB });
+    const from = bed.hub.requests.length;
+    const child = bed.startCli(["download", QWEN.id, "--dir", dir]);
     const exited = finished(child);
     await waitFor(
       () =>
-        hub.requests.slice(from).some((request) =>
+        bed.hub.requests.slice(from).some((request) =>
           request.origin === "cdn" && request.bodyBytes > 0
         ),
       "the model's bytes to flow",
@@ -132,32 +116,24 @@ describe("downloads on a full or read-only disk", () => {
     assert.equal(result.code, 7, result.stderr);
     assert.match(result.stderr, /disk is full/);
     assert.match(result.stderr, /hint: .*(free|clean)/);
-    const partial = partialOf(pathIn(dir, QWEN_FILE));
+    const partial = partialOf(pathIn(dir, QWEN, QWEN_FILE));
     assert.ok(
       existsSync(partial.part) && existsSync(partial.state),
       "the partial download is kept",
     );
-    assert.ok(!existsSync(pathIn(dir, QWEN_FILE)));
+    assert.ok(!existsSync(pathIn(dir, QWEN, QWEN_FILE)));
 
     rmSync(join(disk, "filler.bin"));
-    hub.clearFaults();
-    const rerun = await runCli(["download", QWEN.id, "--dir", dir], {
-      env: { HF_ENDPOINT: hub.endpoint },
-      cwd: root,
-    });
+    bed.hub.clearFaults();
+    const rerun = await bed.cli(["download", QWEN.id, "--dir", dir]);
     assert.equal(rerun.code, 0, rerun.stderr);
-    assertSameBytes(pathIn(dir, QWEN_FILE), bytesOf(QWEN, QWEN_FILE));
+    assertSameBytes(pathIn(dir, QWEN, QWEN_FILE), bytesOf(QWEN, QWEN_FILE));
   });
 
   it("reports a read-only models directory as a storage error", async (t) => {
-    const disk = join(root, `readonly-${count++}`);
-    mkdirSync(disk);
-    try {
-      mounts.push(mountTmpfs(disk, { sizeBytes: MIB, readOnly: true }));
-    } catch {
-      return t.skip("needs root to mount a read-only tmpfs");
-    }
-    const { manager } = managerFor(hub, join(disk, "models"));
+    const disk = smallDisk(t, MIB, { readOnly: true });
+    if (!disk) return;
+    const { manager } = managerFor(bed.hub, join(disk, "models"));
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "storage");
     assert.ok(error.message.includes(join(disk, "models")), error.message);
     assert.match(error.hint, /--dir/);
@@ -168,26 +144,16 @@ describe("downloads on a full or read-only disk", () => {
     const disk = smallDisk(t, 64 * MIB);
     if (!disk) return;
     const dir = join(disk, "models");
-    const destination = pathIn(dir, BIG_FILE, BIG);
-    const controller = new AbortController();
-    hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
-    const first = managerFor(hub, dir);
-    await rejectsWithCode(
-      first.manager.downloadModel(BIG.id, undefined, {
-        ...PARALLEL,
-        signal: controller.signal,
-        onProgress(event) {
-          if (event.event === "progress" && event.bytes >= 2 * MIB) controller.abort();
-        },
-      }),
-      "cancelled",
-    );
+    const destination = pathIn(dir, BIG, BIG_FILE);
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    const first = managerFor(bed.hub, dir);
+    await cancelBigDownloadAfter(first.manager, 2 * MIB);
     const kept = savedBytes(destination);
     assert.ok(kept > 0);
-    hub.clearFaults();
+    bed.hub.clearFaults();
     execFileSync("mount", ["-o", "remount,ro", disk]);
     try {
-      const { manager } = managerFor(hub, dir);
+      const { manager } = managerFor(bed.hub, dir);
       const error = await rejectsWithCode(
         manager.downloadModel(BIG.id, undefined, PARALLEL),
         "storage",
@@ -197,7 +163,7 @@ describe("downloads on a full or read-only disk", () => {
     } finally {
       execFileSync("mount", ["-o", "remount,rw", disk]);
     }
-    const last = managerFor(hub, dir);
+    const last = managerFor(bed.hub, dir);
     const model = await last.manager.downloadModel(BIG.id, undefined, PARALLEL);
     assertSameBytes(model.path, bytesOf(BIG, BIG_FILE));
     const start = last.events.find((event) => event.event === "start" && event.file === BIG_FILE);
@@ -217,8 +183,8 @@ describe("downloads on a full or read-only disk", () => {
         return base.open(path, options);
       },
     };
-    const modelsDir = join(root, `models-${count++}`);
-    const { manager } = managerFor(hub, modelsDir, { runtime: full });
+    const modelsDir = bed.newDir();
+    const { manager } = managerFor(bed.hub, modelsDir, { runtime: full });
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "storage");
     assert.match(error.message, /disk is full/);
     assert.match(error.hint, /free some disk space/);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ModelInfo, ModelManager, ModelManagerError } from "../mod.ts";
+import type { ModelInfo } from "../mod.ts";
 import { type HubServer, sha256Hex, startHubServer } from "./support/hub_server.ts";
 import {
   bytesOf,
@@ -14,38 +14,16 @@ import {
   standardHub,
   TOKENS,
 } from "./support/fixtures.ts";
+import {
+  managerFor as downloadManagerFor,
+  type ManagerOptions,
+  rejectsWithCode,
+} from "./support/download_harness.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 
-function managerFor(
-  hub: HubServer,
-  modelsDir: string,
-  extra: ConstructorParameters<typeof ModelManager>[0] = {},
-) {
-  const warnings: string[] = [];
-  const manager = new ModelManager({
-    modelsDir,
-    endpoint: hub.endpoint,
-    token: "",
-    retry: { attempts: 2, baseDelayMs: 10 },
-    onWarning: (message) => warnings.push(message),
-    ...extra,
-  });
-  return { manager, warnings };
-}
-
-async function rejectsWithCode(
-  promise: Promise<unknown>,
-  code: string,
-): Promise<ModelManagerError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelManagerError, `expected a ModelManagerError, got ${error}`);
-    assert.equal(error.code, code, `expected code ${code}, got ${error.code}: ${error.message}`);
-    assert.ok(error.hint.length > 0, "every error carries a hint");
-    return error;
-  }
-  assert.fail(`expected a ${code} error`);
+/** A manager for `modelsDir` against `hub`, trying each request twice at most. */
+function managerFor(hub: HubServer, modelsDir: string, extra: ManagerOptions = {}) {
+  return downloadManagerFor(hub, modelsDir, { retry: { attempts: 2, baseDelayMs: 10 }, ...extra });
 }
 
 describe("ModelManager against the loopback Hub", () => {

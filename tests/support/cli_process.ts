@@ -1,9 +1,10 @@
 /**
  * Runs the real CLI as a child process on the runtime the tests run on
- * (`deno run -A cli.ts`, `node cli.ts` or `bun cli.ts`).
+ * (`deno run -A cli.ts`, `node cli.ts` or `bun cli.ts`), and reads its JSON output.
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
@@ -16,7 +17,7 @@ export const CLI = fileURLToPath(new URL("../../cli.ts", import.meta.url));
 
 /** What a finished CLI process did. */
 export interface CliResult {
-  /** Exit status (signal exits are 128 + number). */
+  /** Exit status, as {@linkcode exitStatus} gives it for a signal. */
   code: number;
   /** Everything it wrote on stdout. */
   stdout: string;
@@ -34,16 +35,27 @@ export interface CliOptions {
   input?: string;
 }
 
-/** The command and leading arguments that run `cli.ts` on this runtime. */
-export function cliCommand(): string[] {
+/**
+ * The command and leading arguments that run `cli.ts` on this runtime.
+ *
+ * @param options `quiet`: run Deno with `-q`, so that it writes nothing of its own.
+ * @example
+ * ```ts ignore
+ * const [command, ...prefix] = cliCommand();
+ * ```
+ */
+export function cliCommand(options: { quiet?: boolean } = {}): string[] {
   const runtime = RuntimeDetector.detect();
-  if (runtime === "deno") return [process.execPath, "run", "-A", CLI];
+  if (runtime === "deno") {
+    return [process.execPath, "run", ...(options.quiet ? ["-q"] : []), "-A", CLI];
+  }
   return [process.execPath, CLI];
 }
 
 const NEUTRAL_ENV: Record<string, string | undefined> = {
   HF_TOKEN: undefined,
   HUGGING_FACE_HUB_TOKEN: undefined,
+  HF_TOKEN_PATH: undefined,
   HF_HUB_OFFLINE: undefined,
   HF_ENDPOINT: undefined,
   RKLLM_MODELS_DIR: undefined,
@@ -55,7 +67,18 @@ const NEUTRAL_ENV: Record<string, string | undefined> = {
   HF_HOME: "/nonexistent-hf-home",
 };
 
-function environment(extra: Record<string, string | undefined> = {}): Record<string, string> {
+/**
+ * The environment a CLI process gets: the test's own, without tokens, Hub and store
+ * settings, colour settings or Node options, with `extra` added (`undefined` unsets).
+ *
+ * @example
+ * ```ts ignore
+ * const env = cliEnvironment({ HF_ENDPOINT: hub.endpoint });
+ * ```
+ */
+export function cliEnvironment(
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
   const merged: Record<string, string | undefined> = { ...process.env, ...NEUTRAL_ENV, ...extra };
   return Object.fromEntries(
     Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -74,12 +97,25 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
   const [command, ...prefix] = cliCommand();
   const child = spawn(command, [...prefix, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: environment(options.env),
+    env: cliEnvironment(options.env),
     stdio: ["pipe", "pipe", "pipe"],
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   else child.stdin!.end();
   return child;
+}
+
+/**
+ * A finished process's exit status: its exit code, or for a signal 137 (SIGKILL),
+ * 130 (SIGINT) or 128 (any other).
+ *
+ * @example
+ * ```ts
+ * exitStatus(null, "SIGKILL"); // 137
+ * ```
+ */
+export function exitStatus(code: number | null, signal: string | null): number {
+  return code ?? (signal === "SIGKILL" ? 137 : signal === "SIGINT" ? 130 : 128);
 }
 
 /** Collects a started process's output and exit status. */
@@ -91,11 +127,7 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      resolve({
-        code: code ?? (signal === "SIGKILL" ? 137 : signal === "SIGINT" ? 130 : 128),
-        stdout,
-        stderr,
-      });
+      resolve({ code: exitStatus(code, signal), stdout, stderr });
     });
   });
 }
@@ -110,4 +142,34 @@ export function finished(child: ChildProcess): Promise<CliResult> {
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return finished(startCli(args, options));
+}
+
+/**
+ * Parses output that must be one JSON document, failing the test with the text when it is not.
+ *
+ * @example
+ * ```ts ignore
+ * const model = parseJson((await runCli(["info", "Qwen2.5", "--json"])).stdout);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    assert.fail(`not one JSON document:\n${text}`);
+  }
+}
+
+/**
+ * Parses output that must be one JSON document a line (NDJSON), skipping empty lines.
+ *
+ * @example
+ * ```ts ignore
+ * const events = parseNdjson((await runCli(["download", id, "--progress=json"])).stderr);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export function parseNdjson(text: string): any[] {
+  return text.split("\n").filter(Boolean).map(parseJson);
 }

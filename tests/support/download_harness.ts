@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the download-engine tests: a manager wired to the loopback
  * Hub with quick retries, an event recorder, a `fetch` that rewrites answers,
+ * a cancelled download, where files land and which requests fetched them,
  * waiting for a condition, and hashing files on disk.
  *
  * @module
@@ -18,7 +19,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { type DownloadEvent, ModelManager, ModelManagerError } from "../../mod.ts";
-import { type HubRepoSpec, type HubServer, sha256Hex } from "./hub_server.ts";
+import {
+  type FaultSpec,
+  type HubRepoSpec,
+  type HubServer,
+  type RequestRecord,
+  sha256Hex,
+} from "./hub_server.ts";
 
 /** A repository with one 16 MiB model, large enough for four parallel segments. */
 export const BIG: HubRepoSpec = {
@@ -71,6 +78,49 @@ export async function rejectsWithCode(
     return error;
   }
   assert.fail(`expected a ${code} error`);
+}
+
+/**
+ * A fault: the CDN resets the connection of the next request after `bytes` of its body,
+ * sent at 8 MiB/s so that the reset comes while the body streams.
+ */
+export function resetOnceAfter(bytes: number): FaultSpec {
+  return { origin: "cdn", times: 1, resetAfterBytes: bytes, bytesPerSecond: 8 * 1024 * 1024 };
+}
+
+/**
+ * Downloads {@linkcode BIG} in parallel segments with `manager` and cancels it
+ * through an AbortSignal once `bytes` have arrived; asserts it fails as `cancelled`.
+ */
+export async function cancelBigDownloadAfter(manager: ModelManager, bytes: number): Promise<void> {
+  const controller = new AbortController();
+  await rejectsWithCode(
+    manager.downloadModel(BIG.id, undefined, {
+      ...PARALLEL,
+      signal: controller.signal,
+      onProgress(event) {
+        if (event.event === "progress" && event.bytes >= bytes) controller.abort();
+      },
+    }),
+    "cancelled",
+  );
+}
+
+/** Where a file of `repo` lands in the store at `modelsDir`. */
+export function pathIn(modelsDir: string, repo: HubRepoSpec, file: string): string {
+  return join(modelsDir, ...repo.id.split("/"), file);
+}
+
+/** The GET requests for `file` among `requests` that the CDN answered. */
+export function cdnGets(requests: RequestRecord[], file: string): RequestRecord[] {
+  return requests.filter((request) =>
+    request.origin === "cdn" && request.method === "GET" && request.path.endsWith(file)
+  );
+}
+
+/** How many body bytes `requests` were answered with, together. */
+export function bodyBytes(requests: RequestRecord[]): number {
+  return requests.reduce((sum, request) => sum + request.bodyBytes, 0);
 }
 
 /** The SHA-256 of a file on disk, read in chunks. */

@@ -7,9 +7,7 @@
  * @module
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import process from "node:process";
-import { RuntimeDetector } from "../../src/runtime/detect_runtime.ts";
-import { CLI, ROOT } from "./cli_process.ts";
+import { cliCommand, cliEnvironment, exitStatus, ROOT } from "./cli_process.ts";
 
 /** How to run the CLI under a terminal. */
 export interface PtyOptions {
@@ -27,7 +25,7 @@ export interface PtyOptions {
 
 /** What the terminal showed when the CLI ended. */
 export interface PtyResult {
-  /** Exit status (128 + signal number when killed). */
+  /** Exit status, as {@linkcode exitStatus} gives it for a signal. */
   code: number;
   /** Everything the terminal received, escapes and `\r\n` included (stdout and stderr mixed). */
   raw: string;
@@ -78,42 +76,8 @@ export function hasScript(): boolean {
   }
 }
 
-/**
- * The command that runs `cli.ts` on this runtime. Deno runs with `-q`: on a terminal
- * of known size its module loader otherwise clears a progress line of its own
- * (`ESC[0G ESC[2K ESC[J`), even with `TERM=dumb`, before the CLI writes anything.
- */
-function terminalCliCommand(): string[] {
-  if (RuntimeDetector.detect() === "deno") return [process.execPath, "run", "-q", "-A", CLI];
-  return [process.execPath, CLI];
-}
-
 function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-const NEUTRAL_ENV: Record<string, string | undefined> = {
-  HF_TOKEN: undefined,
-  HUGGING_FACE_HUB_TOKEN: undefined,
-  HF_TOKEN_PATH: undefined,
-  HF_HUB_OFFLINE: undefined,
-  HF_ENDPOINT: undefined,
-  RKLLM_MODELS_DIR: undefined,
-  RKLLM_MODELS_CONFIG: undefined,
-  NO_COLOR: undefined,
-  FORCE_COLOR: undefined,
-  NODE_OPTIONS: undefined,
-  NODE_TEST_CONTEXT: undefined,
-  HF_HOME: "/nonexistent-hf-home",
-  TERM: "xterm-256color",
-  SHELL: "/bin/sh",
-};
-
-function environment(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const merged: Record<string, string | undefined> = { ...process.env, ...NEUTRAL_ENV, ...extra };
-  return Object.fromEntries(
-    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }
 
 /**
@@ -128,11 +92,14 @@ function environment(extra: Record<string, string | undefined> = {}): Record<str
  * ```
  */
 export function startInPty(args: string[], options: PtyOptions = {}): PtySession {
-  const command = [...terminalCliCommand(), ...args].map(shellQuote).join(" ");
+  // Deno runs with -q: on a terminal of known size its module loader otherwise clears a
+  // progress line of its own (`ESC[0G ESC[2K ESC[J`), even with TERM=dumb, before the CLI
+  // writes anything.
+  const command = [...cliCommand({ quiet: true }), ...args].map(shellQuote).join(" ");
   const size = `stty cols ${options.columns ?? 100} rows ${options.rows ?? 30} 2>/dev/null`;
   const child: ChildProcess = spawn("script", ["-qfec", `${size}; exec ${command}`, "/dev/null"], {
     cwd: options.cwd ?? ROOT,
-    env: environment(options.env),
+    env: cliEnvironment({ TERM: "xterm-256color", SHELL: "/bin/sh", ...options.env }),
     stdio: ["pipe", "pipe", "pipe"],
   });
   let raw = "";
@@ -157,8 +124,7 @@ export function startInPty(args: string[], options: PtyOptions = {}): PtySession
       ended = true;
       listeners.forEach((listener) => listener());
       child.stdin!.destroy();
-      const status = code ?? (signal === "SIGKILL" ? 137 : signal === "SIGINT" ? 130 : 128);
-      resolve({ code: status, raw, text: stripAnsi(raw) });
+      resolve({ code: exitStatus(code, signal), raw, text: stripAnsi(raw) });
     });
   });
   return {
