@@ -4,21 +4,7 @@
  * @module
  */
 
-/**
- * Formats a byte count in binary units (B, KiB, MiB, GiB).
- *
- * @example
- * ```ts
- * import { formatBytes } from "./format.ts";
- * formatBytes(1536 * 1024 * 1024); // "1.50 GiB"
- * ```
- */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
+export { formatBytes } from "../units.ts";
 
 /** Formats a duration in seconds as `1h02m`, `3m05s` or `12s`. */
 export function formatDuration(seconds: number): string {

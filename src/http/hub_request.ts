@@ -7,6 +7,7 @@
  * @module
  */
 import { isAbortError, ModelManagerError } from "../errors.ts";
+import { anySignal } from "./abort_signals.ts";
 import type { HubConnection } from "./hub_connection.ts";
 import { errorForResponse, type RequestContext } from "./hub_errors.ts";
 import { retryableError, withRetry } from "./retry.ts";
@@ -50,12 +51,6 @@ export function offlineError(action: string): ModelManagerError {
   );
 }
 
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}
-
 /**
  * Sends one request to a Hub URL (or to a URL it redirected to).
  *
@@ -75,7 +70,7 @@ export async function sendRequest(
 ): Promise<SentRequest> {
   if (connection.offline) throw offlineError(`request ${url.pathname}`);
   const endpointOrigin = new URL(connection.endpoint).origin;
-  const signal = combineSignals(connection.signal, options.signal);
+  const signal = anySignal(connection.signal, options.signal);
   const hops: Headers[] = [];
   let current = url;
   for (let hop = 0;; hop++) {
