@@ -84,15 +84,14 @@ export class ModelManager {
   readonly endpoint: string;
   #options: ModelManagerOptions;
   #runtime: Runtime;
-  #token: Promise<string | undefined>;
+  #token: Promise<string | undefined> | undefined;
 
-  /** Creates a manager; nothing is read or fetched until an operation runs. */
+  /** Creates a manager; nothing is read or fetched until an operation runs (a bad endpoint URL throws a `config` error at once). */
   constructor(options: ModelManagerOptions = {}) {
     this.#options = options;
     this.#runtime = options.runtime ?? RuntimeDetector.current();
     this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir);
     this.endpoint = resolveEndpoint(this.#runtime, options.endpoint);
-    this.#token = resolveToken(this.#runtime, options.token);
   }
 
   async #context(
@@ -104,7 +103,7 @@ export class ModelManager {
     );
     const connection: HubConnection = {
       endpoint: this.endpoint,
-      token: await this.#token,
+      token: await (this.#token ??= resolveToken(this.#runtime, this.#options.token)),
       fetch: this.#options.fetch ?? globalThis.fetch,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       retry: this.#options.retry ?? {},

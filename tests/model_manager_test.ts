@@ -212,12 +212,16 @@ describe("ModelManager against the loopback Hub", () => {
     const { manager } = managerFor(hub, modelsDir);
     const model = await manager.downloadModel(QWEN.id);
     writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
+    writeFileSync(join(model.dir, "next.rkllm.part.state"), "{}");
     symlinkSync(outside, join(model.dir, "linked-dir"));
     symlinkSync(outside, join(modelsDir, "linked-owner"));
     symlinkSync(join(outside, "precious.rkllm"), join(model.dir, "linked.rkllm"));
 
     const partialOnly = await manager.cleanModels({ partialOnly: true });
-    assert.deepEqual(partialOnly.removedFiles, [join(model.dir, "next.rkllm.part")]);
+    assert.deepEqual(partialOnly.removedFiles, [
+      join(model.dir, "next.rkllm.part"),
+      join(model.dir, "next.rkllm.part.state"),
+    ]);
     assert.equal((await manager.listModels()).length, 1, "--partial keeps complete models");
 
     const report = await manager.cleanModels();

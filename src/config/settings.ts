@@ -62,9 +62,21 @@ export function resolveEndpoint(runtime: Runtime, option?: string): string {
 }
 
 /**
+ * The Hugging Face home directory: `HF_HOME`, else `$XDG_CACHE_HOME/huggingface`,
+ * else `~/.cache/huggingface`; `undefined` without any of them.
+ */
+function hfHomeOf(runtime: Runtime): string | undefined {
+  const home = runtime.env("HF_HOME");
+  if (home) return home;
+  const cache = runtime.env("XDG_CACHE_HOME") ||
+    (runtime.homeDir() && join(runtime.homeDir()!, ".cache"));
+  return cache ? join(cache, "huggingface") : undefined;
+}
+
+/**
  * The access token: the option, else `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`,
  * else the file `HF_TOKEN_PATH`, else `$HF_HOME/token` (`HF_HOME` defaults to
- * `~/.cache/huggingface`). Empty values count as unset.
+ * `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). Empty values count as unset.
  *
  * @example
  * ```ts
@@ -77,9 +89,9 @@ export async function resolveToken(runtime: Runtime, option?: string): Promise<s
   for (const value of [option, runtime.env("HF_TOKEN"), runtime.env("HUGGING_FACE_HUB_TOKEN")]) {
     if (value?.trim()) return value.trim();
   }
-  const home = runtime.env("HF_HOME") ||
-    join(runtime.homeDir() ?? runtime.cwd(), ".cache", "huggingface");
-  const path = runtime.env("HF_TOKEN_PATH") || join(home, "token");
+  const hfHome = hfHomeOf(runtime);
+  const path = runtime.env("HF_TOKEN_PATH") || (hfHome && join(hfHome, "token"));
+  if (!path) return undefined;
   try {
     const token = new TextDecoder().decode(await runtime.readFile(path)).trim();
     return token || undefined;

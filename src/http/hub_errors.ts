@@ -23,6 +23,27 @@ export interface RequestContext {
   action: string;
 }
 
+/**
+ * The error for an answer that no Hugging Face Hub would give (not JSON, no
+ * commit, an unexpected status): most likely the endpoint is not a Hub.
+ *
+ * @example
+ * ```ts
+ * import { unexpectedAnswer } from "./hub_errors.ts";
+ * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", "https://example.com").code; // "network"
+ * ```
+ */
+export function unexpectedAnswer(
+  message: string,
+  endpoint: string,
+  cause?: unknown,
+): ModelManagerError {
+  return new ModelManagerError("network", message, {
+    hint: `check that ${endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
+    cause,
+  });
+}
+
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Whether an HTTP status is worth retrying. */

@@ -9,7 +9,7 @@
 import { isAbortError, ModelManagerError } from "../errors.ts";
 import { anySignal } from "./abort_signals.ts";
 import type { HubConnection } from "./hub_connection.ts";
-import { errorForResponse, type RequestContext } from "./hub_errors.ts";
+import { errorForResponse, type RequestContext, unexpectedAnswer } from "./hub_errors.ts";
 import { retryableError, withRetry } from "./retry.ts";
 
 /** The longest redirect chain followed. */
@@ -21,22 +21,18 @@ export interface SendOptions {
   method?: "GET" | "HEAD";
   /** Extra headers. */
   headers?: Record<string, string>;
-  /** Follow redirects (default true); false returns the first 3xx as it is. */
-  followRedirects?: boolean;
   /** Follow only redirects within the endpoint's origin; return the 3xx that leaves it. */
   stopAtOtherOrigin?: boolean;
   /** Aborts this request only (for example an idle timeout); the connection's signal still applies. */
   signal?: AbortSignal;
 }
 
-/** A response with the redirect hops that led to it. */
+/** A response and the URL that answered it. */
 export interface SentRequest {
   /** The final response. */
   response: Response;
   /** The URL that answered. */
   url: URL;
-  /** The headers of each redirect answer, in order (the Hub puts file metadata on its 302). */
-  hops: Headers[];
 }
 
 /** The error raised when `HF_HUB_OFFLINE` forbids a request. */
@@ -71,7 +67,6 @@ export async function sendRequest(
   if (connection.offline) throw offlineError(`request ${url.pathname}`);
   const endpointOrigin = new URL(connection.endpoint).origin;
   const signal = anySignal(connection.signal, options.signal);
-  const hops: Headers[] = [];
   let current = url;
   for (let hop = 0;; hop++) {
     const headers = new Headers(options.headers);
@@ -96,11 +91,10 @@ export async function sendRequest(
     }
     const location = response.headers.get("location");
     const isRedirect = response.status >= 300 && response.status < 400 && location !== null;
-    if (!isRedirect || options.followRedirects === false) {
-      return { response, url: current, hops };
+    if (!isRedirect) {
+      return { response, url: current };
     }
     await response.body?.cancel().catch(() => {});
-    hops.push(response.headers);
     if (hop + 1 >= MAX_REDIRECTS) {
       throw new ModelManagerError(
         "network",
@@ -117,7 +111,7 @@ export async function sendRequest(
       });
     }
     if (options.stopAtOtherOrigin && next.origin !== endpointOrigin) {
-      return { response, url: current, hops };
+      return { response, url: current };
     }
     current = next;
   }
@@ -165,14 +159,10 @@ export function getJson(
     try {
       return { body: JSON.parse(text), headers: response.headers };
     } catch (error) {
-      throw new ModelManagerError(
-        "network",
+      throw unexpectedAnswer(
         `${context.action}: the Hub answered with invalid JSON`,
-        {
-          hint:
-            `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
-          cause: error,
-        },
+        connection.endpoint,
+        error,
       );
     }
   }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });

@@ -6,6 +6,7 @@
  */
 import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
+import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
 import { nextPageUrl } from "./link_header.ts";
 import { isSafeRepoPath, type RepoId } from "./repo_id.ts";
@@ -94,7 +95,17 @@ export async function listRepoFiles(
       encodeURIComponent(repo.name)
     }/tree/${encodeURIComponent(revision)}?recursive=true&expand=false`,
   );
-  for (let page = 0; url && page < MAX_PAGES; page++) {
+  for (let page = 0; url; page++) {
+    if (page === MAX_PAGES) {
+      throw new ModelManagerError(
+        "network",
+        `list the files of ${repo.id}: the listing goes on past ${MAX_PAGES} pages`,
+        {
+          hint:
+            `the endpoint seems to loop; check --endpoint / HF_ENDPOINT (${connection.endpoint})`,
+        },
+      );
+    }
     const { body, headers } = await getJson(connection, url, {
       repo: repo.id,
       revision,
@@ -103,13 +114,9 @@ export async function listRepoFiles(
       action: "list the files",
     });
     if (!Array.isArray(body)) {
-      throw new ModelManagerError(
-        "network",
+      throw unexpectedAnswer(
         `list the files of ${repo.id}: the answer is not a list`,
-        {
-          hint:
-            `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
-        },
+        connection.endpoint,
       );
     }
     for (const entry of body) {

@@ -4,8 +4,8 @@
  * @module
  */
 import type { HubConnection } from "../http/hub_connection.ts";
+import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
-import { ModelManagerError } from "../errors.ts";
 import type { RepoId } from "./repo_id.ts";
 
 /** The parts of a repository's info this tool uses. */
@@ -31,7 +31,7 @@ export interface RepoInfo {
  *
  * @example
  * ```ts
- * import { fetchRepoInfo } from "./model_info.ts";
+ * import { fetchRepoInfo } from "./repo_info.ts";
  * const info = await fetchRepoInfo(
  *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
  *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
@@ -57,13 +57,9 @@ export async function fetchRepoInfo(
   });
   const record = (body ?? {}) as Record<string, unknown>;
   if (typeof record.sha !== "string" || !/^[0-9a-f]{40}$/i.test(record.sha)) {
-    throw new ModelManagerError(
-      "network",
+    throw unexpectedAnswer(
       `read the repo info of ${repo.id}: the answer has no commit sha`,
-      {
-        hint:
-          `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
-      },
+      connection.endpoint,
     );
   }
   const gated = record.gated === "auto" || record.gated === "manual" ? record.gated : false;

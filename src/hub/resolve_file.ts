@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
-import { errorForResponse } from "../http/hub_errors.ts";
+import { errorForResponse, unexpectedAnswer } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { withRetry } from "../http/retry.ts";
 import { encodeRepoPath, type RepoId } from "./repo_id.ts";
@@ -40,6 +39,16 @@ export function normalizeEtag(etag: string | null): string | undefined {
 function numberHeader(value: string | null): number | undefined {
   if (value === null || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value.trim());
+}
+
+/** What the Hub states about a file: on its 302 for LFS files, on its 200 for small ones. */
+function resolvedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
+  return {
+    contentUrl,
+    commit: headers.get("x-repo-commit") ?? undefined,
+    size: numberHeader(headers.get("x-linked-size")) ?? numberHeader(headers.get("content-length")),
+    etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
+  };
 }
 
 /**
@@ -78,13 +87,7 @@ export function resolveFile(
     const headers = response.headers;
     const location = headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
-      return {
-        contentUrl: new URL(location, answeredBy),
-        commit: headers.get("x-repo-commit") ?? undefined,
-        size: numberHeader(headers.get("x-linked-size")) ??
-          numberHeader(headers.get("content-length")),
-        etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
-      };
+      return resolvedFrom(headers, new URL(location, answeredBy));
     }
     if (!response.ok) {
       throw await errorForResponse(response, {
@@ -97,21 +100,11 @@ export function resolveFile(
       });
     }
     if (response.status !== 200) {
-      throw new ModelManagerError(
-        "network",
+      throw unexpectedAnswer(
         `resolve ${path} in ${repo.id}: unexpected status ${response.status}`,
-        {
-          hint:
-            `check that ${connection.endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
-        },
+        connection.endpoint,
       );
     }
-    return {
-      contentUrl: answeredBy,
-      commit: headers.get("x-repo-commit") ?? undefined,
-      size: numberHeader(headers.get("x-linked-size")) ??
-        numberHeader(headers.get("content-length")),
-      etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
-    };
+    return resolvedFrom(headers, answeredBy);
   }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });
 }

@@ -50,9 +50,21 @@ export function chooseModelFile(
   const all = modelFilesOf(files);
   if (requested !== undefined) {
     const wanted = requested.trim();
-    const found = files.find((file) => file.path === wanted) ??
+    const found = all.find((file) => file.path === wanted) ??
       uniqueOrUndefined(all.filter((file) => file.path.split("/").pop() === wanted)) ??
       uniqueOrUndefined(all.filter((file) => file.path.split("/").pop() === `${wanted}.rkllm`));
+    if (!found && files.some((file) => file.path === wanted)) {
+      throw new ModelManagerError(
+        "usage",
+        `download ${wanted} from ${repo}: it is not a .rkllm model file`,
+        {
+          hint: `the technical files come with the model; give one of: ${
+            all.map((file) => file.path).join(", ") || "(none)"
+          }`,
+          details: { choices: all.map((file) => file.path) },
+        },
+      );
+    }
     if (!found) {
       throw new ModelManagerError("file_not_found", `find ${wanted} in ${repo}`, {
         hint: all.length

@@ -15,24 +15,20 @@ import {
   type FileDownloadResult,
   finalizeDownload,
 } from "../download/download_file.ts";
-import {
-  identityOfFile,
-  partialPathOf,
-  readDownloadState,
-  sameIdentity,
-} from "../download/download_state.ts";
-import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import { fetchRepoInfo } from "../hub/repo_info.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
-import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
-import { parseModelVariant } from "../store/model_variant.ts";
+import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
 import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import { LOCK_FILE, repoDirOf, storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
+import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
+import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
+
+export type { DownloadPlan, PlannedFile } from "./plan_download.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** Options of one download. */
@@ -55,36 +51,6 @@ export interface DownloadOptions extends VariantFilter {
   onProgress?: DownloadEventHandler;
 }
 
-/** One file of a download plan. */
-export interface PlannedFile {
-  /** The repository path. */
-  file: string;
-  /** Size in bytes. */
-  size: number;
-  /** Where it goes. */
-  destination: string;
-  /** Whether a complete, matching copy is already there. */
-  present: boolean;
-  /** Bytes still to fetch (size less a resumable partial download). */
-  bytesNeeded: number;
-}
-
-/** What a download would do (`dryRun`) or did. */
-export interface DownloadPlan {
-  /** `owner/name`. */
-  repo: string;
-  /** The pinned commit. */
-  revision: string;
-  /** The model file's repository path. */
-  modelFile: string;
-  /** Every file of the model, the `.rkllm` file first. */
-  files: PlannedFile[];
-  /** Bytes still to fetch in all. */
-  bytesNeeded: number;
-  /** Free bytes in the models directory's file system, when known. */
-  freeBytes?: number;
-}
-
 /** The result of {@linkcode downloadModel}. */
 export interface DownloadResult {
   /** The model as it is now in the store. */
@@ -93,92 +59,6 @@ export interface DownloadResult {
   plan: DownloadPlan;
   /** Bytes fetched over the network. */
   transferred: number;
-}
-
-async function isPresent(
-  context: StoreContext,
-  file: RepoFile,
-  destination: string,
-  record: RepoRecord | undefined,
-  repoPath: string,
-): Promise<boolean> {
-  const stat = await context.runtime.stat(destination).catch(() => undefined);
-  if (!stat?.isFile || stat.size !== file.size) return false;
-  const recorded = record?.files[repoPath];
-  const expected = expectedHashOf(identityOfFile(file));
-  if (!expected) return true;
-  if (recorded && (recorded.sha256 === expected.hex || recorded.gitSha1 === expected.hex)) {
-    return true;
-  }
-  return await hashFile(
-    context.runtime,
-    destination,
-    expected.algorithm,
-    context.connection.signal,
-  ) === expected.hex;
-}
-
-async function nearestExisting(context: StoreContext, path: string): Promise<string> {
-  let current = path;
-  for (;;) {
-    if (await context.runtime.stat(current).then(() => true, () => false)) return current;
-    const parent = join(current, "..");
-    if (parent === current) return current;
-    current = parent;
-  }
-}
-
-async function planDownload(
-  context: StoreContext,
-  repo: RepoId,
-  revision: string,
-  files: RepoFile[],
-  modelFile: RepoFile,
-  force: boolean,
-): Promise<DownloadPlan> {
-  const repoDir = repoDirOf(context.modelsDir, repo);
-  const record = await readRepoRecord(context.runtime, repoDir, context.warn);
-  const technical = files.filter((file) => TECHNICAL_FILES.includes(file.path));
-  const planned: PlannedFile[] = [];
-  for (const file of [modelFile, ...technical]) {
-    const destination = storePathOf(repoDir, file.path);
-    const present = !force && await isPresent(context, file, destination, record, file.path);
-    let bytesNeeded = present ? 0 : file.size;
-    if (!present && !force) {
-      const state = await readDownloadState(context.runtime, destination);
-      if (state && sameIdentity(state.identity, identityOfFile(file))) {
-        const partialExists = await context.runtime.stat(partialPathOf(destination)).then(
-          () => true,
-          () => false,
-        );
-        if (partialExists) {
-          bytesNeeded -= state.segments.reduce(
-            (sum, segment) => sum + segment.next - segment.start,
-            0,
-          );
-        }
-      }
-    }
-    planned.push({ file: file.path, size: file.size, destination, present, bytesNeeded });
-  }
-  const bytesNeeded = planned.reduce((sum, file) => sum + file.bytesNeeded, 0);
-  const freeBytes = await context.runtime.freeSpace(
-    await nearestExisting(context, context.modelsDir),
-  );
-  return {
-    repo: repo.id,
-    revision,
-    modelFile: modelFile.path,
-    files: planned,
-    bytesNeeded,
-    freeBytes,
-  };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(2)} GiB`
-    : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 
 /**
@@ -195,19 +75,22 @@ export async function downloadModel(
   fileName: string | undefined,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  const repo = parseRepoId(repoText);
+  const asked = parseRepoId(repoText);
   const { connection, runtime } = context;
-  const info = await fetchRepoInfo(connection, repo, options.revision);
+  const info = await fetchRepoInfo(connection, asked, options.revision);
+  // The Hub's own spelling names the store directory, so another capitalisation or an old
+  // name of a renamed repository does not download the model a second time.
+  const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
   const files = await listRepoFiles(connection, repo, revision);
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const makePlan = () =>
-    planDownload(context, repo, revision, files, modelFile, options.force ?? false);
+    planDownload(context, { repo, revision, files, modelFile, force: options.force ?? false });
 
   if (options.dryRun) {
     const plan = await makePlan();
-    return { model: plannedModel(context, repo, modelFile, plan), plan, transferred: 0 };
+    return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
   }
 
   try {
@@ -282,10 +165,13 @@ export async function downloadModel(
         throw storageFailure(`move ${result.file} into place`, error);
       });
     }
-    await recordDownload(context, repoDir, repo, revision, plan, byPath);
-    const model = (await scanStore(runtime, context.modelsDir, context.warn)).models.find(
-      (candidate) => candidate.repo === repo.id && candidate.file === modelFile.path,
+    await recordDownload(context, repoDir, { repo, revision, plan, byPath });
+    const { models } = await scanRepoDirectory(
+      runtime,
+      { repo: repo.id, dir: repoDir },
+      context.warn,
     );
+    const model = models.find((candidate) => candidate.file === modelFile.path);
     if (!model) {
       throw new ModelManagerError(
         "storage",
@@ -305,14 +191,20 @@ export async function downloadModel(
   }
 }
 
+function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
+  try {
+    return parseRepoId(hubId);
+  } catch {
+    return asked;
+  }
+}
+
 async function recordDownload(
   context: StoreContext,
   repoDir: string,
-  repo: RepoId,
-  revision: string,
-  plan: DownloadPlan,
-  byPath: Map<string, RepoFile>,
+  what: { repo: RepoId; revision: string; plan: DownloadPlan; byPath: Map<string, RepoFile> },
 ): Promise<void> {
+  const { repo, revision, plan, byPath } = what;
   const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
     { version: 1, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
@@ -335,28 +227,4 @@ async function recordDownload(
   } catch (error) {
     throw storageFailure(`write the registry record in ${repoDir}`, error);
   }
-}
-
-function plannedModel(
-  context: StoreContext,
-  repo: RepoId,
-  file: RepoFile,
-  plan: DownloadPlan,
-): ModelInfo {
-  const repoDir = repoDirOf(context.modelsDir, repo);
-  return {
-    name: file.path.split("/").pop()!.replace(/\.rkllm$/i, ""),
-    repo: repo.id,
-    file: file.path,
-    path: storePathOf(repoDir, file.path),
-    dir: repoDir,
-    size: file.size,
-    revision: plan.revision,
-    sha256: file.sha256,
-    technicalFiles: plan.files.map((planned) => planned.file).filter((path) =>
-      TECHNICAL_FILES.includes(path)
-    ),
-    recorded: false,
-    ...parseModelVariant(file.path),
-  };
 }

@@ -6,15 +6,26 @@
  * @module
  */
 import { join } from "node:path";
-import { isPartialName } from "../download/download_state.ts";
 import { ModelManagerError } from "../errors.ts";
 import { isAtomicTemporary } from "../store/atomic_write.ts";
 import { acquireLock } from "../store/file_lock.ts";
-import { type ModelInfo, repoDirectories, scanStore } from "../store/model_catalog.ts";
-import { findModel } from "../store/model_query.ts";
+import {
+  filesInRepoDirectory,
+  type ModelInfo,
+  repoDirectories,
+  scanRepoDirectory,
+  scanStore,
+} from "../store/model_catalog.ts";
+import { requireModel } from "../store/model_query.ts";
 import { readRepoRecord, writeRepoRecord } from "../store/registry.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import { isModelFileName, LOCK_FILE, RECORD_FILE, TECHNICAL_FILES } from "../store/store_layout.ts";
+import {
+  isModelFileName,
+  LOCK_FILE,
+  RECORD_FILE,
+  storePathOf,
+  TECHNICAL_FILES,
+} from "../store/store_layout.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { StoreContext } from "./store_context.ts";
 
@@ -71,23 +82,35 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  */
 export async function removeModel(context: StoreContext, query: string): Promise<RemoveResult> {
   const { runtime } = context;
-  const { models } = await scanStore(runtime, context.modelsDir, context.warn);
-  const model = findModel(models, query);
-  if (!model) {
-    throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
-      hint: "see the models you have with: rkllm-models list",
-    });
-  }
-  const lock = await acquireLock(runtime, join(model.dir, LOCK_FILE), {
+  const target = requireModel(
+    (await scanStore(runtime, context.modelsDir, context.warn)).models,
+    query,
+  );
+  const where = { repo: target.repo, dir: target.dir };
+  const lock = await acquireLock(runtime, join(target.dir, LOCK_FILE), {
     signal: context.connection.signal,
-    purpose: `remove ${model.repo}/${model.file}`,
+    purpose: `remove ${target.repo}/${target.file}`,
+  }).catch((error) => {
+    throw storageFailure(`lock ${target.dir}`, error);
   });
   const report: RemovalReport = { removedFiles: [], freedBytes: 0 };
-  let removedDirectory = false;
+  let othersLeft: boolean;
   try {
+    // Looked at again under the lock: a download may have added a model meanwhile.
+    const { models } = await scanRepoDirectory(runtime, where, context.warn);
+    const model = models.find((candidate) => candidate.path === target.path);
+    if (!model) {
+      throw new ModelManagerError(
+        "model_not_found",
+        `remove ${target.file}: another process removed it first`,
+        {
+          hint: "see the models you have with: rkllm-models list",
+        },
+      );
+    }
+    othersLeft = models.length > 1;
     await removeFile(runtime, model.path, report);
     const record = await readRepoRecord(runtime, model.dir, context.warn);
-    const othersLeft = models.some((other) => other.dir === model.dir && other.path !== model.path);
     if (othersLeft) {
       if (record?.files[model.file]) {
         delete record.files[model.file];
@@ -103,43 +126,55 @@ export async function removeModel(context: StoreContext, query: string): Promise
   } finally {
     await lock.release().catch(() => {});
   }
-  if (!models.some((other) => other.dir === model.dir && other.path !== model.path)) {
-    removedDirectory = await removeIfEmpty(runtime, model.dir);
-    if (removedDirectory) await removeIfEmpty(runtime, join(model.dir, ".."));
-  }
-  return { ...report, model, removedDirectory };
+  // After the lock file is gone; a download that starts now recreates the directory.
+  const removedDirectory = !othersLeft && await removeIfEmpty(runtime, target.dir);
+  if (removedDirectory) await removeIfEmpty(runtime, join(target.dir, ".."));
+  return { ...report, model: target, removedDirectory };
 }
 
-/** Whether a file in a repo directory is one this tool manages. */
-function isManaged(repoPath: string, partialOnly: boolean): boolean {
-  const name = repoPath.split("/").pop()!;
-  if (isPartialName(name) || isAtomicTemporary(name)) return true;
-  if (partialOnly) return false;
-  return isModelFileName(name) || name === RECORD_FILE ||
-    (repoPath === name && TECHNICAL_FILES.includes(name));
+/**
+ * The files of a repo directory that this tool manages: models, records and
+ * technical files of a directory it downloaded into, and partial downloads
+ * that have their state file. A directory with none of its marks (a record,
+ * a `.rkllm` file, a partial download's state) is not a store directory and
+ * nothing in it is managed.
+ */
+function managedFiles(files: string[], partialOnly: boolean): string[] {
+  const present = new Set(files);
+  const isStoreDirectory = files.some((file) =>
+    file === RECORD_FILE || isModelFileName(file) || file.endsWith(".part.state")
+  );
+  if (!isStoreDirectory) return [];
+  return files.filter((file) => {
+    const name = file.split("/").pop()!;
+    if (name.endsWith(".part.state") || isAtomicTemporary(name)) return true;
+    if (name.endsWith(".part")) return present.has(`${file}.state`);
+    if (partialOnly) return false;
+    return isModelFileName(name) || file === RECORD_FILE || TECHNICAL_FILES.includes(file);
+  });
 }
 
-async function cleanDirectory(
+/** Removes the directories below `dir` that are empty, deepest first. */
+async function removeEmptyDirectories(
   runtime: Runtime,
   dir: string,
-  prefix: string,
-  partialOnly: boolean,
-  report: RemovalReport,
+  removed: string[],
 ): Promise<void> {
-  for (const entry of await runtime.readDir(join(dir, prefix)).catch(() => [])) {
-    const repoPath = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isFile && isManaged(repoPath, partialOnly)) {
-      await removeFile(runtime, join(dir, repoPath), report);
-    } else if (entry.isDirectory && !entry.isSymlink) {
-      await cleanDirectory(runtime, dir, repoPath, partialOnly, report);
-      await removeIfEmpty(runtime, join(dir, repoPath));
+  const parents = new Set<string>();
+  for (const file of removed) {
+    const parts = file.split("/").slice(0, -1);
+    for (let length = parts.length; length > 0; length--) {
+      parents.add(parts.slice(0, length).join("/"));
     }
   }
+  const deepestFirst = [...parents].sort((a, b) => b.split("/").length - a.split("/").length);
+  for (const parent of deepestFirst) await removeIfEmpty(runtime, join(dir, parent));
 }
 
 /**
  * Removes every model and partial download under the models directory (or only
- * the partial downloads), skipping repo directories a live download holds.
+ * the partial downloads), skipping repo directories a live download holds and
+ * files this tool did not create.
  *
  * @example
  * ```ts ignore
@@ -153,6 +188,7 @@ export async function cleanModels(
   const { runtime } = context;
   const report: RemovalReport = { removedFiles: [], freedBytes: 0 };
   for (const { repo, dir } of await repoDirectories(runtime, context.modelsDir)) {
+    if (managedFiles(await filesInRepoDirectory(runtime, dir), false).length === 0) continue;
     let lock;
     try {
       lock = await acquireLock(runtime, join(dir, LOCK_FILE), { timeoutMs: 0, purpose: "clean" });
@@ -164,7 +200,12 @@ export async function cleanModels(
       throw storageFailure(`lock ${dir}`, error);
     }
     try {
-      await cleanDirectory(runtime, dir, "", options.partialOnly ?? false, report);
+      const doomed = managedFiles(
+        await filesInRepoDirectory(runtime, dir),
+        options.partialOnly ?? false,
+      );
+      for (const file of doomed) await removeFile(runtime, storePathOf(dir, file), report);
+      await removeEmptyDirectories(runtime, dir, doomed);
     } finally {
       await lock.release().catch(() => {});
     }

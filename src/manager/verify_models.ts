@@ -4,13 +4,11 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { expectedHashOf, hashFile } from "../download/file_hash.ts";
-import { ModelManagerError } from "../errors.ts";
-import type { ModelInfo } from "../store/model_catalog.ts";
-import { scanStore } from "../store/model_catalog.ts";
-import { findModel } from "../store/model_query.ts";
+import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
+import { requireModel } from "../store/model_query.ts";
 import { readRepoRecord } from "../store/registry.ts";
+import { storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** The verdict on one file. */
@@ -48,23 +46,17 @@ export async function verifyModels(
 ): Promise<ModelVerification[]> {
   const { runtime } = context;
   const { models } = await scanStore(runtime, context.modelsDir, context.warn);
-  let selected = models;
-  if (query !== undefined) {
-    const model = findModel(models, query);
-    if (!model) {
-      throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
-        hint: "see the models you have with: rkllm-models list",
-      });
-    }
-    selected = [model];
-  }
+  const selected = query === undefined ? models : [requireModel(models, query)];
   const verdicts: ModelVerification[] = [];
   for (const model of selected) {
     const record = await readRepoRecord(runtime, model.dir, context.warn);
     const files: FileVerification[] = [];
-    for (const file of [model.file, ...model.technicalFiles]) {
+    // Technical files the record lists count too, so a deleted config.json is reported missing.
+    const recordedTechnical = TECHNICAL_FILES.filter((name) => record?.files[name] !== undefined);
+    const technical = [...new Set([...model.technicalFiles, ...recordedTechnical])];
+    for (const file of [model.file, ...technical]) {
       const recorded = record?.files[file];
-      const path = join(model.dir, ...file.split("/"));
+      const path = storePathOf(model.dir, file);
       const stat = await runtime.stat(path).catch(() => undefined);
       if (!stat) {
         files.push({ file, status: "missing" });

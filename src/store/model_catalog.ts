@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { isPartialName } from "../download/download_state.ts";
-import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { type ModelVariant, parseModelVariant } from "./model_variant.ts";
-import { readRepoRecord } from "./registry.ts";
-import { isModelFileName, TECHNICAL_FILES } from "./store_layout.ts";
+import { type FileRecord, readRepoRecord } from "./registry.ts";
+import { storageFailure } from "./storage_error.ts";
+import { isModelFileName, storePathOf, TECHNICAL_FILES } from "./store_layout.ts";
 
 /** A model in the store. */
 export interface ModelInfo extends ModelVariant {
@@ -60,39 +61,62 @@ export interface StoreScan {
 
 const MAX_DEPTH = 4;
 
+/** Orders strings by code unit, the same on every runtime (unlike `localeCompare`). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 async function readDirIfPresent(runtime: Runtime, path: string) {
   try {
     return await runtime.readDir(path);
   } catch (error) {
-    if (isNotFound(error) || (error as { code?: string }).code === "ENOTDIR") return [];
-    throw error;
+    const code = errorCodeOf(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw storageFailure(`read the directory ${path}`, error);
   }
 }
 
-/** Lists the regular files below a repo directory (links are not followed), as repo paths. */
-async function filesBelow(
-  runtime: Runtime,
-  root: string,
-  depth = 0,
-  prefix = "",
-): Promise<string[]> {
+/**
+ * The regular files below a repo directory, as repo paths (`sub/file.rkllm`),
+ * sorted. Symbolic links are neither listed nor followed; hidden directories
+ * are skipped.
+ *
+ * @example
+ * ```ts
+ * import { filesInRepoDirectory } from "./model_catalog.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const files = await filesInRepoDirectory(RuntimeDetector.current(), "./models/owner/name");
+ * ```
+ */
+export async function filesInRepoDirectory(runtime: Runtime, dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const entry of await readDirIfPresent(runtime, join(root, prefix))) {
-    const repoPath = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isFile) files.push(repoPath);
-    else if (entry.isDirectory && depth < MAX_DEPTH && !entry.name.startsWith(".")) {
-      files.push(...await filesBelow(runtime, root, depth + 1, repoPath));
+  const walk = async (prefix: string, depth: number) => {
+    for (const entry of await readDirIfPresent(runtime, join(dir, prefix))) {
+      const repoPath = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isFile) files.push(repoPath);
+      else if (entry.isDirectory && depth < MAX_DEPTH && !entry.name.startsWith(".")) {
+        await walk(repoPath, depth + 1);
+      }
     }
-  }
-  return files;
+  };
+  await walk("", 0);
+  return files.sort(byText);
 }
 
-/** The repo directories of a store: `<owner>/<name>` pairs that are real directories. */
+/** A repo directory of the store. */
+export interface RepoDirectory {
+  /** `owner/name`. */
+  repo: string;
+  /** Its absolute path. */
+  dir: string;
+}
+
+/** The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted. */
 export async function repoDirectories(
   runtime: Runtime,
   modelsDir: string,
-): Promise<{ repo: string; dir: string }[]> {
-  const repos: { repo: string; dir: string }[] = [];
+): Promise<RepoDirectory[]> {
+  const repos: RepoDirectory[] = [];
   for (const owner of await readDirIfPresent(runtime, modelsDir)) {
     if (!owner.isDirectory || owner.name.startsWith(".")) continue;
     for (const repo of await readDirIfPresent(runtime, join(modelsDir, owner.name))) {
@@ -103,11 +127,101 @@ export async function repoDirectories(
       });
     }
   }
-  return repos.sort((a, b) => a.repo.localeCompare(b.repo));
+  return repos.sort((a, b) => byText(a.repo, b.repo));
+}
+
+/** What describes a model besides its place: the record entry and the technical files beside it. */
+export interface ModelFacts {
+  /** `owner/name`. */
+  repo: string;
+  /** The repo directory. */
+  dir: string;
+  /** The file's path inside the repository. */
+  file: string;
+  /** Its size in bytes. */
+  size: number;
+  /** The record entry, when it describes this very file. */
+  record?: FileRecord;
+  /** The technical files beside it. */
+  technicalFiles: string[];
 }
 
 /**
- * Scans the store for models and partial downloads.
+ * Builds the {@linkcode ModelInfo} of a model file.
+ *
+ * @example
+ * ```ts
+ * import { modelInfoOf } from "./model_catalog.ts";
+ * modelInfoOf({ repo: "o/n", dir: "/m/o/n", file: "x-rk3588-w8a8.rkllm", size: 1, technicalFiles: [] }).platform; // "rk3588"
+ * ```
+ */
+export function modelInfoOf(facts: ModelFacts): ModelInfo {
+  const { repo, dir, file, size, record } = facts;
+  return {
+    name: file.split("/").pop()!.replace(/\.rkllm$/i, ""),
+    repo,
+    file,
+    path: storePathOf(dir, file),
+    dir,
+    size,
+    revision: record?.revision,
+    sha256: record?.sha256,
+    downloadedAt: record?.downloadedAt,
+    technicalFiles: facts.technicalFiles,
+    recorded: record !== undefined,
+    ...parseModelVariant(file),
+  };
+}
+
+/**
+ * Scans one repo directory for models and partial downloads.
+ *
+ * @example
+ * ```ts
+ * import { scanRepoDirectory } from "./model_catalog.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const { models } = await scanRepoDirectory(RuntimeDetector.current(), { repo: "o/n", dir: "./models/o/n" }, console.warn);
+ * ```
+ */
+export async function scanRepoDirectory(
+  runtime: Runtime,
+  where: RepoDirectory,
+  warn: (message: string) => void,
+): Promise<StoreScan> {
+  const { repo, dir } = where;
+  const files = await filesInRepoDirectory(runtime, dir);
+  const present = new Set(files);
+  const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
+  const modelFiles = files.filter(isModelFileName);
+  const partialFiles = files.filter((file) => file.endsWith(".part") && isPartialName(file));
+  const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, warn) : undefined;
+  const models: ModelInfo[] = [];
+  for (const file of modelFiles) {
+    const path = storePathOf(dir, file);
+    const stat = await runtime.stat(path).catch((error) => {
+      throw storageFailure(`read ${path}`, error);
+    });
+    const fileRecord = record?.files[file];
+    models.push(modelInfoOf({
+      repo,
+      dir,
+      file,
+      size: stat.size,
+      record: fileRecord && fileRecord.size === stat.size ? fileRecord : undefined,
+      technicalFiles,
+    }));
+  }
+  const partials: PartialDownload[] = [];
+  for (const file of partialFiles) {
+    const path = storePathOf(dir, file);
+    const size = (await runtime.stat(path).catch(() => ({ size: 0 }))).size;
+    partials.push({ repo, file: file.replace(/\.part$/, ""), path, size });
+  }
+  return { models, partials };
+}
+
+/**
+ * Scans the store for models and partial downloads, sorted by repo then file.
  *
  * @example
  * ```ts
@@ -121,46 +235,11 @@ export async function scanStore(
   modelsDir: string,
   warn: (message: string) => void,
 ): Promise<StoreScan> {
-  const models: ModelInfo[] = [];
-  const partials: PartialDownload[] = [];
-  for (const { repo, dir } of await repoDirectories(runtime, modelsDir)) {
-    const files = await filesBelow(runtime, dir);
-    const present = new Set(files);
-    const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
-    const modelFiles = files.filter(isModelFileName);
-    const partialFiles = files.filter((file) => file.endsWith(".part") && isPartialName(file));
-    if (modelFiles.length === 0 && partialFiles.length === 0) continue;
-    const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, warn) : undefined;
-    for (const file of modelFiles) {
-      const path = join(dir, ...file.split("/"));
-      const size = (await runtime.stat(path)).size;
-      const fileRecord = record?.files[file];
-      const trusted = fileRecord && fileRecord.size === size ? fileRecord : undefined;
-      models.push({
-        name: file.split("/").pop()!.replace(/\.rkllm$/i, ""),
-        repo,
-        file,
-        path,
-        dir,
-        size,
-        revision: trusted?.revision,
-        sha256: trusted?.sha256,
-        downloadedAt: trusted?.downloadedAt,
-        technicalFiles,
-        recorded: trusted !== undefined,
-        ...parseModelVariant(file),
-      });
-    }
-    for (const file of partialFiles) {
-      const path = join(dir, ...file.split("/"));
-      const size = (await runtime.stat(path).catch(() => ({ size: 0 }))).size;
-      partials.push({ repo, file: file.replace(/\.part$/, ""), path, size });
-    }
+  const scan: StoreScan = { models: [], partials: [] };
+  for (const where of await repoDirectories(runtime, modelsDir)) {
+    const found = await scanRepoDirectory(runtime, where, warn);
+    scan.models.push(...found.models);
+    scan.partials.push(...found.partials);
   }
-  return { models, partials };
-}
-
-/** The repo path of a file below a repo directory (for messages). */
-export function repoPathOf(dir: string, path: string): string {
-  return relative(dir, path).split(sep).join("/");
+  return scan;
 }

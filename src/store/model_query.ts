@@ -54,3 +54,26 @@ export function findModel(models: ModelInfo[], query: string): ModelInfo | undef
   }
   return undefined;
 }
+
+/**
+ * Like {@linkcode findModel}, but no match is a `model_not_found` error.
+ *
+ * @example
+ * ```ts
+ * import { requireModel } from "./model_query.ts";
+ * try {
+ *   requireModel([], "Qwen2.5");
+ * } catch (error) {
+ *   console.log((error as Error).message); // find a local model matching "Qwen2.5"
+ * }
+ * ```
+ */
+export function requireModel(models: ModelInfo[], query: string): ModelInfo {
+  const model = findModel(models, query);
+  if (!model) {
+    throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
+      hint: "see the models you have with: rkllm-models list",
+    });
+  }
+  return model;
+}
