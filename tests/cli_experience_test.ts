@@ -544,6 +544,21 @@ describe("the CLI people enjoy", () => {
       assert.match(badChip.stderr, /hint: use one of rk3588, rk3576, rk3562, rv1126b/);
     });
 
+    it("search asks the Hub for a few times the results it shows, not hundreds", async () => {
+      const asked = async (args: string[]) => {
+        const result = await observed(["search", ...args]);
+        assert.equal(result.code, 0, result.stderr);
+        const searches = result.requests.filter((request) => request.path === "/api/models");
+        assert.ok(searches.length > 0, "it searched the Hub");
+        return searches.map((request) =>
+          Number(new URL(request.url, bed.hub.endpoint).searchParams.get("limit"))
+        );
+      };
+      for (const limit of await asked(["qwen"])) assert.equal(limit, 60, "20 shown, 60 asked");
+      for (const limit of await asked(["qwen", "--limit", "50"])) assert.equal(limit, 100);
+      for (const limit of await asked(["qwen", "--limit", "300"])) assert.equal(limit, 300);
+    });
+
     it("search without text shows the suggestions of configs/models.json, with no network", async () => {
       const config = join(bed.root, "suggestions.json");
       writeFileSync(
@@ -649,6 +664,36 @@ describe("the CLI people enjoy", () => {
       assert.equal((await cli([], env)).code, 2, "no command is a usage error");
     });
 
+    it("refuses a chip or quantisation no file can have, naming the valid ones, before asking the Hub", async () => {
+      const dir = newDir();
+      const cases: [string[], string][] = [
+        [
+          ["download", MULTI.id, "--platform", "rk9999"],
+          'error: use "rk9999" for --platform: it is not a chip RKLLM converts for\n' +
+          "hint: use one of rk3588, rk3576, rk3562, rv1126b\n",
+        ],
+        [
+          ["files", MULTI.id, "--platform", "3588"],
+          'error: use "3588" for --platform: it is not a chip RKLLM converts for\n' +
+          "hint: use one of rk3588, rk3576, rk3562, rv1126b\n",
+        ],
+        [
+          ["download", MULTI.id, "--quant", "w3a3"],
+          'error: use "w3a3" for --quant: it is not an RKLLM quantisation\n' +
+          "hint: use one of w8a8, w4a16, w4a16_g32, w4a16_g64, w4a16_g128, w8a8_g128, w8a8_g256, w8a8_g512\n",
+        ],
+      ];
+      for (const [args, expected] of cases) {
+        const result = await observed([...args, "--dir", dir]);
+        assert.equal(result.code, 2, args.join(" "));
+        assert.equal(result.stderr, expected);
+        assert.deepEqual(result.requests, [], `${args.join(" ")} sent a request`);
+      }
+      const upperCase = await cli(["download", MULTI.id, "--quant", "W4A16", "--dir", dir, "-q"]);
+      assert.equal(upperCase.code, 0, upperCase.stderr);
+      assert.ok(existsSync(join(dir, MULTI.id, MULTI_RK3576)), "--quant is case-insensitive");
+    });
+
     it("suggests the closest command or option", async () => {
       const cases: [string[], RegExp][] = [
         [["dowload", QWEN.id], /^hint: did you mean "rkllm-models download"\?/m],
@@ -691,6 +736,9 @@ describe("the CLI people enjoy", () => {
         [["list", "extra"], 2],
         [["clean"], 2],
         [["search", "qwen", "--limit", "0"], 2],
+        [["download", MULTI.id, "--platform", "rk9999"], 2],
+        [["download", MULTI.id, "--quant", "w3a3"], 2],
+        [["files", MULTI.id, "--platform", "rk3599"], 2],
         [["list", "--progress", "fancy"], 2],
         [["list", "--endpoint", "ftp://example.org"], 1],
       ];

@@ -107,13 +107,18 @@ describe("Hugging Face conventions in the CLI", () => {
       assert.match(result.stdout, expected, args[0]);
       assert.deepEqual(result.requests, [], args[0]);
     }
-    for (const args of [["download", QWEN.id], ["files", QWEN.id], ["search", "qwen"]]) {
+    const networkCommands: [string[], string][] = [
+      [["download", QWEN.id], "download a model"],
+      [["files", QWEN.id], "list a repository's files"],
+      [["search", "qwen"], "search the Hub"],
+    ];
+    for (const [args, action] of networkCommands) {
       const result = await observed([...args, "--dir", dir], offline);
       assert.equal(result.code, 5, `${args[0]}: ${result.stderr}`);
       assert.deepEqual(result.requests, [], `${args[0]} sent a request`);
       assert.equal(
         result.stderr,
-        `error: ${args[0]} needs the Hub, but HF_HUB_OFFLINE is set, so no request was sent\n` +
+        `error: ${action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent\n` +
           "hint: unset HF_HUB_OFFLINE to reach the Hub; local commands (list, info, verify, remove) work offline\n",
       );
       const json = parseJson((await cli([...args, "--dir", dir, "--json"], offline)).stdout);

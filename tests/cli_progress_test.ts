@@ -148,6 +148,24 @@ describe("the progress reporter", () => {
     assert.deepEqual((await feed("none", { total: 1000, steps: 5, stepMs: 10 })).writes, []);
   });
 
+  it("says who holds the lock it waits for, and which file to delete if that process is gone", async () => {
+    const holder = { pid: 4321, host: "board", since: "2025-01-01T00:00:00.000Z" };
+    for (const mode of ["plain", "bar"] as const) {
+      const { output, writes } = recordingOutput();
+      const reporter = createProgressReporter(mode, output, { columns: 100 });
+      reporter.handle({ event: "wait", file: MODEL, holder, lock: "/m/o/n/.rkllm-models.lock" });
+      reporter.handle({ event: "wait", file: MODEL, holder });
+      reporter.finish();
+      await output.flush();
+      assert.deepEqual(writes.join("").split("\n").filter(Boolean), [
+        "waiting for process 4321 on board, which has been downloading into this directory since 2025-01-01T00:00:00.000Z",
+        "if that process is gone, delete /m/o/n/.rkllm-models.lock and run the command again",
+        "waiting for process 4321 on board, which has been downloading into this directory since 2025-01-01T00:00:00.000Z",
+        "if that process is gone, delete the .rkllm-models.lock file in the model's directory and run the command again",
+      ], mode);
+    }
+  });
+
   it("shortens long names in the middle, keeping the variant at the end", () => {
     assert.equal(fitName("config.json", 20), "config.json");
     const short = fitName(MODEL, 24);

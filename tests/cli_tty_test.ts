@@ -99,7 +99,10 @@ describe("the CLI on a terminal", { skip }, () => {
       answers: [[/Download which one\?/, "\x03"]],
     });
     assert.equal(result.code, 130, result.text);
-    assert.match(result.text, /^error: stopped at the question: nothing was changed\nhint: /m);
+    assert.match(
+      result.text,
+      /^error: get an answer to the question: interrupted, so nothing was changed\nhint: /m,
+    );
     assert.ok(!existsSync(join(dir, MULTI.id)));
   });
 

@@ -113,6 +113,42 @@ describe("the download engine on a flaky network", () => {
     assert.deepEqual(await manager.listModels(), []);
   });
 
+  it("gives up on a link that drops every request after a few KiB, after a bounded number of requests", async () => {
+    const modelsDir = newDir();
+    const { manager, events } = managerFor(bed.hub, modelsDir, { idleTimeoutMs: 150 });
+    // Every request of the 3 MiB model delivers 16 KiB of its body, then nothing.
+    bed.hub.addFault({ origin: "cdn", pathIncludes: QWEN_FILE, stallAfterBytes: 16 * 1024 });
+    const from = bed.hub.requests.length;
+    const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "network");
+    assert.match(error.hint, /resume/);
+    const gets = modelGets(from);
+    // Four attempts (managerFor's policy), each continuing from where the last one stopped.
+    assert.deepEqual(
+      gets.map((request) => rangeStart(request.headers)),
+      [0, 16 * 1024, 32 * 1024, 48 * 1024],
+      "four requests, each delivering a little",
+    );
+    assert.equal(events.filter((event) => event.event === "retry").length, 3);
+    assert.ok(existsSync(partialOf(pathIn(modelsDir, QWEN, QWEN_FILE)).state), "kept for resume");
+  });
+
+  it("starts the retry count again after each attempt that brought 1 MiB or more", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(bed.hub, modelsDir, { idleTimeoutMs: 150 });
+    // Six requests of the 16 MiB model in a row deliver over 1 MiB each, then stall: more
+    // failures than the four attempts allow, but each one made real progress.
+    bed.hub.addFault({
+      origin: "cdn",
+      pathIncludes: BIG_FILE,
+      times: 6,
+      stallAfterBytes: MIB + 256 * 1024,
+    });
+    const from = bed.hub.requests.length;
+    const model = await manager.downloadModel(BIG.id);
+    assertSameBytes(model.path, bytesOf(BIG, BIG_FILE));
+    assert.equal(modelGets(from, BIG_FILE).length, 7, "six retries, past the attempt limit");
+  });
+
   it("waits as long as Retry-After and RateLimit t= ask on a 429", async () => {
     const modelsDir = newDir();
     const { manager, events } = managerFor(bed.hub, modelsDir, { retry: { baseDelayMs: 5 } });

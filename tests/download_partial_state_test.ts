@@ -28,6 +28,8 @@ import {
   savedBytes,
 } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { partialProgress } from "../src/download/download_state.ts";
+import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
 
 const MIB = 1024 * 1024;
 const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
@@ -105,6 +107,24 @@ describe("resuming a partial download", () => {
     assert.ok(start?.event === "start" && start.resumedBytes === kept);
     const served = bodyBytes(modelGets(from, BIG_FILE));
     assert.equal(served, bytesOf(BIG, BIG_FILE).length - kept, "only the missing bytes");
+  });
+
+  it("tells how far a partial download got from its state, not from the partial file's size", async () => {
+    const modelsDir = newDir();
+    const { manager } = managerFor(bed.hub, modelsDir);
+    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+    await cancelBigDownloadAfter(manager, 2 * MIB);
+    bed.hub.clearFaults();
+    const runtime = RuntimeDetector.current();
+    const destination = pathIn(modelsDir, BIG, BIG_FILE);
+    const kept = savedBytes(destination);
+    const total = bytesOf(BIG, BIG_FILE).length;
+    assert.ok(kept > 0 && kept < total, `some bytes were saved (${kept})`);
+    assert.deepEqual(await partialProgress(runtime, destination), { bytes: kept, total });
+    // A partial file shorter than its state counts is started over: nothing of it is kept.
+    truncateSync(partialOf(destination).part, 1);
+    assert.deepEqual(await partialProgress(runtime, destination), { bytes: 0, total });
+    assert.equal(await partialProgress(runtime, pathIn(modelsDir, QWEN, QWEN_FILE)), undefined);
   });
 
   it("starts a file over when the server answers 416 to a resumed request", async () => {

@@ -39,6 +39,7 @@ import {
 } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { removeDir } from "./support/temp_dir.ts";
+import { formatBytes } from "../src/units.ts";
 
 const MIB = 1024 * 1024;
 const TOKEN = "hf_CliSecretThatMustNeverLeak9876543210";
@@ -245,7 +246,13 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
     const list = await cli(["list", "--dir", dir]);
     assert.equal(list.code, 0, list.stderr);
-    assert.match(list.stdout + list.stderr, new RegExp(`partial download: ${BIG.id}/${BIG_FILE}`));
+    const downloaded = formatBytes(savedBytes(pathIn(dir, BIG, BIG_FILE)));
+    assert.ok(
+      list.stderr.includes(
+        `partial download: ${BIG.id}/${BIG_FILE} (${downloaded} of 16.0 MiB downloaded; download again to resume)`,
+      ),
+      list.stderr,
+    );
     assert.match(list.stdout, /Qwen2\.5-0\.5B-Instruct/);
 
     const before = filesUnder(dir);
@@ -276,6 +283,14 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const bad = await cli(["verify", "--dir", dir]);
     assert.equal(bad.code, 6, bad.stdout + bad.stderr);
     assert.match(bad.stdout, new RegExp(`FAIL.*${QWEN_FILE.replaceAll(".", "\\.")}.*mismatch`));
+  });
+
+  it("stops verifying at once with a cancelled error when the signal is aborted", async () => {
+    const dir = newDir();
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    const { manager } = managerFor(bed.hub, dir, { signal: AbortSignal.abort() });
+    const error = await rejectsWithCode(manager.verifyModel(), "cancelled");
+    assert.match(error.hint, /again/);
   });
 
   it("never prints or stores the token", async () => {

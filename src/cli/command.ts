@@ -53,6 +53,8 @@ export interface Command {
   aliases?: string[];
   /** One line for the command list. */
   summary: string;
+  /** What it does as a lower-case verb phrase, the start of its error messages ("download a model"). */
+  action: string;
   /** The usage line after `rkllm-models`. */
   usage: string;
   /** A paragraph for its help. */

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
-import { exitCodeFor, ModelManagerError } from "../errors.ts";
+import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
 import { applyEnvProxy } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -21,6 +21,7 @@ import { removeCommand } from "./commands/remove.ts";
 import { searchCommand } from "./commands/search.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
+import { wholeNumber } from "./option_values.ts";
 import { Output } from "./output.ts";
 import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
 import { closestMatch } from "./suggest.ts";
@@ -97,28 +98,6 @@ function commandIndex(args: string[]): number {
     if (spec?.type === "string" && !arg.includes("=")) index++;
   }
   return -1;
-}
-
-/** A whole-number option value within bounds, or its default. */
-export function wholeNumber(
-  value: string | boolean | undefined,
-  flag: string,
-  min: number,
-  max: number,
-  fallback = 4,
-): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (
-    typeof value !== "string" || value.trim() === "" || !Number.isInteger(number) || number < min ||
-    number > max
-  ) {
-    throw usageError(
-      `use "${value}" for ${flag}: it must be a whole number from ${min} to ${max}`,
-      `for example ${flag} ${fallback}`,
-    );
-  }
-  return number;
 }
 
 function usageError(message: string, hint: string): ModelManagerError {
@@ -226,7 +205,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     }
     if (positionals.length > command.maxArguments) {
       throw usageError(
-        `${command.name}: unexpected argument "${positionals[command.maxArguments]}"`,
+        `${command.action}: unexpected argument "${positionals[command.maxArguments]}"`,
         `usage: rkllm-models ${command.usage} (see: rkllm-models ${command.name} --help)`,
       );
     }
@@ -294,18 +273,20 @@ function explained(error: unknown, command: Command | undefined): unknown {
   if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
   return new ModelManagerError(
     "offline",
-    `${command.name} needs the Hub, but HF_HUB_OFFLINE is set, so no request was sent`,
+    `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,
     { hint: error.hint, cause: error, details: error.details },
   );
 }
 
 function reportError(
-  error: unknown,
+  thrown: unknown,
   output: Output,
   json: boolean,
   runtime: Runtime,
   command: Command | undefined,
 ): number {
+  // An abort that escaped as a raw DOMException is still the user's Ctrl-C, not a bug.
+  const error = isAbortError(thrown) ? cancelledError(thrown) : thrown;
   const known = error instanceof ModelManagerError;
   // Every error says what to do next, if only where to read more.
   const fallbackHint = `see: rkllm-models ${command ? `${command.name} ` : ""}--help`;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { DownloadEvent } from "../download/download_events.ts";
+import { LOCK_FILE } from "../store/store_layout.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 import type { Output } from "./output.ts";
 
@@ -283,6 +284,11 @@ export function createProgressReporter(
         case "wait":
           note(
             `waiting for process ${event.holder.pid} on ${event.holder.host}, which has been downloading into this directory since ${event.holder.since}`,
+          );
+          note(
+            `if that process is gone, delete ${
+              event.lock ?? `the ${LOCK_FILE} file in the model's directory`
+            } and run the command again`,
           );
           break;
       }

@@ -21,9 +21,13 @@ export async function ask(context: CommandContext, question: string): Promise<st
   await context.output.flush();
   const { signal } = context;
   const interrupted = () =>
-    new ModelManagerError("cancelled", "stopped at the question: nothing was changed", {
-      hint: "run the command again to answer it",
-    });
+    new ModelManagerError(
+      "cancelled",
+      "get an answer to the question: interrupted, so nothing was changed",
+      {
+        hint: "run the command again to answer it",
+      },
+    );
   if (signal.aborted) throw interrupted();
   return await new Promise<string | undefined>((resolve, reject) => {
     const onAbort = () => reject(interrupted());

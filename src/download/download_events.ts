@@ -31,7 +31,14 @@ export type DownloadEvent =
     /** True when the file was already complete and nothing was fetched. */
     skipped: boolean;
   }
-  | { event: "wait"; file: string; holder: { pid: number; host: string; since: string } };
+  | {
+    event: "wait";
+    file: string;
+    /** Who holds the lock of the model's directory. */
+    holder: { pid: number; host: string; since: string };
+    /** The lock file, to delete by hand when its holder is gone but not detected as such. */
+    lock?: string;
+  };
 
 /** A function that receives download events. */
 export type DownloadEventHandler = (event: DownloadEvent) => void;

@@ -16,8 +16,8 @@ import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import {
-  type DownloadState,
   type FileIdentity,
+  holdsSavedBytes,
   identityOfFile,
   partialPathOf,
   readDownloadState,
@@ -291,13 +291,6 @@ async function attemptDownload(
   } finally {
     await handle.close();
   }
-}
-
-function holdsSavedBytes(state: DownloadState, partialSize: number | undefined): boolean {
-  if (partialSize === undefined) return false;
-  return state.segments.every((segment) =>
-    segment.next === segment.start || segment.next <= partialSize
-  );
 }
 
 function hashFields(identity: FileIdentity): { sha256?: string; gitSha1?: string } {

@@ -9,7 +9,7 @@ import { writeJsonAtomic } from "../store/atomic_write.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import type { RepoFile } from "../hub/list_files.ts";
-import type { Segment } from "./segment_plan.ts";
+import { completedBytes, type Segment } from "./segment_plan.ts";
 
 /** What identifies the remote file a partial download belongs to. */
 export interface FileIdentity {
@@ -100,6 +100,67 @@ export async function readDownloadState(
   } catch (error) {
     if (isNotFound(error) || error instanceof SyntaxError) return undefined;
     throw error;
+  }
+}
+
+/**
+ * Whether a partial file of `partialSize` bytes (`undefined`: missing) still
+ * holds every byte its state counts; if not (removed, truncated, or not flushed
+ * before a crash), the download starts over.
+ *
+ * @example
+ * ```ts
+ * import { holdsSavedBytes } from "./download_state.ts";
+ * const state = {
+ *   version: 1 as const, file: "m.rkllm", commit: "c", identity: { size: 10 },
+ *   segments: [{ start: 0, end: 9, next: 4 }],
+ * };
+ * holdsSavedBytes(state, 4); // true
+ * ```
+ */
+export function holdsSavedBytes(state: DownloadState, partialSize: number | undefined): boolean {
+  if (partialSize === undefined) return false;
+  return state.segments.every((segment) =>
+    segment.next === segment.start || segment.next <= partialSize
+  );
+}
+
+/** How far a partial download got. */
+export interface PartialProgress {
+  /** Bytes downloaded that the next run keeps (0 when it must start over). */
+  bytes: number;
+  /** The file's size. */
+  total: number;
+}
+
+/**
+ * How far the partial download of `destination` got, from its state file: the
+ * bytes actually downloaded (a partial file's apparent size says nothing, as
+ * parallel segments write at their offsets), and the file's size. `undefined`
+ * when there is no readable state.
+ *
+ * @example
+ * ```ts
+ * import { partialProgress } from "./download_state.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const progress = await partialProgress(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
+ * if (progress) console.log(`${progress.bytes} of ${progress.total} bytes`);
+ * ```
+ */
+export async function partialProgress(
+  runtime: Runtime,
+  destination: string,
+): Promise<PartialProgress | undefined> {
+  try {
+    const state = await readDownloadState(runtime, destination);
+    if (!state) return undefined;
+    const total = state.identity.size;
+    const partialSize = (await runtime.stat(partialPathOf(destination)).catch(() => undefined))
+      ?.size;
+    if (!holdsSavedBytes(state, partialSize)) return { bytes: 0, total };
+    return { bytes: state.verified ? total : completedBytes(state.segments), total };
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
+import { cancelledError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { FileIdentity } from "./download_state.ts";
 
@@ -72,7 +73,8 @@ export function createContentHasher(
 const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
- * Hashes a whole file in one streaming pass.
+ * Hashes a whole file in one streaming pass. An abort of `signal` stops it
+ * between two reads with a `cancelled` error.
  *
  * @example
  * ```ts
@@ -94,7 +96,7 @@ export async function hashFile(
     const buffer = new Uint8Array(Math.min(READ_CHUNK, Math.max(size, 1)));
     let position = 0;
     while (position < size) {
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw cancelledError(signal.reason);
       const count = await handle.read(buffer, position);
       if (count === 0) break;
       hasher.update(buffer.subarray(0, count));

@@ -7,6 +7,7 @@
  * @module
  */
 import { cancelledError, isAbortError } from "../errors.ts";
+import { anySignal } from "../http/abort_signals.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { type RetryOptions, withRetry } from "../http/retry.ts";
 import type { RepoId } from "../hub/repo_id.ts";
@@ -40,6 +41,19 @@ export interface SegmentRun {
   emit: DownloadEventHandler;
   /** Counts bytes and persists progress. */
   transfer: TransferTracker;
+}
+
+/**
+ * The bytes a failed attempt must have added to count as progress (and start
+ * the retry count again): a link that drops every request after a few KiB
+ * then fails after a bounded number of attempts instead of retrying forever.
+ */
+const PROGRESS_BYTES = 1024 * 1024;
+
+/** Whether an attempt that began at byte `before` got far enough to reset the retry count. */
+function madeProgress(segment: Segment, before: number): boolean {
+  const remaining = segment.end + 1 - before;
+  return segment.next - before >= Math.min(PROGRESS_BYTES, remaining);
 }
 
 function hasherFor(state: DownloadState): ContentHasher | undefined {
@@ -78,7 +92,7 @@ export async function fetchAllSegments(
   for (;;) {
     const wholeFile = state.segments.length === 1;
     const stop = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, stop.signal]) : stop.signal;
+    const signal = anySignal(userSignal, stop.signal)!;
     const job: SegmentFetch = {
       connection: { ...run.connection, signal },
       contentUrl: currentUrl,
@@ -115,7 +129,7 @@ export async function fetchAllSegments(
         }, {
           ...run.retry,
           signal,
-          madeProgress: () => current.next > before,
+          madeProgress: () => madeProgress(current, before),
           onRetry: (event) => {
             emit({
               event: "retry",

@@ -4,7 +4,14 @@
  * @module
  */
 import { statfs } from "node:fs/promises";
-import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
+import {
+  BOOT_ID_PATH,
+  type DirEntry,
+  type FileHandle,
+  type FileStat,
+  type OpenOptions,
+  type Runtime,
+} from "./runtime.ts";
 import { isPidAlive } from "./process_alive.ts";
 
 function toStat(info: Deno.FileInfo): FileStat {
@@ -74,6 +81,21 @@ class DenoFileHandle implements FileHandle {
 
 const textEncoder = new TextEncoder();
 let stdinLines: AsyncIterator<string> | undefined;
+let bootId: string | undefined | null = null;
+
+function readBootId(): string | undefined {
+  try {
+    // Never prompt for a permission the program was not given: no boot id is a safe answer.
+    const { state } = Deno.permissions.querySync({ name: "read", path: BOOT_ID_PATH });
+    if (state !== "granted") return undefined;
+    return Deno.readTextFileSync(BOOT_ID_PATH).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error that closed stdout or stderr (a reader that went away), once one did. */
+const closedStreams = new Map<"stdout" | "stderr", Error>();
 
 async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pending = "";
@@ -114,7 +136,6 @@ export function createDenoRuntime(): Runtime {
       return new DenoFileHandle(file);
     },
     readFile: (path) => Deno.readFile(path),
-    writeFile: (path, data) => Deno.writeFile(path, data),
     async stat(path) {
       return toStat(await Deno.stat(path));
     },
@@ -123,9 +144,9 @@ export function createDenoRuntime(): Runtime {
     },
     mkdir: (path) => Deno.mkdir(path, { recursive: true }),
     rename: (from, to) => Deno.rename(from, to),
-    async remove(path, options = {}) {
+    async remove(path) {
       try {
-        await Deno.remove(path, { recursive: options.recursive ?? false });
+        await Deno.remove(path);
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       }
@@ -142,7 +163,6 @@ export function createDenoRuntime(): Runtime {
       }
       return entries;
     },
-    realPath: (path) => Deno.realPath(path),
     async freeSpace(path) {
       // Deno has no native statfs; its node:fs implementation provides one.
       try {
@@ -159,6 +179,10 @@ export function createDenoRuntime(): Runtime {
     pid: () => Deno.pid,
     isProcessAlive: isPidAlive,
     hostname: () => Deno.hostname(),
+    bootId() {
+      if (bootId === null) bootId = readBootId();
+      return bootId;
+    },
     exit: (code) => Deno.exit(code),
     isTTY: (stream) => Deno[stream].isTerminal(),
     columns() {
@@ -169,10 +193,17 @@ export function createDenoRuntime(): Runtime {
       }
     },
     async print(stream, text) {
+      const closed = closedStreams.get(stream);
+      if (closed) throw closed;
       const bytes = textEncoder.encode(text);
       let written = 0;
-      while (written < bytes.length) {
-        written += await Deno[stream].write(bytes.subarray(written));
+      try {
+        while (written < bytes.length) {
+          written += await Deno[stream].write(bytes.subarray(written));
+        }
+      } catch (error) {
+        if (error instanceof Error) closedStreams.set(stream, error);
+        throw error;
       }
     },
     async readLine() {

@@ -4,12 +4,20 @@
  *
  * @module
  */
-import { constants, promises as fs } from "node:fs";
+import { constants, promises as fs, readFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline";
-import type { DirEntry, FileHandle, FileStat, OpenOptions, Runtime } from "./runtime.ts";
+import {
+  BOOT_ID_PATH,
+  type DirEntry,
+  errorCodeOf,
+  type FileHandle,
+  type FileStat,
+  type OpenOptions,
+  type Runtime,
+} from "./runtime.ts";
 import { isPidAlive } from "./process_alive.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
@@ -72,6 +80,44 @@ class NodeFileHandle implements FileHandle {
 }
 
 let stdinLines: AsyncIterator<string> | undefined;
+let bootId: string | undefined | null = null;
+
+function readBootId(): string | undefined {
+  try {
+    return readFileSync(BOOT_ID_PATH, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error that closed stdout or stderr (a reader that went away), once one did. */
+const closedStreams = new Map<"stdout" | "stderr", Error>();
+const watchedStreams = new Set<"stdout" | "stderr">();
+
+/**
+ * Writes to stdout or stderr, resolving once the text is handed to the OS. A
+ * closed stream's `EPIPE` arrives as an 'error' event that would otherwise end
+ * the process with a stack trace (Node) or leave it spinning (Bun); it is kept
+ * and returned to every later write, which then writes nothing.
+ */
+function printTo(name: "stdout" | "stderr", text: string): Promise<void> {
+  const closed = closedStreams.get(name);
+  if (closed) return Promise.reject(closed);
+  const stream = process[name];
+  if (!watchedStreams.has(name)) {
+    watchedStreams.add(name);
+    stream.on("error", (error: Error) => {
+      if (!closedStreams.has(name)) closedStreams.set(name, error);
+    });
+  }
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error) => {
+      if (!error) return resolve();
+      if (!closedStreams.has(name)) closedStreams.set(name, error);
+      reject(error);
+    });
+  });
+}
 
 /**
  * Creates the `node:fs` based runtime used on Node.js and Bun.
@@ -92,9 +138,6 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     async readFile(path) {
       return new Uint8Array(await fs.readFile(path));
     },
-    writeFile(path, data) {
-      return fs.writeFile(path, data);
-    },
     async stat(path) {
       return toStat(await fs.stat(path));
     },
@@ -112,21 +155,20 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       }
       for (const directory of missing) {
         await fs.mkdir(directory).catch((error) => {
-          if ((error as { code?: string }).code !== "EEXIST") throw error;
+          if (errorCodeOf(error) !== "EEXIST") throw error;
         });
       }
     },
     rename(from, to) {
       return fs.rename(from, to);
     },
-    async remove(path, options = {}) {
-      if (options.recursive) return fs.rm(path, { recursive: true, force: true });
+    async remove(path) {
       try {
         // fs.rm refuses empty directories without `recursive`; rmdir takes them, unlink the rest.
         if ((await fs.lstat(path)).isDirectory()) await fs.rmdir(path);
         else await fs.unlink(path);
       } catch (error) {
-        if ((error as { code?: string }).code !== "ENOENT") throw error;
+        if (errorCodeOf(error) !== "ENOENT") throw error;
       }
     },
     async readDir(path): Promise<DirEntry[]> {
@@ -137,9 +179,6 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
         isDirectory: entry.isDirectory(),
         isSymlink: entry.isSymbolicLink(),
       }));
-    },
-    realPath(path) {
-      return fs.realpath(path);
     },
     async freeSpace(path) {
       try {
@@ -156,15 +195,14 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     pid: () => process.pid,
     isProcessAlive: isPidAlive,
     hostname: () => hostname(),
+    bootId() {
+      if (bootId === null) bootId = readBootId();
+      return bootId;
+    },
     exit: (code) => process.exit(code),
     isTTY: (stream) => Boolean(process[stream].isTTY),
     columns: () => process.stderr.columns || process.stdout.columns || undefined,
-    print(stream, text) {
-      return new Promise((resolve) => {
-        if (process[stream].write(text)) resolve();
-        else process[stream].once("drain", () => resolve());
-      });
-    },
+    print: printTo,
     async readLine() {
       stdinLines ??= createInterface({ input: process.stdin, terminal: false })[
         Symbol.asyncIterator

@@ -4,6 +4,7 @@
  * @module
  */
 import process from "node:process";
+import { errorCodeOf } from "./runtime.ts";
 
 /**
  * Answers whether a process with `pid` exists on this machine (signal 0 probe).
@@ -20,6 +21,6 @@ export function isPidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
+    return errorCodeOf(error) === "EPERM";
   }
 }

@@ -67,8 +67,6 @@ export interface Runtime {
   open(path: string, options?: OpenOptions): Promise<FileHandle>;
   /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
-  /** Writes a whole file (not atomically; see `writeFileAtomic`). */
-  writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Follows symbolic links; rejects with the platform's `NotFound`/`ENOENT` error when missing. */
   stat(path: string): Promise<FileStat>;
   /** Does not follow symbolic links. */
@@ -77,12 +75,10 @@ export interface Runtime {
   mkdir(path: string): Promise<void>;
   /** Renames, replacing the target atomically when it exists. */
   rename(from: string, to: string): Promise<void>;
-  /** Removes a file, or a directory with everything in it when `recursive`. Missing is not an error. */
-  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Removes a file or an empty directory. Missing is not an error. */
+  remove(path: string): Promise<void>;
   /** Lists a directory. */
   readDir(path: string): Promise<DirEntry[]>;
-  /** Resolves every link in a path. */
-  realPath(path: string): Promise<string>;
   /** Free bytes for unprivileged users on the filesystem that holds `path`, when known. */
   freeSpace(path: string): Promise<number | undefined>;
   /** An environment variable, or `undefined`. */
@@ -99,19 +95,32 @@ export interface Runtime {
   isProcessAlive(pid: number): boolean;
   /** The host name, to tell whose lock a lock file is. */
   hostname(): string;
+  /**
+   * What identifies this boot of the machine (Linux: `/proc/sys/kernel/random/boot_id`),
+   * so that a lock from before a reboot is not mistaken for a live one whose process id
+   * was reused; `undefined` where the system does not say.
+   */
+  bootId(): string | undefined;
   /** Ends the process. */
   exit(code: number): never;
   /** Whether stdin/stdout/stderr is a terminal. */
   isTTY(stream: "stdin" | "stdout" | "stderr"): boolean;
   /** The terminal's width in columns, when known. */
   columns(): number | undefined;
-  /** Writes text to stdout or stderr, resolving when it has been handed to the OS. */
+  /**
+   * Writes text to stdout or stderr, resolving when it has been handed to the OS.
+   * Rejects when the stream is closed (a reader that went away: `EPIPE`), and from
+   * then on rejects at once without writing.
+   */
   print(stream: "stdout" | "stderr", text: string): Promise<void>;
   /** Reads one line from standard input; `undefined` at end of input. */
   readLine(): Promise<string | undefined>;
   /** Calls `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
 }
+
+/** Where Linux says which boot this is; other systems have no such file. */
+export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 
 /**
  * Whether an error from a file operation means "no such file".

@@ -1,10 +1,12 @@
 /**
  * An advisory lock between processes, as a lock file created exclusively.
- * It records who holds it; a lock whose process is gone (same host) is taken
- * over, so a crash never blocks the next run.
+ * It records who holds it; a lock whose process is gone (same host), or that
+ * was taken before the machine last booted, is taken over, so neither a crash
+ * nor a power cut blocks the next run.
  *
  * @module
  */
+import { dirname } from "node:path";
 import { cancelledError, ModelManagerError } from "../errors.ts";
 import { sleep } from "../http/retry.ts";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
@@ -15,6 +17,8 @@ export interface LockHolder {
   pid: number;
   /** The holder's host name. */
   host: string;
+  /** The boot of the holder's machine, where the system says (Linux). */
+  bootId?: string;
   /** When it took the lock (ISO 8601). */
   since: string;
   /** What it is doing, for the waiting user. */
@@ -54,12 +58,24 @@ async function readHolder(runtime: Runtime, path: string): Promise<LockHolder | 
   return undefined;
 }
 
+/**
+ * Whether a lock's holder is certainly gone: on this host, and either its
+ * process has ended or the machine has booted since (after a power cut a board
+ * reuses process ids, so a live id proves nothing).
+ */
 async function isStale(
   runtime: Runtime,
   path: string,
   holder: LockHolder | undefined,
 ): Promise<boolean> {
-  if (holder) return holder.host === runtime.hostname() && !runtime.isProcessAlive(holder.pid);
+  if (holder) {
+    if (holder.host !== runtime.hostname()) return false;
+    const bootId = runtime.bootId();
+    if (holder.bootId !== undefined && bootId !== undefined && holder.bootId !== bootId) {
+      return true;
+    }
+    return !runtime.isProcessAlive(holder.pid);
+  }
   const stat = await runtime.stat(path);
   return Date.now() - (stat.mtime?.getTime() ?? Date.now()) > UNREADABLE_GRACE_MS;
 }
@@ -92,8 +108,13 @@ async function removeStaleLock(runtime: Runtime, path: string): Promise<void> {
   }
 }
 
+/** Times the lock's directory is created again when it vanishes under the lock (ENOENT). */
+const MISSING_DIRECTORY_RETRIES = 5;
+
 /**
- * Takes the lock at `path`, waiting while a live process holds it.
+ * Takes the lock at `path`, waiting while a live process holds it. When the
+ * lock's directory is missing (another process may have removed an empty repo
+ * directory meanwhile), it is created again.
  *
  * @example
  * ```ts
@@ -111,11 +132,13 @@ export async function acquireLock(
   const me: LockHolder = {
     pid: runtime.pid(),
     host: runtime.hostname(),
+    bootId: runtime.bootId(),
     since: new Date().toISOString(),
     purpose: options.purpose,
   };
   const started = Date.now();
   let told = false;
+  let directoryRetries = 0;
   for (;;) {
     if (options.signal?.aborted) throw cancelledError(options.signal.reason);
     try {
@@ -134,6 +157,11 @@ export async function acquireLock(
         },
       };
     } catch (error) {
+      if (isNotFound(error) && directoryRetries < MISSING_DIRECTORY_RETRIES) {
+        directoryRetries++;
+        await runtime.mkdir(dirname(path));
+        continue;
+      }
       if (errorCodeOf(error) !== "EEXIST") throw error;
     }
     try {

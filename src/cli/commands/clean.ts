@@ -12,6 +12,7 @@ import { ask } from "../prompt.ts";
 export const cleanCommand: Command = {
   name: "clean",
   summary: "remove all models and partial downloads from the models directory",
+  action: "clean the models directory",
   usage: "clean [--yes] [--partial] [options]",
   maxArguments: 0,
   description:
@@ -33,7 +34,7 @@ export const cleanCommand: Command = {
       if (!context.interactive || context.json) {
         throw new ModelManagerError(
           "usage",
-          `clean: refusing to remove ${what} without confirmation`,
+          `${cleanCommand.action}: refusing to remove ${what} without confirmation`,
           {
             hint: "pass --yes to confirm (no terminal to ask on)",
           },

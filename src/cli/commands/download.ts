@@ -7,7 +7,7 @@ import { ModelManagerError } from "../../errors.ts";
 import type { DownloadPlan } from "../../manager/download_model.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { formatBytes } from "../format.ts";
-import { wholeNumber } from "../main.ts";
+import { platformOption, quantOption, wholeNumber } from "../option_values.ts";
 import { ask } from "../prompt.ts";
 import { describeVariants, type VariantRow } from "../variants.ts";
 
@@ -119,6 +119,7 @@ export const downloadCommand: Command = {
   name: "download",
   aliases: ["pull"],
   summary: "download a model (.rkllm) and its technical files",
+  action: "download a model",
   usage: "download <owner/name> [file] [options]",
   maxArguments: 2,
   description:
@@ -167,17 +168,19 @@ export const downloadCommand: Command = {
   async run(context) {
     const [repo, file] = context.positionals;
     if (!repo) {
-      throw new ModelManagerError("usage", "download: the repo id is missing", {
+      throw new ModelManagerError("usage", `${downloadCommand.action}: the repo id is missing`, {
         hint: `give it as owner/name, e.g. rkllm-models download ${
           context.config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"
         }`,
       });
     }
+    const platform = platformOption(context.values.platform);
+    const quantization = quantOption(context.values.quant);
     const reporter = context.progress();
     const options = {
       revision: context.values.revision as string | undefined,
-      platform: context.values.platform as string | undefined,
-      quantization: context.values.quant as string | undefined,
+      platform,
+      quantization,
       connections: context.values.connections === undefined
         ? undefined
         : wholeNumber(context.values.connections, "--connections", 1, 64, 8),

@@ -8,12 +8,14 @@ import { modelFilesOf } from "../../manager/choose_model_file.ts";
 import { TECHNICAL_FILES } from "../../store/store_layout.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
+import { platformOption, quantOption } from "../option_values.ts";
 import { describeVariants } from "../variants.ts";
 
 /** The `files` command. */
 export const filesCommand: Command = {
   name: "files",
   summary: "list a repository's .rkllm variants and technical files on the Hub",
+  action: "list a repository's files",
   usage: "files <owner/name> [options]",
   maxArguments: 1,
   options: {
@@ -34,21 +36,22 @@ export const filesCommand: Command = {
   async run(context) {
     const repo = context.positionals[0];
     if (!repo) {
-      throw new ModelManagerError("usage", "files: the repo id is missing", {
+      throw new ModelManagerError("usage", `${filesCommand.action}: the repo id is missing`, {
         hint: `give it as owner/name, e.g. rkllm-models files ${
           context.config.EXAMPLE_MODEL_FILES[0]?.repo ?? "owner/name"
         }`,
       });
     }
+    const filter = {
+      platform: platformOption(context.values.platform),
+      quantization: quantOption(context.values.quant),
+    };
     const { info, files } = await context.manager().listRemoteFiles(repo, {
       revision: context.values.revision as string | undefined,
       signal: context.signal,
     });
     const variants = describeVariants(
-      modelFilesOf(files, {
-        platform: context.values.platform as string | undefined,
-        quantization: context.values.quant as string | undefined,
-      }).map((file) => file.path),
+      modelFilesOf(files, filter).map((file) => file.path),
       files,
     );
     const present = new Set(files.map((file) => file.path));

@@ -34,6 +34,7 @@ export const infoCommand: Command = {
   name: "info",
   aliases: ["show"],
   summary: "show everything known about a local model, and whether it verifies",
+  action: "show a model",
   usage: "info <query> [options]",
   maxArguments: 1,
   description: "The query is an exact model name, owner/name, or a unique part of a name.",
@@ -53,7 +54,7 @@ export const infoCommand: Command = {
   async run(context) {
     const query = context.positionals[0];
     if (!query) {
-      throw new ModelManagerError("usage", "info: the model query is missing", {
+      throw new ModelManagerError("usage", `${infoCommand.action}: the model query is missing`, {
         hint: "give a model name or part of one (see: rkllm-models list)",
       });
     }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { partialProgress } from "../../download/download_state.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatDate, formatTable } from "../format.ts";
 
@@ -11,6 +12,7 @@ export const listCommand: Command = {
   name: "list",
   aliases: ["ls"],
   summary: "list the models in the models directory",
+  action: "list the models",
   usage: "list [options]",
   maxArguments: 0,
   options: {},
@@ -41,10 +43,13 @@ export const listCommand: Command = {
       ));
     }
     for (const partial of partials) {
+      // The partial file's size is its furthest segment's end, not what arrived.
+      const progress = await partialProgress(context.runtime, partial.path.replace(/\.part$/, ""));
+      const done = progress
+        ? `${formatBytes(progress.bytes)} of ${formatBytes(progress.total)} downloaded`
+        : `${formatBytes(partial.size)} on disk`;
       context.output.note(
-        `partial download: ${partial.repo}/${partial.file} (${
-          formatBytes(partial.size)
-        } on disk; download again to resume)`,
+        `partial download: ${partial.repo}/${partial.file} (${done}; download again to resume)`,
       );
     }
     return { exitCode: 0 };

@@ -12,6 +12,7 @@ export const removeCommand: Command = {
   name: "remove",
   aliases: ["rm"],
   summary: "remove a local model (and its technical files when it was the last in its repo)",
+  action: "remove a model",
   usage: "remove <query> [options]",
   maxArguments: 1,
   description:
@@ -27,7 +28,7 @@ export const removeCommand: Command = {
   async run(context) {
     const query = context.positionals[0];
     if (!query) {
-      throw new ModelManagerError("usage", "remove: the model query is missing", {
+      throw new ModelManagerError("usage", `${removeCommand.action}: the model query is missing`, {
         hint: "give a model name or part of one (see: rkllm-models list)",
       });
     }

@@ -3,16 +3,22 @@
  *
  * @module
  */
-import { ModelManagerError } from "../../errors.ts";
 import type { ModelSearchResult } from "../../hub/search_models.ts";
 import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { formatDate, formatTable } from "../format.ts";
+import { platformOption, wholeNumber } from "../option_values.ts";
 
 /** Words that mark an RKLLM conversion in a repository id or its tags. */
 const RKLLM_TERMS: readonly string[] = ["rkllm", ...PLATFORMS];
-/** Results asked for per Hub query; the text is matched among them. */
-const RESULTS_PER_QUERY = 500;
+/**
+ * Results asked for per Hub query: three times the results shown, so that
+ * enough of them pass the filter, and at most 100 (the Hub's default page) when
+ * fewer are shown, to keep the load of five parallel queries light.
+ */
+function resultsPerQuery(limit: number): number {
+  return Math.max(limit, Math.min(100, limit * 3));
+}
 
 /**
  * The Hub matches `search` against repository ids, and RKLLM conversions have
@@ -32,7 +38,7 @@ async function searchHub(
   const manager = context.manager();
   const batches = await Promise.all(
     queries.map((search) =>
-      manager.searchModels({ search, limit: RESULTS_PER_QUERY, signal: context.signal })
+      manager.searchModels({ search, limit: resultsPerQuery(limit), signal: context.signal })
     ),
   );
   const byId = new Map<string, ModelSearchResult>();
@@ -51,6 +57,7 @@ async function searchHub(
 export const searchCommand: Command = {
   name: "search",
   summary: "search the Hub for RKLLM models (without text: suggested repositories, offline)",
+  action: "search the Hub",
   usage: "search [text] [options]",
   maxArguments: Infinity,
   description:
@@ -75,21 +82,8 @@ export const searchCommand: Command = {
   },
   async run(context) {
     const text = context.positionals.join(" ").trim();
-    const platform = (context.values.platform as string | undefined)?.toLowerCase();
-    if (platform !== undefined && !PLATFORMS.includes(platform)) {
-      throw new ModelManagerError("usage", `search: unknown platform "${platform}"`, {
-        hint: `use one of ${PLATFORMS.join(", ")}`,
-      });
-    }
-    const limitText = context.values.limit as string | undefined;
-    const limit = limitText === undefined ? 20 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ModelManagerError(
-        "usage",
-        `search: use a whole number from 1 to 1000 for --limit, not "${limitText}"`,
-        { hint: "for example --limit 50" },
-      );
-    }
+    const platform = platformOption(context.values.platform);
+    const limit = wholeNumber(context.values.limit, "--limit", 1, 1000, 20);
     if (!text) {
       const suggestions = context.config.REPOSITORY_SUGGESTIONS.filter((item) =>
         !platform || item.repo.toLowerCase().includes(platform) ||

@@ -9,6 +9,7 @@ import type { Command } from "../command.ts";
 export const verifyCommand: Command = {
   name: "verify",
   summary: "recheck the size and SHA-256 of local models against what was downloaded",
+  action: "verify the models",
   usage: "verify [query] [options]",
   maxArguments: 1,
   description:

@@ -1,0 +1,107 @@
+/**
+ * Reading option values of the command line: whole numbers within bounds and
+ * the variant filters `--platform` and `--quant`. A value that cannot be right
+ * is a usage error that names what would be, before anything is sent or written.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import { parseModelVariant, PLATFORMS } from "../store/model_variant.ts";
+
+/**
+ * The quantisations RKLLM converts to (`../shared/hf-hub-protocol.md` §8), for
+ * hints and help. Others of the same shape (`w4a8`, other `_gN` groups) are
+ * accepted too: whatever the file-name parser recognises can select a file.
+ */
+export const KNOWN_QUANTIZATIONS: readonly string[] = [
+  "w8a8",
+  "w4a16",
+  "w4a16_g32",
+  "w4a16_g64",
+  "w4a16_g128",
+  "w8a8_g128",
+  "w8a8_g256",
+  "w8a8_g512",
+];
+
+function usageError(message: string, hint: string): ModelManagerError {
+  return new ModelManagerError("usage", message, { hint });
+}
+
+/**
+ * A whole-number option value from `min` to `max`, or `fallback` when the
+ * option is absent; anything else is a usage error.
+ *
+ * @example
+ * ```ts
+ * import { wholeNumber } from "./option_values.ts";
+ * wholeNumber("8", "--connections", 1, 64, 8); // 8
+ * wholeNumber(undefined, "--connections", 1, 64, 8); // 8
+ * ```
+ */
+export function wholeNumber(
+  value: string | boolean | undefined,
+  flag: string,
+  min: number,
+  max: number,
+  fallback = 4,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (
+    typeof value !== "string" || value.trim() === "" || !Number.isInteger(number) || number < min ||
+    number > max
+  ) {
+    throw usageError(
+      `use "${value}" for ${flag}: it must be a whole number from ${min} to ${max}`,
+      `for example ${flag} ${fallback}`,
+    );
+  }
+  return number;
+}
+
+/**
+ * The chip of `--platform`, lower-cased; `undefined` when absent. A chip RKLLM
+ * does not convert for is a usage error naming the valid ones.
+ *
+ * @example
+ * ```ts
+ * import { platformOption } from "./option_values.ts";
+ * platformOption("RK3588"); // "rk3588"
+ * ```
+ */
+export function platformOption(value: string | boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const platform = String(value).trim().toLowerCase();
+  if (!PLATFORMS.includes(platform)) {
+    throw usageError(
+      `use "${value}" for --platform: it is not a chip RKLLM converts for`,
+      `use one of ${PLATFORMS.join(", ")}`,
+    );
+  }
+  return platform;
+}
+
+/**
+ * The quantisation of `--quant`, lower-cased; `undefined` when absent. A value
+ * that no RKLLM file name can carry (so would never select a file) is a usage
+ * error naming the known ones.
+ *
+ * @example
+ * ```ts
+ * import { quantOption } from "./option_values.ts";
+ * quantOption("W4A16_G128"); // "w4a16_g128"
+ * ```
+ */
+export function quantOption(value: string | boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const quantization = String(value).trim().toLowerCase();
+  // The file-name parser is the authority: a value it would not read from a name matches no file.
+  if (parseModelVariant(`model-${quantization}.rkllm`).quantization !== quantization) {
+    throw usageError(
+      `use "${value}" for --quant: it is not an RKLLM quantisation`,
+      `use one of ${KNOWN_QUANTIZATIONS.join(", ")}`,
+    );
+  }
+  return quantization;
+}
