@@ -6,6 +6,7 @@
  */
 import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
 import type { DownloadEventHandler } from "./download/download_events.ts";
+import { anySignal } from "./http/abort_signals.ts";
 import type { HubConnection } from "./http/hub_connection.ts";
 import type { RetryEvent, RetryOptions } from "./http/retry.ts";
 import { listRepoFiles, type RepoFile } from "./hub/list_files.ts";
@@ -98,14 +99,11 @@ export class ModelManager {
     signal?: AbortSignal,
     onRetry?: (event: RetryEvent) => void,
   ): Promise<StoreContext> {
-    const signals = [this.#options.signal, signal].filter((item): item is AbortSignal =>
-      item !== undefined
-    );
     const connection: HubConnection = {
       endpoint: this.endpoint,
       token: await (this.#token ??= resolveToken(this.#runtime, this.#options.token)),
       fetch: this.#options.fetch ?? globalThis.fetch,
-      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+      signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
       offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
       onRetry,

@@ -106,6 +106,7 @@ export async function downloadModel(
         event: "wait",
         file: modelFile.path,
         holder: { pid: holder.pid, host: holder.host, since: holder.since },
+        lock: join(repoDir, LOCK_FILE),
       }),
   }).catch((error) => {
     throw storageFailure(`lock ${repoDir}`, error);

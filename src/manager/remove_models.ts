@@ -100,6 +100,9 @@ export async function removeModel(context: StoreContext, query: string): Promise
     const { models } = await scanRepoDirectory(runtime, where, context.warn);
     const model = models.find((candidate) => candidate.path === target.path);
     if (!model) {
+      // Taking the lock recreates a directory another process removed meanwhile; leave none behind.
+      await lock.release().catch(() => {});
+      await removeIfEmpty(runtime, target.dir);
       throw new ModelManagerError(
         "model_not_found",
         `remove ${target.file}: another process removed it first`,

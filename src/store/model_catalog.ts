@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { isPartialName } from "../download/download_state.ts";
+import { isPartialName, partialProgress } from "../download/download_state.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { type ModelVariant, parseModelVariant } from "./model_variant.ts";
 import { type FileRecord, readRepoRecord } from "./registry.ts";
@@ -47,8 +47,10 @@ export interface PartialDownload {
   file: string;
   /** The partial file's path. */
   path: string;
-  /** Bytes on disk. */
-  size: number;
+  /** Bytes downloaded so far (from the saved progress; 0 when there is none to trust). */
+  bytes: number;
+  /** The whole file's size, when the saved progress says. */
+  total?: number;
 }
 
 /** What a scan of the store found. */
@@ -213,9 +215,16 @@ export async function scanRepoDirectory(
   }
   const partials: PartialDownload[] = [];
   for (const file of partialFiles) {
-    const path = storePathOf(dir, file);
-    const size = (await runtime.stat(path).catch(() => ({ size: 0 }))).size;
-    partials.push({ repo, file: file.replace(/\.part$/, ""), path, size });
+    const destination = storePathOf(dir, file.replace(/\.part$/, ""));
+    // The partial file's size is its furthest segment's end, not what arrived.
+    const progress = await partialProgress(runtime, destination);
+    partials.push({
+      repo,
+      file: file.replace(/\.part$/, ""),
+      path: storePathOf(dir, file),
+      bytes: progress?.bytes ?? 0,
+      total: progress?.total,
+    });
   }
   return { models, partials };
 }

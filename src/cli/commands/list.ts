@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { partialProgress } from "../../download/download_state.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatDate, formatTable } from "../format.ts";
 
@@ -43,11 +42,9 @@ export const listCommand: Command = {
       ));
     }
     for (const partial of partials) {
-      // The partial file's size is its furthest segment's end, not what arrived.
-      const progress = await partialProgress(context.runtime, partial.path.replace(/\.part$/, ""));
-      const done = progress
-        ? `${formatBytes(progress.bytes)} of ${formatBytes(progress.total)} downloaded`
-        : `${formatBytes(partial.size)} on disk`;
+      const done = partial.total === undefined
+        ? "no saved progress"
+        : `${formatBytes(partial.bytes)} of ${formatBytes(partial.total)} downloaded`;
       context.output.note(
         `partial download: ${partial.repo}/${partial.file} (${done}; download again to resume)`,
       );
