@@ -230,6 +230,7 @@ async function attemptDownload(
         retry: options.retry,
         emit,
         transfer,
+        openWriter: () => runtime.open(partial, { write: true }),
       },
       state,
       handle,

@@ -41,6 +41,11 @@ export interface SegmentRun {
   emit: DownloadEventHandler;
   /** Counts bytes and persists progress. */
   transfer: TransferTracker;
+  /**
+   * Opens another handle on the partial file, one for each parallel worker after
+   * the first, so that no runtime queues one connection's writes behind another's.
+   */
+  openWriter?: () => Promise<FileHandle>;
 }
 
 /**
@@ -114,7 +119,21 @@ export async function fetchAllSegments(
       },
     };
     const queue = state.segments.filter((segment) => segment.next <= segment.end);
-    const worker = async () => {
+    const worker = async (index: number) => {
+      // The first worker uses the shared job (and its hasher, when one stream runs); the others
+      // write through handles of their own.
+      const own = index === 0 || !run.openWriter
+        ? undefined
+        : await run.openWriter().catch((error) => {
+          throw storageFailure(`open the partial file of ${path}`, error, true);
+        });
+      try {
+        await drain(own ? { ...job, handle: own } : job);
+      } finally {
+        await own?.close().catch(() => {});
+      }
+    };
+    const drain = async (workerJob: SegmentFetch) => {
       for (let segment = queue.shift(); segment; segment = queue.shift()) {
         const current: Segment = segment;
         let before = current.next;
@@ -123,9 +142,8 @@ export async function fetchAllSegments(
           await refreshing;
           attemptUrl = currentUrl;
           before = current.next;
-          // Safe to share between workers: fetchSegment reads the URL once, as it sends the request.
-          job.contentUrl = attemptUrl;
-          await fetchSegment(job, current, wholeFile);
+          workerJob.contentUrl = attemptUrl;
+          await fetchSegment(workerJob, current, wholeFile);
         }, {
           ...run.retry,
           signal,
@@ -147,7 +165,10 @@ export async function fetchAllSegments(
         });
       }
     };
-    const workers = Array.from({ length: Math.min(run.connections, queue.length) }, worker);
+    const workers = Array.from(
+      { length: Math.min(run.connections, queue.length) },
+      (_, index) => worker(index),
+    );
     const results = await Promise.allSettled(workers);
     const failure = results.find((result): result is PromiseRejectedResult =>
       result.status === "rejected"
