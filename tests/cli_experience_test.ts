@@ -15,6 +15,7 @@ import {
 import { parseJson, parseNdjson } from "./support/cli_process.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { ANSI_ESCAPE } from "./support/pty.ts";
+import { deadEndpoint } from "./support/dead_endpoint.ts";
 
 const MIB = 1024 * 1024;
 const MULTI_RK3588 = "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm";
@@ -730,7 +731,7 @@ describe("the CLI people enjoy", () => {
         [["download", GATED.id], 4],
         [["download", QWEN.id, "--connections", "zero"], 2],
         [["download", QWEN.id], 5, { HF_HUB_OFFLINE: "1" }],
-        [["files", QWEN.id, "--endpoint", "http://127.0.0.1:9", "--retries", "0"], 5],
+        [["files", QWEN.id, "--endpoint", await deadEndpoint(), "--retries", "0"], 5],
         [["info", "nothing-like-it"], 3],
         [["info"], 2],
         [["list", "extra"], 2],

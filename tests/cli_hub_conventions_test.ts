@@ -8,6 +8,7 @@ import { startHubServer } from "./support/hub_server.ts";
 import { bytesOf, GATED, QWEN, QWEN_FILE, standardHub, TOKENS } from "./support/fixtures.ts";
 import { parseJson } from "./support/cli_process.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { deadEndpoint } from "./support/dead_endpoint.ts";
 
 /** Every proxy variable, in both spellings, unset: the tests set exactly what they mean. */
 const NO_PROXIES: Record<string, undefined> = Object.fromEntries(
@@ -131,7 +132,7 @@ describe("Hugging Face conventions in the CLI", () => {
   });
 
   it("HF_ENDPOINT chooses the Hub, and --endpoint wins over it", async () => {
-    const dead = "http://127.0.0.1:9";
+    const dead = await deadEndpoint();
     const viaEnv = await observed(["files", QWEN.id, "--json"]);
     assert.equal(viaEnv.code, 0, viaEnv.stderr);
     assert.ok(viaEnv.requests.length > 0);

@@ -6,6 +6,7 @@ import { bytesOf, GATED, MULTI, QWEN, QWEN_FILE, standardHub } from "./support/f
 import { parseJson } from "./support/cli_process.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { mountTmpfs } from "./support/tmpfs.ts";
+import { deadEndpoint } from "./support/dead_endpoint.ts";
 
 describe("the rkllm-models CLI", () => {
   const bed = useHubTestBed(standardHub());
@@ -86,7 +87,7 @@ describe("the rkllm-models CLI", () => {
       [["download", QWEN.id, "nope.rkllm", "--dir", dir], 3, "file_not_found"],
       [["download", MULTI.id, "--dir", dir], 2, "usage"],
       [["download", GATED.id, "--dir", dir], 4, "gated"],
-      [["download", QWEN.id, "--dir", dir, "--endpoint", "http://127.0.0.1:9"], 5, "network"],
+      [["download", QWEN.id, "--dir", dir, "--endpoint", await deadEndpoint()], 5, "network"],
     ];
     for (const [args, code, errorCode] of cases) {
       const result = await cli([...args, "--json", "--retries", "0"]);
