@@ -1,0 +1,112 @@
+/**
+ * Scenario 3: peak RSS of a small and a large download; memory must stay
+ * flat as the file grows.
+ *
+ * @module
+ */
+import { type BenchContext, sizeLabel } from "../bench_context.ts";
+import { measureDownloads, summarize } from "../download_runs.ts";
+import type { HubProcess } from "../hub_control.ts";
+import { fixed, megabytes, type ScenarioReport, type TargetCheck } from "../report.ts";
+import {
+  ARIA2C,
+  CURL,
+  HF_DOWNLOAD_FILE,
+  minimalDownload,
+  ourDownload,
+  printedCommand,
+} from "../tools.ts";
+
+/** The RSS ceiling of the issue, bytes (MB = 10^6 bytes, the stricter reading). */
+const RSS_LIMIT_BYTES = 100e6;
+/** How much the large download's peak may exceed the small one's. */
+const GROWTH_LIMIT = 1.2;
+
+/**
+ * Measures peak RSS (GNU time's maximum resident set size) of each tool for both sizes.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await peakMemory(context, hub);
+ * ```
+ */
+export async function peakMemory(context: BenchContext, hub: HubProcess): Promise<ScenarioReport> {
+  const runs = Math.min(context.runs, 3);
+  const small = context.files.memorySmall;
+  const large = context.files.memoryLarge;
+  const ours = context.runtimes.map((runtime) => ourDownload(runtime, context.connections));
+  const tools = [...ours, ...context.runtimes.map(minimalDownload), ARIA2C, CURL, HF_DOWNLOAD_FILE];
+  context.log(`scenario 3: peak RSS, ${sizeLabel(small.size)} and ${sizeLabel(large.size)}`);
+  const smallSamples = await measureDownloads(context, {
+    hub,
+    file: small,
+    tools,
+    roundsOf: () => runs,
+  });
+  const largeSamples = await measureDownloads(context, {
+    hub,
+    file: large,
+    tools,
+    roundsOf: () => runs,
+  });
+  const checks: TargetCheck[] = [];
+  const rows = tools.map((tool) => {
+    const smallSummary = summarize(smallSamples.get(tool) ?? [], small.size);
+    const largeSummary = summarize(largeSamples.get(tool) ?? [], large.size);
+    const growth = largeSummary.peakRssBytes / smallSummary.peakRssBytes;
+    if (tool.runtime) {
+      const peak = Math.max(smallSummary.peakRssBytes, largeSummary.peakRssBytes);
+      checks.push({
+        target: "peak RSS ≤ 100 MB",
+        subject: tool.runtime,
+        measured: megabytes(peak),
+        met: peak <= RSS_LIMIT_BYTES,
+      });
+      checks.push({
+        target: `${sizeLabel(large.size)} peak ≤ 1.2× the ${sizeLabel(small.size)} one`,
+        subject: tool.runtime,
+        measured: `${fixed(growth, 2)}×`,
+        met: growth <= GROWTH_LIMIT,
+      });
+    }
+    const all = (samples: typeof smallSamples) =>
+      (samples.get(tool) ?? []).map((sample) => fixed(sample.peakRssBytes / 1e6, 0)).join(" ");
+    return [
+      tool.label,
+      megabytes(smallSummary.peakRssBytes),
+      megabytes(largeSummary.peakRssBytes),
+      `${fixed(growth, 2)}×`,
+      fixed(smallSummary.megabytesPerSecond, 0),
+      fixed(largeSummary.megabytesPerSecond, 0),
+      `${all(smallSamples)} / ${all(largeSamples)}`,
+    ];
+  });
+  return {
+    id: 3,
+    title: `Peak RSS, ${sizeLabel(small.size)} and ${sizeLabel(large.size)} downloads`,
+    setup: [
+      `${runs} runs per tool and size, unthrottled server; peak RSS is GNU time's maximum ` +
+      "resident set size (the kernel's `ru_maxrss` of the process), MB = 10^6 bytes",
+      `server: \`${hub.commandLine}\``,
+    ],
+    commands: [
+      hub.commandLine,
+      ...ours.map((tool) => `/usr/bin/time -v ${printedCommand(tool, large)}`),
+      "npm run bench -- --only 3",
+    ],
+    tables: [{
+      headers: [
+        "Tool",
+        `Peak RSS ${sizeLabel(small.size)}`,
+        `Peak RSS ${sizeLabel(large.size)}`,
+        "Large / small",
+        `MB/s ${sizeLabel(small.size)}`,
+        `MB/s ${sizeLabel(large.size)}`,
+        "Runs (MB, small / large)",
+      ],
+      rows,
+    }],
+    checks,
+    notes: [],
+  };
+}
