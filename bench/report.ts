@@ -155,6 +155,8 @@ export function renderReport(
     "",
     summaryTable(reports),
     "",
+    "Each ❌ is explained, with measurements, in the last section.",
+    "",
   ];
   for (const report of reports) {
     parts.push(`## ${report.id}. ${report.title}`, "");

@@ -117,7 +117,8 @@ export async function listLargeStore(context: BenchContext): Promise<ScenarioRep
     title: `\`list\` over a store of ${count} models`,
     setup: [
       `a generated store of ${count} repositories (${OWNERS} owners), each with one ${MODEL_BYTES}-byte ` +
-      "`.rkllm` file, a `config.json` and its registry record, as downloads leave them; " +
+      "`.rkllm` file, a `config.json` and its registry record, as downloads leave them " +
+      "(`$STORE` below); " +
       `${context.runs} runs per runtime, \`list\` and \`--version\` taking turns`,
       "process wall time; `--version` is the floor: runtime start-up and loading the CLI",
     ],

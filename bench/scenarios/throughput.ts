@@ -81,7 +81,8 @@ function serverLine(hub: HubProcess, file: LargeFile): string {
   return `server (its own Node process): \`${hub.commandLine}\`; \`$HUB\` is the endpoint it prints, ` +
     `\`$CDN_URL\` the signed URL its 302 for \`${file.repo}/resolve/main/${file.file}\` points to ` +
     "(curl and aria2c get it directly, their best case; our CLI and `downloadFile` start from the " +
-    "Hub API as users do)";
+    "Hub API as users do); `$SHA256` is the file's LFS oid from the tree API; `$DIR` an empty " +
+    "directory";
 }
 
 /**

@@ -101,7 +101,9 @@ export async function verifyLargeModel(
     id: 6,
     title: `\`verify\` of a ${sizeLabel(file.size)} model vs \`sha256sum\``,
     setup: [
-      `the ${sizeLabel(file.size)} model of scenario 1, downloaded once by our CLI; ` +
+      `the ${
+        sizeLabel(file.size)
+      } model of scenario 1, downloaded once by our CLI into \`$STORE\`; ` +
       `${context.runs} runs each, taking turns`,
       "the file is in the page cache, so this measures hashing, not the disk; " +
       "time is the whole process, runtime start-up included",
