@@ -137,7 +137,8 @@ export interface PartialProgress {
  * How far the partial download of `destination` got, from its state file: the
  * bytes actually downloaded (a partial file's apparent size says nothing, as
  * parallel segments write at their offsets), and the file's size. `undefined`
- * when there is no readable state.
+ * when there is no readable state, or it belongs to another version of the file
+ * than `options.identity`.
  *
  * @example
  * ```ts
@@ -150,10 +151,15 @@ export interface PartialProgress {
 export async function partialProgress(
   runtime: Runtime,
   destination: string,
+  options: {
+    /** The remote file as it is now: a partial download of another version counts as none. */
+    identity?: FileIdentity;
+  } = {},
 ): Promise<PartialProgress | undefined> {
   try {
     const state = await readDownloadState(runtime, destination);
     if (!state) return undefined;
+    if (options.identity && !sameIdentity(state.identity, options.identity)) return undefined;
     const total = state.identity.size;
     const partialSize = (await runtime.stat(partialPathOf(destination)).catch(() => undefined))
       ?.size;

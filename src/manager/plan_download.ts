@@ -6,14 +6,8 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  identityOfFile,
-  partialPathOf,
-  readDownloadState,
-  sameIdentity,
-} from "../download/download_state.ts";
+import { identityOfFile, partialProgress } from "../download/download_state.ts";
 import { expectedHashOf, hashFile } from "../download/file_hash.ts";
-import { completedBytes } from "../download/segment_plan.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ModelInfo, modelInfoOf } from "../store/model_catalog.ts";
@@ -106,11 +100,9 @@ export async function planDownload(
     const present = !force && await isPresent(context, file, destination, record, file.path);
     let bytesNeeded = present ? 0 : file.size;
     if (!present && !force) {
-      const state = await readDownloadState(context.runtime, destination);
-      const partial = await context.runtime.stat(partialPathOf(destination)).catch(() => undefined);
-      if (state && partial && sameIdentity(state.identity, identityOfFile(file))) {
-        bytesNeeded -= completedBytes(state.segments);
-      }
+      const identity = identityOfFile(file);
+      bytesNeeded -= (await partialProgress(context.runtime, destination, { identity }))?.bytes ??
+        0;
     }
     planned.push({ file: file.path, size: file.size, destination, present, bytesNeeded });
   }
