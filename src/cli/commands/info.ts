@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
+import { requireModel } from "../../store/model_query.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
 
@@ -59,12 +60,7 @@ export const infoCommand: Command = {
       });
     }
     const manager = context.manager();
-    const model = await manager.getModel(query);
-    if (!model) {
-      throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
-        hint: "see the models you have with: rkllm-models list",
-      });
-    }
+    const model = requireModel(await manager.listModels(), query);
     const config = await configHighlights((path) => context.runtime.readFile(path), model.dir);
     const verification = context.values["no-verify"]
       ? undefined
