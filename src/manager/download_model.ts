@@ -21,7 +21,13 @@ import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
-import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
+import {
+  type FileRecord,
+  readRepoRecord,
+  type RepoRecord,
+  writeRepoRecord,
+} from "../store/registry.ts";
+import { identityOfFile } from "../download/download_state.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
@@ -166,7 +172,7 @@ export async function downloadModel(
         throw storageFailure(`move ${result.file} into place`, error);
       });
     }
-    await recordDownload(context, repoDir, { repo, revision, plan, byPath });
+    await recordDownload(context, repoDir, { repo, revision, plan, byPath, results });
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
@@ -192,6 +198,21 @@ export async function downloadModel(
   }
 }
 
+/**
+ * The hash a file was checked against: the one its download verified, else for
+ * a file already present the listing's (well-formed) hash it was checked
+ * against, else what the record said before. None: checked by size only.
+ */
+function recordedHash(
+  result: FileDownloadResult | undefined,
+  known: { file: RepoFile; previous?: FileRecord },
+): { sha256?: string; gitSha1?: string } {
+  if (result) return { sha256: result.sha256, gitSha1: result.gitSha1 };
+  const listed = identityOfFile(known.file);
+  if (listed.sha256 || listed.gitSha1) return { sha256: listed.sha256, gitSha1: listed.gitSha1 };
+  return { sha256: known.previous?.sha256, gitSha1: known.previous?.gitSha1 };
+}
+
 function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
   try {
     return parseRepoId(hubId);
@@ -203,9 +224,16 @@ function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
 async function recordDownload(
   context: StoreContext,
   repoDir: string,
-  what: { repo: RepoId; revision: string; plan: DownloadPlan; byPath: Map<string, RepoFile> },
+  what: {
+    repo: RepoId;
+    revision: string;
+    plan: DownloadPlan;
+    byPath: Map<string, RepoFile>;
+    results: FileDownloadResult[];
+  },
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
+  const downloaded = new Map(what.results.map((result) => [result.file, result]));
   const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
     { version: 1, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
@@ -213,10 +241,13 @@ async function recordDownload(
     const file = byPath.get(planned.file)!;
     const previous = record.files[planned.file];
     const unchanged = planned.present && previous && previous.size === file.size;
+    const result = downloaded.get(planned.file);
     record.files[planned.file] = {
-      size: file.size,
-      sha256: file.sha256,
-      gitSha1: file.lfs ? undefined : file.gitSha1,
+      size: result?.size ?? file.size,
+      ...recordedHash(result, {
+        file,
+        previous: unchanged ? previous : undefined,
+      }),
       revision: unchanged ? previous.revision : revision,
       downloadedAt: unchanged ? previous.downloadedAt : now,
     };

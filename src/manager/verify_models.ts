@@ -1,6 +1,7 @@
 /**
  * Rechecking stored models against their records: size and hash of the model
- * file and of each recorded technical file.
+ * file and of each recorded technical file (size only, and said so, for a file
+ * the Hub stated no hash for).
  *
  * @module
  */
@@ -19,6 +20,11 @@ export interface FileVerification {
   status: "ok" | "mismatch" | "missing" | "unrecorded";
   /** What differs, for `mismatch`. */
   detail?: string;
+  /**
+   * What the file was checked against, for `ok` and `mismatch`: its recorded
+   * hash, or only its size when the Hub stated no hash for it (never "verified").
+   */
+  checkedBy?: "sha256" | "git-sha1" | "size";
 }
 
 /** The verdict on one model. */
@@ -27,6 +33,8 @@ export interface ModelVerification {
   model: ModelInfo;
   /** True when every recorded file is present and matches. */
   ok: boolean;
+  /** The files that match but were checked by size only (no hash known for them). */
+  sizeOnly: string[];
   /** Each file's verdict, the model file first. */
   files: FileVerification[];
 }
@@ -66,15 +74,17 @@ export async function verifyModels(
         files.push({ file, status: "unrecorded" });
         continue;
       }
+      const expected = expectedHashOf(recorded);
+      const checkedBy = expected?.algorithm ?? "size";
       if (stat.size !== recorded.size) {
         files.push({
           file,
           status: "mismatch",
           detail: `size ${stat.size}, recorded ${recorded.size}`,
+          checkedBy,
         });
         continue;
       }
-      const expected = expectedHashOf(recorded);
       if (expected) {
         const actual = await hashFile(runtime, path, expected.algorithm, context.connection.signal);
         if (actual !== expected.hex) {
@@ -82,13 +92,20 @@ export async function verifyModels(
             file,
             status: "mismatch",
             detail: `${expected.algorithm} ${actual}, recorded ${expected.hex}`,
+            checkedBy,
           });
           continue;
         }
       }
-      files.push({ file, status: "ok" });
+      files.push({ file, status: "ok", checkedBy });
     }
-    verdicts.push({ model, ok: files.every((file) => file.status === "ok"), files });
+    verdicts.push({
+      model,
+      ok: files.every((file) => file.status === "ok"),
+      sizeOnly: files.filter((file) => file.status === "ok" && file.checkedBy === "size")
+        .map((file) => file.file),
+      files,
+    });
   }
   return verdicts;
 }

@@ -65,11 +65,20 @@ export const infoCommand: Command = {
     const verification = context.values["no-verify"]
       ? undefined
       : (await manager.verifyModel(`${model.repo}/${model.file}`))[0];
-    const verified = verification ? verification.ok : undefined;
+    // A file the Hub stated no hash for is checked by size only: that is not "verified".
+    const verified = verification
+      ? verification.ok && verification.sizeOnly.length === 0
+      : undefined;
     if (context.json) {
       return {
         exitCode: 0,
-        json: { ...model, config, verified, verification: verification?.files },
+        json: {
+          ...model,
+          config,
+          verified,
+          checkedBySizeOnly: verification?.sizeOnly,
+          verification: verification?.files,
+        },
       };
     }
     const rows: [string, string | undefined][] = [
@@ -93,6 +102,8 @@ export const infoCommand: Command = {
         "verified",
         verification === undefined
           ? "skipped"
+          : verification.ok && verification.sizeOnly.length > 0
+          ? `checked by size only (the Hub stated no hash for ${verification.sizeOnly.join(", ")})`
           : verification.ok
           ? "yes"
           : `no (${

@@ -15,6 +15,9 @@ const BODY_EFFECTS = [
   "ignoreRange",
   "corrupt",
   "bytesPerSecond",
+  "chunkBytes",
+  "rangeBlockBytes",
+  "listingHashes",
 ] as const;
 
 /** Whether the fault alters a response body, so it only applies where a body is sent. */

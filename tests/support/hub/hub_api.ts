@@ -16,6 +16,7 @@ import {
   type StoredRevision,
 } from "./prepared_repo.ts";
 import { canSee, revisionNotFound } from "./repo_access.ts";
+import { responseFault } from "./faults.ts";
 import { sendError, sendJson } from "./responses.ts";
 
 /** A repository and the revision named in the path. */
@@ -101,7 +102,8 @@ export function sendTree(ex: Exchange, target: TreeTarget): Promise<void> {
     });
   }
   entries.sort((a, b) => compareUtf8(String(a.path), String(b.path)));
-  return sendPage(ex, entries);
+  const altered = responseFault(ex, ex.method === "GET")?.listingHashes;
+  return sendPage(ex, altered ? entries.map((entry) => withHashes(entry, altered)) : entries);
 }
 
 /** Answer one page of the repositories matching `search`, `author` and `filter`, sorted by `sort`. */
@@ -145,6 +147,15 @@ export function sendSearch(ex: Exchange): Promise<void> {
   }));
   const limit = Number(params.get("limit") ?? "") || Infinity;
   return sendPage(ex, items, limit);
+}
+
+/** A file entry with its hashes dropped or masked; directories stay as they are. */
+function withHashes(entry: Record<string, unknown>, how: "omit" | "mask"): Record<string, unknown> {
+  if (entry.type !== "file") return entry;
+  const { oid: _oid, lfs, ...rest } = entry;
+  const { oid: _lfsOid, ...lfsRest } = (lfs ?? {}) as Record<string, unknown>;
+  if (how === "omit") return { ...rest, ...(lfs ? { lfs: lfsRest } : {}) };
+  return { ...rest, oid: "*", ...(lfs ? { lfs: { ...lfsRest, oid: "*" } } : {}) };
 }
 
 function summary(repo: StoredRepo, revision: StoredRevision): Record<string, unknown> {

@@ -142,6 +142,9 @@ export function sendContent(ex: Exchange, content: ContentReply): Promise<void> 
       headers: { ...base, "Content-Range": `bytes */${source.size}` },
     });
   }
+  if (range && fault?.rangeBlockBytes) {
+    range.start -= range.start % fault.rangeBlockBytes;
+  }
   if (range) {
     const contentRange = `bytes ${range.start}-${range.end - 1}/${source.size}`;
     return respond(ex, {

@@ -111,6 +111,21 @@ export interface FaultSpec {
   corrupt?: boolean;
   /** Cap the body rate of this response. */
   bytesPerSecond?: number;
+  /**
+   * Size of each body write under `bytesPerSecond` (default: a sixteenth of the rate, at
+   * least 1 KiB): small chunks make a trickle that never falls silent.
+   */
+  chunkBytes?: number;
+  /**
+   * Answer a Range from the start of its block of this many bytes, as block-aligned caches
+   * do: a 206 that starts before the requested byte (RFC 9110 allows it).
+   */
+  rangeBlockBytes?: number;
+  /**
+   * Tree listings show file hashes altered: `"omit"` drops `oid` and `lfs.oid`, `"mask"`
+   * replaces them with `*` (as on gated repos without access).
+   */
+  listingHashes?: "omit" | "mask";
 }
 
 /** One request seen by the emulator. */
