@@ -1,7 +1,8 @@
 /**
  * The stall watchdog of one request: it aborts the request when no byte came
- * for the idle-timeout window, or when fewer than 1 KiB/s came on average over
- * that window (a trickle that never falls silent is a stall too).
+ * for the idle-timeout window, or when, once bytes flow, fewer than 1 KiB/s
+ * came on average over that window (a trickle that never falls silent is a
+ * stall too).
  *
  * @module
  */
@@ -39,8 +40,11 @@ export class StallWatchdog {
   #minRate: number;
   #received = 0;
   #lastByteAt = Date.now();
-  /** Byte counts seen at each tick, oldest first, the first one at least a window old. */
-  #samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
+  /**
+   * Byte counts seen at each tick since the first byte, oldest first, the first one at least
+   * a window old. Before the first byte only the idle rule applies.
+   */
+  #samples: { at: number; bytes: number }[] = [];
 
   /** Starts watching, with `windowMs` as both the idle timeout and the averaging window. */
   constructor(windowMs: number, options: StallWatchdogOptions = {}) {
@@ -52,8 +56,10 @@ export class StallWatchdog {
 
   /** Records `count` bytes that just arrived. */
   received(count: number): void {
+    const now = Date.now();
+    if (this.#samples.length === 0) this.#samples.push({ at: now, bytes: 0 });
     this.#received += count;
-    this.#lastByteAt = Date.now();
+    this.#lastByteAt = now;
   }
 
   /** Stops watching. */
@@ -67,6 +73,7 @@ export class StallWatchdog {
     if (now - this.#lastByteAt > this.#windowMs) {
       return this.#abort(`no data for ${seconds} s`);
     }
+    if (this.#samples.length === 0) return;
     this.#samples.push({ at: now, bytes: this.#received });
     // Keep only the newest sample that is at least a window old, and the ones after it.
     while (this.#samples.length > 1 && this.#samples[1].at <= now - this.#windowMs) {
