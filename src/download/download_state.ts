@@ -21,12 +21,28 @@ export interface FileIdentity {
   gitSha1?: string;
 }
 
-/** Whether a value is a SHA-256 in hex (a masked `*` or any other text is not). */
+/**
+ * Whether a value is a SHA-256 in hex (a masked `*` or any other text is not).
+ *
+ * @example
+ * ```ts
+ * import { isSha256Hex } from "./download_state.ts";
+ * isSha256Hex("*"); // false
+ * ```
+ */
 export function isSha256Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{64}$/i.test(value);
 }
 
-/** Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not). */
+/**
+ * Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not).
+ *
+ * @example
+ * ```ts
+ * import { isGitSha1Hex } from "./download_state.ts";
+ * isGitSha1Hex("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"); // true
+ * ```
+ */
 export function isGitSha1Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{40}$/i.test(value);
 }
