@@ -6,7 +6,7 @@
  */
 import type { RepoFile } from "../hub/list_files.ts";
 import { modelFilesOf, type VariantFilter } from "../manager/choose_model_file.ts";
-import { type ModelVariant, parseModelVariant } from "../store/model_variant.ts";
+import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
 
 /** One `.rkllm` file of a repository, described for people and scripts. */
 export interface VariantRow extends ModelVariant {
@@ -21,6 +21,8 @@ export interface VariantRow extends ModelVariant {
    * repository's only variant (no flag needed), `undefined` when no flags do.
    */
   flags?: string;
+  /** The `.rknn` vision encoders a download of it brings, when the listing is known. */
+  encoders?: string[];
 }
 
 /**
@@ -74,5 +76,6 @@ export function describeVariants(
     sha256: byPath.get(file)?.sha256,
     ...parseModelVariant(file),
     flags: selectingFlags(file, modelFiles),
+    encoders: listing ? pairedEncoders(file, [...byPath.keys()]) : undefined,
   }));
 }
