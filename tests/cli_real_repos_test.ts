@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJson } from "./support/cli_process.ts";
 import { INTERNVL, INTERNVL_FILES, QWEN3, QWEN3_FILES } from "./support/fixtures.ts";
@@ -106,5 +106,43 @@ describe("the CLI with repositories shaped like real RKLLM conversions", () => {
     const remove = await bed.cli(["remove", "internvl3_5-2b-instruct", "--dir", dir]);
     assert.equal(remove.code, 0, remove.stderr);
     assert.ok(!existsSync(repoDir), "the encoder and companions went with the model");
+  });
+
+  it("takes the companion files from COMPANION_FILES in the models config, validated", async () => {
+    const config = (extra: Record<string, unknown>) => {
+      const path = join(
+        bed.root,
+        `models-config-${Object.keys(extra).length}-${Math.random()}.json`,
+      );
+      writeFileSync(
+        path,
+        JSON.stringify({ REPOSITORY_SUGGESTIONS: [], EXAMPLE_MODEL_FILES: [], ...extra }),
+      );
+      return { RKLLM_MODELS_CONFIG: path };
+    };
+    const args = (dir: string) => ["download", QWEN3.id, QWEN3_FILES.w8a8, "--dir", dir];
+    const repoFiles = (dir: string) =>
+      readdirSync(join(dir, ...QWEN3.id.split("/"))).filter((name) => !name.startsWith(".")).sort();
+
+    const custom = bed.newDir();
+    const chosen = await bed.cli(
+      args(custom),
+      config({ COMPANION_FILES: ["chat_template.jinja"] }),
+    );
+    assert.equal(chosen.code, 0, chosen.stderr);
+    assert.deepEqual(repoFiles(custom), [QWEN3_FILES.w8a8, "chat_template.jinja"]);
+
+    // A config written before the list existed keeps the shipped list.
+    const older = bed.newDir();
+    const kept = await bed.cli(args(older), config({}));
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.ok(repoFiles(older).includes("chat_template.jinja"));
+    assert.ok(repoFiles(older).includes("merges.txt"));
+
+    for (const bad of [["../secrets"], ["other.rkllm"], "config.json", [42]]) {
+      const result = await bed.cli(args(bed.newDir()), config({ COMPANION_FILES: bad }));
+      assert.equal(result.code, 1, `${JSON.stringify(bad)}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: use the models config at .*: COMPANION_FILES/m);
+    }
   });
 });

@@ -21,7 +21,7 @@ export interface VariantRow extends ModelVariant {
    * repository's only variant (no flag needed), `undefined` when no flags do.
    */
   flags?: string;
-  /** The `.rknn` vision encoders a download of it brings, when the listing is known. */
+  /** The `.rknn` vision encoders a download of it brings; absent when it brings none. */
   encoders?: string[];
 }
 
@@ -70,12 +70,15 @@ export function describeVariants(
 ): VariantRow[] {
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const modelFiles = listing ? modelFilesOf([...listing]).map((file) => file.path) : choices;
-  return choices.map((file) => ({
-    file,
-    size: byPath.get(file)?.size,
-    sha256: byPath.get(file)?.sha256,
-    ...parseModelVariant(file),
-    flags: selectingFlags(file, modelFiles),
-    encoders: listing ? pairedEncoders(file, [...byPath.keys()]) : undefined,
-  }));
+  return choices.map((file) => {
+    const encoders = pairedEncoders(file, [...byPath.keys()]);
+    return {
+      file,
+      size: byPath.get(file)?.size,
+      sha256: byPath.get(file)?.sha256,
+      ...parseModelVariant(file),
+      flags: selectingFlags(file, modelFiles),
+      ...(encoders.length > 0 ? { encoders } : {}),
+    };
+  });
 }
