@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RuntimeDetector } from "../mod.ts";
-import { gitBlobSha1, type HubServer, sha256Hex, startHubServer } from "./support/hub_server.ts";
+import {
+  deterministicBytes,
+  gitBlobSha1,
+  type HubRepoSpec,
+  type HubServer,
+  sha256Hex,
+  startHubServer,
+} from "./support/hub_server.ts";
 import {
   bytesOf,
   INTERNVL,
@@ -36,6 +43,22 @@ const QWEN3_COMPANIONS = [
   "merges.txt",
 ];
 
+/** A repository whose names are `_`-separated with the chip last, and only grouped quantisations. */
+const DEEPSEEK: HubRepoSpec = {
+  id: "c01zaut/DeepSeek-R1-Distill-Qwen-1.5B-rk3588-1.1.2",
+  files: [
+    { path: "config.json", content: JSON.stringify({ model_type: "qwen2" }) },
+    {
+      path: "DeepSeek-R1-Distill-Qwen-1.5B_w8a8_g128_rk3588.rkllm",
+      content: deterministicBytes(20_000, 601),
+    },
+    {
+      path: "DeepSeek-R1-Distill-Qwen-1.5B_w8a8_g256_rk3588.rkllm",
+      content: deterministicBytes(21_000, 602),
+    },
+  ],
+};
+
 function managerFor(hub: HubServer, modelsDir: string, extra: ManagerOptions = {}) {
   return downloadManagerFor(hub, modelsDir, { retry: { attempts: 2, baseDelayMs: 10 }, ...extra });
 }
@@ -51,7 +74,7 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
   const newDir = () => join(root, `models-${count++}`);
 
   before(async () => {
-    hub = await startHubServer({ repos: [QWEN3, INTERNVL, QWEN2VL] });
+    hub = await startHubServer({ repos: [QWEN3, INTERNVL, QWEN2VL, DEEPSEEK] });
     root = makeTempDir();
   });
   after(async () => {
@@ -120,6 +143,22 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
     });
     assert.equal(byName.plan.modelFile, QWEN3_FILES.w8a8_16k);
     assert.equal(byName.model.suffix, "16k");
+  });
+
+  it("never takes a grouped file for the plain quantisation, and names the grouped ones", async () => {
+    const { manager } = managerFor(hub, newDir());
+    const error = await rejectsWithCode(
+      manager.download(DEEPSEEK.id, undefined, { quantization: "w8a8", dryRun: true }),
+      "file_not_found",
+    );
+    assert.match(error.hint, /^no file is plain w8a8; use --quant w8a8_g128 or --quant w8a8_g256$/);
+    const exact = await manager.download(DEEPSEEK.id, undefined, {
+      quantization: "w8a8_g256",
+      platform: "rk3588",
+      dryRun: true,
+    });
+    assert.equal(exact.plan.modelFile, "DeepSeek-R1-Distill-Qwen-1.5B_w8a8_g256_rk3588.rkllm");
+    assert.equal(exact.model.baseModel, "DeepSeek-R1-Distill-Qwen-1.5B");
   });
 
   it("counts the companions in --dry-run and in the free-space check", async () => {
