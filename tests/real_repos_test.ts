@@ -268,6 +268,30 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
   });
 });
 
+describe("clean with companions and encoders", () => {
+  let hub: HubServer;
+  let root: string;
+  before(async () => {
+    hub = await startHubServer({ repos: [INTERNVL] });
+    root = makeTempDir();
+  });
+  after(async () => {
+    await hub.close();
+    removeDir(root);
+  });
+
+  it("removes the recorded companions and encoders too, leaving no directory behind", async () => {
+    const modelsDir = join(root, "models");
+    const { manager } = managerFor(hub, modelsDir);
+    await manager.downloadModel(INTERNVL.id, INTERNVL_FILES.rk3588);
+    await manager.downloadModel(INTERNVL.id, INTERNVL_FILES.rk3576);
+    const report = await manager.cleanModels();
+    assert.ok(report.removedFiles.some((file) => file.endsWith(INTERNVL_FILES.vision3576)));
+    assert.ok(report.removedFiles.some((file) => file.endsWith("chat_template.jinja")));
+    assert.deepEqual(readdirSync(modelsDir), []);
+  });
+});
+
 describe("the registry record format", () => {
   let hub: HubServer;
   let root: string;
