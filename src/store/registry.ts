@@ -162,6 +162,18 @@ export async function newerRecordVersion(
 /**
  * Writes a repo directory's record atomically; a record of a newer major
  * version already there is left as it is (reading it warned about it).
+ *
+ * @example
+ * ```ts
+ * import { RECORD_FORMAT_VERSION, writeRepoRecord } from "./registry.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await writeRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", {
+ *   version: RECORD_FORMAT_VERSION,
+ *   repo: "o/n",
+ *   revision: "0".repeat(40),
+ *   files: {},
+ * });
+ * ```
  */
 export async function writeRepoRecord(
   runtime: Runtime,
