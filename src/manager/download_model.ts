@@ -1,5 +1,6 @@
 /**
- * The download operation: pin the commit, choose the files, skip what is
+ * The download operation: pin the commit, choose the model file and what comes
+ * with it (companion files, vision encoders), skip what is
  * already complete, check free space, download everything concurrently under
  * the repo directory's lock, move the files into place (the model last) and
  * record them.
@@ -24,17 +25,19 @@ import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
 import {
   type FileRecord,
   readRepoRecord,
+  RECORD_FORMAT_VERSION,
   type RepoRecord,
   writeRepoRecord,
 } from "../store/registry.ts";
 import { identityOfFile } from "../download/download_state.ts";
+import { loadModelsConfig } from "../config/models_config.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
-export type { DownloadPlan, PlannedFile } from "./plan_download.ts";
+export type { DownloadPlan, PlannedFile, PlannedFileKind } from "./plan_download.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** Options of one download. */
@@ -55,6 +58,11 @@ export interface DownloadOptions extends VariantFilter {
   retry?: RetryOptions;
   /** Receives progress events. */
   onProgress?: DownloadEventHandler;
+  /**
+   * The files to bring beside the `.rkllm` file when the repository holds them
+   * (default: `COMPANION_FILES` of the models config, `configs/models.json`).
+   */
+  companionFiles?: readonly string[];
 }
 
 /** The result of {@linkcode downloadModel}. */
@@ -68,7 +76,7 @@ export interface DownloadResult {
 }
 
 /**
- * Downloads a model and its technical files into the store.
+ * Downloads a model with its companion files and vision encoders into the store.
  *
  * @example
  * ```ts ignore
@@ -91,8 +99,17 @@ export async function downloadModel(
   const files = await listRepoFiles(connection, repo, revision);
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
+  const companionFiles = options.companionFiles ??
+    (await loadModelsConfig(runtime)).COMPANION_FILES;
   const makePlan = () =>
-    planDownload(context, { repo, revision, files, modelFile, force: options.force ?? false });
+    planDownload(context, {
+      repo,
+      revision,
+      files,
+      modelFile,
+      companionFiles,
+      force: options.force,
+    });
 
   if (options.dryRun) {
     const plan = await makePlan();
@@ -166,7 +183,7 @@ export async function downloadModel(
     const results = settled.map((result) =>
       (result as PromiseFulfilledResult<FileDownloadResult>).value
     );
-    // The model file moves into place last, so a listed model always has its technical files.
+    // The model file moves into place last, so a listed model always has its companions.
     for (const result of [...results].reverse()) {
       await finalizeDownload(runtime, result.destination).catch((error) => {
         throw storageFailure(`move ${result.file} into place`, error);
@@ -235,7 +252,7 @@ async function recordDownload(
   const { repo, revision, plan, byPath } = what;
   const downloaded = new Map(what.results.map((result) => [result.file, result]));
   const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
-    { version: 1, repo: repo.id, revision, files: {} };
+    { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
   for (const planned of plan.files) {
     const file = byPath.get(planned.file)!;
@@ -252,6 +269,13 @@ async function recordDownload(
       downloadedAt: unchanged ? previous.downloadedAt : now,
     };
   }
+  const pathsOf = (kind: string) =>
+    plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
+  record.models = {
+    ...record.models,
+    [plan.modelFile]: { companions: pathsOf("companion"), encoders: pathsOf("encoder") },
+  };
+  record.version = RECORD_FORMAT_VERSION;
   record.repo = repo.id;
   record.revision = revision;
   try {

@@ -1,7 +1,7 @@
 /**
  * Rechecking stored models against their records: size and hash of the model
- * file and of each recorded technical file (size only, and said so, for a file
- * the Hub stated no hash for).
+ * file, of each recorded technical and companion file, and of its vision encoders
+ * (size only, and said so, for a file the Hub stated no hash for).
  *
  * @module
  */
@@ -61,8 +61,10 @@ export async function verifyModels(
     const files: FileVerification[] = [];
     // Technical files the record lists count too, so a deleted config.json is reported missing.
     const recordedTechnical = TECHNICAL_FILES.filter((name) => record?.files[name] !== undefined);
-    const technical = [...new Set([...model.technicalFiles, ...recordedTechnical])];
-    for (const file of [model.file, ...technical]) {
+    const companions = [
+      ...new Set([...model.technicalFiles, ...recordedTechnical, ...model.companionFiles]),
+    ];
+    for (const file of [model.file, ...companions, ...model.encoders]) {
       const recorded = record?.files[file];
       const path = storePathOf(model.dir, file);
       const stat = await runtime.stat(path).catch(() => undefined);

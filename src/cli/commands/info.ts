@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
+import type { ModelInfo } from "../../store/model_catalog.ts";
 import { requireModel } from "../../store/model_query.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
@@ -28,6 +29,11 @@ async function configHighlights(
   } catch {
     return undefined;
   }
+}
+
+/** The companion files that are not technical files (`chat_template.jinja`, `vocab.json`, …). */
+function tokenizerFilesOf(model: ModelInfo): string[] {
+  return model.companionFiles.filter((file) => !model.technicalFiles.includes(file));
 }
 
 /** The `info` command. */
@@ -96,6 +102,8 @@ export const infoCommand: Command = {
       ["optimization", model.optimization?.toString()],
       ["hybrid ratio", model.hybridRatio?.toString()],
       ["technical files", model.technicalFiles.join(", ") || "none"],
+      ["tokenizer files", tokenizerFilesOf(model).join(", ") || undefined],
+      ["vision encoder", model.encoders.join(", ") || undefined],
       ["model type", config?.model_type as string | undefined],
       ["context length", config?.context_length?.toString()],
       [
