@@ -39,7 +39,7 @@ export function handleCdn(ex: Exchange): Promise<void> {
   if ("denied" in checked) return cdnError(ex, 403, "AccessDenied", checked.denied);
   const file = ex.hub.blobs.get(checked.sha256);
   if (!file) return cdnError(ex, 404, "NoSuchKey", "The specified key does not exist.");
-  if (ex.hub.options.cdnForbiddenPaths?.includes(file.path)) return forbiddenAtEdge(ex);
+  if (isForbidden(ex.hub, file.sha256)) return forbiddenAtEdge(ex);
   return sendContent(ex, {
     source: file.source,
     headers: {
@@ -60,6 +60,17 @@ function checkLfsUrl(ex: Exchange): SignedUrlCheck {
   }
   if (Number(expires) * 1000 < Date.now()) return { denied: "Request has expired" };
   return { sha256: ex.segments[1] };
+}
+
+/** Whether a file at one of `cdnForbiddenPaths`, in any repo or revision, has these bytes. */
+function isForbidden(hub: HubState, sha256: string): boolean {
+  const paths = hub.options.cdnForbiddenPaths ?? [];
+  for (const repo of hub.repos.values()) {
+    for (const revision of repo.named.values()) {
+      if (paths.some((path) => revision.files.get(path)?.sha256 === sha256)) return true;
+    }
+  }
+  return false;
 }
 
 /** Signed URLs are method-specific: HEAD with a GET signature fails (403), or HEAD is not allowed (405). */
