@@ -14,6 +14,7 @@ import {
   startHubServer,
 } from "./support/hub_server.ts";
 import type { HubRepoSpec } from "./support/hub_server.ts";
+import { parseArguments } from "./support/hub_main.ts";
 
 const encoder = new TextEncoder();
 const CONFIG = '{"model_type":"qwen3"}\n';
@@ -349,5 +350,19 @@ describe("cdnRangeBlockBytes: a 206 that starts before the asked byte", () => {
       `bytes 131072-${MODEL.length - 1}/${MODEL.length}`,
     );
     await aligned.arrayBuffer();
+  });
+});
+
+describe("the standalone emulator's flags", () => {
+  it("--real-hub switches on the modes of huggingface.co in 2026, --alias the alias host", () => {
+    const options = parseArguments(["--sample", "--real-hub", "--alias", "308"]);
+    assert.equal(options.cdnHostname, "127.0.0.2");
+    assert.deepEqual(options.rateLimit, {});
+    assert.equal(options.resolveCache, true);
+    assert.equal(options.xet, true);
+    assert.equal(options.cdnHeadStatus, 403);
+    assert.deepEqual(options.aliasHost, { status: 308 });
+    assert.throws(() => parseArguments(["--sample", "--alias", "302"]), /307 or 308/);
+    assert.equal(parseArguments(["--sample"]).xet, undefined);
   });
 });
