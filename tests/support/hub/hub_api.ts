@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { OutgoingHttpHeaders } from "node:http";
 import type { Exchange } from "./exchange.ts";
 import { compareUtf8 } from "./git_objects.ts";
@@ -15,9 +14,10 @@ import {
   type StoredRepo,
   type StoredRevision,
 } from "./prepared_repo.ts";
-import { canSee, revisionNotFound } from "./repo_access.ts";
+import { canSee, isApproved, revisionNotFound } from "./repo_access.ts";
 import { responseFault } from "./faults.ts";
 import { sendError, sendJson } from "./responses.ts";
+import { repoObjectId, xetHashOf } from "./xet_bridge.ts";
 
 /** A repository and the revision named in the path. */
 export interface InfoTarget {
@@ -88,15 +88,19 @@ export function sendTree(ex: Exchange, target: TreeTarget): Promise<void> {
   for (const [dir, oid] of revision.directories) {
     if (dir !== "" && inScope(dir)) entries.push({ type: "directory", oid, size: 0, path: dir });
   }
+  const masked = ex.hub.options.maskGatedHashes === true && repo.spec.gated &&
+    !isApproved(ex, repo.spec.id);
+  const hashOf = (hash: string) => masked ? "*" : hash;
   for (const file of revision.files.values()) {
     if (!inScope(file.path)) continue;
     entries.push({
       type: "file",
-      oid: file.oid,
+      oid: hashOf(file.oid),
       size: file.size,
       path: file.path,
+      ...(file.lfs && ex.hub.options.xet ? { xetHash: hashOf(xetHashOf(file)) } : {}),
       ...(file.lfs
-        ? { lfs: { oid: file.sha256, size: file.size, pointerSize: file.pointer?.length } }
+        ? { lfs: { oid: hashOf(file.sha256), size: file.size, pointerSize: file.pointer?.length } }
         : {}),
       ...(expand ? { lastCommit } : {}),
     });
@@ -162,7 +166,7 @@ function summary(repo: StoredRepo, revision: StoredRevision): Record<string, unk
   const spec = repo.spec;
   const lastModified = spec.lastModified ?? DEFAULT_DATE;
   return {
-    _id: createHash("sha1").update(`repo:${spec.id}`).digest("hex").slice(0, 24),
+    _id: repoObjectId(spec.id),
     id: spec.id,
     modelId: spec.id,
     author: spec.id.split("/")[0],
