@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "./atomic_write.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { RECORD_FILE } from "./store_layout.ts";
+import { recordProblem } from "./record_check.ts";
 
 /** What is known about one downloaded file. */
 export interface FileRecord {
@@ -68,7 +69,12 @@ export async function readRepoRecord(
   try {
     const parsed = JSON.parse(text);
     if (parsed?.version === 1 && typeof parsed.files === "object" && parsed.files !== null) {
-      return parsed as RepoRecord;
+      const problem = recordProblem(parsed);
+      if (problem === undefined) return parsed as RepoRecord;
+      warn(
+        `ignored the registry record ${path}: ${problem}; using what is on disk (download again to rewrite it)`,
+      );
+      return undefined;
     }
   } catch {
     // reported below
