@@ -20,11 +20,13 @@ import { fetchRepoInfo } from "../hub/repo_info.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
-import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
+import { listRepoDirectory, type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
 import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
+import { ensureStoreDirectory } from "../store/store_directory.ts";
+import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
+import { leftoversOf } from "../store/store_ownership.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -93,11 +95,7 @@ export async function downloadModel(
     return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
   }
 
-  try {
-    await runtime.mkdir(repoDir);
-  } catch (error) {
-    throw storageFailure(`create the model directory ${repoDir}`, error);
-  }
+  await ensureStoreDirectory(runtime, context.modelsDir, [repo.owner, repo.name]);
   const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
     signal: connection.signal,
     purpose: `download ${repo.id}/${modelFile.path}`,
@@ -139,9 +137,8 @@ export async function downloadModel(
     const pending = plan.files.filter((file) => !file.present);
     const byPath = new Map(files.map((file) => [file.path, file]));
     for (const file of pending) {
-      await runtime.mkdir(join(file.destination, "..")).catch((error) => {
-        throw storageFailure(`create the directory of ${file.file}`, error);
-      });
+      const subdirectories = file.file.split("/").slice(0, -1);
+      await ensureStoreDirectory(runtime, repoDir, subdirectories);
     }
     const settled = await Promise.allSettled(
       pending.map((file) =>
@@ -167,6 +164,7 @@ export async function downloadModel(
       });
     }
     await recordDownload(context, repoDir, { repo, revision, plan, byPath });
+    await removeLeftovers(context, repoDir);
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
@@ -189,6 +187,20 @@ export async function downloadModel(
     };
   } finally {
     await lock.release().catch(() => {});
+  }
+}
+
+/** Removes what killed runs left beside the now complete model (see {@linkcode leftoversOf}). */
+async function removeLeftovers(context: StoreContext, repoDir: string): Promise<void> {
+  const { runtime } = context;
+  const { files } = await listRepoDirectory(runtime, repoDir);
+  const record = await readRepoRecord(runtime, repoDir, context.warn);
+  for (const file of leftoversOf(files, record)) {
+    const path = storePathOf(repoDir, file);
+    await runtime.remove(path).catch((error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      context.warn(`could not remove the leftover ${path} (${reason}); it is safe to delete`);
+    });
   }
 }
 

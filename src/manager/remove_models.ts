@@ -1,31 +1,27 @@
 /**
  * Removing one model, and cleaning the whole store. Both touch only what this
- * tool put there (model files, technical files, records, partial downloads)
- * and never follow a symbolic link.
+ * tool put there (the files its records list, the records, partial downloads,
+ * its temporary files) and never follow a symbolic link: what else they find
+ * is left alone and reported.
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative, sep as SEP } from "node:path";
 import { ModelManagerError } from "../errors.ts";
-import { isAtomicTemporary } from "../store/atomic_write.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import {
   filesInRepoDirectory,
+  listRepoDirectory,
   type ModelInfo,
-  repoDirectories,
   scanRepoDirectory,
   scanStore,
+  storeDirectories,
 } from "../store/model_catalog.ts";
-import { requireModel } from "../store/model_query.ts";
+import { findModel, requireModel } from "../store/model_query.ts";
+import { ownersOf } from "../store/store_ownership.ts";
 import { readRepoRecord, writeRepoRecord } from "../store/registry.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import {
-  isModelFileName,
-  LOCK_FILE,
-  RECORD_FILE,
-  storePathOf,
-  TECHNICAL_FILES,
-} from "../store/store_layout.ts";
+import { LOCK_FILE, storePathOf } from "../store/store_layout.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { StoreContext } from "./store_context.ts";
 
@@ -43,6 +39,22 @@ export interface RemoveResult extends RemovalReport {
   model: ModelInfo;
   /** Whether the repo directory went too (it held no other model). */
   removedDirectory: boolean;
+}
+
+/** Something `clean` found in the store and did not touch, because this tool did not make it. */
+export interface LeftAlone {
+  /** Its absolute path. */
+  path: string;
+  /** A file someone else put there, or a symbolic link (never followed). */
+  kind: "file" | "symlink";
+  /** Its size in bytes (0 for a link: what it points to is not looked at). */
+  size: number;
+}
+
+/** The result of {@linkcode cleanModels}. */
+export interface CleanReport extends RemovalReport {
+  /** What was found and kept: files this tool did not make, and symbolic links. */
+  leftAlone: LeftAlone[];
 }
 
 /** Options of {@linkcode cleanModels}. */
@@ -82,10 +94,10 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  */
 export async function removeModel(context: StoreContext, query: string): Promise<RemoveResult> {
   const { runtime } = context;
-  const target = requireModel(
-    (await scanStore(runtime, context.modelsDir, context.warn)).models,
-    query,
-  );
+  const scan = await scanStore(runtime, context.modelsDir, context.warn);
+  const target = findModel(scan.models, query) ??
+    refuseLinks(scan.links, context.modelsDir, query) ??
+    requireModel(scan.models, query);
   const where = { repo: target.repo, dir: target.dir };
   const lock = await acquireLock(runtime, join(target.dir, LOCK_FILE), {
     signal: context.connection.signal,
@@ -122,9 +134,9 @@ export async function removeModel(context: StoreContext, query: string): Promise
         });
       }
     } else {
-      for (const name of [...TECHNICAL_FILES, RECORD_FILE]) {
-        await removeFile(runtime, join(model.dir, name), report);
-      }
+      // Only what the record lists goes with the last model: files placed by hand stay.
+      const { recorded } = ownersOf(await filesInRepoDirectory(runtime, model.dir), record);
+      for (const file of recorded) await removeFile(runtime, storePathOf(model.dir, file), report);
     }
   } finally {
     await lock.release().catch(() => {});
@@ -136,25 +148,20 @@ export async function removeModel(context: StoreContext, query: string): Promise
 }
 
 /**
- * The files of a repo directory that this tool manages: models, records and
- * technical files of a directory it downloaded into, and partial downloads
- * that have their state file. A directory with none of its marks (a record,
- * a `.rkllm` file, a partial download's state) is not a store directory and
- * nothing in it is managed.
+ * A query that names a repo directory which is a symbolic link: the link is
+ * reported (it is never followed nor removed) instead of "not found".
  */
-function managedFiles(files: string[], partialOnly: boolean): string[] {
-  const present = new Set(files);
-  const isStoreDirectory = files.some((file) =>
-    file === RECORD_FILE || isModelFileName(file) || file.endsWith(".part.state")
+function refuseLinks(links: string[], modelsDir: string, query: string): undefined {
+  const wanted = query.trim().toLowerCase();
+  const link = links.find((path) =>
+    relative(modelsDir, path).split(SEP).join("/").toLowerCase().includes(wanted)
   );
-  if (!isStoreDirectory) return [];
-  return files.filter((file) => {
-    const name = file.split("/").pop()!;
-    if (name.endsWith(".part.state") || isAtomicTemporary(name)) return true;
-    if (name.endsWith(".part")) return present.has(`${file}.state`);
-    if (partialOnly) return false;
-    return isModelFileName(name) || file === RECORD_FILE || TECHNICAL_FILES.includes(file);
-  });
+  if (!wanted || !link) return undefined;
+  throw new ModelManagerError(
+    "storage",
+    `remove ${query.trim()}: ${link} is a symbolic link, which rkllm-models neither follows nor removes`,
+    { hint: `if you do not need it, remove the link yourself (rm ${link})` },
+  );
 }
 
 /** Removes the directories below `dir` that are empty, deepest first. */
@@ -174,45 +181,90 @@ async function removeEmptyDirectories(
   for (const parent of deepestFirst) await removeIfEmpty(runtime, join(dir, parent));
 }
 
+/** The files of one repo directory that `clean` removes, and those it leaves alone. */
+async function cleanPlan(
+  context: StoreContext,
+  dir: string,
+  options: CleanOptions,
+): Promise<{ doomed: string[]; foreign: string[]; links: string[] }> {
+  const { files, links } = await listRepoDirectory(context.runtime, dir);
+  const record = await readRepoRecord(context.runtime, dir, context.warn);
+  const owners = ownersOf(files, record);
+  const doomed = [...owners.partial, ...owners.scratch];
+  if (!options.partialOnly) doomed.push(...owners.recorded);
+  return { doomed: doomed.sort(), foreign: owners.foreign, links };
+}
+
+async function leftAloneOf(runtime: Runtime, paths: string[]): Promise<LeftAlone[]> {
+  const entries: LeftAlone[] = [];
+  for (const path of paths) {
+    const stat = await runtime.lstat(path).catch(() => undefined);
+    if (!stat) continue;
+    entries.push({
+      path,
+      kind: stat.isSymlink ? "symlink" : "file",
+      size: stat.isSymlink ? 0 : stat.size,
+    });
+  }
+  return entries;
+}
+
+/** Cleans one repo directory under its lock; answers what it left alone, or `undefined` when busy. */
+async function cleanRepoDirectory(
+  context: StoreContext,
+  where: { repo: string; dir: string },
+  options: CleanOptions,
+  report: RemovalReport,
+): Promise<string[] | undefined> {
+  const { runtime } = context;
+  const { repo, dir } = where;
+  const first = await cleanPlan(context, dir, options);
+  if (first.doomed.length === 0) return [...first.foreign, ...first.links];
+  let lock;
+  try {
+    lock = await acquireLock(runtime, join(dir, LOCK_FILE), { timeoutMs: 0, purpose: "clean" });
+  } catch (error) {
+    if (error instanceof ModelManagerError && error.code === "locked") {
+      context.warn(`skipped ${repo}: a download is running there`);
+      return undefined;
+    }
+    throw storageFailure(`lock ${dir}`, error);
+  }
+  let plan;
+  try {
+    // Looked at again under the lock: a download may have finished meanwhile.
+    plan = await cleanPlan(context, dir, options);
+    for (const file of plan.doomed) await removeFile(runtime, storePathOf(dir, file), report);
+    await removeEmptyDirectories(runtime, dir, plan.doomed);
+  } finally {
+    await lock.release().catch(() => {});
+  }
+  if (await removeIfEmpty(runtime, dir)) await removeIfEmpty(runtime, join(dir, ".."));
+  return [...plan.foreign, ...plan.links];
+}
+
 /**
  * Removes every model and partial download under the models directory (or only
- * the partial downloads), skipping repo directories a live download holds and
- * files this tool did not create.
+ * the partial downloads), skipping repo directories a live download holds.
+ * Only what this tool made goes; the rest (files placed by hand, symbolic
+ * links) is left alone and listed with its size.
  *
  * @example
  * ```ts ignore
- * const { freedBytes } = await cleanModels(context, { partialOnly: true });
+ * const { freedBytes, leftAlone } = await cleanModels(context, { partialOnly: true });
  * ```
  */
 export async function cleanModels(
   context: StoreContext,
   options: CleanOptions = {},
-): Promise<RemovalReport> {
+): Promise<CleanReport> {
   const { runtime } = context;
   const report: RemovalReport = { removedFiles: [], freedBytes: 0 };
-  for (const { repo, dir } of await repoDirectories(runtime, context.modelsDir)) {
-    if (managedFiles(await filesInRepoDirectory(runtime, dir), false).length === 0) continue;
-    let lock;
-    try {
-      lock = await acquireLock(runtime, join(dir, LOCK_FILE), { timeoutMs: 0, purpose: "clean" });
-    } catch (error) {
-      if (error instanceof ModelManagerError && error.code === "locked") {
-        context.warn(`skipped ${repo}: a download is running there`);
-        continue;
-      }
-      throw storageFailure(`lock ${dir}`, error);
-    }
-    try {
-      const doomed = managedFiles(
-        await filesInRepoDirectory(runtime, dir),
-        options.partialOnly ?? false,
-      );
-      for (const file of doomed) await removeFile(runtime, storePathOf(dir, file), report);
-      await removeEmptyDirectories(runtime, dir, doomed);
-    } finally {
-      await lock.release().catch(() => {});
-    }
-    if (await removeIfEmpty(runtime, dir)) await removeIfEmpty(runtime, join(dir, ".."));
+  const { repos, links } = await storeDirectories(runtime, context.modelsDir);
+  const kept = [...links];
+  for (const where of repos) {
+    const left = await cleanRepoDirectory(context, where, options, report);
+    kept.push(...(left ?? []).map((file) => storePathOf(where.dir, file)));
   }
-  return report;
+  return { ...report, leftAlone: await leftAloneOf(runtime, kept.sort()) };
 }
