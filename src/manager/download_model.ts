@@ -95,7 +95,10 @@ export async function downloadModel(
     return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
   }
 
-  await ensureStoreDirectory(runtime, context.modelsDir, [repo.owner, repo.name]);
+  await ensureStoreDirectory(runtime, {
+    root: context.modelsDir,
+    parts: [repo.owner, repo.name],
+  });
   const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
     signal: connection.signal,
     purpose: `download ${repo.id}/${modelFile.path}`,
@@ -138,7 +141,7 @@ export async function downloadModel(
     const byPath = new Map(files.map((file) => [file.path, file]));
     for (const file of pending) {
       const subdirectories = file.file.split("/").slice(0, -1);
-      await ensureStoreDirectory(runtime, repoDir, subdirectories);
+      await ensureStoreDirectory(runtime, { root: repoDir, parts: subdirectories });
     }
     const settled = await Promise.allSettled(
       pending.map((file) =>

@@ -30,28 +30,32 @@ export async function realModelsDir(runtime: Runtime, modelsDir: string): Promis
   }
 }
 
+/** A directory of the store: `parts` below the models directory `root`. */
+export interface StorePlace {
+  /** The models directory (created when missing; it may itself be a link). */
+  root: string;
+  /** The levels below it, e.g. `["owner", "name"]`, each created when missing. */
+  parts: readonly string[];
+}
+
 /**
- * Creates `parts` one level at a time below `modelsDir` (which is created when
- * missing) and answers the deepest directory. A level that is a symbolic link
- * or not a directory is refused with a `storage` error naming it.
+ * Creates a store directory one level at a time below the models directory
+ * and answers its path. A level that is a symbolic link or not a directory is
+ * refused with a `storage` error naming it.
  *
  * @example
  * ```ts
  * import { ensureStoreDirectory } from "./store_directory.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await ensureStoreDirectory(RuntimeDetector.current(), "/tmp/models", ["owner", "name"]);
+ * await ensureStoreDirectory(RuntimeDetector.current(), { root: "/tmp/models", parts: ["o", "n"] });
  * ```
  */
-export async function ensureStoreDirectory(
-  runtime: Runtime,
-  modelsDir: string,
-  parts: readonly string[],
-): Promise<string> {
-  await runtime.mkdir(modelsDir).catch((error) => {
-    throw storageFailure(`create the models directory ${modelsDir}`, error);
+export async function ensureStoreDirectory(runtime: Runtime, place: StorePlace): Promise<string> {
+  await runtime.mkdir(place.root).catch((error) => {
+    throw storageFailure(`create the models directory ${place.root}`, error);
   });
-  let current = modelsDir;
-  for (const part of parts) {
+  let current = place.root;
+  for (const part of place.parts) {
     current = join(current, part);
     await ensureRealDirectory(runtime, current);
   }
