@@ -20,6 +20,10 @@ import { QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import { finished, parseJson } from "./support/cli_process.ts";
 import { pathIn } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
+import { errorCodeOf, type OpenOptions } from "../src/runtime/runtime.ts";
+import { writeFileAtomic } from "../src/store/atomic_write.ts";
 
 const STORAGE_EXIT = 7;
 const [OWNER, NAME] = QWEN.id.split("/");
@@ -139,6 +143,40 @@ describe("symbolic links planted in the store", () => {
     assert.deepEqual(parseJson(clean.stdout).leftAlone, []);
     assert.deepEqual(readdirSync(real), []);
     assert.ok(lstatSync(models).isSymbolicLink(), "the models directory link stays");
+  });
+});
+
+describe("the runtime adapter's writes", () => {
+  it("never open a symbolic link for writing, dangling or not, and atomic writes replace the link", async () => {
+    const runtime = RuntimeDetector.current();
+    const root = makeTempDir();
+    try {
+      const precious = join(root, "precious.txt");
+      writeFileSync(precious, "precious");
+      symlinkSync(precious, join(root, "to-existing"));
+      symlinkSync(join(root, "nowhere"), join(root, "dangling"));
+      const attempts: [string, OpenOptions][] = [
+        ["to-existing", { write: true }],
+        ["to-existing", { write: true, create: true }],
+        ["to-existing", { write: true, create: true, truncate: true }],
+        ["dangling", { write: true, create: true }],
+        ["dangling", { write: true, createNew: true }],
+      ];
+      for (const [name, options] of attempts) {
+        await assert.rejects(runtime.open(join(root, name), options), (error: unknown) => {
+          assert.match(errorCodeOf(error) ?? "", /^(ELOOP|EEXIST)$/, String(error));
+          return true;
+        });
+      }
+      assert.equal(readFileSync(precious, "utf8"), "precious");
+      assert.ok(!existsSync(join(root, "nowhere")));
+      await writeFileAtomic(runtime, join(root, "to-existing"), "replaced");
+      assert.equal(readFileSync(join(root, "to-existing"), "utf8"), "replaced");
+      assert.ok(!lstatSync(join(root, "to-existing")).isSymbolicLink());
+      assert.equal(readFileSync(precious, "utf8"), "precious");
+    } finally {
+      removeDir(root);
+    }
   });
 });
 
