@@ -85,7 +85,8 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
 
 /**
  * Removes the model a query means, its record entry, and — when it was the
- * last model of its repo directory — the technical files and the directory.
+ * last model of its repo directory — the files its record lists (the technical
+ * files) and the directory, when nothing else is left in it.
  *
  * @example
  * ```ts ignore
