@@ -73,6 +73,20 @@ describe("clean and leftovers", () => {
     );
   });
 
+  it("removes with a hand-copied model none of the user's own files beside it", async () => {
+    const dir = bed.newDir();
+    const own = join(dir, "me", "Copied-Model-rk3588");
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, "copied-rk3588-w8a8.rkllm"), "copied by hand");
+    writeFileSync(join(own, "config.json"), "the user's config");
+    const removed = await bed.cli(["remove", "copied-rk3588-w8a8", "--dir", dir, "--json"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(parseJson(removed.stdout).removedFiles, [
+      join(own, "copied-rk3588-w8a8.rkllm"),
+    ]);
+    assert.equal(readFileSync(join(own, "config.json"), "utf8"), "the user's config");
+  });
+
   it("removes a killed run's orphan state, temporary and finished partial files after a rerun", async () => {
     const dir = bed.newDir();
     const first = await bed.cli(["download", QWEN.id, "--dir", dir, "-q"]);
