@@ -26,7 +26,7 @@ export { ModelManager } from "./src/model_manager.ts";
 export type { ModelManagerOptions, RemoteModelFiles } from "./src/model_manager.ts";
 export { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "./src/errors.ts";
 export type { ErrorCode, ModelManagerErrorOptions } from "./src/errors.ts";
-export type { ModelInfo, PartialDownload } from "./src/store/model_catalog.ts";
+export type { ModelInfo, PartialDownload, StoreScan } from "./src/store/model_catalog.ts";
 export { parseModelVariant, PLATFORMS } from "./src/store/model_variant.ts";
 export type { ModelVariant } from "./src/store/model_variant.ts";
 export type { DownloadEvent, DownloadEventHandler } from "./src/download/download_events.ts";
@@ -38,7 +38,13 @@ export type {
   PlannedFileKind,
 } from "./src/manager/download_model.ts";
 export type { VariantFilter } from "./src/manager/choose_model_file.ts";
-export type { CleanOptions, RemovalReport, RemoveResult } from "./src/manager/remove_models.ts";
+export type {
+  CleanOptions,
+  CleanReport,
+  LeftAlone,
+  RemovalReport,
+  RemoveResult,
+} from "./src/manager/remove_models.ts";
 export type { FileVerification, ModelVerification } from "./src/manager/verify_models.ts";
 export type { RepoFile } from "./src/hub/list_files.ts";
 export type { RepoInfo } from "./src/hub/repo_info.ts";

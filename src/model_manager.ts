@@ -21,7 +21,7 @@ import {
 import {
   cleanModels,
   type CleanOptions,
-  type RemovalReport,
+  type CleanReport,
   removeModel,
   type RemoveResult,
 } from "./manager/remove_models.ts";
@@ -29,8 +29,14 @@ import type { StoreContext } from "./manager/store_context.ts";
 import { type ModelVerification, verifyModels } from "./manager/verify_models.ts";
 import { RuntimeDetector } from "./runtime/detect_runtime.ts";
 import type { Runtime } from "./runtime/runtime.ts";
-import { type ModelInfo, type PartialDownload, scanStore } from "./store/model_catalog.ts";
+import {
+  type ModelInfo,
+  type PartialDownload,
+  scanStore,
+  type StoreScan,
+} from "./store/model_catalog.ts";
 import { findModel } from "./store/model_query.ts";
+import { realModelsDir } from "./store/store_directory.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
 export interface ModelManagerOptions {
@@ -86,6 +92,7 @@ export class ModelManager {
   #options: ModelManagerOptions;
   #runtime: Runtime;
   #token: Promise<string | undefined> | undefined;
+  #storeDir: Promise<string> | undefined;
 
   /** Creates a manager; nothing is read or fetched until an operation runs (a bad endpoint URL throws a `config` error at once). */
   constructor(options: ModelManagerOptions = {}) {
@@ -110,7 +117,8 @@ export class ModelManager {
     };
     return {
       runtime: this.#runtime,
-      modelsDir: this.modelsDir,
+      // Resolved once: the models directory may be a link (to another disk); links below it are foreign.
+      modelsDir: await (this.#storeDir ??= realModelsDir(this.#runtime, this.modelsDir)),
       connection,
       warn: this.#options.onWarning ?? ((message) => console.warn(`warning: ${message}`)),
     };
@@ -160,12 +168,21 @@ export class ModelManager {
 
   /** Every model in the store, sorted by repository and file. */
   async listModels(): Promise<ModelInfo[]> {
-    return (await scanStore(this.#runtime, this.modelsDir, (await this.#context()).warn)).models;
+    return (await this.scanStore()).models;
   }
 
   /** Partial downloads in the store (resumable by downloading again). */
   async listPartialDownloads(): Promise<PartialDownload[]> {
-    return (await scanStore(this.#runtime, this.modelsDir, (await this.#context()).warn)).partials;
+    return (await this.scanStore()).partials;
+  }
+
+  /**
+   * Everything a look at the store finds: models, partial downloads, and the
+   * symbolic links inside it, which are never followed.
+   */
+  async scanStore(): Promise<StoreScan> {
+    const context = await this.#context();
+    return await scanStore(this.#runtime, context.modelsDir, context.warn);
   }
 
   /**
@@ -183,7 +200,7 @@ export class ModelManager {
   }
 
   /** Removes every model and partial download (or only partial downloads) from the store. */
-  async cleanModels(options: CleanOptions = {}): Promise<RemovalReport> {
+  async cleanModels(options: CleanOptions = {}): Promise<CleanReport> {
     return cleanModels(await this.#context(), options);
   }
 

@@ -82,6 +82,12 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   version: { type: "boolean", short: "V", description: "show the version" },
 };
 
+/** The signals that stop a command, saving its progress and releasing its locks. */
+type StopSignal = "SIGINT" | "SIGTERM";
+/** The exit status after each: 128 + the signal's number, as a shell reports it. */
+const STOP_STATUS: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+const STOP_REASON: Record<StopSignal, string> = { SIGINT: "interrupted", SIGTERM: "terminated" };
+
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
 }
@@ -164,14 +170,21 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
   const output = new Output(runtime);
   const wantsJson = args.includes("--json");
   const controller = new AbortController();
-  let interrupts = 0;
   let command: Command | undefined;
-  const stopListening = runtime.onInterrupt(() => {
-    interrupts++;
-    if (interrupts > 1) runtime.exit(130);
+  let stoppedBy: StopSignal | undefined;
+  const stop = (signal: StopSignal) => () => {
+    if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
+    stoppedBy = signal;
     output.err("stopping…");
-    controller.abort(new DOMException("interrupted", "AbortError"));
-  });
+    controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
+  };
+  const stopListening = [
+    runtime.onInterrupt(stop("SIGINT")),
+    runtime.onTerminate(stop("SIGTERM")),
+  ];
+  // A cancelled command stopped by SIGTERM ends as a process killed by it would: 143.
+  const statusAfter = (status: number) =>
+    stoppedBy && status === STOP_STATUS.SIGINT ? STOP_STATUS[stoppedBy] : status;
   try {
     const config = await loadModelsConfig(runtime);
     const nameIndex = commandIndex(args);
@@ -246,11 +259,11 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     };
     const result = await command.run(context);
     if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
-    return result.exitCode;
+    return statusAfter(result.exitCode);
   } catch (error) {
-    return reportError(explained(error, command), output, wantsJson, runtime, command);
+    return statusAfter(reportError(explained(error, command), output, wantsJson, runtime, command));
   } finally {
-    stopListening();
+    stopListening.forEach((removeListener) => removeListener());
     await output.flush();
   }
 }

@@ -7,6 +7,7 @@
 import type { RepoFile } from "../hub/list_files.ts";
 import { modelFilesOf, type VariantFilter } from "../manager/choose_model_file.ts";
 import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
+import { isModelFileName } from "../store/store_layout.ts";
 
 /** One `.rkllm` file of a repository, described for people and scripts. */
 export interface VariantRow extends ModelVariant {
@@ -36,21 +37,54 @@ export interface VariantRow extends ModelVariant {
  * ```
  */
 export function selectingFlags(file: string, modelFiles: readonly string[]): string | undefined {
-  if (modelFiles.length === 1 && modelFiles[0] === file) return "";
+  return flagsFor(file, countVariants(modelFiles));
+}
+
+/** How many of a repository's variants each filter leaves, counted once for all of them. */
+interface VariantCounts {
+  /** The model files, once each. */
+  files: ReadonlySet<string>;
+  /** How many files there are in all. */
+  total: number;
+  /** Files per filter key (see {@linkcode filterKey}). */
+  byFilter: Map<string, number>;
+}
+
+function filterKey(filter: VariantFilter): string {
+  return `${filter.platform ?? ""}\0${filter.quantization ?? ""}`;
+}
+
+/** The filters that may select a variant, narrowest last: platform, quantisation, both. */
+function filtersOf(file: string): VariantFilter[] {
   const { platform, quantization } = parseModelVariant(file);
   const filters: VariantFilter[] = [{ platform }, { quantization }, { platform, quantization }];
-  const listing = modelFiles.map((path) => ({ path, size: 0, lfs: true }));
-  for (const filter of filters) {
-    if (!Object.values(filter).every(Boolean)) continue;
-    const left = modelFilesOf(listing, filter);
-    if (left.length === 1 && left[0].path === file) {
-      return [
-        filter.platform && `--platform ${filter.platform}`,
-        filter.quantization && `--quant ${filter.quantization}`,
-      ].filter(Boolean).join(" ");
+  return filters.filter((filter) => Object.values(filter).every(Boolean));
+}
+
+/** Counts, in one pass, how many model files each filter leaves (linear in the listing). */
+function countVariants(modelFiles: readonly string[]): VariantCounts {
+  const byFilter = new Map<string, number>();
+  const files = modelFiles.filter(isModelFileName);
+  for (const file of files) {
+    for (const filter of filtersOf(file)) {
+      const key = filterKey(filter);
+      byFilter.set(key, (byFilter.get(key) ?? 0) + 1);
     }
   }
-  return undefined;
+  return { files: new Set(files), total: files.length, byFilter };
+}
+
+function flagsFor(file: string, counts: VariantCounts): string | undefined {
+  if (counts.total === 1 && counts.files.has(file)) return "";
+  if (!counts.files.has(file)) return undefined;
+  const filter = filtersOf(file).find((candidate) =>
+    counts.byFilter.get(filterKey(candidate)) === 1
+  );
+  if (!filter) return undefined;
+  return [
+    filter.platform && `--platform ${filter.platform}`,
+    filter.quantization && `--quant ${filter.quantization}`,
+  ].filter(Boolean).join(" ");
 }
 
 /**
@@ -70,6 +104,7 @@ export function describeVariants(
 ): VariantRow[] {
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const modelFiles = listing ? modelFilesOf([...listing]).map((file) => file.path) : choices;
+  const counts = countVariants(modelFiles);
   return choices.map((file) => {
     const encoders = pairedEncoders(file, [...byPath.keys()]);
     return {
@@ -77,7 +112,7 @@ export function describeVariants(
       size: byPath.get(file)?.size,
       sha256: byPath.get(file)?.sha256,
       ...parseModelVariant(file),
-      flags: selectingFlags(file, modelFiles),
+      flags: flagsFor(file, counts),
       ...(encoders.length > 0 ? { encoders } : {}),
     };
   });

@@ -21,7 +21,7 @@ import { fetchRepoInfo } from "../hub/repo_info.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
-import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
+import { listRepoDirectory, type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
 import {
   type FileRecord,
   readRepoRecord,
@@ -33,7 +33,9 @@ import { identityOfFile } from "../download/download_state.ts";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
+import { ensureStoreDirectory } from "../store/store_directory.ts";
+import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
+import { leftoversOf } from "../store/store_ownership.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -116,11 +118,10 @@ export async function downloadModel(
     return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
   }
 
-  try {
-    await runtime.mkdir(repoDir);
-  } catch (error) {
-    throw storageFailure(`create the model directory ${repoDir}`, error);
-  }
+  await ensureStoreDirectory(runtime, {
+    root: context.modelsDir,
+    parts: [repo.owner, repo.name],
+  });
   const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
     signal: connection.signal,
     purpose: `download ${repo.id}/${modelFile.path}`,
@@ -162,9 +163,8 @@ export async function downloadModel(
     const pending = plan.files.filter((file) => !file.present);
     const byPath = new Map(files.map((file) => [file.path, file]));
     for (const file of pending) {
-      await runtime.mkdir(join(file.destination, "..")).catch((error) => {
-        throw storageFailure(`create the directory of ${file.file}`, error);
-      });
+      const subdirectories = file.file.split("/").slice(0, -1);
+      await ensureStoreDirectory(runtime, { root: repoDir, parts: subdirectories });
     }
     const settled = await Promise.allSettled(
       pending.map((file) =>
@@ -190,6 +190,7 @@ export async function downloadModel(
       });
     }
     await recordDownload(context, repoDir, { repo, revision, plan, byPath, results });
+    await removeLeftovers(context, repoDir);
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
@@ -228,6 +229,20 @@ function recordedHash(
   const listed = identityOfFile(known.file);
   if (listed.sha256 || listed.gitSha1) return { sha256: listed.sha256, gitSha1: listed.gitSha1 };
   return { sha256: known.previous?.sha256, gitSha1: known.previous?.gitSha1 };
+}
+
+/** Removes what killed runs left beside the now complete model (see {@linkcode leftoversOf}). */
+async function removeLeftovers(context: StoreContext, repoDir: string): Promise<void> {
+  const { runtime } = context;
+  const { files } = await listRepoDirectory(runtime, repoDir);
+  const record = await readRepoRecord(runtime, repoDir, context.warn);
+  for (const file of leftoversOf(files, record)) {
+    const path = storePathOf(repoDir, file);
+    await runtime.remove(path).catch((error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      context.warn(`could not remove the leftover ${path} (${reason}); it is safe to delete`);
+    });
+  }
 }
 
 function canonicalRepoId(hubId: string, asked: RepoId): RepoId {

@@ -1,32 +1,27 @@
 /**
  * Removing one model, and cleaning the whole store. Both touch only what this
- * tool put there (model files, technical files, records, partial downloads)
- * and never follow a symbolic link.
+ * tool put there (the files its records list, the records, partial downloads,
+ * its temporary files) and never follow a symbolic link: what else they find
+ * is left alone and reported.
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative, sep as SEP } from "node:path";
 import { ModelManagerError } from "../errors.ts";
-import { isAtomicTemporary } from "../store/atomic_write.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import {
   filesInRepoDirectory,
+  listRepoDirectory,
   type ModelInfo,
-  repoDirectories,
   scanRepoDirectory,
   scanStore,
+  storeDirectories,
 } from "../store/model_catalog.ts";
-import { requireModel } from "../store/model_query.ts";
+import { findModel, requireModel } from "../store/model_query.ts";
+import { ownersOf } from "../store/store_ownership.ts";
 import { newerRecordVersion, readRepoRecord, writeRepoRecord } from "../store/registry.ts";
-import { isSafeRepoPath } from "../hub/repo_id.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import {
-  isModelFileName,
-  LOCK_FILE,
-  RECORD_FILE,
-  storePathOf,
-  TECHNICAL_FILES,
-} from "../store/store_layout.ts";
+import { LOCK_FILE, RECORD_FILE, storePathOf } from "../store/store_layout.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { StoreContext } from "./store_context.ts";
 
@@ -44,6 +39,22 @@ export interface RemoveResult extends RemovalReport {
   model: ModelInfo;
   /** Whether the repo directory went too (it held no other model). */
   removedDirectory: boolean;
+}
+
+/** Something `clean` found in the store and did not touch, because this tool did not make it. */
+export interface LeftAlone {
+  /** Its absolute path. */
+  path: string;
+  /** A file someone else put there, or a symbolic link (never followed). */
+  kind: "file" | "symlink";
+  /** Its size in bytes (0 for a link: what it points to is not looked at). */
+  size: number;
+}
+
+/** The result of {@linkcode cleanModels}. */
+export interface CleanReport extends RemovalReport {
+  /** What was found and kept: files this tool did not make, and symbolic links. */
+  leftAlone: LeftAlone[];
 }
 
 /** Options of {@linkcode cleanModels}. */
@@ -75,7 +86,8 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
 /**
  * Removes the model a query means, its record entry and the vision encoders no
  * other model of its repo uses; when it was the last model of its repo
- * directory, also the technical and companion files and the directory.
+ * directory, also the files its record lists (technical and companion files)
+ * and the directory, when nothing else is left in it.
  *
  * @example
  * ```ts ignore
@@ -84,10 +96,10 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  */
 export async function removeModel(context: StoreContext, query: string): Promise<RemoveResult> {
   const { runtime } = context;
-  const target = requireModel(
-    (await scanStore(runtime, context.modelsDir, context.warn)).models,
-    query,
-  );
+  const scan = await scanStore(runtime, context.modelsDir, context.warn);
+  const target = findModel(scan.models, query) ??
+    refuseLinks(scan.links, context.modelsDir, query) ??
+    requireModel(scan.models, query);
   const where = { repo: target.repo, dir: target.dir };
   const lock = await acquireLock(runtime, join(target.dir, LOCK_FILE), {
     signal: context.connection.signal,
@@ -143,11 +155,12 @@ async function forgetModel(
   what: { model: ModelInfo; others: ModelInfo[]; report: RemovalReport },
 ): Promise<void> {
   const { model, others, report } = what;
-  const encoders = unsharedEncoders(model, others);
+  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+  // Only recorded encoders go: a .rknn placed by hand is not this tool's to remove.
+  const encoders = unsharedEncoders(model, others).filter((file) => record?.files[file]);
   for (const encoder of encoders) {
     await removeFile(context.runtime, storePathOf(model.dir, encoder), report);
   }
-  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
   if (!record) return;
   const forgotten = [model.file, ...encoders].filter((file) => record.files[file] !== undefined);
   if (forgotten.length === 0 && record.models?.[model.file] === undefined) return;
@@ -159,9 +172,9 @@ async function forgetModel(
 }
 
 /**
- * After the last model of a repo directory: removes the technical files, the
- * companions and encoders it came with, every other file the record lists, and
- * the record itself (unless a newer rkllm-models wrote it).
+ * After the last model of a repo directory: removes every file the record lists
+ * (technical files, companions, encoders) and the record itself, unless a newer
+ * rkllm-models wrote it. Files placed by hand stay.
  */
 async function removeEverythingRecorded(
   context: StoreContext,
@@ -170,46 +183,29 @@ async function removeEverythingRecorded(
   const { model, report } = what;
   const { runtime } = context;
   const record = await readRepoRecord(runtime, model.dir, context.warn);
-  const recorded = Object.keys(record?.files ?? {}).filter(isSafeRepoPath);
-  const names = new Set([
-    ...TECHNICAL_FILES,
-    ...model.companionFiles,
-    ...model.encoders,
-    ...recorded,
-  ]);
-  for (const name of names) {
-    if (!isModelFileName(name)) await removeFile(runtime, storePathOf(model.dir, name), report);
-  }
-  if (await newerRecordVersion(runtime, model.dir) === undefined) {
-    await removeFile(runtime, join(model.dir, RECORD_FILE), report);
+  const keepRecord = await newerRecordVersion(runtime, model.dir) !== undefined;
+  const { recorded } = ownersOf(await filesInRepoDirectory(runtime, model.dir), record);
+  for (const file of recorded) {
+    if (keepRecord && file === RECORD_FILE) continue;
+    await removeFile(runtime, storePathOf(model.dir, file), report);
   }
 }
 
 /**
- * The files of a repo directory that this tool manages: models, records and
- * technical files of a directory it downloaded into, and partial downloads
- * that have their state file. A directory with none of its marks (a record,
- * a `.rkllm` file, a partial download's state) is not a store directory and
- * nothing in it is managed.
+ * A query that names a repo directory which is a symbolic link: the link is
+ * reported (it is never followed nor removed) instead of "not found".
  */
-function managedFiles(
-  files: string[],
-  partialOnly: boolean,
-  recorded: ReadonlySet<string> = new Set(),
-): string[] {
-  const present = new Set(files);
-  const isStoreDirectory = files.some((file) =>
-    file === RECORD_FILE || isModelFileName(file) || file.endsWith(".part.state")
+function refuseLinks(links: string[], modelsDir: string, query: string): undefined {
+  const wanted = query.trim().toLowerCase();
+  const link = links.find((path) =>
+    relative(modelsDir, path).split(SEP).join("/").toLowerCase().includes(wanted)
   );
-  if (!isStoreDirectory) return [];
-  return files.filter((file) => {
-    const name = file.split("/").pop()!;
-    if (name.endsWith(".part.state") || isAtomicTemporary(name)) return true;
-    if (name.endsWith(".part")) return present.has(`${file}.state`);
-    if (partialOnly) return false;
-    return isModelFileName(name) || file === RECORD_FILE || TECHNICAL_FILES.includes(file) ||
-      recorded.has(file);
-  });
+  if (!wanted || !link) return undefined;
+  throw new ModelManagerError(
+    "storage",
+    `remove ${query.trim()}: ${link} is a symbolic link, which rkllm-models neither follows nor removes`,
+    { hint: `if you do not need it, remove the link yourself (rm ${link})` },
+  );
 }
 
 /** Removes the directories below `dir` that are empty, deepest first. */
@@ -229,48 +225,90 @@ async function removeEmptyDirectories(
   for (const parent of deepestFirst) await removeIfEmpty(runtime, join(dir, parent));
 }
 
+/** The files of one repo directory that `clean` removes, and those it leaves alone. */
+async function cleanPlan(
+  context: StoreContext,
+  dir: string,
+  options: CleanOptions,
+): Promise<{ doomed: string[]; foreign: string[]; links: string[] }> {
+  const { files, links } = await listRepoDirectory(context.runtime, dir);
+  const record = await readRepoRecord(context.runtime, dir, context.warn);
+  const owners = ownersOf(files, record);
+  const doomed = [...owners.partial, ...owners.scratch];
+  if (!options.partialOnly) doomed.push(...owners.recorded);
+  return { doomed: doomed.sort(), foreign: owners.foreign, links };
+}
+
+async function leftAloneOf(runtime: Runtime, paths: string[]): Promise<LeftAlone[]> {
+  const entries: LeftAlone[] = [];
+  for (const path of paths) {
+    const stat = await runtime.lstat(path).catch(() => undefined);
+    if (!stat) continue;
+    entries.push({
+      path,
+      kind: stat.isSymlink ? "symlink" : "file",
+      size: stat.isSymlink ? 0 : stat.size,
+    });
+  }
+  return entries;
+}
+
+/** Cleans one repo directory under its lock; answers what it left alone, or `undefined` when busy. */
+async function cleanRepoDirectory(
+  context: StoreContext,
+  where: { repo: string; dir: string },
+  options: CleanOptions,
+  report: RemovalReport,
+): Promise<string[] | undefined> {
+  const { runtime } = context;
+  const { repo, dir } = where;
+  const first = await cleanPlan(context, dir, options);
+  if (first.doomed.length === 0) return [...first.foreign, ...first.links];
+  let lock;
+  try {
+    lock = await acquireLock(runtime, join(dir, LOCK_FILE), { timeoutMs: 0, purpose: "clean" });
+  } catch (error) {
+    if (error instanceof ModelManagerError && error.code === "locked") {
+      context.warn(`skipped ${repo}: a download is running there`);
+      return undefined;
+    }
+    throw storageFailure(`lock ${dir}`, error);
+  }
+  let plan;
+  try {
+    // Looked at again under the lock: a download may have finished meanwhile.
+    plan = await cleanPlan(context, dir, options);
+    for (const file of plan.doomed) await removeFile(runtime, storePathOf(dir, file), report);
+    await removeEmptyDirectories(runtime, dir, plan.doomed);
+  } finally {
+    await lock.release().catch(() => {});
+  }
+  if (await removeIfEmpty(runtime, dir)) await removeIfEmpty(runtime, join(dir, ".."));
+  return [...plan.foreign, ...plan.links];
+}
+
 /**
  * Removes every model and partial download under the models directory (or only
- * the partial downloads), skipping repo directories a live download holds and
- * files this tool did not create.
+ * the partial downloads), skipping repo directories a live download holds.
+ * Only what this tool made goes; the rest (files placed by hand, symbolic
+ * links) is left alone and listed with its size.
  *
  * @example
  * ```ts ignore
- * const { freedBytes } = await cleanModels(context, { partialOnly: true });
+ * const { freedBytes, leftAlone } = await cleanModels(context, { partialOnly: true });
  * ```
  */
 export async function cleanModels(
   context: StoreContext,
   options: CleanOptions = {},
-): Promise<RemovalReport> {
+): Promise<CleanReport> {
   const { runtime } = context;
   const report: RemovalReport = { removedFiles: [], freedBytes: 0 };
-  for (const { repo, dir } of await repoDirectories(runtime, context.modelsDir)) {
-    if (managedFiles(await filesInRepoDirectory(runtime, dir), false).length === 0) continue;
-    let lock;
-    try {
-      lock = await acquireLock(runtime, join(dir, LOCK_FILE), { timeoutMs: 0, purpose: "clean" });
-    } catch (error) {
-      if (error instanceof ModelManagerError && error.code === "locked") {
-        context.warn(`skipped ${repo}: a download is running there`);
-        continue;
-      }
-      throw storageFailure(`lock ${dir}`, error);
-    }
-    try {
-      // Companions and encoders are managed when the record lists them.
-      const record = await readRepoRecord(runtime, dir, context.warn);
-      const doomed = managedFiles(
-        await filesInRepoDirectory(runtime, dir),
-        options.partialOnly ?? false,
-        new Set(Object.keys(record?.files ?? {})),
-      );
-      for (const file of doomed) await removeFile(runtime, storePathOf(dir, file), report);
-      await removeEmptyDirectories(runtime, dir, doomed);
-    } finally {
-      await lock.release().catch(() => {});
-    }
-    if (await removeIfEmpty(runtime, dir)) await removeIfEmpty(runtime, join(dir, ".."));
+  const { repos, links } = await storeDirectories(runtime, context.modelsDir);
+  const kept = [...links];
+  for (const where of repos) {
+    const left = await cleanRepoDirectory(context, where, options, report);
+    kept.push(...(left ?? []).map((file) => storePathOf(where.dir, file)));
   }
-  return report;
+  return { ...report, leftAlone: await leftAloneOf(runtime, kept.sort()) };
 }

@@ -11,7 +11,7 @@ import type { Runtime } from "../runtime/runtime.ts";
 export interface StoreContext {
   /** File system and process access. */
   runtime: Runtime;
-  /** The absolute models directory. */
+  /** The absolute models directory, its links resolved (every link below it is foreign). */
   modelsDir: string;
   /** The Hub connection (endpoint, token, fetch, signal, retry, offline). */
   connection: HubConnection;

@@ -11,6 +11,7 @@ import {
   type FileStat,
   type OpenOptions,
   type Runtime,
+  symlinkRefusal,
 } from "./runtime.ts";
 import { isPidAlive } from "./process_alive.ts";
 
@@ -79,6 +80,38 @@ class DenoFileHandle implements FileHandle {
   }
 }
 
+/**
+ * Opens a file for writing without ever going through a symbolic link, which
+ * `Deno.open` has no flag for. A new file is created exclusively (`O_EXCL`
+ * never follows a link); an existing one is opened without creating or
+ * truncating anything and kept only when it is the very file `lstat` sees,
+ * so a link swapped in meanwhile is caught before a byte is written.
+ */
+async function openNoFollow(path: string, options: OpenOptions): Promise<Deno.FsFile> {
+  const exclusive = { read: true, write: true, createNew: true, mode: 0o644 };
+  if (options.createNew) return await Deno.open(path, exclusive);
+  if (options.create) {
+    try {
+      return await Deno.open(path, exclusive);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+  if ((await Deno.lstat(path)).isSymlink) throw symlinkRefusal(path);
+  const file = await Deno.open(path, { read: true, write: true });
+  try {
+    const [opened, named] = [await file.stat(), await Deno.lstat(path)];
+    if (named.isSymlink || opened.ino !== named.ino || opened.dev !== named.dev) {
+      throw symlinkRefusal(path);
+    }
+    if (options.truncate) await file.truncate(0);
+    return file;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
 const textEncoder = new TextEncoder();
 let stdinLines: AsyncIterator<string> | undefined;
 let bootId: string | undefined | null = null;
@@ -125,15 +158,10 @@ export function createDenoRuntime(): Runtime {
   return {
     name: "deno",
     async open(path, options: OpenOptions = {}) {
-      const file = await Deno.open(path, {
-        read: true,
-        write: options.write ?? false,
-        create: options.create ?? false,
-        createNew: options.createNew ?? false,
-        truncate: options.truncate ?? false,
-        mode: 0o644,
-      });
-      return new DenoFileHandle(file);
+      const writing = options.write || options.create || options.createNew;
+      return new DenoFileHandle(
+        writing ? await openNoFollow(path, options) : await Deno.open(path, { read: true }),
+      );
     },
     readFile: (path) => Deno.readFile(path),
     async stat(path) {
@@ -142,6 +170,7 @@ export function createDenoRuntime(): Runtime {
     async lstat(path) {
       return toStat(await Deno.lstat(path));
     },
+    realPath: (path) => Deno.realPath(path),
     mkdir: (path) => Deno.mkdir(path, { recursive: true }),
     rename: (from, to) => Deno.rename(from, to),
     async remove(path) {
@@ -214,6 +243,10 @@ export function createDenoRuntime(): Runtime {
     onInterrupt(handler) {
       Deno.addSignalListener("SIGINT", handler);
       return () => Deno.removeSignalListener("SIGINT", handler);
+    },
+    onTerminate(handler) {
+      Deno.addSignalListener("SIGTERM", handler);
+      return () => Deno.removeSignalListener("SIGTERM", handler);
     },
   };
 }

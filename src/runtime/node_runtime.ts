@@ -35,6 +35,8 @@ function openFlags(options: OpenOptions): number {
   if (options.create) flags |= constants.O_CREAT;
   if (options.createNew) flags |= constants.O_CREAT | constants.O_EXCL;
   if (options.truncate) flags |= constants.O_TRUNC;
+  // Never write through a link someone planted where a file of ours belongs.
+  if (options.write || options.create || options.createNew) flags |= constants.O_NOFOLLOW;
   return flags;
 }
 
@@ -144,6 +146,7 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     async lstat(path) {
       return toStat(await fs.lstat(path));
     },
+    realPath: (path) => fs.realpath(path),
     async mkdir(path) {
       // One level at a time: Node's recursive mkdir spins forever under /proc and reports
       // ENOENT instead of EROFS on a read-only file system.
@@ -213,6 +216,10 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     onInterrupt(handler) {
       process.on("SIGINT", handler);
       return () => process.off("SIGINT", handler);
+    },
+    onTerminate(handler) {
+      process.on("SIGTERM", handler);
+      return () => process.off("SIGTERM", handler);
     },
   };
 }

@@ -47,7 +47,11 @@ export interface FileHandle {
   close(): Promise<void>;
 }
 
-/** How {@linkcode Runtime.open} opens a file. */
+/**
+ * How {@linkcode Runtime.open} opens a file. A file opened for writing is never
+ * opened through a symbolic link: when `path` is one (dangling or not), `open`
+ * rejects with an `ELOOP` error and the link's target is neither created nor changed.
+ */
 export interface OpenOptions {
   /** Open for writing as well as reading. */
   write?: boolean;
@@ -63,7 +67,7 @@ export interface OpenOptions {
 export interface Runtime {
   /** `"deno"`, `"node"` or `"bun"`. */
   readonly name: "deno" | "node" | "bun";
-  /** Opens a file for positional reads and writes. */
+  /** Opens a file for positional reads and writes (writes never through a symbolic link). */
   open(path: string, options?: OpenOptions): Promise<FileHandle>;
   /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
@@ -71,6 +75,8 @@ export interface Runtime {
   stat(path: string): Promise<FileStat>;
   /** Does not follow symbolic links. */
   lstat(path: string): Promise<FileStat>;
+  /** The absolute path with every symbolic link resolved; rejects when it does not exist. */
+  realPath(path: string): Promise<string>;
   /** Creates a directory and its parents. */
   mkdir(path: string): Promise<void>;
   /** Renames, replacing the target atomically when it exists. */
@@ -117,6 +123,24 @@ export interface Runtime {
   readLine(): Promise<string | undefined>;
   /** Calls `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  /** Calls `handler` on SIGTERM (a service manager or `kill` stopping it); returns a function that removes it. */
+  onTerminate(handler: () => void): () => void;
+}
+
+/**
+ * The error `open` answers for a symbolic link it was asked to write through,
+ * with the code `ELOOP` that `O_NOFOLLOW` gives on every POSIX system.
+ *
+ * @example
+ * ```ts
+ * import { errorCodeOf, symlinkRefusal } from "./runtime.ts";
+ * errorCodeOf(symlinkRefusal("/models/o/n/model.rkllm.part")); // "ELOOP"
+ * ```
+ */
+export function symlinkRefusal(path: string): Error {
+  return Object.assign(new Error(`ELOOP: ${path} is a symbolic link, not opened`), {
+    code: "ELOOP",
+  });
 }
 
 /** Where Linux says which boot this is; other systems have no such file. */

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { cancelledError, ModelManagerError } from "../errors.ts";
 import { sleep } from "../http/retry.ts";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { symlinkFailure } from "./storage_error.ts";
 
 /** Who holds a lock. */
 export interface LockHolder {
@@ -108,6 +109,12 @@ async function removeStaleLock(runtime: Runtime, path: string): Promise<void> {
   }
 }
 
+/** A lock file that is a symbolic link was planted: following it would read (and remove) a foreign file. */
+async function refuseLink(runtime: Runtime, path: string): Promise<void> {
+  const stat = await runtime.lstat(path).catch(() => undefined);
+  if (stat?.isSymlink) throw symlinkFailure(`take the lock ${path}`);
+}
+
 /** Times the lock's directory is created again when it vanishes under the lock (ENOENT). */
 const MISSING_DIRECTORY_RETRIES = 5;
 
@@ -164,6 +171,7 @@ export async function acquireLock(
       }
       if (errorCodeOf(error) !== "EEXIST") throw error;
     }
+    await refuseLink(runtime, path);
     try {
       const holder = await readHolder(runtime, path);
       if (await isStale(runtime, path, holder)) {

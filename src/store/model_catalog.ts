@@ -66,6 +66,11 @@ export interface StoreScan {
   models: ModelInfo[];
   /** Partial downloads. */
   partials: PartialDownload[];
+  /**
+   * The symbolic links inside the models directory (absolute paths, sorted): owner or
+   * repo directories and files that are links are foreign, never followed nor written through.
+   */
+  links: string[];
 }
 
 const MAX_DEPTH = 4;
@@ -85,6 +90,46 @@ async function readDirIfPresent(runtime: Runtime, path: string) {
   }
 }
 
+/** What is below a repo directory, as repo paths (`sub/file.rkllm`), each list sorted. */
+export interface RepoDirectoryListing {
+  /** The regular files. */
+  files: string[];
+  /** The symbolic links (to files or directories), never followed. */
+  links: string[];
+}
+
+/**
+ * Lists a repo directory: its regular files and its symbolic links, without
+ * following any link; hidden directories are skipped.
+ *
+ * @example
+ * ```ts
+ * import { listRepoDirectory } from "./model_catalog.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const { files, links } = await listRepoDirectory(RuntimeDetector.current(), "./models/owner/name");
+ * ```
+ */
+export async function listRepoDirectory(
+  runtime: Runtime,
+  dir: string,
+): Promise<RepoDirectoryListing> {
+  const listing: RepoDirectoryListing = { files: [], links: [] };
+  const walk = async (prefix: string, depth: number) => {
+    for (const entry of await readDirIfPresent(runtime, join(dir, prefix))) {
+      const repoPath = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isSymlink) listing.links.push(repoPath);
+      else if (entry.isFile) listing.files.push(repoPath);
+      else if (entry.isDirectory && depth < MAX_DEPTH && !entry.name.startsWith(".")) {
+        await walk(repoPath, depth + 1);
+      }
+    }
+  };
+  await walk("", 0);
+  listing.files.sort(byText);
+  listing.links.sort(byText);
+  return listing;
+}
+
 /**
  * The regular files below a repo directory, as repo paths (`sub/file.rkllm`),
  * sorted. Symbolic links are neither listed nor followed; hidden directories
@@ -98,18 +143,7 @@ async function readDirIfPresent(runtime: Runtime, path: string) {
  * ```
  */
 export async function filesInRepoDirectory(runtime: Runtime, dir: string): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (prefix: string, depth: number) => {
-    for (const entry of await readDirIfPresent(runtime, join(dir, prefix))) {
-      const repoPath = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isFile) files.push(repoPath);
-      else if (entry.isDirectory && depth < MAX_DEPTH && !entry.name.startsWith(".")) {
-        await walk(repoPath, depth + 1);
-      }
-    }
-  };
-  await walk("", 0);
-  return files.sort(byText);
+  return (await listRepoDirectory(runtime, dir)).files;
 }
 
 /** A repo directory of the store. */
@@ -120,23 +154,61 @@ export interface RepoDirectory {
   dir: string;
 }
 
-/** The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted. */
+/** The repo directories of a store and the links beside them. */
+export interface StoreDirectories {
+  /** `<owner>/<name>` pairs that are real directories, sorted. */
+  repos: RepoDirectory[];
+  /** Owner and repo directories that are symbolic links (absolute paths, sorted), never followed. */
+  links: string[];
+}
+
+/**
+ * Finds the repo directories of a store, and the owner and repo entries that
+ * are symbolic links (which are reported, never followed).
+ *
+ * @example
+ * ```ts
+ * import { storeDirectories } from "./model_catalog.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const { repos, links } = await storeDirectories(RuntimeDetector.current(), "./models");
+ * ```
+ */
+export async function storeDirectories(
+  runtime: Runtime,
+  modelsDir: string,
+): Promise<StoreDirectories> {
+  const found: StoreDirectories = { repos: [], links: [] };
+  for (const owner of await readDirIfPresent(runtime, modelsDir)) {
+    if (owner.name.startsWith(".")) continue;
+    if (owner.isSymlink) found.links.push(join(modelsDir, owner.name));
+    if (!owner.isDirectory) continue;
+    for (const repo of await readDirIfPresent(runtime, join(modelsDir, owner.name))) {
+      if (repo.name.startsWith(".")) continue;
+      const dir = join(modelsDir, owner.name, repo.name);
+      if (repo.isSymlink) found.links.push(dir);
+      if (repo.isDirectory) found.repos.push({ repo: `${owner.name}/${repo.name}`, dir });
+    }
+  }
+  found.repos.sort((a, b) => byText(a.repo, b.repo));
+  found.links.sort(byText);
+  return found;
+}
+
+/**
+ * The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted.
+ *
+ * @example
+ * ```ts
+ * import { repoDirectories } from "./model_catalog.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const repos = await repoDirectories(RuntimeDetector.current(), "./models");
+ * ```
+ */
 export async function repoDirectories(
   runtime: Runtime,
   modelsDir: string,
 ): Promise<RepoDirectory[]> {
-  const repos: RepoDirectory[] = [];
-  for (const owner of await readDirIfPresent(runtime, modelsDir)) {
-    if (!owner.isDirectory || owner.name.startsWith(".")) continue;
-    for (const repo of await readDirIfPresent(runtime, join(modelsDir, owner.name))) {
-      if (!repo.isDirectory || repo.name.startsWith(".")) continue;
-      repos.push({
-        repo: `${owner.name}/${repo.name}`,
-        dir: join(modelsDir, owner.name, repo.name),
-      });
-    }
-  }
-  return repos.sort((a, b) => byText(a.repo, b.repo));
+  return (await storeDirectories(runtime, modelsDir)).repos;
 }
 
 /** What describes a model besides its place: the record entry and the technical files beside it. */
@@ -202,7 +274,7 @@ export async function scanRepoDirectory(
   warn: (message: string) => void,
 ): Promise<StoreScan> {
   const { repo, dir } = where;
-  const files = await filesInRepoDirectory(runtime, dir);
+  const { files, links } = await listRepoDirectory(runtime, dir);
   const present = new Set(files);
   const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
   const modelFiles = files.filter(isModelFileName);
@@ -241,7 +313,7 @@ export async function scanRepoDirectory(
       total: progress?.total,
     });
   }
-  return { models, partials };
+  return { models, partials, links: links.map((link) => storePathOf(dir, link)) };
 }
 
 /**
@@ -259,11 +331,14 @@ export async function scanStore(
   modelsDir: string,
   warn: (message: string) => void,
 ): Promise<StoreScan> {
-  const scan: StoreScan = { models: [], partials: [] };
-  for (const where of await repoDirectories(runtime, modelsDir)) {
+  const { repos, links } = await storeDirectories(runtime, modelsDir);
+  const scan: StoreScan = { models: [], partials: [], links };
+  for (const where of repos) {
     const found = await scanRepoDirectory(runtime, where, warn);
     scan.models.push(...found.models);
     scan.partials.push(...found.partials);
+    scan.links.push(...found.links);
   }
+  scan.links.sort(byText);
   return scan;
 }

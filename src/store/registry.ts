@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "./atomic_write.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { RECORD_FILE } from "./store_layout.ts";
+import { recordProblem } from "./record_check.ts";
 
 /** What is known about one downloaded file. */
 export interface FileRecord {
@@ -96,7 +97,12 @@ export async function readRepoRecord(
       isReadableVersion(parsed?.version) && typeof parsed.files === "object" &&
       parsed.files !== null
     ) {
-      return withKnownModels(parsed as RepoRecord);
+      const problem = recordProblem(parsed);
+      if (problem === undefined) return withKnownModels(parsed as RepoRecord);
+      warn(
+        `ignored the registry record ${path}: ${problem}; using what is on disk (download again to rewrite it)`,
+      );
+      return undefined;
     }
   } catch {
     // reported below

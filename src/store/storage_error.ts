@@ -24,6 +24,7 @@ export function storageFailure(
 ): ModelManagerError {
   if (error instanceof ModelManagerError) return error;
   const code = errorCodeOf(error);
+  if (code === "ELOOP") return symlinkFailure(action, error);
   const reason = code === "EACCES" || code === "EPERM" || code === "EROFS"
     ? "permission denied"
     : code === "ENOSPC"
@@ -39,4 +40,28 @@ export function storageFailure(
     cause: error,
     details: { errno: code },
   });
+}
+
+/**
+ * The `storage` error for a symbolic link found where the store writes: inside
+ * the models directory, links are foreign and never followed.
+ *
+ * @example
+ * ```ts
+ * import { symlinkFailure } from "./storage_error.ts";
+ * symlinkFailure("write into /models/acme").message;
+ * // "write into /models/acme: it is a symbolic link, and rkllm-models never writes through one"
+ * ```
+ */
+export function symlinkFailure(action: string, cause?: unknown): ModelManagerError {
+  return new ModelManagerError(
+    "storage",
+    `${action}: it is a symbolic link, and rkllm-models never writes through one`,
+    {
+      hint:
+        "remove the link if you did not place it there (anyone who can write to the models directory can), or choose another --dir",
+      cause,
+      details: { errno: "ELOOP" },
+    },
+  );
 }

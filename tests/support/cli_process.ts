@@ -107,7 +107,7 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
 
 /**
  * A finished process's exit status: its exit code, or for a signal 137 (SIGKILL),
- * 130 (SIGINT) or 128 (any other).
+ * 130 (SIGINT), 143 (SIGTERM) or 128 (any other).
  *
  * @example
  * ```ts
@@ -115,7 +115,8 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
  * ```
  */
 export function exitStatus(code: number | null, signal: string | null): number {
-  return code ?? (signal === "SIGKILL" ? 137 : signal === "SIGINT" ? 130 : 128);
+  const bySignal: Record<string, number> = { SIGKILL: 137, SIGINT: 130, SIGTERM: 143 };
+  return code ?? bySignal[signal ?? ""] ?? 128;
 }
 
 /** Collects a started process's output and exit status. */

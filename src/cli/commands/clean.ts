@@ -4,9 +4,17 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
+import type { LeftAlone } from "../../manager/remove_models.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
 import { ask } from "../prompt.ts";
+
+function leftAloneLine(entry: LeftAlone): string {
+  const what = entry.kind === "symlink"
+    ? "a symbolic link, never followed"
+    : `${formatBytes(entry.size)}, not made by rkllm-models`;
+  return `left alone: ${entry.path} (${what})`;
+}
 
 /** The `clean` command. */
 export const cleanCommand: Command = {
@@ -16,8 +24,9 @@ export const cleanCommand: Command = {
   usage: "clean [--yes] [--partial] [options]",
   maxArguments: 0,
   description:
-    "Removes only what rkllm-models manages (model files, technical files, records, partial downloads) and never\n" +
-    "follows a symbolic link. Asks for confirmation on a terminal; scripts must pass --yes.",
+    "Removes only what rkllm-models made (the files its records list, the records, partial downloads, its\n" +
+    "temporary files) and never follows a symbolic link; anything else is listed as left alone, with its size.\n" +
+    "Asks for confirmation on a terminal; scripts must pass --yes.",
   options: {
     yes: { type: "boolean", short: "y", description: "do not ask for confirmation" },
     partial: {
@@ -52,6 +61,7 @@ export const cleanCommand: Command = {
       context.output.out(
         `removed ${report.removedFiles.length} files, ${formatBytes(report.freedBytes)} freed`,
       );
+      for (const entry of report.leftAlone) context.output.out(leftAloneLine(entry));
     }
     return { exitCode: 0, json: report };
   },

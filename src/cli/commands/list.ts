@@ -18,8 +18,7 @@ export const listCommand: Command = {
   examples: () => ["rkllm-models list", "rkllm-models list --json --dir /data/models"],
   async run(context) {
     const manager = context.manager();
-    const models = await manager.listModels();
-    const partials = await manager.listPartialDownloads();
+    const { models, partials, links } = await manager.scanStore();
     if (context.json) return { exitCode: 0, json: models };
     if (models.length === 0) {
       context.output.err(`no models in ${manager.modelsDir}`);
@@ -58,6 +57,11 @@ export const listCommand: Command = {
         : `${formatBytes(partial.bytes)} of ${formatBytes(partial.total)} downloaded`;
       context.output.note(
         `partial download: ${partial.repo}/${partial.file} (${done}; download again to resume)`,
+      );
+    }
+    for (const link of links) {
+      context.output.note(
+        `left alone: ${link} is a symbolic link (rkllm-models never follows links inside the models directory)`,
       );
     }
     return { exitCode: 0 };

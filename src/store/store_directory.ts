@@ -1,0 +1,85 @@
+/**
+ * The directories the store writes into: the models directory, resolved once
+ * (it may be a link to another disk), and the owner, repo and sub-directories
+ * below it, each of which must be a real directory. A link inside the models
+ * directory is foreign: nothing is written through it.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { storageFailure, symlinkFailure } from "./storage_error.ts";
+
+/**
+ * The models directory with its symbolic links resolved, so that the store is
+ * addressed by its real path for the whole run; as given when it does not exist yet.
+ *
+ * @example
+ * ```ts
+ * import { realModelsDir } from "./store_directory.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await realModelsDir(RuntimeDetector.current(), "/tmp");
+ * ```
+ */
+export async function realModelsDir(runtime: Runtime, modelsDir: string): Promise<string> {
+  try {
+    return await runtime.realPath(modelsDir);
+  } catch (error) {
+    if (isNotFound(error) || errorCodeOf(error) === "ENOTDIR") return modelsDir;
+    throw storageFailure(`read the models directory ${modelsDir}`, error);
+  }
+}
+
+/** A directory of the store: `parts` below the models directory `root`. */
+export interface StorePlace {
+  /** The models directory (created when missing; it may itself be a link). */
+  root: string;
+  /** The levels below it, e.g. `["owner", "name"]`, each created when missing. */
+  parts: readonly string[];
+}
+
+/**
+ * Creates a store directory one level at a time below the models directory
+ * and answers its path. A level that is a symbolic link or not a directory is
+ * refused with a `storage` error naming it.
+ *
+ * @example
+ * ```ts
+ * import { ensureStoreDirectory } from "./store_directory.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await ensureStoreDirectory(RuntimeDetector.current(), { root: "/tmp/models", parts: ["o", "n"] });
+ * ```
+ */
+export async function ensureStoreDirectory(runtime: Runtime, place: StorePlace): Promise<string> {
+  await runtime.mkdir(place.root).catch((error) => {
+    throw storageFailure(`create the models directory ${place.root}`, error);
+  });
+  let current = place.root;
+  for (const part of place.parts) {
+    current = join(current, part);
+    await ensureRealDirectory(runtime, current);
+  }
+  return current;
+}
+
+async function ensureRealDirectory(runtime: Runtime, path: string): Promise<void> {
+  let stat = await runtime.lstat(path).catch((error) => {
+    if (isNotFound(error)) return undefined;
+    throw storageFailure(`read ${path}`, error);
+  });
+  if (!stat) {
+    await runtime.mkdir(path).catch((error) => {
+      throw storageFailure(`create the directory ${path}`, error);
+    });
+    stat = await runtime.lstat(path).catch((error) => {
+      throw storageFailure(`read ${path}`, error);
+    });
+  }
+  if (stat.isSymlink) throw symlinkFailure(`write into ${path}`);
+  if (!stat.isDirectory) {
+    throw storageFailure(
+      `create the directory ${path}`,
+      new Error("a file of that name is in the way"),
+    );
+  }
+}
