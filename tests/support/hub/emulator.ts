@@ -134,6 +134,9 @@ class HubEmulator implements HubState {
   }
 
   private handle(ex: Exchange): Promise<void> {
+    if (takeFault(ex, (spec) => spec.noAnswer === true)) {
+      return new Promise((resolve) => ex.res.on("close", () => resolve()));
+    }
     const statusFault = takeFault(ex, (spec) => spec.status !== undefined);
     if (statusFault) return sendFaultStatus(ex, statusFault);
     return ex.origin === "hub" ? handleHub(ex) : handleCdn(ex);

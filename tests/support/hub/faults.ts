@@ -15,6 +15,7 @@ const BODY_EFFECTS = [
   "ignoreRange",
   "corrupt",
   "bytesPerSecond",
+  "gzip",
 ] as const;
 
 /** Whether the fault alters a response body, so it only applies where a body is sent. */

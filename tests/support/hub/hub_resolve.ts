@@ -8,7 +8,7 @@
 import { memorySource } from "./byte_source.ts";
 import { signedCdnUrl } from "./cdn.ts";
 import type { Exchange } from "./exchange.ts";
-import { splitRevision, type StoredRepo } from "./prepared_repo.ts";
+import { findRevision, splitRevision, type StoredFile, type StoredRepo } from "./prepared_repo.ts";
 import { isApproved, revisionNotFound } from "./repo_access.ts";
 import { bytesPayload, headerSafe, respond, sendContent, sendError } from "./responses.ts";
 
@@ -57,6 +57,9 @@ export function resolveFile(ex: Exchange, target: ResolveTarget): Promise<void> 
       headers: { ...common, "Content-Type": "text/plain; charset=utf-8" },
     });
   }
+  if (!file.lfs && !raw && ex.hub.options.resolveCache && !repo.spec.private) {
+    return redirectToResolveCache(ex, { repo, sha: revision.sha, file });
+  }
   if (!file.lfs) {
     const name = file.path.split("/").pop() ?? file.path;
     return sendContent(ex, {
@@ -82,5 +85,52 @@ export function resolveFile(ex: Exchange, target: ResolveTarget): Promise<void> 
       "Content-Type": "text/plain; charset=utf-8",
     },
     payload: bytesPayload(body),
+  });
+}
+
+/** A file of a repository at a commit. */
+interface CachedFile {
+  /** The repository. */
+  repo: StoredRepo;
+  /** The 40-hex commit. */
+  sha: string;
+  /** The file. */
+  file: StoredFile;
+}
+
+/** The relative 307 huggingface.co answers for a public non-LFS file (option `resolveCache`). */
+function redirectToResolveCache(ex: Exchange, target: CachedFile): Promise<void> {
+  const { repo, sha, file } = target;
+  const id = repo.spec.id.split("/").map(encodeURIComponent).join("/");
+  const path = file.path.split("/").map(encodeURIComponent).join("/");
+  const original = encodeURIComponent(ex.url.pathname);
+  const location = `/api/resolve-cache/models/${id}/${sha}/${path}?${original}=&etag=${
+    encodeURIComponent(`"${file.oid}"`)
+  }`;
+  const body = encoder.encode(`Temporary Redirect. Redirecting to ${location}`);
+  return respond(ex, {
+    status: 307,
+    headers: { "Location": location, "Content-Type": "text/plain; charset=utf-8" },
+    payload: bytesPayload(body),
+  });
+}
+
+/**
+ * `/api/resolve-cache/models/{owner}/{name}/{commit}/{path}`: the file itself, with
+ * `X-Repo-Commit`, the quoted git-sha1 `ETag` and its `Content-Length`.
+ */
+export function sendResolveCache(ex: Exchange, repo: StoredRepo, parts: string[]): Promise<void> {
+  const revision = findRevision(repo, parts[0] ?? "");
+  const file = revision?.files.get(parts.slice(1).join("/"));
+  if (!revision || !file || file.lfs) {
+    return sendError(ex, { status: 404, code: "EntryNotFound", message: "Entry not found" });
+  }
+  return sendContent(ex, {
+    source: file.source,
+    headers: {
+      "X-Repo-Commit": revision.sha,
+      "ETag": `"${file.oid}"`,
+      "Content-Type": "text/plain; charset=utf-8",
+    },
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { Exchange } from "./exchange.ts";
 import { sendRepoInfo, sendSearch, sendTree } from "./hub_api.ts";
-import { resolveFile } from "./hub_resolve.ts";
+import { resolveFile, sendResolveCache } from "./hub_resolve.ts";
 import { accessibleRepo, isValidToken } from "./repo_access.ts";
 import { sendError } from "./responses.ts";
 
@@ -22,6 +22,14 @@ export function handleHub(ex: Exchange): Promise<void> {
     });
   }
   const segments = ex.segments;
+  if (
+    segments[0] === "api" && segments[1] === "resolve-cache" && segments[2] === "models" &&
+    segments.length >= 7
+  ) {
+    const repo = accessibleRepo(ex, 3);
+    if (repo instanceof Promise) return repo;
+    return sendResolveCache(ex, repo, segments.slice(5));
+  }
   if (segments[0] === "api" && segments[1] === "models") {
     if (segments.length === 2 || (segments.length === 3 && segments[2] === "")) {
       return sendSearch(ex);

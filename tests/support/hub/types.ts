@@ -111,6 +111,10 @@ export interface FaultSpec {
   corrupt?: boolean;
   /** Cap the body rate of this response. */
   bytesPerSecond?: number;
+  /** Send the body gzip-compressed with `Content-Encoding: gzip` (whatever `Accept-Encoding` said). */
+  gzip?: boolean;
+  /** Accept the request and never answer it: no status line, until the client goes. */
+  noAnswer?: boolean;
 }
 
 /** One request seen by the emulator. */
@@ -159,6 +163,11 @@ export interface HubServerOptions {
   cdnPort?: number;
   /** Lifetime of signed CDN URLs; default 3600 s. */
   signedUrlTtlSeconds?: number;
+  /**
+   * As huggingface.co does for public non-LFS files: `resolve` answers a relative 307 to
+   * `/api/resolve-cache/models/{id}/{commit}/{path}?…&etag=…`, which serves the file.
+   */
+  resolveCache?: boolean;
 }
 
 /**
