@@ -7,7 +7,7 @@
  */
 import type { DownloadEvent } from "../download/download_events.ts";
 import { LOCK_FILE } from "../store/store_layout.ts";
-import { formatBytes, formatDuration } from "./format.ts";
+import { formatBytes, formatDuration, terminalSafe } from "./format.ts";
 import type { Output } from "./output.ts";
 
 /** How progress is shown. */
@@ -272,11 +272,7 @@ export function createProgressReporter(
           break;
         }
         case "retry":
-          note(
-            `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${
-              event.attempt + 1
-            }): ${event.message}`,
-          );
+          note(retryLine(event));
           break;
         case "restart":
           note(`restarting ${event.file}: ${event.reason}`);
@@ -299,4 +295,19 @@ export function createProgressReporter(
       if (mode === "bar" && files.size > 0) draw();
     },
   };
+}
+
+/**
+ * `retrying config.json in 5.0 s (2/5): rate limited by the Hub`: the wait, the
+ * next attempt and why the wait is that long (the server's reason, or the failure).
+ */
+function retryLine(event: Extract<DownloadEvent, { event: "retry" }>): string {
+  const count = event.nextAttempt !== undefined && event.attempts !== undefined
+    ? `${event.nextAttempt}/${event.attempts}`
+    : `attempt ${event.attempt + 1}`;
+  return terminalSafe(
+    `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (${count}): ${
+      event.reason ?? event.message
+    }`,
+  );
 }

@@ -7,6 +7,7 @@
  */
 import { isAbortError, ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
+import { refuseContentEncoding } from "../http/content_encoding.ts";
 import { errorForResponse } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { retryableError } from "../http/retry.ts";
@@ -103,6 +104,7 @@ export async function fetchSegment(
       headers,
       signal: idle.signal,
     });
+    if (response.ok) await refuseContentEncoding(response, `download ${label}`);
     let position: number;
     if (response.status === 206) {
       const range = parseContentRange(response.headers.get("content-range"));

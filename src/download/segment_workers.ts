@@ -155,6 +155,9 @@ export async function fetchAllSegments(
               attempt: event.attempt,
               delayMs: Math.round(event.delayMs),
               message: event.error.message,
+              reason: event.reason,
+              nextAttempt: event.nextAttempt,
+              attempts: event.attempts,
             });
             if (event.error.details.refreshUrl) refreshUrl(attemptUrl);
           },
