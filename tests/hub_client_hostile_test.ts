@@ -305,4 +305,16 @@ describe("nothing the Hub says reaches the terminal raw", () => {
     assert.match(result.stdout, /^model-rk3588\.rkllm /m);
     assert.deepEqual(filesUnder(bed.root).filter((path) => path.includes("model")), []);
   });
+
+  it("in download progress", async () => {
+    const repo = {
+      id: "c1-org/C1-rk3588",
+      files: [{ path: "model\u009b2J\u0085-rk3588.rkllm", content: "abc" }],
+    };
+    bed.hub.setRepo(repo);
+    const result = await bed.cli(["download", repo.id, "--dir", bed.newDir(), "--progress=plain"]);
+    assert.equal(result.code, 0, result.stderr);
+    assertNoControls(result.stderr, "stderr");
+    assert.match(result.stderr, /model-rk3588\.rkllm/);
+  });
 });

@@ -185,7 +185,9 @@ export function createProgressReporter(
     else pending ??= setTimeout(draw, wait);
   };
 
-  const note = (line: string) => {
+  // Notes quote file names and messages from the Hub: nothing it says reaches the terminal raw.
+  const note = (text: string) => {
+    const line = terminalSafe(text);
     if (mode === "bar" && drawnLines > 0) {
       output.errRaw(`\x1b[${drawnLines}F\x1b[J`);
       drawnLines = 0;
@@ -200,12 +202,14 @@ export function createProgressReporter(
     `${progress.file}: ${plainStats(progress, at)}`;
 
   return {
-    handle(event) {
+    handle(said) {
       if (mode === "none") return;
       if (mode === "json") {
-        output.err(JSON.stringify(event));
+        output.err(JSON.stringify(said));
         return;
       }
+      // The bar shows file names from the Hub's listing.
+      const event = { ...said, file: terminalSafe(said.file) } as DownloadEvent;
       const at = now();
       const progress = files.get(event.file);
       switch (event.event) {
@@ -305,9 +309,7 @@ function retryLine(event: Extract<DownloadEvent, { event: "retry" }>): string {
   const count = event.nextAttempt !== undefined && event.attempts !== undefined
     ? `${event.nextAttempt}/${event.attempts}`
     : `attempt ${event.attempt + 1}`;
-  return terminalSafe(
-    `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (${count}): ${
-      event.reason ?? event.message
-    }`,
-  );
+  return `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (${count}): ${
+    event.reason ?? event.message
+  }`;
 }
