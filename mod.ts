@@ -35,6 +35,7 @@ export type {
   DownloadPlan,
   DownloadResult,
   PlannedFile,
+  PlannedFileKind,
 } from "./src/manager/download_model.ts";
 export type { VariantFilter } from "./src/manager/choose_model_file.ts";
 export type { CleanOptions, RemovalReport, RemoveResult } from "./src/manager/remove_models.ts";

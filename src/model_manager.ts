@@ -127,8 +127,10 @@ export class ModelManager {
   }
 
   /**
-   * Downloads a model file and the repository's technical files into
-   * `<modelsDir>/<owner>/<name>/`, resuming and verifying, and answers the model.
+   * Downloads a model file into `<modelsDir>/<owner>/<name>/` with the companion
+   * files the repository holds (technical and tokenizer files, `COMPANION_FILES`
+   * of the models config) and the `.rknn` vision encoders for its chip, resuming
+   * and verifying, and answers the model.
    * Without `file`, the repository must hold exactly one `.rkllm` file (or one
    * left by the `platform`/`quantization` filters).
    */

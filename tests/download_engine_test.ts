@@ -187,7 +187,7 @@ describe("the download engine on a flaky network", () => {
     assert.equal(rangeStart(gets[1].headers), 512 * 1024, "the restart continues at the last byte");
   });
 
-  it("starts a single stream over when the server ignores Range, never appending", async () => {
+  it("reads a single stream past the bytes on disk when the server ignores Range, never appending", async () => {
     const modelsDir = newDir();
     const { manager, events } = managerFor(bed.hub, modelsDir);
     bed.hub.addFault(resetOnceAfter(2 * MIB));

@@ -6,7 +6,7 @@
  */
 import type { RepoFile } from "../hub/list_files.ts";
 import { modelFilesOf, type VariantFilter } from "../manager/choose_model_file.ts";
-import { type ModelVariant, parseModelVariant } from "../store/model_variant.ts";
+import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
 
 /** One `.rkllm` file of a repository, described for people and scripts. */
 export interface VariantRow extends ModelVariant {
@@ -21,6 +21,8 @@ export interface VariantRow extends ModelVariant {
    * repository's only variant (no flag needed), `undefined` when no flags do.
    */
   flags?: string;
+  /** The `.rknn` vision encoders a download of it brings; absent when it brings none. */
+  encoders?: string[];
 }
 
 /**
@@ -68,11 +70,15 @@ export function describeVariants(
 ): VariantRow[] {
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const modelFiles = listing ? modelFilesOf([...listing]).map((file) => file.path) : choices;
-  return choices.map((file) => ({
-    file,
-    size: byPath.get(file)?.size,
-    sha256: byPath.get(file)?.sha256,
-    ...parseModelVariant(file),
-    flags: selectingFlags(file, modelFiles),
-  }));
+  return choices.map((file) => {
+    const encoders = pairedEncoders(file, [...byPath.keys()]);
+    return {
+      file,
+      size: byPath.get(file)?.size,
+      sha256: byPath.get(file)?.sha256,
+      ...parseModelVariant(file),
+      flags: selectingFlags(file, modelFiles),
+      ...(encoders.length > 0 ? { encoders } : {}),
+    };
+  });
 }

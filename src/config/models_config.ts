@@ -1,12 +1,15 @@
 /**
- * `configs/models.json`: the repositories suggested to users and the example
- * files quoted in help texts and error hints.
+ * `configs/models.json`: the repositories suggested to users, the example
+ * files quoted in help texts and error hints, and the companion files that a
+ * download brings beside a `.rkllm` file.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { ModelManagerError } from "../errors.ts";
+import { isSafeRepoPath } from "../hub/repo_id.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { isEncoderFileName, isModelFileName } from "../store/store_layout.ts";
 
 /** A repository suggested to users who do not know what to download. */
 export interface RepositorySuggestion {
@@ -30,6 +33,12 @@ export interface ModelsConfig {
   REPOSITORY_SUGGESTIONS: RepositorySuggestion[];
   /** Example files quoted in help texts and error hints. */
   EXAMPLE_MODEL_FILES: ExampleModelFile[];
+  /**
+   * The files a download brings beside the `.rkllm` file when the repository holds them:
+   * technical files (`config.json`, …) and tokenizer companions (`chat_template.jinja`, …).
+   * A config without this list keeps the shipped one.
+   */
+  COMPANION_FILES: string[];
 }
 
 /** The environment variable that points at another `models.json`. */
@@ -44,7 +53,11 @@ let embeddedConfig: unknown;
  * @example
  * ```ts
  * import { setEmbeddedModelsConfig } from "./models_config.ts";
- * setEmbeddedModelsConfig({ REPOSITORY_SUGGESTIONS: [], EXAMPLE_MODEL_FILES: [] });
+ * setEmbeddedModelsConfig({
+ *   REPOSITORY_SUGGESTIONS: [],
+ *   EXAMPLE_MODEL_FILES: [],
+ *   COMPANION_FILES: ["config.json"],
+ * });
  * ```
  */
 export function setEmbeddedModelsConfig(config: unknown): void {
@@ -103,22 +116,53 @@ async function importShippedConfig(): Promise<unknown> {
  */
 export async function loadModelsConfig(runtime: Runtime): Promise<ModelsConfig> {
   const override = runtime.env(MODELS_CONFIG_ENV);
-  if (!override && embeddedConfig !== undefined) {
+  if (!override) return completed(await readDefaultConfig(runtime));
+  const config = await readConfigFile(runtime, {
+    path: override,
+    missingHint: `point ${MODELS_CONFIG_ENV} at an existing models.json, or unset it`,
+  });
+  if (config.COMPANION_FILES !== undefined) return completed(config);
+  // An override written before COMPANION_FILES existed keeps the shipped list.
+  const shipped = completed(await readDefaultConfig(runtime));
+  return { ...config, COMPANION_FILES: shipped.COMPANION_FILES };
+}
+
+/** A validated config whose `COMPANION_FILES` may still be missing. */
+type PartialModelsConfig = Omit<ModelsConfig, "COMPANION_FILES"> & { COMPANION_FILES?: string[] };
+
+function completed(config: PartialModelsConfig): ModelsConfig {
+  if (config.COMPANION_FILES !== undefined) return config as ModelsConfig;
+  throw new ModelManagerError("config", "use the models config: COMPANION_FILES is missing", {
+    hint:
+      'add "COMPANION_FILES": ["config.json", …] to the models config, or reinstall rkllm-models',
+  });
+}
+
+/** The embedded config (standalone binary), else the shipped one. */
+async function readDefaultConfig(runtime: Runtime): Promise<PartialModelsConfig> {
+  if (embeddedConfig !== undefined) {
     return validateModelsConfig(embeddedConfig, "the embedded models config");
   }
   const shippedPath = defaultModelsConfigPath();
-  if (!override && shippedPath === undefined) {
+  if (shippedPath === undefined) {
     return validateModelsConfig(await importShippedConfig(), SHIPPED_CONFIG_URL.href);
   }
-  const path = override || shippedPath!;
+  return await readConfigFile(runtime, {
+    path: shippedPath,
+    missingHint: "reinstall rkllm-models: its configs/models.json is missing",
+  });
+}
+
+async function readConfigFile(
+  runtime: Runtime,
+  { path, missingHint }: { path: string; missingHint: string },
+): Promise<PartialModelsConfig> {
   let text: string;
   try {
     text = new TextDecoder().decode(await runtime.readFile(path));
   } catch (error) {
     throw new ModelManagerError("config", `read the models config at ${path}: ${describe(error)}`, {
-      hint: override
-        ? `point ${MODELS_CONFIG_ENV} at an existing models.json, or unset it`
-        : "reinstall rkllm-models: its configs/models.json is missing",
+      hint: missingHint,
       cause: error,
     });
   }
@@ -142,11 +186,11 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function validateModelsConfig(value: unknown, source: string): ModelsConfig {
+function validateModelsConfig(value: unknown, source: string): PartialModelsConfig {
   const fail = (what: string): never => {
     throw new ModelManagerError("config", `use the models config at ${source}: ${what}`, {
       hint:
-        'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}]',
+        'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}], and may have "COMPANION_FILES": ["config.json", …]',
     });
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -167,8 +211,26 @@ function validateModelsConfig(value: unknown, source: string): ModelsConfig {
       fail(`EXAMPLE_MODEL_FILES[${index}] needs a string "repo" and "file"`);
     }
   }
+  const companions = record.COMPANION_FILES;
+  if (companions !== undefined) {
+    if (!Array.isArray(companions)) return fail("COMPANION_FILES is not an array");
+    for (const [index, item] of companions.entries()) {
+      if (!isCompanionPath(item)) {
+        fail(
+          `COMPANION_FILES[${index}] is not a relative file path other than a .rkllm or .rknn file`,
+        );
+      }
+    }
+  }
   return {
     REPOSITORY_SUGGESTIONS: suggestions as RepositorySuggestion[],
     EXAMPLE_MODEL_FILES: examples as ExampleModelFile[],
+    COMPANION_FILES: companions as string[] | undefined,
   };
+}
+
+/** A companion names a plain file of the repository: never a model, an encoder or a way out. */
+function isCompanionPath(value: unknown): boolean {
+  if (typeof value !== "string" || !isSafeRepoPath(value)) return false;
+  return !isModelFileName(value) && !isEncoderFileName(value);
 }

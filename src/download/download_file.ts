@@ -2,7 +2,7 @@
  * Downloading one file of a repository into a verified partial file: resume
  * from the persisted state, parallel ranged segments, retries that continue
  * from the bytes already written, a single-stream fallback when the server
- * ignores Range, and verification of size and hash.
+ * ignores Range, and verification of size and the best hash the Hub gave.
  *
  * @module
  */
@@ -11,11 +11,12 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
-import { resolveFile } from "../hub/resolve_file.ts";
 import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
+import { confirmFile } from "./confirm_identity.ts";
 import {
+  type DownloadState,
   type FileIdentity,
   holdsSavedBytes,
   identityOfFile,
@@ -27,7 +28,7 @@ import {
   writeDownloadState,
 } from "./download_state.ts";
 import { RemoteChangedError } from "./fetch_segment.ts";
-import { expectedHashOf, hashFile } from "./file_hash.ts";
+import { type ExpectedHash, expectedHashOf, hashFile } from "./file_hash.ts";
 import { fetchAllSegments } from "./segment_workers.ts";
 import { completedBytes, planSegments } from "./segment_plan.ts";
 import { TransferTracker } from "./transfer_tracker.ts";
@@ -42,7 +43,7 @@ export interface DownloadEngineOptions {
   connections?: number;
   /** Files at least this large use parallel segments (default 64 MiB). */
   parallelThreshold?: number;
-  /** Restart a request after this long without a byte (default 30 s). */
+  /** Restart a request after this long without a byte, or with less than 1 KiB/s over it (default 30 s). */
   idleTimeoutMs?: number;
   /** Retry policy for each segment. */
   retry?: RetryOptions;
@@ -70,9 +71,15 @@ export interface FileDownloadResult {
   destination: string;
   /** Size in bytes. */
   size: number;
-  /** The verified SHA-256, for LFS files. */
+  /**
+   * The SHA-256 the file was verified against (from the listing, or from
+   * `X-Linked-Etag` when the listing had none).
+   */
   sha256?: string;
-  /** The verified git blob SHA-1, for small files. */
+  /**
+   * The git blob SHA-1 it was verified against (from the listing, or from the
+   * `ETag` of a small file). With neither, the file was checked by size only.
+   */
   gitSha1?: string;
   /** Bytes fetched over the network by this run. */
   transferred: number;
@@ -100,10 +107,24 @@ export async function finalizeDownload(runtime: Runtime, destination: string): P
   await runtime.remove(statePathOf(destination));
 }
 
+/** A finished file whose hash is not the one expected. */
+class HashMismatchError extends Error {
+  readonly expected: ExpectedHash;
+  readonly actual: string;
+  constructor(expected: ExpectedHash, actual: string) {
+    super(`expected ${expected.algorithm} ${expected.hex}, got ${actual}`);
+    this.name = "HashMismatchError";
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
 /**
  * Downloads one file into `<destination>.part` and verifies it, resuming an
  * earlier partial download of the same file when one exists. The verified
  * partial file is then moved into place with {@linkcode finalizeDownload}.
+ * A file that fails its hash is downloaded once more from the start (its
+ * content may have changed on the CDN meanwhile) before that is an error.
  *
  * @example
  * ```ts ignore
@@ -117,48 +138,72 @@ export async function downloadToPartial(
 ): Promise<FileDownloadResult> {
   const { runtime } = options;
   const emit = options.onEvent ?? (() => {});
-  const identity = identityOfFile(request.file);
   const path = request.file.path;
-  for (let restarts = 0;; restarts++) {
+  let changeRestarted = false;
+  let hashRestarted = false;
+  for (;;) {
     try {
-      return await attemptDownload(request, options, identity);
+      return await attemptDownload(request, options);
     } catch (error) {
-      if (!(error instanceof RemoteChangedError) || restarts >= 1) {
-        if (error instanceof RemoteChangedError) {
-          await removePartial(runtime, request.destination);
-          throw new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
-            hint: "the file changed on the server while downloading; run the command again later",
-          });
-        }
-        throw error;
+      if (error instanceof HashMismatchError) {
+        await removePartial(runtime, request.destination);
+        if (hashRestarted) throw integrityFailure(path, error);
+        hashRestarted = true;
+        emit({
+          event: "restart",
+          file: path,
+          reason:
+            `the finished file failed its ${error.expected.algorithm} check; downloading it again from the start`,
+        });
+        continue;
       }
-      emit({ event: "restart", file: path, reason: error.message });
+      if (!(error instanceof RemoteChangedError)) throw error;
       await removePartial(runtime, request.destination);
+      if (changeRestarted) {
+        throw new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
+          hint: "the file changed on the server while downloading; run the command again later",
+        });
+      }
+      changeRestarted = true;
+      emit({ event: "restart", file: path, reason: error.message });
     }
   }
 }
 
-async function attemptDownload(
+function integrityFailure(path: string, error: HashMismatchError): ModelManagerError {
+  const { expected, actual } = error;
+  return new ModelManagerError(
+    "integrity",
+    `verify ${path}: expected ${expected.algorithm} ${expected.hex}, got ${actual}`,
+    {
+      hint:
+        "the bytes were corrupted in transit or by the server, twice; the bad file was removed — run the command again",
+      details: { file: path, expected: expected.hex, actual, algorithm: expected.algorithm },
+    },
+  );
+}
+
+/** The state of an earlier partial download that can be continued, if any. */
+async function resumableState(
   request: FileDownloadRequest,
   options: DownloadEngineOptions,
   identity: FileIdentity,
-): Promise<FileDownloadResult> {
+): Promise<{ state?: DownloadState; partialSize?: number }> {
   const { runtime } = options;
   const emit = options.onEvent ?? (() => {});
   const path = request.file.path;
-  const destination = request.destination;
-  const partial = partialPathOf(destination);
-
-  let state = await readDownloadState(runtime, destination);
-  const partialSize = (await runtime.stat(partial).catch(() => undefined))?.size;
+  const state = await readDownloadState(runtime, request.destination);
+  const partialSize =
+    (await runtime.stat(partialPathOf(request.destination)).catch(() => undefined))?.size;
   if (state && !sameIdentity(state.identity, identity)) {
     emit({
       event: "restart",
       file: path,
       reason: `${path} changed on the Hub since the partial download; starting it over`,
     });
-    state = undefined;
-  } else if (state && !holdsSavedBytes(state, partialSize)) {
+    return { partialSize };
+  }
+  if (state && !holdsSavedBytes(state, partialSize)) {
     // The partial file lost bytes its state counts (removed, truncated, or not flushed before a crash).
     if (partialSize !== undefined) {
       emit({
@@ -167,32 +212,46 @@ async function attemptDownload(
         reason: `the partial file of ${path} is shorter than its saved progress; starting it over`,
       });
     }
-    state = undefined;
+    return { partialSize };
   }
-  if (state?.verified && partialSize === identity.size) {
-    emit({ event: "done", file: path, total: identity.size, transferred: 0, skipped: true });
-    return {
-      file: path,
-      destination,
-      size: identity.size,
-      ...hashFields(identity),
+  return { state, partialSize };
+}
+
+async function attemptDownload(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+): Promise<FileDownloadResult> {
+  const { runtime } = options;
+  const emit = options.onEvent ?? (() => {});
+  const path = request.file.path;
+  const destination = request.destination;
+  const partial = partialPathOf(destination);
+  const listed = identityOfFile(request.file);
+
+  let { state, partialSize } = await resumableState(request, options, listed);
+  if (state?.verified && partialSize === listed.size) {
+    emit({ event: "done", file: path, total: listed.size, transferred: 0, skipped: true });
+    const hash = state.verifiedHash ?? expectedHashOf(listed);
+    return resultOf(request, {
+      size: listed.size,
+      hash,
       transferred: 0,
-      resumedBytes: identity.size,
-    };
+      resumedBytes: listed.size,
+    });
   }
 
-  const resolved = await resolveFile(options.connection, request.repo, request.commit, path);
-  if (resolved.size !== undefined && resolved.size !== identity.size) {
-    throw new RemoteChangedError(
-      `the Hub lists ${path} with ${identity.size} bytes but serves ${resolved.size}`,
-    );
-  }
-  // Only an X-Linked-Etag shaped like a SHA-256 is compared: proxies may send other etags.
-  const servedSha256 = /^[0-9a-f]{64}$/i.test(resolved.etag ?? "") ? resolved.etag : undefined;
-  if (identity.sha256 && servedSha256 && servedSha256.toLowerCase() !== identity.sha256) {
-    throw new RemoteChangedError(
-      `the Hub lists ${path} with sha256 ${identity.sha256} but serves ${servedSha256}`,
-    );
+  const { resolved, identity, expected } = await confirmFile(request, {
+    connection: options.connection,
+    retry: options.retry,
+    onEvent: options.onEvent,
+  });
+  if (state && !sameIdentity(state.identity, identity)) {
+    emit({
+      event: "restart",
+      file: path,
+      reason: `${path} changed on the Hub (its listing and download agree); starting it over`,
+    });
+    state = undefined;
   }
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
   if (!state) {
@@ -227,6 +286,7 @@ async function attemptDownload(
         contentUrl: resolved.contentUrl,
         connections,
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        expected,
         retry: options.retry,
         emit,
         transfer,
@@ -237,7 +297,6 @@ async function attemptDownload(
     );
     await transfer.save();
 
-    const expected = expectedHashOf(identity);
     const size = (await runtime.stat(partial)).size;
     if (size !== identity.size) {
       await handle.close();
@@ -260,19 +319,11 @@ async function attemptDownload(
       }
       if (actual !== expected.hex) {
         await handle.close();
-        await removePartial(runtime, destination);
-        throw new ModelManagerError(
-          "integrity",
-          `verify ${path}: expected ${expected.algorithm} ${expected.hex}, got ${actual}`,
-          {
-            hint:
-              "the bytes were corrupted in transit or by the server; the bad file was removed — run the command again",
-            details: { file: path, expected: expected.hex, actual, algorithm: expected.algorithm },
-          },
-        );
+        throw new HashMismatchError(expected, actual);
       }
     }
     state.verified = true;
+    state.verifiedHash = expected;
     await writeDownloadState(runtime, destination, state);
     emit({
       event: "done",
@@ -281,21 +332,31 @@ async function attemptDownload(
       transferred: transfer.transferred,
       skipped: false,
     });
-    return {
-      file: path,
-      destination,
+    return resultOf(request, {
       size: identity.size,
-      ...hashFields(identity),
+      hash: expected,
       transferred: transfer.transferred,
       resumedBytes,
-    };
+    });
   } finally {
     await handle.close();
   }
 }
 
-function hashFields(identity: FileIdentity): { sha256?: string; gitSha1?: string } {
-  return { sha256: identity.sha256, gitSha1: identity.gitSha1 };
+function resultOf(
+  request: FileDownloadRequest,
+  outcome: { size: number; hash?: ExpectedHash; transferred: number; resumedBytes: number },
+): FileDownloadResult {
+  const { size, hash, transferred, resumedBytes } = outcome;
+  return {
+    file: request.file.path,
+    destination: request.destination,
+    size,
+    sha256: hash?.algorithm === "sha256" ? hash.hex : undefined,
+    gitSha1: hash?.algorithm === "git-sha1" ? hash.hex : undefined,
+    transferred,
+    resumedBytes,
+  };
 }
 
 async function openPartial(

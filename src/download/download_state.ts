@@ -22,8 +22,35 @@ export interface FileIdentity {
 }
 
 /**
+ * Whether a value is a SHA-256 in hex (a masked `*` or any other text is not).
+ *
+ * @example
+ * ```ts
+ * import { isSha256Hex } from "./download_state.ts";
+ * isSha256Hex("*"); // false
+ * ```
+ */
+export function isSha256Hex(value: string | undefined): value is string {
+  return value !== undefined && /^[0-9a-f]{64}$/i.test(value);
+}
+
+/**
+ * Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not).
+ *
+ * @example
+ * ```ts
+ * import { isGitSha1Hex } from "./download_state.ts";
+ * isGitSha1Hex("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"); // true
+ * ```
+ */
+export function isGitSha1Hex(value: string | undefined): value is string {
+  return value !== undefined && /^[0-9a-f]{40}$/i.test(value);
+}
+
+/**
  * The identity the Hub states for a listed file: its size, and the SHA-256
- * for LFS files or the git blob SHA-1 for the others.
+ * for LFS files or the git blob SHA-1 for the others. A hash that is not
+ * well-formed hex of its length (gated repos mask them as `*`) is left out.
  *
  * @example
  * ```ts
@@ -32,7 +59,12 @@ export interface FileIdentity {
  * ```
  */
 export function identityOfFile(file: RepoFile): FileIdentity {
-  return { size: file.size, sha256: file.sha256, gitSha1: file.lfs ? undefined : file.gitSha1 };
+  const gitSha1 = file.lfs ? undefined : file.gitSha1;
+  return {
+    size: file.size,
+    sha256: isSha256Hex(file.sha256) ? file.sha256.toLowerCase() : undefined,
+    gitSha1: isGitSha1Hex(gitSha1) ? gitSha1.toLowerCase() : undefined,
+  };
 }
 
 /** The state file's contents. */
@@ -49,6 +81,8 @@ export interface DownloadState {
   segments: Segment[];
   /** Set once the partial file has been verified and only awaits its rename into place. */
   verified?: boolean;
+  /** The hash it was verified against (none: checked by size only), once `verified`. */
+  verifiedHash?: { algorithm: "sha256" | "git-sha1"; hex: string };
 }
 
 /** The partial file beside a destination. */

@@ -1,7 +1,8 @@
 /**
- * One attempt at one segment: a ranged GET whose body is written at its offset
- * into the partial file, watched by an idle timeout, checked for the server
- * ignoring Range and for bodies that end early.
+ * One request for the missing bytes of one segment (or, when the server ignores
+ * Range, of every segment at once): the body is written at its offsets into the
+ * partial file, reading past bytes already on disk, watched by the stall
+ * watchdog, and checked for wrong ranges and bodies that end early.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { ContentHasher } from "./file_hash.ts";
 import type { Segment } from "./segment_plan.ts";
+import { StallWatchdog } from "./stall_watchdog.ts";
 
 /** Raised when the server answers a ranged request with the whole file. */
 export class RangeIgnoredError extends Error {
@@ -40,11 +42,16 @@ export interface SegmentFetch {
   connection: HubConnection;
   /** The URL serving the bytes. */
   contentUrl: URL;
+  /**
+   * The status of the file server that made the engine resolve `contentUrl`
+   * afresh: the same status again means a refusal, not an expired link.
+   */
+  urlRefreshedAfter?: number;
   /** The partial file. */
   handle: FileHandle;
   /** The file's full size. */
   total: number;
-  /** Abort an attempt after this long without a byte. */
+  /** Abort an attempt after this long without a byte, or with less than 1 KiB/s over it. */
   idleTimeoutMs: number;
   /** The repository path, for messages. */
   file: string;
@@ -54,12 +61,15 @@ export interface SegmentFetch {
   onBytes: (count: number) => void;
   /** Hashes the content when it is written in order from byte 0. */
   hasher?: ContentHasher;
-  /** Called when a single-stream download must start again at byte 0 (Range ignored). */
-  onRestartFromZero?: () => void;
+  /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
+  onReadPast?: (bytes: number) => void;
 }
 
 /** Bytes gathered before one write; small, because bytes still in memory are lost on a kill. */
 const WRITE_BATCH = 256 * 1024;
+/** How much of a refusal's body is read, and how much of it is quoted. */
+const REFUSAL_READ_BYTES = 4096;
+const REFUSAL_QUOTE_CHARS = 200;
 
 function parseContentRange(
   value: string | null,
@@ -76,7 +86,8 @@ function parseContentRange(
 /**
  * Fetches what is missing of `segment` in one request, advancing `segment.next`
  * as bytes reach the file. Throws a retryable error when the attempt can be
- * repeated from where it stopped.
+ * repeated from where it stopped. With `wholeFile` (the only segment), a server
+ * that ignores Range is read past the bytes already on disk.
  *
  * @example
  * ```ts ignore
@@ -89,122 +100,59 @@ export async function fetchSegment(
   wholeFile: boolean,
 ): Promise<void> {
   if (segment.next > segment.end) return;
-  const idle = new AbortController();
-  let lastByteAt = Date.now();
-  const watchdog = setInterval(() => {
-    if (Date.now() - lastByteAt > job.idleTimeoutMs) {
-      idle.abort(new DOMException("idle timeout", "TimeoutError"));
-    }
-  }, Math.max(10, Math.min(1000, job.idleTimeoutMs / 4)));
+  const range = wholeFile && segment.next === 0
+    ? undefined
+    : `bytes=${segment.next}-${segment.end}`;
+  await fetchInto(job, [segment], { range, acceptWholeBody: wholeFile });
+}
+
+/**
+ * Fetches every missing byte of `segments` in one request without Range (for a
+ * server that ignores it), reading past the bytes already on disk.
+ *
+ * @example
+ * ```ts ignore
+ * await fetchWholeBody(fetchContext, state.segments);
+ * ```
+ */
+export async function fetchWholeBody(job: SegmentFetch, segments: Segment[]): Promise<void> {
+  const missing = segments.filter((segment) => segment.next <= segment.end)
+    .sort((a, b) => a.start - b.start);
+  if (missing.length === 0) return;
+  await fetchInto(job, missing, { acceptWholeBody: true });
+}
+
+async function fetchInto(
+  job: SegmentFetch,
+  targets: Segment[],
+  request: { range?: string; acceptWholeBody: boolean },
+): Promise<void> {
+  const watchdog = new StallWatchdog(job.idleTimeoutMs);
   const headers: Record<string, string> = { "Accept-Encoding": "identity" };
-  if (!(wholeFile && segment.next === 0)) headers.Range = `bytes=${segment.next}-${segment.end}`;
+  if (request.range) headers.Range = request.range;
   const label = `${job.file} in ${job.repo}`;
   try {
     const { response, url } = await sendRequest(job.connection, job.contentUrl, {
       headers,
-      signal: idle.signal,
+      signal: watchdog.signal,
     });
     if (response.ok) await refuseContentEncoding(response, `download ${label}`);
-    let position: number;
-    if (response.status === 206) {
-      const range = parseContentRange(response.headers.get("content-range"));
-      if (range?.total !== undefined && range.total !== job.total) {
-        await response.body?.cancel().catch(() => {});
-        throw new RemoteChangedError(
-          `the server now says ${job.file} has ${range.total} bytes, not ${job.total}`,
-        );
-      }
-      if (!range || range.start !== segment.next) {
-        await response.body?.cancel().catch(() => {});
-        throw retryableError(
-          `download ${label}: the server sent the wrong range (${
-            response.headers.get("content-range")
-          })`,
-        );
-      }
-      position = segment.next;
-    } else if (response.status === 200) {
-      if (!wholeFile) {
-        await response.body?.cancel().catch(() => {});
-        throw new RangeIgnoredError();
-      }
-      if (segment.next !== 0) {
-        segment.next = 0;
-        job.onRestartFromZero?.();
-      }
-      position = 0;
-    } else if (response.status === 416) {
-      await response.body?.cancel().catch(() => {});
-      throw new RemoteChangedError(
-        `the server cannot serve bytes ${segment.next}- of ${job.file} (416): the partial file is stale`,
-      );
-    } else {
-      const leftEndpoint = url.origin !== new URL(job.connection.endpoint).origin;
-      if (leftEndpoint && [401, 403, 404, 410].includes(response.status)) {
-        await response.body?.cancel().catch(() => {});
-        // A signed CDN URL that stopped working has usually expired: resolve again and retry.
-        const error = retryableError(
-          `download ${label}: the file server answered ${response.status}`,
-        );
-        error.details.refreshUrl = true;
-        throw error;
-      }
-      throw await errorForResponse(response, {
-        repo: job.repo,
-        file: job.file,
-        endpoint: job.connection.endpoint,
-        hasToken: Boolean(job.connection.token),
-        action: "download the file",
-      });
-    }
+    const bodyStart = await bodyStartOf(job, { response, url }, targets[0], request);
     if (!response.body) throw retryableError(`download ${label}: the answer has no body`);
-    const reader = response.body.getReader();
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const batch = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      try {
-        await job.handle.write(batch, position);
-      } catch (error) {
-        throw storageFailure(`write ${job.file}`, error, true);
-      }
-      job.hasher?.update(batch);
-      position += batch.length;
-      segment.next = position;
-      job.onBytes(batch.length);
-    };
-    const limit = segment.end + 1;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        lastByteAt = Date.now();
-        const room = limit - position - pendingBytes;
-        const chunk = value.length > room ? value.subarray(0, Math.max(0, room)) : value;
-        if (chunk.length > 0) {
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-        }
-        if (pendingBytes >= WRITE_BATCH) await flush();
-        if (position + pendingBytes >= limit) break;
-      }
-    } finally {
-      await flush().finally(() => reader.cancel().catch(() => {}));
+    if (bodyStart < targets[0].next && response.status === 200) {
+      job.onReadPast?.(targets[0].next - bodyStart);
     }
-    if (position < limit) {
+    await copyBody(job, response.body.getReader(), { start: bodyStart, targets, watchdog });
+    const short = targets.find((segment) => segment.next <= segment.end);
+    if (short) {
       throw retryableError(
-        `download ${label}: the connection closed after ${position} of ${limit} bytes`,
+        `download ${label}: the connection closed after ${short.next} of ${short.end + 1} bytes`,
       );
     }
   } catch (error) {
     if (job.connection.signal?.aborted) throw job.connection.signal.reason ?? error;
-    if (idle.signal.aborted && (isAbortError(error) || error === idle.signal.reason)) {
-      throw retryableError(
-        `download ${label}: no data for ${Number((job.idleTimeoutMs / 1000).toFixed(1))} s`,
-      );
+    if (watchdog.signal.aborted && (isAbortError(error) || error === watchdog.signal.reason)) {
+      throw retryableError(`download ${label}: ${watchdog.stallReason}`);
     }
     if (
       error instanceof ModelManagerError || error instanceof RangeIgnoredError ||
@@ -217,7 +165,181 @@ export async function fetchSegment(
       { cause: error },
     );
   } finally {
-    clearInterval(watchdog);
+    watchdog.stop();
+  }
+}
+
+/**
+ * Checks the answer and says at which byte of the file its body starts: a 206
+ * may start before the first byte asked for (RFC 9110), never after it.
+ */
+async function bodyStartOf(
+  job: SegmentFetch,
+  sent: { response: Response; url: URL },
+  first: Segment,
+  request: { range?: string; acceptWholeBody: boolean },
+): Promise<number> {
+  const { response } = sent;
+  const label = `${job.file} in ${job.repo}`;
+  if (response.status === 206) {
+    const range = parseContentRange(response.headers.get("content-range"));
+    if (range?.total !== undefined && range.total !== job.total) {
+      await response.body?.cancel().catch(() => {});
+      throw new RemoteChangedError(
+        `the server now says ${job.file} has ${range.total} bytes, not ${job.total}`,
+      );
+    }
+    if (!range || range.start > first.next || range.end < first.next) {
+      await response.body?.cancel().catch(() => {});
+      throw retryableError(
+        `download ${label}: the server sent the wrong range (${
+          response.headers.get("content-range")
+        } for ${request.range ?? "the whole file"})`,
+      );
+    }
+    return range.start;
+  }
+  if (response.status === 200) {
+    if (request.range && !request.acceptWholeBody) {
+      await response.body?.cancel().catch(() => {});
+      throw new RangeIgnoredError();
+    }
+    return 0;
+  }
+  if (response.status === 416) {
+    await response.body?.cancel().catch(() => {});
+    throw new RemoteChangedError(
+      `the server cannot serve bytes ${first.next}- of ${job.file} (416): the partial file is stale`,
+    );
+  }
+  const leftEndpoint = sent.url.origin !== new URL(job.connection.endpoint).origin;
+  if (leftEndpoint && [401, 403, 404, 410].includes(response.status)) {
+    throw await fileServerRefusal(job, response);
+  }
+  throw await errorForResponse(response, {
+    repo: job.repo,
+    file: job.file,
+    endpoint: job.connection.endpoint,
+    hasToken: Boolean(job.connection.token),
+    action: "download the file",
+  });
+}
+
+/**
+ * A file server's 401/403/404/410: the first time, most likely an expired signed
+ * URL (resolve again and retry); on a freshly resolved URL, a refusal to report.
+ */
+async function fileServerRefusal(
+  job: SegmentFetch,
+  response: Response,
+): Promise<ModelManagerError> {
+  const label = `${job.file} in ${job.repo}`;
+  const status = response.status;
+  if (job.urlRefreshedAfter !== status) {
+    await response.body?.cancel().catch(() => {});
+    const error = retryableError(`download ${label}: the file server answered ${status}`, {
+      status,
+    });
+    // A signed CDN URL that stopped working has usually expired: resolve again and retry.
+    error.details.refreshUrl = true;
+    return error;
+  }
+  const said = await bodyExcerpt(response);
+  const cache = printable(response.headers.get("x-cache") ?? "");
+  return new ModelManagerError(
+    "network",
+    `download ${label}: the file server answered ${status} again with a freshly resolved URL${
+      cache ? ` (X-Cache: ${cache})` : ""
+    }${said ? `: ${said}` : ""}`,
+    {
+      hint:
+        "the file server refuses this file (not an expired link); try again later, and if it persists check a proxy or --endpoint, or tell the repository's owner",
+      details: { status, xCache: cache || undefined, body: said || undefined },
+    },
+  );
+}
+
+/** The start of a body as printable text, without control characters. */
+async function bodyExcerpt(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < REFUSAL_READ_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+  } catch {
+    // what arrived is enough
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const text = new TextDecoder().decode(concat(chunks, length).subarray(0, REFUSAL_READ_BYTES));
+  return printable(text).slice(0, REFUSAL_QUOTE_CHARS);
+}
+
+function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Writes the body, which starts at file byte `start`, into the missing part of
+ * each target in turn (sorted, not overlapping), reading past the bytes before
+ * each target's `next`. Stops reading once every target is complete.
+ */
+async function copyBody(
+  job: SegmentFetch,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  body: { start: number; targets: Segment[]; watchdog: StallWatchdog },
+): Promise<void> {
+  const { targets, watchdog } = body;
+  let index = 0;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const target = targets[index];
+    const batch = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    try {
+      await job.handle.write(batch, target.next);
+    } catch (error) {
+      throw storageFailure(`write ${job.file}`, error, true);
+    }
+    job.hasher?.update(batch);
+    target.next += batch.length;
+    job.onBytes(batch.length);
+  };
+  // The file byte of the next byte the body delivers.
+  let offset = body.start;
+  try {
+    while (index < targets.length) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      watchdog.received(value.length);
+      const chunkStart = offset;
+      offset += value.length;
+      while (index < targets.length) {
+        const target = targets[index];
+        const from = Math.max(chunkStart, target.next + pendingBytes);
+        const to = Math.min(offset, target.end + 1);
+        if (from < to) {
+          pending.push(value.subarray(from - chunkStart, to - chunkStart));
+          pendingBytes += to - from;
+        }
+        if (pendingBytes >= WRITE_BATCH) await flush();
+        if (target.next + pendingBytes <= target.end) break;
+        await flush();
+        index++;
+      }
+    }
+  } finally {
+    await flush().finally(() => reader.cancel().catch(() => {}));
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Running the segments of one file: a pool of workers, each fetching one
  * segment at a time with retries that continue from the bytes already written;
- * a fresh signed URL when the old one expires; and a fall back to one stream
- * when the server ignores Range.
+ * a fresh signed URL when the old one expires (and a stop when a fresh one is
+ * refused the same way); and a fall back to one stream, keeping the bytes on
+ * disk, when the server ignores Range.
  *
  * @module
  */
@@ -16,8 +17,14 @@ import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import type { DownloadState } from "./download_state.ts";
-import { fetchSegment, RangeIgnoredError, type SegmentFetch } from "./fetch_segment.ts";
-import { type ContentHasher, createContentHasher, expectedHashOf } from "./file_hash.ts";
+import {
+  fetchSegment,
+  fetchWholeBody,
+  RangeIgnoredError,
+  type SegmentFetch,
+} from "./fetch_segment.ts";
+import { type ContentHasher, createContentHasher, type ExpectedHash } from "./file_hash.ts";
+import { formatBytes } from "../units.ts";
 import { isComplete, type Segment } from "./segment_plan.ts";
 import type { TransferTracker } from "./transfer_tracker.ts";
 
@@ -33,8 +40,10 @@ export interface SegmentRun {
   contentUrl: URL;
   /** Parallel connections. */
   connections: number;
-  /** Restart a request after this long without a byte. */
+  /** Restart a request after this long without a byte, or with less than 1 KiB/s over it. */
   idleTimeoutMs: number;
+  /** The hash the file is checked against, computed while streaming when one stream runs. */
+  expected?: ExpectedHash;
   /** The retry policy of each segment. */
   retry?: RetryOptions;
   /** Receives retry and restart events. */
@@ -55,15 +64,61 @@ export interface SegmentRun {
  */
 const PROGRESS_BYTES = 1024 * 1024;
 
-/** Whether an attempt that began at byte `before` got far enough to reset the retry count. */
-function madeProgress(segment: Segment, before: number): boolean {
-  const remaining = segment.end + 1 - before;
-  return segment.next - before >= Math.min(PROGRESS_BYTES, remaining);
+/** Some segments and the one request that fetches what is missing of them. */
+interface Task {
+  segments: Segment[];
+  fetch: (job: SegmentFetch) => Promise<void>;
 }
 
-function hasherFor(state: DownloadState): ContentHasher | undefined {
-  const expected = expectedHashOf(state.identity);
-  return expected ? createContentHasher(expected.algorithm, state.identity.size) : undefined;
+function missingBytes(segments: Segment[]): number {
+  return segments.reduce((sum, segment) => sum + segment.end + 1 - segment.next, 0);
+}
+
+/** Whether an attempt that left `before` bytes missing got far enough to reset the retry count. */
+function madeProgress(task: Task, before: number): boolean {
+  return before - missingBytes(task.segments) >= Math.min(PROGRESS_BYTES, before);
+}
+
+/**
+ * The signed URL the bytes come from, resolved again when it stops working.
+ * Several segments may find the same URL expired; only the first resolves again.
+ */
+class ContentUrl {
+  current: URL;
+  #run: SegmentRun;
+  #file: string;
+  #refreshing: Promise<void> | undefined;
+  /** The file server status that made each fresh URL be resolved. */
+  #refreshedAfter = new WeakMap<URL, number>();
+
+  constructor(run: SegmentRun, file: string) {
+    this.current = run.contentUrl;
+    this.#run = run;
+    this.#file = file;
+  }
+
+  /** Waits for a refresh in progress. */
+  async ready(): Promise<URL> {
+    await this.#refreshing;
+    return this.current;
+  }
+
+  /** The status that made `url` be resolved afresh, if it was. */
+  refreshedAfter(url: URL): number | undefined {
+    return this.#refreshedAfter.get(url);
+  }
+
+  /** Resolves the file again after `failed` answered `status`, unless another segment did. */
+  refresh(failed: URL, status: number | undefined): void {
+    if (failed !== this.current) return;
+    const run = this.#run;
+    this.#refreshing ??= resolveFile(run.connection, run.repo, run.commit, this.#file)
+      .then((resolved) => {
+        this.current = resolved.contentUrl;
+        if (status !== undefined) this.#refreshedAfter.set(resolved.contentUrl, status);
+      }, () => {})
+      .finally(() => (this.#refreshing = undefined));
+  }
 }
 
 /**
@@ -84,15 +139,8 @@ export async function fetchAllSegments(
   const { emit, transfer } = run;
   const path = state.file;
   const userSignal = run.connection.signal;
-  let currentUrl = run.contentUrl;
-  let refreshing: Promise<void> | undefined;
-  // Several segments may find the same URL expired; only the first resolves again.
-  const refreshUrl = (failed: URL) => {
-    if (failed !== currentUrl) return;
-    refreshing ??= resolveFile(run.connection, run.repo, run.commit, path)
-      .then((resolved) => void (currentUrl = resolved.contentUrl), () => {})
-      .finally(() => (refreshing = undefined));
-  };
+  const url = new ContentUrl(run, path);
+  let rangeIgnored = false;
 
   for (;;) {
     const wholeFile = state.segments.length === 1;
@@ -100,7 +148,7 @@ export async function fetchAllSegments(
     const signal = anySignal(userSignal, stop.signal)!;
     const job: SegmentFetch = {
       connection: { ...run.connection, signal },
-      contentUrl: currentUrl,
+      contentUrl: url.current,
       handle,
       total: state.identity.size,
       idleTimeoutMs: run.idleTimeoutMs,
@@ -108,17 +156,25 @@ export async function fetchAllSegments(
       repo: run.repo.id,
       onBytes: (count) => transfer.onBytes(count),
       // Hashing while streaming works only when the bytes arrive in order from byte 0.
-      hasher: wholeFile && state.segments[0].next === 0 ? hasherFor(state) : undefined,
-      onRestartFromZero: () => {
-        job.hasher = hasherFor(state);
+      hasher: wholeFile && state.segments[0].next === 0 && run.expected
+        ? createContentHasher(run.expected.algorithm, state.identity.size)
+        : undefined,
+      onReadPast: (bytes) =>
         emit({
           event: "restart",
           file: path,
-          reason: "the server ignored Range; downloading from the start",
-        });
-      },
+          reason: `the server ignored Range; reading past the ${
+            formatBytes(bytes)
+          } already downloaded`,
+        }),
     };
-    const queue = state.segments.filter((segment) => segment.next <= segment.end);
+    const missing = state.segments.filter((segment) => segment.next <= segment.end);
+    const queue: Task[] = rangeIgnored
+      ? [{ segments: missing, fetch: (workerJob) => fetchWholeBody(workerJob, missing) }]
+      : missing.map((segment) => ({
+        segments: [segment],
+        fetch: (workerJob) => fetchSegment(workerJob, segment, wholeFile),
+      }));
     const worker = async (index: number) => {
       // The first worker uses the shared job (and its hasher, when one stream runs); the others
       // write through handles of their own.
@@ -134,16 +190,16 @@ export async function fetchAllSegments(
       }
     };
     const drain = async (workerJob: SegmentFetch) => {
-      for (let segment = queue.shift(); segment; segment = queue.shift()) {
-        const current: Segment = segment;
-        let before = current.next;
-        let attemptUrl = currentUrl;
+      for (let task = queue.shift(); task; task = queue.shift()) {
+        const current: Task = task;
+        let before = missingBytes(current.segments);
+        let attemptUrl = url.current;
         await withRetry(async () => {
-          await refreshing;
-          attemptUrl = currentUrl;
-          before = current.next;
+          attemptUrl = await url.ready();
+          before = missingBytes(current.segments);
           workerJob.contentUrl = attemptUrl;
-          await fetchSegment(workerJob, current, wholeFile);
+          workerJob.urlRefreshedAfter = url.refreshedAfter(attemptUrl);
+          await current.fetch(workerJob);
         }, {
           ...run.retry,
           signal,
@@ -159,7 +215,9 @@ export async function fetchAllSegments(
               nextAttempt: event.nextAttempt,
               attempts: event.attempts,
             });
-            if (event.error.details.refreshUrl) refreshUrl(attemptUrl);
+            if (event.error.details.refreshUrl) {
+              url.refresh(attemptUrl, event.error.details.status as number | undefined);
+            }
           },
         }).catch((error) => {
           // The first failure stops every other segment; it is the one reported.
@@ -186,19 +244,15 @@ export async function fetchAllSegments(
     await transfer.save().catch(() => {});
     if (userSignal?.aborted) throw cancelledError(userSignal.reason);
     const reason = stop.signal.reason ?? failure.reason;
-    if (!(reason instanceof RangeIgnoredError)) {
+    if (!(reason instanceof RangeIgnoredError) || rangeIgnored) {
       throw isAbortError(reason) ? cancelledError(reason) : reason;
     }
+    // The segments keep their bytes: one stream without Range reads past them.
+    rangeIgnored = true;
     emit({
       event: "restart",
       file: path,
-      reason: "the server ignores Range; downloading in one stream",
-    });
-    // The state on disk must stop claiming the old segments before their bytes go.
-    state.segments = [{ start: 0, end: state.identity.size - 1, next: 0 }];
-    await transfer.save();
-    await handle.truncate(0).catch((error) => {
-      throw storageFailure(`truncate the partial file of ${path}`, error, true);
+      reason: "the server ignores Range; downloading in one stream, keeping the bytes on disk",
     });
   }
 }

@@ -88,7 +88,8 @@ export function chooseModelFile(
       "file_not_found",
       `find a .rkllm file in ${repo} matching the filters`,
       {
-        hint: `choose one of: ${all.map((file) => file.path).join(", ")}`,
+        hint: groupedHint(all, filter) ??
+          `choose one of: ${all.map((file) => file.path).join(", ")}`,
         details: { choices: all.map((file) => file.path) },
       },
     );
@@ -105,6 +106,24 @@ export function chooseModelFile(
       details: { choices: candidates.map((file) => file.path) },
     },
   );
+}
+
+/**
+ * When `--quant w8a8` finds nothing but grouped `w8a8_g128` files exist, names the exact
+ * values to use: a grouped file is never taken for the plain quantisation silently.
+ */
+function groupedHint(all: RepoFile[], filter: VariantFilter): string | undefined {
+  const asked = filter.quantization?.toLowerCase();
+  if (!asked || asked.includes("_g")) return undefined;
+  const grouped = modelFilesOf(all, { platform: filter.platform })
+    .map((file) => parseModelVariant(file.path).quantization)
+    .filter((quantization): quantization is string =>
+      quantization?.startsWith(`${asked}_g`) === true
+    );
+  if (grouped.length === 0) return undefined;
+  return `no file is plain ${asked}; use --quant ${
+    [...new Set(grouped)].sort().join(" or --quant ")
+  }`;
 }
 
 function uniqueOrUndefined<T>(items: T[]): T | undefined {

@@ -1,5 +1,6 @@
 /**
- * The download operation: pin the commit, choose the files, skip what is
+ * The download operation: pin the commit, choose the model file and what comes
+ * with it (companion files, vision encoders), skip what is
  * already complete, check free space, download everything concurrently under
  * the repo directory's lock, move the files into place (the model last) and
  * record them.
@@ -21,14 +22,22 @@ import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import { type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
-import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
+import {
+  type FileRecord,
+  readRepoRecord,
+  RECORD_FORMAT_VERSION,
+  type RepoRecord,
+  writeRepoRecord,
+} from "../store/registry.ts";
+import { identityOfFile } from "../download/download_state.ts";
+import { loadModelsConfig } from "../config/models_config.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
-export type { DownloadPlan, PlannedFile } from "./plan_download.ts";
+export type { DownloadPlan, PlannedFile, PlannedFileKind } from "./plan_download.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** Options of one download. */
@@ -49,6 +58,11 @@ export interface DownloadOptions extends VariantFilter {
   retry?: RetryOptions;
   /** Receives progress events. */
   onProgress?: DownloadEventHandler;
+  /**
+   * The files to bring beside the `.rkllm` file when the repository holds them
+   * (default: `COMPANION_FILES` of the models config, `configs/models.json`).
+   */
+  companionFiles?: readonly string[];
 }
 
 /** The result of {@linkcode downloadModel}. */
@@ -62,7 +76,7 @@ export interface DownloadResult {
 }
 
 /**
- * Downloads a model and its technical files into the store.
+ * Downloads a model with its companion files and vision encoders into the store.
  *
  * @example
  * ```ts ignore
@@ -85,8 +99,17 @@ export async function downloadModel(
   const files = await listRepoFiles(connection, repo, revision);
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
+  const companionFiles = options.companionFiles ??
+    (await loadModelsConfig(runtime)).COMPANION_FILES;
   const makePlan = () =>
-    planDownload(context, { repo, revision, files, modelFile, force: options.force ?? false });
+    planDownload(context, {
+      repo,
+      revision,
+      files,
+      modelFile,
+      companionFiles,
+      force: options.force,
+    });
 
   if (options.dryRun) {
     const plan = await makePlan();
@@ -160,13 +183,13 @@ export async function downloadModel(
     const results = settled.map((result) =>
       (result as PromiseFulfilledResult<FileDownloadResult>).value
     );
-    // The model file moves into place last, so a listed model always has its technical files.
+    // The model file moves into place last, so a listed model always has its companions.
     for (const result of [...results].reverse()) {
       await finalizeDownload(runtime, result.destination).catch((error) => {
         throw storageFailure(`move ${result.file} into place`, error);
       });
     }
-    await recordDownload(context, repoDir, { repo, revision, plan, byPath });
+    await recordDownload(context, repoDir, { repo, revision, plan, byPath, results });
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
@@ -192,6 +215,21 @@ export async function downloadModel(
   }
 }
 
+/**
+ * The hash a file was checked against: the one its download verified, else for
+ * a file already present the listing's (well-formed) hash it was checked
+ * against, else what the record said before. None: checked by size only.
+ */
+function recordedHash(
+  result: FileDownloadResult | undefined,
+  known: { file: RepoFile; previous?: FileRecord },
+): { sha256?: string; gitSha1?: string } {
+  if (result) return { sha256: result.sha256, gitSha1: result.gitSha1 };
+  const listed = identityOfFile(known.file);
+  if (listed.sha256 || listed.gitSha1) return { sha256: listed.sha256, gitSha1: listed.gitSha1 };
+  return { sha256: known.previous?.sha256, gitSha1: known.previous?.gitSha1 };
+}
+
 function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
   try {
     return parseRepoId(hubId);
@@ -203,24 +241,41 @@ function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
 async function recordDownload(
   context: StoreContext,
   repoDir: string,
-  what: { repo: RepoId; revision: string; plan: DownloadPlan; byPath: Map<string, RepoFile> },
+  what: {
+    repo: RepoId;
+    revision: string;
+    plan: DownloadPlan;
+    byPath: Map<string, RepoFile>;
+    results: FileDownloadResult[];
+  },
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
+  const downloaded = new Map(what.results.map((result) => [result.file, result]));
   const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
-    { version: 1, repo: repo.id, revision, files: {} };
+    { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
   for (const planned of plan.files) {
     const file = byPath.get(planned.file)!;
     const previous = record.files[planned.file];
     const unchanged = planned.present && previous && previous.size === file.size;
+    const result = downloaded.get(planned.file);
     record.files[planned.file] = {
-      size: file.size,
-      sha256: file.sha256,
-      gitSha1: file.lfs ? undefined : file.gitSha1,
+      size: result?.size ?? file.size,
+      ...recordedHash(result, {
+        file,
+        previous: unchanged ? previous : undefined,
+      }),
       revision: unchanged ? previous.revision : revision,
       downloadedAt: unchanged ? previous.downloadedAt : now,
     };
   }
+  const pathsOf = (kind: string) =>
+    plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
+  record.models = {
+    ...record.models,
+    [plan.modelFile]: { companions: pathsOf("companion"), encoders: pathsOf("encoder") },
+  };
+  record.version = RECORD_FORMAT_VERSION;
   record.repo = repo.id;
   record.revision = revision;
   try {

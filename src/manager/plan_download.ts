@@ -1,7 +1,8 @@
 /**
- * Planning a download: which files of a model are already complete, how many
- * bytes are still needed (counting resumable partial downloads), and how much
- * space the models directory has.
+ * Planning a download: which files come with the model (its companion files
+ * and vision encoders), which are already complete, how many bytes are still
+ * needed (counting resumable partial downloads), and how much space the models
+ * directory has.
  *
  * @module
  */
@@ -11,14 +12,20 @@ import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ModelInfo, modelInfoOf } from "../store/model_catalog.ts";
+import { pairedEncoders } from "../store/model_variant.ts";
 import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
 import { repoDirOf, storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
+
+/** What a planned file is to the model: the model itself, a companion file or a vision encoder. */
+export type PlannedFileKind = "model" | "companion" | "encoder";
 
 /** One file of a download plan. */
 export interface PlannedFile {
   /** The repository path. */
   file: string;
+  /** What it is to the model. */
+  kind: PlannedFileKind;
   /** Size in bytes. */
   size: number;
   /** Where it goes. */
@@ -37,7 +44,7 @@ export interface DownloadPlan {
   revision: string;
   /** The model file's repository path. */
   modelFile: string;
-  /** Every file of the model, the `.rkllm` file first. */
+  /** Every file of the model: the `.rkllm` file first, then its companions, then its encoders. */
   files: PlannedFile[];
   /** Bytes still to fetch in all. */
   bytesNeeded: number;
@@ -78,24 +85,71 @@ async function nearestExisting(context: StoreContext, path: string): Promise<str
   }
 }
 
+/** What to plan: the repository's listing at the pinned commit and the model chosen from it. */
+export interface DownloadTarget {
+  /** The repository. */
+  repo: RepoId;
+  /** The pinned commit. */
+  revision: string;
+  /** Every file of the repository at that commit. */
+  files: RepoFile[];
+  /** The `.rkllm` file chosen. */
+  modelFile: RepoFile;
+  /** The names of the companion files to bring when the repository holds them, in order. */
+  companionFiles: readonly string[];
+  /** Plan every file as missing, even when a complete copy is there. */
+  force?: boolean;
+}
+
 /**
- * Plans the download of `modelFile` and the technical files of `files`.
+ * The files that come with `modelFile`, each with its kind: the model, the companion
+ * files the repository holds (in the order given), and the vision encoders paired with it.
+ *
+ * @example
+ * ```ts
+ * import { filesOfModel } from "./plan_download.ts";
+ * const files = [
+ *   { path: "vl_w8a8_rk3588.rkllm", size: 9, lfs: true },
+ *   { path: "vl_vision_rk3588.rknn", size: 5, lfs: true },
+ *   { path: "config.json", size: 2, lfs: false },
+ * ];
+ * filesOfModel(files, { modelFile: files[0], companionFiles: ["config.json"] }).map((item) => item.kind);
+ * // ["model", "companion", "encoder"]
+ * ```
+ */
+export function filesOfModel(
+  files: readonly RepoFile[],
+  what: { modelFile: RepoFile; companionFiles: readonly string[] },
+): { file: RepoFile; kind: PlannedFileKind }[] {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const companions = [...new Set(what.companionFiles)].flatMap((name) => byPath.get(name) ?? []);
+  const encoders = pairedEncoders(what.modelFile.path, files.map((file) => file.path))
+    .map((path) => byPath.get(path)!);
+  return [
+    { file: what.modelFile, kind: "model" },
+    ...companions.map((file) => ({ file, kind: "companion" as const })),
+    ...encoders.map((file) => ({ file, kind: "encoder" as const })),
+  ];
+}
+
+/**
+ * Plans the download of a model file with its companion files and vision encoders.
  *
  * @example
  * ```ts ignore
- * const plan = await planDownload(context, { repo, revision, files, modelFile, force: false });
+ * const plan = await planDownload(context, { repo, revision, files, modelFile, companionFiles });
  * ```
  */
 export async function planDownload(
   context: StoreContext,
-  what: { repo: RepoId; revision: string; files: RepoFile[]; modelFile: RepoFile; force: boolean },
+  target: DownloadTarget,
 ): Promise<DownloadPlan> {
-  const { repo, revision, files, modelFile, force } = what;
+  const { repo, revision, files, modelFile } = target;
+  const force = target.force ?? false;
   const repoDir = repoDirOf(context.modelsDir, repo);
   const record = await readRepoRecord(context.runtime, repoDir, context.warn);
-  const technical = files.filter((file) => TECHNICAL_FILES.includes(file.path));
   const planned: PlannedFile[] = [];
-  for (const file of [modelFile, ...technical]) {
+  for (const { file, kind } of filesOfModel(files, target)) {
     const destination = storePathOf(repoDir, file.path);
     const present = !force && await isPresent(context, file, destination, record, file.path);
     let bytesNeeded = present ? 0 : file.size;
@@ -104,7 +158,7 @@ export async function planDownload(
       bytesNeeded -= (await partialProgress(context.runtime, destination, { identity }))?.bytes ??
         0;
     }
-    planned.push({ file: file.path, size: file.size, destination, present, bytesNeeded });
+    planned.push({ file: file.path, kind, size: file.size, destination, present, bytesNeeded });
   }
   const bytesNeeded = planned.reduce((sum, file) => sum + file.bytesNeeded, 0);
   const freeBytes = await context.runtime.freeSpace(
@@ -134,15 +188,16 @@ export function plannedModel(
   what: { file: RepoFile; plan: DownloadPlan },
 ): ModelInfo {
   const { file, plan } = what;
+  const pathsOf = (kind: PlannedFileKind) =>
+    plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
   return {
     ...modelInfoOf({
       repo: repo.id,
       dir: repoDirOf(context.modelsDir, repo),
       file: file.path,
       size: file.size,
-      technicalFiles: plan.files.map((planned) => planned.file).filter((path) =>
-        TECHNICAL_FILES.includes(path)
-      ),
+      technicalFiles: pathsOf("companion").filter((path) => TECHNICAL_FILES.includes(path)),
+      pairing: { companions: pathsOf("companion"), encoders: pathsOf("encoder") },
     }),
     revision: plan.revision,
     sha256: file.sha256,

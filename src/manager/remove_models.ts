@@ -17,7 +17,8 @@ import {
   scanStore,
 } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import { readRepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { newerRecordVersion, readRepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { isSafeRepoPath } from "../hub/repo_id.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import {
   isModelFileName,
@@ -72,8 +73,9 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
 }
 
 /**
- * Removes the model a query means, its record entry, and — when it was the
- * last model of its repo directory — the technical files and the directory.
+ * Removes the model a query means, its record entry and the vision encoders no
+ * other model of its repo uses; when it was the last model of its repo
+ * directory, also the technical and companion files and the directory.
  *
  * @example
  * ```ts ignore
@@ -111,21 +113,11 @@ export async function removeModel(context: StoreContext, query: string): Promise
         },
       );
     }
-    othersLeft = models.length > 1;
+    const others = models.filter((candidate) => candidate.path !== model.path);
+    othersLeft = others.length > 0;
     await removeFile(runtime, model.path, report);
-    const record = await readRepoRecord(runtime, model.dir, context.warn);
-    if (othersLeft) {
-      if (record?.files[model.file]) {
-        delete record.files[model.file];
-        await writeRepoRecord(runtime, model.dir, record).catch((error) => {
-          throw storageFailure(`update the registry record in ${model.dir}`, error);
-        });
-      }
-    } else {
-      for (const name of [...TECHNICAL_FILES, RECORD_FILE]) {
-        await removeFile(runtime, join(model.dir, name), report);
-      }
-    }
+    if (othersLeft) await forgetModel(context, { model, others, report });
+    else await removeEverythingRecorded(context, { model, report });
   } finally {
     await lock.release().catch(() => {});
   }
@@ -135,6 +127,64 @@ export async function removeModel(context: StoreContext, query: string): Promise
   return { ...report, model: target, removedDirectory };
 }
 
+/** The encoders of a model that no other model of its repo directory uses. */
+function unsharedEncoders(model: ModelInfo, others: ModelInfo[]): string[] {
+  const used = new Set(others.flatMap((other) => other.encoders));
+  return model.encoders.filter((encoder) => !used.has(encoder));
+}
+
+/**
+ * Removes what only this model used (its vision encoders no other model of the
+ * repo is paired with) and its entries in the record; the companion files stay
+ * for the other models.
+ */
+async function forgetModel(
+  context: StoreContext,
+  what: { model: ModelInfo; others: ModelInfo[]; report: RemovalReport },
+): Promise<void> {
+  const { model, others, report } = what;
+  const encoders = unsharedEncoders(model, others);
+  for (const encoder of encoders) {
+    await removeFile(context.runtime, storePathOf(model.dir, encoder), report);
+  }
+  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+  if (!record) return;
+  const forgotten = [model.file, ...encoders].filter((file) => record.files[file] !== undefined);
+  if (forgotten.length === 0 && record.models?.[model.file] === undefined) return;
+  for (const file of forgotten) delete record.files[file];
+  if (record.models) delete record.models[model.file];
+  await writeRepoRecord(context.runtime, model.dir, record).catch((error) => {
+    throw storageFailure(`update the registry record in ${model.dir}`, error);
+  });
+}
+
+/**
+ * After the last model of a repo directory: removes the technical files, the
+ * companions and encoders it came with, every other file the record lists, and
+ * the record itself (unless a newer rkllm-models wrote it).
+ */
+async function removeEverythingRecorded(
+  context: StoreContext,
+  what: { model: ModelInfo; report: RemovalReport },
+): Promise<void> {
+  const { model, report } = what;
+  const { runtime } = context;
+  const record = await readRepoRecord(runtime, model.dir, context.warn);
+  const recorded = Object.keys(record?.files ?? {}).filter(isSafeRepoPath);
+  const names = new Set([
+    ...TECHNICAL_FILES,
+    ...model.companionFiles,
+    ...model.encoders,
+    ...recorded,
+  ]);
+  for (const name of names) {
+    if (!isModelFileName(name)) await removeFile(runtime, storePathOf(model.dir, name), report);
+  }
+  if (await newerRecordVersion(runtime, model.dir) === undefined) {
+    await removeFile(runtime, join(model.dir, RECORD_FILE), report);
+  }
+}
+
 /**
  * The files of a repo directory that this tool manages: models, records and
  * technical files of a directory it downloaded into, and partial downloads
@@ -142,7 +192,11 @@ export async function removeModel(context: StoreContext, query: string): Promise
  * a `.rkllm` file, a partial download's state) is not a store directory and
  * nothing in it is managed.
  */
-function managedFiles(files: string[], partialOnly: boolean): string[] {
+function managedFiles(
+  files: string[],
+  partialOnly: boolean,
+  recorded: ReadonlySet<string> = new Set(),
+): string[] {
   const present = new Set(files);
   const isStoreDirectory = files.some((file) =>
     file === RECORD_FILE || isModelFileName(file) || file.endsWith(".part.state")
@@ -153,7 +207,8 @@ function managedFiles(files: string[], partialOnly: boolean): string[] {
     if (name.endsWith(".part.state") || isAtomicTemporary(name)) return true;
     if (name.endsWith(".part")) return present.has(`${file}.state`);
     if (partialOnly) return false;
-    return isModelFileName(name) || file === RECORD_FILE || TECHNICAL_FILES.includes(file);
+    return isModelFileName(name) || file === RECORD_FILE || TECHNICAL_FILES.includes(file) ||
+      recorded.has(file);
   });
 }
 
@@ -203,9 +258,12 @@ export async function cleanModels(
       throw storageFailure(`lock ${dir}`, error);
     }
     try {
+      // Companions and encoders are managed when the record lists them.
+      const record = await readRepoRecord(runtime, dir, context.warn);
       const doomed = managedFiles(
         await filesInRepoDirectory(runtime, dir),
         options.partialOnly ?? false,
+        new Set(Object.keys(record?.files ?? {})),
       );
       for (const file of doomed) await removeFile(runtime, storePathOf(dir, file), report);
       await removeEmptyDirectories(runtime, dir, doomed);

@@ -1,6 +1,7 @@
 /**
  * Rechecking stored models against their records: size and hash of the model
- * file and of each recorded technical file.
+ * file, of each recorded technical and companion file, and of its vision encoders
+ * (size only, and said so, for a file the Hub stated no hash for).
  *
  * @module
  */
@@ -19,6 +20,11 @@ export interface FileVerification {
   status: "ok" | "mismatch" | "missing" | "unrecorded";
   /** What differs, for `mismatch`. */
   detail?: string;
+  /**
+   * What the file was checked against, for `ok` and `mismatch`: its recorded
+   * hash, or only its size when the Hub stated no hash for it (never "verified").
+   */
+  checkedBy?: "sha256" | "git-sha1" | "size";
 }
 
 /** The verdict on one model. */
@@ -27,6 +33,8 @@ export interface ModelVerification {
   model: ModelInfo;
   /** True when every recorded file is present and matches. */
   ok: boolean;
+  /** The files that match but were checked by size only (no hash known for them). */
+  sizeOnly: string[];
   /** Each file's verdict, the model file first. */
   files: FileVerification[];
 }
@@ -53,8 +61,10 @@ export async function verifyModels(
     const files: FileVerification[] = [];
     // Technical files the record lists count too, so a deleted config.json is reported missing.
     const recordedTechnical = TECHNICAL_FILES.filter((name) => record?.files[name] !== undefined);
-    const technical = [...new Set([...model.technicalFiles, ...recordedTechnical])];
-    for (const file of [model.file, ...technical]) {
+    const companions = [
+      ...new Set([...model.technicalFiles, ...recordedTechnical, ...model.companionFiles]),
+    ];
+    for (const file of [model.file, ...companions, ...model.encoders]) {
       const recorded = record?.files[file];
       const path = storePathOf(model.dir, file);
       const stat = await runtime.stat(path).catch(() => undefined);
@@ -66,15 +76,17 @@ export async function verifyModels(
         files.push({ file, status: "unrecorded" });
         continue;
       }
+      const expected = expectedHashOf(recorded);
+      const checkedBy = expected?.algorithm ?? "size";
       if (stat.size !== recorded.size) {
         files.push({
           file,
           status: "mismatch",
           detail: `size ${stat.size}, recorded ${recorded.size}`,
+          checkedBy,
         });
         continue;
       }
-      const expected = expectedHashOf(recorded);
       if (expected) {
         const actual = await hashFile(runtime, path, expected.algorithm, context.connection.signal);
         if (actual !== expected.hex) {
@@ -82,13 +94,20 @@ export async function verifyModels(
             file,
             status: "mismatch",
             detail: `${expected.algorithm} ${actual}, recorded ${expected.hex}`,
+            checkedBy,
           });
           continue;
         }
       }
-      files.push({ file, status: "ok" });
+      files.push({ file, status: "ok", checkedBy });
     }
-    verdicts.push({ model, ok: files.every((file) => file.status === "ok"), files });
+    verdicts.push({
+      model,
+      ok: files.every((file) => file.status === "ok"),
+      sizeOnly: files.filter((file) => file.status === "ok" && file.checkedBy === "size")
+        .map((file) => file.file),
+      files,
+    });
   }
   return verdicts;
 }

@@ -8,8 +8,8 @@
 import { join } from "node:path";
 import { isPartialName, partialProgress } from "../download/download_state.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
-import { type ModelVariant, parseModelVariant } from "./model_variant.ts";
-import { type FileRecord, readRepoRecord } from "./registry.ts";
+import { type ModelVariant, pairedEncoders, parseModelVariant } from "./model_variant.ts";
+import { type FileRecord, type ModelRecord, readRepoRecord } from "./registry.ts";
 import { storageFailure } from "./storage_error.ts";
 import { isModelFileName, storePathOf, TECHNICAL_FILES } from "./store_layout.ts";
 
@@ -35,6 +35,13 @@ export interface ModelInfo extends ModelVariant {
   downloadedAt?: string;
   /** The technical files present beside it. */
   technicalFiles: string[];
+  /**
+   * The companion files that came with it (technical files and tokenizer companions such as
+   * `chat_template.jinja`), as recorded; for a model recorded without them, the technical files.
+   */
+  companionFiles: string[];
+  /** The `.rknn` vision encoders paired with it (empty for a language-only model). */
+  encoders: string[];
   /** Whether a registry record describes it (false for a file copied in by hand). */
   recorded: boolean;
 }
@@ -146,6 +153,8 @@ export interface ModelFacts {
   record?: FileRecord;
   /** The technical files beside it. */
   technicalFiles: string[];
+  /** What the record says came with it (format 2), or what the download plans to bring. */
+  pairing?: ModelRecord;
 }
 
 /**
@@ -170,6 +179,8 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
     sha256: record?.sha256,
     downloadedAt: record?.downloadedAt,
     technicalFiles: facts.technicalFiles,
+    companionFiles: facts.pairing?.companions ?? facts.technicalFiles,
+    encoders: facts.pairing?.encoders ?? [],
     recorded: record !== undefined,
     ...parseModelVariant(file),
   };
@@ -204,13 +215,17 @@ export async function scanRepoDirectory(
       throw storageFailure(`read ${path}`, error);
     });
     const fileRecord = record?.files[file];
+    const matches = fileRecord !== undefined && fileRecord.size === stat.size;
     models.push(modelInfoOf({
       repo,
       dir,
       file,
       size: stat.size,
-      record: fileRecord && fileRecord.size === stat.size ? fileRecord : undefined,
+      record: matches ? fileRecord : undefined,
       technicalFiles,
+      // Without a recorded pairing (format 1, copied by hand), the encoders beside it pair by name.
+      pairing: (matches ? record?.models?.[file] : undefined) ??
+        { companions: technicalFiles, encoders: pairedEncoders(file, files) },
     }));
   }
   const partials: PartialDownload[] = [];

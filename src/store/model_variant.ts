@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isEncoderFileName } from "./store_layout.ts";
 
 /** The variant fields parsed from a `.rkllm` file name; absent where the name does not say. */
 export interface ModelVariant {
@@ -18,6 +19,11 @@ export interface ModelVariant {
   optimization?: number;
   /** The hybrid quantisation ratio, e.g. 0.5. */
   hybridRatio?: number;
+  /**
+   * What the name carries after the base model besides the fields above, e.g. `16k` in
+   * `…-hybrid-ratio-0.0-16k.rkllm`: the mark of a variant that differs only by it.
+   */
+  suffix?: string;
 }
 
 /** The chips RKLLM converts for. */
@@ -29,7 +35,9 @@ const OPTIMIZATION = /(?:^|[-_.])opt[-_]?([01])(?=$|[-_.])/i;
 const HYBRID_RATIO = /(?:^|[-_.])hybrid[-_]ratio[-_]?(\d+(?:\.\d+)?)(?=$|[-_]|\.(?!\d))/i;
 
 /**
- * Parses the variant fields of an RKLLM file name (with or without `.rkllm`).
+ * Parses the variant fields of an RKLLM file name (with or without `.rkllm`; a
+ * `.rknn` vision encoder's name parses the same way). Tokens may be separated by
+ * `-`, `_` or `.` and stand in any order.
  *
  * @example
  * ```ts
@@ -39,7 +47,7 @@ const HYBRID_RATIO = /(?:^|[-_.])hybrid[-_]ratio[-_]?(\d+(?:\.\d+)?)(?=$|[-_]|\.
  * ```
  */
 export function parseModelVariant(fileName: string): ModelVariant {
-  const name = fileName.split("/").pop()!.replace(/\.rkllm$/i, "");
+  const name = fileName.split("/").pop()!.replace(/\.rk(?:llm|nn)$/i, "");
   const variant: ModelVariant = {};
   const platform = PLATFORM.exec(name);
   const quantization = QUANTIZATION.exec(name);
@@ -49,11 +57,42 @@ export function parseModelVariant(fileName: string): ModelVariant {
   if (quantization) variant.quantization = quantization[1].toLowerCase();
   if (optimization) variant.optimization = Number(optimization[1]);
   if (hybridRatio) variant.hybridRatio = Number(hybridRatio[1]);
-  const firstToken = [platform, quantization, optimization, hybridRatio]
+  const tokens = [platform, quantization, optimization, hybridRatio]
     .filter((match): match is RegExpExecArray => match !== null)
-    .reduce((first, match) => Math.min(first, match.index), Infinity);
-  if (Number.isFinite(firstToken) && firstToken > 0) {
-    variant.baseModel = name.slice(0, firstToken).replace(/[-_.]+$/, "");
+    .sort((a, b) => a.index - b.index);
+  if (tokens.length === 0) return variant;
+  if (tokens[0].index > 0) {
+    variant.baseModel = name.slice(0, tokens[0].index).replace(/[-_.]+$/, "");
   }
+  const suffix = leftoverText(name, tokens);
+  if (suffix) variant.suffix = suffix;
   return variant;
+}
+
+/** The text between and after the recognised tokens, joined by `-`. */
+function leftoverText(name: string, tokens: RegExpExecArray[]): string {
+  const pieces: string[] = [];
+  tokens.forEach((token, index) => {
+    const end = index + 1 < tokens.length ? tokens[index + 1].index : name.length;
+    pieces.push(name.slice(token.index + token[0].length, end).replace(/^[-_.]+|[-_.]+$/g, ""));
+  });
+  return pieces.filter(Boolean).join("-");
+}
+
+/**
+ * The `.rknn` vision encoders among `paths` that go with the model file: those
+ * for its chip; all of them when none names that chip or the model names no chip.
+ *
+ * @example
+ * ```ts
+ * import { pairedEncoders } from "./model_variant.ts";
+ * pairedEncoders("vl_w8a8_rk3588.rkllm", ["vl_vision_rk3588.rknn", "vl_vision_rk3576.rknn"]);
+ * // ["vl_vision_rk3588.rknn"]
+ * ```
+ */
+export function pairedEncoders(modelFile: string, paths: readonly string[]): string[] {
+  const encoders = paths.filter(isEncoderFileName);
+  const chip = parseModelVariant(modelFile).platform;
+  const sameChip = encoders.filter((path) => parseModelVariant(path).platform === chip);
+  return chip !== undefined && sameChip.length > 0 ? sameChip : encoders;
 }

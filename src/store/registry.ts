@@ -3,6 +3,11 @@
  * from which commit, when, with which sizes and hashes. Written atomically;
  * a missing or corrupt record degrades to what the file system shows.
  *
+ * Format 2 adds, per model, the companion files and vision encoders that came
+ * with it; format 1 records (files only) still read. The whole part of
+ * `version` is the major version: a record of a newer major version is
+ * reported and left alone, never rewritten.
+ *
  * @module
  */
 import { join } from "node:path";
@@ -24,16 +29,29 @@ export interface FileRecord {
   downloadedAt: string;
 }
 
+/** The record format this version writes (its whole part is the major version). */
+export const RECORD_FORMAT_VERSION = 2;
+
+/** What came with one model file (record format 2). */
+export interface ModelRecord {
+  /** The companion files (technical files, tokenizer companions) downloaded with it. */
+  companions: string[];
+  /** The `.rknn` vision encoders it is paired with. */
+  encoders: string[];
+}
+
 /** The record of one repo directory. */
 export interface RepoRecord {
-  /** Format version. */
-  version: 1;
+  /** Format version: 1 (files only) or 2 (adds `models`). */
+  version: number;
   /** `owner/name`. */
   repo: string;
   /** The commit of the most recent download. */
   revision: string;
   /** Per file path inside the repository. */
   files: Record<string, FileRecord>;
+  /** Per model file path (format 2): its companions and encoders; absent in format 1. */
+  models?: Record<string, ModelRecord>;
 }
 
 /**
@@ -67,8 +85,18 @@ export async function readRepoRecord(
   }
   try {
     const parsed = JSON.parse(text);
-    if (parsed?.version === 1 && typeof parsed.files === "object" && parsed.files !== null) {
-      return parsed as RepoRecord;
+    const newer = newerMajorOf(parsed);
+    if (newer !== undefined) {
+      warn(
+        `left ${path} alone: a newer rkllm-models wrote it (record format ${newer}); upgrade rkllm-models to use or update it`,
+      );
+      return undefined;
+    }
+    if (
+      isReadableVersion(parsed?.version) && typeof parsed.files === "object" &&
+      parsed.files !== null
+    ) {
+      return withKnownModels(parsed as RepoRecord);
     }
   } catch {
     // reported below
@@ -79,11 +107,79 @@ export async function readRepoRecord(
   return undefined;
 }
 
-/** Writes a repo directory's record atomically. */
-export function writeRepoRecord(
+function isReadableVersion(version: unknown): boolean {
+  return typeof version === "number" && version >= 1 &&
+    Math.floor(version) <= RECORD_FORMAT_VERSION;
+}
+
+/** The version of a parsed record when its major version is newer than this one reads. */
+function newerMajorOf(parsed: unknown): number | undefined {
+  const version = (parsed as { version?: unknown } | null)?.version;
+  return typeof version === "number" && Math.floor(version) > RECORD_FORMAT_VERSION
+    ? version
+    : undefined;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+/** Keeps the `models` entries that have the expected shape; unknown fields are ignored. */
+function withKnownModels(record: RepoRecord): RepoRecord {
+  const models: Record<string, ModelRecord> = {};
+  const given = typeof record.models === "object" && record.models !== null ? record.models : {};
+  for (const [file, entry] of Object.entries(given)) {
+    if (isStringList(entry?.companions) && isStringList(entry?.encoders)) {
+      models[file] = { companions: entry.companions, encoders: entry.encoders };
+    }
+  }
+  return { ...record, models: record.models === undefined ? undefined : models };
+}
+
+/**
+ * The version of the record in `repoDir` when a newer rkllm-models wrote it
+ * (a higher major version), else `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { newerRecordVersion } from "./registry.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await newerRecordVersion(RuntimeDetector.current(), "/tmp/models/o/n"); // undefined
+ * ```
+ */
+export async function newerRecordVersion(
+  runtime: Runtime,
+  repoDir: string,
+): Promise<number | undefined> {
+  try {
+    const text = new TextDecoder().decode(await runtime.readFile(join(repoDir, RECORD_FILE)));
+    return newerMajorOf(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a repo directory's record atomically; a record of a newer major
+ * version already there is left as it is (reading it warned about it).
+ *
+ * @example
+ * ```ts
+ * import { RECORD_FORMAT_VERSION, writeRepoRecord } from "./registry.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await writeRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", {
+ *   version: RECORD_FORMAT_VERSION,
+ *   repo: "o/n",
+ *   revision: "0".repeat(40),
+ *   files: {},
+ * });
+ * ```
+ */
+export async function writeRepoRecord(
   runtime: Runtime,
   repoDir: string,
   record: RepoRecord,
 ): Promise<void> {
-  return writeJsonAtomic(runtime, join(repoDir, RECORD_FILE), record);
+  if (await newerRecordVersion(runtime, repoDir) !== undefined) return;
+  await writeJsonAtomic(runtime, join(repoDir, RECORD_FILE), record);
 }

@@ -36,3 +36,17 @@ export function storePathOf(repoDir: string, repoPath: string): string {
 export function isModelFileName(name: string): boolean {
   return name.toLowerCase().endsWith(".rkllm");
 }
+
+/**
+ * Whether a file name is an RKNN model: the vision encoder that a vision-language
+ * `.rkllm` model needs beside it.
+ *
+ * @example
+ * ```ts
+ * import { isEncoderFileName } from "./store_layout.ts";
+ * isEncoderFileName("internvl3_5-2b_vision_rk3588.rknn"); // true
+ * ```
+ */
+export function isEncoderFileName(name: string): boolean {
+  return name.toLowerCase().endsWith(".rknn");
+}

@@ -7,8 +7,12 @@
  * bun tests/support/hub_main.ts --large me/big:model.rkllm:2G --bytes-per-second 50000000
  * ```
  *
- * Prints one JSON line `{"endpoint": "...", "cdnOrigin": "..."}` once listening, then serves
- * until SIGTERM or SIGINT.
+ * `--real-hub` answers as huggingface.co does in 2026 (RateLimit headers, the resolve-cache 307,
+ * Xet headers and bridge URLs, a CDN on 127.0.0.2 that refuses HEAD); `--alias 307` (or `308`)
+ * adds a listener that redirects every request to the hub, as hf.co does.
+ *
+ * Prints one JSON line `{"endpoint": "...", "cdnOrigin": "..."}` (and `"aliasOrigin"` with
+ * `--alias`) once listening, then serves until SIGTERM or SIGINT.
  *
  * @module
  */
@@ -20,7 +24,18 @@ import type { HubFileSpec, HubRepoSpec, HubServerOptions } from "./hub_server.ts
 
 const USAGE = `usage: hub_main.ts [--port N] [--cdn-port N] [--sample] [--repo owner/name=DIR]...
                    [--large owner/name:file.rkllm:SIZE]... [--bytes-per-second N] [--page-size N]
-  SIZE accepts a K, M or G suffix (powers of 1024).`;
+                   [--real-hub] [--alias 307|308]
+  SIZE accepts a K, M or G suffix (powers of 1024).
+  --real-hub answers as huggingface.co does in 2026; --alias adds a host that redirects to the hub.`;
+
+/** The options of `--real-hub`: every mode in which huggingface.co answers differently today. */
+const REAL_HUB: Partial<HubServerOptions> = {
+  cdnHostname: "127.0.0.2",
+  rateLimit: {},
+  resolveCache: true,
+  xet: true,
+  cdnHeadStatus: 403,
+};
 
 /**
  * Parse the command line into server options.
@@ -50,6 +65,8 @@ export function parseArguments(args: string[]): HubServerOptions {
     else if (flag === "--bytes-per-second") options.bytesPerSecond = toCount(value(), flag);
     else if (flag === "--page-size") options.pageSize = toCount(value(), flag);
     else if (flag === "--sample") repos.set(sampleRepo().id, sampleRepo());
+    else if (flag === "--real-hub") Object.assign(options, REAL_HUB);
+    else if (flag === "--alias") options.aliasHost = { status: toRedirectStatus(value()) };
     else if (flag === "--repo") {
       const [id, dir] = splitOnce(value(), "=", flag);
       repoFor(id).files.push(...filesIn(dir));
@@ -80,6 +97,11 @@ function toCount(text: string, flag: string): number {
     throw new Error(`give ${flag} a whole number, not ${text}`);
   }
   return count;
+}
+
+function toRedirectStatus(text: string): 307 | 308 {
+  if (text === "307" || text === "308") return Number(text) as 307 | 308;
+  throw new Error(`give --alias 307 or 308, not ${text}`);
 }
 
 function toSize(text: string): number {
@@ -114,8 +136,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const server = await startHubServer(options);
+  const { endpoint, cdnOrigin, aliasOrigin } = server;
   process.stdout.write(
-    JSON.stringify({ endpoint: server.endpoint, cdnOrigin: server.cdnOrigin }) + "\n",
+    JSON.stringify({ endpoint, cdnOrigin, ...(aliasOrigin ? { aliasOrigin } : {}) }) + "\n",
   );
   const stop = () => {
     server.close().then(() => process.exit(0));

@@ -11,6 +11,10 @@
  * `hub_routes.ts`, `hub_api.ts`, `hub_resolve.ts` and `repo_access.ts` (the hub origin),
  * `cdn.ts` (the CDN origin), `faults.ts`, `responses.ts` and `body_stream.ts` (answers and
  * injected faults), `prepared_repo.ts`, `git_objects.ts` and `byte_source.ts` (content).
+ * The modes that imitate huggingface.co as it answers in 2026 (see `HubServerOptions`) live in
+ * `rate_limit.ts` (`RateLimit` headers), `alias.ts` (an `hf.co`-like alias host),
+ * `xet_bridge.ts` (Xet headers and bridge URLs), `hub_resolve.ts` (the resolve-cache 307) and
+ * `cdn.ts` (HEAD refused, 403s that stay, block-aligned 206s).
  *
  * @example
  * ```ts
@@ -25,12 +29,14 @@
  * @module
  */
 export type {
+  AliasHostSpec,
   FaultSpec,
   HubFileSpec,
   HubRepoSpec,
   HubServer,
   HubServerOptions,
   LazySource,
+  RateLimitSpec,
   RequestRecord,
 } from "./hub/types.ts";
 export { deterministicBytes } from "./hub/byte_source.ts";

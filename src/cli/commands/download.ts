@@ -1,10 +1,12 @@
 /**
- * `download <owner/name> [file]`: fetch a model and its technical files.
+ * `download <owner/name> [file]`: fetch a model with its companion files and
+ * vision encoders.
  *
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
 import type { DownloadPlan } from "../../manager/download_model.ts";
+import type { ModelInfo } from "../../store/model_catalog.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { formatBytes } from "../format.ts";
 import { platformOption, quantOption, wholeNumber } from "../option_values.ts";
@@ -39,7 +41,12 @@ async function variantsOf(
 /** Aligned lines `file  selecting flags  size`, with a prefix per line. */
 function variantLines(variants: VariantRow[], prefix: (index: number) => string): string[] {
   const fileWidth = Math.max(...variants.map((variant) => variant.file.length));
-  const flags = variants.map((variant) => variant.flags || "(give the file name)");
+  // A variant that differs only by a suffix such as -16k shows it, so the choice is visible.
+  const flags = variants.map((variant) =>
+    `${variant.flags || "(give the file name)"}${
+      variant.suffix ? `  suffix ${variant.suffix}` : ""
+    }`
+  );
   const flagsWidth = Math.max(...flags.map((text) => text.length));
   return variants.map((variant, index) =>
     `${prefix(index)}${variant.file.padEnd(fileWidth)}  ${flags[index].padEnd(flagsWidth)}  ${
@@ -95,8 +102,11 @@ function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: strin
       : planned.bytesNeeded < planned.size
       ? "resume"
       : "download";
+    const role = planned.kind === "encoder" ? "  (vision encoder)" : "";
     output.out(
-      `  ${state.padEnd(8)}  ${formatBytes(planned.size).padStart(sizeWidth)}  ${planned.file}`,
+      `  ${state.padEnd(8)}  ${
+        formatBytes(planned.size).padStart(sizeWidth)
+      }  ${planned.file}${role}`,
     );
   }
   const total = plan.files.reduce((sum, file) => sum + file.size, 0);
@@ -114,18 +124,31 @@ function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: strin
   output.out("dry run: nothing was written");
 }
 
+/** The tokenizer files and vision encoders that came with a model, for the closing note. */
+function companionNote(model: ModelInfo): string {
+  const tokenizerFiles = model.companionFiles.filter((file) =>
+    !model.technicalFiles.includes(file)
+  );
+  return [
+    tokenizerFiles.length === 0 ? "" : `; tokenizer files: ${tokenizerFiles.join(", ")}`,
+    model.encoders.length === 0 ? "" : `; vision encoder: ${model.encoders.join(", ")}`,
+  ].join("");
+}
+
 /** The `download` command. */
 export const downloadCommand: Command = {
   name: "download",
   aliases: ["pull"],
-  summary: "download a model (.rkllm) and its technical files",
+  summary: "download a model (.rkllm) with its companion files and vision encoder",
   action: "download a model",
   usage: "download <owner/name> [file] [options]",
   maxArguments: 2,
   description:
-    "Downloads a .rkllm file and the repository's technical files (config.json, generation_config.json, meta.json,\n" +
-    "tokenizer_config.json, tokenizer.json) into <dir>/<owner>/<name>/. Interrupted downloads resume when the\n" +
-    "same command runs again; complete files are not downloaded again.\n" +
+    "Downloads a .rkllm file into <dir>/<owner>/<name>/ with the companion files the repository holds: the\n" +
+    "technical files (config.json, generation_config.json, meta.json, tokenizer_config.json, tokenizer.json)\n" +
+    "and tokenizer files (chat_template.jinja, special_tokens_map.json, …; COMPANION_FILES in models.json).\n" +
+    "A vision-language model also gets its .rknn vision encoder(s) for the same chip. Interrupted downloads\n" +
+    "resume when the same command runs again; complete files are not downloaded again.\n" +
     "Without a file, the repository must hold one .rkllm file, or --platform/--quant must leave one. Otherwise,\n" +
     "on a terminal you pick from a numbered list; in scripts it exits with 2 and lists the variants with the\n" +
     "flags that select each.",
@@ -186,6 +209,7 @@ export const downloadCommand: Command = {
         : wholeNumber(context.values.connections, "--connections", 1, 64, 8),
       dryRun: context.values["dry-run"] === true,
       force: context.values.force === true,
+      companionFiles: context.config.COMPANION_FILES,
       signal: context.signal,
       onProgress: (event: Parameters<typeof reporter.handle>[0]) => reporter.handle(event),
     };
@@ -230,7 +254,7 @@ export const downloadCommand: Command = {
           transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
         }; revision ${model.revision}; technical files: ${
           model.technicalFiles.join(", ") || "none"
-        }`,
+        }${companionNote(model)}`,
       );
     }
     return { exitCode: 0, json: model };

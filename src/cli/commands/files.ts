@@ -5,16 +5,40 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { modelFilesOf } from "../../manager/choose_model_file.ts";
-import { TECHNICAL_FILES } from "../../store/store_layout.ts";
+import { parseModelVariant } from "../../store/model_variant.ts";
+import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
 import { platformOption, quantOption } from "../option_values.ts";
-import { describeVariants } from "../variants.ts";
+import { describeVariants, type VariantRow } from "../variants.ts";
+
+/** The variants as a table; SUFFIX and ENCODER columns only when some variant has one. */
+function variantTable(variants: VariantRow[], show: { encoders: boolean }): string {
+  const withSuffix = variants.some((variant) => variant.suffix !== undefined);
+  const header = ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID"];
+  if (withSuffix) header.push("SUFFIX");
+  if (show.encoders) header.push("ENCODER");
+  header.push("SELECT WITH");
+  return formatTable(
+    header,
+    variants.map((variant) => [
+      variant.file,
+      formatBytes(variant.size ?? 0),
+      variant.platform ?? "-",
+      variant.quantization ?? "-",
+      variant.optimization?.toString() ?? "-",
+      variant.hybridRatio?.toString() ?? "-",
+      ...(withSuffix ? [variant.suffix ?? "-"] : []),
+      ...(show.encoders ? [variant.encoders?.join(", ") || "-"] : []),
+      variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
+    ]),
+  );
+}
 
 /** The `files` command. */
 export const filesCommand: Command = {
   name: "files",
-  summary: "list a repository's .rkllm variants and technical files on the Hub",
+  summary: "list a repository's .rkllm variants, companion files and vision encoders on the Hub",
   action: "list a repository's files",
   usage: "files <owner/name> [options]",
   maxArguments: 1,
@@ -56,26 +80,42 @@ export const filesCommand: Command = {
     );
     const present = new Set(files.map((file) => file.path));
     const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
+    const companionFiles = context.config.COMPANION_FILES.filter((name) => present.has(name));
+    const encoders = files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
+      file: file.path,
+      size: file.size,
+      platform: parseModelVariant(file.path).platform,
+    }));
     if (context.json) {
-      return { exitCode: 0, json: { repo: info.id, revision: info.sha, variants, technicalFiles } };
+      return {
+        exitCode: 0,
+        json: {
+          repo: info.id,
+          revision: info.sha,
+          variants,
+          technicalFiles,
+          companionFiles,
+          encoders,
+        },
+      };
     }
     context.output.out(`${info.id} at ${info.sha}`);
     if (variants.length === 0) context.output.out("no .rkllm files");
-    else {
-      context.output.out(formatTable(
-        ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID", "SELECT WITH"],
-        variants.map((variant) => [
-          variant.file,
-          formatBytes(variant.size ?? 0),
-          variant.platform ?? "-",
-          variant.quantization ?? "-",
-          variant.optimization?.toString() ?? "-",
-          variant.hybridRatio?.toString() ?? "-",
-          variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
-        ]),
-      ));
-    }
+    else context.output.out(variantTable(variants, { encoders: encoders.length > 0 }));
     context.output.out(`technical files: ${technicalFiles.join(", ") || "none"}`);
+    const tokenizerFiles = companionFiles.filter((name) => !technicalFiles.includes(name));
+    if (tokenizerFiles.length > 0) {
+      context.output.out(`tokenizer files: ${tokenizerFiles.join(", ")}`);
+    }
+    if (encoders.length > 0) {
+      context.output.out(
+        `vision encoders: ${
+          encoders.map((encoder) =>
+            `${encoder.file} (${encoder.platform ?? "any chip"}, ${formatBytes(encoder.size)})`
+          ).join(", ")
+        }`,
+      );
+    }
     return { exitCode: 0 };
   },
 };

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
+import type { ModelInfo } from "../../store/model_catalog.ts";
 import { requireModel } from "../../store/model_query.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
@@ -28,6 +29,11 @@ async function configHighlights(
   } catch {
     return undefined;
   }
+}
+
+/** The companion files that are not technical files (`chat_template.jinja`, `vocab.json`, …). */
+function tokenizerFilesOf(model: ModelInfo): string[] {
+  return model.companionFiles.filter((file) => !model.technicalFiles.includes(file));
 }
 
 /** The `info` command. */
@@ -65,11 +71,20 @@ export const infoCommand: Command = {
     const verification = context.values["no-verify"]
       ? undefined
       : (await manager.verifyModel(`${model.repo}/${model.file}`))[0];
-    const verified = verification ? verification.ok : undefined;
+    // A file the Hub stated no hash for is checked by size only: that is not "verified".
+    const verified = verification
+      ? verification.ok && verification.sizeOnly.length === 0
+      : undefined;
     if (context.json) {
       return {
         exitCode: 0,
-        json: { ...model, config, verified, verification: verification?.files },
+        json: {
+          ...model,
+          config,
+          verified,
+          checkedBySizeOnly: verification?.sizeOnly,
+          verification: verification?.files,
+        },
       };
     }
     const rows: [string, string | undefined][] = [
@@ -87,12 +102,16 @@ export const infoCommand: Command = {
       ["optimization", model.optimization?.toString()],
       ["hybrid ratio", model.hybridRatio?.toString()],
       ["technical files", model.technicalFiles.join(", ") || "none"],
+      ["tokenizer files", tokenizerFilesOf(model).join(", ") || undefined],
+      ["vision encoder", model.encoders.join(", ") || undefined],
       ["model type", config?.model_type as string | undefined],
       ["context length", config?.context_length?.toString()],
       [
         "verified",
         verification === undefined
           ? "skipped"
+          : verification.ok && verification.sizeOnly.length > 0
+          ? `checked by size only (the Hub stated no hash for ${verification.sizeOnly.join(", ")})`
           : verification.ok
           ? "yes"
           : `no (${

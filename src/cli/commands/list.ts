@@ -29,14 +29,25 @@ export const listCommand: Command = {
         }`,
       );
     } else {
+      // The vision encoder column appears only when some model is paired with one.
+      const withEncoders = models.some((model) => model.encoders.length > 0);
       context.output.out(formatTable(
-        ["NAME", "SIZE", "PLATFORM", "QUANT", "DOWNLOADED", "REPO"],
+        [
+          "NAME",
+          "SIZE",
+          "PLATFORM",
+          "QUANT",
+          "DOWNLOADED",
+          ...(withEncoders ? ["ENCODER"] : []),
+          "REPO",
+        ],
         models.map((model) => [
           model.name,
           formatBytes(model.size),
           model.platform ?? "-",
           model.quantization ?? "-",
           formatDate(model.downloadedAt),
+          ...(withEncoders ? [model.encoders.join(", ") || "-"] : []),
           model.repo,
         ]),
       ));

@@ -28,15 +28,15 @@ export const verifyCommand: Command = {
       if (verdicts.length === 0) context.output.err("no models to verify");
       for (const verdict of verdicts) {
         const problems = verdict.files.filter((file) => file.status !== "ok");
+        const notes = problems.map((file) =>
+          `${file.file}: ${file.status}${file.detail ? ` ${file.detail}` : ""}`
+        );
+        if (verdict.sizeOnly.length > 0) {
+          notes.push(`checked by size only: ${verdict.sizeOnly.join(", ")}`);
+        }
         context.output.out(
           `${verdict.ok ? "ok  " : "FAIL"}  ${verdict.model.repo}/${verdict.model.file}${
-            problems.length
-              ? `  (${
-                problems.map((file) =>
-                  `${file.file}: ${file.status}${file.detail ? ` ${file.detail}` : ""}`
-                ).join("; ")
-              })`
-              : ""
+            notes.length ? `  (${notes.join("; ")})` : ""
           }`,
         );
       }
@@ -48,6 +48,7 @@ export const verifyCommand: Command = {
         repo: verdict.model.repo,
         file: verdict.model.file,
         ok: verdict.ok,
+        checkedBySizeOnly: verdict.sizeOnly,
         files: verdict.files,
       })),
     };

@@ -34,7 +34,7 @@ export async function streamBody(ex: Exchange, payload: Payload): Promise<void> 
   const stallAt = fault?.stallAfterBytes ?? (fault?.stallMs !== undefined ? 0 : undefined);
   const rate = fault?.bytesPerSecond ?? payload.bytesPerSecond;
   const chunkBytes = rate
-    ? Math.max(1024, Math.min(CHUNK_BYTES, Math.floor(rate / 16)))
+    ? fault?.chunkBytes ?? Math.max(1024, Math.min(CHUNK_BYTES, Math.floor(rate / 16)))
     : CHUNK_BYTES;
   const startedAt = Date.now();
   let sent = 0;

@@ -1,7 +1,7 @@
 /**
- * The emulator itself: two loopback listeners (hub and CDN), the state they share, request
- * dispatch with status faults decided on arrival, and the lifecycle behind
- * {@link startHubServer}.
+ * The emulator itself: two loopback listeners (hub and CDN, and the alias of
+ * `options.aliasHost`), the state they share, request dispatch with the rate limit and status
+ * faults decided on arrival, and the lifecycle behind {@link startHubServer}.
  *
  * @module
  */
@@ -9,11 +9,13 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { randomBytes } from "node:crypto";
+import { redirectToHub } from "./alias.ts";
 import { handleCdn } from "./cdn.ts";
 import { type Exchange, openExchange } from "./exchange.ts";
 import { takeFault } from "./faults.ts";
 import { handleHub } from "./hub_routes.ts";
 import { prepareRepo, type StoredFile, type StoredRepo } from "./prepared_repo.ts";
+import { isOverQuota, QUOTA_MESSAGE } from "./rate_limit.ts";
 import { sendError, sendFaultStatus } from "./responses.ts";
 import type { FaultState, HubState } from "./state.ts";
 import type {
@@ -40,6 +42,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   return {
     endpoint: emulator.endpoint,
     cdnOrigin: emulator.cdnOrigin,
+    aliasOrigin: emulator.aliasOrigin,
     requests: emulator.requests,
     bytesServed: (pathIncludes?: string) => emulator.bytesServed(pathIncludes),
     addFault: (fault: FaultSpec) => emulator.faults.push({ spec: fault, seen: 0, applied: 0 }),
@@ -53,6 +56,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 class HubEmulator implements HubState {
   endpoint = "";
   cdnOrigin = "";
+  aliasOrigin = "";
+  rateWindow = { startedAt: 0, count: 0 };
   readonly requests: RequestRecord[] = [];
   readonly faults: FaultState[];
   readonly repos = new Map<string, StoredRepo>();
@@ -91,10 +96,11 @@ class HubEmulator implements HubState {
 
   async listen(hubPort: number, cdnPort: number): Promise<void> {
     this.endpoint = await this.listenOne("hub", hubPort);
-    this.cdnOrigin = await this.listenOne("cdn", cdnPort);
+    this.cdnOrigin = await this.listenOne("cdn", cdnPort, this.options.cdnHostname);
+    if (this.options.aliasHost) this.aliasOrigin = await this.listenOne("alias", 0);
   }
 
-  private listenOne(origin: "hub" | "cdn", port: number): Promise<string> {
+  private listenOne(origin: Origin, port: number, hostname = "127.0.0.1"): Promise<string> {
     const server = createServer((req, res) => this.dispatch(origin, req, res));
     this.servers.push(server);
     server.on("connection", (socket: Socket) => {
@@ -105,10 +111,10 @@ class HubEmulator implements HubState {
     server.on("clientError", (_error: Error, socket: Socket) => socket.destroy());
     return new Promise((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
+      server.listen(port, hostname, () => {
         const address = server.address();
         const actual = typeof address === "object" && address ? address.port : port;
-        resolve(`http://127.0.0.1:${actual}`);
+        resolve(`http://${hostname}:${actual}`);
       });
     });
   }
@@ -122,7 +128,7 @@ class HubEmulator implements HubState {
     await Promise.all(closing);
   }
 
-  private dispatch(origin: "hub" | "cdn", req: IncomingMessage, res: ServerResponse): void {
+  private dispatch(origin: Origin, req: IncomingMessage, res: ServerResponse): void {
     req.on("error", () => {});
     res.on("error", () => {});
     const ex = openExchange(this, { origin, req, res });
@@ -137,8 +143,12 @@ class HubEmulator implements HubState {
     if (takeFault(ex, (spec) => spec.noAnswer === true)) {
       return new Promise((resolve) => ex.res.on("close", () => resolve()));
     }
+    if (isOverQuota(ex)) return sendError(ex, { status: 429, message: QUOTA_MESSAGE });
     const statusFault = takeFault(ex, (spec) => spec.status !== undefined);
     if (statusFault) return sendFaultStatus(ex, statusFault);
+    if (ex.origin === "alias") return redirectToHub(ex);
     return ex.origin === "hub" ? handleHub(ex) : handleCdn(ex);
   }
 }
+
+type Origin = "hub" | "cdn" | "alias";

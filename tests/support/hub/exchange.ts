@@ -13,7 +13,7 @@ export interface Exchange {
   /** The emulator answering it. */
   hub: HubState;
   /** Which listener received it. */
-  origin: "hub" | "cdn";
+  origin: "hub" | "cdn" | "alias";
   /** The request. */
   req: IncomingMessage;
   /** The response. */
@@ -34,12 +34,26 @@ export interface Exchange {
   token: string | null;
   /** Fault picked for the response; undefined until picked. */
   fault?: FaultSpec | null;
+  /** Where the rate limit stood when the request arrived (`options.rateLimit` only). */
+  rateLimit?: RateLimitReading;
+}
+
+/** The rate limit as one answer reports it. */
+export interface RateLimitReading {
+  /** Requests left in the window (`r`). */
+  remaining: number;
+  /** Seconds until the window resets (`t`). */
+  resetSeconds: number;
+  /** Requests allowed per window (`q`). */
+  limit: number;
+  /** Length of the window in seconds (`w`). */
+  windowSeconds: number;
 }
 
 /** A request as a listener received it. */
 export interface IncomingExchange {
   /** Which listener received it. */
-  origin: "hub" | "cdn";
+  origin: "hub" | "cdn" | "alias";
   /** The request. */
   req: IncomingMessage;
   /** The response. */
@@ -81,7 +95,7 @@ export function openExchange(hub: HubState, incoming: IncomingExchange): Exchang
     return null;
   }
   const authorization = headers["authorization"];
-  const base = origin === "hub" ? hub.endpoint : hub.cdnOrigin;
+  const base = origin === "hub" ? hub.endpoint : origin === "cdn" ? hub.cdnOrigin : hub.aliasOrigin;
   const ex: Exchange = {
     hub,
     origin,

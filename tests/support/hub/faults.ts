@@ -16,6 +16,9 @@ const BODY_EFFECTS = [
   "corrupt",
   "bytesPerSecond",
   "gzip",
+  "chunkBytes",
+  "rangeBlockBytes",
+  "listingHashes",
 ] as const;
 
 /** Whether the fault alters a response body, so it only applies where a body is sent. */
@@ -54,7 +57,8 @@ export function responseFault(ex: Exchange, bodyAllowed: boolean): FaultSpec | n
 }
 
 function matches(ex: Exchange, fault: FaultSpec): boolean {
-  return (fault.origin ?? "any") !== (ex.origin === "hub" ? "cdn" : "hub") &&
+  const origin = fault.origin ?? "any";
+  return (origin === "any" || origin === ex.origin) &&
     (fault.method === undefined || fault.method.toUpperCase() === ex.method) &&
     (fault.pathIncludes === undefined || ex.record.path.includes(fault.pathIncludes)) &&
     (!fault.rangeRequestsOnly || ex.req.headers.range !== undefined);

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { OutgoingHttpHeaders } from "node:http";
 import type { Exchange } from "./exchange.ts";
 import { compareUtf8 } from "./git_objects.ts";
@@ -15,8 +14,10 @@ import {
   type StoredRepo,
   type StoredRevision,
 } from "./prepared_repo.ts";
-import { canSee, revisionNotFound } from "./repo_access.ts";
+import { canSee, isApproved, revisionNotFound } from "./repo_access.ts";
+import { responseFault } from "./faults.ts";
 import { sendError, sendJson } from "./responses.ts";
+import { repoObjectId, xetHashOf } from "./xet_bridge.ts";
 
 /** A repository and the revision named in the path. */
 export interface InfoTarget {
@@ -87,21 +88,26 @@ export function sendTree(ex: Exchange, target: TreeTarget): Promise<void> {
   for (const [dir, oid] of revision.directories) {
     if (dir !== "" && inScope(dir)) entries.push({ type: "directory", oid, size: 0, path: dir });
   }
+  const masked = ex.hub.options.maskGatedHashes === true && repo.spec.gated &&
+    !isApproved(ex, repo.spec.id);
+  const hashOf = (hash: string) => masked ? "*" : hash;
   for (const file of revision.files.values()) {
     if (!inScope(file.path)) continue;
     entries.push({
       type: "file",
-      oid: file.oid,
+      oid: hashOf(file.oid),
       size: file.size,
       path: file.path,
+      ...(file.lfs && ex.hub.options.xet ? { xetHash: hashOf(xetHashOf(file)) } : {}),
       ...(file.lfs
-        ? { lfs: { oid: file.sha256, size: file.size, pointerSize: file.pointer?.length } }
+        ? { lfs: { oid: hashOf(file.sha256), size: file.size, pointerSize: file.pointer?.length } }
         : {}),
       ...(expand ? { lastCommit } : {}),
     });
   }
   entries.sort((a, b) => compareUtf8(String(a.path), String(b.path)));
-  return sendPage(ex, entries);
+  const altered = responseFault(ex, ex.method === "GET")?.listingHashes;
+  return sendPage(ex, altered ? entries.map((entry) => withHashes(entry, altered)) : entries);
 }
 
 /** Answer one page of the repositories matching `search`, `author` and `filter`, sorted by `sort`. */
@@ -147,11 +153,20 @@ export function sendSearch(ex: Exchange): Promise<void> {
   return sendPage(ex, items, limit);
 }
 
+/** A file entry with its hashes dropped or masked; directories stay as they are. */
+function withHashes(entry: Record<string, unknown>, how: "omit" | "mask"): Record<string, unknown> {
+  if (entry.type !== "file") return entry;
+  const { oid: _oid, lfs, ...rest } = entry;
+  const { oid: _lfsOid, ...lfsRest } = (lfs ?? {}) as Record<string, unknown>;
+  if (how === "omit") return { ...rest, ...(lfs ? { lfs: lfsRest } : {}) };
+  return { ...rest, oid: "*", ...(lfs ? { lfs: { ...lfsRest, oid: "*" } } : {}) };
+}
+
 function summary(repo: StoredRepo, revision: StoredRevision): Record<string, unknown> {
   const spec = repo.spec;
   const lastModified = spec.lastModified ?? DEFAULT_DATE;
   return {
-    _id: createHash("sha1").update(`repo:${spec.id}`).digest("hex").slice(0, 24),
+    _id: repoObjectId(spec.id),
     id: spec.id,
     modelId: spec.id,
     author: spec.id.split("/")[0],

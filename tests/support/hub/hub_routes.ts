@@ -1,12 +1,12 @@
 /**
  * The routes of the hub origin: method and token checks, then the API endpoints
- * (`/api/models...`) and file downloads (`/{id}/resolve|raw/...`).
+ * (`/api/models...`) and file downloads (`/{id}/resolve|raw/...`, `/api/resolve-cache/...`).
  *
  * @module
  */
 import type { Exchange } from "./exchange.ts";
 import { sendRepoInfo, sendSearch, sendTree } from "./hub_api.ts";
-import { resolveFile, sendResolveCache } from "./hub_resolve.ts";
+import { resolveCachedFile, resolveFile } from "./hub_resolve.ts";
 import { accessibleRepo, isValidToken } from "./repo_access.ts";
 import { sendError } from "./responses.ts";
 
@@ -23,12 +23,10 @@ export function handleHub(ex: Exchange): Promise<void> {
   }
   const segments = ex.segments;
   if (
-    segments[0] === "api" && segments[1] === "resolve-cache" && segments[2] === "models" &&
-    segments.length >= 7
+    ex.hub.options.resolveCache && segments[0] === "api" && segments[1] === "resolve-cache" &&
+    segments[2] === "models" && segments.length >= 7
   ) {
-    const repo = accessibleRepo(ex, 3);
-    if (repo instanceof Promise) return repo;
-    return sendResolveCache(ex, repo, segments.slice(5));
+    return resolveCachedFile(ex);
   }
   if (segments[0] === "api" && segments[1] === "models") {
     if (segments.length === 2 || (segments.length === 3 && segments[2] === "")) {

@@ -12,6 +12,7 @@ import { type Payload, streamBody } from "./body_stream.ts";
 import { type ByteSource, memorySource } from "./byte_source.ts";
 import type { Exchange } from "./exchange.ts";
 import { responseFault } from "./faults.ts";
+import { rateLimitHeaders } from "./rate_limit.ts";
 import type { FaultSpec } from "./types.ts";
 
 /** A complete answer. */
@@ -42,6 +43,8 @@ export interface ContentReply {
   source: ByteSource;
   /** Headers of the file (type, ETag, ...); `Accept-Ranges` and `Content-Range` are added. */
   headers: OutgoingHttpHeaders;
+  /** Start a 206 at the asked start rounded down to a multiple of this, as block caches do. */
+  rangeBlockBytes?: number;
 }
 
 const encoder = new TextEncoder();
@@ -79,6 +82,7 @@ export function respond(ex: Exchange, reply: Reply): Promise<void> {
   const length = payload ? payload.end - payload.start : 0;
   const all = mergeHeaders(
     { "X-Request-Id": `Root=1-${randomBytes(12).toString("hex")}` },
+    rateLimitHeaders(ex.rateLimit),
     headers,
     status === 204 || status === 304 ? {} : { "Content-Length": String(length) },
     fault?.headers,
@@ -152,7 +156,8 @@ export function sendJson(
 export function sendContent(ex: Exchange, content: ContentReply): Promise<void> {
   const { source, headers } = content;
   const fault = responseFault(ex, ex.method === "GET");
-  const range = fault?.ignoreRange ? null : parseRange(ex.req.headers.range, source.size);
+  const asked = fault?.ignoreRange ? null : parseRange(ex.req.headers.range, source.size);
+  const range = content.rangeBlockBytes ? alignedStart(asked, content.rangeBlockBytes) : asked;
   const rate = ex.hub.options.bytesPerSecond;
   const base = { ...headers, "Accept-Ranges": "bytes" };
   if (range === "unsatisfiable") {
@@ -160,6 +165,9 @@ export function sendContent(ex: Exchange, content: ContentReply): Promise<void> 
       status: 416,
       headers: { ...base, "Content-Range": `bytes */${source.size}` },
     });
+  }
+  if (range && fault?.rangeBlockBytes) {
+    range.start -= range.start % fault.rangeBlockBytes;
   }
   if (range) {
     const contentRange = `bytes ${range.start}-${range.end - 1}/${source.size}`;
@@ -220,6 +228,11 @@ function parseRange(header: string | undefined, size: number): RangeAnswer {
   const last = match[2] === "" ? size - 1 : Number(match[2]);
   if (last < start) return null;
   return { start, end: Math.min(last + 1, size) };
+}
+
+function alignedStart(range: RangeAnswer, blockBytes: number): RangeAnswer {
+  if (range === null || range === "unsatisfiable") return range;
+  return { start: range.start - (range.start % blockBytes), end: range.end };
 }
 
 /** Later sets win; names compare case-insensitively, as HTTP does. */

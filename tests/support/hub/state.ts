@@ -25,6 +25,8 @@ export interface HubState {
   readonly endpoint: string;
   /** CDN origin; "" until listening. */
   readonly cdnOrigin: string;
+  /** Alias origin; "" until listening or without `options.aliasHost`. */
+  readonly aliasOrigin: string;
   /** Every request, in arrival order. */
   readonly requests: RequestRecord[];
   /** Injected faults, in the order they are tried. */
@@ -37,4 +39,6 @@ export interface HubState {
   readonly blobs: Map<string, StoredFile>;
   /** HMAC key of signed CDN URLs; replacing it invalidates every URL issued so far. */
   readonly signingKey: Uint8Array;
+  /** The current window of `options.rateLimit`: when it started and the requests counted in it. */
+  rateWindow: { startedAt: number; count: number };
 }

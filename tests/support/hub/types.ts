@@ -82,7 +82,7 @@ export interface HubRepoSpec {
  */
 export interface FaultSpec {
   /** Which listener it watches; default `"any"`. */
-  origin?: "hub" | "cdn" | "any";
+  origin?: "hub" | "cdn" | "alias" | "any";
   /** HTTP method, e.g. `"GET"` or `"HEAD"`; default any. */
   method?: string;
   /** Substring of the decoded URL pathname. */
@@ -115,12 +115,27 @@ export interface FaultSpec {
   gzip?: boolean;
   /** Accept the request and never answer it: no status line, until the client goes. */
   noAnswer?: boolean;
+  /**
+   * Size of each body write under `bytesPerSecond` (default: a sixteenth of the rate, at
+   * least 1 KiB): small chunks make a trickle that never falls silent.
+   */
+  chunkBytes?: number;
+  /**
+   * Answer a Range from the start of its block of this many bytes, as block-aligned caches
+   * do: a 206 that starts before the requested byte (RFC 9110 allows it).
+   */
+  rangeBlockBytes?: number;
+  /**
+   * Tree listings show file hashes altered: `"omit"` drops `oid` and `lfs.oid`, `"mask"`
+   * replaces them with `*` (as on gated repos without access).
+   */
+  listingHashes?: "omit" | "mask";
 }
 
 /** One request seen by the emulator. */
 export interface RequestRecord {
   /** Which listener answered. */
-  origin: "hub" | "cdn";
+  origin: "hub" | "cdn" | "alias";
   /** HTTP method. */
   method: string;
   /** Decoded URL pathname. */
@@ -164,10 +179,85 @@ export interface HubServerOptions {
   /** Lifetime of signed CDN URLs; default 3600 s. */
   signedUrlTtlSeconds?: number;
   /**
-   * As huggingface.co does for public non-LFS files: `resolve` answers a relative 307 to
-   * `/api/resolve-cache/models/{id}/{commit}/{path}?…&etag=…`, which serves the file.
+   * Address the CDN listener binds and its URLs name; default `"127.0.0.1"`. Another loopback
+   * address (`"127.0.0.2"`) makes the CDN another host, as it is behind huggingface.co: the
+   * official Python client follows a HEAD redirect only within the host it asked.
+   */
+  cdnHostname?: string;
+  /**
+   * Real Hub (2026): `RateLimit: "api";r=…;t=…` and `RateLimit-Policy: "fixed window";"api";q=…;w=…`
+   * on every answer of the hub listener (successes, errors, 5xx, redirects), `r` counting down
+   * the requests left in a fixed window; past `limit` requests a window answers 429 with `r=0`.
+   */
+  rateLimit?: RateLimitSpec;
+  /**
+   * Real Hub (2026): a third listener (`server.aliasOrigin`) standing for `hf.co`, answering every
+   * request, API included, with an absolute redirect to the same path and query on the hub
+   * listener, without `X-Repo-Commit` or `X-Linked-*`.
+   */
+  aliasHost?: AliasHostSpec;
+  /**
+   * Real Hub (2026): `resolve` of a small (non-LFS) file of a public repo answers a relative 307
+   * to `/api/resolve-cache/models/{owner}/{repo}/{commit}/{path}?…&etag=%22<sha1>%22`, whose own
+   * `Content-Length` is its short text body; that URL answers 200/206/HEAD with `X-Repo-Commit`,
+   * the quoted git-sha1 `ETag`, `Content-Length` and `Accept-Ranges`.
    */
   resolveCache?: boolean;
+  /**
+   * Real Hub (2026), Xet-backed LFS files: tree entries carry `xetHash` beside `lfs`; the 302 of
+   * `resolve` carries `X-Xet-Hash`, the xet `Link`s and `Content-Type: text/plain`, and points to a
+   * signed bridge URL on the CDN listener
+   * (`/xet-bridge-us/<24 hex>/<sha256>?X-Amz-Expires=…&Expires=…&Policy=…&Signature=…&Key-Pair-Id=…`)
+   * serving plain bytes with Range, expiring like the other signed URLs. The emulator serves no
+   * Xet protocol (`/xet-read-token` answers 404): clients must download over plain HTTP.
+   */
+  xet?: boolean;
+  /** A CDN that refuses HEAD: HEAD of a CDN or bridge URL answers this status; GET works. */
+  cdnHeadStatus?: 403 | 405;
+  /**
+   * Tree listings of a gated repo asked without an approved token show every file's `oid`,
+   * `lfs.oid` and `xetHash` masked as `"*"` (sizes stay).
+   */
+  maskGatedHashes?: boolean;
+  /**
+   * Repository paths (e.g. `"model.rkllm"`) whose CDN answers stay 403 however fresh the URL,
+   * with `X-Cache: Error from cloudfront` and a short XML body.
+   */
+  cdnForbiddenPaths?: string[];
+  /**
+   * A block-aligned cache: the CDN answers `Range: bytes=N-M` with a 206 starting at N rounded
+   * down to a multiple of this many bytes (`Content-Range: bytes K-M/total`, K ≤ N), sending the
+   * bytes from K.
+   */
+  cdnRangeBlockBytes?: number;
+}
+
+/**
+ * The rate limit of {@link HubServerOptions.rateLimit}.
+ *
+ * @example
+ * ```ts
+ * const rateLimit: RateLimitSpec = { limit: 500, windowSeconds: 300 };
+ * ```
+ */
+export interface RateLimitSpec {
+  /** Requests allowed per window (`q`); default 500. */
+  limit?: number;
+  /** Length of the fixed window in seconds (`w`); default 300. */
+  windowSeconds?: number;
+}
+
+/**
+ * The alias listener of {@link HubServerOptions.aliasHost}.
+ *
+ * @example
+ * ```ts
+ * const aliasHost: AliasHostSpec = { status: 308 };
+ * ```
+ */
+export interface AliasHostSpec {
+  /** Redirect status; default 307 (`hf.co`), 308 as some mirrors answer. */
+  status?: 307 | 308;
 }
 
 /**
@@ -185,6 +275,8 @@ export interface HubServer {
   endpoint: string;
   /** CDN origin, where LFS files are redirected. */
   cdnOrigin: string;
+  /** Origin of the alias listener (`options.aliasHost`), or "" when there is none. */
+  aliasOrigin: string;
   /** Every request, in arrival order. */
   requests: RequestRecord[];
   /**
@@ -200,6 +292,6 @@ export interface HubServer {
   setRepo(repo: HubRepoSpec): void;
   /** Invalidate every signed CDN URL issued so far (they then answer 403). */
   expireSignedUrls(): void;
-  /** Close both listeners and destroy open connections. */
+  /** Close the listeners and destroy open connections. */
   close(): Promise<void>;
 }
