@@ -60,6 +60,14 @@ export interface ModelManagerOptions {
   retry?: RetryOptions;
   /** Restart a download request after this many milliseconds without a byte (default 30000). */
   idleTimeoutMs?: number;
+  /**
+   * Fail a Hub request (retryably) when connecting and the first byte of its answer
+   * take longer than this many milliseconds, or when an API answer pauses this long
+   * between two chunks (default: `idleTimeoutMs`, else 30000).
+   */
+  requestTimeoutMs?: number;
+  /** The largest JSON answer from the Hub that is read, in bytes (default 64 MiB). */
+  maxJsonBytes?: number;
   /** The runtime adapter (default: detected). */
   runtime?: Runtime;
 }
@@ -112,6 +120,8 @@ export class ModelManager {
       fetch: this.#options.fetch ?? globalThis.fetch,
       signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
+      timeoutMs: this.#options.requestTimeoutMs ?? this.#options.idleTimeoutMs,
+      maxJsonBytes: this.#options.maxJsonBytes,
       offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
       onRetry,
     };
@@ -156,6 +166,9 @@ export class ModelManager {
           attempt: event.attempt,
           delayMs: Math.round(event.delayMs),
           message: event.error.message,
+          reason: event.reason,
+          nextAttempt: event.nextAttempt,
+          attempts: event.attempts,
         }),
     );
     return downloadModel(context, repo, file, {

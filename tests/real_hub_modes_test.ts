@@ -36,8 +36,8 @@ const DEADLINE_MS = 20_000;
 
 /** What the client of today does not do yet, by case: these tests are `todo` until it does. */
 const TODO = {
-  rateLimit503: "issue 9: a 503 carrying RateLimit t=300 is retried after our own backoff",
-  alias: "issue 9: follow an alias host's absolute 307/308 and read the file from the Hub",
+  rateLimit503: undefined,
+  alias: undefined,
   cdn403: undefined,
   early206: undefined,
 };

@@ -13,6 +13,12 @@ describe("repo ids and repository paths", () => {
     assert.equal(parseRepoId(" a_b/c.d ").id, "a_b/c.d");
   });
 
+  it("accepts names starting with _, as the Hub does ([\\w\\-.]{1,96})", () => {
+    assert.equal(parseRepoId("_lab/_model-rk3588").name, "_model-rk3588");
+    assert.equal(parseRepoId(`o/${"a".repeat(96)}`).name.length, 96);
+    assert.throws(() => parseRepoId(`o/${"a".repeat(97)}`));
+  });
+
   it("rejects malformed ids with a usage error and an example", () => {
     for (
       const bad of [

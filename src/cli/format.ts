@@ -18,8 +18,33 @@ export function formatDuration(seconds: number): string {
   return `${rest}s`;
 }
 
+/** ESC sequences: CSI (`ESC [ … final`), OSC/DCS/APC/PM/SOS strings (to BEL or ST), and two-byte escapes. */
+const ESCAPE_SEQUENCE =
+  // deno-lint-ignore no-control-regex
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][\s\S]*?(?:\x07|\x1b\\|$)|\x9b[0-?]*[ -/]*[@-~]|[\x90\x98\x9d-\x9f][\s\S]*?(?:\x07|\x1b\\|\x9c|$)|\x1b[\s\S]?/g;
+/** The control characters left after the sequences: C0, DEL and C1. */
+// deno-lint-ignore no-control-regex
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/g;
+
 /**
- * Lays rows out in aligned columns under a header.
+ * Text from the Hub made safe to print on a terminal: escape sequences (colours,
+ * cursor moves, OSC titles and links) are removed, and every other control
+ * character (C0 including newlines and tabs, DEL, C1) is dropped. The one
+ * sanitiser for anything the Hub says (ids, tags, file names, error messages).
+ *
+ * @example
+ * ```ts
+ * import { terminalSafe } from "./format.ts";
+ * terminalSafe("evil\x1b]0;pwned\x07/model\x1b[31m"); // "evil/model"
+ * ```
+ */
+export function terminalSafe(text: string): string {
+  return String(text).replace(ESCAPE_SEQUENCE, "").replace(CONTROL_CHARACTER, "");
+}
+
+/**
+ * Lays rows out in aligned columns under a header; every cell passes through
+ * {@linkcode terminalSafe}.
  *
  * @example
  * ```ts
@@ -27,7 +52,8 @@ export function formatDuration(seconds: number): string {
  * formatTable(["NAME", "SIZE"], [["a", "1 B"]]);
  * ```
  */
-export function formatTable(header: string[], rows: string[][]): string {
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((row) => row.map(terminalSafe));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length))
   );

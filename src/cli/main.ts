@@ -21,6 +21,7 @@ import { removeCommand } from "./commands/remove.ts";
 import { searchCommand } from "./commands/search.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
+import { terminalSafe } from "./format.ts";
 import { wholeNumber } from "./option_values.ts";
 import { Output } from "./output.ts";
 import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
@@ -64,7 +65,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   "idle-timeout": {
     type: "string",
-    description: "seconds without data before a request is restarted (default 30)",
+    description:
+      "seconds without an answer or data before a request (Hub API or file) is retried (default 30)",
     valueName: "S",
   },
   quiet: {
@@ -245,8 +247,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           token: values.token as string | undefined,
           signal: controller.signal,
           retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
-          idleTimeoutMs: wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) *
-            1000,
+          ...timeouts(values),
           onWarning: (message) =>
             output.err(
               mode === "json"
@@ -266,6 +267,14 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     stopListening.forEach((removeListener) => removeListener());
     await output.flush();
   }
+}
+
+/** `--idle-timeout`: the one request timeout, for file bodies and Hub API requests alike. */
+function timeouts(
+  values: Record<string, string | boolean | undefined>,
+): { idleTimeoutMs: number; requestTimeoutMs: number } {
+  const ms = wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) * 1000;
+  return { idleTimeoutMs: ms, requestTimeoutMs: ms };
 }
 
 function unknownCommand(name: string): ModelManagerError {
@@ -320,9 +329,13 @@ function reportError(
   if (json) {
     output.out(JSON.stringify({ error: document }, null, 2));
   } else {
-    output.err(`${output.style("error:", "red")} ${document.message.replace(/\s*\n\s*/g, "; ")}`);
-    if (Array.isArray(listing)) listing.forEach((line) => output.err(String(line)));
-    if (document.hint) output.err(`${output.style("hint:", "yellow")} ${document.hint}`);
+    // Messages and hints may quote the Hub: nothing it says reaches the terminal raw.
+    const message = terminalSafe(document.message.replace(/\s*\n\s*/g, "; "));
+    output.err(`${output.style("error:", "red")} ${message}`);
+    if (Array.isArray(listing)) listing.forEach((line) => output.err(terminalSafe(String(line))));
+    if (document.hint) {
+      output.err(`${output.style("hint:", "yellow")} ${terminalSafe(document.hint)}`);
+    }
     if (!known && runtime.env("RKLLM_DEBUG") && error instanceof Error) {
       output.err(error.stack ?? "");
     }

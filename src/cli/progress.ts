@@ -7,7 +7,7 @@
  */
 import type { DownloadEvent } from "../download/download_events.ts";
 import { LOCK_FILE } from "../store/store_layout.ts";
-import { formatBytes, formatDuration } from "./format.ts";
+import { formatBytes, formatDuration, terminalSafe } from "./format.ts";
 import type { Output } from "./output.ts";
 
 /** How progress is shown. */
@@ -185,7 +185,9 @@ export function createProgressReporter(
     else pending ??= setTimeout(draw, wait);
   };
 
-  const note = (line: string) => {
+  // Notes quote file names and messages from the Hub: nothing it says reaches the terminal raw.
+  const note = (text: string) => {
+    const line = terminalSafe(text);
     if (mode === "bar" && drawnLines > 0) {
       output.errRaw(`\x1b[${drawnLines}F\x1b[J`);
       drawnLines = 0;
@@ -200,12 +202,14 @@ export function createProgressReporter(
     `${progress.file}: ${plainStats(progress, at)}`;
 
   return {
-    handle(event) {
+    handle(said) {
       if (mode === "none") return;
       if (mode === "json") {
-        output.err(JSON.stringify(event));
+        output.err(JSON.stringify(said));
         return;
       }
+      // The bar shows file names from the Hub's listing.
+      const event = { ...said, file: terminalSafe(said.file) } as DownloadEvent;
       const at = now();
       const progress = files.get(event.file);
       switch (event.event) {
@@ -272,11 +276,7 @@ export function createProgressReporter(
           break;
         }
         case "retry":
-          note(
-            `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${
-              event.attempt + 1
-            }): ${event.message}`,
-          );
+          note(retryLine(event));
           break;
         case "restart":
           note(`restarting ${event.file}: ${event.reason}`);
@@ -299,4 +299,17 @@ export function createProgressReporter(
       if (mode === "bar" && files.size > 0) draw();
     },
   };
+}
+
+/**
+ * `retrying config.json in 5.0 s (2/5): rate limited by the Hub`: the wait, the
+ * next attempt and why the wait is that long (the server's reason, or the failure).
+ */
+function retryLine(event: Extract<DownloadEvent, { event: "retry" }>): string {
+  const count = event.nextAttempt !== undefined && event.attempts !== undefined
+    ? `${event.nextAttempt}/${event.attempts}`
+    : `attempt ${event.attempt + 1}`;
+  return `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (${count}): ${
+    event.reason ?? event.message
+  }`;
 }

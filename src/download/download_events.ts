@@ -19,7 +19,19 @@ export type DownloadEvent =
     connections: number;
   }
   | { event: "progress"; file: string; bytes: number; total: number }
-  | { event: "retry"; file: string; attempt: number; delayMs: number; message: string }
+  | {
+    event: "retry";
+    file: string;
+    attempt: number;
+    delayMs: number;
+    message: string;
+    /** Why the wait is that long: "rate limited by the Hub", the server asked, or the failure. */
+    reason?: string;
+    /** The next attempt's number in the current run of failures, from 2. */
+    nextAttempt?: number;
+    /** Attempts allowed in a run of failures. */
+    attempts?: number;
+  }
   | { event: "restart"; file: string; reason: string }
   | { event: "verify"; file: string }
   | {

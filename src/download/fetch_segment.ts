@@ -8,6 +8,7 @@
  */
 import { isAbortError, ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
+import { refuseContentEncoding } from "../http/content_encoding.ts";
 import { errorForResponse } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { retryableError } from "../http/retry.ts";
@@ -135,6 +136,7 @@ async function fetchInto(
       headers,
       signal: watchdog.signal,
     });
+    if (response.ok) await refuseContentEncoding(response, `download ${label}`);
     const bodyStart = await bodyStartOf(job, { response, url }, targets[0], request);
     if (!response.body) throw retryableError(`download ${label}: the answer has no body`);
     if (bodyStart < targets[0].next && response.status === 200) {

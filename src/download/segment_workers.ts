@@ -211,6 +211,9 @@ export async function fetchAllSegments(
               attempt: event.attempt,
               delayMs: Math.round(event.delayMs),
               message: event.error.message,
+              reason: event.reason,
+              nextAttempt: event.nextAttempt,
+              attempts: event.attempts,
             });
             if (event.error.details.refreshUrl) {
               url.refresh(attemptUrl, event.error.details.status as number | undefined);

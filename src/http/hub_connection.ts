@@ -6,6 +6,9 @@
  */
 import type { RetryEvent, RetryOptions } from "./retry.ts";
 
+/** The default request timeout: 30 s without an answer or between two body chunks. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /** The settings shared by every Hub request of one operation. */
 export interface HubConnection {
   /** The Hub's base URL, without a trailing slash (for example `https://huggingface.co`). */
@@ -20,6 +23,14 @@ export interface HubConnection {
   retry: RetryOptions;
   /** `HF_HUB_OFFLINE=1`: no request may be sent. */
   offline: boolean;
+  /**
+   * The request timeout in milliseconds (default {@linkcode DEFAULT_REQUEST_TIMEOUT_MS}):
+   * a request fails (retryably) when connecting and the first byte of the answer take
+   * longer, or when an API answer's body pauses longer between two chunks.
+   */
+  timeoutMs?: number;
+  /** The largest JSON answer read, in bytes (default 64 MiB). */
+  maxJsonBytes?: number;
   /** Told about every retry, for progress output. */
   onRetry?: (event: RetryEvent) => void;
 }

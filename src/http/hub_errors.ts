@@ -5,7 +5,9 @@
  * @module
  */
 import { ModelManagerError } from "../errors.ts";
-import { retryableError, serverRetryDelayMs } from "./retry.ts";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "./hub_connection.ts";
+import { readBodyPrefix } from "./read_body.ts";
+import { retryableError, serverRetryDelay } from "./retry.ts";
 
 /** What was being asked for, so the error can name it. */
 export interface RequestContext {
@@ -21,6 +23,10 @@ export interface RequestContext {
   hasToken: boolean;
   /** A short description of the request ("read repo info"), starting with a verb. */
   action: string;
+  /** The URL that answered, when redirects led away from the endpoint (a Hub alias). */
+  answeredBy?: URL;
+  /** The request timeout, for reading the error's body (default 30 s). */
+  timeoutMs?: number;
 }
 
 /**
@@ -51,11 +57,22 @@ export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
 }
 
-async function serverMessage(response: Response): Promise<string> {
+/** The most of an error body read for its message. */
+const ERROR_BODY_BYTES = 16 * 1024;
+
+async function serverMessage(response: Response, context: RequestContext): Promise<string> {
   const header = response.headers.get("x-error-message");
-  if (header) return header;
+  if (header) {
+    await response.body?.cancel().catch(() => {});
+    return header;
+  }
   try {
-    const text = (await response.text()).slice(0, 2000);
+    const { bytes } = await readBodyPrefix(response, {
+      maxBytes: ERROR_BODY_BYTES,
+      idleTimeoutMs: context.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      action: context.action,
+    });
+    const text = new TextDecoder().decode(bytes).slice(0, 2000);
     try {
       const body = JSON.parse(text);
       if (typeof body?.error === "string") return body.error;
@@ -67,6 +84,16 @@ async function serverMessage(response: Response): Promise<string> {
   } catch {
     return "";
   }
+}
+
+/**
+ * When the endpoint redirected to another host (an alias such as `hf.co`), the
+ * token was not sent there: name the host to use as `--endpoint` instead.
+ */
+function aliasHint(context: RequestContext): string | undefined {
+  const answeredBy = context.answeredBy;
+  if (!answeredBy || answeredBy.origin === new URL(context.endpoint).origin) return undefined;
+  return `${context.endpoint} redirects to ${answeredBy.origin}, and the token is never sent to another host: use --endpoint ${answeredBy.origin} (or HF_ENDPOINT)`;
 }
 
 /**
@@ -88,17 +115,19 @@ export async function errorForResponse(
 ): Promise<ModelManagerError> {
   const status = response.status;
   const code = response.headers.get("x-error-code") ?? "";
-  const said = await serverMessage(response);
+  const said = await serverMessage(response, context);
   const because = `${status}${said ? `: ${said}` : ""}`;
   const repo = context.repo ?? "the repository";
   const what = context.file ? `${context.file} in ${repo}` : repo;
-  const tokenHint = context.hasToken
-    ? "check that your token (HF_TOKEN or --token) has access to it"
-    : "if it is private, set HF_TOKEN or pass --token";
+  const tokenHint = aliasHint(context) ??
+    (context.hasToken
+      ? "check that your token (HF_TOKEN or --token) has access to it"
+      : "if it is private, set HF_TOKEN or pass --token");
 
   if (code === "GatedRepo") {
     return new ModelManagerError("gated", `${context.action} of gated ${repo} (${because})`, {
-      hint: `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
+      hint: aliasHint(context) ??
+        `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
       details: { status },
     });
   }
@@ -142,8 +171,10 @@ export async function errorForResponse(
     });
   }
   if (isRetryableStatus(status)) {
+    const wait = serverRetryDelay(status, response.headers);
     return retryableError(`${context.action} of ${what} (${because})`, {
-      retryAfterMs: serverRetryDelayMs(response.headers),
+      retryAfterMs: wait?.delayMs,
+      retryReason: wait?.reason,
       status,
     });
   }

@@ -1,15 +1,17 @@
 /**
  * The one HTTP helper: sends a request with the token scoped to the Hub's origin,
  * follows redirects by hand (bounded, `http:`/`https:` only, dropping
- * `Authorization` on any hop that leaves the endpoint's origin), and turns
- * network failures into retryable errors.
+ * `Authorization` on any hop that leaves the endpoint's origin), bounds the wait
+ * for an answer by the connection's request timeout, and turns network failures
+ * and timeouts into retryable errors.
  *
  * @module
  */
-import { isAbortError, ModelManagerError } from "../errors.ts";
+import { ModelManagerError } from "../errors.ts";
 import { anySignal } from "./abort_signals.ts";
-import type { HubConnection } from "./hub_connection.ts";
+import { DEFAULT_REQUEST_TIMEOUT_MS, type HubConnection } from "./hub_connection.ts";
 import { errorForResponse, type RequestContext, unexpectedAnswer } from "./hub_errors.ts";
+import { DEFAULT_MAX_JSON_BYTES, readBoundedText } from "./read_body.ts";
 import { retryableError, withRetry } from "./retry.ts";
 
 /** The longest redirect chain followed. */
@@ -21,8 +23,13 @@ export interface SendOptions {
   method?: "GET" | "HEAD";
   /** Extra headers. */
   headers?: Record<string, string>;
-  /** Follow only redirects within the endpoint's origin; return the 3xx that leaves it. */
-  stopAtOtherOrigin?: boolean;
+  /**
+   * Return the redirect to another origin that carries the Hub's file metadata
+   * (`X-Repo-Commit`, `X-Linked-Size`, `X-Linked-Etag`: the hop to a CDN) instead
+   * of following it. Redirects within the origin, and alias hops to another host
+   * without that metadata (`hf.co` to `huggingface.co`), are followed.
+   */
+  stopAtFileRedirect?: boolean;
   /** Aborts this request only (for example an idle timeout); the connection's signal still applies. */
   signal?: AbortSignal;
 }
@@ -73,22 +80,11 @@ export async function sendRequest(
     if (connection.token && current.origin === endpointOrigin) {
       headers.set("Authorization", `Bearer ${connection.token}`);
     }
-    let response: Response;
-    try {
-      response = await connection.fetch(current, {
-        method: options.method ?? "GET",
-        headers,
-        redirect: "manual",
-        signal,
-      });
-    } catch (error) {
-      if (isAbortError(error) || signal?.aborted) throw error;
-      throw retryableError(`connect to ${current.origin}: ${describeNetworkError(error)}`, {
-        cause: error,
-        hint:
-          `check the network connection and the endpoint (${connection.endpoint}); the command resumes when run again`,
-      });
-    }
+    const response = await fetchOnce(connection, current, {
+      method: options.method ?? "GET",
+      headers,
+      signal,
+    });
     const location = response.headers.get("location");
     const isRedirect = response.status >= 300 && response.status < 400 && location !== null;
     if (!isRedirect) {
@@ -110,10 +106,55 @@ export async function sendRequest(
         hint: "only http: and https: redirects are followed; check --endpoint / HF_ENDPOINT",
       });
     }
-    if (options.stopAtOtherOrigin && next.origin !== endpointOrigin) {
+    if (
+      options.stopAtFileRedirect && next.origin !== current.origin &&
+      carriesFileMetadata(response.headers)
+    ) {
       return { response, url: current };
     }
     current = next;
+  }
+}
+
+/** Whether a redirect states a file's identity, so it is the Hub's hop to a CDN, not an alias. */
+function carriesFileMetadata(headers: Headers): boolean {
+  return ["x-repo-commit", "x-linked-size", "x-linked-etag"].some((name) => headers.has(name));
+}
+
+/**
+ * One `fetch` without following redirects, failing retryably when no answer
+ * comes within the request timeout or the runtime gives up on its own (Bun's
+ * fetch has its own timeout); only an abort of the caller's signals escapes as is.
+ */
+async function fetchOnce(
+  connection: HubConnection,
+  url: URL,
+  init: { method: string; headers: Headers; signal?: AbortSignal },
+): Promise<Response> {
+  const timeoutMs = connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const timer = new AbortController();
+  const timeout = setTimeout(
+    () => timer.abort(new DOMException("no answer", "TimeoutError")),
+    timeoutMs,
+  );
+  try {
+    return await connection.fetch(url, {
+      ...init,
+      redirect: "manual",
+      signal: anySignal(init.signal, timer.signal),
+    });
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    const what = timer.signal.aborted
+      ? `no answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
+      : describeNetworkError(error);
+    throw retryableError(`connect to ${url.origin}: ${what}`, {
+      cause: error,
+      hint:
+        `check the network connection and the endpoint (${connection.endpoint}); the command resumes when run again`,
+    });
+  } finally {
+    clearTimeout(timeout);
   }
 }
 
@@ -125,8 +166,9 @@ function describeNetworkError(error: unknown): string {
 }
 
 /**
- * GETs a Hub API URL and parses its JSON answer, retrying what can succeed later.
- * Answers the parsed body and the response headers (for `Link` pagination).
+ * GETs a Hub API URL and parses its JSON answer (at most `connection.maxJsonBytes`),
+ * retrying what can succeed later. Answers the parsed body, the response headers
+ * (for `Link` pagination) and the URL that answered (after redirects).
  *
  * @example
  * ```ts
@@ -142,22 +184,25 @@ export function getJson(
   connection: HubConnection,
   url: URL,
   context: RequestContext,
-): Promise<{ body: unknown; headers: Headers }> {
+): Promise<{ body: unknown; headers: Headers; url: URL }> {
   return withRetry(async () => {
-    const { response } = await sendRequest(connection, url, {
+    const { response, url: answeredBy } = await sendRequest(connection, url, {
       headers: { Accept: "application/json" },
     });
-    if (!response.ok) throw await errorForResponse(response, context);
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw retryableError(`${context.action}: the connection broke while reading the answer`, {
-        cause: error,
+    if (!response.ok) {
+      throw await errorForResponse(response, {
+        ...context,
+        answeredBy,
+        timeoutMs: connection.timeoutMs,
       });
     }
+    const text = await readBoundedText(response, connection.endpoint, {
+      maxBytes: connection.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
+      idleTimeoutMs: connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      action: context.action,
+    });
     try {
-      return { body: JSON.parse(text), headers: response.headers };
+      return { body: JSON.parse(text), headers: response.headers, url: answeredBy };
     } catch (error) {
       throw unexpectedAnswer(
         `${context.action}: the Hub answered with invalid JSON`,

@@ -1,6 +1,7 @@
 /**
  * The one retry policy: bounded attempts, exponential backoff with full jitter,
- * and the server's own `Retry-After` / `RateLimit t=` when it gives one.
+ * and the server's own wait when it asks for one (`Retry-After`, or `RateLimit t=`
+ * on a 429 whose `r` is 0).
  *
  * @module
  */
@@ -12,8 +13,26 @@ export interface RetryOptions {
   attempts?: number;
   /** The first backoff delay in milliseconds (default 1000); doubles each retry. */
   baseDelayMs?: number;
-  /** The longest single wait in milliseconds (default 30000). */
+  /**
+   * The longest wait of our own backoff in milliseconds (default 30000). A wait the
+   * server asks for (`Retry-After`, `RateLimit t=` on a 429) is not capped by it: it is
+   * honoured up to {@linkcode MAX_SERVER_DELAY_MS}.
+   */
   maxDelayMs?: number;
+}
+
+/** The longest wait a server may ask for that is honoured: 300 s, the Hub's rate-limit window. */
+export const MAX_SERVER_DELAY_MS = 300_000;
+
+/** A wait and why it is that long. */
+export interface RetryDelay {
+  /** Milliseconds to wait before the next attempt. */
+  delayMs: number;
+  /**
+   * Why: `"rate limited by the Hub"`, `"the server asked to wait"`, or, for our
+   * own backoff, the failure itself.
+   */
+  reason: string;
 }
 
 /** What a retry callback is told. */
@@ -22,6 +41,12 @@ export interface RetryEvent {
   attempt: number;
   /** How long the policy waits before the next attempt. */
   delayMs: number;
+  /** Why it waits that long (see {@linkcode RetryDelay.reason}). */
+  reason: string;
+  /** The number of the next attempt in the current run of failures, from 2. */
+  nextAttempt: number;
+  /** Attempts allowed in a run of failures. */
+  attempts: number;
   /** Why the attempt failed. */
   error: ModelManagerError;
 }
@@ -29,12 +54,23 @@ export interface RetryEvent {
 /** Marks a failure as worth another attempt, optionally after a server-given delay. */
 export function retryableError(
   message: string,
-  options: { hint?: string; cause?: unknown; retryAfterMs?: number; status?: number } = {},
+  options: {
+    hint?: string;
+    cause?: unknown;
+    retryAfterMs?: number;
+    retryReason?: string;
+    status?: number;
+  } = {},
 ): ModelManagerError {
   return new ModelManagerError("network", message, {
     hint: options.hint ?? "check the network connection and run the command again to resume",
     cause: options.cause,
-    details: { retryable: true, retryAfterMs: options.retryAfterMs, status: options.status },
+    details: {
+      retryable: true,
+      retryAfterMs: options.retryAfterMs,
+      retryReason: options.retryReason,
+      status: options.status,
+    },
   });
 }
 
@@ -43,27 +79,79 @@ export function isRetryable(error: unknown): error is ModelManagerError {
   return error instanceof ModelManagerError && error.details.retryable === true;
 }
 
+function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get("retry-after")?.trim();
+  if (!retryAfter) return undefined;
+  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** `t=` of a `RateLimit` header whose `r=` is 0 (the quota is used up), in milliseconds. */
+function exhaustedRateLimitMs(headers: Headers): number | undefined {
+  const rateLimit = headers.get("ratelimit");
+  const remaining = rateLimit?.match(/(?:^|[;,\s])r=(\d+)/);
+  const reset = rateLimit?.match(/(?:^|[;,\s])t=(\d+)/);
+  if (!remaining || !reset || Number(remaining[1]) !== 0) return undefined;
+  return Number(reset[1]) * 1000;
+}
+
 /**
- * The delay a server asks for, in milliseconds, from `Retry-After` (seconds or an
- * HTTP date) or the IETF `RateLimit` header's `t=` parameter.
+ * The wait a server asks for before a retry, as the official Hub clients read it:
+ * `RateLimit t=` only on a 429 whose `r` is 0 (`t` is when the window resets, sent
+ * on every answer), else `Retry-After` (seconds or an HTTP date), else none.
  *
  * @example
  * ```ts
- * import { serverRetryDelayMs } from "./retry.ts";
- * serverRetryDelayMs(new Headers({ "Retry-After": "2" })); // 2000
+ * import { serverRetryDelay } from "./retry.ts";
+ * serverRetryDelay(429, new Headers({ RateLimit: '"api";r=0;t=5' })); // { delayMs: 5000, reason: "rate limited by the Hub" }
+ * serverRetryDelay(503, new Headers({ RateLimit: '"api";r=0;t=300' })); // undefined
  * ```
  */
-export function serverRetryDelayMs(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = headers.get("retry-after")?.trim();
-  if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+export function serverRetryDelay(
+  status: number,
+  headers: Headers,
+  options: { now?: number } = {},
+): RetryDelay | undefined {
+  const reason = status === 429 ? "rate limited by the Hub" : "the server asked to wait";
+  const window = status === 429 ? exhaustedRateLimitMs(headers) : undefined;
+  const delayMs = window ?? retryAfterMs(headers, options.now ?? Date.now());
+  return delayMs === undefined ? undefined : { delayMs, reason };
+}
+
+/**
+ * The wait before the next attempt after `failuresInARow` failures: the server's
+ * own (up to {@linkcode MAX_SERVER_DELAY_MS}) when the error carries one, else
+ * exponential backoff with full jitter capped by `maxDelayMs`.
+ *
+ * @example
+ * ```ts
+ * import { retryableError, retryDelay } from "./retry.ts";
+ * const error = retryableError("read the repo info (503)");
+ * retryDelay(2, error, { baseDelayMs: 1000 }).delayMs; // between 0 and 2000
+ * ```
+ */
+export function retryDelay(
+  failuresInARow: number,
+  error: ModelManagerError,
+  options: RetryOptions & { random?: () => number } = {},
+): RetryDelay {
+  const serverDelay = error.details.retryAfterMs;
+  if (typeof serverDelay === "number" && Number.isFinite(serverDelay)) {
+    return {
+      delayMs: Math.min(Math.max(0, serverDelay), MAX_SERVER_DELAY_MS),
+      reason: typeof error.details.retryReason === "string"
+        ? error.details.retryReason
+        : "the server asked to wait",
+    };
   }
-  const rateLimit = headers.get("ratelimit");
-  const reset = rateLimit?.match(/(?:^|[;,\s])t=(\d+)/);
-  if (reset) return Number(reset[1]) * 1000;
-  return undefined;
+  const base = options.baseDelayMs ?? 1000;
+  const max = options.maxDelayMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  return {
+    delayMs: random() * Math.min(max, base * 2 ** (Math.max(1, failuresInARow) - 1)),
+    reason: error.message,
+  };
 }
 
 /**
@@ -110,24 +198,26 @@ export async function withRetry<T>(
   } = {},
 ): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 5);
-  const base = options.baseDelayMs ?? 1000;
-  const max = options.maxDelayMs ?? 30_000;
   let failuresInARow = 0;
   for (let attempt = 1;; attempt++) {
     try {
       if (options.signal?.aborted) throw options.signal.reason;
       return await operation(attempt);
-    } catch (error) {
-      if (isAbortError(error) || options.signal?.aborted) throw cancelledError(error);
+    } catch (thrown) {
+      if (options.signal?.aborted) throw cancelledError(thrown);
+      const error = notCancellation(thrown);
       if (!isRetryable(error)) throw error;
       failuresInARow = options.madeProgress?.() ? 1 : failuresInARow + 1;
       if (failuresInARow >= attempts) throw error;
-      const serverDelay = error.details.retryAfterMs as number | undefined;
-      const backoff = Math.random() * Math.min(max, base * 2 ** (failuresInARow - 1));
-      const delayMs = serverDelay === undefined
-        ? backoff
-        : Math.min(Math.max(serverDelay, backoff), max * 4);
-      options.onRetry?.({ attempt, delayMs, error });
+      const { delayMs, reason } = retryDelay(failuresInARow, error, options);
+      options.onRetry?.({
+        attempt,
+        delayMs,
+        reason,
+        nextAttempt: failuresInARow + 1,
+        attempts,
+        error,
+      });
       try {
         await sleep(delayMs, options.signal);
       } catch (abort) {
@@ -135,4 +225,17 @@ export async function withRetry<T>(
       }
     }
   }
+}
+
+/**
+ * Only the caller's signal means "cancelled": an abort or timeout error that
+ * escaped while that signal is not aborted is a runtime's own timeout (Bun's
+ * fetch has one), which is a network failure worth retrying.
+ */
+function notCancellation(error: unknown): unknown {
+  if (!isAbortError(error)) return error;
+  return retryableError(
+    `the request timed out (${error instanceof Error ? error.message : String(error)})`,
+    { cause: error },
+  );
 }

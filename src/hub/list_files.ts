@@ -28,6 +28,11 @@ export interface RepoFile {
 /** The most pages followed, so a looping server cannot keep a client busy forever. */
 const MAX_PAGES = 1000;
 
+/** The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 255;
+
+const encoder = new TextEncoder();
+
 function hostileListing(repo: string, path: unknown): ModelManagerError {
   return new ModelManagerError(
     "integrity",
@@ -41,11 +46,34 @@ function hostileListing(repo: string, path: unknown): ModelManagerError {
   );
 }
 
+function brokenListing(repo: string, problem: string): ModelManagerError {
+  return new ModelManagerError("integrity", `read the listing of ${repo}: ${problem}`, {
+    hint:
+      "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / HF_ENDPOINT",
+  });
+}
+
+/** Refuses a name no file system can store. */
+function checkNameLengths(path: string, repo: string): void {
+  for (const name of path.split("/")) {
+    const bytes = encoder.encode(name).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw brokenListing(
+        repo,
+        `the name ${
+          JSON.stringify(`${name.slice(0, 40)}…`)
+        } is ${bytes} bytes long, more than the ${MAX_NAME_BYTES} a file system allows`,
+      );
+    }
+  }
+}
+
 function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | undefined {
   if (entry.type !== "file") return undefined;
   if (typeof entry.path !== "string" || !isSafeRepoPath(entry.path)) {
     throw hostileListing(repo, entry.path);
   }
+  checkNameLengths(entry.path, repo);
   const lfs = entry.lfs as Record<string, unknown> | undefined;
   const size = typeof entry.size === "number" ? entry.size : Number(lfs?.size);
   if (!Number.isSafeInteger(size) || size < 0) {
@@ -90,6 +118,7 @@ export async function listRepoFiles(
   revision: string,
 ): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
+  const seen = new Set<string>();
   let url: URL | undefined = new URL(
     `${connection.endpoint}/api/models/${encodeURIComponent(repo.owner)}/${
       encodeURIComponent(repo.name)
@@ -121,7 +150,12 @@ export async function listRepoFiles(
     }
     for (const entry of body) {
       const file = toRepoFile((entry ?? {}) as Record<string, unknown>, repo.id);
-      if (file) files.push(file);
+      if (!file) continue;
+      if (seen.has(file.path)) {
+        throw brokenListing(repo.id, `${JSON.stringify(file.path)} is listed twice`);
+      }
+      seen.add(file.path);
+      files.push(file);
     }
     url = nextPageUrl(headers.get("link"), url);
   }

@@ -17,7 +17,8 @@ export interface RepoId {
   id: string;
 }
 
-const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+/** The Hub's rule `[\w\-.]{1,96}`, starting with a letter, a digit or `_`. */
+const NAME_PART = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,95}$/;
 
 /**
  * Parses and validates a repository id (`owner/name`), following the Hub's own
@@ -38,7 +39,7 @@ export function parseRepoId(
   const problem = parts.length !== 2
     ? "it must have exactly one '/' between owner and name"
     : parts.some((part) => !NAME_PART.test(part))
-    ? "owner and name may use only letters, digits, '-', '_' and '.', and start with a letter or digit"
+    ? "owner and name may use only letters, digits, '-', '_' and '.', and start with a letter, a digit or '_'"
     : value.includes("--") || value.includes("..")
     ? "it may not contain '--' or '..'"
     : value.endsWith(".git")

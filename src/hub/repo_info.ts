@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
@@ -48,7 +49,7 @@ export async function fetchRepoInfo(
     encodeURIComponent(repo.name)
   }`;
   const url = new URL(revision ? `${base}/revision/${encodeURIComponent(revision)}` : base);
-  const { body } = await getJson(connection, url, {
+  const { body, url: answeredBy } = await getJson(connection, url, {
     repo: repo.id,
     revision,
     endpoint: connection.endpoint,
@@ -62,6 +63,7 @@ export async function fetchRepoInfo(
       connection.endpoint,
     );
   }
+  const id = checkedId(record.id, repo, answeredBy);
   const gated = record.gated === "auto" || record.gated === "manual" ? record.gated : false;
   const siblings = Array.isArray(record.siblings)
     ? record.siblings.map((item) => (item as { rfilename?: unknown })?.rfilename).filter(
@@ -69,7 +71,7 @@ export async function fetchRepoInfo(
     )
     : [];
   return {
-    id: typeof record.id === "string" ? record.id : repo.id,
+    id,
     sha: record.sha.toLowerCase(),
     gated,
     private: record.private === true,
@@ -77,4 +79,35 @@ export async function fetchRepoInfo(
     downloads: typeof record.downloads === "number" ? record.downloads : undefined,
     siblings,
   };
+}
+
+/** The `owner/name` an API URL names (`/api/models/{owner}/{name}/...`), lower-cased. */
+function repoOfApiUrl(url: URL): string | undefined {
+  const parts = url.pathname.split("/");
+  if (parts[1] !== "api" || parts[2] !== "models" || !parts[3] || !parts[4]) return undefined;
+  try {
+    return `${decodeURIComponent(parts[3])}/${decodeURIComponent(parts[4])}`.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Hub's `id` for the repository, which must name the one asked for (ignoring
+ * case) or the one a redirect led to (a renamed repository).
+ */
+function checkedId(said: unknown, repo: RepoId, answeredBy: URL): string {
+  if (typeof said !== "string") return repo.id;
+  const accepted = [repo.id.toLowerCase(), repoOfApiUrl(answeredBy)];
+  if (accepted.includes(said.toLowerCase())) return said;
+  throw new ModelManagerError(
+    "integrity",
+    `read the repo info of ${repo.id}: the answer is about another repository (${
+      JSON.stringify(said.slice(0, 200))
+    })`,
+    {
+      hint:
+        "the endpoint sent a hostile or broken answer; nothing was downloaded. Check --endpoint / HF_ENDPOINT",
+    },
+  );
 }

@@ -1,6 +1,9 @@
 /**
  * Resolving a file: where its bytes are served from (the Hub itself for small
  * files, a signed CDN URL for LFS files) and the identity the Hub states for it.
+ * Alias hops (`hf.co` to `huggingface.co`), renamed repositories and the Hub's
+ * resolve cache are followed; the identity is read from the answer that carries
+ * it, never from a redirect's own `Content-Length`.
  *
  * @module
  */
@@ -41,19 +44,28 @@ function numberHeader(value: string | null): number | undefined {
   return Number(value.trim());
 }
 
-/** What the Hub states about a file: on its 302 for LFS files, on its 200 for small ones. */
-function resolvedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
+/** What the Hub states about a file on the 3xx to its CDN (LFS files): a redirect's `Content-Length` is its own short body. */
+function redirectedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
   return {
     contentUrl,
     commit: headers.get("x-repo-commit") ?? undefined,
-    size: numberHeader(headers.get("x-linked-size")) ?? numberHeader(headers.get("content-length")),
+    size: numberHeader(headers.get("x-linked-size")),
     etag: normalizeEtag(headers.get("x-linked-etag") ?? headers.get("etag")),
+  };
+}
+
+/** What the Hub states about a file on the 200 that serves it (small files, mirrors). */
+function servedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
+  return {
+    ...redirectedFrom(headers, contentUrl),
+    size: numberHeader(headers.get("x-linked-size")) ?? numberHeader(headers.get("content-length")),
   };
 }
 
 /**
  * Resolves a file at a revision with a `HEAD` request that follows redirects
- * within the Hub (renamed repositories) and stops at the one that leaves it.
+ * within the Hub (renamed repositories, the resolve cache) and alias hops, and
+ * stops at the redirect to the CDN (the one carrying `X-Repo-Commit` / `X-Linked-*`).
  *
  * @example
  * ```ts
@@ -81,13 +93,13 @@ export function resolveFile(
     const { response, url: answeredBy } = await sendRequest(connection, url, {
       method: "HEAD",
       headers: { "Accept-Encoding": "identity" },
-      stopAtOtherOrigin: true,
+      stopAtFileRedirect: true,
     });
     await response.body?.cancel().catch(() => {});
     const headers = response.headers;
     const location = headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
-      return resolvedFrom(headers, new URL(location, answeredBy));
+      return redirectedFrom(headers, new URL(location, answeredBy));
     }
     if (!response.ok) {
       throw await errorForResponse(response, {
@@ -97,6 +109,8 @@ export function resolveFile(
         endpoint: connection.endpoint,
         hasToken: Boolean(connection.token),
         action: "resolve the file",
+        answeredBy,
+        timeoutMs: connection.timeoutMs,
       });
     }
     if (response.status !== 200) {
@@ -105,6 +119,6 @@ export function resolveFile(
         connection.endpoint,
       );
     }
-    return resolvedFrom(headers, answeredBy);
+    return servedFrom(headers, answeredBy);
   }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });
 }

@@ -11,7 +11,7 @@ import { nextPageUrl } from "./link_header.ts";
 export interface ModelSearchResult {
   /** `owner/name`. */
   id: string;
-  /** All-time downloads. */
+  /** Downloads in the last 30 days (what the Hub's `downloads` counts). */
   downloads: number;
   /** Likes. */
   likes: number;
@@ -20,6 +20,9 @@ export interface ModelSearchResult {
   /** The repository's tags. */
   tags: string[];
 }
+
+/** The fields asked for with `expand=`: what the search table shows and filters on. */
+const EXPANDED_FIELDS = ["downloads", "likes", "lastModified", "tags"] as const;
 
 /** What to search for. */
 export interface SearchOptions {
@@ -32,7 +35,8 @@ export interface SearchOptions {
 }
 
 /**
- * Searches models, most downloaded first, following pagination up to `limit`.
+ * Searches models, most downloaded (in the last 30 days) first, following
+ * pagination up to `limit`.
  *
  * @example
  * ```ts
@@ -51,9 +55,10 @@ export async function searchModels(
   const params = new URLSearchParams();
   if (options.search) params.set("search", options.search);
   if (options.filter) params.set("filter", options.filter);
+  // `direction` is deprecated (always descending); without `expand` the answer may lack fields.
   params.set("sort", "downloads");
-  params.set("direction", "-1");
   params.set("limit", String(Math.min(limit, 1000)));
+  for (const field of EXPANDED_FIELDS) params.append("expand", field);
   let url: URL | undefined = new URL(`${connection.endpoint}/api/models?${params}`);
   const results: ModelSearchResult[] = [];
   while (url && results.length < limit) {

@@ -62,7 +62,7 @@ export const searchCommand: Command = {
   maxArguments: Infinity,
   description:
     "Finds RKLLM conversions whose id or tags contain every word of the text, most downloaded first,\n" +
-    "showing the repo id, downloads and last change. Without text it lists the suggested repositories\n" +
+    "showing the repo id, downloads in the last 30 days and last change. Without text it lists the suggested repositories\n" +
     "of configs/models.json and needs no network.",
   options: {
     platform: {
@@ -113,7 +113,7 @@ export const searchCommand: Command = {
       return { exitCode: 0 };
     }
     context.output.out(formatTable(
-      ["REPO", "DOWNLOADS", "MODIFIED"],
+      ["REPO", "DOWNLOADS (30 DAYS)", "MODIFIED"],
       results.map((result) => [
         result.id,
         String(result.downloads),

@@ -140,6 +140,9 @@ class HubEmulator implements HubState {
   }
 
   private handle(ex: Exchange): Promise<void> {
+    if (takeFault(ex, (spec) => spec.noAnswer === true)) {
+      return new Promise((resolve) => ex.res.on("close", () => resolve()));
+    }
     if (isOverQuota(ex)) return sendError(ex, { status: 429, message: QUOTA_MESSAGE });
     const statusFault = takeFault(ex, (spec) => spec.status !== undefined);
     if (statusFault) return sendFaultStatus(ex, statusFault);

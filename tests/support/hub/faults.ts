@@ -15,6 +15,7 @@ const BODY_EFFECTS = [
   "ignoreRange",
   "corrupt",
   "bytesPerSecond",
+  "gzip",
   "chunkBytes",
   "rangeBlockBytes",
   "listingHashes",

@@ -7,6 +7,7 @@
  */
 import type { OutgoingHttpHeaders } from "node:http";
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { type Payload, streamBody } from "./body_stream.ts";
 import { type ByteSource, memorySource } from "./byte_source.ts";
 import type { Exchange } from "./exchange.ts";
@@ -87,12 +88,30 @@ export function respond(ex: Exchange, reply: Reply): Promise<void> {
     fault?.headers,
   );
   ex.record.status = status;
+  if (fault?.gzip && withBody && payload && status >= 200 && status < 300) {
+    return sendGzipped(ex, { status, headers: all, payload });
+  }
   ex.res.writeHead(status, all);
   if (!withBody || !payload) {
     ex.res.end();
     return Promise.resolve();
   }
   return streamBody(ex, payload);
+}
+
+/** The fault `gzip`: the body compressed whole, with `Content-Encoding: gzip` and its own length. */
+function sendGzipped(ex: Exchange, reply: Reply & { payload: Payload }): Promise<void> {
+  const { payload } = reply;
+  const body = gzipSync(payload.source.read(payload.start, payload.end));
+  ex.record.bodyBytes += body.length;
+  ex.res.writeHead(
+    reply.status,
+    mergeHeaders(reply.headers, {
+      "Content-Encoding": "gzip",
+      "Content-Length": String(body.length),
+    }),
+  );
+  return new Promise((resolve) => ex.res.end(body, () => resolve()));
 }
 
 /** Answer a hub error: JSON `{"error": message}` with `X-Error-Code` and `X-Error-Message`. */

@@ -111,6 +111,10 @@ export interface FaultSpec {
   corrupt?: boolean;
   /** Cap the body rate of this response. */
   bytesPerSecond?: number;
+  /** Send the body gzip-compressed with `Content-Encoding: gzip` (whatever `Accept-Encoding` said). */
+  gzip?: boolean;
+  /** Accept the request and never answer it: no status line, until the client goes. */
+  noAnswer?: boolean;
   /**
    * Size of each body write under `bytesPerSecond` (default: a sixteenth of the rate, at
    * least 1 KiB): small chunks make a trickle that never falls silent.

@@ -1,0 +1,129 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  MAX_SERVER_DELAY_MS,
+  retryableError,
+  retryDelay,
+  type RetryEvent,
+  serverRetryDelay,
+  withRetry,
+} from "../src/http/retry.ts";
+import { errorForResponse } from "../src/http/hub_errors.ts";
+import { ModelManagerError } from "../mod.ts";
+
+const HUB = "https://huggingface.co";
+/** The `RateLimit` the Hub sends on every answer, successes and 5xx included. */
+const WINDOW_300 = '"api";r=497;t=300';
+
+/** The error the Hub client makes of an answer, as the retry policy then sees it. */
+async function errorFor(status: number, headers: Record<string, string>) {
+  return await errorForResponse(new Response("{}", { status, headers }), {
+    repo: "o/n",
+    endpoint: HUB,
+    hasToken: false,
+    action: "read the repo info",
+  });
+}
+
+describe("the retry delay (RateLimit, Retry-After, backoff)", () => {
+  it("uses RateLimit t= only for a 429 whose r is 0", () => {
+    assert.deepEqual(serverRetryDelay(429, new Headers({ RateLimit: '"api";r=0;t=5' })), {
+      delayMs: 5000,
+      reason: "rate limited by the Hub",
+    });
+    assert.equal(serverRetryDelay(429, new Headers({ RateLimit: '"api";r=3;t=5' })), undefined);
+    assert.equal(serverRetryDelay(503, new Headers({ RateLimit: '"api";r=0;t=300' })), undefined);
+    assert.equal(serverRetryDelay(200, new Headers({ RateLimit: WINDOW_300 })), undefined);
+  });
+
+  it("otherwise honours Retry-After, in seconds or as a date", () => {
+    assert.deepEqual(serverRetryDelay(503, new Headers({ "Retry-After": "7" })), {
+      delayMs: 7000,
+      reason: "the server asked to wait",
+    });
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const later = new Headers({ "Retry-After": "Thu, 01 Jan 2026 00:00:12 GMT" });
+    assert.equal(serverRetryDelay(503, later, { now })?.delayMs, 12_000);
+    const both = new Headers({ "Retry-After": "2", RateLimit: '"api";r=5;t=300' });
+    assert.deepEqual(serverRetryDelay(429, both), {
+      delayMs: 2000,
+      reason: "rate limited by the Hub",
+    });
+  });
+
+  it("retries a 503 carrying RateLimit t=300 after its own backoff, in seconds", async () => {
+    const error = await errorFor(503, { RateLimit: WINDOW_300 });
+    assert.equal(error.details.retryable, true);
+    const highest = retryDelay(1, error, { random: () => 0.999 });
+    assert.ok(highest.delayMs < 1000, `first backoff ${highest.delayMs} ms`);
+    assert.equal(highest.reason, error.message);
+    const capped = retryDelay(10, error, { random: () => 0.999, maxDelayMs: 4000 });
+    assert.ok(capped.delayMs <= 4000, `backoff ${capped.delayMs} ms is capped by maxDelayMs`);
+  });
+
+  it("retries a 429 with RateLimit r=0;t=5 after about 5 s, saying why", async () => {
+    const error = await errorFor(429, { RateLimit: '"api";r=0;t=5' });
+    assert.deepEqual(retryDelay(1, error, { maxDelayMs: 100 }), {
+      delayMs: 5000,
+      reason: "rate limited by the Hub",
+    });
+  });
+
+  it("honours a server's wait up to 300 s, beyond maxDelayMs", async () => {
+    const long = await errorFor(429, { "Retry-After": "240" });
+    assert.equal(retryDelay(1, long, { maxDelayMs: 1000 }).delayMs, 240_000);
+    const longer = await errorFor(503, { "Retry-After": "3600" });
+    assert.equal(retryDelay(1, longer).delayMs, MAX_SERVER_DELAY_MS);
+  });
+
+  it("tells the retry callback the delay, its reason and the attempt count", async () => {
+    const events: RetryEvent[] = [];
+    const failure = retryableError("read the repo info of o/n (429: slow down)", {
+      retryAfterMs: 3,
+      retryReason: "rate limited by the Hub",
+      status: 429,
+    });
+    let calls = 0;
+    const value = await withRetry(() => {
+      calls++;
+      return calls < 3 ? Promise.reject(failure) : Promise.resolve("ok");
+    }, { attempts: 5, onRetry: (event) => events.push(event) });
+    assert.equal(value, "ok");
+    assert.deepEqual(
+      events.map(({ delayMs, reason, nextAttempt, attempts }) => ({
+        delayMs,
+        reason,
+        nextAttempt,
+        attempts,
+      })),
+      [
+        { delayMs: 3, reason: "rate limited by the Hub", nextAttempt: 2, attempts: 5 },
+        { delayMs: 3, reason: "rate limited by the Hub", nextAttempt: 3, attempts: 5 },
+      ],
+    );
+  });
+});
+
+describe("cancellation is the caller's signal only", () => {
+  it("retries a runtime's own timeout as a network error", async () => {
+    let calls = 0;
+    const error = await withRetry(() => {
+      calls++;
+      return Promise.reject(new DOMException("The operation timed out.", "TimeoutError"));
+    }, { attempts: 2, baseDelayMs: 1 }).catch((error) => error);
+    assert.equal(calls, 2);
+    assert.ok(error instanceof ModelManagerError);
+    assert.equal(error.code, "network");
+    assert.match(error.message, /timed out/);
+  });
+
+  it("reports an abort of the caller's signal as cancelled", async () => {
+    const user = new AbortController();
+    const error = await withRetry(() => {
+      user.abort(new DOMException("interrupted", "AbortError"));
+      return Promise.reject(user.signal.reason);
+    }, { signal: user.signal }).catch((error) => error);
+    assert.ok(error instanceof ModelManagerError);
+    assert.equal(error.code, "cancelled");
+  });
+});
