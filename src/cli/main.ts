@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
-import { applyEnvProxy } from "./env_proxy.ts";
+import { envProxyFetch } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
@@ -212,7 +212,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     const mode = progressMode(values, output);
     // NDJSON on stderr stays parseable: no plain notes between the events.
     output.quiet = values.quiet === true || mode === "json";
-    applyEnvProxy(runtime);
+    const proxiedFetch = envProxyFetch(runtime);
     let manager: ModelManager | undefined;
     let reporter: ProgressReporter | undefined;
     const context: CommandContext = {
@@ -231,6 +231,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           endpoint: values.endpoint as string | undefined,
           token: values.token as string | undefined,
           signal: controller.signal,
+          ...(proxiedFetch ? { fetch: proxiedFetch } : {}),
           retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
           idleTimeoutMs: wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) *
             1000,
