@@ -5,6 +5,7 @@
  * @module
  */
 import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
+import { readUserConfig, type UserConfig } from "./config/user_config.ts";
 import type { DownloadEventHandler } from "./download/download_events.ts";
 import { anySignal } from "./http/abort_signals.ts";
 import type { HubConnection } from "./http/hub_connection.ts";
@@ -34,10 +35,15 @@ import { findModel } from "./store/model_query.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
 export interface ModelManagerOptions {
-  /** Where models are stored (default: `RKLLM_MODELS_DIR`, else `./models`). */
+  /**
+   * Where models are stored (default: `RKLLM_MODELS_DIR`, else `modelsDir` of the user
+   * config file, else `$XDG_DATA_HOME/rkllm-models/models`, i.e. `~/.local/share/rkllm-models/models`).
+   */
   modelsDir?: string;
-  /** The Hub (default: `HF_ENDPOINT`, else `https://huggingface.co`). */
+  /** The Hub (default: `HF_ENDPOINT`, else `endpoint` of the user config file, else `https://huggingface.co`). */
   endpoint?: string;
+  /** The user config file's settings (default: read from `$XDG_CONFIG_HOME/rkllm-models/config.json`). */
+  userConfig?: UserConfig;
   /** Access token (default: `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `HF_TOKEN_PATH`, `$HF_HOME/token`). */
   token?: string;
   /** The `fetch` to use (default: the global one). */
@@ -91,8 +97,9 @@ export class ModelManager {
   constructor(options: ModelManagerOptions = {}) {
     this.#options = options;
     this.#runtime = options.runtime ?? RuntimeDetector.current();
-    this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir);
-    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint);
+    const userConfig = options.userConfig ?? readUserConfig(this.#runtime);
+    this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir, { userConfig });
+    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint, { userConfig });
   }
 
   async #context(

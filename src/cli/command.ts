@@ -4,6 +4,7 @@
  * @module
  */
 import type { ModelsConfig } from "../config/models_config.ts";
+import type { UserConfig } from "../config/user_config.ts";
 import type { ModelManager } from "../model_manager.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Output } from "./output.ts";
@@ -41,6 +42,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The manager configured from the global options. */
   manager(): ModelManager;
+  /** The user config file's settings (read on first use). */
+  userConfig(): UserConfig;
   /** The progress reporter chosen by `--quiet` / `--progress` and the terminal. */
   progress(): ProgressReporter;
 }

@@ -8,11 +8,15 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
+import { modelsDirSetting } from "../config/settings.ts";
+import { readUserConfig, type UserConfig } from "../config/user_config.ts";
+import { legacyStoreNote } from "./store_note.ts";
 import { envProxyFetch } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
+import { configCommand } from "./commands/config.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { filesCommand } from "./commands/files.ts";
 import { infoCommand } from "./commands/info.ts";
@@ -36,18 +40,21 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   removeCommand,
   cleanCommand,
+  configCommand,
 ];
 
 /** The options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: {
     type: "string",
-    description: "models directory (default: $RKLLM_MODELS_DIR or ./models)",
+    description:
+      "models directory (default: $RKLLM_MODELS_DIR, modelsDir in the user config, else ~/.local/share/rkllm-models/models)",
     valueName: "DIR",
   },
   endpoint: {
     type: "string",
-    description: "Hub URL (default: $HF_ENDPOINT or https://huggingface.co)",
+    description:
+      "Hub URL (default: $HF_ENDPOINT, endpoint in the user config, else https://huggingface.co)",
     valueName: "URL",
   },
   token: {
@@ -81,6 +88,9 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", description: "show help" },
   version: { type: "boolean", short: "V", description: "show the version" },
 };
+
+/** The commands that read the store, which note an old ./models store left behind. */
+const STORE_COMMANDS = ["download", "list", "info", "verify", "remove", "clean"];
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
@@ -213,6 +223,8 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     // NDJSON on stderr stays parseable: no plain notes between the events.
     output.quiet = values.quiet === true || mode === "json";
     const proxiedFetch = envProxyFetch(runtime);
+    let userConfig: UserConfig | undefined;
+    const readConfig = () => userConfig ??= readUserConfig(runtime);
     let manager: ModelManager | undefined;
     let reporter: ProgressReporter | undefined;
     const context: CommandContext = {
@@ -224,9 +236,11 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       json: values.json === true,
       interactive: runtime.isTTY("stdin") && runtime.isTTY("stderr"),
       signal: controller.signal,
+      userConfig: readConfig,
       manager: () =>
         manager ??= new ModelManager({
           runtime,
+          userConfig: readConfig(),
           modelsDir: values.dir as string | undefined,
           endpoint: values.endpoint as string | undefined,
           token: values.token as string | undefined,
@@ -245,6 +259,13 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       progress: () =>
         reporter ??= createProgressReporter(mode, output, { columns: runtime.columns() }),
     };
+    if (STORE_COMMANDS.includes(command.name)) {
+      const setting = modelsDirSetting(runtime, values.dir as string | undefined, {
+        userConfig: readConfig(),
+      });
+      const note = await legacyStoreNote(runtime, setting);
+      if (note) output.note(note);
+    }
     const result = await command.run(context);
     if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
     return result.exitCode;

@@ -136,6 +136,7 @@ export function createDenoRuntime(): Runtime {
       return new DenoFileHandle(file);
     },
     readFile: (path) => Deno.readFile(path),
+    readFileSync: (path) => Deno.readFileSync(path),
     async stat(path) {
       return toStat(await Deno.stat(path));
     },

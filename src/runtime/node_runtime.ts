@@ -135,6 +135,9 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     async open(path, options = {}) {
       return new NodeFileHandle(await fs.open(path, openFlags(options), 0o644));
     },
+    readFileSync(path) {
+      return new Uint8Array(readFileSync(path));
+    },
     async readFile(path) {
       return new Uint8Array(await fs.readFile(path));
     },

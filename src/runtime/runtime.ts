@@ -67,6 +67,11 @@ export interface Runtime {
   open(path: string, options?: OpenOptions): Promise<FileHandle>;
   /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a small file at once, for settings a constructor needs (the user config file);
+   * throws like {@linkcode Runtime.readFile} rejects. Absent on adapters that cannot.
+   */
+  readFileSync?(path: string): Uint8Array;
   /** Follows symbolic links; rejects with the platform's `NotFound`/`ENOENT` error when missing. */
   stat(path: string): Promise<FileStat>;
   /** Does not follow symbolic links. */

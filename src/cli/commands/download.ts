@@ -9,7 +9,9 @@ import type { DownloadPlan } from "../../manager/download_model.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { formatBytes } from "../format.ts";
-import { platformOption, quantOption, wholeNumber } from "../option_values.ts";
+import { quantOption, wholeNumber } from "../option_values.ts";
+import { platformChoice } from "../platform_choice.ts";
+import { resolveSetting } from "../../config/settings.ts";
 import { ask } from "../prompt.ts";
 import { describeVariants, type VariantRow } from "../variants.ts";
 
@@ -160,7 +162,8 @@ export const downloadCommand: Command = {
     },
     platform: {
       type: "string",
-      description: "choose the variant for this chip (rk3588, rk3576, rk3562, rv1126b)",
+      description:
+        "choose the variant for this chip (rk3588, rk3576, rk3562, rv1126b; any: ignore the board's chip)",
       valueName: "CHIP",
     },
     quant: {
@@ -197,16 +200,22 @@ export const downloadCommand: Command = {
         }`,
       });
     }
-    const platform = platformOption(context.values.platform);
+    const { platform, preferPlatform } = await platformChoice(context);
     const quantization = quantOption(context.values.quant);
+    const connections = resolveSetting(context.runtime, "connections", {
+      option: context.values.connections as string | undefined,
+      envName: "RKLLM_CONNECTIONS",
+      userConfig: context.userConfig(),
+    });
     const reporter = context.progress();
     const options = {
       revision: context.values.revision as string | undefined,
       platform,
+      preferPlatform,
       quantization,
-      connections: context.values.connections === undefined
+      connections: connections === undefined
         ? undefined
-        : wholeNumber(context.values.connections, "--connections", 1, 64, 8),
+        : wholeNumber(connections, "--connections", 1, 64, 8),
       dryRun: context.values["dry-run"] === true,
       force: context.values.force === true,
       companionFiles: context.config.COMPANION_FILES,

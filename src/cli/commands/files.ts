@@ -9,7 +9,8 @@ import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import type { Command } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
-import { platformOption, quantOption } from "../option_values.ts";
+import { quantOption } from "../option_values.ts";
+import { platformChoice } from "../platform_choice.ts";
 import { describeVariants, type VariantRow } from "../variants.ts";
 
 /** The variants as a table; SUFFIX and ENCODER columns only when some variant has one. */
@@ -48,7 +49,11 @@ export const filesCommand: Command = {
       description: "branch, tag or commit (default: main)",
       valueName: "REV",
     },
-    platform: { type: "string", description: "only variants for this chip", valueName: "CHIP" },
+    platform: {
+      type: "string",
+      description: "only variants for this chip (any: ignore the board's chip)",
+      valueName: "CHIP",
+    },
     quant: { type: "string", description: "only variants with this quantisation", valueName: "Q" },
   },
   examples: (config) => [
@@ -66,10 +71,8 @@ export const filesCommand: Command = {
         }`,
       });
     }
-    const filter = {
-      platform: platformOption(context.values.platform),
-      quantization: quantOption(context.values.quant),
-    };
+    const { platform, preferPlatform } = await platformChoice(context);
+    const filter = { platform, quantization: quantOption(context.values.quant) };
     const { info, files } = await context.manager().listRemoteFiles(repo, {
       revision: context.values.revision as string | undefined,
       signal: context.signal,
@@ -92,6 +95,7 @@ export const filesCommand: Command = {
         json: {
           repo: info.id,
           revision: info.sha,
+          ...(preferPlatform ? { board: preferPlatform } : {}),
           variants,
           technicalFiles,
           companionFiles,
@@ -100,6 +104,7 @@ export const filesCommand: Command = {
       };
     }
     context.output.out(`${info.id} at ${info.sha}`);
+    if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
     if (variants.length === 0) context.output.out("no .rkllm files");
     else context.output.out(variantTable(variants, { encoders: encoders.length > 0 }));
     context.output.out(`technical files: ${technicalFiles.join(", ") || "none"}`);
