@@ -39,7 +39,11 @@ export type {
 } from "./src/manager/download_model.ts";
 export type { VariantFilter } from "./src/manager/choose_model_file.ts";
 export type { CleanOptions, RemovalReport, RemoveResult } from "./src/manager/remove_models.ts";
-export type { FileVerification, ModelVerification } from "./src/manager/verify_models.ts";
+export type {
+  FileVerification,
+  ModelVerification,
+  VerifyOptions,
+} from "./src/manager/verify_models.ts";
 export type { RepoFile } from "./src/hub/list_files.ts";
 export type { RepoInfo } from "./src/hub/repo_info.ts";
 export type { ModelSearchResult, SearchOptions } from "./src/hub/search_models.ts";

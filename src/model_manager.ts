@@ -27,7 +27,11 @@ import {
   type RemoveResult,
 } from "./manager/remove_models.ts";
 import type { StoreContext } from "./manager/store_context.ts";
-import { type ModelVerification, verifyModels } from "./manager/verify_models.ts";
+import {
+  type ModelVerification,
+  verifyModels,
+  type VerifyOptions,
+} from "./manager/verify_models.ts";
 import { RuntimeDetector } from "./runtime/detect_runtime.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { type ModelInfo, type PartialDownload, scanStore } from "./store/model_catalog.ts";
@@ -194,9 +198,12 @@ export class ModelManager {
     return cleanModels(await this.#context(), options);
   }
 
-  /** Rechecks one model (by query) or all models against their records. */
-  async verifyModel(query?: string): Promise<ModelVerification[]> {
-    return verifyModels(await this.#context(), query);
+  /**
+   * Rechecks one model (by query) or all models against their records; files that fail
+   * are marked in the record, so that the next download repairs them.
+   */
+  async verifyModel(query?: string, options: VerifyOptions = {}): Promise<ModelVerification[]> {
+    return verifyModels(await this.#context(), query, options);
   }
 
   /** Reads a repository's info and full file listing from the Hub. */

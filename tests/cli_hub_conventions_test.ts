@@ -109,7 +109,8 @@ describe("Hugging Face conventions in the CLI", () => {
       assert.deepEqual(result.requests, [], args[0]);
     }
     const networkCommands: [string[], string][] = [
-      [["download", QWEN.id], "download a model"],
+      // A complete model answers offline (see cli_repair_test.ts); --force needs the Hub.
+      [["download", QWEN.id, "--force"], "download a model"],
       [["files", QWEN.id], "list a repository's files"],
       [["search", "qwen"], "search the Hub"],
     ];

@@ -293,6 +293,8 @@ function unknownCommand(name: string): ModelManagerError {
 /** Says which command needed the Hub when offline mode stopped a request. */
 function explained(error: unknown, command: Command | undefined): unknown {
   if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
+  // Only a refused request is reworded; an offline answer about local files says it all.
+  if (!error.message.includes("so no request is sent")) return error;
   return new ModelManagerError(
     "offline",
     `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,

@@ -35,6 +35,7 @@ import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, repoDirOf } from "../store/store_layout.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
+import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
 export type { DownloadPlan, PlannedFile, PlannedFileKind } from "./plan_download.ts";
@@ -91,6 +92,9 @@ export async function downloadModel(
 ): Promise<DownloadResult> {
   const asked = parseRepoId(repoText);
   const { connection, runtime } = context;
+  if (connection.offline && !options.dryRun && !options.force) {
+    return offlineResult(await completeLocalModel(context, repoText, fileName, options));
+  }
   const info = await fetchRepoInfo(connection, asked, options.revision);
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
@@ -230,6 +234,22 @@ function recordedHash(
   return { sha256: known.previous?.sha256, gitSha1: known.previous?.gitSha1 };
 }
 
+/** What a download that found its model complete offline answers: nothing planned, nothing sent. */
+function offlineResult(model: ModelInfo): DownloadResult {
+  const planned = { file: model.file, kind: "model" as const, size: model.size };
+  return {
+    model,
+    plan: {
+      repo: model.repo,
+      revision: model.revision ?? "",
+      modelFile: model.file,
+      files: [{ ...planned, destination: model.path, present: true, bytesNeeded: 0 }],
+      bytesNeeded: 0,
+    },
+    transferred: 0,
+  };
+}
+
 function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
   try {
     return parseRepoId(hubId);
@@ -267,6 +287,9 @@ async function recordDownload(
       }),
       revision: unchanged ? previous.revision : revision,
       downloadedAt: unchanged ? previous.downloadedAt : now,
+      // Known good now (hashed, trusted or just downloaded): a later change of time shows.
+      mtimeMs: (await context.runtime.stat(planned.destination).catch(() => undefined))?.mtime
+        ?.getTime(),
     };
   }
   const pathsOf = (kind: string) =>
