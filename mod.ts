@@ -57,3 +57,4 @@ export type {
   Runtime,
 } from "./src/runtime/runtime.ts";
 export { VERSION } from "./src/version.ts";
+export type { FileFreshness, OutdatedReport } from "./src/manager/outdated_models.ts";

@@ -27,6 +27,7 @@ import {
   type RemoveResult,
 } from "./manager/remove_models.ts";
 import type { StoreContext } from "./manager/store_context.ts";
+import { outdatedModels, type OutdatedReport } from "./manager/outdated_models.ts";
 import {
   type ModelVerification,
   verifyModels,
@@ -204,6 +205,18 @@ export class ModelManager {
    */
   async verifyModel(query?: string, options: VerifyOptions = {}): Promise<ModelVerification[]> {
     return verifyModels(await this.#context(), query, options);
+  }
+
+  /**
+   * Compares local models (all, or those a query selects) with the Hub's current files.
+   *
+   * @example
+   * ```ts ignore
+   * const reports = await new ModelManager().outdatedModels("qwen");
+   * ```
+   */
+  async outdatedModels(query?: string): Promise<OutdatedReport[]> {
+    return outdatedModels(await this.#context(), query);
   }
 
   /** Reads a repository's info and full file listing from the Hub. */

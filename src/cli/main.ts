@@ -17,6 +17,7 @@ import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
 import { configCommand } from "./commands/config.ts";
+import { outdatedCommand, updateCommand } from "./commands/outdated.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { filesCommand } from "./commands/files.ts";
 import { infoCommand } from "./commands/info.ts";
@@ -38,6 +39,8 @@ export const COMMANDS: readonly Command[] = [
   filesCommand,
   searchCommand,
   verifyCommand,
+  outdatedCommand,
+  updateCommand,
   removeCommand,
   cleanCommand,
   configCommand,
