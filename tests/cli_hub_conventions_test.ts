@@ -97,7 +97,7 @@ describe("Hugging Face conventions in the CLI", () => {
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
     const offline = { HF_HUB_OFFLINE: "1" };
     const local: [string[], RegExp][] = [
-      [["list"], /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S* +3\.0 MiB +rk3588/m],
+      [["list"], /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S* +3\.0 MiB /m],
       [["info", "Qwen2.5"], /^verified: +yes$/m],
       [["verify"], /^ok +limcheekin\//m],
       [["search"], /^limcheekin\/Qwen2\.5-0\.5B-Instruct-rk3588-1\.1\.4 /m],

@@ -143,8 +143,8 @@ describe("the CLI on a terminal", { skip }, () => {
     assert.ok(last.every((match) => match![2] === "100"), frames.at(-1)!.join("\n"));
     assert.match(
       last[0]![1],
-      /^Large-13B-Chat.*….*-0\.5\.rkllm$/,
-      "the model on top, shortened in the middle",
+      /^Large-13B-Chat.*…rk3588-w8a8.*\.rkllm$/,
+      "the model on top, shortened in the middle, keeping its variant",
     );
     assert.match(result.raw, SGR, "a terminal gets colour");
     assert.doesNotMatch(result.text, /^downloading /m, "no plain lines on a terminal");

@@ -61,7 +61,8 @@ async function removeFile(runtime: Runtime, path: string, report: RemovalReport)
     throw storageFailure(`remove ${path}`, error);
   }
   report.removedFiles.push(path);
-  report.freedBytes += stat.isSymlink ? 0 : stat.size;
+  // What the disk gets back: a sparse partial download occupies less than its size.
+  report.freedBytes += stat.isSymlink ? 0 : stat.diskUsage ?? stat.size;
 }
 
 /** Removes a directory only when it is empty. */

@@ -21,6 +21,7 @@ function toStat(info: Deno.FileInfo): FileStat {
     isDirectory: info.isDirectory,
     isSymlink: info.isSymlink,
     mtime: info.mtime ?? undefined,
+    ...(typeof info.blocks === "number" ? { diskUsage: info.blocks * 512 } : {}),
   };
 }
 

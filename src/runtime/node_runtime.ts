@@ -27,6 +27,8 @@ function toStat(stat: import("node:fs").Stats): FileStat {
     isDirectory: stat.isDirectory(),
     isSymlink: stat.isSymbolicLink(),
     mtime: stat.mtime,
+    // Bun reports blocks as undefined on some file systems; then the size stands in.
+    ...(typeof stat.blocks === "number" ? { diskUsage: stat.blocks * 512 } : {}),
   };
 }
 

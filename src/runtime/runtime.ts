@@ -19,6 +19,8 @@ export interface FileStat {
   isSymlink: boolean;
   /** Last modification time, when the platform reports it. */
   mtime?: Date;
+  /** Bytes it occupies on disk (512-byte blocks), when the platform reports them. */
+  diskUsage?: number;
 }
 
 /** One entry of a directory listing. */
