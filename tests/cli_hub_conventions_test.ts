@@ -148,7 +148,7 @@ describe("Hugging Face conventions in the CLI", () => {
     assert.equal(malformed.code, 1);
     assert.match(
       malformed.stderr,
-      /^error: use "not a url" as the Hub endpoint: it is not a URL\nhint: /,
+      /^error: invalid Hub endpoint "not a url": expected a URL such as https:\/\/huggingface\.co\nhint: /,
     );
   });
 

@@ -139,10 +139,57 @@ function parseCommandLine(command: Command | undefined, args: string[]) {
           : `see: rkllm-models ${command?.name ?? ""} --help`.replace("  ", " "),
       );
     }
-    throw usageError(
-      message.replace(/\.$/, "").replace(/^./, (first) => first.toLowerCase()),
-      `see: rkllm-models ${command?.name ?? ""} --help`,
+    throw parserError(message, { args, specs, command });
+  }
+}
+
+/** A parser error in our words: what was wrong with the command line, then what to write. */
+function parserError(
+  message: string,
+  where: { args: string[]; specs: Record<string, OptionSpec>; command?: Command },
+): ModelManagerError {
+  const flag = message.match(/^Option '(-[^\s',]+)/)?.[1] ?? "";
+  const name = flag.replace(/^-+/, "");
+  const spec = where.specs[name] ??
+    Object.values(where.specs).find((option) => option.short === name);
+  const long = spec
+    ? `--${Object.keys(where.specs).find((key) => where.specs[key] === spec)}`
+    : flag;
+  const valueName = spec?.valueName ?? "VALUE";
+  const help = `see: rkllm-models ${where.command?.name ?? ""} --help`.replace("  ", " ");
+  if (/argument is ambiguous/.test(message)) {
+    const next = where.args[where.args.indexOf(flag) + 1] ?? "";
+    return usageError(
+      `missing value for ${long}: "${next}" is an option`,
+      `give the value right after it (${long} ${valueName}), or write ${long}=${next} for a value that starts with a dash`,
     );
+  }
+  if (/argument missing/.test(message)) {
+    return usageError(`missing value for ${long}`, `give it as ${long} ${valueName} (${help})`);
+  }
+  if (/does not take an argument/.test(message)) {
+    return usageError(`${long} takes no value`, `write ${long} alone (${help})`);
+  }
+  const first = message.split("\n")[0].replace(/\.$/, "");
+  return usageError(`invalid command line: ${first.replace(/^./, (c) => c.toLowerCase())}`, help);
+}
+
+/** Refuses an empty option value (`--dir=`) and a command word taken as a value (`--dir list`). */
+function checkOptionValues(
+  values: Record<string, string | boolean | undefined>,
+  command: Command | undefined,
+): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "string") continue;
+    if (value.trim() === "") {
+      throw usageError(`missing value for --${name}: it is empty`, `give it as --${name}=VALUE`);
+    }
+    if (!command && findCommand(value)) {
+      throw usageError(
+        `missing value for --${name}: "${value}" is a command`,
+        `give the value after the option, e.g. rkllm-models ${value} --${name} VALUE`,
+      );
+    }
   }
 }
 
@@ -154,7 +201,7 @@ function progressMode(
   const asked = (values.progress as string | undefined) ?? "auto";
   if (!["auto", "bar", "plain", "json", "none"].includes(asked)) {
     throw usageError(
-      `use "${asked}" for --progress: it must be auto, bar, plain, json or none`,
+      `invalid --progress "${asked}": expected auto, bar, plain, json or none`,
       "for example --progress=json",
     );
   }
@@ -182,7 +229,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
   const stopListening = runtime.onInterrupt(() => {
     interrupts++;
     if (interrupts > 1) runtime.exit(130);
-    output.err("stopping…");
+    // No note here: it would land between progress frames; the command says what was kept.
     controller.abort(new DOMException("interrupted", "AbortError"));
   });
   try {
@@ -204,6 +251,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       return 0;
     }
     const { values, positionals } = parseCommandLine(command, rest);
+    checkOptionValues(values, command);
     if (values.version) {
       output.out(wantsJson ? JSON.stringify({ version: VERSION }) : `rkllm-models ${VERSION}`);
       return 0;

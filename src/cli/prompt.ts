@@ -30,7 +30,11 @@ export async function ask(context: CommandContext, question: string): Promise<st
     );
   if (signal.aborted) throw interrupted();
   return await new Promise<string | undefined>((resolve, reject) => {
-    const onAbort = () => reject(interrupted());
+    const onAbort = () => {
+      // The answer line never ended: end it, so what follows starts on its own line.
+      context.output.errRaw("\n");
+      reject(interrupted());
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     context.runtime.readLine().then(
       (line) => {

@@ -31,7 +31,7 @@ export function normalizeEndpoint(endpoint: string): string {
   } catch {
     throw new ModelManagerError(
       "config",
-      `use "${endpoint}" as the Hub endpoint: it is not a URL`,
+      `invalid Hub endpoint "${endpoint}": expected a URL such as https://huggingface.co`,
       {
         hint: "give a URL such as https://huggingface.co (--endpoint or HF_ENDPOINT)",
       },
@@ -40,7 +40,7 @@ export function normalizeEndpoint(endpoint: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ModelManagerError(
       "config",
-      `use "${endpoint}" as the Hub endpoint: only http and https work`,
+      `invalid Hub endpoint "${endpoint}": expected an http or https URL`,
       {
         hint: "give a URL such as https://huggingface.co (--endpoint or HF_ENDPOINT)",
       },

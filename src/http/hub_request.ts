@@ -83,6 +83,8 @@ export async function sendRequest(
       });
     } catch (error) {
       if (isAbortError(error) || signal?.aborted) throw error;
+      const unreachable = current.origin === endpointOrigin ? unreachableReason(error) : undefined;
+      if (unreachable) throw endpointUnreachable(connection.endpoint, unreachable, error);
       throw retryableError(`connect to ${current.origin}: ${describeNetworkError(error)}`, {
         cause: error,
         hint:
@@ -115,6 +117,45 @@ export async function sendRequest(
     }
     current = next;
   }
+}
+
+/**
+ * Why the endpoint cannot be reached, when retrying would not help: its name does not
+ * resolve (offline, or a wrong URL) or nothing listens there. Each runtime words it its way.
+ */
+function unreachableReason(error: unknown): "dns" | "refused" | undefined {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const text = [
+    (error as { code?: unknown })?.code,
+    error instanceof Error ? error.message : "",
+    cause?.code,
+    cause?.message,
+  ].join(" ");
+  if (/ENOTFOUND|EAI_AGAIN|dns error|failed to lookup address|name resolution/i.test(text)) {
+    return "dns";
+  }
+  if (/ECONNREFUSED|connection refused/i.test(text)) return "refused";
+  return undefined;
+}
+
+function endpointUnreachable(
+  endpoint: string,
+  reason: "dns" | "refused",
+  cause: unknown,
+): ModelManagerError {
+  const host = new URL(endpoint).host;
+  return new ModelManagerError(
+    "network",
+    reason === "dns"
+      ? `cannot resolve ${host}: ${describeNetworkError(cause)}`
+      : `cannot connect to ${host}: the connection was refused`,
+    {
+      cause,
+      hint: reason === "dns"
+        ? "is this machine offline? check the network, or the Hub URL (--endpoint / HF_ENDPOINT); with HF_HUB_OFFLINE=1, complete models still answer from the store"
+        : "nothing listens there: check the Hub URL (--endpoint / HF_ENDPOINT) or the proxy",
+    },
+  );
 }
 
 function describeNetworkError(error: unknown): string {

@@ -61,7 +61,7 @@ async function pickInteractively(
   context: CommandContext,
   repo: string,
   variants: VariantRow[],
-): Promise<VariantRow> {
+): Promise<VariantRow | undefined> {
   const { output } = context;
   output.err(`${repo} has ${variants.length} model files:`);
   const width = String(variants.length).length;
@@ -73,13 +73,8 @@ async function pickInteractively(
   for (;;) {
     const answer = (await ask(context, `Download which one? [1-${variants.length}, q to quit] `))
       ?.trim();
-    if (answer === undefined || answer.toLowerCase() === "q") {
-      throw new ModelManagerError("usage", `download ${repo}: no model file was chosen`, {
-        hint: `give the file as the second argument, e.g. rkllm-models download ${repo} ${
-          variants[0].file
-        }`,
-      });
-    }
+    // Quitting is an answer, not an error: nothing to report.
+    if (answer === undefined || answer.toLowerCase() === "q") return undefined;
     const index = Number(answer);
     if (Number.isInteger(index) && index >= 1 && index <= variants.length) {
       const chosen = variants[index - 1];
@@ -92,6 +87,29 @@ async function pickInteractively(
     }
     output.err(`"${answer}" is not a number from 1 to ${variants.length}`);
   }
+}
+
+/** Whether an error is the user's Ctrl-C, which a person at a terminal gets one line for. */
+function isInterrupt(error: unknown, context: CommandContext): boolean {
+  return !context.json && error instanceof ModelManagerError && error.code === "cancelled" &&
+    context.signal.aborted;
+}
+
+/** One line: what was kept and the exact command that resumes, with the flags that chose the file. */
+function interrupted(context: CommandContext, what: string): { exitCode: number } {
+  const flags = ["dir", "revision", "platform", "quant", "endpoint"]
+    .filter((name) => typeof context.values[name] === "string" && !what.includes(`--${name} `))
+    .map((name) => `--${name} ${shellWord(String(context.values[name]))}`);
+  context.output.err(
+    `interrupted: the partial download is kept; resume with: rkllm-models download ${
+      [what, ...flags].join(" ")
+    }`,
+  );
+  return { exitCode: 130 };
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: string): void {
@@ -224,9 +242,13 @@ export const downloadCommand: Command = {
     };
     const manager = context.manager();
     let result;
+    let chosen: VariantRow | undefined;
     try {
       result = await manager.download(repo, file, options);
     } catch (error) {
+      if (isInterrupt(error, context)) {
+        return interrupted(context, [repo, file ?? ""].filter(Boolean).join(" "));
+      }
       const choices = choicesOf(error);
       if (!choices) throw error;
       const variants = await variantsOf(context, repo, choices, options.revision);
@@ -243,8 +265,14 @@ export const downloadCommand: Command = {
           },
         );
       }
-      const chosen = await pickInteractively(context, repo, variants);
-      result = await manager.download(repo, chosen.file, options);
+      chosen = await pickInteractively(context, repo, variants);
+      if (!chosen) return { exitCode: 130 };
+      try {
+        result = await manager.download(repo, chosen.file, options);
+      } catch (error) {
+        if (!isInterrupt(error, context)) throw error;
+        return interrupted(context, `${repo} ${chosen.flags ?? chosen.file}`);
+      }
     } finally {
       reporter.finish();
     }
