@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
-import { modelsDirSetting } from "../config/settings.ts";
+import { modelsDirSetting, type SettingSource } from "../config/settings.ts";
 import { readUserConfig, type UserConfig } from "../config/user_config.ts";
 import { legacyStoreNote } from "./store_note.ts";
 import { envProxyFetch } from "./env_proxy.ts";
@@ -17,6 +17,7 @@ import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
 import { configCommand } from "./commands/config.ts";
+import { createCompletionCommand } from "./commands/completion.ts";
 import { outdatedCommand, updateCommand } from "./commands/outdated.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { filesCommand } from "./commands/files.ts";
@@ -44,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   removeCommand,
   cleanCommand,
   configCommand,
+  createCompletionCommand(() => ({ commands: COMMANDS, globals: GLOBAL_OPTIONS })),
 ];
 
 /** The options every command takes. */
@@ -93,7 +95,30 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /** The commands that read the store, which note an old ./models store left behind. */
-const STORE_COMMANDS = ["download", "list", "info", "verify", "remove", "clean"];
+const STORE_COMMANDS = [
+  "download",
+  "list",
+  "info",
+  "verify",
+  "remove",
+  "clean",
+  "outdated",
+  "update",
+];
+
+/** A models directory that is a file would read as an empty store: say what it is instead. */
+async function requireDirectory(
+  runtime: Runtime,
+  setting: { value: string; source: SettingSource },
+): Promise<void> {
+  const stat = await runtime.stat(setting.value).catch(() => undefined);
+  if (!stat || stat.isDirectory) return;
+  throw new ModelManagerError(
+    setting.source === "option" ? "usage" : "config",
+    `the models directory ${setting.value} is a file, not a directory`,
+    { hint: "give a directory with --dir (it is created when needed)" },
+  );
+}
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
@@ -314,6 +339,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       const setting = modelsDirSetting(runtime, values.dir as string | undefined, {
         userConfig: readConfig(),
       });
+      await requireDirectory(runtime, setting);
       const note = await legacyStoreNote(runtime, setting);
       if (note) output.note(note);
     }

@@ -4,17 +4,32 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
-import type { Command } from "../command.ts";
-import { formatBytes } from "../format.ts";
+import type { ModelManager } from "../../model_manager.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
+import { countOf, formatBytes } from "../format.ts";
 import { ask } from "../prompt.ts";
 
 /** The `clean` command. */
+/** What a clean would remove, with sizes: "2 models (3.2 MiB) and 1 partial download (1.0 MiB)". */
+async function amountOf(manager: ModelManager, partialOnly: boolean): Promise<string> {
+  const partials = await manager.listPartialDownloads();
+  const partialBytes = partials.reduce((sum, partial) => sum + partial.bytes, 0);
+  const partialText = `${countOf(partials.length, "partial download")} (${
+    formatBytes(partialBytes)
+  })`;
+  if (partialOnly) return partialText;
+  const models = await manager.listModels();
+  const modelBytes = models.reduce((sum, model) => sum + model.size, 0);
+  return `${countOf(models.length, "model")} (${formatBytes(modelBytes)}) and ${partialText}`;
+}
+
 export const cleanCommand: Command = {
   name: "clean",
   summary: "remove all models and partial downloads from the models directory",
   action: "clean the models directory",
   usage: "clean [--yes] [--partial] [options]",
   maxArguments: 0,
+  globals: STORE_GLOBALS,
   description:
     "Removes only what rkllm-models manages (model files, technical files, records, partial downloads) and never\n" +
     "follows a symbolic link. Asks for confirmation on a terminal; scripts must pass --yes.",
@@ -40,7 +55,10 @@ export const cleanCommand: Command = {
           },
         );
       }
-      const answer = (await ask(context, `Remove ${what} in ${manager.modelsDir}? [y/N] `))
+      const answer = (await ask(
+        context,
+        `Remove ${await amountOf(manager, partialOnly)} in ${manager.modelsDir}? [y/N] `,
+      ))
         ?.trim().toLowerCase();
       if (answer !== "y" && answer !== "yes") {
         context.output.err("nothing removed");
@@ -50,7 +68,9 @@ export const cleanCommand: Command = {
     const report = await manager.cleanModels({ partialOnly });
     if (!context.json) {
       context.output.out(
-        `removed ${report.removedFiles.length} files, ${formatBytes(report.freedBytes)} freed`,
+        `removed ${countOf(report.removedFiles.length, "file")}, ${
+          formatBytes(report.freedBytes)
+        } freed`,
       );
     }
     return { exitCode: 0, json: report };

@@ -91,6 +91,7 @@ export const configCommand: Command = {
     "file ($XDG_CONFIG_HOME/rkllm-models/config.json, default ~/.config/rkllm-models/config.json),\n" +
     "then the built-in default. `get` exits 1 when the key is not set in the file.",
   maxArguments: 3,
+  globals: ["json", "quiet", "help"],
   options: {},
   examples: () => [
     "rkllm-models config set modelsDir /mnt/nvme/models",

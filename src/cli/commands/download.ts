@@ -5,9 +5,10 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
+import { parseModelVariant } from "../../store/model_variant.ts";
 import type { DownloadPlan } from "../../manager/download_model.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
@@ -112,6 +113,34 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** `owner/name/file.rkllm` as one argument, as `info` and `remove` take it (rkllama users type it). */
+function splitRepoPath(positionals: string[]): [string | undefined, string | undefined] {
+  const [first, second] = positionals;
+  const parts = first?.split("/") ?? [];
+  if (second !== undefined || parts.length < 3 || !/\.rkllm$/i.test(first!)) return [first, second];
+  return [parts.slice(0, 2).join("/"), parts.slice(2).join("/")];
+}
+
+/** A file named outright whose name contradicts --platform or --quant: say so, do not ignore the flag. */
+function checkFileAgainstFilters(
+  file: string,
+  filter: { platform?: string; quantization?: string },
+): void {
+  const variant = parseModelVariant(file);
+  const conflicts = [
+    filter.platform && variant.platform && variant.platform !== filter.platform
+      ? `--platform ${filter.platform} (the file is for ${variant.platform})`
+      : "",
+    filter.quantization && variant.quantization && variant.quantization !== filter.quantization
+      ? `--quant ${filter.quantization} (the file is ${variant.quantization})`
+      : "",
+  ].filter(Boolean);
+  if (conflicts.length === 0) return;
+  throw new ModelManagerError("usage", `conflicting ${conflicts.join(" and ")}: ${file}`, {
+    hint: "give either the file or the flags that choose it, not both",
+  });
+}
+
 function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: string): void {
   const { output } = context;
   output.out(`${plan.repo} at ${plan.revision}`);
@@ -163,6 +192,7 @@ export const downloadCommand: Command = {
   action: "download a model",
   usage: "download <owner/name> [file] [options]",
   maxArguments: 2,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
   description:
     "Downloads a .rkllm file into <dir>/<owner>/<name>/ with the companion files the repository holds: the\n" +
     "technical files (config.json, generation_config.json, meta.json, tokenizer_config.json, tokenizer.json)\n" +
@@ -210,7 +240,8 @@ export const downloadCommand: Command = {
     ];
   },
   async run(context) {
-    const [repo, file] = context.positionals;
+    const [repo, file] = splitRepoPath(context.positionals);
+    const quantization = quantOption(context.values.quant);
     if (!repo) {
       throw new ModelManagerError("usage", `${downloadCommand.action}: the repo id is missing`, {
         hint: `give it as owner/name, e.g. rkllm-models download ${
@@ -219,7 +250,7 @@ export const downloadCommand: Command = {
       });
     }
     const { platform, preferPlatform } = await platformChoice(context);
-    const quantization = quantOption(context.values.quant);
+    if (file !== undefined) checkFileAgainstFilters(file, { platform, quantization });
     const connections = resolveSetting(context.runtime, "connections", {
       option: context.values.connections as string | undefined,
       envName: "RKLLM_CONNECTIONS",

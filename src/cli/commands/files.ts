@@ -7,7 +7,7 @@ import { ModelManagerError } from "../../errors.ts";
 import { modelFilesOf } from "../../manager/choose_model_file.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
-import type { Command } from "../command.ts";
+import { type Command, HUB_GLOBALS } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
 import { quantOption } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
@@ -43,6 +43,7 @@ export const filesCommand: Command = {
   action: "list a repository's files",
   usage: "files <owner/name> [options]",
   maxArguments: 1,
+  globals: HUB_GLOBALS,
   options: {
     revision: {
       type: "string",

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PartialDownload } from "../../store/model_catalog.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { formatBytes, formatDate, formatTable } from "../format.ts";
 import { fitName } from "../progress.ts";
 
@@ -57,6 +57,7 @@ export const listCommand: Command = {
   action: "list the models",
   usage: "list [options]",
   maxArguments: 0,
+  globals: STORE_GLOBALS,
   options: {
     partial: {
       type: "boolean",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OutdatedReport } from "../../manager/outdated_models.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
 import { formatTable } from "../format.ts";
 
 function reportJson(report: OutdatedReport) {
@@ -34,6 +34,7 @@ export const outdatedCommand: Command = {
   action: "compare local models with the Hub",
   usage: "outdated [query] [options]",
   maxArguments: 1,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS])],
   description:
     "Compares each local file's recorded hash with the Hub's current one for the same path; a new\n" +
     "commit with identical files is not outdated. A hash the Hub masks or that was never recorded is\n" +
@@ -82,6 +83,7 @@ export const updateCommand: Command = {
   action: "update models",
   usage: "update [query] [options]",
   maxArguments: 1,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
   description:
     "Downloads, per repository, the files `outdated` reports as changed (the .rkllm file and its\n" +
     "technical and companion files); the old files stay until the new ones are verified.",

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
-import type { Command } from "../command.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
 
 /** The `verify` command. */
 export const verifyCommand: Command = {
@@ -13,6 +13,7 @@ export const verifyCommand: Command = {
   action: "verify the models",
   usage: "verify [query] [options]",
   maxArguments: 1,
+  globals: STORE_GLOBALS,
   description:
     "Exits with 6 when a file is missing, changed, or was never recorded (copied in by hand).",
   options: {},
