@@ -84,6 +84,22 @@ const textEncoder = new TextEncoder();
 let stdinLines: AsyncIterator<string> | undefined;
 let bootId: string | undefined | null = null;
 
+/**
+ * The host name; without `--allow-sys` (which a library should not demand for a lock
+ * label), the same name from Linux's /proc, else "localhost".
+ */
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    try {
+      return Deno.readTextFileSync("/proc/sys/kernel/hostname").trim() || "localhost";
+    } catch {
+      return "localhost";
+    }
+  }
+}
+
 function readBootId(): string | undefined {
   try {
     // Never prompt for a permission the program was not given: no boot id is a safe answer.
@@ -180,7 +196,7 @@ export function createDenoRuntime(): Runtime {
     homeDir: () => Deno.env.get("HOME") ?? undefined,
     pid: () => Deno.pid,
     isProcessAlive: isPidAlive,
-    hostname: () => Deno.hostname(),
+    hostname: () => hostName(),
     bootId() {
       if (bootId === null) bootId = readBootId();
       return bootId;

@@ -205,7 +205,7 @@ export const downloadCommand: Command = {
   options: {
     revision: {
       type: "string",
-      description: "branch, tag or commit to download (default: main)",
+      description: "branch, tag or commit (default: the default branch)",
       valueName: "REV",
     },
     platform: {

@@ -47,7 +47,7 @@ export const filesCommand: Command = {
   options: {
     revision: {
       type: "string",
-      description: "branch, tag or commit (default: main)",
+      description: "branch, tag or commit (default: the default branch)",
       valueName: "REV",
     },
     platform: {
