@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import process from "node:process";
@@ -115,6 +115,30 @@ describe(
       ], { cwd: "/", env: installed.env() });
       const model = parseJson(stdout);
       assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
+    });
+
+    it("done when: listed from another directory, offline download exits 0, a changed byte is repaired", async () => {
+      const env = installed.env({ HF_ENDPOINT: hub.endpoint });
+      const elsewhere = join(root, "elsewhere");
+      mkdirSync(elsewhere, { recursive: true });
+      const { stdout } = await run(installed.bin, ["download", QWEN.id, "--json"], {
+        cwd: "/",
+        env,
+      });
+      const path = parseJson(stdout).path;
+      assert.ok(path.startsWith(join(root, "data", "rkllm-models", "models")), path);
+      const listed = await run(installed.bin, ["list", "--json"], { cwd: elsewhere, env });
+      assert.equal(parseJson(listed.stdout)[0].path, path);
+      const offline = await run(installed.bin, ["download", QWEN.id, "--json"], {
+        cwd: elsewhere,
+        env: { ...env, HF_HUB_OFFLINE: "1" },
+      });
+      assert.equal(parseJson(offline.stdout).path, path);
+      const bytes = readFileSync(path);
+      bytes[0] ^= 0xff;
+      writeFileSync(path, bytes);
+      await run(installed.bin, ["download", QWEN.id, "-q"], { cwd: elsewhere, env });
+      assert.deepEqual(new Uint8Array(readFileSync(path)), bytesOf(QWEN, QWEN_FILE));
     });
 
     it("sends requests through HTTP_PROXY and tunnels HTTPS_PROXY on the system Node", async () => {
