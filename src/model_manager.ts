@@ -57,6 +57,8 @@ export interface ModelManagerOptions {
   signal?: AbortSignal;
   /** Receives download progress events. */
   onProgress?: DownloadEventHandler;
+  /** Told of every retry of a Hub request (downloads also report theirs through `onProgress`). */
+  onRetry?: (event: RetryEvent) => void;
   /** Receives warnings such as a corrupt registry record (default: `console.warn`). */
   onWarning?: (message: string) => void;
   /** Forbid network access (default: `HF_HUB_OFFLINE`). */
@@ -118,7 +120,7 @@ export class ModelManager {
       signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
       offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
-      onRetry,
+      onRetry: onRetry ?? this.#options.onRetry,
     };
     return {
       runtime: this.#runtime,

@@ -12,7 +12,8 @@ const NO_PROXIES = Object.fromEntries(
 );
 
 describe("errors say what was wrong, then what to do", () => {
-  const { cli, newDir } = useHubTestBed(standardHub(), { env: NO_PROXIES });
+  const bed = useHubTestBed(standardHub(), { env: NO_PROXIES });
+  const { cli, newDir } = bed;
 
   it("names a missing or misplaced option value in its own words, never the parser's", async () => {
     const dir = newDir();
@@ -58,5 +59,12 @@ describe("errors say what was wrong, then what to do", () => {
       /^error: cannot connect to 127\.0\.0\.1:\d+: the connection was refused$/m,
     );
     assert.doesNotMatch(refused.stderr, /retrying/);
+  });
+
+  it("shows each retry of a request: when, which of how many, and why", async () => {
+    bed.hub.addFault({ origin: "hub", pathIncludes: "/api/models/", status: 503, times: 1 });
+    const result = await cli(["files", QWEN.id, "--retries", "2"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^retrying in \d+ s \(2\/3\): .*503/m);
   });
 });

@@ -299,6 +299,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     // NDJSON on stderr stays parseable: no plain notes between the events.
     output.quiet = values.quiet === true || mode === "json";
     const proxiedFetch = envProxyFetch(runtime);
+    const retries = wholeNumber(values.retries, "--retries", 0, 100);
     let userConfig: UserConfig | undefined;
     const readConfig = () => userConfig ??= readUserConfig(runtime);
     let manager: ModelManager | undefined;
@@ -322,9 +323,17 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           token: values.token as string | undefined,
           signal: controller.signal,
           ...(proxiedFetch ? { fetch: proxiedFetch } : {}),
-          retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
+          retry: { attempts: retries + 1 },
           idleTimeoutMs: wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) *
             1000,
+          onRetry: (event) => {
+            if (mode === "json") return;
+            output.note(
+              `retrying in ${Math.max(1, Math.round(event.delayMs / 1000))} s (${
+                event.attempt + 1
+              }/${retries + 1}): ${event.error.message}`,
+            );
+          },
           onWarning: (message) =>
             output.err(
               mode === "json"
