@@ -45,7 +45,11 @@ export type {
   RemovalReport,
   RemoveResult,
 } from "./src/manager/remove_models.ts";
-export type { FileVerification, ModelVerification } from "./src/manager/verify_models.ts";
+export type {
+  FileVerification,
+  ModelVerification,
+  VerifyOptions,
+} from "./src/manager/verify_models.ts";
 export type { RepoFile } from "./src/hub/list_files.ts";
 export type { RepoInfo } from "./src/hub/repo_info.ts";
 export type { ModelSearchResult, SearchOptions } from "./src/hub/search_models.ts";
@@ -59,3 +63,4 @@ export type {
   Runtime,
 } from "./src/runtime/runtime.ts";
 export { VERSION } from "./src/version.ts";
+export type { FileFreshness, OutdatedReport } from "./src/manager/outdated_models.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
+import { readUserConfig, type UserConfig } from "./config/user_config.ts";
 import type { DownloadEventHandler } from "./download/download_events.ts";
 import { anySignal } from "./http/abort_signals.ts";
 import type { HubConnection } from "./http/hub_connection.ts";
@@ -22,11 +23,17 @@ import {
   cleanModels,
   type CleanOptions,
   type CleanReport,
+  removableModel,
   removeModel,
   type RemoveResult,
 } from "./manager/remove_models.ts";
 import type { StoreContext } from "./manager/store_context.ts";
-import { type ModelVerification, verifyModels } from "./manager/verify_models.ts";
+import { outdatedModels, type OutdatedReport } from "./manager/outdated_models.ts";
+import {
+  type ModelVerification,
+  verifyModels,
+  type VerifyOptions,
+} from "./manager/verify_models.ts";
 import { RuntimeDetector } from "./runtime/detect_runtime.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import {
@@ -40,10 +47,15 @@ import { realModelsDir } from "./store/store_directory.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
 export interface ModelManagerOptions {
-  /** Where models are stored (default: `RKLLM_MODELS_DIR`, else `./models`). */
+  /**
+   * Where models are stored (default: `RKLLM_MODELS_DIR`, else `modelsDir` of the user
+   * config file, else `$XDG_DATA_HOME/rkllm-models/models`, i.e. `~/.local/share/rkllm-models/models`).
+   */
   modelsDir?: string;
-  /** The Hub (default: `HF_ENDPOINT`, else `https://huggingface.co`). */
+  /** The Hub (default: `HF_ENDPOINT`, else `endpoint` of the user config file, else `https://huggingface.co`). */
   endpoint?: string;
+  /** The user config file's settings (default: read from `$XDG_CONFIG_HOME/rkllm-models/config.json`). */
+  userConfig?: UserConfig;
   /** Access token (default: `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `HF_TOKEN_PATH`, `$HF_HOME/token`). */
   token?: string;
   /** The `fetch` to use (default: the global one). */
@@ -52,6 +64,8 @@ export interface ModelManagerOptions {
   signal?: AbortSignal;
   /** Receives download progress events. */
   onProgress?: DownloadEventHandler;
+  /** Told of every retry of a Hub request (downloads also report theirs through `onProgress`). */
+  onRetry?: (event: RetryEvent) => void;
   /** Receives warnings such as a corrupt registry record (default: `console.warn`). */
   onWarning?: (message: string) => void;
   /** Forbid network access (default: `HF_HUB_OFFLINE`). */
@@ -106,8 +120,9 @@ export class ModelManager {
   constructor(options: ModelManagerOptions = {}) {
     this.#options = options;
     this.#runtime = options.runtime ?? RuntimeDetector.current();
-    this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir);
-    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint);
+    const userConfig = options.userConfig ?? readUserConfig(this.#runtime);
+    this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir, { userConfig });
+    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint, { userConfig });
   }
 
   async #context(
@@ -123,7 +138,7 @@ export class ModelManager {
       timeoutMs: this.#options.requestTimeoutMs ?? this.#options.idleTimeoutMs,
       maxJsonBytes: this.#options.maxJsonBytes,
       offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
-      onRetry,
+      onRetry: onRetry ?? this.#options.onRetry,
     };
     return {
       runtime: this.#runtime,
@@ -207,6 +222,20 @@ export class ModelManager {
     return findModel(await this.listModels(), query);
   }
 
+  /**
+   * The model {@linkcode ModelManager.removeModel} would remove for a query;
+   * throws the error it would raise (not found, ambiguous, a symbolic link)
+   * without removing anything. Lets a caller check several queries first.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await manager.requireRemovableModel("Qwen2.5-0.5B");
+   * ```
+   */
+  async requireRemovableModel(query: string): Promise<ModelInfo> {
+    return removableModel(await this.#context(), query);
+  }
+
   /** Removes the model a query means (see {@linkcode ModelManager.getModel}); answers what was removed. */
   async removeModel(query: string): Promise<RemoveResult> {
     return removeModel(await this.#context(), query);
@@ -217,9 +246,24 @@ export class ModelManager {
     return cleanModels(await this.#context(), options);
   }
 
-  /** Rechecks one model (by query) or all models against their records. */
-  async verifyModel(query?: string): Promise<ModelVerification[]> {
-    return verifyModels(await this.#context(), query);
+  /**
+   * Rechecks one model (by query) or all models against their records; files that fail
+   * are marked in the record, so that the next download repairs them.
+   */
+  async verifyModel(query?: string, options: VerifyOptions = {}): Promise<ModelVerification[]> {
+    return verifyModels(await this.#context(), query, options);
+  }
+
+  /**
+   * Compares local models (all, or those a query selects) with the Hub's current files.
+   *
+   * @example
+   * ```ts ignore
+   * const reports = await new ModelManager().outdatedModels("qwen");
+   * ```
+   */
+  async outdatedModels(query?: string): Promise<OutdatedReport[]> {
+    return outdatedModels(await this.#context(), query);
   }
 
   /** Reads a repository's info and full file listing from the Hub. */

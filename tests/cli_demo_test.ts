@@ -43,7 +43,7 @@ describe("npm run demo", () => {
       assert.match(
         result.stdout,
         new RegExp(
-          `^${MODEL.replace(/\.rkllm$/, "").replace(/\./g, "\\.")} +3\\.0 MiB +rk3588`,
+          `^${MODEL.replace(/\.rkllm$/, "").replace(/\./g, "\\.")} +3\\.0 MiB +\\d{4}-`,
           "m",
         ),
       );

@@ -269,7 +269,7 @@ describe("the CLI people enjoy", () => {
         assert.equal(refused.code, 2, value);
         assert.match(
           refused.stderr,
-          /^error: use ".*" for --connections: it must be a whole number from 1 to 64\n/,
+          /^error: invalid --connections ".*": expected a whole number from 1 to 64\n/,
         );
       }
     });
@@ -670,17 +670,17 @@ describe("the CLI people enjoy", () => {
       const cases: [string[], string][] = [
         [
           ["download", MULTI.id, "--platform", "rk9999"],
-          'error: use "rk9999" for --platform: it is not a chip RKLLM converts for\n' +
+          'error: invalid --platform "rk9999": not a chip RKLLM converts for\n' +
           "hint: use one of rk3588, rk3576, rk3562, rv1126b\n",
         ],
         [
           ["files", MULTI.id, "--platform", "3588"],
-          'error: use "3588" for --platform: it is not a chip RKLLM converts for\n' +
+          'error: invalid --platform "3588": not a chip RKLLM converts for\n' +
           "hint: use one of rk3588, rk3576, rk3562, rv1126b\n",
         ],
         [
           ["download", MULTI.id, "--quant", "w3a3"],
-          'error: use "w3a3" for --quant: it is not an RKLLM quantisation\n' +
+          'error: invalid --quant "w3a3": not an RKLLM quantisation\n' +
           "hint: use one of w8a8, w4a16, w4a16_g32, w4a16_g64, w4a16_g128, w8a8_g128, w8a8_g256, w8a8_g512\n",
         ],
       ];

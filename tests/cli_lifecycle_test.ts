@@ -93,7 +93,7 @@ describe("the CLI process's end", () => {
     child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
     child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
     await new Promise((resolve) => child.on("close", resolve));
-    assert.match(stdout, /^NAME +SIZE +PLATFORM/);
+    assert.match(stdout, /^NAME +SIZE +DOWNLOADED/);
     assert.equal(stdout.split("\n").filter(Boolean).length, 1, "head printed one line");
     assert.equal(readFileSync(status, "utf8").trim(), "0", stderr);
     assert.equal(stderr, "", "no error, no stack trace");

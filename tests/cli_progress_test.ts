@@ -98,11 +98,15 @@ describe("the progress reporter", () => {
     for (const frame of frames) {
       const lines = stripAnsi(frame).split("\n").filter(Boolean);
       assert.ok(lines.length === 2 || frame === frames[0], frame);
-      assert.equal(lines.filter((line) => line.startsWith("Qwen2.5")).length, 1, frame);
+      assert.equal(lines.filter((line) => line.startsWith("Qwen2.")).length, 1, frame);
+      assert.equal(lines.filter((line) => line.includes("rk3588-w8a8")).length, 1, frame);
       for (const line of lines) assert.ok([...line].length < columns, `too wide: ${line}`);
     }
     const last = stripAnsi(frames[frames.length - 1]);
-    assert.match(last, /^Qwen2\.5\S*… *\S*\.rkllm \[=+\] 100% +64\.0 MiB .*done in 8s$/m);
+    assert.match(
+      last,
+      /^Qwen2\.\S*…rk3588-w8a8… *\S*\.rkllm \[=+\] 100% +64\.0 MiB .*done in 8s$/m,
+    );
     assert.match(last, /^config\.json +\[=+\] 100% +200 B/m);
   });
 
@@ -166,12 +170,16 @@ describe("the progress reporter", () => {
     }
   });
 
-  it("shortens long names in the middle, keeping the variant at the end", () => {
+  it("shortens long names in the middle, never losing the variant", () => {
     assert.equal(fitName("config.json", 20), "config.json");
-    const short = fitName(MODEL, 24);
-    assert.equal([...short].length, 24);
-    assert.ok(short.startsWith("Qwen2.5-0.5"));
-    assert.ok(short.endsWith("0.0.rkllm"));
+    for (const width of [20, 24, 30, 40, 50]) {
+      const short = fitName(MODEL, width);
+      assert.equal([...short].length, width, short);
+      assert.ok(short.startsWith("Qwen"), short);
+      assert.ok(short.includes("rk3588-w8a8"), short);
+    }
+    assert.equal(fitName(MODEL, 50), "Qwen2.5-0…rk3588-w8a8-opt-0-hybrid-ratio-0.0.rkllm");
+    assert.equal(fitName(MODEL, 24), "Qwen2.…rk3588-w8a8…rkllm");
   });
 
   it("colours only a terminal without NO_COLOR, and moves the cursor only on a terminal that is not dumb", () => {

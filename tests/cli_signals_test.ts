@@ -37,7 +37,11 @@ describe("SIGTERM", () => {
     const stopped = await exited;
     // Deno's child_process reports an exit status of 143 as the signal; the message shows who ended it.
     assert.equal(stopped.code, 143, stopped.stderr);
-    assert.match(stopped.stderr, /^error: cancelled the operation$/m, "the CLI handled SIGTERM");
+    assert.match(
+      stopped.stderr,
+      /^terminated: the partial download is kept; resume with: rkllm-models download /m,
+      "the CLI handled SIGTERM",
+    );
     const destination = pathIn(dir, BIG, BIG_FILE);
     assert.ok(!existsSync(join(destination, "..", LOCK_FILE)), "the lock was released");
     assert.ok(savedBytes(destination) >= MIB, "the partial state was saved on the way out");

@@ -41,8 +41,8 @@ describe("the rkllm-models CLI", () => {
     assert.equal(listed[0].quantization, "w8a8");
 
     const human = await cli(["list", "--dir", dir]);
-    assert.match(human.stdout, /^NAME\s+SIZE\s+PLATFORM/m);
-    assert.match(human.stdout, /Qwen2\.5-0\.5B-Instruct-rk3588-w8a8.*3\.0 MiB\s+rk3588\s+w8a8/);
+    assert.match(human.stdout, /^NAME\s+SIZE\s+DOWNLOADED$/m);
+    assert.match(human.stdout, /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S*\s+3\.0 MiB\s+\d{4}-/m);
 
     const shown = await cli(["info", "Qwen2.5-0.5B", "--dir", dir, "--json"]);
     assert.equal(shown.code, 0, shown.stderr);

@@ -33,7 +33,7 @@ describe("option values", () => {
       const error = usageErrorOf(() => wholeNumber(bad, "--connections", 1, 64, 8));
       assert.match(
         error.message,
-        /^use ".*" for --connections: it must be a whole number from 1 to 64$/,
+        /^invalid --connections ".*": expected a whole number from 1 to 64$/,
       );
       assert.equal(error.hint, "for example --connections 8");
     }
@@ -44,7 +44,7 @@ describe("option values", () => {
     for (const chip of PLATFORMS) assert.equal(platformOption(chip.toUpperCase()), chip);
     for (const bad of ["rk9999", "rk35", "", "w8a8"]) {
       const error = usageErrorOf(() => platformOption(bad));
-      assert.match(error.message, new RegExp(`^use "${bad}" for --platform: `));
+      assert.match(error.message, new RegExp(`^invalid --platform "${bad}": `));
       assert.equal(error.hint, `use one of ${PLATFORMS.join(", ")}`);
     }
   });
@@ -56,7 +56,7 @@ describe("option values", () => {
     }
     for (const bad of ["w3a3", "w4a16_gx", "int8", "", "rk3588", "w8a8-opt-0"]) {
       const error = usageErrorOf(() => quantOption(bad));
-      assert.match(error.message, new RegExp(`^use "${bad}" for --quant: `));
+      assert.match(error.message, new RegExp(`^invalid --quant "${bad}": `));
       assert.match(error.hint, /^use one of w8a8, w4a16, w4a16_g32, .*w8a8_g512$/);
     }
   });

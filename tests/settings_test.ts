@@ -8,6 +8,7 @@ import {
   resolveModelsDir,
   resolveToken,
 } from "../src/config/settings.ts";
+import { readUserConfig, userConfigPath } from "../src/config/user_config.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
 import type { Runtime } from "../src/runtime/runtime.ts";
 import { ModelManagerError } from "../mod.ts";
@@ -69,10 +70,50 @@ describe("settings from options and the environment", () => {
     }
   });
 
-  it("takes the models directory from the option, then RKLLM_MODELS_DIR, then ./models", () => {
+  it("takes the models directory from the option, RKLLM_MODELS_DIR, the user config, then the per-user default", () => {
     const runtime = withEnv({ RKLLM_MODELS_DIR: "/data/models" });
+    const userConfig = { modelsDir: "/from/config" };
     assert.equal(resolveModelsDir(runtime, "relative/dir"), join(runtime.cwd(), "relative/dir"));
-    assert.equal(resolveModelsDir(runtime), "/data/models");
-    assert.equal(resolveModelsDir(withEnv({})), join(runtime.cwd(), "models"));
+    assert.equal(resolveModelsDir(runtime, undefined, { userConfig }), "/data/models");
+    assert.equal(resolveModelsDir(withEnv({}), undefined, { userConfig }), "/from/config");
+    assert.equal(
+      resolveModelsDir(withEnv({ XDG_DATA_HOME: "/xdg/data" }), undefined, { userConfig: {} }),
+      "/xdg/data/rkllm-models/models",
+    );
+    const home = { ...withEnv({}), homeDir: () => "/home/pi" };
+    assert.equal(
+      resolveModelsDir(home, undefined, { userConfig: {} }),
+      "/home/pi/.local/share/rkllm-models/models",
+    );
+    assert.equal(
+      resolveModelsDir(home, undefined, { userConfig: { modelsDir: "~/models" } }),
+      "/home/pi/models",
+    );
+  });
+
+  it("reads the user config file from $XDG_CONFIG_HOME and refuses unknown keys", () => {
+    const config = join(dir, "xdg-config");
+    mkdirSync(join(config, "rkllm-models"), { recursive: true });
+    const file = join(config, "rkllm-models", "config.json");
+    writeFileSync(file, JSON.stringify({ endpoint: "https://hf-mirror.com", connections: 2 }));
+    const runtime = withEnv({ XDG_CONFIG_HOME: config });
+    assert.equal(userConfigPath(runtime), file);
+    assert.deepEqual(readUserConfig(runtime), {
+      endpoint: "https://hf-mirror.com",
+      connections: 2,
+    });
+    assert.equal(resolveEndpoint(runtime), "https://hf-mirror.com");
+    assert.equal(
+      resolveEndpoint(withEnv({ XDG_CONFIG_HOME: config, HF_ENDPOINT: "http://x" })),
+      "http://x",
+    );
+    writeFileSync(file, JSON.stringify({ modelDir: "/typo" }));
+    assert.throws(
+      () => readUserConfig(runtime),
+      (error) =>
+        error instanceof ModelManagerError && error.code === "config" &&
+        /unknown key "modelDir"/.test(error.message),
+    );
+    assert.deepEqual(readUserConfig(withEnv({ XDG_CONFIG_HOME: join(dir, "none") })), {});
   });
 });

@@ -4,12 +4,27 @@
  * @module
  */
 import type { ModelsConfig } from "../config/models_config.ts";
+import type { UserConfig } from "../config/user_config.ts";
 import type { ModelManager } from "../model_manager.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Output } from "./output.ts";
 import type { ProgressReporter } from "./progress.ts";
 
 /** One command-line option. */
+/** The global options of a command that reads or writes the store. */
+export const STORE_GLOBALS: readonly string[] = ["dir", "json", "quiet", "help"];
+
+/** The global options of a command that talks to the Hub. */
+export const HUB_GLOBALS: readonly string[] = [
+  "endpoint",
+  "token",
+  "retries",
+  "idle-timeout",
+  "json",
+  "quiet",
+  "help",
+];
+
 export interface OptionSpec {
   /** `string` takes a value; `boolean` is a flag. */
   type: "string" | "boolean";
@@ -41,6 +56,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The manager configured from the global options. */
   manager(): ModelManager;
+  /** The user config file's settings (read on first use). */
+  userConfig(): UserConfig;
   /** The progress reporter chosen by `--quiet` / `--progress` and the terminal. */
   progress(): ProgressReporter;
 }
@@ -66,5 +83,10 @@ export interface Command {
   /** At least two real examples, from `configs/models.json`. */
   examples(config: ModelsConfig): string[];
   /** Runs; answers the exit status, and the JSON document for `--json`. */
+  /**
+   * The global options that matter to this command, which its help lists (default: all);
+   * see {@linkcode STORE_GLOBALS} and {@linkcode HUB_GLOBALS}.
+   */
+  globals?: readonly string[];
   run(context: CommandContext): Promise<{ exitCode: number; json?: unknown }>;
 }

@@ -9,6 +9,7 @@
  */
 import * as http from "node:http";
 import type { Runtime } from "../runtime/runtime.ts";
+import { createProxyFetch } from "./proxy_fetch.ts";
 
 /** The variables that name a proxy, in the spellings the runtimes read. */
 export const PROXY_VARIABLES: readonly string[] = [
@@ -36,4 +37,20 @@ export function applyEnvProxy(runtime: Runtime): boolean {
   if (typeof setGlobalProxyFromEnv !== "function") return false;
   setGlobalProxyFromEnv();
   return true;
+}
+
+/**
+ * Applies the proxy variables for this process and answers the `fetch` the CLI
+ * must use for them when the global one cannot (Node.js before 24 has no
+ * `http.setGlobalProxyFromEnv`); `undefined` when the global `fetch` is right.
+ *
+ * @example
+ * ```ts ignore
+ * import { envProxyFetch } from "./env_proxy.ts";
+ * const fetchToUse = envProxyFetch(RuntimeDetector.current()) ?? fetch;
+ * ```
+ */
+export function envProxyFetch(runtime: Runtime): typeof fetch | undefined {
+  if (applyEnvProxy(runtime) || runtime.name !== "node") return undefined;
+  return createProxyFetch((name) => runtime.env(name));
 }

@@ -6,6 +6,19 @@
 
 export { formatBytes } from "../units.ts";
 
+/**
+ * A count with its noun, singular for one: `1 file`, `2 files`.
+ *
+ * @example
+ * ```ts
+ * import { countOf } from "./format.ts";
+ * countOf(1, "file"); // "1 file"
+ * ```
+ */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** Formats a duration in seconds as `1h02m`, `3m05s` or `12s`. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "--";

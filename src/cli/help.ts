@@ -20,13 +20,27 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
 
 /** The environment variables the CLI reads, for the main help. */
 export const ENVIRONMENT: readonly [string, string][] = [
-  ["RKLLM_MODELS_DIR", "models directory when --dir is not given (default ./models)"],
+  [
+    "RKLLM_MODELS_DIR",
+    "models directory when --dir is not given (then modelsDir of the user config, else ~/.local/share/rkllm-models/models)",
+  ],
   ["HF_ENDPOINT", "Hub URL when --endpoint is not given (a mirror, say)"],
+  ["RKLLM_PLATFORM", "chip when --platform is not given (any: ignore the board's chip)"],
+  ["RKLLM_CONNECTIONS", "parallel connections when --connections is not given"],
+  [
+    "XDG_CONFIG_HOME",
+    "where the user config is: $XDG_CONFIG_HOME/rkllm-models/config.json (default ~/.config)",
+  ],
+  ["XDG_DATA_HOME", "where the default models directory is (default ~/.local/share)"],
+  ["RKLLM_DEVICE_TREE", "the device-tree compatible file that names the board's chip"],
   ["HF_TOKEN", "access token for gated and private repos, when --token is not given"],
   ["HUGGING_FACE_HUB_TOKEN", "the older name of HF_TOKEN (HF_TOKEN wins)"],
   ["HF_TOKEN_PATH", "file holding the token (default $HF_HOME/token)"],
   ["HF_HOME", "Hugging Face home, for its token file (default ~/.cache/huggingface)"],
-  ["HF_HUB_OFFLINE", "1: never use the network; list, info, verify and remove still work"],
+  [
+    "HF_HUB_OFFLINE",
+    "1: never use the network; list, info, verify, remove, and download of a complete model still work",
+  ],
   [
     "HTTPS_PROXY, HTTP_PROXY",
     "proxy for https:// and http:// requests; NO_PROXY lists hosts to reach directly",
@@ -48,7 +62,13 @@ export function commandHelp(
   if (Object.keys(command.options).length) {
     lines.push("", "Options:", ...optionLines(command.options));
   }
-  lines.push("", "Global options:", ...optionLines(globalOptions));
+  const globals = command.globals === undefined ? globalOptions : Object.fromEntries(
+    Object.entries(globalOptions).filter(([name]) => command.globals!.includes(name)),
+  );
+  lines.push("", "Global options:", ...optionLines(globals));
+  if (Object.keys(globals).length < Object.keys(globalOptions).length) {
+    lines.push("  (all global options: rkllm-models --help)");
+  }
   lines.push("", "Examples:", ...command.examples(config).map((example) => `  ${example}`));
   return lines.join("\n");
 }
@@ -59,7 +79,10 @@ export function mainHelp(
   globalOptions: Record<string, OptionSpec>,
   config: ModelsConfig,
 ): string {
-  const width = Math.max(...commands.map((command) => command.name.length));
+  const names = commands.map((command) =>
+    command.aliases?.length ? `${command.name} (${command.aliases.join(", ")})` : command.name
+  );
+  const width = Math.max(...names.map((name) => name.length));
   const example = config.EXAMPLE_MODEL_FILES[0];
   const envWidth = Math.max(...ENVIRONMENT.map(([name]) => name.length));
   return [
@@ -68,7 +91,7 @@ export function mainHelp(
     "Usage: rkllm-models <command> [arguments] [options]",
     "",
     "Commands:",
-    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...commands.map((command, index) => `  ${names[index].padEnd(width)}  ${command.summary}`),
     "",
     "Global options:",
     ...optionLines(globalOptions),
@@ -81,6 +104,7 @@ export function mainHelp(
     ...ENVIRONMENT.map(([name, description]) => `  ${name.padEnd(envWidth)}  ${description}`),
     "",
     "Run rkllm-models <command> --help for a command's options and examples.",
-    "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth/gated, 5 network/offline, 6 integrity, 7 storage, 130 interrupted.",
+    "User settings: rkllm-models config (flag, then environment, then ~/.config/rkllm-models/config.json, then default).",
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth/gated, 5 network/offline, 6 integrity, 7 storage, 130 interrupted (a bad --endpoint or user config file is 1).",
   ].join("\n");
 }

@@ -8,11 +8,17 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
-import { applyEnvProxy } from "./env_proxy.ts";
+import { modelsDirSetting, type SettingSource } from "../config/settings.ts";
+import { readUserConfig, type UserConfig } from "../config/user_config.ts";
+import { legacyStoreNote } from "./store_note.ts";
+import { envProxyFetch } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
+import { configCommand } from "./commands/config.ts";
+import { createCompletionCommand } from "./commands/completion.ts";
+import { outdatedCommand, updateCommand } from "./commands/outdated.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { filesCommand } from "./commands/files.ts";
 import { infoCommand } from "./commands/info.ts";
@@ -35,20 +41,26 @@ export const COMMANDS: readonly Command[] = [
   filesCommand,
   searchCommand,
   verifyCommand,
+  outdatedCommand,
+  updateCommand,
   removeCommand,
   cleanCommand,
+  configCommand,
+  createCompletionCommand(() => ({ commands: COMMANDS, globals: GLOBAL_OPTIONS })),
 ];
 
 /** The options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: {
     type: "string",
-    description: "models directory (default: $RKLLM_MODELS_DIR or ./models)",
+    description:
+      "models directory (default: $RKLLM_MODELS_DIR, modelsDir in the user config, else ~/.local/share/rkllm-models/models)",
     valueName: "DIR",
   },
   endpoint: {
     type: "string",
-    description: "Hub URL (default: $HF_ENDPOINT or https://huggingface.co)",
+    description:
+      "Hub URL (default: $HF_ENDPOINT, endpoint in the user config, else https://huggingface.co)",
     valueName: "URL",
   },
   token: {
@@ -89,6 +101,32 @@ type StopSignal = "SIGINT" | "SIGTERM";
 /** The exit status after each: 128 + the signal's number, as a shell reports it. */
 const STOP_STATUS: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 const STOP_REASON: Record<StopSignal, string> = { SIGINT: "interrupted", SIGTERM: "terminated" };
+
+/** The commands that read the store, which note an old ./models store left behind. */
+const STORE_COMMANDS = [
+  "download",
+  "list",
+  "info",
+  "verify",
+  "remove",
+  "clean",
+  "outdated",
+  "update",
+];
+
+/** A models directory that is a file would read as an empty store: say what it is instead. */
+async function requireDirectory(
+  runtime: Runtime,
+  setting: { value: string; source: SettingSource },
+): Promise<void> {
+  const stat = await runtime.stat(setting.value).catch(() => undefined);
+  if (!stat || stat.isDirectory) return;
+  throw new ModelManagerError(
+    setting.source === "option" ? "usage" : "config",
+    `the models directory ${setting.value} is a file, not a directory`,
+    { hint: "give a directory with --dir (it is created when needed)" },
+  );
+}
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
@@ -134,10 +172,57 @@ function parseCommandLine(command: Command | undefined, args: string[]) {
           : `see: rkllm-models ${command?.name ?? ""} --help`.replace("  ", " "),
       );
     }
-    throw usageError(
-      message.replace(/\.$/, "").replace(/^./, (first) => first.toLowerCase()),
-      `see: rkllm-models ${command?.name ?? ""} --help`,
+    throw parserError(message, { args, specs, command });
+  }
+}
+
+/** A parser error in our words: what was wrong with the command line, then what to write. */
+function parserError(
+  message: string,
+  where: { args: string[]; specs: Record<string, OptionSpec>; command?: Command },
+): ModelManagerError {
+  const flag = message.match(/^Option '(-[^\s',]+)/)?.[1] ?? "";
+  const name = flag.replace(/^-+/, "");
+  const spec = where.specs[name] ??
+    Object.values(where.specs).find((option) => option.short === name);
+  const long = spec
+    ? `--${Object.keys(where.specs).find((key) => where.specs[key] === spec)}`
+    : flag;
+  const valueName = spec?.valueName ?? "VALUE";
+  const help = `see: rkllm-models ${where.command?.name ?? ""} --help`.replace("  ", " ");
+  if (/argument is ambiguous/.test(message)) {
+    const next = where.args[where.args.indexOf(flag) + 1] ?? "";
+    return usageError(
+      `missing value for ${long}: "${next}" is an option`,
+      `give the value right after it (${long} ${valueName}), or write ${long}=${next} for a value that starts with a dash`,
     );
+  }
+  if (/argument missing/.test(message)) {
+    return usageError(`missing value for ${long}`, `give it as ${long} ${valueName} (${help})`);
+  }
+  if (/does not take an argument/.test(message)) {
+    return usageError(`${long} takes no value`, `write ${long} alone (${help})`);
+  }
+  const first = message.split("\n")[0].replace(/\.$/, "");
+  return usageError(`invalid command line: ${first.replace(/^./, (c) => c.toLowerCase())}`, help);
+}
+
+/** Refuses an empty option value (`--dir=`) and a command word taken as a value (`--dir list`). */
+function checkOptionValues(
+  values: Record<string, string | boolean | undefined>,
+  command: Command | undefined,
+): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "string") continue;
+    if (value.trim() === "") {
+      throw usageError(`missing value for --${name}: it is empty`, `give it as --${name}=VALUE`);
+    }
+    if (!command && findCommand(value)) {
+      throw usageError(
+        `missing value for --${name}: "${value}" is a command`,
+        `give the value after the option, e.g. rkllm-models ${value} --${name} VALUE`,
+      );
+    }
   }
 }
 
@@ -149,7 +234,7 @@ function progressMode(
   const asked = (values.progress as string | undefined) ?? "auto";
   if (!["auto", "bar", "plain", "json", "none"].includes(asked)) {
     throw usageError(
-      `use "${asked}" for --progress: it must be auto, bar, plain, json or none`,
+      `invalid --progress "${asked}": expected auto, bar, plain, json or none`,
       "for example --progress=json",
     );
   }
@@ -177,7 +262,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
   const stop = (signal: StopSignal) => () => {
     if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
     stoppedBy = signal;
-    output.err("stopping…");
+    // No note here: it would land between progress frames; the command says what was kept.
     controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
   };
   const stopListening = [
@@ -206,6 +291,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       return 0;
     }
     const { values, positionals } = parseCommandLine(command, rest);
+    checkOptionValues(values, command);
     if (values.version) {
       output.out(wantsJson ? JSON.stringify({ version: VERSION }) : `rkllm-models ${VERSION}`);
       return 0;
@@ -227,7 +313,10 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     const mode = progressMode(values, output);
     // NDJSON on stderr stays parseable: no plain notes between the events.
     output.quiet = values.quiet === true || mode === "json";
-    applyEnvProxy(runtime);
+    const proxiedFetch = envProxyFetch(runtime);
+    const retries = wholeNumber(values.retries, "--retries", 0, 100);
+    let userConfig: UserConfig | undefined;
+    const readConfig = () => userConfig ??= readUserConfig(runtime);
     let manager: ModelManager | undefined;
     let reporter: ProgressReporter | undefined;
     const context: CommandContext = {
@@ -239,15 +328,26 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       json: values.json === true,
       interactive: runtime.isTTY("stdin") && runtime.isTTY("stderr"),
       signal: controller.signal,
+      userConfig: readConfig,
       manager: () =>
         manager ??= new ModelManager({
           runtime,
+          userConfig: readConfig(),
           modelsDir: values.dir as string | undefined,
           endpoint: values.endpoint as string | undefined,
           token: values.token as string | undefined,
           signal: controller.signal,
-          retry: { attempts: wholeNumber(values.retries, "--retries", 0, 100) + 1 },
+          ...(proxiedFetch ? { fetch: proxiedFetch } : {}),
+          retry: { attempts: retries + 1 },
           ...timeouts(values),
+          onRetry: (event) => {
+            if (mode === "json") return;
+            output.note(
+              `retrying in ${
+                Math.max(1, Math.round(event.delayMs / 1000))
+              } s (${event.nextAttempt}/${event.attempts}): ${event.error.message}`,
+            );
+          },
           onWarning: (message) =>
             output.err(
               mode === "json"
@@ -258,6 +358,14 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
       progress: () =>
         reporter ??= createProgressReporter(mode, output, { columns: runtime.columns() }),
     };
+    if (STORE_COMMANDS.includes(command.name)) {
+      const setting = modelsDirSetting(runtime, values.dir as string | undefined, {
+        userConfig: readConfig(),
+      });
+      await requireDirectory(runtime, setting);
+      const note = await legacyStoreNote(runtime, setting);
+      if (note) output.note(note);
+    }
     const result = await command.run(context);
     if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
     return statusAfter(result.exitCode);
@@ -293,6 +401,8 @@ function unknownCommand(name: string): ModelManagerError {
 /** Says which command needed the Hub when offline mode stopped a request. */
 function explained(error: unknown, command: Command | undefined): unknown {
   if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
+  // Only a refused request is reworded; an offline answer about local files says it all.
+  if (!error.message.includes("so no request is sent")) return error;
   return new ModelManagerError(
     "offline",
     `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,

@@ -53,7 +53,7 @@ export function wholeNumber(
     number > max
   ) {
     throw usageError(
-      `use "${value}" for ${flag}: it must be a whole number from ${min} to ${max}`,
+      `invalid ${flag} "${value}": expected a whole number from ${min} to ${max}`,
       `for example ${flag} ${fallback}`,
     );
   }
@@ -75,7 +75,7 @@ export function platformOption(value: string | boolean | undefined): string | un
   const platform = String(value).trim().toLowerCase();
   if (!PLATFORMS.includes(platform)) {
     throw usageError(
-      `use "${value}" for --platform: it is not a chip RKLLM converts for`,
+      `invalid --platform "${value}": not a chip RKLLM converts for`,
       `use one of ${PLATFORMS.join(", ")}`,
     );
   }
@@ -99,7 +99,7 @@ export function quantOption(value: string | boolean | undefined): string | undef
   // The file-name parser is the authority: a value it would not read from a name matches no file.
   if (parseModelVariant(`model-${quantization}.rkllm`).quantization !== quantization) {
     throw usageError(
-      `use "${value}" for --quant: it is not an RKLLM quantisation`,
+      `invalid --quant "${value}": not an RKLLM quantisation`,
       `use one of ${KNOWN_QUANTIZATIONS.join(", ")}`,
     );
   }

@@ -28,9 +28,17 @@ export async function ask(context: CommandContext, question: string): Promise<st
         hint: "run the command again to answer it",
       },
     );
-  if (signal.aborted) throw interrupted();
+  // The answer line never ended: end it, so what follows starts on its own line.
+  const endLine = () => context.output.errRaw("\n");
+  if (signal.aborted) {
+    endLine();
+    throw interrupted();
+  }
   return await new Promise<string | undefined>((resolve, reject) => {
-    const onAbort = () => reject(interrupted());
+    const onAbort = () => {
+      endLine();
+      reject(interrupted());
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     context.runtime.readLine().then(
       (line) => {

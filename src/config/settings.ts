@@ -1,13 +1,16 @@
 /**
  * Settings from options and the environment, with the conventions Hugging Face
  * users already have: `HF_ENDPOINT`, `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`,
- * `HF_TOKEN_PATH`, `HF_HOME`, `HF_HUB_OFFLINE`; plus `RKLLM_MODELS_DIR`.
+ * `HF_TOKEN_PATH`, `HF_HOME`, `HF_HUB_OFFLINE`; plus `RKLLM_MODELS_DIR`, and the user
+ * config file. Every setting is the option, else its environment variable, else
+ * the user config file, else the built-in default.
  *
  * @module
  */
 import { join, resolve } from "node:path";
 import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { readUserConfig, type UserConfig } from "./user_config.ts";
 
 /** The default Hub. */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
@@ -28,7 +31,7 @@ export function normalizeEndpoint(endpoint: string): string {
   } catch {
     throw new ModelManagerError(
       "config",
-      `use "${endpoint}" as the Hub endpoint: it is not a URL`,
+      `invalid Hub endpoint "${endpoint}": expected a URL such as https://huggingface.co`,
       {
         hint: "give a URL such as https://huggingface.co (--endpoint or HF_ENDPOINT)",
       },
@@ -37,7 +40,7 @@ export function normalizeEndpoint(endpoint: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ModelManagerError(
       "config",
-      `use "${endpoint}" as the Hub endpoint: only http and https work`,
+      `invalid Hub endpoint "${endpoint}": expected an http or https URL`,
       {
         hint: "give a URL such as https://huggingface.co (--endpoint or HF_ENDPOINT)",
       },
@@ -51,14 +54,133 @@ export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
-/** The models directory: the option, else `RKLLM_MODELS_DIR`, else `./models`; made absolute. */
-export function resolveModelsDir(runtime: Runtime, option?: string): string {
-  return resolve(runtime.cwd(), option || runtime.env("RKLLM_MODELS_DIR") || "models");
+/** Where a setting came from: a flag or option, the environment, the user config file or the default. */
+export type SettingSource = "option" | "env" | "config" | "default";
+
+/** The user config a resolver consults (read from its file when not given). */
+export interface SettingsOptions {
+  /** The user config file's settings (default: read with {@linkcode readUserConfig}). */
+  userConfig?: UserConfig;
 }
 
-/** The endpoint: the option, else `HF_ENDPOINT`, else the public Hub. */
-export function resolveEndpoint(runtime: Runtime, option?: string): string {
-  return normalizeEndpoint(option || runtime.env("HF_ENDPOINT") || DEFAULT_ENDPOINT);
+function userConfigOf(runtime: Runtime, options: SettingsOptions): UserConfig {
+  return options.userConfig ?? readUserConfig(runtime);
+}
+
+/**
+ * The built-in models directory: `$XDG_DATA_HOME/rkllm-models/models`, else
+ * `~/.local/share/rkllm-models/models`; `./models` only where there is no home.
+ *
+ * @example
+ * ```ts
+ * import { defaultModelsDir } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * defaultModelsDir(RuntimeDetector.current()); // e.g. "/home/pi/.local/share/rkllm-models/models"
+ * ```
+ */
+export function defaultModelsDir(runtime: Runtime): string {
+  const home = runtime.homeDir();
+  const data = runtime.env("XDG_DATA_HOME") || (home && join(home, ".local", "share"));
+  return data ? join(data, "rkllm-models", "models") : resolve(runtime.cwd(), "models");
+}
+
+function expandHome(runtime: Runtime, path: string): string {
+  const home = runtime.homeDir();
+  return home && (path === "~" || path.startsWith("~/")) ? join(home, path.slice(1)) : path;
+}
+
+/**
+ * The models directory and where it came from: the option (`--dir`), else
+ * `RKLLM_MODELS_DIR`, else `modelsDir` of the user config file, else
+ * {@linkcode defaultModelsDir}; made absolute.
+ *
+ * @example
+ * ```ts
+ * import { modelsDirSetting } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * modelsDirSetting(RuntimeDetector.current(), "./models").source; // "option"
+ * ```
+ */
+export function modelsDirSetting(
+  runtime: Runtime,
+  option?: string,
+  options: SettingsOptions = {},
+): { value: string; source: SettingSource } {
+  const env = runtime.env("RKLLM_MODELS_DIR");
+  let chosen: string | undefined = option || env;
+  let source: SettingSource = option ? "option" : env ? "env" : "default";
+  if (!chosen) {
+    chosen = userConfigOf(runtime, options).modelsDir;
+    if (chosen) source = "config";
+  }
+  const value = chosen
+    ? resolve(runtime.cwd(), expandHome(runtime, chosen))
+    : defaultModelsDir(runtime);
+  return { value, source };
+}
+
+/**
+ * The models directory: the option, else `RKLLM_MODELS_DIR`, else the user config
+ * file's `modelsDir`, else `~/.local/share/rkllm-models/models`; made absolute.
+ *
+ * @example
+ * ```ts
+ * import { resolveModelsDir } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const dir = resolveModelsDir(RuntimeDetector.current(), "./models");
+ * ```
+ */
+export function resolveModelsDir(
+  runtime: Runtime,
+  option?: string,
+  options: SettingsOptions = {},
+): string {
+  return modelsDirSetting(runtime, option, options).value;
+}
+
+/**
+ * The endpoint: the option, else `HF_ENDPOINT`, else the user config file's
+ * `endpoint`, else the public Hub.
+ *
+ * @example
+ * ```ts
+ * import { resolveEndpoint } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * resolveEndpoint(RuntimeDetector.current(), "https://hf-mirror.com/"); // "https://hf-mirror.com"
+ * ```
+ */
+export function resolveEndpoint(
+  runtime: Runtime,
+  option?: string,
+  options: SettingsOptions = {},
+): string {
+  const chosen = option || runtime.env("HF_ENDPOINT") ||
+    userConfigOf(runtime, options).endpoint || DEFAULT_ENDPOINT;
+  return normalizeEndpoint(chosen);
+}
+
+/**
+ * A setting checked by its user (`platform`, `connections`): the option, else the
+ * environment variable `envName`, else the user config file's `key`; `undefined`
+ * for the caller's default. Answers the raw text, which the caller checks.
+ *
+ * @example
+ * ```ts
+ * import { resolveSetting } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * resolveSetting(RuntimeDetector.current(), "platform", { envName: "RKLLM_PLATFORM" });
+ * ```
+ */
+export function resolveSetting(
+  runtime: Runtime,
+  key: "platform" | "connections",
+  options: SettingsOptions & { option?: string; envName: string },
+): string | undefined {
+  if (options.option !== undefined) return options.option;
+  const env = runtime.env(options.envName);
+  if (env) return env;
+  const configured = userConfigOf(runtime, options)[key];
+  return configured === undefined ? undefined : String(configured);
 }
 
 /**

@@ -145,6 +145,9 @@ async function fetchOnce(
     });
   } catch (error) {
     if (init.signal?.aborted) throw error;
+    const atEndpoint = url.origin === new URL(connection.endpoint).origin;
+    const unreachable = !timer.signal.aborted && atEndpoint ? unreachableReason(error) : undefined;
+    if (unreachable) throw endpointUnreachable(connection.endpoint, unreachable, error);
     const what = timer.signal.aborted
       ? `no answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
       : describeNetworkError(error);
@@ -156,6 +159,45 @@ async function fetchOnce(
   } finally {
     clearTimeout(timeout);
   }
+}
+
+/**
+ * Why the endpoint cannot be reached, when retrying would not help: its name does not
+ * resolve (offline, or a wrong URL) or nothing listens there. Each runtime words it its way.
+ */
+function unreachableReason(error: unknown): "dns" | "refused" | undefined {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const text = [
+    (error as { code?: unknown })?.code,
+    error instanceof Error ? error.message : "",
+    cause?.code,
+    cause?.message,
+  ].join(" ");
+  if (/ENOTFOUND|EAI_AGAIN|dns error|failed to lookup address|name resolution/i.test(text)) {
+    return "dns";
+  }
+  if (/ECONNREFUSED|connection refused/i.test(text)) return "refused";
+  return undefined;
+}
+
+function endpointUnreachable(
+  endpoint: string,
+  reason: "dns" | "refused",
+  cause: unknown,
+): ModelManagerError {
+  const host = new URL(endpoint).host;
+  return new ModelManagerError(
+    "network",
+    reason === "dns"
+      ? `cannot resolve ${host}: ${describeNetworkError(cause)}`
+      : `cannot connect to ${host}: the connection was refused`,
+    {
+      cause,
+      hint: reason === "dns"
+        ? "is this machine offline? check the network, or the Hub URL (--endpoint / HF_ENDPOINT); with HF_HUB_OFFLINE=1, complete models still answer from the store"
+        : "nothing listens there: check the Hub URL (--endpoint / HF_ENDPOINT) or the proxy",
+    },
+  );
 }
 
 function describeNetworkError(error: unknown): string {

@@ -46,7 +46,7 @@ export function parseRepoId(
     ? "it may not end with '.git'"
     : undefined;
   if (problem) {
-    throw new ModelManagerError("usage", `use "${repo}" as a repo id: ${problem}`, {
+    throw new ModelManagerError("usage", `invalid repo id "${repo}": ${problem}`, {
       hint: `give the Hugging Face repo as owner/name, for example ${exampleRepo}`,
     });
   }

@@ -16,6 +16,11 @@ export interface VariantFilter {
   platform?: string;
   /** Keep files with this quantisation (e.g. `w8a8`). */
   quantization?: string;
+  /**
+   * Prefer files for this chip (the board's): among several candidates, those for it and
+   * those naming no chip come first, and decide the choice when they are one. Never a filter.
+   */
+  preferPlatform?: string;
 }
 
 /** The `.rkllm` files of a listing that pass the filters. */
@@ -80,8 +85,10 @@ export function chooseModelFile(
       hint: "check that this is an RKLLM conversion (search with: rkllm-models search rk3588)",
     });
   }
-  const candidates = modelFilesOf(files, filter);
+  const candidates = preferredFirst(modelFilesOf(files, filter), filter.preferPlatform);
   if (candidates.length === 1) return candidates[0];
+  const preferred = candidates.filter((file) => suitsChip(file, filter.preferPlatform));
+  if (filter.preferPlatform && preferred.length === 1) return preferred[0];
   const filtered = Boolean(filter.platform || filter.quantization);
   if (candidates.length === 0) {
     throw new ModelManagerError(
@@ -124,6 +131,21 @@ function groupedHint(all: RepoFile[], filter: VariantFilter): string | undefined
   return `no file is plain ${asked}; use --quant ${
     [...new Set(grouped)].sort().join(" or --quant ")
   }`;
+}
+
+/** Whether a file is for `chip` or names no chip at all. */
+function suitsChip(file: RepoFile, chip: string | undefined): boolean {
+  const platform = parseModelVariant(file.path).platform;
+  return chip !== undefined && (platform === undefined || platform === chip.toLowerCase());
+}
+
+/** The files for the preferred chip (or for none) first, the others after, each in listing order. */
+function preferredFirst(files: RepoFile[], chip: string | undefined): RepoFile[] {
+  if (!chip) return files;
+  return [
+    ...files.filter((file) => suitsChip(file, chip)),
+    ...files.filter((file) => !suitsChip(file, chip)),
+  ];
 }
 
 function uniqueOrUndefined<T>(items: T[]): T | undefined {

@@ -37,6 +37,7 @@ import { ensureStoreDirectory } from "../store/store_directory.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { leftoversOf } from "../store/store_ownership.ts";
 import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
+import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
 export type { DownloadPlan, PlannedFile, PlannedFileKind } from "./plan_download.ts";
@@ -93,6 +94,9 @@ export async function downloadModel(
 ): Promise<DownloadResult> {
   const asked = parseRepoId(repoText);
   const { connection, runtime } = context;
+  if (connection.offline && !options.dryRun && !options.force) {
+    return offlineResult(await completeLocalModel(context, repoText, fileName, options));
+  }
   const info = await fetchRepoInfo(connection, asked, options.revision);
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
@@ -245,6 +249,22 @@ async function removeLeftovers(context: StoreContext, repoDir: string): Promise<
   }
 }
 
+/** What a download that found its model complete offline answers: nothing planned, nothing sent. */
+function offlineResult(model: ModelInfo): DownloadResult {
+  const planned = { file: model.file, kind: "model" as const, size: model.size };
+  return {
+    model,
+    plan: {
+      repo: model.repo,
+      revision: model.revision ?? "",
+      modelFile: model.file,
+      files: [{ ...planned, destination: model.path, present: true, bytesNeeded: 0 }],
+      bytesNeeded: 0,
+    },
+    transferred: 0,
+  };
+}
+
 function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
   try {
     return parseRepoId(hubId);
@@ -282,6 +302,9 @@ async function recordDownload(
       }),
       revision: unchanged ? previous.revision : revision,
       downloadedAt: unchanged ? previous.downloadedAt : now,
+      // Known good now (hashed, trusted or just downloaded): a later change of time shows.
+      mtimeMs: (await context.runtime.stat(planned.destination).catch(() => undefined))?.mtime
+        ?.getTime(),
     };
   }
   const pathsOf = (kind: string) =>

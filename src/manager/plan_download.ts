@@ -13,7 +13,7 @@ import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ModelInfo, modelInfoOf } from "../store/model_catalog.ts";
 import { pairedEncoders } from "../store/model_variant.ts";
-import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
+import { type FileRecord, readRepoRecord, type RepoRecord } from "../store/registry.ts";
 import { repoDirOf, storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
@@ -52,6 +52,15 @@ export interface DownloadPlan {
   freeBytes?: number;
 }
 
+/**
+ * Whether the record may stand for the file's content without hashing it: `verify` has not
+ * found it corrupt and its modification time is the recorded one (size is checked before).
+ */
+function isTrusted(recorded: FileRecord, mtime: Date | undefined): boolean {
+  if (recorded.failedVerifyAt !== undefined) return false;
+  return recorded.mtimeMs === undefined || recorded.mtimeMs === mtime?.getTime();
+}
+
 async function isPresent(
   context: StoreContext,
   file: RepoFile,
@@ -64,7 +73,10 @@ async function isPresent(
   const recorded = record?.files[repoPath];
   const expected = expectedHashOf(identityOfFile(file));
   if (!expected) return true;
-  if (recorded && (recorded.sha256 === expected.hex || recorded.gitSha1 === expected.hex)) {
+  if (
+    recorded && isTrusted(recorded, stat.mtime) && (recorded.sha256 === expected.hex ||
+      recorded.gitSha1 === expected.hex)
+  ) {
     return true;
   }
   return await hashFile(

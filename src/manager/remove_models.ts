@@ -72,7 +72,8 @@ async function removeFile(runtime: Runtime, path: string, report: RemovalReport)
     throw storageFailure(`remove ${path}`, error);
   }
   report.removedFiles.push(path);
-  report.freedBytes += stat.isSymlink ? 0 : stat.size;
+  // What the disk gets back: a sparse partial download occupies less than its size.
+  report.freedBytes += stat.isSymlink ? 0 : stat.diskUsage ?? stat.size;
 }
 
 /** Removes a directory only when it is empty. */
@@ -96,10 +97,7 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  */
 export async function removeModel(context: StoreContext, query: string): Promise<RemoveResult> {
   const { runtime } = context;
-  const scan = await scanStore(runtime, context.modelsDir, context.warn);
-  const target = findModel(scan.models, query) ??
-    refuseLinks(scan.links, context.modelsDir, query) ??
-    requireModel(scan.models, query);
+  const target = await removableModel(context, query);
   const where = { repo: target.repo, dir: target.dir };
   const lock = await acquireLock(runtime, join(target.dir, LOCK_FILE), {
     signal: context.connection.signal,
@@ -189,6 +187,22 @@ async function removeEverythingRecorded(
     if (keepRecord && file === RECORD_FILE) continue;
     await removeFile(runtime, storePathOf(model.dir, file), report);
   }
+}
+
+/**
+ * The model `removeModel` would remove for a query, or the error it would
+ * raise: not found, ambiguous, or a symbolic link it never follows. Removes nothing.
+ *
+ * @example
+ * ```ts ignore
+ * const model = await removableModel(context, "Qwen2.5-0.5B-Instruct");
+ * ```
+ */
+export async function removableModel(context: StoreContext, query: string): Promise<ModelInfo> {
+  const scan = await scanStore(context.runtime, context.modelsDir, context.warn);
+  return findModel(scan.models, query) ??
+    refuseLinks(scan.links, context.modelsDir, query) ??
+    requireModel(scan.models, query);
 }
 
 /**

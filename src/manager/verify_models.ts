@@ -8,7 +8,7 @@
 import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import { readRepoRecord } from "../store/registry.ts";
+import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
 import { storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
@@ -48,9 +48,44 @@ export interface ModelVerification {
  * console.log(verdict.ok);
  * ```
  */
+/** Callbacks of {@linkcode verifyModels}, for progress. */
+export interface VerifyOptions {
+  /** Called before each file is checked. */
+  onFile?: (what: { model: ModelInfo; file: string }) => void;
+  /** Called with each model's result as soon as it is known. */
+  onResult?: (verdict: ModelVerification) => void;
+}
+
+/**
+ * Marks the recorded files that failed (`failedVerifyAt`) and clears the mark of those
+ * that passed, so that the next download hashes and repairs exactly the failed ones.
+ */
+async function markFailures(
+  context: StoreContext,
+  repoDir: string,
+  what: { record: RepoRecord; files: FileVerification[] },
+): Promise<void> {
+  let changed = false;
+  const now = new Date().toISOString();
+  for (const { file, status } of what.files) {
+    const recorded = what.record.files[file];
+    if (!recorded || status === "unrecorded") continue;
+    const failed = status !== "ok";
+    if (failed === (recorded.failedVerifyAt !== undefined)) continue;
+    if (failed) recorded.failedVerifyAt = now;
+    else delete recorded.failedVerifyAt;
+    changed = true;
+  }
+  if (!changed) return;
+  await writeRepoRecord(context.runtime, repoDir, what.record).catch((error) =>
+    context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`)
+  );
+}
+
 export async function verifyModels(
   context: StoreContext,
   query?: string,
+  options: VerifyOptions = {},
 ): Promise<ModelVerification[]> {
   const { runtime } = context;
   const { models } = await scanStore(runtime, context.modelsDir, context.warn);
@@ -65,6 +100,7 @@ export async function verifyModels(
       ...new Set([...model.technicalFiles, ...recordedTechnical, ...model.companionFiles]),
     ];
     for (const file of [model.file, ...companions, ...model.encoders]) {
+      options.onFile?.({ model, file });
       const recorded = record?.files[file];
       const path = storePathOf(model.dir, file);
       const stat = await runtime.stat(path).catch(() => undefined);
@@ -101,13 +137,16 @@ export async function verifyModels(
       }
       files.push({ file, status: "ok", checkedBy });
     }
-    verdicts.push({
+    const verdict = {
       model,
       ok: files.every((file) => file.status === "ok"),
       sizeOnly: files.filter((file) => file.status === "ok" && file.checkedBy === "size")
         .map((file) => file.file),
       files,
-    });
+    };
+    if (record) await markFailures(context, model.dir, { record, files });
+    options.onResult?.(verdict);
+    verdicts.push(verdict);
   }
   return verdicts;
 }

@@ -22,6 +22,7 @@ function toStat(info: Deno.FileInfo): FileStat {
     isDirectory: info.isDirectory,
     isSymlink: info.isSymlink,
     mtime: info.mtime ?? undefined,
+    ...(typeof info.blocks === "number" ? { diskUsage: info.blocks * 512 } : {}),
   };
 }
 
@@ -116,6 +117,22 @@ const textEncoder = new TextEncoder();
 let stdinLines: AsyncIterator<string> | undefined;
 let bootId: string | undefined | null = null;
 
+/**
+ * The host name; without `--allow-sys` (which a library should not demand for a lock
+ * label), the same name from Linux's /proc, else "localhost".
+ */
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    try {
+      return Deno.readTextFileSync("/proc/sys/kernel/hostname").trim() || "localhost";
+    } catch {
+      return "localhost";
+    }
+  }
+}
+
 function readBootId(): string | undefined {
   try {
     // Never prompt for a permission the program was not given: no boot id is a safe answer.
@@ -164,6 +181,7 @@ export function createDenoRuntime(): Runtime {
       );
     },
     readFile: (path) => Deno.readFile(path),
+    readFileSync: (path) => Deno.readFileSync(path),
     async stat(path) {
       return toStat(await Deno.stat(path));
     },
@@ -207,7 +225,7 @@ export function createDenoRuntime(): Runtime {
     homeDir: () => Deno.env.get("HOME") ?? undefined,
     pid: () => Deno.pid,
     isProcessAlive: isPidAlive,
-    hostname: () => Deno.hostname(),
+    hostname: () => hostName(),
     bootId() {
       if (bootId === null) bootId = readBootId();
       return bootId;

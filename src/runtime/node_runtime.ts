@@ -27,6 +27,8 @@ function toStat(stat: import("node:fs").Stats): FileStat {
     isDirectory: stat.isDirectory(),
     isSymlink: stat.isSymbolicLink(),
     mtime: stat.mtime,
+    // Bun reports blocks as undefined on some file systems; then the size stands in.
+    ...(typeof stat.blocks === "number" ? { diskUsage: stat.blocks * 512 } : {}),
   };
 }
 
@@ -136,6 +138,9 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
     name,
     async open(path, options = {}) {
       return new NodeFileHandle(await fs.open(path, openFlags(options), 0o644));
+    },
+    readFileSync(path) {
+      return new Uint8Array(readFileSync(path));
     },
     async readFile(path) {
       return new Uint8Array(await fs.readFile(path));

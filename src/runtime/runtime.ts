@@ -19,6 +19,8 @@ export interface FileStat {
   isSymlink: boolean;
   /** Last modification time, when the platform reports it. */
   mtime?: Date;
+  /** Bytes it occupies on disk (512-byte blocks), when the platform reports them. */
+  diskUsage?: number;
 }
 
 /** One entry of a directory listing. */
@@ -71,6 +73,11 @@ export interface Runtime {
   open(path: string, options?: OpenOptions): Promise<FileHandle>;
   /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a small file at once, for settings a constructor needs (the user config file);
+   * throws like {@linkcode Runtime.readFile} rejects. Absent on adapters that cannot.
+   */
+  readFileSync?(path: string): Uint8Array;
   /** Follows symbolic links; rejects with the platform's `NotFound`/`ENOENT` error when missing. */
   stat(path: string): Promise<FileStat>;
   /** Does not follow symbolic links. */

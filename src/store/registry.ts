@@ -28,6 +28,13 @@ export interface FileRecord {
   revision: string;
   /** When it was downloaded (ISO 8601). */
   downloadedAt: string;
+  /**
+   * Its modification time (ms since the epoch) when last known good: a file whose time or
+   * size differs is hashed again before a download trusts it.
+   */
+  mtimeMs?: number;
+  /** When `verify` found it corrupt (ISO 8601): the next download hashes it and repairs it. */
+  failedVerifyAt?: string;
 }
 
 /** The record format this version writes (its whole part is the major version). */

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RuntimeDetector } from "../../src/runtime/detect_runtime.ts";
 
 /** The repository root. */
@@ -65,6 +67,12 @@ const NEUTRAL_ENV: Record<string, string | undefined> = {
   NODE_OPTIONS: undefined,
   NODE_TEST_CONTEXT: undefined,
   HF_HOME: "/nonexistent-hf-home",
+  // Never the user's own store, settings or board: each test sets what it means.
+  XDG_DATA_HOME: join(tmpdir(), `rkllm-models-test-data-${process.pid}`),
+  XDG_CONFIG_HOME: "/nonexistent-xdg-config",
+  RKLLM_PLATFORM: undefined,
+  RKLLM_CONNECTIONS: undefined,
+  RKLLM_DEVICE_TREE: "/nonexistent-device-tree",
 };
 
 /**

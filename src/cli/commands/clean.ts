@@ -5,8 +5,9 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import type { LeftAlone } from "../../manager/remove_models.ts";
-import type { Command } from "../command.ts";
-import { formatBytes } from "../format.ts";
+import type { ModelManager } from "../../model_manager.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
+import { countOf, formatBytes } from "../format.ts";
 import { ask } from "../prompt.ts";
 
 function leftAloneLine(entry: LeftAlone): string {
@@ -16,6 +17,19 @@ function leftAloneLine(entry: LeftAlone): string {
   return `left alone: ${entry.path} (${what})`;
 }
 
+/** What a clean would remove, with sizes: "2 models (3.2 MiB) and 1 partial download (1.0 MiB)". */
+async function amountOf(manager: ModelManager, partialOnly: boolean): Promise<string> {
+  const partials = await manager.listPartialDownloads();
+  const partialBytes = partials.reduce((sum, partial) => sum + partial.bytes, 0);
+  const partialText = `${countOf(partials.length, "partial download")} (${
+    formatBytes(partialBytes)
+  })`;
+  if (partialOnly) return partialText;
+  const models = await manager.listModels();
+  const modelBytes = models.reduce((sum, model) => sum + model.size, 0);
+  return `${countOf(models.length, "model")} (${formatBytes(modelBytes)}) and ${partialText}`;
+}
+
 /** The `clean` command. */
 export const cleanCommand: Command = {
   name: "clean",
@@ -23,6 +37,7 @@ export const cleanCommand: Command = {
   action: "clean the models directory",
   usage: "clean [--yes] [--partial] [options]",
   maxArguments: 0,
+  globals: STORE_GLOBALS,
   description:
     "Removes only what rkllm-models made (the files its records list, the records, partial downloads, its\n" +
     "temporary files) and never follows a symbolic link; anything else is listed as left alone, with its size.\n" +
@@ -49,7 +64,10 @@ export const cleanCommand: Command = {
           },
         );
       }
-      const answer = (await ask(context, `Remove ${what} in ${manager.modelsDir}? [y/N] `))
+      const answer = (await ask(
+        context,
+        `Remove ${await amountOf(manager, partialOnly)} in ${manager.modelsDir}? [y/N] `,
+      ))
         ?.trim().toLowerCase();
       if (answer !== "y" && answer !== "yes") {
         context.output.err("nothing removed");
@@ -59,7 +77,9 @@ export const cleanCommand: Command = {
     const report = await manager.cleanModels({ partialOnly });
     if (!context.json) {
       context.output.out(
-        `removed ${report.removedFiles.length} files, ${formatBytes(report.freedBytes)} freed`,
+        `removed ${countOf(report.removedFiles.length, "file")}, ${
+          formatBytes(report.freedBytes)
+        } freed`,
       );
       for (const entry of report.leftAlone) context.output.out(leftAloneLine(entry));
     }

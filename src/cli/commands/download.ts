@@ -5,11 +5,14 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
+import { parseModelVariant } from "../../store/model_variant.ts";
 import type { DownloadPlan } from "../../manager/download_model.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
-import { platformOption, quantOption, wholeNumber } from "../option_values.ts";
+import { quantOption, wholeNumber } from "../option_values.ts";
+import { platformChoice } from "../platform_choice.ts";
+import { resolveSetting } from "../../config/settings.ts";
 import { ask } from "../prompt.ts";
 import { describeVariants, type VariantRow } from "../variants.ts";
 
@@ -59,7 +62,7 @@ async function pickInteractively(
   context: CommandContext,
   repo: string,
   variants: VariantRow[],
-): Promise<VariantRow> {
+): Promise<VariantRow | undefined> {
   const { output } = context;
   output.err(`${repo} has ${variants.length} model files:`);
   const width = String(variants.length).length;
@@ -71,13 +74,8 @@ async function pickInteractively(
   for (;;) {
     const answer = (await ask(context, `Download which one? [1-${variants.length}, q to quit] `))
       ?.trim();
-    if (answer === undefined || answer.toLowerCase() === "q") {
-      throw new ModelManagerError("usage", `download ${repo}: no model file was chosen`, {
-        hint: `give the file as the second argument, e.g. rkllm-models download ${repo} ${
-          variants[0].file
-        }`,
-      });
-    }
+    // Quitting is an answer, not an error: nothing to report.
+    if (answer === undefined || answer.toLowerCase() === "q") return undefined;
     const index = Number(answer);
     if (Number.isInteger(index) && index >= 1 && index <= variants.length) {
       const chosen = variants[index - 1];
@@ -90,6 +88,59 @@ async function pickInteractively(
     }
     output.err(`"${answer}" is not a number from 1 to ${variants.length}`);
   }
+}
+
+/** Whether an error is the user's Ctrl-C, which a person at a terminal gets one line for. */
+function isInterrupt(error: unknown, context: CommandContext): boolean {
+  return !context.json && error instanceof ModelManagerError && error.code === "cancelled" &&
+    context.signal.aborted;
+}
+
+/** One line: what was kept and the exact command that resumes, with the flags that chose the file. */
+function interrupted(context: CommandContext, what: string): { exitCode: number } {
+  const flags = ["dir", "revision", "platform", "quant", "endpoint"]
+    .filter((name) => typeof context.values[name] === "string" && !what.includes(`--${name} `))
+    .map((name) => `--${name} ${shellWord(String(context.values[name]))}`);
+  // SIGTERM aborts with "terminated", Ctrl-C with "interrupted" (see main.ts).
+  const stoppedBy = context.signal.reason?.message === "terminated" ? "terminated" : "interrupted";
+  context.output.err(
+    `${stoppedBy}: the partial download is kept; resume with: rkllm-models download ${
+      [what, ...flags].join(" ")
+    }`,
+  );
+  return { exitCode: 130 };
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `owner/name/file.rkllm` as one argument, as `info` and `remove` take it (rkllama users type it). */
+function splitRepoPath(positionals: string[]): [string | undefined, string | undefined] {
+  const [first, second] = positionals;
+  const parts = first?.split("/") ?? [];
+  if (second !== undefined || parts.length < 3 || !/\.rkllm$/i.test(first!)) return [first, second];
+  return [parts.slice(0, 2).join("/"), parts.slice(2).join("/")];
+}
+
+/** A file named outright whose name contradicts --platform or --quant: say so, do not ignore the flag. */
+function checkFileAgainstFilters(
+  file: string,
+  filter: { platform?: string; quantization?: string },
+): void {
+  const variant = parseModelVariant(file);
+  const conflicts = [
+    filter.platform && variant.platform && variant.platform !== filter.platform
+      ? `--platform ${filter.platform} (the file is for ${variant.platform})`
+      : "",
+    filter.quantization && variant.quantization && variant.quantization !== filter.quantization
+      ? `--quant ${filter.quantization} (the file is ${variant.quantization})`
+      : "",
+  ].filter(Boolean);
+  if (conflicts.length === 0) return;
+  throw new ModelManagerError("usage", `conflicting ${conflicts.join(" and ")}: ${file}`, {
+    hint: "give either the file or the flags that choose it, not both",
+  });
 }
 
 function printPlan(context: CommandContext, plan: DownloadPlan, modelsDir: string): void {
@@ -143,6 +194,7 @@ export const downloadCommand: Command = {
   action: "download a model",
   usage: "download <owner/name> [file] [options]",
   maxArguments: 2,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
   description:
     "Downloads a .rkllm file into <dir>/<owner>/<name>/ with the companion files the repository holds: the\n" +
     "technical files (config.json, generation_config.json, meta.json, tokenizer_config.json, tokenizer.json)\n" +
@@ -155,12 +207,13 @@ export const downloadCommand: Command = {
   options: {
     revision: {
       type: "string",
-      description: "branch, tag or commit to download (default: main)",
+      description: "branch, tag or commit (default: the default branch)",
       valueName: "REV",
     },
     platform: {
       type: "string",
-      description: "choose the variant for this chip (rk3588, rk3576, rk3562, rv1126b)",
+      description:
+        "choose the variant for this chip (rk3588, rk3576, rk3562, rv1126b; any: ignore the board's chip)",
       valueName: "CHIP",
     },
     quant: {
@@ -189,7 +242,8 @@ export const downloadCommand: Command = {
     ];
   },
   async run(context) {
-    const [repo, file] = context.positionals;
+    const [repo, file] = splitRepoPath(context.positionals);
+    const quantization = quantOption(context.values.quant);
     if (!repo) {
       throw new ModelManagerError("usage", `${downloadCommand.action}: the repo id is missing`, {
         hint: `give it as owner/name, e.g. rkllm-models download ${
@@ -197,16 +251,22 @@ export const downloadCommand: Command = {
         }`,
       });
     }
-    const platform = platformOption(context.values.platform);
-    const quantization = quantOption(context.values.quant);
+    const { platform, preferPlatform } = await platformChoice(context);
+    if (file !== undefined) checkFileAgainstFilters(file, { platform, quantization });
+    const connections = resolveSetting(context.runtime, "connections", {
+      option: context.values.connections as string | undefined,
+      envName: "RKLLM_CONNECTIONS",
+      userConfig: context.userConfig(),
+    });
     const reporter = context.progress();
     const options = {
       revision: context.values.revision as string | undefined,
       platform,
+      preferPlatform,
       quantization,
-      connections: context.values.connections === undefined
+      connections: connections === undefined
         ? undefined
-        : wholeNumber(context.values.connections, "--connections", 1, 64, 8),
+        : wholeNumber(connections, "--connections", 1, 64, 8),
       dryRun: context.values["dry-run"] === true,
       force: context.values.force === true,
       companionFiles: context.config.COMPANION_FILES,
@@ -215,9 +275,13 @@ export const downloadCommand: Command = {
     };
     const manager = context.manager();
     let result;
+    let chosen: VariantRow | undefined;
     try {
       result = await manager.download(repo, file, options);
     } catch (error) {
+      if (isInterrupt(error, context)) {
+        return interrupted(context, [repo, file ?? ""].filter(Boolean).join(" "));
+      }
       const choices = choicesOf(error);
       if (!choices) throw error;
       const variants = await variantsOf(context, repo, choices, options.revision);
@@ -234,8 +298,14 @@ export const downloadCommand: Command = {
           },
         );
       }
-      const chosen = await pickInteractively(context, repo, variants);
-      result = await manager.download(repo, chosen.file, options);
+      chosen = await pickInteractively(context, repo, variants);
+      if (!chosen) return { exitCode: 130 };
+      try {
+        result = await manager.download(repo, chosen.file, options);
+      } catch (error) {
+        if (!isInterrupt(error, context)) throw error;
+        return interrupted(context, `${repo} ${chosen.flags ?? chosen.file}`);
+      }
     } finally {
       reporter.finish();
     }

@@ -7,9 +7,10 @@ import { ModelManagerError } from "../../errors.ts";
 import { modelFilesOf } from "../../manager/choose_model_file.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
-import type { Command } from "../command.ts";
+import { type Command, HUB_GLOBALS } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
-import { platformOption, quantOption } from "../option_values.ts";
+import { quantOption } from "../option_values.ts";
+import { platformChoice } from "../platform_choice.ts";
 import { describeVariants, type VariantRow } from "../variants.ts";
 
 /** The variants as a table; SUFFIX and ENCODER columns only when some variant has one. */
@@ -42,13 +43,18 @@ export const filesCommand: Command = {
   action: "list a repository's files",
   usage: "files <owner/name> [options]",
   maxArguments: 1,
+  globals: HUB_GLOBALS,
   options: {
     revision: {
       type: "string",
-      description: "branch, tag or commit (default: main)",
+      description: "branch, tag or commit (default: the default branch)",
       valueName: "REV",
     },
-    platform: { type: "string", description: "only variants for this chip", valueName: "CHIP" },
+    platform: {
+      type: "string",
+      description: "only variants for this chip (any: ignore the board's chip)",
+      valueName: "CHIP",
+    },
     quant: { type: "string", description: "only variants with this quantisation", valueName: "Q" },
   },
   examples: (config) => [
@@ -66,10 +72,8 @@ export const filesCommand: Command = {
         }`,
       });
     }
-    const filter = {
-      platform: platformOption(context.values.platform),
-      quantization: quantOption(context.values.quant),
-    };
+    const { platform, preferPlatform } = await platformChoice(context);
+    const filter = { platform, quantization: quantOption(context.values.quant) };
     const { info, files } = await context.manager().listRemoteFiles(repo, {
       revision: context.values.revision as string | undefined,
       signal: context.signal,
@@ -92,6 +96,7 @@ export const filesCommand: Command = {
         json: {
           repo: info.id,
           revision: info.sha,
+          ...(preferPlatform ? { board: preferPlatform } : {}),
           variants,
           technicalFiles,
           companionFiles,
@@ -100,6 +105,7 @@ export const filesCommand: Command = {
       };
     }
     context.output.out(`${info.id} at ${info.sha}`);
+    if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
     if (variants.length === 0) context.output.out("no .rkllm files");
     else context.output.out(variantTable(variants, { encoders: encoders.length > 0 }));
     context.output.out(`technical files: ${technicalFiles.join(", ") || "none"}`);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
 import { requireModel } from "../../store/model_query.ts";
-import type { Command } from "../command.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
 
 /** Highlights of a model's `config.json`, when it has one. */
@@ -44,6 +44,7 @@ export const infoCommand: Command = {
   action: "show a model",
   usage: "info <query> [options]",
   maxArguments: 1,
+  globals: STORE_GLOBALS,
   description: "The query is an exact model name, owner/name, or a unique part of a name.",
   options: {
     "no-verify": {

@@ -1,10 +1,53 @@
 /**
- * `list`: the models in the store.
+ * `list`: the models in the store, in a table that fits the terminal (80
+ * columns when not a terminal), ending with the total size and the free space
+ * of the store's disk; `--partial` lists the partial downloads instead.
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { PartialDownload } from "../../store/model_catalog.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { formatBytes, formatDate, formatTable } from "../format.ts";
+import { fitName } from "../progress.ts";
+
+/** The table's width: the terminal's, else 80. */
+function tableWidth(context: CommandContext): number {
+  const columns = context.runtime.isTTY("stdout") ? context.runtime.columns() : undefined;
+  return columns !== undefined && columns >= 40 ? columns : 80;
+}
+
+function partialJson(partial: PartialDownload) {
+  return {
+    ...partial,
+    percent: partial.total ? Math.floor((partial.bytes / partial.total) * 100) : null,
+  };
+}
+
+function listPartials(context: CommandContext, partials: PartialDownload[]) {
+  if (context.json) return { exitCode: 0, json: partials.map(partialJson) };
+  if (partials.length === 0) {
+    context.output.err("no partial downloads");
+    return { exitCode: 0 };
+  }
+  const width = tableWidth(context) - 1;
+  const progressOf = (partial: PartialDownload) =>
+    partial.total === undefined
+      ? "no saved progress"
+      : `${formatBytes(partial.bytes)} of ${formatBytes(partial.total)} (${
+        Math.floor((partial.bytes / partial.total) * 100)
+      }%)`;
+  const progress = partials.map(progressOf);
+  const room = Math.max(20, width - 2 - Math.max(8, ...progress.map((text) => text.length)));
+  context.output.out(formatTable(
+    ["FILE", "PROGRESS"],
+    partials.map((partial, index) => [
+      fitName(`${partial.repo}/${partial.file}`, room),
+      progress[index],
+    ]),
+  ));
+  context.output.note("resume with: rkllm-models download <owner/name> <file>");
+  return { exitCode: 0 };
+}
 
 /** The `list` command. */
 export const listCommand: Command = {
@@ -14,11 +57,19 @@ export const listCommand: Command = {
   action: "list the models",
   usage: "list [options]",
   maxArguments: 0,
-  options: {},
-  examples: () => ["rkllm-models list", "rkllm-models list --json --dir /data/models"],
+  globals: STORE_GLOBALS,
+  options: {
+    partial: {
+      type: "boolean",
+      description: "list the partial downloads with their progress instead",
+    },
+  },
+  examples: () => ["rkllm-models list --dir /data/models", "rkllm-models list --partial --json"],
   async run(context) {
     const manager = context.manager();
+    // One scan of the store serves the models, the partial downloads and the links.
     const { models, partials, links } = await manager.scanStore();
+    if (context.values.partial === true) return listPartials(context, partials);
     if (context.json) return { exitCode: 0, json: models };
     if (models.length === 0) {
       context.output.err(`no models in ${manager.modelsDir}`);
@@ -28,28 +79,38 @@ export const listCommand: Command = {
         }`,
       );
     } else {
-      // The vision encoder column appears only when some model is paired with one.
+      // The vision column appears only when some model is paired with an encoder.
       const withEncoders = models.some((model) => model.encoders.length > 0);
+      // The chip and quantisation are in the name, which keeps them when it is shortened.
+      const rows = models.map((model) => [
+        formatBytes(model.size),
+        formatDate(model.downloadedAt),
+        ...(withEncoders ? [model.encoders.length > 0 ? "yes" : "-"] : []),
+      ]);
+      const header = [
+        "SIZE",
+        "DOWNLOADED",
+        ...(withEncoders ? ["VISION"] : []),
+      ];
+      const others = header.reduce(
+        (sum, title, column) =>
+          sum + 2 + Math.max(title.length, ...rows.map((row) => row[column].length)),
+        0,
+      );
+      const room = Math.max(16, tableWidth(context) - 1 - others);
       context.output.out(formatTable(
-        [
-          "NAME",
-          "SIZE",
-          "PLATFORM",
-          "QUANT",
-          "DOWNLOADED",
-          ...(withEncoders ? ["ENCODER"] : []),
-          "REPO",
-        ],
-        models.map((model) => [
-          model.name,
-          formatBytes(model.size),
-          model.platform ?? "-",
-          model.quantization ?? "-",
-          formatDate(model.downloadedAt),
-          ...(withEncoders ? [model.encoders.join(", ") || "-"] : []),
-          model.repo,
-        ]),
+        ["NAME", ...header],
+        models.map((model, index) => [fitName(model.name, room), ...rows[index]]),
       ));
+      const total = models.reduce((sum, model) => sum + model.size, 0);
+      const free = await context.runtime.freeSpace(manager.modelsDir).catch(() => undefined);
+      context.output.out(
+        `${models.length} ${models.length === 1 ? "model" : "models"}, ${formatBytes(total)}${
+          free === undefined
+            ? ""
+            : `; ${formatBytes(free)} free on the disk of ${manager.modelsDir}`
+        }`,
+      );
     }
     for (const partial of partials) {
       const done = partial.total === undefined

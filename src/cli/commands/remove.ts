@@ -4,8 +4,8 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
-import type { Command } from "../command.ts";
-import { formatBytes } from "../format.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
+import { countOf, formatBytes } from "../format.ts";
 
 /** The `remove` command. */
 export const removeCommand: Command = {
@@ -13,8 +13,9 @@ export const removeCommand: Command = {
   aliases: ["rm"],
   summary: "remove a local model (and its technical files when it was the last in its repo)",
   action: "remove a model",
-  usage: "remove <query> [options]",
-  maxArguments: 1,
+  usage: "remove <query>... [options]",
+  maxArguments: Infinity,
+  globals: STORE_GLOBALS,
   description:
     "The query is an exact model name, owner/name, or a unique part of a name; nothing is removed when it is ambiguous.",
   options: {},
@@ -26,20 +27,27 @@ export const removeCommand: Command = {
     ];
   },
   async run(context) {
-    const query = context.positionals[0];
-    if (!query) {
+    const queries = context.positionals;
+    if (queries.length === 0) {
       throw new ModelManagerError("usage", `${removeCommand.action}: the model query is missing`, {
         hint: "give a model name or part of one (see: rkllm-models list)",
       });
     }
-    const result = await context.manager().removeModel(query);
-    if (!context.json) {
-      context.output.out(
-        `removed ${result.model.repo}/${result.model.file} (${result.removedFiles.length} files, ${
-          formatBytes(result.freedBytes)
-        } freed)`,
-      );
+    const manager = context.manager();
+    // Every query must name one model before anything is removed.
+    for (const query of queries) await manager.requireRemovableModel(query);
+    const results = [];
+    for (const query of queries) {
+      const result = await manager.removeModel(query);
+      results.push(result);
+      if (!context.json) {
+        context.output.out(
+          `removed ${result.model.repo}/${result.model.file} (${
+            countOf(result.removedFiles.length, "file")
+          }, ${formatBytes(result.freedBytes)} freed)`,
+        );
+      }
     }
-    return { exitCode: 0, json: result };
+    return { exitCode: 0, json: results.length === 1 ? results[0] : results };
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { ModelSearchResult } from "../../hub/search_models.ts";
 import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
 import { formatDate, formatTable } from "../format.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 
@@ -60,6 +60,7 @@ export const searchCommand: Command = {
   action: "search the Hub",
   usage: "search [text] [options]",
   maxArguments: Infinity,
+  globals: HUB_GLOBALS,
   description:
     "Finds RKLLM conversions whose id or tags contain every word of the text, most downloaded first,\n" +
     "showing the repo id, downloads in the last 30 days and last change. Without text it lists the suggested repositories\n" +

@@ -1,0 +1,101 @@
+/**
+ * `outdated [query]` and `update [query]`: which local models the Hub has
+ * changed since they were downloaded, and downloading the changed files.
+ *
+ * @module
+ */
+import type { OutdatedReport } from "../../manager/outdated_models.ts";
+import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
+import { formatTable } from "../format.ts";
+
+function reportJson(report: OutdatedReport) {
+  return {
+    name: report.model.name,
+    repo: report.model.repo,
+    file: report.model.file,
+    revision: report.model.revision ?? null,
+    latestRevision: report.latestRevision,
+    status: report.status,
+    changed: report.files.filter((file) => file.status === "changed").map((file) => file.file),
+    files: report.files,
+  };
+}
+
+function statusText(report: OutdatedReport): string {
+  if (report.status !== "unknown") return report.status;
+  const unknown = report.files.filter((file) => file.status !== "same").map((file) => file.file);
+  return `unknown (${unknown.length} not comparable)`;
+}
+
+/** The `outdated` command. */
+export const outdatedCommand: Command = {
+  name: "outdated",
+  summary: "list local models whose files changed on the Hub",
+  action: "compare local models with the Hub",
+  usage: "outdated [query] [options]",
+  maxArguments: 1,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS])],
+  description:
+    "Compares each local file's recorded hash with the Hub's current one for the same path; a new\n" +
+    "commit with identical files is not outdated. A hash the Hub masks or that was never recorded is\n" +
+    '"unknown". Update with: rkllm-models update [query]',
+  options: {},
+  examples: () => ["rkllm-models outdated", "rkllm-models outdated qwen --json"],
+  async run(context) {
+    const reports = await context.manager().outdatedModels(context.positionals[0]);
+    if (context.json) return { exitCode: 0, json: reports.map(reportJson) };
+    if (reports.length === 0) context.output.err("no local models to compare");
+    else {
+      context.output.out(formatTable(
+        ["MODEL", "STATUS", "CHANGED"],
+        reports.map((report) => [
+          `${report.model.repo}/${report.model.file}`,
+          statusText(report),
+          report.files.filter((file) => file.status === "changed").map((file) => file.file)
+            .join(", ") || "-",
+        ]),
+      ));
+    }
+    const outdated = reports.filter((report) => report.status === "outdated").length;
+    if (outdated > 0) context.output.note(`update with: rkllm-models update`);
+    return { exitCode: 0 };
+  },
+};
+
+async function updateOne(context: CommandContext, report: OutdatedReport) {
+  const reporter = context.progress();
+  const model = await context.manager().downloadModel(report.model.repo, report.model.file, {
+    signal: context.signal,
+    companionFiles: context.config.COMPANION_FILES,
+    onProgress: (event) => reporter.handle(event),
+  });
+  const changed = report.files.filter((file) => file.status === "changed").map((file) => file.file);
+  if (!context.json) {
+    context.output.out(`updated ${report.model.repo}/${report.model.file}: ${changed.join(", ")}`);
+  }
+  return { name: model.name, repo: model.repo, file: model.file, path: model.path, changed };
+}
+
+/** The `update` command. */
+export const updateCommand: Command = {
+  name: "update",
+  summary: "download the files of local models that changed on the Hub",
+  action: "update models",
+  usage: "update [query] [options]",
+  maxArguments: 1,
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
+  description:
+    "Downloads, per repository, the files `outdated` reports as changed (the .rkllm file and its\n" +
+    "technical and companion files); the old files stay until the new ones are verified.",
+  options: {},
+  examples: () => ["rkllm-models update", "rkllm-models update qwen --json"],
+  async run(context) {
+    const reports = await context.manager().outdatedModels(context.positionals[0]);
+    const updated = [];
+    for (const report of reports.filter((item) => item.status === "outdated")) {
+      updated.push(await updateOne(context, report));
+    }
+    if (!context.json && updated.length === 0) context.output.note("every model is up to date");
+    return { exitCode: 0, json: updated };
+  },
+};

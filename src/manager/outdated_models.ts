@@ -1,0 +1,98 @@
+/**
+ * Which local models differ from the Hub: each file's recorded hash against
+ * the hash the Hub states now for the same path at the default revision. A
+ * new commit with identical files is not outdated; a hash missing on either
+ * side (masked, or never recorded) is "unknown".
+ *
+ * @module
+ */
+import { identityOfFile } from "../download/download_state.ts";
+import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
+import { parseRepoId } from "../hub/repo_id.ts";
+import { fetchRepoInfo } from "../hub/repo_info.ts";
+import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
+import { requireModel } from "../store/model_query.ts";
+import { type FileRecord, readRepoRecord } from "../store/registry.ts";
+import type { StoreContext } from "./store_context.ts";
+
+/** How one local file compares with the Hub's. */
+export type FileFreshness = "same" | "changed" | "unknown" | "gone";
+
+/** One local model against the Hub. */
+export interface OutdatedReport {
+  /** The local model. */
+  model: ModelInfo;
+  /** The commit the Hub's default revision points at now. */
+  latestRevision: string;
+  /**
+   * `outdated` when a file changed; `unknown` when none changed but some cannot be compared
+   * (a hash masked or never recorded, or a file the Hub no longer has).
+   */
+  status: "current" | "outdated" | "unknown";
+  /** Each file of the model (the `.rkllm` file, its companions and encoders). */
+  files: { file: string; status: FileFreshness }[];
+}
+
+/**
+ * The local models a query selects: all of them without one, else those whose name or
+ * repository contains it (a query matching none is a `model_not_found` error).
+ *
+ * @example
+ * ```ts ignore
+ * const selected = selectModels(models, "qwen");
+ * ```
+ */
+export function selectModels(models: ModelInfo[], query?: string): ModelInfo[] {
+  if (query === undefined) return models;
+  const text = query.trim().toLowerCase();
+  const matched = models.filter((model) =>
+    model.name.toLowerCase().includes(text) || model.repo.toLowerCase().includes(text) ||
+    `${model.repo}/${model.file}`.toLowerCase() === text
+  );
+  return matched.length > 0 ? matched : [requireModel(models, query)];
+}
+
+function freshnessOf(recorded: FileRecord | undefined, remote: RepoFile | undefined) {
+  if (!remote) return "gone" as const;
+  const now = identityOfFile(remote);
+  const hub = now.sha256 ?? now.gitSha1;
+  const local = now.sha256 ? recorded?.sha256 : recorded?.gitSha1;
+  if (!hub || !local) return "unknown" as const;
+  return hub === local.toLowerCase() ? "same" as const : "changed" as const;
+}
+
+function statusOf(files: { status: FileFreshness }[]): OutdatedReport["status"] {
+  if (files.some((file) => file.status === "changed")) return "outdated";
+  return files.every((file) => file.status === "same") ? "current" : "unknown";
+}
+
+/**
+ * Compares the selected local models with the Hub, one listing per repository.
+ *
+ * @example
+ * ```ts ignore
+ * const reports = await outdatedModels(context, "qwen");
+ * ```
+ */
+export async function outdatedModels(
+  context: StoreContext,
+  query?: string,
+): Promise<OutdatedReport[]> {
+  const { models } = await scanStore(context.runtime, context.modelsDir, context.warn);
+  const selected = selectModels(models, query);
+  const reports: OutdatedReport[] = [];
+  for (const repo of [...new Set(selected.map((model) => model.repo))]) {
+    const info = await fetchRepoInfo(context.connection, parseRepoId(repo));
+    const listing = await listRepoFiles(context.connection, parseRepoId(repo), info.sha);
+    const byPath = new Map(listing.map((file) => [file.path, file]));
+    for (const model of selected.filter((item) => item.repo === repo)) {
+      const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+      const files = [model.file, ...model.companionFiles, ...model.encoders].map((file) => ({
+        file,
+        status: freshnessOf(record?.files[file], byPath.get(file)),
+      }));
+      reports.push({ model, latestRevision: info.sha, status: statusOf(files), files });
+    }
+  }
+  return reports;
+}
