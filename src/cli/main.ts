@@ -19,6 +19,7 @@ import { infoCommand } from "./commands/info.ts";
 import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
 import { searchCommand } from "./commands/search.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 import { wholeNumber } from "./option_values.ts";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   removeCommand,
   cleanCommand,
+  serveCommand,
 ];
 
 /** The options every command takes. */

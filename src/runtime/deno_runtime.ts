@@ -215,5 +215,9 @@ export function createDenoRuntime(): Runtime {
       Deno.addSignalListener("SIGINT", handler);
       return () => Deno.removeSignalListener("SIGINT", handler);
     },
+    onTerminate(handler) {
+      Deno.addSignalListener("SIGTERM", handler);
+      return () => Deno.removeSignalListener("SIGTERM", handler);
+    },
   };
 }

@@ -214,5 +214,9 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       process.on("SIGINT", handler);
       return () => process.off("SIGINT", handler);
     },
+    onTerminate(handler) {
+      process.on("SIGTERM", handler);
+      return () => process.off("SIGTERM", handler);
+    },
   };
 }

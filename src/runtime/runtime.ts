@@ -117,6 +117,8 @@ export interface Runtime {
   readLine(): Promise<string | undefined>;
   /** Calls `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  /** Calls `handler` on SIGTERM (a service manager stopping the process); returns a function that removes it. */
+  onTerminate?(handler: () => void): () => void;
 }
 
 /** Where Linux says which boot this is; other systems have no such file. */

@@ -82,8 +82,9 @@ export async function repoView(
 ): Promise<RepoView | HubRefusal> {
   const stored = await readServedRepo(settings.runtime, settings.modelsDir, asked.repo);
   const byCommit = isCommitId(asked.revision);
-  const storeHolds = stored !== undefined && commitOf(stored, asked.revision) !== undefined;
-  if (settings.upstream && !(byCommit && storeHolds)) {
+  // With an upstream, its listing is the truth (the store may hold only some files of a
+  // commit); the store still gives the bytes of every file it holds.
+  if (settings.upstream) {
     const answer = await upstreamView(settings, settings.upstream, { ...asked, stored });
     if (answer !== undefined && !("status" in answer && stored)) return answer;
   }
