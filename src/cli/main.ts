@@ -20,6 +20,8 @@ import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
 import { searchCommand } from "./commands/search.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { exportCommand } from "./commands/export.ts";
+import { importCommand } from "./commands/import.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 import { wholeNumber } from "./option_values.ts";
@@ -38,6 +40,8 @@ export const COMMANDS: readonly Command[] = [
   removeCommand,
   cleanCommand,
   serveCommand,
+  exportCommand,
+  importCommand,
 ];
 
 /** The options every command takes. */
