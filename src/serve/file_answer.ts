@@ -45,6 +45,9 @@ export const IMMUTABLE = "public, max-age=31536000, immutable";
  */
 export function rangeAskOf(header: string | undefined, size: number): RangeAsk {
   const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
+  // An empty file has no byte to range over: the whole (empty) body answers, so caches
+  // that always ask in ranges (nginx slice) still get it.
+  if (size === 0) return { kind: "whole" };
   if (!match || (match[1] === "" && match[2] === "")) return { kind: "whole" };
   if (match[1] === "") {
     const suffix = Number(match[2]);
@@ -93,7 +96,13 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
 export async function answerFile(
   request: IncomingMessage,
   response: ServerResponse,
-  what: { file: FileFacts; commit: string; openBody: () => Promise<BodySource> },
+  what: {
+    file: FileFacts;
+    commit: string;
+    openBody: () => Promise<BodySource>;
+    /** Told how many body bytes were sent. */
+    onBodyBytes?: (count: number) => void;
+  },
 ): Promise<void> {
   const { file } = what;
   const headers: Record<string, string> = {
@@ -119,7 +128,7 @@ export async function answerFile(
   }
   const body = await what.openBody();
   try {
-    await streamBody(response, body, { start, end });
+    await streamBody(response, body, { start, end, onBodyBytes: what.onBodyBytes });
   } finally {
     await body.close().catch(() => {});
   }
@@ -144,7 +153,7 @@ export function headerText(value: string | string[] | undefined): string | undef
 export async function streamBody(
   response: ServerResponse,
   source: BodySource,
-  range: { start: number; end: number },
+  range: { start: number; end: number; onBodyBytes?: (count: number) => void },
 ): Promise<void> {
   let position = range.start;
   try {
@@ -154,6 +163,7 @@ export async function streamBody(
       const count = await source.read(buffer, position);
       if (count === 0) throw new Error("the file ended before its recorded size");
       position += count;
+      range.onBodyBytes?.(count);
       if (!response.write(count === buffer.length ? buffer : buffer.subarray(0, count))) {
         await drained(response);
       }

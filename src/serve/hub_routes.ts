@@ -105,13 +105,13 @@ export async function answerRoute(
     const paths = requestedPaths(text, headerText(request.headers["content-type"]) ?? "");
     answerJson(exchange, { view, body: pathsInfoAnswer(view.facts.files, paths) });
   } else {
-    await answerResolve(exchange, { view, path: route.path, route });
+    await answerResolve(exchange, { view, path: route.path, stats: settings.stats });
   }
 }
 
 async function answerResolve(
   exchange: { request: IncomingMessage; response: ServerResponse },
-  what: { view: RepoView; path: string; route: Route },
+  what: { view: RepoView; path: string; stats: ViewSettings["stats"] },
 ): Promise<void> {
   const { request, response } = exchange;
   const { view, path } = what;
@@ -138,6 +138,7 @@ async function answerResolve(
     file: file.facts,
     commit: view.facts.sha,
     openBody: () => file.openBody(),
+    onBodyBytes: (count) => (what.stats.bodyBytes += count),
   });
 }
 

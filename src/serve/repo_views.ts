@@ -66,6 +66,16 @@ export interface ViewSettings {
   hashes: ComputedHashes;
   /** Told about an unreachable upstream. */
   warn: (message: string) => void;
+  /** What has been served so far. */
+  stats: ServeStats;
+}
+
+/** What a server has answered so far. */
+export interface ServeStats {
+  /** Requests answered. */
+  requests: number;
+  /** File body bytes sent (headers and API answers left out). */
+  bodyBytes: number;
 }
 
 /**

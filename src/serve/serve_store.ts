@@ -15,7 +15,7 @@ import { RuntimeDetector } from "../runtime/detect_runtime.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { headerText } from "./file_answer.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
-import type { ViewSettings } from "./repo_views.ts";
+import type { ServeStats, ViewSettings } from "./repo_views.ts";
 import { ComputedHashes } from "./store_files.ts";
 import { refuseSelfUpstream, SERVE_ID_HEADER, SERVE_VIA_HEADER, Upstream } from "./upstream.ts";
 
@@ -49,6 +49,8 @@ export interface ServeHandle {
   lanUrls: string[];
   /** The port listened on. */
   port: number;
+  /** What it has served so far (live). */
+  stats: ServeStats;
   /** Stops listening, ends open connections and upstream downloads (their partial files stay). */
   close(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function serveStore(
     allowPrivate: options.allowPrivate === true,
     hashes: new ComputedHashes(runtime),
     warn,
+    stats: { requests: 0, bodyBytes: 0 },
     upstream: upstreamUrl === undefined ? undefined : new Upstream({
       runtime,
       modelsDir,
@@ -128,7 +131,7 @@ export async function serveStore(
       throw error;
     }
   }
-  return { url, lanUrls: lanUrlsOf(host, port), port, close };
+  return { url, lanUrls: lanUrlsOf(host, port), port, stats: settings.stats, close };
 }
 
 async function handle(
@@ -136,6 +139,7 @@ async function handle(
   exchange: { request: IncomingMessage; response: ServerResponse; serverId: string },
 ): Promise<void> {
   const { request, response, serverId } = exchange;
+  settings.stats.requests++;
   response.setHeader(SERVE_ID_HEADER, serverId);
   const via = headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]) ?? "";
   if (via.split(/,\s*/).includes(serverId)) {
