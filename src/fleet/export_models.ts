@@ -87,7 +87,8 @@ export async function exportModels(
   const planned = [...byRepo.values()].flatMap(({ record, models }) =>
     filesOf(record, models).map((path) => ({ path, size: record.files[path].size }))
   );
-  await refuseTooLargeForFat(runtime, request.target, {
+  await refuseTooLargeForFat(runtime, {
+    dir: request.target,
     files: planned,
     mountsPath: options.mountsPath,
   });
@@ -127,7 +128,8 @@ async function exportRepo(
     const written: TransferredFile[] = [];
     const paths = filesOf(record, models);
     for (const path of paths) {
-      const placed = await placeVerifiedFile(runtime, storePathOf(sourceDir, path), {
+      const placed = await placeVerifiedFile(runtime, {
+        source: storePathOf(sourceDir, path),
         destination: storePathOf(targetDir, path),
         expected: record.files[path],
         label: `${what.repo}/${path} in the store`,

@@ -61,14 +61,14 @@ export async function filesystemTypeOf(
  *
  * @example
  * ```ts ignore
- * await refuseTooLargeForFat(runtime, "/media/usb", { files: [{ path: "m.rkllm", size: 5e9 }] });
+ * await refuseTooLargeForFat(runtime, { dir: "/media/usb", files: [{ path: "m.rkllm", size: 5e9 }] });
  * ```
  */
 export async function refuseTooLargeForFat(
   runtime: Runtime,
-  dir: string,
-  what: { files: { path: string; size: number }[]; mountsPath?: string },
+  what: { dir: string; files: { path: string; size: number }[]; mountsPath?: string },
 ): Promise<void> {
+  const { dir } = what;
   const tooLarge = what.files.filter((file) => file.size > FAT32_MAX_FILE_BYTES);
   if (tooLarge.length === 0) return;
   const type = await filesystemTypeOf(runtime, dir, { mountsPath: what.mountsPath });

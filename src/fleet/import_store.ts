@@ -69,7 +69,8 @@ export async function importStore(
       { hint: "give the directory that rkllm-models export wrote to" },
     );
   }
-  await refuseTooLargeForFat(runtime, modelsDir, {
+  await refuseTooLargeForFat(runtime, {
+    dir: modelsDir,
     files: sources.flatMap(({ record }) =>
       Object.entries(record.files).map(([path, file]) => ({ path, size: file.size }))
     ),
@@ -132,7 +133,8 @@ async function importRepo(
         const source = storePathOf(what.dir, path);
         const stat = await runtime.lstat(source);
         if (!stat.isFile || stat.isSymlink) throw new Error("it is not a regular file");
-        const placed = await placeVerifiedFile(runtime, source, {
+        const placed = await placeVerifiedFile(runtime, {
+          source,
           destination,
           expected: file,
           label: `${repo}/${path}`,

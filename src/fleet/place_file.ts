@@ -22,11 +22,12 @@ export interface PlacedFile {
 }
 
 /**
- * Places `source` at `destination` and verifies it against `expected`.
+ * Places `target.source` at `target.destination` and verifies it against `expected`.
  *
  * @example
  * ```ts ignore
- * await placeVerifiedFile(runtime, "/media/usb/o/n/m.rkllm", {
+ * await placeVerifiedFile(runtime, {
+ *   source: "/media/usb/o/n/m.rkllm",
  *   destination: "/models/o/n/m.rkllm",
  *   expected: { size: 5, sha256: "…", revision: "…", downloadedAt: "…" },
  * });
@@ -34,8 +35,8 @@ export interface PlacedFile {
  */
 export async function placeVerifiedFile(
   runtime: Runtime,
-  source: string,
   target: {
+    source: string;
     destination: string;
     expected: FileRecord;
     label: string;
@@ -47,8 +48,8 @@ export async function placeVerifiedFile(
   await runtime.mkdir(dirname(target.destination));
   await runtime.remove(temporary).catch(() => {});
   const method = target.how === "copy"
-    ? await copyFile(source, temporary).then(() => "copy" as const)
-    : await linkOrCopy(source, temporary);
+    ? await copyFile(target.source, temporary).then(() => "copy" as const)
+    : await linkOrCopy(target.source, temporary);
   try {
     const checkedBy = await verifyPlaced(runtime, temporary, target);
     await runtime.rename(temporary, target.destination);

@@ -90,12 +90,11 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
  *
  * @example
  * ```ts ignore
- * await answerFile(request, response, { file, commit, openBody: () => openStoreFile(runtime, path) });
+ * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, path) });
  * ```
  */
 export async function answerFile(
-  request: IncomingMessage,
-  response: ServerResponse,
+  exchange: { request: IncomingMessage; response: ServerResponse },
   what: {
     file: FileFacts;
     commit: string;
@@ -104,6 +103,7 @@ export async function answerFile(
     onBodyBytes?: (count: number) => void;
   },
 ): Promise<void> {
+  const { request, response } = exchange;
   const { file } = what;
   const headers: Record<string, string> = {
     ...fileMetadataHeaders(file, what.commit),
@@ -128,7 +128,7 @@ export async function answerFile(
   }
   const body = await what.openBody();
   try {
-    await streamBody(response, body, { start, end, onBodyBytes: what.onBodyBytes });
+    await streamBody(response, { source: body, start, end, onBodyBytes: what.onBodyBytes });
   } finally {
     await body.close().catch(() => {});
   }
@@ -147,14 +147,19 @@ export function headerText(value: string | string[] | undefined): string | undef
  *
  * @example
  * ```ts ignore
- * await streamBody(response, source, { start: 0, end: size - 1 });
+ * await streamBody(response, { source, start: 0, end: size - 1 });
  * ```
  */
 export async function streamBody(
   response: ServerResponse,
-  source: BodySource,
-  range: { start: number; end: number; onBodyBytes?: (count: number) => void },
+  range: {
+    source: BodySource;
+    start: number;
+    end: number;
+    onBodyBytes?: (count: number) => void;
+  },
 ): Promise<void> {
+  const { source } = range;
   let position = range.start;
   try {
     while (position <= range.end) {

@@ -134,7 +134,7 @@ async function answerResolve(
     response.end();
     return;
   }
-  await answerFile(request, response, {
+  await answerFile({ request, response }, {
     file: file.facts,
     commit: view.facts.sha,
     openBody: () => file.openBody(),

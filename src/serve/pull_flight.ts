@@ -140,7 +140,7 @@ export class PullFlight {
    *
    * @example
    * ```ts ignore
-   * await streamBody(response, flight.source(), { start: 0, end: flight.size - 1 });
+   * await streamBody(response, { source: flight.source(), start: 0, end: flight.size - 1 });
    * ```
    */
   source(): BodySource {

@@ -90,7 +90,10 @@ export async function repoView(
   settings: ViewSettings,
   asked: { repo: string; revision: string },
 ): Promise<RepoView | HubRefusal> {
-  const stored = await readServedRepo(settings.runtime, settings.modelsDir, asked.repo);
+  const stored = await readServedRepo(settings.runtime, {
+    modelsDir: settings.modelsDir,
+    repo: asked.repo,
+  });
   const byCommit = isCommitId(asked.revision);
   // With an upstream, its listing is the truth (the store may hold only some files of a
   // commit); the store still gives the bytes of every file it holds.

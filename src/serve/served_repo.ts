@@ -56,15 +56,16 @@ export interface ServedRepo {
  *
  * @example
  * ```ts ignore
- * const repo = await readServedRepo(runtime, "./models", "acme/tiny");
+ * const repo = await readServedRepo(runtime, { modelsDir: "./models", repo: "acme/tiny" });
  * console.log(repo?.latest);
  * ```
  */
 export async function readServedRepo(
   runtime: Runtime,
-  modelsDir: string,
-  repoText: string,
+  asked: { modelsDir: string; repo: string },
 ): Promise<ServedRepo | undefined> {
+  const { modelsDir } = asked;
+  const repoText = asked.repo;
   let id: RepoId;
   try {
     id = parseRepoId(repoText);
