@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelManagerError } from "../src/errors.ts";
 import { ModelManager } from "../src/model_manager.ts";
+import { downloadFile, snapshotDownload } from "@huggingface/hub";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { fillStore } from "./support/fleet.ts";
@@ -25,6 +26,13 @@ import {
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 
 const MODEL = deterministicBytes(3 * 1024 * 1024 + 5, 77);
+const JS_PULLED: HubRepoSpec = {
+  id: "fleet/JsPulled-rk3576",
+  files: [
+    { path: "config.json", content: '{"model_type":"llama"}' },
+    { path: "JsPulled-rk3576-w4a16.rkllm", content: deterministicBytes(2 * 1024 * 1024 + 9, 78) },
+  ],
+};
 const PULLED: HubRepoSpec = {
   id: "fleet/Pulled-rk3588",
   files: [
@@ -41,7 +49,7 @@ describe("serve --upstream: pull-through", () => {
   let commit: string;
 
   before(async () => {
-    hub = await startHubServer({ repos: [PULLED, GATED, MULTI] });
+    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED] });
     root = makeTempDir();
     mirrorDir = join(root, "mirror");
     mirror = await serveStore(mirrorDir, {
@@ -189,5 +197,29 @@ describe("serve --upstream: pull-through", () => {
       .verifyModel();
     assert.ok(verdicts.length > 0);
     assert.ok(verdicts.every((verdict) => verdict.ok), JSON.stringify(verdicts));
+  });
+
+  it("@huggingface/hub downloads byte-identical files through the empty mirror", async () => {
+    const hubUrl = mirror.url;
+    const blob = await downloadFile({
+      repo: JS_PULLED.id,
+      path: "JsPulled-rk3576-w4a16.rkllm",
+      hubUrl,
+    });
+    assert.equal(
+      sha256Hex(new Uint8Array(await blob!.arrayBuffer())),
+      sha256Hex(JS_PULLED.files[1].content as Uint8Array),
+    );
+    const snapshot = await snapshotDownload({
+      repo: JS_PULLED.id,
+      hubUrl,
+      cacheDir: join(root, "js"),
+    });
+    assert.equal(readFileSync(join(snapshot, "config.json"), "utf8"), JS_PULLED.files[0].content);
+    assert.equal(
+      sha256Hex(new Uint8Array(readFileSync(join(snapshot, "JsPulled-rk3576-w4a16.rkllm")))),
+      sha256Hex(JS_PULLED.files[1].content as Uint8Array),
+    );
+    assert.ok(hub.bytesServed("JsPulled-rk3576-w4a16.rkllm") <= 1.3 * (2 * 1024 * 1024 + 9));
   });
 });
