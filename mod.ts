@@ -64,3 +64,10 @@ export type {
 } from "./src/runtime/runtime.ts";
 export { VERSION } from "./src/version.ts";
 export type { FileFreshness, OutdatedReport } from "./src/manager/outdated_models.ts";
+export { DEFAULT_SERVE_PORT, serveStore } from "./src/serve/serve_store.ts";
+export type { ServeHandle, ServeOptions } from "./src/serve/serve_store.ts";
+export type { ServeStats } from "./src/serve/repo_views.ts";
+export { exportModels } from "./src/fleet/export_models.ts";
+export type { ExportReport, TransferOptions, TransferredFile } from "./src/fleet/export_models.ts";
+export { importStore } from "./src/fleet/import_store.ts";
+export type { ImportReport, RefusedFile } from "./src/fleet/import_store.ts";

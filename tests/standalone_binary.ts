@@ -275,5 +275,53 @@ for (const target of TARGETS) {
       assert.ok(!existsSync(modelDir), "the model directory is gone");
       assert.deepEqual(parseJson(await run(["list", "--json", "--dir", dir], cwd)), []);
     });
+
+    it("exports, imports and serves a store (serve, export, import are built in)", async () => {
+      const cwd = freshDir("fleet");
+      const env = { HF_ENDPOINT: hub.endpoint };
+      const store = join(cwd, "store");
+      const downloaded = await run(["download", REPO.id, "--dir", store, "--quiet"], cwd, env);
+      assert.equal(downloaded.code, 0, downloaded.stderr);
+      const stick = join(cwd, "stick");
+      const exported = await run(["export", QWEN_FILE, stick, "--dir", store, "--json"], cwd);
+      assert.equal(exported.code, 0, exported.stderr);
+      const board = join(cwd, "board");
+      const imported = await run(["import", stick, "--dir", board, "--json"], cwd);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.deepEqual(parseJson(imported).refused, []);
+      const [program, ...prefix] = target.command();
+      const server = spawn(program, [
+        ...prefix,
+        "serve",
+        "--port",
+        "0",
+        "--json",
+        "--dir",
+        board,
+      ], {
+        cwd,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: root, ...target.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const exit = finished(server);
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        server.stdout!.on("data", (chunk) => {
+          text += chunk;
+          if (text.includes("\n")) resolve(text.split("\n")[0]);
+        });
+        server.once("exit", () => reject(new Error(`serve exited before it was ready: ${text}`)));
+      });
+      const { url } = JSON.parse(firstLine);
+      const response = await fetch(`${url}/${REPO.id}/resolve/main/${QWEN_FILE}`);
+      assert.equal(response.status, 200);
+      assert.equal(
+        sha256Hex(new Uint8Array(await response.arrayBuffer())),
+        sha256Hex(new Uint8Array(readFileSync(join(store, REPO.id, QWEN_FILE)))),
+      );
+      process.kill(server.pid!, "SIGTERM");
+      const stopped = await exit;
+      assert.equal(stopped.code, 0, stopped.stderr);
+    });
   });
 }

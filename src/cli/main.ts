@@ -25,6 +25,9 @@ import { infoCommand } from "./commands/info.ts";
 import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
 import { searchCommand } from "./commands/search.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { exportCommand } from "./commands/export.ts";
+import { importCommand } from "./commands/import.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 import { terminalSafe } from "./format.ts";
@@ -45,6 +48,9 @@ export const COMMANDS: readonly Command[] = [
   updateCommand,
   removeCommand,
   cleanCommand,
+  serveCommand,
+  exportCommand,
+  importCommand,
   configCommand,
   createCompletionCommand(() => ({ commands: COMMANDS, globals: GLOBAL_OPTIONS })),
 ];

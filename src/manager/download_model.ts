@@ -193,7 +193,14 @@ export async function downloadModel(
         throw storageFailure(`move ${result.file} into place`, error);
       });
     }
-    await recordDownload(context, repoDir, { repo, revision, plan, byPath, results });
+    await recordDownload(context, repoDir, {
+      repo,
+      revision,
+      plan,
+      byPath,
+      results,
+      access: { private: info.private, gated: info.gated },
+    });
     await removeLeftovers(context, repoDir);
     const { models } = await scanRepoDirectory(
       runtime,
@@ -282,6 +289,7 @@ async function recordDownload(
     plan: DownloadPlan;
     byPath: Map<string, RepoFile>;
     results: FileDownloadResult[];
+    access: { private: boolean; gated: false | "auto" | "manual" };
   },
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
@@ -316,6 +324,8 @@ async function recordDownload(
   record.version = RECORD_FORMAT_VERSION;
   record.repo = repo.id;
   record.revision = revision;
+  record.private = what.access.private;
+  record.gated = what.access.gated;
   try {
     await writeRepoRecord(context.runtime, repoDir, record);
   } catch (error) {

@@ -60,6 +60,10 @@ export interface RepoRecord {
   files: Record<string, FileRecord>;
   /** Per model file path (format 2): its companions and encoders; absent in format 1. */
   models?: Record<string, ModelRecord>;
+  /** Whether the repository was private on the Hub when last downloaded (absent: not recorded). */
+  private?: boolean;
+  /** Whether it was gated (`"auto"`, `"manual"`) when last downloaded (absent: not recorded). */
+  gated?: false | "auto" | "manual";
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * `import <DIR>`: add the models of an exported directory to the store.
+ *
+ * @module
+ */
+import { resolveModelsDir } from "../../config/settings.ts";
+import { exitCodeFor, ModelManagerError } from "../../errors.ts";
+import { importStore } from "../../fleet/import_store.ts";
+import type { Command } from "../command.ts";
+
+/** The `import` command. */
+export const importCommand: Command = {
+  name: "import",
+  summary: "add the models of an exported directory to the store, verifying every file",
+  action: "import models",
+  usage: "import <DIR> [options]",
+  maxArguments: 1,
+  description:
+    "Each file is hard-linked (same file system) or copied, then checked against its recorded size and hash; a file that does not verify is refused and reported (exit 6), the others are added. Files recorded without a hash are checked by size, with a warning.",
+  options: {},
+  examples:
+    () => ["rkllm-models import /media/usb", "rkllm-models import /mnt/share/models --json"],
+  async run(context) {
+    const { positionals, runtime, output } = context;
+    if (positionals.length !== 1) {
+      throw new ModelManagerError("usage", "import models: give the directory to import from", {
+        hint: "usage: rkllm-models import <DIR>, for example: rkllm-models import /media/usb",
+      });
+    }
+    const report = await importStore(
+      positionals[0],
+      resolveModelsDir(runtime, context.values.dir as string | undefined),
+      { runtime, onWarning: (message) => output.err(`warning: ${message}`) },
+    );
+    if (!context.json) {
+      for (const file of report.imported) {
+        output.out(
+          `imported ${file.repo}/${file.path} (${file.method}, checked by ${file.checkedBy})`,
+        );
+      }
+      for (const file of report.present) output.note(`already present: ${file.repo}/${file.path}`);
+    }
+    for (const file of report.refused) {
+      output.err(`error: refused ${file.repo}/${file.path}: ${file.reason}`);
+    }
+    if (report.refused.length > 0) {
+      output.err(
+        "hint: export the refused files again from a store where rkllm-models verify passes",
+      );
+    }
+    return { exitCode: report.refused.length > 0 ? exitCodeFor("integrity") : 0, json: report };
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * `serve`: the store as a read-only Hugging Face endpoint for the boards of a
+ * fleet; with `--upstream`, a pull-through mirror.
+ *
+ * @module
+ */
+import { resolveModelsDir, resolveToken } from "../../config/settings.ts";
+import { ModelManagerError } from "../../errors.ts";
+import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { wholeNumber } from "../option_values.ts";
+
+/** The `serve` command. */
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "serve the store as a Hugging Face endpoint for other boards (HF_ENDPOINT=…)",
+  action: "serve the store",
+  usage: "serve [options]",
+  maxArguments: 0,
+  description:
+    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept. Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
+  options: {
+    host: {
+      type: "string",
+      description: "address to listen on (default 127.0.0.1; 0.0.0.0 serves the LAN)",
+      valueName: "H",
+    },
+    port: {
+      type: "string",
+      description: `port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`,
+      valueName: "P",
+    },
+    upstream: {
+      type: "string",
+      description: "pull what the store lacks from this Hub or mirror, e.g. https://huggingface.co",
+      valueName: "URL",
+    },
+    "allow-private": {
+      type: "boolean",
+      description:
+        "also serve private and gated repositories (anyone who reaches the port gets them)",
+    },
+  },
+  examples: () => [
+    "rkllm-models serve --host 0.0.0.0",
+    "rkllm-models serve --upstream https://huggingface.co --port 0 --json",
+  ],
+  async run(context) {
+    const { runtime, values, output } = context;
+    const upstream = values.upstream as string | undefined;
+    if (upstream !== undefined && !/^https?:\/\//i.test(upstream)) {
+      throw new ModelManagerError(
+        "usage",
+        `invalid --upstream "${upstream}": expected an http(s) URL`,
+        {
+          hint: "for example --upstream https://huggingface.co",
+        },
+      );
+    }
+    const server = await serveStore(resolveModelsDir(runtime, values.dir as string | undefined), {
+      host: values.host as string | undefined,
+      port: wholeNumber(values.port, "--port", 0, 65535, DEFAULT_SERVE_PORT),
+      upstream,
+      token: upstream === undefined
+        ? undefined
+        : await resolveToken(runtime, values.token as string | undefined),
+      allowPrivate: values["allow-private"] === true,
+      runtime,
+      onWarning: (message) => output.err(`warning: ${message}`),
+    });
+    if (context.json) {
+      output.out(JSON.stringify({ url: server.url, lanUrls: server.lanUrls, port: server.port }));
+      // That line is the command's one JSON document: nothing more is printed on stop.
+      context.json = false;
+    } else {
+      output.out(server.url);
+      server.lanUrls.forEach((url) => output.out(url));
+      output.note(
+        `serving ${resolveModelsDir(runtime, values.dir as string | undefined)}${
+          upstream ? `, pulling from ${upstream}` : ""
+        }; Ctrl-C stops`,
+      );
+    }
+    await stopped(context);
+    await server.close();
+    return { exitCode: 0 };
+  },
+};
+
+/** Waits for Ctrl-C or SIGTERM: main.ts aborts the context's signal on either. */
+function stopped(context: CommandContext): Promise<void> {
+  return new Promise((resolve) => {
+    if (context.signal.aborted) return resolve();
+    context.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

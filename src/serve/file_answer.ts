@@ -1,0 +1,192 @@
+/**
+ * Answering `resolve`: the headers official clients read (`X-Repo-Commit`,
+ * `ETag`, `X-Linked-Etag`, `X-Linked-Size`, exact `Content-Length`), Range
+ * (206, 416) and a body streamed in bounded chunks that waits for the client
+ * to drain before reading more.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FileFacts } from "./hub_answers.ts";
+
+/** Where a body's bytes come from: a finished file, or one still arriving. */
+export interface BodySource {
+  /**
+   * Reads bytes at `position` into `buffer`, waiting for them if they are still
+   * arriving; answers how many were read (0: there are no more).
+   */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  /** Releases the source. */
+  close(): Promise<void>;
+}
+
+/** The byte range a request asks for, as far as it can be served. */
+export type RangeAsk =
+  | { kind: "whole" }
+  | { kind: "slice"; start: number; end: number }
+  | { kind: "unsatisfiable" };
+
+/** The bytes of one body chunk: small enough to keep memory bounded per client. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Commit-addressed answers never change. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * Reads a `Range` header against a size: one range (`a-b`, `a-`, `-n`) is
+ * served as a slice; anything else (several ranges, another unit, garbage) as
+ * the whole file, as RFC 9110 allows.
+ *
+ * @example
+ * ```ts
+ * import { rangeAskOf } from "./file_answer.ts";
+ * rangeAskOf("bytes=0-0", 10); // { kind: "slice", start: 0, end: 0 }
+ * ```
+ */
+export function rangeAskOf(header: string | undefined, size: number): RangeAsk {
+  const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
+  // An empty file has no byte to range over: the whole (empty) body answers, so caches
+  // that always ask in ranges (nginx slice) still get it.
+  if (size === 0) return { kind: "whole" };
+  if (!match || (match[1] === "" && match[2] === "")) return { kind: "whole" };
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
+    return { kind: "slice", start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (start >= size) return { kind: "unsatisfiable" };
+  if (end < start) return { kind: "whole" };
+  return { kind: "slice", start, end };
+}
+
+/** The quoted entity tag of a file: its SHA-256 (LFS) or git blob SHA-1. */
+export function etagOf(file: FileFacts): string {
+  return `"${file.sha256 ?? file.gitSha1 ?? ""}"`;
+}
+
+/**
+ * The metadata headers of a file at a commit, shared by the 200 and a branch's 307.
+ *
+ * @example
+ * ```ts
+ * import { fileMetadataHeaders } from "./file_answer.ts";
+ * fileMetadataHeaders({ path: "a", size: 1, gitSha1: "x" }, "0".repeat(40));
+ * ```
+ */
+export function fileMetadataHeaders(file: FileFacts, commit: string): Record<string, string> {
+  return {
+    "X-Repo-Commit": commit,
+    "ETag": etagOf(file),
+    "X-Linked-Etag": etagOf(file),
+    "X-Linked-Size": String(file.size),
+  };
+}
+
+/**
+ * Answers `HEAD`/`GET` of a file at a commit: 200 with the whole body, 206
+ * with a slice, or 416; `openBody` is called only when bytes are sent.
+ *
+ * @example
+ * ```ts ignore
+ * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, path) });
+ * ```
+ */
+export async function answerFile(
+  exchange: { request: IncomingMessage; response: ServerResponse },
+  what: {
+    file: FileFacts;
+    commit: string;
+    openBody: () => Promise<BodySource>;
+    /** Told how many body bytes were sent. */
+    onBodyBytes?: (count: number) => void;
+  },
+): Promise<void> {
+  const { request, response } = exchange;
+  const { file } = what;
+  const headers: Record<string, string> = {
+    ...fileMetadataHeaders(file, what.commit),
+    "Accept-Ranges": "bytes",
+    "Content-Type": "application/octet-stream",
+    "Cache-Control": IMMUTABLE,
+  };
+  const ask = rangeAskOf(headerText(request.headers.range), file.size);
+  if (ask.kind === "unsatisfiable") {
+    response.writeHead(416, { ...headers, "Content-Range": `bytes */${file.size}` });
+    response.end();
+    return;
+  }
+  const start = ask.kind === "slice" ? ask.start : 0;
+  const end = ask.kind === "slice" ? ask.end : file.size - 1;
+  if (ask.kind === "slice") headers["Content-Range"] = `bytes ${start}-${end}/${file.size}`;
+  headers["Content-Length"] = String(end - start + 1);
+  response.writeHead(ask.kind === "slice" ? 206 : 200, headers);
+  if (request.method === "HEAD" || end < start) {
+    response.end();
+    return;
+  }
+  const body = await what.openBody();
+  try {
+    await streamBody(response, { source: body, start, end, onBodyBytes: what.onBodyBytes });
+  } finally {
+    await body.close().catch(() => {});
+  }
+}
+
+/** The first value of a request header. */
+export function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Writes bytes `start`..`end` (inclusive) of a source to a response, one
+ * bounded chunk at a time, waiting for the client to drain; a source that ends
+ * early or fails destroys the response, so the client sees a broken transfer,
+ * never a short or wrong complete one.
+ *
+ * @example
+ * ```ts ignore
+ * await streamBody(response, { source, start: 0, end: size - 1 });
+ * ```
+ */
+export async function streamBody(
+  response: ServerResponse,
+  range: {
+    source: BodySource;
+    start: number;
+    end: number;
+    onBodyBytes?: (count: number) => void;
+  },
+): Promise<void> {
+  const { source } = range;
+  let position = range.start;
+  try {
+    while (position <= range.end) {
+      if (response.destroyed) return;
+      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - position + 1));
+      const count = await source.read(buffer, position);
+      if (count === 0) throw new Error("the file ended before its recorded size");
+      position += count;
+      range.onBodyBytes?.(count);
+      if (!response.write(count === buffer.length ? buffer : buffer.subarray(0, count))) {
+        await drained(response);
+      }
+    }
+    response.end();
+  } catch (error) {
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
+}

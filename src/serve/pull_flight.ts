@@ -1,0 +1,228 @@
+/**
+ * One upstream download shared by every client that asks for the same file
+ * (single flight). The download engine writes one sequential stream into the
+ * partial file; each client reads the bytes already on disk as they arrive.
+ * The last byte is held back until the file has been verified, so a file that
+ * fails verification reaches no client as a complete transfer: their
+ * responses are broken off instead.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ModelManagerError } from "../errors.ts";
+import type { DownloadEvent } from "../download/download_events.ts";
+import {
+  downloadToPartial,
+  type FileDownloadResult,
+  finalizeDownload,
+} from "../download/download_file.ts";
+import { partialPathOf } from "../download/download_state.ts";
+import type { HubConnection } from "../http/hub_connection.ts";
+import type { RepoFile } from "../hub/list_files.ts";
+import type { RepoId } from "../hub/repo_id.ts";
+import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { acquireLock } from "../store/file_lock.ts";
+import { readRepoRecord, RECORD_FORMAT_VERSION, writeRepoRecord } from "../store/registry.ts";
+import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
+import type { BodySource } from "./file_answer.ts";
+
+/** What a pull downloads and where it records it. */
+export interface PullRequest {
+  /** The repository as upstream spells it. */
+  repo: RepoId;
+  /** The pinned commit. */
+  commit: string;
+  /** The file as upstream lists it at that commit. */
+  file: RepoFile;
+  /** Whether the repository was private upstream. */
+  private: boolean;
+  /** Whether it was gated upstream. */
+  gated: false | "auto" | "manual";
+  /** The commit was what upstream's default branch points at: record it as the latest. */
+  isLatest: boolean;
+}
+
+/** The settings of every pull. */
+export interface PullSettings {
+  /** File access. */
+  runtime: Runtime;
+  /** The store. */
+  modelsDir: string;
+  /** Upstream, with the mirror's own token. */
+  connection: HubConnection;
+  /** Restart an upstream request after this long without a byte. */
+  idleTimeoutMs?: number;
+}
+
+/** One file being pulled from upstream into the store. */
+export class PullFlight {
+  /** Where the finished file goes. */
+  readonly destination: string;
+  /** Its size. */
+  readonly size: number;
+  /** Settles when the file is verified, in place and recorded (or failed). */
+  readonly done: Promise<void>;
+  #written = 0;
+  #finished = false;
+  #failure: Error | undefined;
+  #generation = 0;
+  #wake = new Set<() => void>();
+  #runtime: Runtime;
+
+  /** Starts the download. */
+  constructor(request: PullRequest, settings: PullSettings) {
+    this.#runtime = settings.runtime;
+    this.size = request.file.size;
+    this.destination = storePathOf(
+      repoDirOf(settings.modelsDir, request.repo),
+      request.file.path,
+    );
+    this.done = this.#run(request, settings).then(
+      () => {
+        this.#finished = true;
+        this.#notify();
+      },
+      (error) => {
+        this.#failure = error instanceof Error ? error : new Error(String(error));
+        this.#notify();
+        throw this.#failure;
+      },
+    );
+    this.done.catch(() => {});
+  }
+
+  async #run(request: PullRequest, settings: PullSettings): Promise<void> {
+    const { runtime } = settings;
+    await runtime.mkdir(join(this.destination, ".."));
+    const result = await downloadToPartial({
+      repo: request.repo,
+      commit: request.commit,
+      file: request.file,
+      destination: this.destination,
+    }, {
+      runtime,
+      connection: settings.connection,
+      connections: 1,
+      // One sequential stream, so the bytes on disk are always a prefix clients can read.
+      parallelThreshold: Number.MAX_SAFE_INTEGER,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      retry: settings.connection.retry,
+      onEvent: (event) => this.#onEvent(event),
+    });
+    await recordPulledFile(settings, request, result);
+  }
+
+  #onEvent(event: DownloadEvent): void {
+    if (event.event === "progress") {
+      this.#written = event.bytes;
+    } else if (event.event === "restart") {
+      // The bytes clients read so far may be wrong: break their transfers off.
+      this.#generation++;
+      this.#written = 0;
+    } else if (event.event === "start") {
+      this.#written = event.resumedBytes;
+    }
+    this.#notify();
+  }
+
+  #notify(): void {
+    const waiting = [...this.#wake];
+    this.#wake.clear();
+    waiting.forEach((wake) => wake());
+  }
+
+  #changed(): Promise<void> {
+    return new Promise((resolve) => this.#wake.add(resolve));
+  }
+
+  /**
+   * A body source reading the file as it arrives.
+   *
+   * @example
+   * ```ts ignore
+   * await streamBody(response, { source: flight.source(), start: 0, end: flight.size - 1 });
+   * ```
+   */
+  source(): BodySource {
+    const generation = this.#generation;
+    let handle: Awaited<ReturnType<Runtime["open"]>> | undefined;
+    const readable = () => this.#finished ? this.size : Math.min(this.#written, this.size - 1);
+    return {
+      read: async (buffer, position) => {
+        for (;;) {
+          if (this.#failure) throw this.#failure;
+          if (this.#generation !== generation) {
+            throw new Error("the upstream download restarted");
+          }
+          const limit = readable();
+          if (position < limit) {
+            handle ??= await this.#open();
+            if (handle) {
+              const wanted = Math.min(buffer.length, limit - position);
+              return await handle.read(buffer.subarray(0, wanted), position);
+            }
+          }
+          if (this.#finished && position >= this.size) return 0;
+          await this.#changed();
+        }
+      },
+      close: async () => {
+        await handle?.close();
+      },
+    };
+  }
+
+  async #open() {
+    for (const path of [partialPathOf(this.destination), this.destination]) {
+      try {
+        return await this.#runtime.open(path);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return undefined;
+  }
+}
+
+async function recordPulledFile(
+  settings: PullSettings,
+  request: PullRequest,
+  result: FileDownloadResult,
+): Promise<void> {
+  const { runtime } = settings;
+  const repoDir = repoDirOf(settings.modelsDir, request.repo);
+  const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
+    signal: settings.connection.signal,
+    purpose: `serve: pull ${request.repo.id}/${request.file.path}`,
+  });
+  try {
+    await finalizeDownload(runtime, result.destination);
+    const record = await readRepoRecord(runtime, repoDir, () => {}) ?? {
+      version: RECORD_FORMAT_VERSION,
+      repo: request.repo.id,
+      revision: request.commit,
+      files: {},
+    };
+    record.files[request.file.path] = {
+      size: result.size,
+      sha256: result.sha256,
+      gitSha1: result.gitSha1,
+      revision: request.commit,
+      downloadedAt: new Date().toISOString(),
+    };
+    if (request.isLatest) record.revision = request.commit;
+    record.private = request.private;
+    record.gated = request.gated;
+    await writeRepoRecord(runtime, repoDir, record);
+  } catch (error) {
+    throw new ModelManagerError(
+      "storage",
+      `record ${request.file.path} of ${request.repo.id} in ${repoDir}: ${
+        error instanceof Error ? error.message : error
+      }`,
+      { hint: "check that the store is writable", cause: error },
+    );
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * `serve`: a read-only, Hugging-Face-compatible endpoint over a store, so
+ * every HF client (`HF_ENDPOINT=…`, `hubUrl`, `--endpoint`) can download the
+ * models it holds; with an upstream, a pull-through mirror that fetches each
+ * missing file once. One `node:http` server serves on Deno, Node and Bun.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { networkInterfaces } from "node:os";
+import { ModelManagerError } from "../errors.ts";
+import { normalizeEndpoint } from "../config/settings.ts";
+import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
+import { headerText } from "./file_answer.ts";
+import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
+import type { ServeStats, ViewSettings } from "./repo_views.ts";
+import { ComputedHashes } from "./store_files.ts";
+import { refuseSelfUpstream, SERVE_ID_HEADER, SERVE_VIA_HEADER, Upstream } from "./upstream.ts";
+
+/** Options of {@linkcode serveStore}. */
+export interface ServeOptions {
+  /** The address to listen on (default `127.0.0.1`; `0.0.0.0` serves the LAN). */
+  host?: string;
+  /** The port (default 8090; 0 picks a free one). */
+  port?: number;
+  /** Pull what the store lacks from this Hub or mirror (default: the store alone). */
+  upstream?: string;
+  /** The mirror's own token for upstream (never a client's). */
+  token?: string;
+  /** Serve private and gated repositories too (default: refused). */
+  allowPrivate?: boolean;
+  /** The runtime adapter (default: detected). */
+  runtime?: Runtime;
+  /** The `fetch` used for upstream (default: the global one). */
+  fetch?: typeof fetch;
+  /** Told about problems that do not stop the server (default: `console.warn`). */
+  onWarning?: (message: string) => void;
+  /** Restart an upstream request after this many milliseconds without a byte. */
+  idleTimeoutMs?: number;
+}
+
+/** A running server. */
+export interface ServeHandle {
+  /** The endpoint URL that works from this machine, e.g. `http://127.0.0.1:8090`. */
+  url: string;
+  /** The URLs other machines of the LAN can use (when listening on all addresses). */
+  lanUrls: string[];
+  /** The port listened on. */
+  port: number;
+  /** What it has served so far (live). */
+  stats: ServeStats;
+  /** Stops listening, ends open connections and upstream downloads (their partial files stay). */
+  close(): Promise<void>;
+}
+
+/** The port `serve` listens on by default. */
+export const DEFAULT_SERVE_PORT = 8090;
+
+/**
+ * Serves a store as a read-only Hugging Face endpoint.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveStore } from "./serve_store.ts";
+ * const server = await serveStore("./models", { port: 0 });
+ * console.log(server.url); // HF_ENDPOINT=… for any Hugging Face client
+ * await server.close();
+ * ```
+ */
+export async function serveStore(
+  modelsDir: string,
+  options: ServeOptions = {},
+): Promise<ServeHandle> {
+  const runtime = options.runtime ?? RuntimeDetector.current();
+  const serverId = crypto.randomUUID();
+  const stop = new AbortController();
+  const warn = options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`));
+  const upstreamUrl = options.upstream === undefined
+    ? undefined
+    : normalizeEndpoint(options.upstream);
+  const settings: ViewSettings = {
+    runtime,
+    modelsDir,
+    allowPrivate: options.allowPrivate === true,
+    hashes: new ComputedHashes(runtime),
+    warn,
+    stats: { requests: 0, bodyBytes: 0 },
+    upstream: upstreamUrl === undefined ? undefined : new Upstream({
+      runtime,
+      modelsDir,
+      endpoint: upstreamUrl,
+      token: options.token,
+      serverId,
+      fetch: options.fetch,
+      signal: stop.signal,
+      idleTimeoutMs: options.idleTimeoutMs,
+    }),
+  };
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    handle(settings, { request, response, serverId }).catch((error) => {
+      if (!response.headersSent) {
+        answerRefusal(response, { status: 500, message: "internal error" });
+      } else {
+        response.destroy();
+      }
+      warn(`serve: ${error instanceof Error ? error.message : error}`);
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, { host, port: options.port ?? DEFAULT_SERVE_PORT });
+  const close = async () => {
+    stop.abort(new DOMException("the server is closing", "AbortError"));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    sockets.forEach((socket) => socket.destroy());
+    await closed;
+    await settings.upstream?.settle();
+  };
+  const url = `http://${localHost(host)}:${port}`;
+  if (upstreamUrl !== undefined) {
+    try {
+      await refuseSelfUpstream(upstreamUrl, { serverId, fetch: options.fetch });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { url, lanUrls: lanUrlsOf(host, port), port, stats: settings.stats, close };
+}
+
+async function handle(
+  settings: ViewSettings,
+  exchange: { request: IncomingMessage; response: ServerResponse; serverId: string },
+): Promise<void> {
+  const { request, response, serverId } = exchange;
+  settings.stats.requests++;
+  response.setHeader(SERVE_ID_HEADER, serverId);
+  const via = headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]) ?? "";
+  if (via.split(/,\s*/).includes(serverId)) {
+    answerRefusal(response, { status: 508, message: "this request came back to the same server" });
+    return;
+  }
+  const path = (request.url ?? "/").split("?")[0];
+  const route = routeOf(path);
+  if (!route) {
+    answerRefusal(response, { status: 404, message: `no route for ${path}` });
+    return;
+  }
+  await answerRoute(settings, { request, response, route });
+}
+
+function listen(
+  server: ReturnType<typeof createServer>,
+  at: { host: string; port: number },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error) => {
+      const code = errorCodeOf(error);
+      reject(
+        new ModelManagerError(
+          "config",
+          code === "EADDRINUSE"
+            ? `listen on ${at.host}:${at.port}: the port is in use`
+            : `listen on ${at.host}:${at.port}: ${error.message}`,
+          {
+            hint: code === "EADDRINUSE"
+              ? "choose another --port, or --port 0 for a free one"
+              : "check --host and --port",
+            cause: error,
+          },
+        ),
+      );
+    });
+    server.listen(at.port, at.host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : at.port);
+    });
+  });
+}
+
+/** An address this machine can reach the server on. */
+function localHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function lanUrlsOf(host: string, port: number): string[] {
+  if (host !== "0.0.0.0" && host !== "::" && host !== "") return [];
+  const urls: string[] = [];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.internal || address.family !== "IPv4") continue;
+      urls.push(`http://${address.address}:${port}`);
+    }
+  }
+  return urls;
+}

@@ -1,0 +1,98 @@
+/**
+ * The files of the store as `serve` hands them out: only a regular file (not
+ * a symbolic link) of exactly the recorded size is served, and a file recorded
+ * without a hash (an old record) gets one computed once and remembered.
+ *
+ * @module
+ */
+import { hashFile } from "../download/file_hash.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import type { BodySource } from "./file_answer.ts";
+import type { FileFacts } from "./hub_answers.ts";
+import type { ServedFile } from "./served_repo.ts";
+
+/** Files recorded without a hash from this size up are hashed with SHA-256 and served as LFS. */
+const LARGE_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Hashes computed for files recorded without one, by path, size and modification time. */
+export class ComputedHashes {
+  #known = new Map<string, Promise<FileFacts>>();
+  #runtime: Runtime;
+
+  /** Creates an empty cache. */
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  /**
+   * The facts of a served file, hashing it first when the record has no hash.
+   *
+   * @example
+   * ```ts ignore
+   * const facts = await new ComputedHashes(runtime).factsOf(file);
+   * ```
+   */
+  async factsOf(file: ServedFile): Promise<FileFacts> {
+    if (file.sha256 || file.gitSha1) {
+      return { path: file.path, size: file.size, sha256: file.sha256, gitSha1: file.gitSha1 };
+    }
+    const stat = await this.#runtime.stat(file.storePath);
+    const key = `${file.storePath}\0${stat.size}\0${stat.mtime?.getTime() ?? 0}`;
+    let facts = this.#known.get(key);
+    if (!facts) {
+      facts = this.#hash(file);
+      this.#known.set(key, facts);
+      facts.catch(() => this.#known.delete(key));
+    }
+    return await facts;
+  }
+
+  async #hash(file: ServedFile): Promise<FileFacts> {
+    if (file.size >= LARGE_FILE_BYTES) {
+      return {
+        path: file.path,
+        size: file.size,
+        sha256: await hashFile(this.#runtime, file.storePath, "sha256"),
+      };
+    }
+    return {
+      path: file.path,
+      size: file.size,
+      gitSha1: await hashFile(this.#runtime, file.storePath, "git-sha1"),
+    };
+  }
+}
+
+/**
+ * Whether a recorded file is on disk as recorded: a regular file, not a
+ * symbolic link, of the recorded size.
+ *
+ * @example
+ * ```ts ignore
+ * if (await isServable(runtime, file)) { ... }
+ * ```
+ */
+export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
+  try {
+    const stat = await runtime.lstat(file.storePath);
+    return stat.isFile && !stat.isSymlink && stat.size === file.size;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens a store file as a body source.
+ *
+ * @example
+ * ```ts ignore
+ * const body = await openStoreFile(runtime, "/models/o/n/config.json");
+ * ```
+ */
+export async function openStoreFile(runtime: Runtime, path: string): Promise<BodySource> {
+  const handle = await runtime.open(path);
+  return {
+    read: (buffer, position) => handle.read(buffer, position),
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The upstream Hub of a pull-through mirror: its metadata (repo info and file
+ * listing, asked once per repository and revision and kept a short while) and
+ * one {@linkcode PullFlight} per file being pulled. Requests go out with the
+ * mirror's own token, never a client's, and carry this server's id so that an
+ * upstream that is this server itself is detected and refused.
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { HubConnection } from "../http/hub_connection.ts";
+import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
+import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
+import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { PullFlight } from "./pull_flight.ts";
+
+/** The header naming the serve instance that answered. */
+export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
+/** The header naming the serve instances a request went through. */
+export const SERVE_VIA_HEADER = "X-Rkllm-Serve-Via";
+
+/** What upstream says about a repository at a revision. */
+export interface UpstreamView {
+  /** The repository as upstream spells it. */
+  repo: RepoId;
+  /** Its info at the revision asked. */
+  info: RepoInfo;
+  /** Its files at `info.sha`. */
+  files: RepoFile[];
+  /** The revision asked was a branch (or `HEAD`), not a commit. */
+  isLatest: boolean;
+}
+
+/** How long upstream metadata is reused. */
+const METADATA_TTL_MS = 30_000;
+
+/** Settings of {@linkcode Upstream}. */
+export interface UpstreamSettings {
+  /** File access. */
+  runtime: Runtime;
+  /** The store pulled files go to. */
+  modelsDir: string;
+  /** The upstream endpoint, without a trailing slash. */
+  endpoint: string;
+  /** The mirror's own token for upstream. */
+  token?: string;
+  /** This server's id, sent upstream and looked for in answers. */
+  serverId: string;
+  /** The `fetch` to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Cancels every upstream request. */
+  signal?: AbortSignal;
+  /** Restart an upstream request after this long without a byte. */
+  idleTimeoutMs?: number;
+  /** Attempts of a failed upstream request (default 3). */
+  attempts?: number;
+}
+
+/** The upstream of a pull-through `serve`. */
+export class Upstream {
+  /** The upstream endpoint. */
+  readonly endpoint: string;
+  #settings: UpstreamSettings;
+  #connection: HubConnection;
+  #views = new Map<string, { at: number; view: Promise<UpstreamView> }>();
+  #flights = new Map<string, PullFlight>();
+
+  /** Creates the upstream; nothing is fetched until asked. */
+  constructor(settings: UpstreamSettings) {
+    this.endpoint = settings.endpoint;
+    this.#settings = settings;
+    this.#connection = {
+      endpoint: settings.endpoint,
+      token: settings.token,
+      fetch: markedFetch(settings.fetch ?? globalThis.fetch, settings.serverId),
+      signal: settings.signal,
+      retry: { attempts: settings.attempts ?? 3, baseDelayMs: 500, maxDelayMs: 4000 },
+      offline: false,
+    };
+  }
+
+  /**
+   * The repository's info and files at a revision, from upstream.
+   *
+   * @example
+   * ```ts ignore
+   * const view = await upstream.view("acme/tiny", "main");
+   * ```
+   */
+  view(repoText: string, revision: string, options: { isLatest: boolean }): Promise<UpstreamView> {
+    const key = `${repoText.toLowerCase()}@${revision}`;
+    const cached = this.#views.get(key);
+    if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.view;
+    const view = this.#fetchView(repoText, revision, options.isLatest);
+    this.#views.set(key, { at: Date.now(), view });
+    view.catch(() => this.#views.delete(key));
+    return view;
+  }
+
+  async #fetchView(repoText: string, revision: string, isLatest: boolean): Promise<UpstreamView> {
+    const asked = parseRepoId(repoText);
+    const info = await fetchRepoInfo(this.#connection, asked, revision);
+    let repo = asked;
+    try {
+      repo = parseRepoId(info.id);
+    } catch {
+      // keep the spelling asked for
+    }
+    const files = await listRepoFiles(this.#connection, repo, info.sha);
+    return { repo, info, files, isLatest };
+  }
+
+  /**
+   * The pull of one file: the one already running for it, or a new one.
+   *
+   * @example
+   * ```ts ignore
+   * const flight = upstream.pull(view, file);
+   * ```
+   */
+  pull(view: UpstreamView, file: RepoFile): PullFlight {
+    const key = `${view.repo.id.toLowerCase()}@${view.info.sha}/${file.path}`;
+    const running = this.#flights.get(key);
+    if (running) return running;
+    const flight = new PullFlight({
+      repo: view.repo,
+      commit: view.info.sha,
+      file,
+      private: view.info.private,
+      gated: view.info.gated,
+      isLatest: view.isLatest,
+    }, {
+      runtime: this.#settings.runtime,
+      modelsDir: this.#settings.modelsDir,
+      connection: this.#connection,
+      idleTimeoutMs: this.#settings.idleTimeoutMs,
+    });
+    this.#flights.set(key, flight);
+    flight.done.catch(() => {}).finally(() => this.#flights.delete(key));
+    return flight;
+  }
+
+  /** Waits for every pull under way to settle. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#flights.values()].map((flight) => flight.done));
+  }
+}
+
+/**
+ * Refuses an upstream that is this server itself: asks it once and compares
+ * the id it answers with. An upstream that cannot be reached is accepted (the
+ * store answers alone until it comes back).
+ *
+ * @example
+ * ```ts ignore
+ * await refuseSelfUpstream("http://127.0.0.1:8090", { serverId, fetch });
+ * ```
+ */
+export async function refuseSelfUpstream(
+  endpoint: string,
+  options: { serverId: string; fetch?: typeof fetch },
+): Promise<void> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let answerId: string | null = null;
+  try {
+    const response = await doFetch(`${endpoint}/api/models/rkllm-models/serve-probe`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    answerId = response.headers.get(SERVE_ID_HEADER);
+    await response.body?.cancel();
+  } catch {
+    return;
+  }
+  if (answerId === options.serverId) throw selfUpstreamError(endpoint);
+}
+
+function selfUpstreamError(endpoint: string): ModelManagerError {
+  return new ModelManagerError(
+    "config",
+    `refuse --upstream ${endpoint}: it is this server itself`,
+    { hint: "give the URL of another Hub or mirror, such as https://huggingface.co" },
+  );
+}
+
+/** A `fetch` that names this server on every request and refuses answers from itself. */
+function markedFetch(inner: typeof fetch, serverId: string): typeof fetch {
+  return async (input, init) => {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : {}));
+    headers.set(SERVE_VIA_HEADER, serverId);
+    const response = await inner(input, { ...init, headers });
+    if (response.headers.get(SERVE_ID_HEADER) === serverId) {
+      await response.body?.cancel();
+      throw selfUpstreamError(new URL(response.url || String(input)).origin);
+    }
+    return response;
+  };
+}

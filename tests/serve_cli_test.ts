@@ -1,0 +1,75 @@
+/**
+ * `rkllm-models serve` as a command: the first stdout line is the endpoint URL
+ * (one JSON line with `url` under `--json`), the store is served there, and
+ * SIGTERM or Ctrl-C stop it cleanly with exit 0.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import process from "node:process";
+import { finished, runCli, startCli } from "./support/cli_process.ts";
+import { fillStore } from "./support/fleet.ts";
+import { MULTI } from "./support/fixtures.ts";
+import { type HubServer, startHubServer } from "./support/hub_server.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) resolve(text.split("\n")[0]);
+    });
+    child.once("exit", () => reject(new Error(`serve exited before it was ready: ${text}`)));
+  });
+}
+
+describe("rkllm-models serve", () => {
+  let hub: HubServer;
+  let root: string;
+  let store: string;
+
+  before(async () => {
+    hub = await startHubServer({ repos: [MULTI] });
+    root = makeTempDir();
+    store = join(root, "store");
+    await fillStore(hub.endpoint, store, [{ repo: MULTI.id, file: MULTI.files[2].path }]);
+  });
+  after(async () => {
+    await hub?.close();
+    removeDir(root);
+  });
+
+  for (const [signal, json] of [["SIGTERM", true], ["SIGINT", false]] as const) {
+    it(`prints its URL first${json ? " as one JSON line" : ""}, serves, and exits 0 on ${signal}`, async () => {
+      const child = startCli(
+        ["serve", "--port", "0", "--dir", store, ...(json ? ["--json"] : [])],
+        {
+          cwd: root,
+        },
+      );
+      const exit = finished(child);
+      const line = await firstLine(child);
+      const url = json ? JSON.parse(line).url : line;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const info = await fetch(`${url}/api/models/${MULTI.id}`);
+      assert.equal(info.status, 200);
+      assert.equal((await info.json()).id, MULTI.id);
+      // process.kill, not child.kill: a Deno parent's child.kill ends a Deno child without
+      // running its signal listeners.
+      process.kill(child.pid!, signal);
+      const result = await exit;
+      assert.equal(result.code, 0, result.stderr);
+      if (json) assert.equal(result.stdout.trim(), line);
+    });
+  }
+
+  it("refuses an --upstream that is not an http(s) URL", async () => {
+    const result = await runCli(["serve", "--upstream", "huggingface.co", "--dir", store], {
+      cwd: root,
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /invalid --upstream "huggingface\.co": expected an http\(s\) URL/);
+  });
+});
