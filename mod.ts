@@ -51,6 +51,8 @@ export type { RepoInfo } from "./src/hub/repo_info.ts";
 export type { ModelSearchResult, SearchOptions } from "./src/hub/search_models.ts";
 export type { RetryOptions } from "./src/http/retry.ts";
 export { RuntimeDetector } from "./src/runtime/detect_runtime.ts";
+export type { PathApi, RuntimeInfo, RuntimeName } from "./src/runtime/detect_runtime.ts";
+export type { FileOperations, FileSystem } from "./src/runtime/file_system.ts";
 export type {
   DirEntry,
   FileHandle,
