@@ -8,7 +8,7 @@
  * (`<models dir>/<owner>/<name>/`).
  *
  * @example Download a model, then find it again
- * ```ts ignore
+ * ```ts
  * import { ModelManager } from "@rkllm/models";
  *
  * const manager = new ModelManager({ modelsDir: "./models" });

@@ -42,7 +42,16 @@ export interface ModelsConfig {
   COMPANION_FILES: string[];
 }
 
-/** The environment variable that points at another `models.json`. */
+/**
+ * The environment variable that points at another `models.json`.
+ *
+ * @example
+ * ```ts
+ * import { MODELS_CONFIG_ENV } from "./models_config.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * RuntimeDetector.current().env(MODELS_CONFIG_ENV); // a path, or undefined
+ * ```
+ */
 export const MODELS_CONFIG_ENV = "RKLLM_MODELS_CONFIG";
 
 let embeddedConfig: unknown;

@@ -9,7 +9,15 @@ import { join, resolve } from "node:path";
 import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
-/** The default Hub. */
+/**
+ * The default Hub.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ENDPOINT } from "./settings.ts";
+ * DEFAULT_ENDPOINT; // "https://huggingface.co"
+ * ```
+ */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
 
 /**
@@ -46,17 +54,44 @@ export function normalizeEndpoint(endpoint: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** Whether an environment flag is set to a true value (`1`, `true`, `yes`, `on`). */
+/**
+ * Whether an environment flag is set to a true value (`1`, `true`, `yes`, `on`).
+ *
+ * @example
+ * ```ts
+ * import { isTruthy } from "./settings.ts";
+ * isTruthy("yes"); // true
+ * isTruthy("0"); // false
+ * ```
+ */
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
-/** The models directory: the option, else `RKLLM_MODELS_DIR`, else `./models`; made absolute. */
+/**
+ * The models directory: the option, else `RKLLM_MODELS_DIR`, else `./models`; made absolute.
+ *
+ * @example
+ * ```ts
+ * import { resolveModelsDir } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * resolveModelsDir(RuntimeDetector.current(), "/srv/models"); // "/srv/models"
+ * ```
+ */
 export function resolveModelsDir(runtime: Runtime, option?: string): string {
   return resolve(runtime.cwd(), option || runtime.env("RKLLM_MODELS_DIR") || "models");
 }
 
-/** The endpoint: the option, else `HF_ENDPOINT`, else the public Hub. */
+/**
+ * The endpoint: the option, else `HF_ENDPOINT`, else the public Hub.
+ *
+ * @example
+ * ```ts
+ * import { resolveEndpoint } from "./settings.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * resolveEndpoint(RuntimeDetector.current()); // HF_ENDPOINT, else "https://huggingface.co"
+ * ```
+ */
 export function resolveEndpoint(runtime: Runtime, option?: string): string {
   return normalizeEndpoint(option || runtime.env("HF_ENDPOINT") || DEFAULT_ENDPOINT);
 }

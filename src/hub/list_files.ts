@@ -30,7 +30,15 @@ export interface RepoFile {
 /** The most pages followed, so a looping server cannot keep a client busy forever. */
 const MAX_PAGES = 1000;
 
-/** The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes. */
+/**
+ * The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { MAX_NAME_BYTES } from "./list_files.ts";
+ * MAX_NAME_BYTES; // 255
+ * ```
+ */
 export const MAX_NAME_BYTES = 255;
 
 const encoder = new TextEncoder();

@@ -31,7 +31,15 @@ export interface FileRecord {
   downloadedAt: string;
 }
 
-/** The record format this version writes (its whole part is the major version). */
+/**
+ * The record format this version writes (its whole part is the major version).
+ *
+ * @example
+ * ```ts
+ * import { RECORD_FORMAT_VERSION } from "./registry.ts";
+ * RECORD_FORMAT_VERSION; // 2
+ * ```
+ */
 export const RECORD_FORMAT_VERSION = 2;
 
 /** What came with one model file (record format 2). */

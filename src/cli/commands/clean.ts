@@ -16,7 +16,15 @@ function leftAloneLine(entry: LeftAlone): string {
   return `left alone: ${entry.path} (${what})`;
 }
 
-/** The `clean` command. */
+/**
+ * The `clean` command.
+ *
+ * @example
+ * ```ts
+ * import { cleanCommand } from "./clean.ts";
+ * console.log(cleanCommand.usage); // "clean [--yes] [--partial] [options]"
+ * ```
+ */
 export const cleanCommand: Command = {
   name: "clean",
   summary: "remove all models and partial downloads from the models directory",

@@ -38,7 +38,15 @@ function tokenizerFilesOf(model: ModelInfo): string[] {
   return model.companionFiles.filter((file) => !model.technicalFiles.includes(file));
 }
 
-/** The `info` command. */
+/**
+ * The `info` command.
+ *
+ * @example
+ * ```ts
+ * import { infoCommand } from "./info.ts";
+ * infoCommand.aliases; // ["show"]
+ * ```
+ */
 export const infoCommand: Command = {
   name: "info",
   aliases: ["show"],

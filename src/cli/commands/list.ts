@@ -6,7 +6,15 @@
 import type { Command } from "../command.ts";
 import { formatBytes, formatDate, formatTable } from "../format.ts";
 
-/** The `list` command. */
+/**
+ * The `list` command.
+ *
+ * @example
+ * ```ts
+ * import { listCommand } from "./list.ts";
+ * console.log(listCommand.summary);
+ * ```
+ */
 export const listCommand: Command = {
   name: "list",
   aliases: ["ls"],

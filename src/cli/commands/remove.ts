@@ -7,7 +7,15 @@ import { ModelManagerError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { formatBytes } from "../format.ts";
 
-/** The `remove` command. */
+/**
+ * The `remove` command.
+ *
+ * @example
+ * ```ts
+ * import { removeCommand } from "./remove.ts";
+ * console.log(removeCommand.usage);
+ * ```
+ */
 export const removeCommand: Command = {
   name: "remove",
   aliases: ["rm"],
