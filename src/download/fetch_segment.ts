@@ -87,7 +87,18 @@ const WRITE_BATCH = 256 * 1024;
 const REFUSAL_READ_BYTES = 4096;
 const REFUSAL_QUOTE_CHARS = 200;
 
-function parseContentRange(
+/**
+ * The parts of a `Content-Range` header (`bytes 0-99/1000`, `bytes 0-99/*`), or
+ * `undefined` when it is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * import { parseContentRange } from "./fetch_segment.ts";
+ * parseContentRange("bytes 100-199/1000"); // { start: 100, end: 199, total: 1000 }
+ * parseContentRange("bytes 0-9/*"); // { start: 0, end: 9, total: undefined }
+ * ```
+ */
+export function parseContentRange(
   value: string | null,
 ): { start: number; end: number; total?: number } | undefined {
   const match = value?.match(/^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i);
