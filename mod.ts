@@ -8,7 +8,7 @@
  * (`<models dir>/<owner>/<name>/`).
  *
  * @example Download a model, then find it again
- * ```ts ignore
+ * ```ts
  * import { ModelManager } from "@rkllm/models";
  *
  * const manager = new ModelManager({ modelsDir: "./models" });
@@ -57,6 +57,8 @@ export type { RetryEvent, RetryOptions } from "./src/http/retry.ts";
 export type { UserConfig, UserConfigKey } from "./src/config/user_config.ts";
 export type { PlacedFile } from "./src/fleet/place_file.ts";
 export { RuntimeDetector } from "./src/runtime/detect_runtime.ts";
+export type { PathApi, RuntimeInfo, RuntimeName } from "./src/runtime/detect_runtime.ts";
+export type { FileOperations, FileSystem } from "./src/runtime/file_system.ts";
 export type {
   DirEntry,
   FileHandle,

@@ -41,10 +41,11 @@ export interface ModelManagerErrorOptions {
  *
  * @example Handle a missing repository
  * ```ts
- * import { ModelManager, ModelManagerError } from "./mod.ts";
+ * import { ModelManagerError } from "./errors.ts";
+ * import { ModelManager } from "./model_manager.ts";
  * try {
  *   await new ModelManager().downloadModel("nobody/nothing");
- * } catch (error) {
+ * } catch (error: unknown) {
  *   if (error instanceof ModelManagerError && error.code === "repo_not_found") {
  *     console.error(error.message, error.hint);
  *   }
@@ -73,7 +74,7 @@ export class ModelManagerError extends Error {
    *
    * @example
    * ```ts
-   * import { ModelManagerError } from "./mod.ts";
+   * import { ModelManagerError } from "./errors.ts";
    * new ModelManagerError("usage", "bad flag").toJSON(); // { code: "usage", ... }
    * ```
    */
@@ -106,7 +107,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
  *
  * @example
  * ```ts
- * import { exitCodeFor } from "./mod.ts";
+ * import { exitCodeFor } from "./errors.ts";
  * exitCodeFor("integrity"); // 6
  * ```
  */
@@ -119,7 +120,7 @@ export function exitCodeFor(code: ErrorCode): number {
  *
  * @example
  * ```ts
- * import { isAbortError } from "./mod.ts";
+ * import { isAbortError } from "./errors.ts";
  * isAbortError(new DOMException("stop", "AbortError")); // true
  * ```
  */
@@ -127,7 +128,15 @@ export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
-/** Turns an abort into the `cancelled` error, keeping everything else as it is. */
+/**
+ * Turns an abort into the `cancelled` error, keeping everything else as it is.
+ *
+ * @example
+ * ```ts
+ * import { cancelledError } from "./errors.ts";
+ * cancelledError().code; // "cancelled"
+ * ```
+ */
 export function cancelledError(cause?: unknown): ModelManagerError {
   return new ModelManagerError("cancelled", "cancelled the operation", {
     hint: "run the same command again to resume where it stopped",

@@ -98,10 +98,13 @@ export interface RemoteModelFiles {
  * Finds, downloads, lists, verifies and removes RKLLM models.
  *
  * @example Download a model and list the store
- * ```ts ignore
- * import { ModelManager } from "./mod.ts";
+ * ```ts
+ * import { ModelManager } from "./model_manager.ts";
  * const manager = new ModelManager({ modelsDir: "./models" });
- * const model = await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+ * const model = await manager.downloadModel(
+ *   "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4",
+ *   "Qwen2.5-0.5B-Instruct-rk3588-w8a8-opt-0-hybrid-ratio-0.0.rkllm",
+ * );
  * console.log(model.path, model.revision);
  * console.log(await manager.listModels());
  * ```

@@ -4,5 +4,13 @@
  * @module
  */
 
-/** The version of rkllm-models. */
+/**
+ * The version of rkllm-models.
+ *
+ * @example
+ * ```ts
+ * import { VERSION } from "./version.ts";
+ * console.log(`rkllm-models ${VERSION}`);
+ * ```
+ */
 export const VERSION = "0.1.0";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { bytesOf, GATED, MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { parseJson } from "./support/cli_process.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { skipTest } from "./support/skips.ts";
 import { mountTmpfs } from "./support/tmpfs.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 
@@ -151,7 +152,10 @@ describe("the rkllm-models CLI", () => {
     } catch {
       chmodSync(parent, 0o555);
       if (process.getuid?.() === 0) {
-        return t.skip("needs mount (as root) or a non-root user to make a read-only directory");
+        return skipTest(
+          t,
+          "needs mount (as root) or a non-root user to make a read-only directory",
+        );
       }
     }
     const result = await cli(["download", QWEN.id, "--dir", join(parent, "models"), "--json"]);

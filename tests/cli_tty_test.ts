@@ -7,6 +7,7 @@ import { MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { runCli } from "./support/cli_process.ts";
 import { ANSI_ESCAPE, hasScript, type PtyOptions, runInPty, stripAnsi } from "./support/pty.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { skipWhen } from "./support/skips.ts";
 
 const MIB = 1024 * 1024;
 const MULTI_RK3588 = "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm";
@@ -32,7 +33,10 @@ const REDRAW = /\x1b\[\d+F\x1b\[J/;
 /** A bar line: name, `[===   ]`, percent. */
 const BAR_LINE = /^(\S.*?) +\[[= ]+\] +(\d+)%/;
 
-const skip = !hasScript() && "needs script from util-linux for a pseudo-terminal";
+const skip = skipWhen(
+  "tests/cli_tty_test.ts (the CLI on a terminal)",
+  !hasScript() && "needs script from util-linux for a pseudo-terminal",
+);
 
 describe("the CLI on a terminal", { skip }, () => {
   const bed = useHubTestBed({ ...standardHub(), repos: [...standardHub().repos, LARGE] });
@@ -92,6 +96,7 @@ describe("the CLI on a terminal", { skip }, () => {
 
   it("stops at once with 130 when Ctrl-C interrupts the question", async () => {
     const dir = newDir();
+    const from = bed.hub.requests.length;
     const result = await onTerminal(["download", MULTI.id, "--dir", dir], {
       answers: [[/Download which one\?/, "\x03"]],
     });
@@ -100,7 +105,11 @@ describe("the CLI on a terminal", { skip }, () => {
       result.text,
       /^error: get an answer to the question: interrupted, so nothing was changed\nhint: /m,
     );
-    assert.ok(!existsSync(join(dir, MULTI.id)));
+    const fetched = bed.hub.requests.slice(from).filter((request) =>
+      request.origin === "cdn" || request.path.includes("/resolve/")
+    );
+    assert.deepEqual(fetched.map((request) => request.path), [], "no file was resolved or fetched");
+    assert.ok(!existsSync(dir), "the models directory was not even created");
   });
 
   it("asks nothing when the filters leave one variant, or when --json wants a document", async () => {

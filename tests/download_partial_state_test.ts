@@ -56,6 +56,7 @@ describe("resuming a partial download", () => {
       await rejectsWithCode(manager.downloadModel(id), "network");
       assert.ok(savedBytes(destination) > 0, "a partial download was left behind");
       bed.hub.setRepo({ id, files: [{ path: file, content: next }] });
+      const from = bed.hub.requests.length;
       const again = managerFor(bed.hub, modelsDir);
       const model = await again.manager.downloadModel(id);
       assertSameBytes(model.path, next);
@@ -63,7 +64,13 @@ describe("resuming a partial download", () => {
       assert.ok(restart?.event === "restart" && /changed/.test(restart.reason), "says so");
       const start = again.events.find((event) => event.event === "start");
       assert.ok(start?.event === "start" && start.resumedBytes === 0, "from byte 0");
-      assert.ok(!existsSync(partialOf(destination).state));
+      const fetched = modelGets(from, file);
+      assert.deepEqual(
+        fetched.map((request) => request.headers.range ?? "bytes=0-"),
+        ["bytes=0-"],
+        "one request, from byte 0",
+      );
+      assert.equal(bodyBytes(fetched), next.length, "the new file, nothing of the old kept");
       await again.manager.removeModel(id);
     }
   });

@@ -78,6 +78,12 @@ describe("downloads across process death, interrupts and concurrent processes", 
     child.kill("SIGKILL");
     const killed = await exited;
     assert.equal(killed.code, 137, killed.stderr);
+    const lock = join(dir, ...HUGE.id.split("/"), ".rkllm-models.lock");
+    assert.equal(
+      JSON.parse(readFileSync(lock, "utf8")).pid,
+      child.pid,
+      "the killed process left its lock behind",
+    );
     bed.hub.clearFaults();
 
     from = bed.hub.requests.length;

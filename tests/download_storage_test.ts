@@ -27,6 +27,7 @@ import {
 import { mountTmpfs } from "./support/tmpfs.ts";
 import { type Runtime, RuntimeDetector } from "../mod.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { skipTest } from "./support/skips.ts";
 
 const MIB = 1024 * 1024;
 
@@ -63,7 +64,7 @@ describe("downloads on a full or read-only disk", () => {
       bed.defer(() => mount.unmount());
       return path;
     } catch {
-      t.skip(`needs root to mount a ${options.readOnly ? "read-only" : "small"} tmpfs`);
+      skipTest(t, `needs root to mount a ${options.readOnly ? "read-only" : "small"} tmpfs`);
       return undefined;
     }
   }

@@ -27,6 +27,7 @@ import {
   runOfficialPython,
   skipPythonReferee,
 } from "./support/official_python.ts";
+import { skipWhen } from "./support/skips.ts";
 import {
   hubOptionsFor,
   REAL_HUB_MODES,
@@ -98,7 +99,7 @@ function assertModeSeen(hub: HubServer, options: HubServerOptions): void {
 }
 
 describe("the official Python client (huggingface_hub) accepts the emulator", {
-  skip: skipPythonReferee,
+  skip: skipWhen("tests/official_clients_test.ts", skipPythonReferee),
 }, () => {
   const request = { repo: REPO, files: [SMALL, REFEREE_MODEL], snapshot: true, token: TOKEN };
 

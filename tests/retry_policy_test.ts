@@ -127,3 +127,50 @@ describe("cancellation is the caller's signal only", () => {
     assert.equal(error.code, "cancelled");
   });
 });
+
+describe("withRetry", () => {
+  const failing = (message: string) => retryableError(message, { retryAfterMs: 0 });
+
+  it("tries `attempts` times in all, then throws the last failure", async () => {
+    let calls = 0;
+    const error = await withRetry(() => {
+      calls++;
+      return Promise.reject(failing(`failure ${calls}`));
+    }, { attempts: 3 }).catch((error) => error);
+    assert.equal(calls, 3);
+    assert.equal(error.message, "failure 3");
+  });
+
+  it("throws an error that is not retryable at once", async () => {
+    let calls = 0;
+    const refusal = new ModelManagerError("repo_not_found", "cannot find o/n on the Hub");
+    const error = await withRetry(() => {
+      calls++;
+      return Promise.reject(refusal);
+    }, { attempts: 5 }).catch((error) => error);
+    assert.equal(calls, 1);
+    assert.equal(error, refusal);
+  });
+
+  it("passes the attempt number, and starts counting again after an attempt that made progress", async () => {
+    const seen: number[] = [];
+    const value = await withRetry((attempt) => {
+      seen.push(attempt);
+      return attempt < 5 ? Promise.reject(failing("cut")) : Promise.resolve(attempt);
+    }, { attempts: 2, madeProgress: () => true });
+    assert.equal(value, 5, "five attempts with a limit of two: each failure made progress");
+    assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  });
+
+  it("waits its own backoff, growing and capped by maxDelayMs, between attempts", async () => {
+    const delays: number[] = [];
+    await withRetry(() => Promise.reject(retryableError("503")), {
+      attempts: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 3,
+      onRetry: (event) => delays.push(event.delayMs),
+    }).catch(() => {});
+    assert.equal(delays.length, 3);
+    assert.ok(delays.every((delay) => delay >= 0 && delay <= 3), delays.join(", "));
+  });
+});

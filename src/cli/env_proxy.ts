@@ -11,7 +11,15 @@ import * as http from "node:http";
 import type { Runtime } from "../runtime/runtime.ts";
 import { createProxyFetch } from "./proxy_fetch.ts";
 
-/** The variables that name a proxy, in the spellings the runtimes read. */
+/**
+ * The variables that name a proxy, in the spellings the runtimes read.
+ *
+ * @example
+ * ```ts
+ * import { PROXY_VARIABLES } from "./env_proxy.ts";
+ * PROXY_VARIABLES.includes("HTTPS_PROXY"); // true
+ * ```
+ */
 export const PROXY_VARIABLES: readonly string[] = [
   "HTTPS_PROXY",
   "https_proxy",
@@ -25,8 +33,9 @@ export const PROXY_VARIABLES: readonly string[] = [
  * on Deno and Bun, whose `fetch` honours them anyway). Answers whether it did.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { applyEnvProxy } from "./env_proxy.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * applyEnvProxy(RuntimeDetector.current());
  * ```
  */

@@ -19,7 +19,15 @@ export function countOf(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
 
-/** Formats a duration in seconds as `1h02m`, `3m05s` or `12s`. */
+/**
+ * Formats a duration in seconds as `1h02m`, `3m05s` or `12s`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./format.ts";
+ * formatDuration(75); // "1m15s"
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "--";
   const whole = Math.round(seconds);
@@ -77,7 +85,16 @@ export function formatTable(header: string[], rawRows: string[][]): string {
   return [line(header), ...rows.map(line)].join("\n");
 }
 
-/** The date part of an ISO 8601 time stamp, or `-`. */
+/**
+ * The date part of an ISO 8601 time stamp, or `-`.
+ *
+ * @example
+ * ```ts
+ * import { formatDate } from "./format.ts";
+ * formatDate("2025-01-31T12:00:00Z"); // "2025-01-31"
+ * formatDate(undefined); // "-"
+ * ```
+ */
 export function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : "-";
 }

@@ -18,7 +18,15 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
   return entries.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`);
 }
 
-/** The environment variables the CLI reads, for the main help. */
+/**
+ * The environment variables the CLI reads, for the main help.
+ *
+ * @example
+ * ```ts
+ * import { ENVIRONMENT } from "./help.ts";
+ * for (const [name, meaning] of ENVIRONMENT) console.log(name, meaning);
+ * ```
+ */
 export const ENVIRONMENT: readonly [string, string][] = [
   [
     "RKLLM_MODELS_DIR",
@@ -50,7 +58,19 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["RKLLM_MODELS_CONFIG", "another models.json (suggestions and examples)"],
 ];
 
-/** The help of one command. */
+/**
+ * The help of one command.
+ *
+ * @example
+ * ```ts
+ * import { commandHelp } from "./help.ts";
+ * import { COMMANDS, GLOBAL_OPTIONS } from "./main.ts";
+ * import { loadModelsConfig } from "../config/models_config.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const config = await loadModelsConfig(RuntimeDetector.current());
+ * console.log(commandHelp(COMMANDS[0], GLOBAL_OPTIONS, config));
+ * ```
+ */
 export function commandHelp(
   command: Command,
   globalOptions: Record<string, OptionSpec>,
@@ -73,7 +93,19 @@ export function commandHelp(
   return lines.join("\n");
 }
 
-/** The help of the whole CLI. */
+/**
+ * The help of the whole CLI.
+ *
+ * @example
+ * ```ts
+ * import { mainHelp } from "./help.ts";
+ * import { COMMANDS, GLOBAL_OPTIONS } from "./main.ts";
+ * import { loadModelsConfig } from "../config/models_config.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const config = await loadModelsConfig(RuntimeDetector.current());
+ * console.log(mainHelp(COMMANDS, GLOBAL_OPTIONS, config));
+ * ```
+ */
 export function mainHelp(
   commands: readonly Command[],
   globalOptions: Record<string, OptionSpec>,

@@ -36,7 +36,15 @@ import { Output } from "./output.ts";
 import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
 import { closestMatch } from "./suggest.ts";
 
-/** Every command, in the order help lists them. */
+/**
+ * Every command, in the order help lists them.
+ *
+ * @example
+ * ```ts
+ * import { COMMANDS } from "./main.ts";
+ * console.log(COMMANDS.map((command) => command.name).join(", "));
+ * ```
+ */
 export const COMMANDS: readonly Command[] = [
   downloadCommand,
   listCommand,
@@ -55,7 +63,15 @@ export const COMMANDS: readonly Command[] = [
   createCompletionCommand(() => ({ commands: COMMANDS, globals: GLOBAL_OPTIONS })),
 ];
 
-/** The options every command takes. */
+/**
+ * The options every command takes.
+ *
+ * @example
+ * ```ts
+ * import { GLOBAL_OPTIONS } from "./main.ts";
+ * console.log(Object.keys(GLOBAL_OPTIONS));
+ * ```
+ */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: {
     type: "string",
@@ -253,7 +269,7 @@ function progressMode(
  * Runs the CLI with `args` and answers the exit status.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runCli } from "./main.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const status = await runCli(["list", "--json"], RuntimeDetector.current());

@@ -12,6 +12,12 @@ import { parseModelVariant, PLATFORMS } from "../store/model_variant.ts";
  * The quantisations RKLLM converts to (`../shared/hf-hub-protocol.md` §8), for
  * hints and help. Others of the same shape (`w4a8`, other `_gN` groups) are
  * accepted too: whatever the file-name parser recognises can select a file.
+ *
+ * @example
+ * ```ts
+ * import { KNOWN_QUANTIZATIONS } from "./option_values.ts";
+ * KNOWN_QUANTIZATIONS.includes("w8a8"); // true
+ * ```
  */
 export const KNOWN_QUANTIZATIONS: readonly string[] = [
   "w8a8",

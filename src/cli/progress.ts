@@ -29,9 +29,25 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
-/** The fewest milliseconds between two redraws of the bars: at most 10 a second. */
+/**
+ * The fewest milliseconds between two redraws of the bars: at most 10 a second.
+ *
+ * @example
+ * ```ts
+ * import { REDRAW_INTERVAL_MS } from "./progress.ts";
+ * REDRAW_INTERVAL_MS; // 100
+ * ```
+ */
 export const REDRAW_INTERVAL_MS = 100;
-/** Milliseconds between two plain progress lines. */
+/**
+ * Milliseconds between two plain progress lines.
+ *
+ * @example
+ * ```ts
+ * import { PLAIN_INTERVAL_MS } from "./progress.ts";
+ * PLAIN_INTERVAL_MS; // 5000
+ * ```
+ */
 export const PLAIN_INTERVAL_MS = 5000;
 const RATE_WINDOW_MS = 5000;
 
@@ -151,7 +167,11 @@ export function fitName(name: string, width: number): string {
  * Creates the reporter for a mode.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createProgressReporter } from "./progress.ts";
+ * import { Output } from "./output.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const output = new Output(RuntimeDetector.current());
  * const reporter = createProgressReporter("plain", output, { columns: 80 });
  * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
  * reporter.finish();

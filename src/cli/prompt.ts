@@ -12,7 +12,10 @@ import type { CommandContext } from "./command.ts";
  * waiting for a line.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ask } from "./prompt.ts";
+ * import type { CommandContext } from "./command.ts";
+ * declare const context: CommandContext; // what a command's run() is given
  * const answer = await ask(context, "Remove everything? [y/N] ");
  * ```
  */

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ModelManagerError } from "../errors.ts";
 import { isSafeRepoPath } from "../hub/repo_id.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { isJsonObject, readJsonFile } from "../store/json_file.ts";
 import { isEncoderFileName, isModelFileName } from "../store/store_layout.ts";
 
 /** A repository suggested to users who do not know what to download. */
@@ -41,7 +42,16 @@ export interface ModelsConfig {
   COMPANION_FILES: string[];
 }
 
-/** The environment variable that points at another `models.json`. */
+/**
+ * The environment variable that points at another `models.json`.
+ *
+ * @example
+ * ```ts
+ * import { MODELS_CONFIG_ENV } from "./models_config.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * RuntimeDetector.current().env(MODELS_CONFIG_ENV); // a path, or undefined
+ * ```
+ */
 export const MODELS_CONFIG_ENV = "RKLLM_MODELS_CONFIG";
 
 let embeddedConfig: unknown;
@@ -157,76 +167,78 @@ async function readConfigFile(
   runtime: Runtime,
   { path, missingHint }: { path: string; missingHint: string },
 ): Promise<PartialModelsConfig> {
-  let text: string;
-  try {
-    text = new TextDecoder().decode(await runtime.readFile(path));
-  } catch (error) {
-    throw new ModelManagerError("config", `read the models config at ${path}: ${describe(error)}`, {
-      hint: missingHint,
-      cause: error,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
+  const read = await readJsonFile(runtime, path, { check: modelsConfigProblem });
+  if (read.status === "ok") return shapedConfig(read.value as Record<string, unknown>);
+  if (read.status === "invalid") throw invalidConfig(path, read.problem);
+  if (read.status === "corrupt") {
     throw new ModelManagerError(
       "config",
-      `parse the models config at ${path}: ${describe(error)}`,
+      `parse the models config at ${path}: ${describe(read.error)}`,
       {
         hint: `fix the JSON syntax in ${path}`,
-        cause: error,
+        cause: read.error,
       },
     );
   }
-  return validateModelsConfig(parsed, path);
+  throw new ModelManagerError(
+    "config",
+    `read the models config at ${path}: ${describe(read.error)}`,
+    { hint: missingHint, cause: read.error },
+  );
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function invalidConfig(source: string, problem: string): ModelManagerError {
+  return new ModelManagerError("config", `use the models config at ${source}: ${problem}`, {
+    hint:
+      'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}], and may have "COMPANION_FILES": ["config.json", …]',
+  });
+}
+
 function validateModelsConfig(value: unknown, source: string): PartialModelsConfig {
-  const fail = (what: string): never => {
-    throw new ModelManagerError("config", `use the models config at ${source}: ${what}`, {
-      hint:
-        'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}], and may have "COMPANION_FILES": ["config.json", …]',
-    });
-  };
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail("the top level is not an object");
-  }
-  const record = value as Record<string, unknown>;
-  const suggestions = record.REPOSITORY_SUGGESTIONS;
-  const examples = record.EXAMPLE_MODEL_FILES;
-  if (!Array.isArray(suggestions)) return fail("REPOSITORY_SUGGESTIONS is not an array");
-  if (!Array.isArray(examples)) return fail("EXAMPLE_MODEL_FILES is not an array");
-  for (const [index, item] of suggestions.entries()) {
-    if (typeof item?.repo !== "string" || typeof item?.description !== "string") {
-      fail(`REPOSITORY_SUGGESTIONS[${index}] needs a string "repo" and "description"`);
-    }
-  }
-  for (const [index, item] of examples.entries()) {
-    if (typeof item?.repo !== "string" || typeof item?.file !== "string") {
-      fail(`EXAMPLE_MODEL_FILES[${index}] needs a string "repo" and "file"`);
-    }
-  }
-  const companions = record.COMPANION_FILES;
-  if (companions !== undefined) {
-    if (!Array.isArray(companions)) return fail("COMPANION_FILES is not an array");
-    for (const [index, item] of companions.entries()) {
-      if (!isCompanionPath(item)) {
-        fail(
-          `COMPANION_FILES[${index}] is not a relative file path other than a .rkllm or .rknn file`,
-        );
-      }
-    }
-  }
+  const problem = modelsConfigProblem(value);
+  if (problem !== undefined) throw invalidConfig(source, problem);
+  return shapedConfig(value as Record<string, unknown>);
+}
+
+function shapedConfig(record: Record<string, unknown>): PartialModelsConfig {
   return {
-    REPOSITORY_SUGGESTIONS: suggestions as RepositorySuggestion[],
-    EXAMPLE_MODEL_FILES: examples as ExampleModelFile[],
-    COMPANION_FILES: companions as string[] | undefined,
+    REPOSITORY_SUGGESTIONS: record.REPOSITORY_SUGGESTIONS as RepositorySuggestion[],
+    EXAMPLE_MODEL_FILES: record.EXAMPLE_MODEL_FILES as ExampleModelFile[],
+    COMPANION_FILES: record.COMPANION_FILES as string[] | undefined,
   };
+}
+
+/** What is wrong with a parsed models config, or `undefined` when its shape is right. */
+function modelsConfigProblem(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return "the top level is not an object";
+  const suggestions = value.REPOSITORY_SUGGESTIONS;
+  const examples = value.EXAMPLE_MODEL_FILES;
+  if (!Array.isArray(suggestions)) return "REPOSITORY_SUGGESTIONS is not an array";
+  if (!Array.isArray(examples)) return "EXAMPLE_MODEL_FILES is not an array";
+  const badSuggestion = suggestions.findIndex((item) =>
+    typeof item?.repo !== "string" || typeof item?.description !== "string"
+  );
+  if (badSuggestion >= 0) {
+    return `REPOSITORY_SUGGESTIONS[${badSuggestion}] needs a string "repo" and "description"`;
+  }
+  const badExample = examples.findIndex((item) =>
+    typeof item?.repo !== "string" || typeof item?.file !== "string"
+  );
+  if (badExample >= 0) return `EXAMPLE_MODEL_FILES[${badExample}] needs a string "repo" and "file"`;
+  return companionsProblem(value.COMPANION_FILES);
+}
+
+function companionsProblem(companions: unknown): string | undefined {
+  if (companions === undefined) return undefined;
+  if (!Array.isArray(companions)) return "COMPANION_FILES is not an array";
+  const bad = companions.findIndex((item) => !isCompanionPath(item));
+  return bad < 0
+    ? undefined
+    : `COMPANION_FILES[${bad}] is not a relative file path other than a .rkllm or .rknn file`;
 }
 
 /** A companion names a plain file of the repository: never a model, an encoder or a way out. */

@@ -12,7 +12,15 @@ import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { readUserConfig, type UserConfig } from "./user_config.ts";
 
-/** The default Hub. */
+/**
+ * The default Hub.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ENDPOINT } from "./settings.ts";
+ * DEFAULT_ENDPOINT; // "https://huggingface.co"
+ * ```
+ */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
 
 /**
@@ -49,7 +57,16 @@ export function normalizeEndpoint(endpoint: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** Whether an environment flag is set to a true value (`1`, `true`, `yes`, `on`). */
+/**
+ * Whether an environment flag is set to a true value (`1`, `true`, `yes`, `on`).
+ *
+ * @example
+ * ```ts
+ * import { isTruthy } from "./settings.ts";
+ * isTruthy("yes"); // true
+ * isTruthy("0"); // false
+ * ```
+ */
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }

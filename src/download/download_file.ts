@@ -87,19 +87,45 @@ export interface FileDownloadResult {
   resumedBytes: number;
 }
 
-/** The defaults, chosen from the benchmarks in `bench/`. */
+/**
+ * The defaults, chosen from the benchmarks in `bench/`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONNECTIONS } from "./download_file.ts";
+ * DEFAULT_CONNECTIONS; // 8
+ * ```
+ */
 export const DEFAULT_CONNECTIONS = 8;
-/** Files from this size up are fetched with parallel segments. */
+/**
+ * Files from this size up are fetched with parallel segments.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PARALLEL_THRESHOLD } from "./download_file.ts";
+ * DEFAULT_PARALLEL_THRESHOLD; // 64 MiB
+ * ```
+ */
 export const DEFAULT_PARALLEL_THRESHOLD = 64 * 1024 * 1024;
-/** No byte for this long restarts a request. */
+/**
+ * No byte for this long restarts a request.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IDLE_TIMEOUT_MS } from "./download_file.ts";
+ * DEFAULT_IDLE_TIMEOUT_MS; // 30000
+ * ```
+ */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * Moves a verified partial file into place and removes its state.
  *
  * @example
- * ```ts ignore
- * await finalizeDownload(runtime, "/models/o/n/model.rkllm");
+ * ```ts
+ * import { finalizeDownload } from "./download_file.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await finalizeDownload(RuntimeDetector.current(), "/models/o/n/model.rkllm");
  * ```
  */
 export async function finalizeDownload(runtime: Runtime, destination: string): Promise<void> {
@@ -127,7 +153,13 @@ class HashMismatchError extends Error {
  * content may have changed on the CDN meanwhile) before that is an error.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { downloadToPartial, finalizeDownload, type FileDownloadRequest } from "./download_file.ts";
+ * import type { HubConnection } from "../http/hub_connection.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * declare const request: FileDownloadRequest;
+ * declare const connection: HubConnection;
+ * const runtime = RuntimeDetector.current();
  * const result = await downloadToPartial(request, { runtime, connection });
  * await finalizeDownload(runtime, result.destination);
  * ```

@@ -18,7 +18,15 @@ import type { ContentHasher } from "./file_hash.ts";
 import type { Segment } from "./segment_plan.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 
-/** Raised when the server answers a ranged request with the whole file. */
+/**
+ * Raised when the server answers a ranged request with the whole file.
+ *
+ * @example
+ * ```ts
+ * import { RangeIgnoredError } from "./fetch_segment.ts";
+ * new RangeIgnoredError().message; // "the server ignored the Range header"
+ * ```
+ */
 export class RangeIgnoredError extends Error {
   /** Creates the error; it carries no details. */
   constructor() {
@@ -27,7 +35,15 @@ export class RangeIgnoredError extends Error {
   }
 }
 
-/** Raised when the remote file no longer matches the partial download (416, other total). */
+/**
+ * Raised when the remote file no longer matches the partial download (416, other total).
+ *
+ * @example
+ * ```ts
+ * import { RemoteChangedError } from "./fetch_segment.ts";
+ * new RemoteChangedError("the file is now 10 bytes").name; // "RemoteChangedError"
+ * ```
+ */
 export class RemoteChangedError extends Error {
   /** Creates the error with what changed. */
   constructor(reason: string) {
@@ -71,7 +87,18 @@ const WRITE_BATCH = 256 * 1024;
 const REFUSAL_READ_BYTES = 4096;
 const REFUSAL_QUOTE_CHARS = 200;
 
-function parseContentRange(
+/**
+ * The parts of a `Content-Range` header (`bytes 0-99/1000`, `bytes 0-99/*`), or
+ * `undefined` when it is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * import { parseContentRange } from "./fetch_segment.ts";
+ * parseContentRange("bytes 100-199/1000"); // { start: 100, end: 199, total: 1000 }
+ * parseContentRange("bytes 0-9/*"); // { start: 0, end: 9, total: undefined }
+ * ```
+ */
+export function parseContentRange(
   value: string | null,
 ): { start: number; end: number; total?: number } | undefined {
   const match = value?.match(/^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i);
@@ -90,7 +117,9 @@ function parseContentRange(
  * that ignores Range is read past the bytes already on disk.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { fetchSegment, type SegmentFetch } from "./fetch_segment.ts";
+ * declare const fetchContext: SegmentFetch;
  * await fetchSegment(fetchContext, { start: 0, end: 99, next: 0 }, true);
  * ```
  */
@@ -111,7 +140,11 @@ export async function fetchSegment(
  * server that ignores it), reading past the bytes already on disk.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { fetchWholeBody, type SegmentFetch } from "./fetch_segment.ts";
+ * import type { DownloadState } from "./download_state.ts";
+ * declare const fetchContext: SegmentFetch;
+ * declare const state: DownloadState;
  * await fetchWholeBody(fetchContext, state.segments);
  * ```
  */

@@ -50,12 +50,28 @@ export function planSegments(size: number, options: SegmentPlanOptions): Segment
   return segments;
 }
 
-/** Bytes already downloaded across segments. */
+/**
+ * Bytes already downloaded across segments.
+ *
+ * @example
+ * ```ts
+ * import { completedBytes } from "./segment_plan.ts";
+ * completedBytes([{ start: 0, end: 9, next: 5 }, { start: 10, end: 19, next: 20 }]); // 15
+ * ```
+ */
 export function completedBytes(segments: Segment[]): number {
   return segments.reduce((sum, segment) => sum + (segment.next - segment.start), 0);
 }
 
-/** Whether every segment is complete. */
+/**
+ * Whether every segment is complete.
+ *
+ * @example
+ * ```ts
+ * import { isComplete } from "./segment_plan.ts";
+ * isComplete([{ start: 0, end: 9, next: 10 }]); // true
+ * ```
+ */
 export function isComplete(segments: Segment[]): boolean {
   return segments.every((segment) => segment.next > segment.end);
 }

@@ -127,7 +127,13 @@ class ContentUrl {
  * stream), so the caller need not read the file again.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
+ * import type { DownloadState } from "./download_state.ts";
+ * import type { FileHandle } from "../runtime/runtime.ts";
+ * declare const run: SegmentRun;
+ * declare const state: DownloadState;
+ * declare const handle: FileHandle;
  * const hasher = await fetchAllSegments(run, state, handle);
  * ```
  */

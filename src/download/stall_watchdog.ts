@@ -7,7 +7,15 @@
  * @module
  */
 
-/** The slowest average rate over the window that is not a stall (bytes per second). */
+/**
+ * The slowest average rate over the window that is not a stall (bytes per second).
+ *
+ * @example
+ * ```ts
+ * import { MIN_BYTES_PER_SECOND } from "./stall_watchdog.ts";
+ * MIN_BYTES_PER_SECOND; // 1024
+ * ```
+ */
 export const MIN_BYTES_PER_SECOND = 1024;
 
 /** Options of a {@linkcode StallWatchdog}. */

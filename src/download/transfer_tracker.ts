@@ -25,8 +25,16 @@ const PROGRESS_EVERY_MS = 100;
  * file: segments are copied first, the file is flushed, then the copy is written.
  *
  * @example
- * ```ts ignore
- * const tracker = new TransferTracker(runtime, destination, state, handle, emit);
+ * ```ts
+ * import { TransferTracker } from "./transfer_tracker.ts";
+ * import type { DownloadState } from "./download_state.ts";
+ * import type { FileHandle } from "../runtime/runtime.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * declare const state: DownloadState;
+ * declare const handle: FileHandle;
+ * const runtime = RuntimeDetector.current();
+ * const destination = "/models/o/n/model.rkllm";
+ * const tracker = new TransferTracker(runtime, destination, state, handle, console.log);
  * tracker.onBytes(65536);
  * await tracker.save();
  * ```

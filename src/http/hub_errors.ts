@@ -52,7 +52,16 @@ export function unexpectedAnswer(
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Whether an HTTP status is worth retrying. */
+/**
+ * Whether an HTTP status is worth retrying.
+ *
+ * @example
+ * ```ts
+ * import { isRetryableStatus } from "./hub_errors.ts";
+ * isRetryableStatus(503); // true
+ * isRetryableStatus(404); // false
+ * ```
+ */
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
 }

@@ -14,7 +14,15 @@ import { errorForResponse, type RequestContext, unexpectedAnswer } from "./hub_e
 import { DEFAULT_MAX_JSON_BYTES, readBoundedText } from "./read_body.ts";
 import { retryableError, withRetry } from "./retry.ts";
 
-/** The longest redirect chain followed. */
+/**
+ * The longest redirect chain followed.
+ *
+ * @example
+ * ```ts
+ * import { MAX_REDIRECTS } from "./hub_request.ts";
+ * MAX_REDIRECTS; // 10
+ * ```
+ */
 export const MAX_REDIRECTS = 10;
 
 /** How to send one request. */
@@ -42,7 +50,15 @@ export interface SentRequest {
   url: URL;
 }
 
-/** The error raised when `HF_HUB_OFFLINE` forbids a request. */
+/**
+ * The error raised when `HF_HUB_OFFLINE` forbids a request.
+ *
+ * @example
+ * ```ts
+ * import { offlineError } from "./hub_request.ts";
+ * offlineError("list the files").code; // "offline"
+ * ```
+ */
 export function offlineError(action: string): ModelManagerError {
   return new ModelManagerError(
     "offline",

@@ -8,7 +8,15 @@ import { ModelManagerError } from "../errors.ts";
 import { formatBytes } from "../units.ts";
 import { retryableError } from "./retry.ts";
 
-/** The default cap on a JSON answer: far above any real listing, far below what hurts a board. */
+/**
+ * The default cap on a JSON answer: far above any real listing, far below what hurts a board.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_JSON_BYTES } from "./read_body.ts";
+ * DEFAULT_MAX_JSON_BYTES; // 64 MiB
+ * ```
+ */
 export const DEFAULT_MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 /** How to read a body. */

@@ -21,7 +21,15 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-/** The longest wait a server may ask for that is honoured: 300 s, the Hub's rate-limit window. */
+/**
+ * The longest wait a server may ask for that is honoured: 300 s, the Hub's rate-limit window.
+ *
+ * @example
+ * ```ts
+ * import { MAX_SERVER_DELAY_MS } from "./retry.ts";
+ * MAX_SERVER_DELAY_MS; // 300000: a Retry-After of an hour waits 5 minutes
+ * ```
+ */
 export const MAX_SERVER_DELAY_MS = 300_000;
 
 /** A wait and why it is that long. */
@@ -51,7 +59,15 @@ export interface RetryEvent {
   error: ModelManagerError;
 }
 
-/** Marks a failure as worth another attempt, optionally after a server-given delay. */
+/**
+ * Marks a failure as worth another attempt, optionally after a server-given delay.
+ *
+ * @example
+ * ```ts
+ * import { isRetryable, retryableError } from "./retry.ts";
+ * isRetryable(retryableError("the Hub answered 503", { status: 503 })); // true
+ * ```
+ */
 export function retryableError(
   message: string,
   options: {
@@ -74,7 +90,15 @@ export function retryableError(
   });
 }
 
-/** Whether an error is one the retry policy retries. */
+/**
+ * Whether an error is one the retry policy retries.
+ *
+ * @example
+ * ```ts
+ * import { isRetryable } from "./retry.ts";
+ * isRetryable(new Error("x")); // false
+ * ```
+ */
 export function isRetryable(error: unknown): error is ModelManagerError {
   return error instanceof ModelManagerError && error.details.retryable === true;
 }

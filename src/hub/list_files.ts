@@ -10,6 +10,8 @@ import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
 import { nextPageUrl } from "./link_header.ts";
 import { isSafeRepoPath, type RepoId } from "./repo_id.ts";
+import { modelApiUrl } from "./hub_urls.ts";
+import { requestContext } from "../http/request_context.ts";
 
 /** A file in a repository at one commit. */
 export interface RepoFile {
@@ -28,7 +30,15 @@ export interface RepoFile {
 /** The most pages followed, so a looping server cannot keep a client busy forever. */
 const MAX_PAGES = 1000;
 
-/** The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes. */
+/**
+ * The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { MAX_NAME_BYTES } from "./list_files.ts";
+ * MAX_NAME_BYTES; // 255
+ * ```
+ */
 export const MAX_NAME_BYTES = 255;
 
 const encoder = new TextEncoder();
@@ -119,11 +129,10 @@ export async function listRepoFiles(
 ): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   const seen = new Set<string>();
-  let url: URL | undefined = new URL(
-    `${connection.endpoint}/api/models/${encodeURIComponent(repo.owner)}/${
-      encodeURIComponent(repo.name)
-    }/tree/${encodeURIComponent(revision)}?recursive=true&expand=false`,
-  );
+  let url: URL | undefined = modelApiUrl(connection.endpoint, repo, {
+    segments: ["tree", revision],
+    search: new URLSearchParams({ recursive: "true", expand: "false" }),
+  });
   for (let page = 0; url; page++) {
     if (page === MAX_PAGES) {
       throw new ModelManagerError(
@@ -135,13 +144,11 @@ export async function listRepoFiles(
         },
       );
     }
-    const { body, headers } = await getJson(connection, url, {
-      repo: repo.id,
-      revision,
-      endpoint: connection.endpoint,
-      hasToken: Boolean(connection.token),
-      action: "list the files",
-    });
+    const { body, headers } = await getJson(
+      connection,
+      url,
+      requestContext(connection, { repo: repo.id, revision, action: "list the files" }),
+    );
     if (!Array.isArray(body)) {
       throw unexpectedAnswer(
         `list the files of ${repo.id}: the answer is not a list`,

@@ -73,7 +73,15 @@ export function isSafeRepoPath(path: string): boolean {
   return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }
 
-/** Percent-encodes each segment of a repository path, keeping the `/` between them. */
+/**
+ * Percent-encodes each segment of a repository path, keeping the `/` between them.
+ *
+ * @example
+ * ```ts
+ * import { encodeRepoPath } from "./repo_id.ts";
+ * encodeRepoPath("sub dir/a#b.rkllm"); // "sub%20dir/a%23b.rkllm"
+ * ```
+ */
 export function encodeRepoPath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }

@@ -8,6 +8,8 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
 import type { RepoId } from "./repo_id.ts";
+import { modelApiUrl } from "./hub_urls.ts";
+import { requestContext } from "../http/request_context.ts";
 
 /** The parts of a repository's info this tool uses. */
 export interface RepoInfo {
@@ -45,17 +47,14 @@ export async function fetchRepoInfo(
   repo: RepoId,
   revision?: string,
 ): Promise<RepoInfo> {
-  const base = `${connection.endpoint}/api/models/${encodeURIComponent(repo.owner)}/${
-    encodeURIComponent(repo.name)
-  }`;
-  const url = new URL(revision ? `${base}/revision/${encodeURIComponent(revision)}` : base);
-  const { body, url: answeredBy } = await getJson(connection, url, {
-    repo: repo.id,
-    revision,
-    endpoint: connection.endpoint,
-    hasToken: Boolean(connection.token),
-    action: "read the repo info",
+  const url = modelApiUrl(connection.endpoint, repo, {
+    segments: revision ? ["revision", revision] : [],
   });
+  const { body, url: answeredBy } = await getJson(
+    connection,
+    url,
+    requestContext(connection, { repo: repo.id, revision, action: "read the repo info" }),
+  );
   const record = (body ?? {}) as Record<string, unknown>;
   if (typeof record.sha !== "string" || !/^[0-9a-f]{40}$/i.test(record.sha)) {
     throw unexpectedAnswer(

@@ -11,7 +11,9 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import { errorForResponse, unexpectedAnswer } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { withRetry } from "../http/retry.ts";
-import { encodeRepoPath, type RepoId } from "./repo_id.ts";
+import type { RepoId } from "./repo_id.ts";
+import { resolveUrl } from "./hub_urls.ts";
+import { requestContext } from "../http/request_context.ts";
 
 /** Where a file's bytes are and what the Hub says they are. */
 export interface ResolvedFile {
@@ -84,11 +86,7 @@ export function resolveFile(
   revision: string,
   path: string,
 ): Promise<ResolvedFile> {
-  const url = new URL(
-    `${connection.endpoint}/${encodeURIComponent(repo.owner)}/${
-      encodeURIComponent(repo.name)
-    }/resolve/${encodeURIComponent(revision)}/${encodeRepoPath(path)}`,
-  );
+  const url = resolveUrl(connection.endpoint, { repo, revision, path });
   return withRetry(async () => {
     const { response, url: answeredBy } = await sendRequest(connection, url, {
       method: "HEAD",
@@ -102,16 +100,16 @@ export function resolveFile(
       return redirectedFrom(headers, new URL(location, answeredBy));
     }
     if (!response.ok) {
-      throw await errorForResponse(response, {
-        repo: repo.id,
-        file: path,
-        revision,
-        endpoint: connection.endpoint,
-        hasToken: Boolean(connection.token),
-        action: "resolve the file",
-        answeredBy,
-        timeoutMs: connection.timeoutMs,
-      });
+      throw await errorForResponse(
+        response,
+        requestContext(connection, {
+          repo: repo.id,
+          file: path,
+          revision,
+          action: "resolve the file",
+          answeredBy,
+        }),
+      );
     }
     if (response.status !== 200) {
       throw unexpectedAnswer(

@@ -6,6 +6,8 @@
 import type { HubConnection } from "../http/hub_connection.ts";
 import { getJson } from "../http/hub_request.ts";
 import { nextPageUrl } from "./link_header.ts";
+import { modelSearchUrl } from "./hub_urls.ts";
+import { requestContext } from "../http/request_context.ts";
 
 /** One search hit. */
 export interface ModelSearchResult {
@@ -59,14 +61,14 @@ export async function searchModels(
   params.set("sort", "downloads");
   params.set("limit", String(Math.min(limit, 1000)));
   for (const field of EXPANDED_FIELDS) params.append("expand", field);
-  let url: URL | undefined = new URL(`${connection.endpoint}/api/models?${params}`);
+  let url: URL | undefined = modelSearchUrl(connection.endpoint, params);
   const results: ModelSearchResult[] = [];
   while (url && results.length < limit) {
-    const { body, headers } = await getJson(connection, url, {
-      endpoint: connection.endpoint,
-      hasToken: Boolean(connection.token),
-      action: "search the Hub",
-    });
+    const { body, headers } = await getJson(
+      connection,
+      url,
+      requestContext(connection, { action: "search the Hub" }),
+    );
     for (const item of Array.isArray(body) ? body : []) {
       const record = (item ?? {}) as Record<string, unknown>;
       const id = typeof record.id === "string" ? record.id : record.modelId;

@@ -23,7 +23,19 @@ export interface VariantFilter {
   preferPlatform?: string;
 }
 
-/** The `.rkllm` files of a listing that pass the filters. */
+/**
+ * The `.rkllm` files of a listing that pass the filters.
+ *
+ * @example
+ * ```ts
+ * import { modelFilesOf } from "./choose_model_file.ts";
+ * const files = [
+ *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
+ *   { path: "README.md", size: 1, lfs: false },
+ * ];
+ * modelFilesOf(files, { platform: "rk3588" }); // the .rkllm file only
+ * ```
+ */
 export function modelFilesOf(files: RepoFile[], filter: VariantFilter = {}): RepoFile[] {
   return files.filter((file) => {
     if (!isModelFileName(file.path)) return false;

@@ -82,8 +82,16 @@ export interface DownloadResult {
  * Downloads a model with its companion files and vision encoders into the store.
  *
  * @example
- * ```ts ignore
- * const { model } = await downloadModel(context, "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+ * ```ts
+ * import { downloadModel } from "./download_model.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext; // what ModelManager builds from its options
+ * const { model } = await downloadModel(
+ *   context,
+ *   "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4",
+ *   undefined, // the only model file; or its name, or a variant in the options
+ *   { platform: "rk3588" },
+ * );
  * ```
  */
 export async function downloadModel(

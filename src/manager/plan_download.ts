@@ -148,7 +148,15 @@ export function filesOfModel(
  * Plans the download of a model file with its companion files and vision encoders.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { planDownload } from "./plan_download.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
+ * const repo = { owner: "o", name: "n", id: "o/n" };
+ * const revision = "0123456789abcdef0123456789abcdef01234567";
+ * const files = [{ path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true }];
+ * const modelFile = files[0];
+ * const companionFiles = ["config.json"];
  * const plan = await planDownload(context, { repo, revision, files, modelFile, companionFiles });
  * ```
  */
@@ -190,8 +198,15 @@ export async function planDownload(
  * The model a plan would put in the store, for a dry run.
  *
  * @example
- * ```ts ignore
- * const model = plannedModel(context, repo, modelFile, plan);
+ * ```ts
+ * import { planDownload, plannedModel } from "./plan_download.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
+ * const repo = { owner: "o", name: "n", id: "o/n" };
+ * const revision = "0123456789abcdef0123456789abcdef01234567";
+ * const file = { path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true };
+ * const plan = await planDownload(context, { repo, revision, files: [file], modelFile: file, companionFiles: [] });
+ * const model = plannedModel(context, repo, { file, plan });
  * ```
  */
 export function plannedModel(

@@ -91,7 +91,10 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  * and the directory, when nothing else is left in it.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { removeModel } from "./remove_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const { removedFiles } = await removeModel(context, "Qwen2.5-0.5B-Instruct");
  * ```
  */
@@ -308,7 +311,10 @@ async function cleanRepoDirectory(
  * links) is left alone and listed with its size.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { cleanModels } from "./remove_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const { freedBytes, leftAlone } = await cleanModels(context, { partialOnly: true });
  * ```
  */

@@ -43,7 +43,10 @@ export interface ModelVerification {
  * Verifies one model (by query) or every model in the store.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { verifyModels } from "./verify_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const [verdict] = await verifyModels(context, "Qwen2.5-0.5B-Instruct");
  * console.log(verdict.ok);
  * ```

@@ -6,24 +6,94 @@
 import { ModelManagerError } from "../errors.ts";
 import { createDenoRuntime } from "./deno_runtime.ts";
 import { createNodeRuntime } from "./node_runtime.ts";
+import { createFileSystem, type FileSystem } from "./file_system.ts";
 import type { Runtime } from "./runtime.ts";
+import * as nodePath from "node:path";
 
 /** The runtime names this package runs on. */
 export type RuntimeName = Runtime["name"];
+
+/** Which runtime this process runs on, and its version. */
+export interface RuntimeInfo {
+  /** `"deno"`, `"node"` or `"bun"`. */
+  type: RuntimeName;
+  /** The runtime's own version (`Deno.version.deno`, `process.versions.node`, `Bun.version`). */
+  version: string;
+}
+
+/** The path functions ({@linkcode RuntimeDetector.getPath}): POSIX paths on every runtime. */
+export interface PathApi {
+  /** Joins segments and normalizes the result. */
+  join(...segments: string[]): string;
+  /** Resolves segments to an absolute path, from the working directory. */
+  resolve(...segments: string[]): string;
+  /** The directory part of a path. */
+  dirname(path: string): string;
+  /** The last part of a path, without `suffix` when it ends with it. */
+  basename(path: string, suffix?: string): string;
+  /** The extension of the last part (`".rkllm"`), or `""`. */
+  extname(path: string): string;
+  /** The relative path from `from` to `to`. */
+  relative(from: string, to: string): string;
+  /** Whether a path is absolute. */
+  isAbsolute(path: string): boolean;
+  /** Resolves `.` and `..` segments and repeated separators. */
+  normalize(path: string): string;
+  /** The path separator. */
+  sep: string;
+}
 
 /**
  * Detects the JavaScript runtime and hands out its adapter. The only place
  * that asks which runtime the code is running on.
  *
- * @example
+ * The static `detect()` and `current()` answer the runtime's name and its
+ * adapter; the instance from `getInstance()` answers `{ type, version }`, the
+ * file system and the path functions.
+ *
+ * @example The adapter
  * ```ts
  * import { RuntimeDetector } from "./detect_runtime.ts";
  * const runtime = RuntimeDetector.current();
  * console.log(runtime.name);
  * ```
+ *
+ * @example The instance
+ * ```ts
+ * import { RuntimeDetector } from "./detect_runtime.ts";
+ * const detector = RuntimeDetector.getInstance();
+ * const { type, version } = detector.detect();
+ * const path = detector.getPath().join("/tmp", "example.txt");
+ * await detector.getFileSystem().writeTextFile(path, `${type} ${version}`);
+ * ```
  */
 export class RuntimeDetector {
   static #current: Runtime | undefined;
+  static #instance: RuntimeDetector | undefined;
+  #fileSystem: FileSystem | undefined;
+
+  /** The one detector of this process. */
+  static getInstance(): RuntimeDetector {
+    RuntimeDetector.#instance ??= new RuntimeDetector();
+    return RuntimeDetector.#instance;
+  }
+
+  /** Which runtime this process runs on and its version; throws `unsupported_runtime` elsewhere. */
+  detect(): RuntimeInfo {
+    const type = RuntimeDetector.detect();
+    return { type, version: runtimeVersion(type) };
+  }
+
+  /** The file system of this process's runtime. */
+  getFileSystem(): FileSystem {
+    this.#fileSystem ??= createFileSystem(RuntimeDetector.current());
+    return this.#fileSystem;
+  }
+
+  /** The path functions (`join`, `dirname`, `resolve`, …). */
+  getPath(): PathApi {
+    return nodePath;
+  }
 
   /** The name of the runtime this process runs on; throws `unsupported_runtime` otherwise. */
   static detect(): RuntimeName {
@@ -48,4 +118,16 @@ export class RuntimeDetector {
     }
     return RuntimeDetector.#current;
   }
+}
+
+/** The version of the runtime named `type`. */
+function runtimeVersion(type: RuntimeName): string {
+  const global = globalThis as {
+    Deno?: { version?: { deno?: string } };
+    Bun?: { version?: string };
+    process?: { versions?: { node?: string } };
+  };
+  if (type === "deno") return global.Deno?.version?.deno ?? "unknown";
+  if (type === "bun") return global.Bun?.version ?? "unknown";
+  return global.process?.versions?.node ?? "unknown";
 }

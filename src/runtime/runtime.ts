@@ -150,7 +150,15 @@ export function symlinkRefusal(path: string): Error {
   });
 }
 
-/** Where Linux says which boot this is; other systems have no such file. */
+/**
+ * Where Linux says which boot this is; other systems have no such file.
+ *
+ * @example
+ * ```ts
+ * import { BOOT_ID_PATH } from "./runtime.ts";
+ * BOOT_ID_PATH; // "/proc/sys/kernel/random/boot_id"
+ * ```
+ */
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 
 /**

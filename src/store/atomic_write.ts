@@ -58,7 +58,15 @@ export function writeJsonAtomic(runtime: Runtime, path: string, value: unknown):
   return writeFileAtomic(runtime, path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Whether a file name is one of this helper's temporary files. */
+/**
+ * Whether a file name is one of this helper's temporary files.
+ *
+ * @example
+ * ```ts
+ * import { isAtomicTemporary } from "./atomic_write.ts";
+ * isAtomicTemporary("config.json.tmp-12-abc-0"); // true
+ * ```
+ */
 export function isAtomicTemporary(name: string): boolean {
   return /\.tmp-\d+-[0-9a-z]+-\d+$/.test(name);
 }

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { cancelledError, ModelManagerError } from "../errors.ts";
 import { sleep } from "../http/retry.ts";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { readJsonFile } from "./json_file.ts";
 import { symlinkFailure } from "./storage_error.ts";
 
 /** Who holds a lock. */
@@ -49,14 +50,18 @@ export interface HeldLock {
 /** How long an unreadable lock file (its holder died while writing it) is respected. */
 const UNREADABLE_GRACE_MS = 5000;
 
+/** The holder a lock file names; `undefined` while it is unreadable; throws `ENOENT` when gone. */
 async function readHolder(runtime: Runtime, path: string): Promise<LockHolder | undefined> {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(await runtime.readFile(path)));
-    if (typeof parsed?.pid === "number" && typeof parsed?.host === "string") return parsed;
-  } catch (error) {
-    if (isNotFound(error)) throw error;
-  }
-  return undefined;
+  const read = await readJsonFile<LockHolder>(runtime, path, { check: holderProblem });
+  if (read.status === "missing") throw read.error;
+  return read.status === "ok" ? read.value : undefined;
+}
+
+function holderProblem(value: unknown): string | undefined {
+  const holder = value as { pid?: unknown; host?: unknown } | null;
+  return typeof holder?.pid === "number" && typeof holder?.host === "string"
+    ? undefined
+    : "the lock file names no pid and host";
 }
 
 /**

@@ -26,7 +26,15 @@ export interface ModelVariant {
   suffix?: string;
 }
 
-/** The chips RKLLM converts for. */
+/**
+ * The chips RKLLM converts for.
+ *
+ * @example
+ * ```ts
+ * import { PLATFORMS } from "./model_variant.ts";
+ * PLATFORMS.includes("rk3588"); // true
+ * ```
+ */
 export const PLATFORMS: readonly string[] = ["rk3588", "rk3576", "rk3562", "rv1126b"];
 
 const PLATFORM = /(?:^|[-_.])(rk3588|rk3576|rk3562|rv1126b)(?=$|[-_.])/i;

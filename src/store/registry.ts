@@ -12,7 +12,8 @@
  */
 import { join } from "node:path";
 import { writeJsonAtomic } from "./atomic_write.ts";
-import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { type JsonFileRead, readJsonFile } from "./json_file.ts";
 import { RECORD_FILE } from "./store_layout.ts";
 import { recordProblem } from "./record_check.ts";
 
@@ -37,7 +38,15 @@ export interface FileRecord {
   failedVerifyAt?: string;
 }
 
-/** The record format this version writes (its whole part is the major version). */
+/**
+ * The record format this version writes (its whole part is the major version).
+ *
+ * @example
+ * ```ts
+ * import { RECORD_FORMAT_VERSION } from "./registry.ts";
+ * RECORD_FORMAT_VERSION; // 2
+ * ```
+ */
 export const RECORD_FORMAT_VERSION = 2;
 
 /** What came with one model file (record format 2). */
@@ -83,45 +92,43 @@ export async function readRepoRecord(
   warn: (message: string) => void,
 ): Promise<RepoRecord | undefined> {
   const path = join(repoDir, RECORD_FILE);
-  let text: string;
-  try {
-    text = new TextDecoder().decode(await runtime.readFile(path));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    warn(
-      `could not read ${path} (${
-        error instanceof Error ? error.message : error
-      }); using what is on disk`,
-    );
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(text);
-    const newer = newerMajorOf(parsed);
-    if (newer !== undefined) {
-      warn(
-        `left ${path} alone: a newer rkllm-models wrote it (record format ${newer}); upgrade rkllm-models to use or update it`,
-      );
-      return undefined;
-    }
-    if (
-      isReadableVersion(parsed?.version) && typeof parsed.files === "object" &&
-      parsed.files !== null
-    ) {
-      const problem = recordProblem(parsed);
-      if (problem === undefined) return withKnownModels(parsed as RepoRecord);
-      warn(
-        `ignored the registry record ${path}: ${problem}; using what is on disk (download again to rewrite it)`,
-      );
-      return undefined;
-    }
-  } catch {
-    // reported below
-  }
-  warn(
-    `ignored the corrupt registry record ${path}; using what is on disk (download again to rewrite it)`,
-  );
+  const read = await readJsonFile<RepoRecord>(runtime, path, { check: readableRecordProblem });
+  if (read.status === "ok") return withKnownModels(read.value);
+  if (read.status !== "missing") warn(unusableRecordWarning(path, read));
   return undefined;
+}
+
+/** What is wrong with a parsed record for this version, or `undefined` when it can be used. */
+function readableRecordProblem(parsed: unknown): string | undefined {
+  const newer = newerMajorOf(parsed);
+  if (newer !== undefined) return `a newer rkllm-models wrote it (record format ${newer})`;
+  if (!hasVersionAndFiles(parsed)) return "it has no readable version and files";
+  return recordProblem(parsed);
+}
+
+function hasVersionAndFiles(parsed: unknown): boolean {
+  const record = parsed as { version?: unknown; files?: unknown } | null;
+  return isReadableVersion(record?.version) && typeof record?.files === "object" &&
+    record.files !== null;
+}
+
+/** The warning for a record that exists but cannot be used. */
+function unusableRecordWarning(path: string, read: JsonFileRead<RepoRecord>): string {
+  if (read.status === "unreadable") {
+    const error = read.error;
+    return `could not read ${path} (${
+      error instanceof Error ? error.message : error
+    }); using what is on disk`;
+  }
+  const corrupt =
+    `ignored the corrupt registry record ${path}; using what is on disk (download again to rewrite it)`;
+  if (read.status !== "invalid") return corrupt;
+  const newer = newerMajorOf(read.value);
+  if (newer !== undefined) {
+    return `left ${path} alone: a newer rkllm-models wrote it (record format ${newer}); upgrade rkllm-models to use or update it`;
+  }
+  if (!hasVersionAndFiles(read.value)) return corrupt;
+  return `ignored the registry record ${path}: ${read.problem}; using what is on disk (download again to rewrite it)`;
 }
 
 function isReadableVersion(version: unknown): boolean {
@@ -168,12 +175,8 @@ export async function newerRecordVersion(
   runtime: Runtime,
   repoDir: string,
 ): Promise<number | undefined> {
-  try {
-    const text = new TextDecoder().decode(await runtime.readFile(join(repoDir, RECORD_FILE)));
-    return newerMajorOf(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+  const read = await readJsonFile(runtime, join(repoDir, RECORD_FILE));
+  return read.status === "ok" ? newerMajorOf(read.value) : undefined;
 }
 
 /**

@@ -30,7 +30,15 @@ async function amountOf(manager: ModelManager, partialOnly: boolean): Promise<st
   return `${countOf(models.length, "model")} (${formatBytes(modelBytes)}) and ${partialText}`;
 }
 
-/** The `clean` command. */
+/**
+ * The `clean` command.
+ *
+ * @example
+ * ```ts
+ * import { cleanCommand } from "./clean.ts";
+ * console.log(cleanCommand.usage); // "clean [--yes] [--partial] [options]"
+ * ```
+ */
 export const cleanCommand: Command = {
   name: "clean",
   summary: "remove all models and partial downloads from the models directory",

@@ -186,7 +186,15 @@ function companionNote(model: ModelInfo): string {
   ].join("");
 }
 
-/** The `download` command. */
+/**
+ * The `download` command.
+ *
+ * @example
+ * ```ts
+ * import { downloadCommand } from "./download.ts";
+ * console.log(downloadCommand.usage);
+ * ```
+ */
 export const downloadCommand: Command = {
   name: "download",
   aliases: ["pull"],

@@ -36,7 +36,15 @@ function variantTable(variants: VariantRow[], show: { encoders: boolean }): stri
   );
 }
 
-/** The `files` command. */
+/**
+ * The `files` command.
+ *
+ * @example
+ * ```ts
+ * import { filesCommand } from "./files.ts";
+ * console.log(filesCommand.usage);
+ * ```
+ */
 export const filesCommand: Command = {
   name: "files",
   summary: "list a repository's .rkllm variants, companion files and vision encoders on the Hub",

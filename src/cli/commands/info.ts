@@ -6,29 +6,31 @@
 import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
+import { isJsonObject, readJsonFile } from "../../store/json_file.ts";
 import { requireModel } from "../../store/model_query.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
 
 /** Highlights of a model's `config.json`, when it has one. */
 async function configHighlights(
-  read: (path: string) => Promise<Uint8Array>,
+  runtime: Runtime,
   dir: string,
 ): Promise<Record<string, unknown> | undefined> {
-  try {
-    const config = JSON.parse(new TextDecoder().decode(await read(join(dir, "config.json"))));
-    const contextLength = config.max_position_embeddings ?? config.max_sequence_length ??
-      config.seq_length ??
-      config.n_positions ?? config.max_context_len;
-    return {
-      model_type: config.model_type,
-      architectures: config.architectures,
-      context_length: contextLength,
-      vocab_size: config.vocab_size,
-    };
-  } catch {
-    return undefined;
-  }
+  const read = await readJsonFile(runtime, join(dir, "config.json"), {
+    check: (value) => isJsonObject(value) ? undefined : "config.json is not an object",
+  });
+  if (read.status !== "ok") return undefined;
+  const config = read.value as Record<string, unknown>;
+  const contextLength = config.max_position_embeddings ?? config.max_sequence_length ??
+    config.seq_length ??
+    config.n_positions ?? config.max_context_len;
+  return {
+    model_type: config.model_type,
+    architectures: config.architectures,
+    context_length: contextLength,
+    vocab_size: config.vocab_size,
+  };
 }
 
 /** The companion files that are not technical files (`chat_template.jinja`, `vocab.json`, …). */
@@ -36,7 +38,15 @@ function tokenizerFilesOf(model: ModelInfo): string[] {
   return model.companionFiles.filter((file) => !model.technicalFiles.includes(file));
 }
 
-/** The `info` command. */
+/**
+ * The `info` command.
+ *
+ * @example
+ * ```ts
+ * import { infoCommand } from "./info.ts";
+ * infoCommand.aliases; // ["show"]
+ * ```
+ */
 export const infoCommand: Command = {
   name: "info",
   aliases: ["show"],
@@ -68,7 +78,7 @@ export const infoCommand: Command = {
     }
     const manager = context.manager();
     const model = requireModel(await manager.listModels(), query);
-    const config = await configHighlights((path) => context.runtime.readFile(path), model.dir);
+    const config = await configHighlights(context.runtime, model.dir);
     const verification = context.values["no-verify"]
       ? undefined
       : (await manager.verifyModel(`${model.repo}/${model.file}`))[0];

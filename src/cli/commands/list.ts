@@ -49,7 +49,15 @@ function listPartials(context: CommandContext, partials: PartialDownload[]) {
   return { exitCode: 0 };
 }
 
-/** The `list` command. */
+/**
+ * The `list` command.
+ *
+ * @example
+ * ```ts
+ * import { listCommand } from "./list.ts";
+ * console.log(listCommand.summary);
+ * ```
+ */
 export const listCommand: Command = {
   name: "list",
   aliases: ["ls"],

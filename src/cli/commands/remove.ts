@@ -7,7 +7,15 @@ import { ModelManagerError } from "../../errors.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
 import { countOf, formatBytes } from "../format.ts";
 
-/** The `remove` command. */
+/**
+ * The `remove` command.
+ *
+ * @example
+ * ```ts
+ * import { removeCommand } from "./remove.ts";
+ * console.log(removeCommand.usage);
+ * ```
+ */
 export const removeCommand: Command = {
   name: "remove",
   aliases: ["rm"],

@@ -53,7 +53,15 @@ async function searchHub(
     .slice(0, limit);
 }
 
-/** The `search` command. */
+/**
+ * The `search` command.
+ *
+ * @example
+ * ```ts
+ * import { searchCommand } from "./search.ts";
+ * console.log(searchCommand.usage);
+ * ```
+ */
 export const searchCommand: Command = {
   name: "search",
   summary: "search the Hub for RKLLM models (without text: suggested repositories, offline)",

@@ -6,7 +6,15 @@
 import type { ModelVerification } from "../../manager/verify_models.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
 
-/** The `verify` command. */
+/**
+ * The `verify` command.
+ *
+ * @example
+ * ```ts
+ * import { verifyCommand } from "./verify.ts";
+ * console.log(verifyCommand.usage);
+ * ```
+ */
 export const verifyCommand: Command = {
   name: "verify",
   summary: "recheck the size and SHA-256 of local models against what was downloaded",

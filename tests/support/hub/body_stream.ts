@@ -27,6 +27,7 @@ const CHUNK_BYTES = 256 * 1024;
  * (`ex.fault`), and end the response or cut the connection as the fault says.
  */
 export async function streamBody(ex: Exchange, payload: Payload): Promise<void> {
+  countInFlight(ex);
   const fault = ex.fault ?? undefined;
   const total = payload.end - payload.start;
   const cut = fault?.resetAfterBytes ?? fault?.shortAfterBytes;
@@ -68,6 +69,16 @@ export async function streamBody(ex: Exchange, payload: Payload): Promise<void> 
     return;
   }
   ex.res.end();
+}
+
+/** Counts the body as in flight for its path until the response closes. */
+function countInFlight(ex: Exchange): void {
+  const count = ex.hub.bodiesInFlight.get(ex.record.path) ?? { current: 0, peak: 0 };
+  ex.hub.bodiesInFlight.set(ex.record.path, count);
+  count.current++;
+  count.peak = Math.max(count.peak, count.current);
+  if (ex.isClosed) count.current--;
+  else ex.res.once("close", () => count.current--);
 }
 
 /** Flip one byte per 4 KiB of the body, keeping the length, so a digest check must fail. */

@@ -45,6 +45,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     aliasOrigin: emulator.aliasOrigin,
     requests: emulator.requests,
     bytesServed: (pathIncludes?: string) => emulator.bytesServed(pathIncludes),
+    peakConcurrentBodies: (pathIncludes?: string) => emulator.peakConcurrentBodies(pathIncludes),
     addFault: (fault: FaultSpec) => emulator.faults.push({ spec: fault, seen: 0, applied: 0 }),
     clearFaults: () => emulator.faults.splice(0),
     setRepo: (repo: HubRepoSpec) => emulator.setRepo(repo),
@@ -58,6 +59,7 @@ class HubEmulator implements HubState {
   cdnOrigin = "";
   aliasOrigin = "";
   rateWindow = { startedAt: 0, count: 0 };
+  readonly bodiesInFlight = new Map<string, { current: number; peak: number }>();
   readonly requests: RequestRecord[] = [];
   readonly faults: FaultState[];
   readonly repos = new Map<string, StoredRepo>();
@@ -92,6 +94,16 @@ class HubEmulator implements HubState {
       .filter((record) => record.status >= 200 && record.status < 300)
       .filter((record) => pathIncludes === undefined || record.path.includes(pathIncludes))
       .reduce((sum, record) => sum + record.bodyBytes, 0);
+  }
+
+  peakConcurrentBodies(pathIncludes?: string): number {
+    let peak = 0;
+    for (const [path, count] of this.bodiesInFlight) {
+      if (pathIncludes === undefined || path.includes(pathIncludes)) {
+        peak = Math.max(peak, count.peak);
+      }
+    }
+    return peak;
   }
 
   async listen(hubPort: number, cdnPort: number): Promise<void> {

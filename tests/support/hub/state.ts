@@ -41,4 +41,6 @@ export interface HubState {
   readonly signingKey: Uint8Array;
   /** The current window of `options.rateLimit`: when it started and the requests counted in it. */
   rateWindow: { startedAt: number; count: number };
+  /** Per request path: response bodies being sent now, and the most ever sent at once. */
+  readonly bodiesInFlight: Map<string, { current: number; peak: number }>;
 }

@@ -284,6 +284,11 @@ export interface HubServer {
    * optionally only for paths containing `pathIncludes`.
    */
   bytesServed(pathIncludes?: string): number;
+  /**
+   * The most response bodies ever sent at once for one path (from the first body byte
+   * until the response closed), the highest over the paths containing `pathIncludes`.
+   */
+  peakConcurrentBodies(pathIncludes?: string): number;
   /** Add a fault after the faults already present. */
   addFault(fault: FaultSpec): void;
   /** Remove every fault. */

@@ -1,0 +1,37 @@
+/**
+ * The one builder of a request's {@linkcode RequestContext}: what an error
+ * about the request names (repository, file, revision, action) plus what the
+ * connection knows (endpoint, whether a token is sent, the timeout).
+ *
+ * @module
+ */
+import type { HubConnection } from "./hub_connection.ts";
+import type { RequestContext } from "./hub_errors.ts";
+
+/** What a request is about; the rest of its context comes from the connection. */
+export type RequestSubject = Omit<RequestContext, "endpoint" | "hasToken" | "timeoutMs">;
+
+/**
+ * The context of a request sent over `connection` about `subject`.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "./request_context.ts";
+ * const context = requestContext(
+ *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
+ *   { action: "read the repo info", repo: "o/n" },
+ * );
+ * context.hasToken; // false
+ * ```
+ */
+export function requestContext(
+  connection: HubConnection,
+  subject: RequestSubject,
+): RequestContext {
+  return {
+    ...subject,
+    endpoint: connection.endpoint,
+    hasToken: Boolean(connection.token),
+    timeoutMs: connection.timeoutMs,
+  };
+}

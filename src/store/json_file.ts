@@ -1,0 +1,87 @@
+/**
+ * The one way to read a JSON file and check its shape: read, parse, check,
+ * and answer what happened as data, so each caller decides in one place what
+ * a missing, unreadable, corrupt or ill-shaped file means to it (warn, throw,
+ * or fall back).
+ *
+ * @module
+ */
+import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+
+/**
+ * What reading a JSON file found:
+ * - `ok`: it parsed and passed the check; `value` is the parsed content;
+ * - `missing`: the file does not exist (`error` is the runtime's `ENOENT` error);
+ * - `unreadable`: reading it failed otherwise (`error`: permissions, a directory, …);
+ * - `corrupt`: it is not JSON (`error` is the parser's);
+ * - `invalid`: it is JSON, but the check found `problem`; `value` is the parsed content.
+ */
+export type JsonFileRead<T> =
+  | { status: "ok"; value: T }
+  | { status: "missing"; error: unknown }
+  | { status: "unreadable"; error: unknown }
+  | { status: "corrupt"; error: unknown }
+  | { status: "invalid"; problem: string; value: unknown };
+
+/** How to check what a JSON file holds. */
+export interface JsonFileOptions {
+  /**
+   * Says what is wrong with the parsed value, or `undefined` when its shape is
+   * right (default: every JSON value is accepted).
+   */
+  check?: (value: unknown) => string | undefined;
+}
+
+/**
+ * Reads `path`, parses it as JSON and checks its shape with `options.check`.
+ * Never throws for a missing, unreadable or corrupt file: the answer says which.
+ *
+ * @example
+ * ```ts
+ * import { readJsonFile } from "./json_file.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const read = await readJsonFile<{ name: string }>(RuntimeDetector.current(), "/tmp/example.json", {
+ *   check: (value) => typeof (value as { name?: unknown })?.name === "string" ? undefined : "name is missing",
+ * });
+ * if (read.status === "ok") console.log(read.value.name);
+ * ```
+ */
+export async function readJsonFile<T = unknown>(
+  runtime: Runtime,
+  path: string,
+  options: JsonFileOptions = {},
+): Promise<JsonFileRead<T>> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await runtime.readFile(path));
+  } catch (error) {
+    return isNotFound(error) ? { status: "missing", error } : { status: "unreadable", error };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { status: "corrupt", error };
+  }
+  const problem = options.check?.(value);
+  return problem === undefined ? { status: "ok", value: value as T } : {
+    status: "invalid",
+    problem,
+    value,
+  };
+}
+
+/**
+ * Whether a parsed JSON value is an object (not `null`, not an array): the
+ * first check of most shapes.
+ *
+ * @example
+ * ```ts
+ * import { isJsonObject } from "./json_file.ts";
+ * isJsonObject({ a: 1 }); // true
+ * isJsonObject([1]); // false
+ * ```
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

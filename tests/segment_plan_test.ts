@@ -1,0 +1,63 @@
+/** How a file is cut into ranged segments, and how their progress is counted. */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { completedBytes, isComplete, planSegments } from "../src/download/segment_plan.ts";
+
+const MIB = 1024 * 1024;
+const PARALLEL = { connections: 8, parallelThreshold: 64 * MIB };
+
+/** The segments cover [0, size) exactly once, in order, none started. */
+function assertCovers(segments: { start: number; end: number; next: number }[], size: number) {
+  assert.equal(segments[0].start, 0);
+  assert.equal(segments.at(-1)!.end, size - 1);
+  for (let index = 1; index < segments.length; index++) {
+    assert.equal(segments[index].start, segments[index - 1].end + 1, `gap before ${index}`);
+  }
+  assert.ok(segments.every((segment) => segment.next === segment.start));
+}
+
+describe("planSegments", () => {
+  it("fetches an empty file as one complete segment", () => {
+    const [only, ...rest] = planSegments(0, PARALLEL);
+    assert.deepEqual([only, rest], [{ start: 0, end: -1, next: 0 }, []]);
+    assert.equal(isComplete([only]), true);
+  });
+
+  it("fetches a file below the threshold, or with one connection, in one stream", () => {
+    assert.deepEqual(planSegments(64 * MIB - 1, PARALLEL), [
+      { start: 0, end: 64 * MIB - 2, next: 0 },
+    ]);
+    assert.deepEqual(planSegments(200 * MIB, { ...PARALLEL, connections: 1 }), [
+      { start: 0, end: 200 * MIB - 1, next: 0 },
+    ]);
+  });
+
+  it("cuts a large file in twice as many segments as connections, covering every byte", () => {
+    const size = 256 * MIB + 3;
+    const segments = planSegments(size, PARALLEL);
+    assert.equal(segments.length, 16);
+    assertCovers(segments, size);
+  });
+
+  it("keeps segments at 4 MiB or more when the file is just above the threshold", () => {
+    const size = 66 * MIB;
+    const segments = planSegments(size, { ...PARALLEL, connections: 64 });
+    assert.equal(segments.length, Math.floor(size / (4 * MIB)));
+    assertCovers(segments, size);
+  });
+
+  it("takes a fractional connection count as its whole part", () => {
+    assert.equal(planSegments(256 * MIB, { ...PARALLEL, connections: 3.9 }).length, 6);
+  });
+});
+
+describe("segment progress", () => {
+  it("counts the bytes fetched and says when every segment is done", () => {
+    const segments = [{ start: 0, end: 9, next: 4 }, { start: 10, end: 19, next: 20 }];
+    assert.equal(completedBytes(segments), 14);
+    assert.equal(isComplete(segments), false);
+    segments[0].next = 10;
+    assert.equal(isComplete(segments), true);
+    assert.equal(completedBytes(segments), 20);
+  });
+});
