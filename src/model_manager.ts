@@ -231,7 +231,9 @@ export class ModelManager {
    * without removing anything. Lets a caller check several queries first.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import type { ModelManager } from "./model_manager.ts";
+   * declare const manager: ModelManager;
    * const model = await manager.requireRemovableModel("Qwen2.5-0.5B");
    * ```
    */
@@ -261,7 +263,8 @@ export class ModelManager {
    * Compares local models (all, or those a query selects) with the Hub's current files.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
    * const reports = await new ModelManager().outdatedModels("qwen");
    * ```
    */

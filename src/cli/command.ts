@@ -10,11 +10,26 @@ import type { Runtime } from "../runtime/runtime.ts";
 import type { Output } from "./output.ts";
 import type { ProgressReporter } from "./progress.ts";
 
-/** One command-line option. */
-/** The global options of a command that reads or writes the store. */
+/**
+ * The global options of a command that reads or writes the store.
+ *
+ * @example
+ * ```ts
+ * import { type Command, STORE_GLOBALS } from "./command.ts";
+ * const globals: Command["globals"] = STORE_GLOBALS; // ["dir", "json", "quiet", "help"]
+ * ```
+ */
 export const STORE_GLOBALS: readonly string[] = ["dir", "json", "quiet", "help"];
 
-/** The global options of a command that talks to the Hub. */
+/**
+ * The global options of a command that talks to the Hub.
+ *
+ * @example
+ * ```ts
+ * import { HUB_GLOBALS } from "./command.ts";
+ * HUB_GLOBALS.includes("endpoint"); // true
+ * ```
+ */
 export const HUB_GLOBALS: readonly string[] = [
   "endpoint",
   "token",
@@ -25,6 +40,7 @@ export const HUB_GLOBALS: readonly string[] = [
   "help",
 ];
 
+/** One command-line option. */
 export interface OptionSpec {
   /** `string` takes a value; `boolean` is a flag. */
   type: "string" | "boolean";
@@ -82,11 +98,11 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** At least two real examples, from `configs/models.json`. */
   examples(config: ModelsConfig): string[];
-  /** Runs; answers the exit status, and the JSON document for `--json`. */
   /**
    * The global options that matter to this command, which its help lists (default: all);
    * see {@linkcode STORE_GLOBALS} and {@linkcode HUB_GLOBALS}.
    */
   globals?: readonly string[];
+  /** Runs; answers the exit status, and the JSON document for `--json`. */
   run(context: CommandContext): Promise<{ exitCode: number; json?: unknown }>;
 }

@@ -54,8 +54,9 @@ export function applyEnvProxy(runtime: Runtime): boolean {
  * `http.setGlobalProxyFromEnv`); `undefined` when the global `fetch` is right.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { envProxyFetch } from "./env_proxy.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const fetchToUse = envProxyFetch(RuntimeDetector.current()) ?? fetch;
  * ```
  */

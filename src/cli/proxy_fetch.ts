@@ -158,9 +158,10 @@ async function proxiedRequest(url: URL, proxy: URL, init: RequestInit): Promise<
  * Redirects are not followed here: callers send `redirect: "manual"`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createProxyFetch } from "./proxy_fetch.ts";
- * const proxied = createProxyFetch((name) => process.env[name]) ?? fetch;
+ * const env = (name: string) => name === "HTTPS_PROXY" ? "http://proxy:3128" : undefined;
+ * const proxied = createProxyFetch(env) ?? fetch;
  * ```
  */
 export function createProxyFetch(env: EnvReader): typeof fetch | undefined {

@@ -39,9 +39,11 @@ async function holdsStore(runtime: Runtime, dir: string): Promise<boolean> {
  * store and `./models` does; `undefined` otherwise.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { legacyStoreNote } from "./store_note.ts";
- * const note = await legacyStoreNote(runtime, { value: dir, source: "default" });
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
+ * const note = await legacyStoreNote(runtime, { value: "/home/me/.cache/rkllm-models", source: "default" });
  * ```
  */
 export async function legacyStoreNote(

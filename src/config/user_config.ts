@@ -27,7 +27,15 @@ export interface UserConfig {
 /** A key of {@linkcode UserConfig}. */
 export type UserConfigKey = keyof UserConfig;
 
-/** The keys a user config file may hold, in the order `config` lists them. */
+/**
+ * The keys a user config file may hold, in the order `config` lists them.
+ *
+ * @example
+ * ```ts
+ * import { USER_CONFIG_KEYS } from "./user_config.ts";
+ * USER_CONFIG_KEYS.includes("platform"); // true
+ * ```
+ */
 export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
   "modelsDir",
   "endpoint",
@@ -130,9 +138,11 @@ export function readUserConfig(runtime: Runtime): UserConfig {
  * Writes the user config file atomically (creating its directory), answering its path.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { writeUserConfig } from "./user_config.ts";
- * await writeUserConfig(RuntimeDetector.current(), { platform: "rk3588" });
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime; // RuntimeDetector.current() in a program
+ * const path = await writeUserConfig(runtime, { platform: "rk3588" });
  * ```
  */
 export async function writeUserConfig(runtime: Runtime, config: UserConfig): Promise<string> {

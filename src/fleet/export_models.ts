@@ -58,7 +58,8 @@ export interface ExportReport {
  * Exports the models the queries name to `target`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { exportModels } from "./export_models.ts";
  * const report = await exportModels("./models", { queries: ["Qwen2.5-0.5B"], target: "/media/usb" });
  * ```
  */

@@ -10,7 +10,15 @@ import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { formatBytes } from "../units.ts";
 
-/** The largest file FAT32 holds: 4 GiB less one byte. */
+/**
+ * The largest file FAT32 holds: 4 GiB less one byte.
+ *
+ * @example
+ * ```ts
+ * import { FAT32_MAX_FILE_BYTES } from "./fat_limit.ts";
+ * const fits = 5e9 <= FAT32_MAX_FILE_BYTES; // false: a 5 GB model does not fit
+ * ```
+ */
 export const FAT32_MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024 - 1;
 
 const FAT_TYPES = new Set(["vfat", "msdos", "fat", "fat32"]);
@@ -20,7 +28,10 @@ const FAT_TYPES = new Set(["vfat", "msdos", "fat", "fat32"]);
  * `undefined` where that cannot be read.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { filesystemTypeOf } from "./fat_limit.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
  * await filesystemTypeOf(runtime, "/media/usb", {}); // "vfat"
  * ```
  */
@@ -60,7 +71,10 @@ export async function filesystemTypeOf(
  * file system.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { refuseTooLargeForFat } from "./fat_limit.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
  * await refuseTooLargeForFat(runtime, { dir: "/media/usb", files: [{ path: "m.rkllm", size: 5e9 }] });
  * ```
  */

@@ -49,7 +49,8 @@ export interface ImportReport {
  * Imports every recorded repository of `sourceDir` into `modelsDir`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { importStore } from "./import_store.ts";
  * const report = await importStore("/media/usb", "./models");
  * if (report.refused.length) console.error(report.refused);
  * ```

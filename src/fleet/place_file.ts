@@ -25,11 +25,17 @@ export interface PlacedFile {
  * Places `target.source` at `target.destination` and verifies it against `expected`.
  *
  * @example
- * ```ts ignore
- * await placeVerifiedFile(runtime, {
+ * ```ts
+ * import { placeVerifiedFile } from "./place_file.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * import type { FileRecord } from "../store/registry.ts";
+ * declare const runtime: Runtime;
+ * declare const expected: FileRecord; // the source store's record of the file
+ * const { method, checkedBy } = await placeVerifiedFile(runtime, {
  *   source: "/media/usb/o/n/m.rkllm",
  *   destination: "/models/o/n/m.rkllm",
- *   expected: { size: 5, sha256: "…", revision: "…", downloadedAt: "…" },
+ *   expected,
+ *   label: "o/n/m.rkllm",
  * });
  * ```
  */

@@ -44,8 +44,10 @@ async function incompleteFiles(context: StoreContext, model: ModelInfo): Promise
  * `offline` error that says what is missing.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { completeLocalModel } from "./offline_model.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const model = await completeLocalModel(context, "owner/name", undefined, {});
  * ```
  */

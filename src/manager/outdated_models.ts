@@ -38,7 +38,10 @@ export interface OutdatedReport {
  * repository contains it (a query matching none is a `model_not_found` error).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { selectModels } from "./outdated_models.ts";
+ * import type { ModelInfo } from "../store/model_catalog.ts";
+ * declare const models: ModelInfo[]; // the models of a store scan
  * const selected = selectModels(models, "qwen");
  * ```
  */
@@ -70,7 +73,10 @@ function statusOf(files: { status: FileFreshness }[]): OutdatedReport["status"] 
  * Compares the selected local models with the Hub, one listing per repository.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { outdatedModels } from "./outdated_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const reports = await outdatedModels(context, "qwen");
  * ```
  */

@@ -197,7 +197,10 @@ async function removeEverythingRecorded(
  * raise: not found, ambiguous, or a symbolic link it never follows. Removes nothing.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { removableModel } from "./remove_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
  * const model = await removableModel(context, "Qwen2.5-0.5B-Instruct");
  * ```
  */

@@ -39,18 +39,6 @@ export interface ModelVerification {
   files: FileVerification[];
 }
 
-/**
- * Verifies one model (by query) or every model in the store.
- *
- * @example
- * ```ts
- * import { verifyModels } from "./verify_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const [verdict] = await verifyModels(context, "Qwen2.5-0.5B-Instruct");
- * console.log(verdict.ok);
- * ```
- */
 /** Callbacks of {@linkcode verifyModels}, for progress. */
 export interface VerifyOptions {
   /** Called before each file is checked. */
@@ -85,6 +73,18 @@ async function markFailures(
   );
 }
 
+/**
+ * Verifies one model (by query) or every model in the store.
+ *
+ * @example
+ * ```ts
+ * import { verifyModels } from "./verify_models.ts";
+ * import type { StoreContext } from "./store_context.ts";
+ * declare const context: StoreContext;
+ * const [verdict] = await verifyModels(context, "Qwen2.5-0.5B-Instruct");
+ * console.log(verdict.ok);
+ * ```
+ */
 export async function verifyModels(
   context: StoreContext,
   query?: string,

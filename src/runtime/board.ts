@@ -8,7 +8,17 @@
  */
 import type { Runtime } from "./runtime.ts";
 
-/** Where Linux exposes the board's `compatible` list. */
+/**
+ * Where Linux exposes the board's `compatible` list.
+ *
+ * @example
+ * ```ts
+ * import { DEVICE_TREE_COMPATIBLE } from "./board.ts";
+ * import type { Runtime } from "./runtime.ts";
+ * declare const runtime: Runtime;
+ * const compatible = new TextDecoder().decode(await runtime.readFile(DEVICE_TREE_COMPATIBLE));
+ * ```
+ */
 export const DEVICE_TREE_COMPATIBLE = "/proc/device-tree/compatible";
 
 /** Chips that run another chip's conversions: the RK3588S is an RK3588 with fewer pins. */

@@ -29,7 +29,15 @@ export type RangeAsk =
 /** The bytes of one body chunk: small enough to keep memory bounded per client. */
 const CHUNK_BYTES = 256 * 1024;
 
-/** Commit-addressed answers never change. */
+/**
+ * The `Cache-Control` of commit-addressed answers, which never change.
+ *
+ * @example
+ * ```ts
+ * import { IMMUTABLE } from "./file_answer.ts";
+ * const headers = { "Cache-Control": IMMUTABLE };
+ * ```
+ */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /**
@@ -61,7 +69,15 @@ export function rangeAskOf(header: string | undefined, size: number): RangeAsk {
   return { kind: "slice", start, end };
 }
 
-/** The quoted entity tag of a file: its SHA-256 (LFS) or git blob SHA-1. */
+/**
+ * The quoted entity tag of a file: its SHA-256 (LFS) or git blob SHA-1.
+ *
+ * @example
+ * ```ts
+ * import { etagOf } from "./file_answer.ts";
+ * etagOf({ path: "config.json", size: 2, gitSha1: "abc" }); // "\"abc\""
+ * ```
+ */
 export function etagOf(file: FileFacts): string {
   return `"${file.sha256 ?? file.gitSha1 ?? ""}"`;
 }
@@ -89,7 +105,17 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
  * with a slice, or 416; `openBody` is called only when bytes are sent.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { IncomingMessage, ServerResponse } from "node:http";
+ * import { answerFile } from "./file_answer.ts";
+ * import { openStoreFile } from "./store_files.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
+ * declare const request: IncomingMessage; // a request the server was given
+ * declare const response: ServerResponse;
+ * const file = { path: "config.json", size: 2, gitSha1: "abc" };
+ * const commit = "0123456789abcdef0123456789abcdef01234567";
+ * const path = "/models/o/n/config.json";
  * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, path) });
  * ```
  */
@@ -134,7 +160,15 @@ export async function answerFile(
   }
 }
 
-/** The first value of a request header. */
+/**
+ * The first value of a request header.
+ *
+ * @example
+ * ```ts
+ * import { headerText } from "./file_answer.ts";
+ * headerText(["bytes=0-0", "bytes=1-1"]); // "bytes=0-0"
+ * ```
+ */
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -146,7 +180,12 @@ export function headerText(value: string | string[] | undefined): string | undef
  * never a short or wrong complete one.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { ServerResponse } from "node:http";
+ * import { type BodySource, streamBody } from "./file_answer.ts";
+ * declare const response: ServerResponse;
+ * declare const source: BodySource; // e.g. openStoreFile(runtime, path)
+ * const size = 1024;
  * await streamBody(response, { source, start: 0, end: size - 1 });
  * ```
  */

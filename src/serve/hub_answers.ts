@@ -141,8 +141,17 @@ export function treeAnswer(
  * The repo info answer (`/api/models/{id}[/revision/{rev}]`).
  *
  * @example
- * ```ts ignore
- * const body = repoInfoAnswer(facts);
+ * ```ts
+ * import { repoInfoAnswer } from "./hub_answers.ts";
+ * const body = repoInfoAnswer({
+ *   id: "acme/tiny",
+ *   sha: "0123456789abcdef0123456789abcdef01234567",
+ *   private: false,
+ *   gated: false,
+ *   lastModified: "2025-01-01T00:00:00.000Z",
+ *   files: [{ path: "config.json", size: 2, gitSha1: "abc" }],
+ * });
+ * body.sha; // "0123456789abcdef0123456789abcdef01234567"
  * ```
  */
 export function repoInfoAnswer(repo: RepoFacts): Record<string, unknown> {

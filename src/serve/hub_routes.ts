@@ -64,8 +64,15 @@ export function routeOf(rawPath: string): Route | undefined {
  * Answers one routed request.
  *
  * @example
- * ```ts ignore
- * await answerRoute(settings, { request, response, route });
+ * ```ts
+ * import type { IncomingMessage, ServerResponse } from "node:http";
+ * import { answerRoute, routeOf } from "./hub_routes.ts";
+ * import type { ViewSettings } from "./repo_views.ts";
+ * declare const settings: ViewSettings; // what serveStore builds from its options
+ * declare const request: IncomingMessage;
+ * declare const response: ServerResponse;
+ * const route = routeOf(new URL(request.url ?? "/", "http://localhost").pathname);
+ * if (route) await answerRoute(settings, { request, response, route });
  * ```
  */
 export async function answerRoute(
@@ -177,7 +184,10 @@ function answerJson(
  * Answers an error as the Hub does: `X-Error-Code`, `X-Error-Message` and `{"error": …}`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { ServerResponse } from "node:http";
+ * import { answerRefusal } from "./hub_routes.ts";
+ * declare const response: ServerResponse;
  * answerRefusal(response, { status: 404, code: "RepoNotFound", message: "Repository not found" });
  * ```
  */

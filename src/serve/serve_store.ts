@@ -55,14 +55,22 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** The port `serve` listens on by default. */
+/**
+ * The port `serve` listens on by default.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SERVE_PORT } from "./serve_store.ts";
+ * const endpoint = `http://127.0.0.1:${DEFAULT_SERVE_PORT}`;
+ * ```
+ */
 export const DEFAULT_SERVE_PORT = 8090;
 
 /**
  * Serves a store as a read-only Hugging Face endpoint.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { serveStore } from "./serve_store.ts";
  * const server = await serveStore("./models", { port: 0 });
  * console.log(server.url); // HF_ENDPOINT=… for any Hugging Face client

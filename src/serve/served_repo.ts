@@ -55,7 +55,10 @@ export interface ServedRepo {
  * as on the Hub.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { readServedRepo } from "./served_repo.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
  * const repo = await readServedRepo(runtime, { modelsDir: "./models", repo: "acme/tiny" });
  * console.log(repo?.latest);
  * ```
@@ -82,7 +85,10 @@ export async function readServedRepo(
  * The repository directories of a store that hold a registry record, as `owner/name`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { listServedRepoIds } from "./served_repo.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
  * const ids = await listServedRepoIds(runtime, "./models");
  * ```
  */
@@ -171,7 +177,9 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
  * was downloaded), only the files recorded at it at an older one.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { filesAtCommit, type ServedRepo } from "./served_repo.ts";
+ * declare const repo: ServedRepo; // from readServedRepo
  * const files = filesAtCommit(repo, repo.latest);
  * ```
  */
@@ -187,7 +195,9 @@ export function filesAtCommit(repo: ServedRepo, commit: string): ServedFile[] {
  * unknown commit.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { commitOf, type ServedRepo } from "./served_repo.ts";
+ * declare const repo: ServedRepo; // from readServedRepo
  * commitOf(repo, "main"); // repo.latest
  * ```
  */

@@ -14,7 +14,20 @@ import type { ServedFile } from "./served_repo.ts";
 /** Files recorded without a hash from this size up are hashed with SHA-256 and served as LFS. */
 const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 
-/** Hashes computed for files recorded without one, by path, size and modification time. */
+/**
+ * Hashes computed for files recorded without one, by path, size and modification time.
+ *
+ * @example
+ * ```ts
+ * import { ComputedHashes } from "./store_files.ts";
+ * import type { ServedFile } from "./served_repo.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
+ * declare const file: ServedFile; // a file of a served repository
+ * const hashes = new ComputedHashes(runtime); // one per server, so each file is hashed once
+ * const { sha256, gitSha1 } = await hashes.factsOf(file);
+ * ```
+ */
 export class ComputedHashes {
   #known = new Map<string, Promise<FileFacts>>();
   #runtime: Runtime;
@@ -28,7 +41,12 @@ export class ComputedHashes {
    * The facts of a served file, hashing it first when the record has no hash.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { ComputedHashes } from "./store_files.ts";
+   * import type { ServedFile } from "./served_repo.ts";
+   * import type { Runtime } from "../runtime/runtime.ts";
+   * declare const runtime: Runtime;
+   * declare const file: ServedFile;
    * const facts = await new ComputedHashes(runtime).factsOf(file);
    * ```
    */
@@ -68,8 +86,13 @@ export class ComputedHashes {
  * symbolic link, of the recorded size.
  *
  * @example
- * ```ts ignore
- * if (await isServable(runtime, file)) { ... }
+ * ```ts
+ * import { isServable } from "./store_files.ts";
+ * import type { ServedFile } from "./served_repo.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
+ * declare const file: ServedFile;
+ * if (!await isServable(runtime, file)) console.warn(`${file.path} is not as recorded`);
  * ```
  */
 export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
@@ -85,8 +108,12 @@ export async function isServable(runtime: Runtime, file: ServedFile): Promise<bo
  * Opens a store file as a body source.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { openStoreFile } from "./store_files.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
  * const body = await openStoreFile(runtime, "/models/o/n/config.json");
+ * await body.close();
  * ```
  */
 export async function openStoreFile(runtime: Runtime, path: string): Promise<BodySource> {

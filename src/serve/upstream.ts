@@ -15,9 +15,28 @@ import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { PullFlight } from "./pull_flight.ts";
 
-/** The header naming the serve instance that answered. */
+/**
+ * The header naming the serve instance that answered.
+ *
+ * @example
+ * ```ts
+ * import { SERVE_ID_HEADER } from "./upstream.ts";
+ * const response = new Response(null, { headers: { [SERVE_ID_HEADER]: "a-server-id" } });
+ * response.headers.get(SERVE_ID_HEADER); // "a-server-id"
+ * ```
+ */
 export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
-/** The header naming the serve instances a request went through. */
+
+/**
+ * The header naming the serve instances a request went through.
+ *
+ * @example
+ * ```ts
+ * import { SERVE_VIA_HEADER } from "./upstream.ts";
+ * const serverId = crypto.randomUUID(); // this server's id
+ * const headers = new Headers({ [SERVE_VIA_HEADER]: serverId }); // on each upstream request
+ * ```
+ */
 export const SERVE_VIA_HEADER = "X-Rkllm-Serve-Via";
 
 /** What upstream says about a repository at a revision. */
@@ -57,7 +76,23 @@ export interface UpstreamSettings {
   attempts?: number;
 }
 
-/** The upstream of a pull-through `serve`. */
+/**
+ * The upstream of a pull-through `serve`.
+ *
+ * @example
+ * ```ts
+ * import { Upstream } from "./upstream.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * declare const runtime: Runtime;
+ * const upstream = new Upstream({
+ *   runtime,
+ *   modelsDir: "./models",
+ *   endpoint: "https://huggingface.co",
+ *   serverId: crypto.randomUUID(),
+ * });
+ * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
+ * ```
+ */
 export class Upstream {
   /** The upstream endpoint. */
   readonly endpoint: string;
@@ -84,8 +119,10 @@ export class Upstream {
    * The repository's info and files at a revision, from upstream.
    *
    * @example
-   * ```ts ignore
-   * const view = await upstream.view("acme/tiny", "main");
+   * ```ts
+   * import type { Upstream } from "./upstream.ts";
+   * declare const upstream: Upstream;
+   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
    * ```
    */
   view(repoText: string, revision: string, options: { isLatest: boolean }): Promise<UpstreamView> {
@@ -115,8 +152,11 @@ export class Upstream {
    * The pull of one file: the one already running for it, or a new one.
    *
    * @example
-   * ```ts ignore
-   * const flight = upstream.pull(view, file);
+   * ```ts
+   * import type { Upstream } from "./upstream.ts";
+   * declare const upstream: Upstream;
+   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
+   * const flight = upstream.pull(view, view.files[0]);
    * ```
    */
   pull(view: UpstreamView, file: RepoFile): PullFlight {
@@ -153,7 +193,9 @@ export class Upstream {
  * store answers alone until it comes back).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { refuseSelfUpstream } from "./upstream.ts";
+ * const serverId = crypto.randomUUID(); // this server's id
  * await refuseSelfUpstream("http://127.0.0.1:8090", { serverId, fetch });
  * ```
  */

@@ -120,8 +120,11 @@ function fishScript(catalogue: Catalogue): string {
  * when it runs, so that it lists itself and every command registered after it).
  *
  * @example
- * ```ts ignore
- * const completion = createCompletionCommand(() => ({ commands: COMMANDS, globals: GLOBAL_OPTIONS }));
+ * ```ts
+ * import { createCompletionCommand } from "./completion.ts";
+ * import { listCommand } from "./list.ts";
+ * const completion = createCompletionCommand(() => ({ commands: [listCommand], globals: {} }));
+ * console.log(completion.usage); // "completion <bash|zsh|fish>"
  * ```
  */
 export function createCompletionCommand(catalogue: () => Catalogue): Command {

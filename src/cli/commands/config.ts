@@ -80,7 +80,15 @@ function listValues(context: CommandContext) {
   return { exitCode: 0, json: { path: path ?? null, ...config } };
 }
 
-/** The `config` command. */
+/**
+ * The `config` command.
+ *
+ * @example
+ * ```ts
+ * import { configCommand } from "./config.ts";
+ * console.log(configCommand.usage);
+ * ```
+ */
 export const configCommand: Command = {
   name: "config",
   summary: "show or edit the user settings (modelsDir, endpoint, platform, connections)",

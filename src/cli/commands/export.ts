@@ -9,7 +9,15 @@ import { exportModels } from "../../fleet/export_models.ts";
 import { formatBytes } from "../../units.ts";
 import type { Command } from "../command.ts";
 
-/** The `export` command. */
+/**
+ * The `export` command.
+ *
+ * @example
+ * ```ts
+ * import { exportCommand } from "./export.ts";
+ * console.log(exportCommand.usage);
+ * ```
+ */
 export const exportCommand: Command = {
   name: "export",
   summary: "write models with their companions and records to a directory (a USB stick, a share)",

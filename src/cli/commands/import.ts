@@ -8,7 +8,15 @@ import { exitCodeFor, ModelManagerError } from "../../errors.ts";
 import { importStore } from "../../fleet/import_store.ts";
 import type { Command } from "../command.ts";
 
-/** The `import` command. */
+/**
+ * The `import` command.
+ *
+ * @example
+ * ```ts
+ * import { importCommand } from "./import.ts";
+ * console.log(importCommand.usage);
+ * ```
+ */
 export const importCommand: Command = {
   name: "import",
   summary: "add the models of an exported directory to the store, verifying every file",

@@ -27,7 +27,15 @@ function statusText(report: OutdatedReport): string {
   return `unknown (${unknown.length} not comparable)`;
 }
 
-/** The `outdated` command. */
+/**
+ * The `outdated` command.
+ *
+ * @example
+ * ```ts
+ * import { outdatedCommand } from "./outdated.ts";
+ * console.log(outdatedCommand.summary);
+ * ```
+ */
 export const outdatedCommand: Command = {
   name: "outdated",
   summary: "list local models whose files changed on the Hub",
@@ -76,7 +84,15 @@ async function updateOne(context: CommandContext, report: OutdatedReport) {
   return { name: model.name, repo: model.repo, file: model.file, path: model.path, changed };
 }
 
-/** The `update` command. */
+/**
+ * The `update` command.
+ *
+ * @example
+ * ```ts
+ * import { updateCommand } from "./outdated.ts";
+ * console.log(updateCommand.summary);
+ * ```
+ */
 export const updateCommand: Command = {
   name: "update",
   summary: "download the files of local models that changed on the Hub",

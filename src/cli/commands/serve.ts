@@ -10,7 +10,15 @@ import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { wholeNumber } from "../option_values.ts";
 
-/** The `serve` command. */
+/**
+ * The `serve` command.
+ *
+ * @example
+ * ```ts
+ * import { serveCommand } from "./serve.ts";
+ * console.log(serveCommand.usage);
+ * ```
+ */
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve the store as a Hugging Face endpoint for other boards (HF_ENDPOINT=…)",
