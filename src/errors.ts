@@ -129,7 +129,7 @@ export function isAbortError(error: unknown): boolean {
 
 /** Turns an abort into the `cancelled` error, keeping everything else as it is. */
 export function cancelledError(cause?: unknown): ModelManagerError {
-  return new ModelManagerError("cancelled", "cancelled the operation", {
+  return new ModelManagerError("cancelled", "the operation was cancelled", {
     hint: "run the same command again to resume where it stopped",
     cause,
   });

@@ -38,6 +38,21 @@ describe("errors say what was wrong, then what to do", () => {
     }
   });
 
+  it("says what the Hub cannot find, in plain words, then what to do", async () => {
+    const repo = await cli(["files", "acme/nope"]);
+    assert.equal(repo.code, 3, repo.stderr);
+    assert.match(repo.stderr, /^error: cannot find repository acme\/nope on the Hub\nhint: \S/m);
+    const revision = await cli(["files", QWEN.id, "--revision", "no-such-branch"]);
+    assert.equal(revision.code, 3, revision.stderr);
+    assert.match(
+      revision.stderr,
+      new RegExp(
+        `^error: cannot find revision no-such-branch of ${QWEN.id} on the Hub\nhint: `,
+        "m",
+      ),
+    );
+  });
+
   it("fails at once, without retries, when the endpoint's name does not resolve or nothing listens", async () => {
     const unresolved = await cli([
       "files",

@@ -178,7 +178,7 @@ export async function refuseSelfUpstream(
 function selfUpstreamError(endpoint: string): ModelManagerError {
   return new ModelManagerError(
     "config",
-    `refuse --upstream ${endpoint}: it is this server itself`,
+    `invalid --upstream ${endpoint}: it is this server itself`,
     { hint: "give the URL of another Hub or mirror, such as https://huggingface.co" },
   );
 }

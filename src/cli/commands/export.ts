@@ -30,7 +30,7 @@ export const exportCommand: Command = {
     if (positionals.length < 2) {
       throw new ModelManagerError(
         "usage",
-        "export models: give at least one model and the directory to write to",
+        "export models: a model or the directory to write to is missing",
         {
           hint:
             "usage: rkllm-models export <query…> <DIR>, for example: rkllm-models export Qwen /media/usb",

@@ -23,9 +23,13 @@ export const importCommand: Command = {
   async run(context) {
     const { positionals, runtime, output } = context;
     if (positionals.length !== 1) {
-      throw new ModelManagerError("usage", "import models: give the directory to import from", {
-        hint: "usage: rkllm-models import <DIR>, for example: rkllm-models import /media/usb",
-      });
+      throw new ModelManagerError(
+        "usage",
+        "import models: the directory to import from is missing",
+        {
+          hint: "usage: rkllm-models import <DIR>, for example: rkllm-models import /media/usb",
+        },
+      );
     }
     const report = await importStore(
       positionals[0],
