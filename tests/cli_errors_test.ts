@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { QWEN, standardHub } from "./support/fixtures.ts";
+import { QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 
@@ -80,6 +80,26 @@ describe("errors say what was wrong, then what to do", () => {
     bed.hub.addFault({ origin: "hub", pathIncludes: "/api/models/", status: 503, times: 1 });
     const result = await cli(["files", QWEN.id, "--retries", "2"]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^retrying in \d+ s \(2\/3\): .*503/m);
+    assert.match(result.stderr, /^retrying in [\d.]+ s \(2\/3\): .*503/m);
+  });
+
+  it("shows a file's retry in the same words as a request's: wait, which of how many, why", async () => {
+    // resolve's size disagrees with the listing once: the file's identity check retries.
+    bed.hub.addFault({
+      origin: "hub",
+      method: "HEAD",
+      pathIncludes: `/${QWEN_FILE}`,
+      headers: { "X-Linked-Size": "1" },
+      times: 1,
+    });
+    bed.hub.addFault({ origin: "hub", pathIncludes: "/tree/", status: 503, times: 1 });
+    const result = await cli(["download", QWEN.id, "--dir", newDir(), "--progress=plain"]);
+    assert.equal(result.code, 0, result.stderr);
+    const retries = result.stderr.split("\n").filter((line) => line.startsWith("retrying"));
+    assert.equal(retries.length, 2, result.stderr);
+    for (const line of retries) {
+      assert.match(line, /^retrying \S+ in \d+(\.\d)? s \(2\/\d+\): \S/, line);
+    }
+    assert.ok(retries.some((line) => line.includes(QWEN_FILE)), result.stderr);
   });
 });

@@ -82,6 +82,9 @@ export function confirmFile(
         attempt: event.attempt,
         delayMs: Math.round(event.delayMs),
         message: event.error.message,
+        reason: event.reason,
+        nextAttempt: event.nextAttempt,
+        attempts: event.attempts,
       }),
   });
 }
