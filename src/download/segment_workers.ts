@@ -241,7 +241,8 @@ export async function fetchAllSegments(
       }
       return job.hasher;
     }
-    await transfer.save().catch(() => {});
+    // Once saved, the bytes kept are reported, so an interrupted run can say how many.
+    await transfer.save().then(() => transfer.progress(), () => {});
     if (userSignal?.aborted) throw cancelledError(userSignal.reason);
     const reason = stop.signal.reason ?? failure.reason;
     if (!(reason instanceof RangeIgnoredError) || rangeIgnored) {
