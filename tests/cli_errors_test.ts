@@ -3,13 +3,7 @@ import assert from "node:assert/strict";
 import { QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
-
-const NO_PROXIES = Object.fromEntries(
-  ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"].flatMap((name) => [
-    [name, undefined],
-    [name.toLowerCase(), undefined],
-  ]),
-);
+import { NO_PROXIES } from "./support/forward_proxy.ts";
 
 describe("errors say what was wrong, then what to do", () => {
   const bed = useHubTestBed(standardHub(), { env: NO_PROXIES });

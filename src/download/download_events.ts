@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RetryEvent } from "../http/retry.ts";
 
 /** Something that happened to one file's download. */
 export type DownloadEvent =
@@ -54,3 +55,25 @@ export type DownloadEvent =
 
 /** A function that receives download events. */
 export type DownloadEventHandler = (event: DownloadEvent) => void;
+
+/**
+ * The `retry` event of one file for a retry of the retry policy: the wait, which
+ * attempt of how many, and why.
+ *
+ * @example
+ * ```ts ignore
+ * withRetry(fetchIt, { onRetry: (event) => emit(retryEventOf("model.rkllm", event)) });
+ * ```
+ */
+export function retryEventOf(file: string, event: RetryEvent): DownloadEvent {
+  return {
+    event: "retry",
+    file,
+    attempt: event.attempt,
+    delayMs: Math.round(event.delayMs),
+    message: event.error.message,
+    reason: event.reason,
+    nextAttempt: event.nextAttempt,
+    attempts: event.attempts,
+  };
+}

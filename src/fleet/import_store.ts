@@ -179,8 +179,17 @@ async function holdsSame(
   }
 }
 
-/** The store's record with the accepted files of the imported one, each at its own commit. */
-function mergedRecord(
+/**
+ * The store's record with the accepted files of the imported one, each at its own
+ * commit; the newer download's revision (and visibility) wins. Export writes its
+ * records with it too.
+ *
+ * @example
+ * ```ts ignore
+ * await writeRepoRecord(runtime, repoDir, mergedRecord(existing, imported, ["model.rkllm"]));
+ * ```
+ */
+export function mergedRecord(
   existing: RepoRecord | undefined,
   imported: RepoRecord,
   accepted: string[],
