@@ -14,6 +14,7 @@ import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { PullFlight } from "./pull_flight.ts";
+import { RepoHolds } from "./repo_holds.ts";
 
 /** The header naming the serve instance that answered. */
 export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
@@ -65,11 +66,13 @@ export class Upstream {
   #connection: HubConnection;
   #views = new Map<string, { at: number; view: Promise<UpstreamView> }>();
   #flights = new Map<string, PullFlight>();
+  #holds: RepoHolds;
 
   /** Creates the upstream; nothing is fetched until asked. */
   constructor(settings: UpstreamSettings) {
     this.endpoint = settings.endpoint;
     this.#settings = settings;
+    this.#holds = new RepoHolds(settings.runtime);
     this.#connection = {
       endpoint: settings.endpoint,
       token: settings.token,
@@ -135,6 +138,7 @@ export class Upstream {
       modelsDir: this.#settings.modelsDir,
       connection: this.#connection,
       idleTimeoutMs: this.#settings.idleTimeoutMs,
+      holds: this.#holds,
     });
     this.#flights.set(key, flight);
     flight.done.catch(() => {}).finally(() => this.#flights.delete(key));
