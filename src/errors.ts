@@ -138,7 +138,7 @@ export function isAbortError(error: unknown): boolean {
  * ```
  */
 export function cancelledError(cause?: unknown): ModelManagerError {
-  return new ModelManagerError("cancelled", "cancelled the operation", {
+  return new ModelManagerError("cancelled", "the operation was cancelled", {
     hint: "run the same command again to resume where it stopped",
     cause,
   });

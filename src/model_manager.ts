@@ -6,7 +6,7 @@
  */
 import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
 import { readUserConfig, type UserConfig } from "./config/user_config.ts";
-import type { DownloadEventHandler } from "./download/download_events.ts";
+import { type DownloadEventHandler, retryEventOf } from "./download/download_events.ts";
 import { anySignal } from "./http/abort_signals.ts";
 import type { HubConnection } from "./http/hub_connection.ts";
 import type { RetryEvent, RetryOptions } from "./http/retry.ts";
@@ -177,17 +177,7 @@ export class ModelManager {
     const onProgress = options.onProgress ?? this.#options.onProgress;
     const context = await this.#context(
       options.signal,
-      (event) =>
-        onProgress?.({
-          event: "retry",
-          file: file ?? repo,
-          attempt: event.attempt,
-          delayMs: Math.round(event.delayMs),
-          message: event.error.message,
-          reason: event.reason,
-          nextAttempt: event.nextAttempt,
-          attempts: event.attempts,
-        }),
+      (event) => onProgress?.(retryEventOf(file ?? repo, event)),
     );
     return downloadModel(context, repo, file, {
       retry: this.#options.retry,

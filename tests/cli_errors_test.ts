@@ -1,15 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { QWEN, standardHub } from "./support/fixtures.ts";
+import { QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
-
-const NO_PROXIES = Object.fromEntries(
-  ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"].flatMap((name) => [
-    [name, undefined],
-    [name.toLowerCase(), undefined],
-  ]),
-);
+import { NO_PROXIES } from "./support/forward_proxy.ts";
 
 describe("errors say what was wrong, then what to do", () => {
   const bed = useHubTestBed(standardHub(), { env: NO_PROXIES });
@@ -36,6 +30,21 @@ describe("errors say what was wrong, then what to do", () => {
       assert.doesNotMatch(result.stderr, /Option '|ambiguous|Usage:/, args.join(" "));
       assert.equal(result.stdout, "", "no help instead of the error");
     }
+  });
+
+  it("says what the Hub cannot find, in plain words, then what to do", async () => {
+    const repo = await cli(["files", "acme/nope"]);
+    assert.equal(repo.code, 3, repo.stderr);
+    assert.match(repo.stderr, /^error: cannot find repository acme\/nope on the Hub\nhint: \S/m);
+    const revision = await cli(["files", QWEN.id, "--revision", "no-such-branch"]);
+    assert.equal(revision.code, 3, revision.stderr);
+    assert.match(
+      revision.stderr,
+      new RegExp(
+        `^error: cannot find revision no-such-branch of ${QWEN.id} on the Hub\nhint: `,
+        "m",
+      ),
+    );
   });
 
   it("fails at once, without retries, when the endpoint's name does not resolve or nothing listens", async () => {
@@ -65,6 +74,26 @@ describe("errors say what was wrong, then what to do", () => {
     bed.hub.addFault({ origin: "hub", pathIncludes: "/api/models/", status: 503, times: 1 });
     const result = await cli(["files", QWEN.id, "--retries", "2"]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^retrying in \d+ s \(2\/3\): .*503/m);
+    assert.match(result.stderr, /^retrying in [\d.]+ s \(2\/3\): .*503/m);
+  });
+
+  it("shows a file's retry in the same words as a request's: wait, which of how many, why", async () => {
+    // resolve's size disagrees with the listing once: the file's identity check retries.
+    bed.hub.addFault({
+      origin: "hub",
+      method: "HEAD",
+      pathIncludes: `/${QWEN_FILE}`,
+      headers: { "X-Linked-Size": "1" },
+      times: 1,
+    });
+    bed.hub.addFault({ origin: "hub", pathIncludes: "/tree/", status: 503, times: 1 });
+    const result = await cli(["download", QWEN.id, "--dir", newDir(), "--progress=plain"]);
+    assert.equal(result.code, 0, result.stderr);
+    const retries = result.stderr.split("\n").filter((line) => line.startsWith("retrying"));
+    assert.equal(retries.length, 2, result.stderr);
+    for (const line of retries) {
+      assert.match(line, /^retrying \S+ in \d+(\.\d)? s \(2\/\d+\): \S/, line);
+    }
+    assert.ok(retries.some((line) => line.includes(QWEN_FILE)), result.stderr);
   });
 });

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import process from "node:process";
 import { cliEnvironment, parseJson, ROOT } from "./support/cli_process.ts";
 import { bytesOf, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
-import { startProxy } from "./support/forward_proxy.ts";
+import { NO_PROXIES, startProxy } from "./support/forward_proxy.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 import { VERSION } from "../src/version.ts";
@@ -25,12 +25,6 @@ function systemNode(): string | undefined {
 
 const NODE = systemNode();
 const NPM = NODE && existsSync(join(dirname(NODE), "npm")) ? join(dirname(NODE), "npm") : undefined;
-const NO_PROXIES = Object.fromEntries(
-  ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"].flatMap((name) => [
-    [name, undefined],
-    [name.toLowerCase(), undefined],
-  ]),
-);
 
 interface Installed {
   /** The `rkllm-models` on PATH. */

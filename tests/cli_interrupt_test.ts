@@ -18,11 +18,15 @@ describe("interruptions on a terminal", { skip }, () => {
     const result = await runInPty(["download", MULTI.id, "--dir", dir], {
       cwd: bed.root,
       env: { HF_ENDPOINT: bed.hub.endpoint },
-      answers: [[/Download which one\?/, "1\n"], [/\] +\d+%/, "\x03"]],
+      answers: [[/Download which one\?/, "1\n"], [/\] +[1-9]\d*%/, "\x03"]],
     });
     assert.equal(result.code, 130, result.text);
     const lines = result.text.split("\n").filter((line) => line.includes("interrupted"));
     assert.equal(lines.length, 1, result.text);
+    assert.match(
+      lines[0],
+      /(?:^|\^C)interrupted: kept [\d.]+ (B|KiB|MiB) of \S+\.rkllm; resume with: /,
+    );
     const resume = lines[0].match(/resume with: (rkllm-models download .+)$/)?.[1];
     assert.ok(resume, lines[0]);
     assert.match(resume!, new RegExp(`^rkllm-models download ${MULTI.id} --platform rk35\\d\\d`));

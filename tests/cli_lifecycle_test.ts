@@ -70,7 +70,11 @@ describe("the CLI process's end", () => {
     const { code, signal } = await ended;
     // Deno's child_process reports an exit status of 130 as SIGINT; the message shows who ended it.
     assert.equal(exitStatus(code, signal), 130, stderr);
-    assert.match(stderr, /^error: cancelled the operation\nhint: \S/m, "the CLI handled Ctrl-C");
+    assert.match(
+      stderr,
+      /^error: the operation was cancelled\nhint: \S/m,
+      "the CLI handled Ctrl-C",
+    );
     assert.doesNotMatch(stderr, /this is a bug/);
   });
 

@@ -142,7 +142,7 @@ describe("the CLI with repositories shaped like real RKLLM conversions", () => {
     for (const bad of [["../secrets"], ["other.rkllm"], "config.json", [42]]) {
       const result = await bed.cli(args(bed.newDir()), config({ COMPANION_FILES: bad }));
       assert.equal(result.code, 1, `${JSON.stringify(bad)}: ${result.stderr}`);
-      assert.match(result.stderr, /^error: use the models config at .*: COMPANION_FILES/m);
+      assert.match(result.stderr, /^error: invalid models config at .*: COMPANION_FILES/m);
     }
   });
 });

@@ -54,7 +54,7 @@ describe("the rkllm-models CLI", () => {
 
     const missing = await cli(["info", "no-such-model", "--dir", dir]);
     assert.equal(missing.code, 3);
-    assert.match(missing.stderr, /error: find a local model matching "no-such-model"\nhint: /);
+    assert.match(missing.stderr, /error: no local model matches "no-such-model"\nhint: /);
 
     const removed = await cli(["rm", "Qwen2.5", "--dir", dir, "--json"]);
     assert.equal(removed.code, 0, removed.stderr);

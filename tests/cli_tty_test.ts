@@ -103,7 +103,7 @@ describe("the CLI on a terminal", { skip }, () => {
     assert.equal(result.code, 130, result.text);
     assert.match(
       result.text,
-      /^error: get an answer to the question: interrupted, so nothing was changed\nhint: /m,
+      /^error: interrupted at the question, so nothing was changed\nhint: /m,
     );
     const fetched = bed.hub.requests.slice(from).filter((request) =>
       request.origin === "cdn" || request.path.includes("/resolve/")
@@ -169,7 +169,7 @@ describe("the CLI on a terminal", { skip }, () => {
     });
     assert.equal(failed.code, 3);
     assert.doesNotMatch(failed.raw, SGR);
-    assert.match(failed.text, /^error: find a local model matching "nothing-like-it"\nhint: /m);
+    assert.match(failed.text, /^error: no local model matches "nothing-like-it"\nhint: /m);
     const colored = await onTerminal(["info", "nothing-like-it", "--dir", newDir()]);
     assert.ok(colored.raw.includes("\x1b[31merror:\x1b[0m"), "errors are red on a terminal");
 

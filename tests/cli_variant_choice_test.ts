@@ -32,7 +32,7 @@ describe("the CLI people enjoy: choosing and downloading", () => {
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stdout, "");
       assert.deepEqual(lines(result.stderr), [
-        `error: choose one of 2 .rkllm files in ${MULTI.id}`,
+        `error: ${MULTI.id} has 2 .rkllm files, and the file to download is not given`,
         `  ${MULTI_RK3576}  --platform rk3576  146.5 KiB`,
         `  ${MULTI_RK3588}   --platform rk3588  195.3 KiB`,
         `hint: run again with the flags shown, or give the file: rkllm-models download ${MULTI.id} ${MULTI_RK3576}`,
@@ -96,7 +96,7 @@ describe("the CLI people enjoy: choosing and downloading", () => {
         newDir(),
       ]);
       assert.equal(none.code, 3, none.stderr);
-      assert.match(none.stderr, /^error: find a \.rkllm file in .* matching the filters\nhint: /);
+      assert.match(none.stderr, /^error: no \.rkllm file in .* matches the filters\nhint: /);
     });
   });
 

@@ -263,7 +263,8 @@ describe("nothing the Hub says reaches the terminal raw", () => {
           path: "model\u009b2J-rk3588.rkllm",
         }]));
       } else {
-        res.writeHead(404, { "Content-Type": "application/json", "X-Error-Code": "RepoNotFound" });
+        // No X-Error-Code: the message then quotes the body, which must arrive clean.
+        res.writeHead(404, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ error: "\x1b]0;pwned\x07Repository \x1b[31mnot\x1b[0m found" }));
       }
     });

@@ -75,7 +75,7 @@ describe("RateLimit on every answer: only a used-up 429 waits for the window", (
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(
       plain.stderr,
-      new RegExp(`retrying ${QWEN.id} in 1\\.0 s \\(2/5\\): rate limited by the Hub`),
+      new RegExp(`retrying ${QWEN.id} in 1 s \\(2/5\\): rate limited by the Hub`),
     );
   });
 });

@@ -50,6 +50,39 @@ describe("the README", () => {
     assert.match(revision.description, /default: the default branch/);
   });
 
+  it("lists each option beside the commands whose --help shows it, and each alias", () => {
+    const optionRows = new Map<string, string[]>();
+    for (const line of README.split("\n").filter((line) => line.startsWith("| `--"))) {
+      const [names, commands] = line.split(" | ").map((cell) => cell.replace(/^\| /, "").trim());
+      for (const [, option] of names.matchAll(/`--([a-z-]+)/g)) {
+        optionRows.set(option, commands === "all" ? ["all"] : commands.split(/,\s*/));
+      }
+    }
+    for (const command of COMMANDS) {
+      const row = README.split("\n").find((line) => line.startsWith(`| \`${command.name}`));
+      assert.ok(row, `a row for ${command.name} in the commands table`);
+      assert.ok(command.globals, `${command.name} --help shows only the global options it uses`);
+      for (const alias of command.aliases ?? []) {
+        assert.ok(row!.includes(`alias \`${alias}\``), `${command.name}: alias ${alias}`);
+      }
+      for (const option of Object.keys(command.options)) {
+        const where = optionRows.get(option) ?? [];
+        assert.ok(
+          where.includes("all") || where.includes(command.name),
+          `the options table names ${command.name} beside --${option} (it has ${where})`,
+        );
+      }
+    }
+    for (const [option, where] of optionRows) {
+      for (const name of where.filter((name) => name !== "all")) {
+        const command = COMMANDS.find((command) => command.name === name);
+        assert.ok(command, `--${option}: no command ${name}`);
+        const shown = option in command!.options || command!.globals?.includes(option) !== false;
+        assert.ok(shown, `--${option}: ${name} --help does not show it`);
+      }
+    }
+  });
+
   it("says how long the test command takes and what it builds", () => {
     assert.match(README, /npm test .*about 5 min.*104 MiB binaries/s);
   });

@@ -19,6 +19,43 @@ export function countOf(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
 
+/** One retry, as {@linkcode formatRetry} shows it. */
+export interface RetryNote {
+  /** The wait before the next attempt, in milliseconds. */
+  delayMs: number;
+  /** The attempt that failed, from 1: the count shown when `nextAttempt` is not known. */
+  attempt: number;
+  /** The next attempt's number in the current run of failures, from 2. */
+  nextAttempt?: number;
+  /** Attempts allowed in a run of failures. */
+  attempts?: number;
+  /** Why: the failure, or why the wait is that long ("rate limited by the Hub"). */
+  reason: string;
+  /** What is retried, such as a file name; left out for a request of the command itself. */
+  subject?: string;
+}
+
+/**
+ * The one wording of a retry, for Hub requests and file transfers alike:
+ * `retrying in 2 s (2/5): connection reset`, `retrying model.rkllm in 0.5 s (3/5): …`.
+ *
+ * @example
+ * ```ts
+ * import { formatRetry } from "./format.ts";
+ * formatRetry({ delayMs: 2000, attempt: 1, nextAttempt: 2, attempts: 5, reason: "connection reset" });
+ * // "retrying in 2 s (2/5): connection reset"
+ * ```
+ */
+export function formatRetry(retry: RetryNote): string {
+  const count = retry.nextAttempt !== undefined && retry.attempts !== undefined
+    ? `${retry.nextAttempt}/${retry.attempts}`
+    : String(retry.attempt + 1);
+  const seconds = Number((Math.max(0, retry.delayMs) / 1000).toFixed(1));
+  return `retrying${
+    retry.subject ? ` ${retry.subject}` : ""
+  } in ${seconds} s (${count}): ${retry.reason}`;
+}
+
 /**
  * Formats a duration in seconds as `1h02m`, `3m05s` or `12s`.
  *

@@ -30,7 +30,7 @@ import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
-import { terminalSafe } from "./format.ts";
+import { formatRetry, terminalSafe } from "./format.ts";
 import { wholeNumber } from "./option_values.ts";
 import { Output } from "./output.ts";
 import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
@@ -364,11 +364,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
           ...timeouts(values),
           onRetry: (event) => {
             if (mode === "json") return;
-            output.note(
-              `retrying in ${
-                Math.max(1, Math.round(event.delayMs / 1000))
-              } s (${event.nextAttempt}/${event.attempts}): ${event.error.message}`,
-            );
+            output.note(formatRetry(event));
           },
           onWarning: (message) =>
             output.err(

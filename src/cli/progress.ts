@@ -7,7 +7,7 @@
  */
 import type { DownloadEvent } from "../download/download_events.ts";
 import { LOCK_FILE } from "../store/store_layout.ts";
-import { formatBytes, formatDuration, terminalSafe } from "./format.ts";
+import { formatBytes, formatDuration, formatRetry, terminalSafe } from "./format.ts";
 import type { Output } from "./output.ts";
 
 /** How progress is shown. */
@@ -349,14 +349,9 @@ export function createProgressReporter(
 }
 
 /**
- * `retrying config.json in 5.0 s (2/5): rate limited by the Hub`: the wait, the
- * next attempt and why the wait is that long (the server's reason, or the failure).
+ * `retrying config.json in 5 s (2/5): rate limited by the Hub`: the wait, the next
+ * attempt and why the wait is that long (the server's reason, or the failure).
  */
 function retryLine(event: Extract<DownloadEvent, { event: "retry" }>): string {
-  const count = event.nextAttempt !== undefined && event.attempts !== undefined
-    ? `${event.nextAttempt}/${event.attempts}`
-    : `attempt ${event.attempt + 1}`;
-  return `retrying ${event.file} in ${(event.delayMs / 1000).toFixed(1)} s (${count}): ${
-    event.reason ?? event.message
-  }`;
+  return formatRetry({ ...event, reason: event.reason ?? event.message, subject: event.file });
 }

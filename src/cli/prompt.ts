@@ -26,7 +26,7 @@ export async function ask(context: CommandContext, question: string): Promise<st
   const interrupted = () =>
     new ModelManagerError(
       "cancelled",
-      "get an answer to the question: interrupted, so nothing was changed",
+      "interrupted at the question, so nothing was changed",
       {
         hint: "run the command again to answer it",
       },

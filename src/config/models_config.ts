@@ -142,7 +142,7 @@ type PartialModelsConfig = Omit<ModelsConfig, "COMPANION_FILES"> & { COMPANION_F
 
 function completed(config: PartialModelsConfig): ModelsConfig {
   if (config.COMPANION_FILES !== undefined) return config as ModelsConfig;
-  throw new ModelManagerError("config", "use the models config: COMPANION_FILES is missing", {
+  throw new ModelManagerError("config", "invalid models config: COMPANION_FILES is missing", {
     hint:
       'add "COMPANION_FILES": ["config.json", …] to the models config, or reinstall rkllm-models',
   });
@@ -192,7 +192,7 @@ function describe(error: unknown): string {
 }
 
 function invalidConfig(source: string, problem: string): ModelManagerError {
-  return new ModelManagerError("config", `use the models config at ${source}: ${problem}`, {
+  return new ModelManagerError("config", `invalid models config at ${source}: ${problem}`, {
     hint:
       'it needs "REPOSITORY_SUGGESTIONS": [{"repo", "description"}] and "EXAMPLE_MODEL_FILES": [{"repo", "file"}], and may have "COMPANION_FILES": ["config.json", …]',
   });

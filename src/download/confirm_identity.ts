@@ -13,7 +13,7 @@ import { type RetryOptions, withRetry } from "../http/retry.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ResolvedFile, resolveFile } from "../hub/resolve_file.ts";
-import type { DownloadEventHandler } from "./download_events.ts";
+import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
 import { type FileIdentity, identityOfFile, isGitSha1Hex, isSha256Hex } from "./download_state.ts";
 import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
 
@@ -82,14 +82,7 @@ export function confirmFile(
   }, {
     ...options.retry,
     signal: connection.signal,
-    onRetry: (event) =>
-      options.onEvent?.({
-        event: "retry",
-        file: file.path,
-        attempt: event.attempt,
-        delayMs: Math.round(event.delayMs),
-        message: event.error.message,
-      }),
+    onRetry: (event) => options.onEvent?.(retryEventOf(file.path, event)),
   });
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RetryEvent } from "../http/retry.ts";
 
 /** Something that happened to one file's download. */
 export type DownloadEvent =
@@ -54,3 +55,29 @@ export type DownloadEvent =
 
 /** A function that receives download events. */
 export type DownloadEventHandler = (event: DownloadEvent) => void;
+
+/**
+ * The `retry` event of one file for a retry of the retry policy: the wait, which
+ * attempt of how many, and why.
+ *
+ * @example
+ * ```ts
+ * import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
+ * import type { RetryEvent } from "../http/retry.ts";
+ * declare const emit: DownloadEventHandler;
+ * declare const event: RetryEvent;
+ * emit(retryEventOf("model.rkllm", event));
+ * ```
+ */
+export function retryEventOf(file: string, event: RetryEvent): DownloadEvent {
+  return {
+    event: "retry",
+    file,
+    attempt: event.attempt,
+    delayMs: Math.round(event.delayMs),
+    message: event.error.message,
+    reason: event.reason,
+    nextAttempt: event.nextAttempt,
+    attempts: event.attempts,
+  };
+}

@@ -15,7 +15,7 @@ import type { RepoId } from "../hub/repo_id.ts";
 import { resolveFile } from "../hub/resolve_file.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import type { DownloadEventHandler } from "./download_events.ts";
+import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
 import type { DownloadState } from "./download_state.ts";
 import {
   fetchSegment,
@@ -211,16 +211,7 @@ export async function fetchAllSegments(
           signal,
           madeProgress: () => madeProgress(current, before),
           onRetry: (event) => {
-            emit({
-              event: "retry",
-              file: path,
-              attempt: event.attempt,
-              delayMs: Math.round(event.delayMs),
-              message: event.error.message,
-              reason: event.reason,
-              nextAttempt: event.nextAttempt,
-              attempts: event.attempts,
-            });
+            emit(retryEventOf(path, event));
             if (event.error.details.refreshUrl) {
               url.refresh(attemptUrl, event.error.details.status as number | undefined);
             }
@@ -247,7 +238,8 @@ export async function fetchAllSegments(
       }
       return job.hasher;
     }
-    await transfer.save().catch(() => {});
+    // Once saved, the bytes kept are reported, so an interrupted run can say how many.
+    await transfer.save().then(() => transfer.progress(), () => {});
     if (userSignal?.aborted) throw cancelledError(userSignal.reason);
     const reason = stop.signal.reason ?? failure.reason;
     if (!(reason instanceof RangeIgnoredError) || rangeIgnored) {

@@ -14,14 +14,10 @@ import type { Runtime } from "../runtime/runtime.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import {
-  readRepoRecord,
-  RECORD_FORMAT_VERSION,
-  type RepoRecord,
-  writeRepoRecord,
-} from "../store/registry.ts";
+import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { refuseTooLargeForFat } from "./fat_limit.ts";
+import { mergedRecord } from "./import_store.ts";
 import { type PlacedFile, placeVerifiedFile } from "./place_file.ts";
 
 /** Options of {@linkcode exportModels} and {@linkcode importStore}. */
@@ -140,23 +136,15 @@ async function exportRepo(
       written.push({ repo: what.repo, path, size: record.files[path].size, ...placed });
     }
     const existing = await readRepoRecord(runtime, targetDir, () => {});
-    const merged: RepoRecord = existing ?? {
-      version: RECORD_FORMAT_VERSION,
-      repo: record.repo,
-      revision: record.revision,
-      files: {},
-    };
-    for (const path of paths) merged.files[path] = record.files[path];
-    merged.models = { ...merged.models };
+    // A record of format 1 names no companions: the store's view of each model does.
+    const exported: RepoRecord = { ...record, models: { ...record.models } };
     for (const model of models) {
-      merged.models[model.file] = record.models?.[model.file] ??
-        { companions: model.companionFiles, encoders: model.encoders };
+      exported.models![model.file] ??= {
+        companions: model.companionFiles,
+        encoders: model.encoders,
+      };
     }
-    merged.version = RECORD_FORMAT_VERSION;
-    merged.revision = record.revision;
-    if (record.private !== undefined) merged.private = record.private;
-    if (record.gated !== undefined) merged.gated = record.gated;
-    await writeRepoRecord(runtime, targetDir, merged);
+    await writeRepoRecord(runtime, targetDir, mergedRecord(existing, exported, paths));
     return written;
   } finally {
     await lock.release().catch(() => {});

@@ -106,7 +106,19 @@ function aliasHint(context: RequestContext): string | undefined {
 }
 
 /**
- * The error for a response that is not a success.
+ * What the request was about, for a message that starts with "cannot": `read the
+ * repo info of a/b`, `resolve the file model.rkllm in a/b`, or the action alone.
+ */
+function failedRequest(context: RequestContext): string {
+  if (context.file) {
+    return `${context.action} ${context.file} in ${context.repo ?? "the repository"}`;
+  }
+  return context.repo ? `${context.action} of ${context.repo}` : context.action;
+}
+
+/**
+ * The error for a response that is not a success. Its message says what was wrong
+ * (`cannot find repository acme/nope on the Hub`); its hint what to do.
  *
  * @example
  * ```ts
@@ -115,7 +127,7 @@ function aliasHint(context: RequestContext): string | undefined {
  * const error = await errorForResponse(response, {
  *   repo: "a/b", endpoint: "https://huggingface.co", hasToken: true, action: "read repo info",
  * });
- * console.log(error.code); // "repo_not_found"
+ * console.log(error.message); // "cannot find repository a/b on the Hub"
  * ```
  */
 export async function errorForResponse(
@@ -127,81 +139,87 @@ export async function errorForResponse(
   const said = await serverMessage(response, context);
   const because = `${status}${said ? `: ${said}` : ""}`;
   const repo = context.repo ?? "the repository";
-  const what = context.file ? `${context.file} in ${repo}` : repo;
+  const what = context.file ? `file ${context.file} in ${repo}` : `repository ${repo}`;
+  const cannot = `cannot ${failedRequest(context)}`;
+  const details = { status };
+  const answered = `the server answered ${status}${said ? ` (${said})` : ""}`;
   const tokenHint = aliasHint(context) ??
     (context.hasToken
       ? "check that your token (HF_TOKEN or --token) has access to it"
       : "if it is private, set HF_TOKEN or pass --token");
 
   if (code === "GatedRepo") {
-    return new ModelManagerError("gated", `${context.action} of gated ${repo} (${because})`, {
-      hint: aliasHint(context) ??
-        `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
-      details: { status },
-    });
+    return new ModelManagerError(
+      "gated",
+      `cannot access gated repository ${repo}: ${
+        context.hasToken ? "the token has no access to it yet" : "no token was sent"
+      } (${status})`,
+      {
+        hint: aliasHint(context) ??
+          `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
+        details,
+      },
+    );
   }
   if (code === "RepoNotFound") {
-    return new ModelManagerError("repo_not_found", `find ${repo} on the Hub (${because})`, {
+    return new ModelManagerError("repo_not_found", `cannot find repository ${repo} on the Hub`, {
       hint: `check the spelling of the repo id (owner/name); ${tokenHint}`,
-      details: { status },
+      details,
     });
   }
   if (code === "RevisionNotFound") {
     return new ModelManagerError(
       "repo_not_found",
-      `find revision ${context.revision ?? ""} of ${repo} (${because})`,
+      `cannot find revision ${context.revision ?? ""} of ${repo} on the Hub`,
       {
         hint: "use an existing branch, tag or commit, or leave --revision out",
-        details: { status },
+        details,
       },
     );
   }
   if (code === "EntryNotFound") {
-    return new ModelManagerError("file_not_found", `find ${what} (${because})`, {
+    return new ModelManagerError("file_not_found", `cannot find ${what} on the Hub`, {
       hint: `list the repo's files with: rkllm-models files ${context.repo ?? "owner/name"}`,
-      details: { status },
+      details,
     });
   }
   if (status === 401 && /invalid credentials/i.test(said)) {
-    return new ModelManagerError(
-      "auth",
-      `${context.action}: the Hub rejected the token (${because})`,
-      {
-        hint:
-          `check HF_TOKEN / --token, or create a new token at ${context.endpoint}/settings/tokens`,
-        details: { status },
-      },
-    );
+    return new ModelManagerError("auth", `${cannot}: the Hub rejected the token (${because})`, {
+      hint:
+        `check HF_TOKEN / --token, or create a new token at ${context.endpoint}/settings/tokens`,
+      details,
+    });
   }
   if (status === 403 && /disabled/i.test(said)) {
-    return new ModelManagerError("auth", `${context.action}: ${repo} is disabled (${because})`, {
+    return new ModelManagerError("auth", `repository ${repo} is disabled on the Hub`, {
       hint: "its owner or the Hub disabled it; choose another repository",
-      details: { status },
+      details,
     });
   }
   if (isRetryableStatus(status)) {
     const wait = serverRetryDelay(status, response.headers);
-    return retryableError(`${context.action} of ${what} (${because})`, {
+    const problem = status === 429 ? `rate limited by the Hub (${because})` : answered;
+    return retryableError(`${cannot}: ${problem}`, {
       retryAfterMs: wait?.delayMs,
       retryReason: wait?.reason,
       status,
     });
   }
   if (status === 401 || status === 403) {
-    return new ModelManagerError("auth", `${context.action} of ${what} (${because})`, {
+    return new ModelManagerError("auth", `${cannot}: access denied (${because})`, {
       hint: tokenHint,
-      details: { status },
+      details,
     });
   }
   if (status === 404) {
     return new ModelManagerError(
       context.file ? "file_not_found" : "repo_not_found",
-      `find ${what} (${because})`,
-      { hint: tokenHint, details: { status } },
+      `cannot find ${what} on the Hub (${because})`,
+      { hint: tokenHint, details },
     );
   }
-  return new ModelManagerError("network", `${context.action} of ${what} (${because})`, {
+  return new ModelManagerError("network", `${cannot}: ${answered}`, {
     hint: "the server answered with an error; try again later, or check --endpoint / HF_ENDPOINT",
-    details: { status },
+    details,
   });
 }

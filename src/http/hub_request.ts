@@ -110,7 +110,7 @@ export async function sendRequest(
     if (hop + 1 >= MAX_REDIRECTS) {
       throw new ModelManagerError(
         "network",
-        `follow redirects from ${url.pathname}: more than ${MAX_REDIRECTS} hops`,
+        `too many redirects from ${url.pathname}: more than ${MAX_REDIRECTS} hops`,
         {
           hint: "the server or a proxy is redirecting in a loop; check --endpoint / HF_ENDPOINT",
         },
@@ -118,7 +118,7 @@ export async function sendRequest(
     }
     const next = new URL(location, current);
     if (next.protocol !== "http:" && next.protocol !== "https:") {
-      throw new ModelManagerError("network", `follow a redirect to a ${next.protocol} URL`, {
+      throw new ModelManagerError("network", `cannot follow a redirect to a ${next.protocol} URL`, {
         hint: "only http: and https: redirects are followed; check --endpoint / HF_ENDPOINT",
       });
     }

@@ -46,9 +46,9 @@ const encoder = new TextEncoder();
 function hostileListing(repo: string, path: unknown): ModelManagerError {
   return new ModelManagerError(
     "integrity",
-    `refuse the file path ${
+    `unsafe file path ${
       JSON.stringify(path)
-    } from the listing of ${repo}: it is not a safe relative path`,
+    } in the listing of ${repo}: it is not a safe relative path`,
     {
       hint:
         "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / HF_ENDPOINT",

@@ -83,7 +83,7 @@ export function chooseModelFile(
       );
     }
     if (!found) {
-      throw new ModelManagerError("file_not_found", `find ${wanted} in ${repo}`, {
+      throw new ModelManagerError("file_not_found", `cannot find ${wanted} in ${repo}`, {
         hint: all.length
           ? `choose one of: ${all.map((file) => file.path).join(", ")}`
           : `${repo} has no .rkllm files; check the repo id`,
@@ -93,7 +93,7 @@ export function chooseModelFile(
     return found;
   }
   if (all.length === 0) {
-    throw new ModelManagerError("file_not_found", `find a .rkllm file in ${repo}: it has none`, {
+    throw new ModelManagerError("file_not_found", `${repo} has no .rkllm file`, {
       hint: "check that this is an RKLLM conversion (search with: rkllm-models search rk3588)",
     });
   }
@@ -105,7 +105,7 @@ export function chooseModelFile(
   if (candidates.length === 0) {
     throw new ModelManagerError(
       "file_not_found",
-      `find a .rkllm file in ${repo} matching the filters`,
+      `no .rkllm file in ${repo} matches the filters`,
       {
         hint: groupedHint(all, filter) ??
           `choose one of: ${all.map((file) => file.path).join(", ")}`,
@@ -115,9 +115,9 @@ export function chooseModelFile(
   }
   throw new ModelManagerError(
     "usage",
-    `choose one of ${candidates.length} .rkllm files in ${repo}${
+    `${repo} has ${candidates.length} .rkllm files${
       filtered ? " left by the filters" : ""
-    }`,
+    }, and the file to download is not given`,
     {
       hint: `give the file as the second argument, e.g. ${repo} ${
         candidates[0].path.split("/").pop()

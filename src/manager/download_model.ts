@@ -219,7 +219,7 @@ export async function downloadModel(
     if (!model) {
       throw new ModelManagerError(
         "storage",
-        `find ${modelFile.path} in ${repoDir} after downloading it`,
+        `cannot find ${modelFile.path} in ${repoDir} after downloading it`,
         {
           hint: "another process removed it meanwhile; run the command again",
         },

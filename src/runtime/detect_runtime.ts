@@ -105,9 +105,13 @@ export class RuntimeDetector {
     if (global.Deno !== undefined) return "deno";
     if (global.Bun !== undefined) return "bun";
     if (global.process?.versions?.node) return "node";
-    throw new ModelManagerError("unsupported_runtime", "run on an unsupported JavaScript runtime", {
-      hint: "use Deno 2, Node.js 24 or Bun 1.2 or newer",
-    });
+    throw new ModelManagerError(
+      "unsupported_runtime",
+      "unsupported JavaScript runtime: rkllm-models runs on Deno, Node.js and Bun",
+      {
+        hint: "use Deno 2, Node.js 24 or Bun 1.2 or newer",
+      },
+    );
   }
 
   /** The adapter for this process's runtime, created on first use. */

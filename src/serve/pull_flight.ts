@@ -4,7 +4,9 @@
  * partial file; each client reads the bytes already on disk as they arrive.
  * The last byte is held back until the file has been verified, so a file that
  * fails verification reaches no client as a complete transfer: their
- * responses are broken off instead.
+ * responses are broken off instead. A pull holds the repository's lock while it
+ * writes (see {@linkcode RepoHolds}), so a `download` of the same file never
+ * writes the same partial file at the same time.
  *
  * @module
  */
@@ -21,10 +23,10 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
-import { acquireLock } from "../store/file_lock.ts";
 import { readRepoRecord, RECORD_FORMAT_VERSION, writeRepoRecord } from "../store/registry.ts";
-import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
+import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 import type { BodySource } from "./file_answer.ts";
+import type { RepoHold, RepoHolds } from "./repo_holds.ts";
 
 /** What a pull downloads and where it records it. */
 export interface PullRequest {
@@ -52,6 +54,8 @@ export interface PullSettings {
   connection: HubConnection;
   /** Restart an upstream request after this long without a byte. */
   idleTimeoutMs?: number;
+  /** The process's holds on repository locks, shared by its pulls. */
+  holds: RepoHolds;
 }
 
 /**
@@ -104,6 +108,21 @@ export class PullFlight {
   }
 
   async #run(request: PullRequest, settings: PullSettings): Promise<void> {
+    const repoDir = repoDirOf(settings.modelsDir, request.repo);
+    const hold = await settings.holds.hold(repoDir, {
+      purpose: `serve: pull ${request.repo.id}/${request.file.path}`,
+      signal: settings.connection.signal,
+    });
+    try {
+      // A download that held the lock meanwhile may have brought the file.
+      if (await isRecorded(settings.runtime, repoDir, request)) return;
+      await this.#pull(request, settings, hold);
+    } finally {
+      await hold.release();
+    }
+  }
+
+  async #pull(request: PullRequest, settings: PullSettings, hold: RepoHold): Promise<void> {
     const { runtime } = settings;
     await runtime.mkdir(join(this.destination, ".."));
     const result = await downloadToPartial({
@@ -121,7 +140,7 @@ export class PullFlight {
       retry: settings.connection.retry,
       onEvent: (event) => this.#onEvent(event),
     });
-    await recordPulledFile(settings, request, result);
+    await hold.exclusive(() => recordPulledFile(settings, request, result));
   }
 
   #onEvent(event: DownloadEvent): void {
@@ -201,6 +220,24 @@ export class PullFlight {
   }
 }
 
+/** Whether the store already holds the file as upstream lists it, recorded and in place. */
+async function isRecorded(
+  runtime: Runtime,
+  repoDir: string,
+  request: PullRequest,
+): Promise<boolean> {
+  const { file } = request;
+  const recorded = (await readRepoRecord(runtime, repoDir, () => {}))?.files[file.path];
+  if (!recorded || recorded.size !== file.size) return false;
+  const sameContent = file.sha256
+    ? recorded.sha256 === file.sha256
+    : file.gitSha1 !== undefined && recorded.gitSha1 === file.gitSha1;
+  if (!sameContent) return false;
+  const stat = await runtime.lstat(storePathOf(repoDir, file.path)).catch(() => undefined);
+  return stat !== undefined && stat.isFile && !stat.isSymlink && stat.size === file.size;
+}
+
+/** Moves the verified file into place and records it; the caller holds the repository. */
 async function recordPulledFile(
   settings: PullSettings,
   request: PullRequest,
@@ -208,10 +245,6 @@ async function recordPulledFile(
 ): Promise<void> {
   const { runtime } = settings;
   const repoDir = repoDirOf(settings.modelsDir, request.repo);
-  const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
-    signal: settings.connection.signal,
-    purpose: `serve: pull ${request.repo.id}/${request.file.path}`,
-  });
   try {
     await finalizeDownload(runtime, result.destination);
     const record = await readRepoRecord(runtime, repoDir, () => {}) ?? {
@@ -239,7 +272,5 @@ async function recordPulledFile(
       }`,
       { hint: "check that the store is writable", cause: error },
     );
-  } finally {
-    await lock.release().catch(() => {});
   }
 }

@@ -14,6 +14,7 @@ import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { PullFlight } from "./pull_flight.ts";
+import { RepoHolds } from "./repo_holds.ts";
 
 /**
  * The header naming the serve instance that answered.
@@ -100,11 +101,13 @@ export class Upstream {
   #connection: HubConnection;
   #views = new Map<string, { at: number; view: Promise<UpstreamView> }>();
   #flights = new Map<string, PullFlight>();
+  #holds: RepoHolds;
 
   /** Creates the upstream; nothing is fetched until asked. */
   constructor(settings: UpstreamSettings) {
     this.endpoint = settings.endpoint;
     this.#settings = settings;
+    this.#holds = new RepoHolds(settings.runtime);
     this.#connection = {
       endpoint: settings.endpoint,
       token: settings.token,
@@ -175,6 +178,7 @@ export class Upstream {
       modelsDir: this.#settings.modelsDir,
       connection: this.#connection,
       idleTimeoutMs: this.#settings.idleTimeoutMs,
+      holds: this.#holds,
     });
     this.#flights.set(key, flight);
     flight.done.catch(() => {}).finally(() => this.#flights.delete(key));
@@ -220,7 +224,7 @@ export async function refuseSelfUpstream(
 function selfUpstreamError(endpoint: string): ModelManagerError {
   return new ModelManagerError(
     "config",
-    `refuse --upstream ${endpoint}: it is this server itself`,
+    `invalid --upstream ${endpoint}: it is this server itself`,
     { hint: "give the URL of another Hub or mirror, such as https://huggingface.co" },
   );
 }

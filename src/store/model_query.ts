@@ -11,7 +11,7 @@ function ambiguous(query: string, candidates: ModelInfo[]): ModelManagerError {
   const names = candidates.map((model) => `${model.repo}/${model.file}`);
   return new ModelManagerError(
     "ambiguous",
-    `choose one of ${candidates.length} models matching "${query}": ${names.join(", ")}`,
+    `"${query}" matches ${candidates.length} models: ${names.join(", ")}`,
     {
       hint: "give the exact model name, or owner/name/file.rkllm",
       details: { candidates: names },
@@ -33,7 +33,7 @@ function ambiguous(query: string, candidates: ModelInfo[]): ModelManagerError {
 export function findModel(models: ModelInfo[], query: string): ModelInfo | undefined {
   const text = typeof query === "string" ? query.trim() : "";
   if (!text) {
-    throw new ModelManagerError("usage", "find a model: the query is empty", {
+    throw new ModelManagerError("usage", "the model query is empty", {
       hint: "give a model name, owner/name, or part of a name (see: rkllm-models list)",
     });
   }
@@ -64,14 +64,14 @@ export function findModel(models: ModelInfo[], query: string): ModelInfo | undef
  * try {
  *   requireModel([], "Qwen2.5");
  * } catch (error) {
- *   console.log((error as Error).message); // find a local model matching "Qwen2.5"
+ *   console.log((error as Error).message); // no local model matches "Qwen2.5"
  * }
  * ```
  */
 export function requireModel(models: ModelInfo[], query: string): ModelInfo {
   const model = findModel(models, query);
   if (!model) {
-    throw new ModelManagerError("model_not_found", `find a local model matching "${query}"`, {
+    throw new ModelManagerError("model_not_found", `no local model matches "${query}"`, {
       hint: "see the models you have with: rkllm-models list",
     });
   }

@@ -1,11 +1,32 @@
 /**
  * A forward proxy for tests (relays absolute-form HTTP requests, tunnels CONNECT, leads
- * every host to 127.0.0.1 and records what it was asked).
+ * every host to 127.0.0.1 and records what it was asked), and the proxy variables
+ * a test sets or unsets.
  *
  * @module
  */
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { connect, type Socket } from "node:net";
+
+/** Every proxy variable, in both spellings, unset: the tests set exactly what they mean. */
+export const NO_PROXIES: Record<string, undefined> = Object.fromEntries(
+  ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"].flatMap((name) => [
+    [name, undefined],
+    [name.toLowerCase(), undefined],
+  ]),
+);
+
+/**
+ * Both spellings of a proxy variable.
+ *
+ * @example
+ * ```ts ignore
+ * proxyVariable("HTTPS_PROXY", proxy.url); // { HTTPS_PROXY: …, https_proxy: … }
+ * ```
+ */
+export function proxyVariable(name: string, value: string): Record<string, string> {
+  return { [name]: value, [name.toLowerCase()]: value };
+}
 
 /**
  * A forward proxy for tests: plain HTTP requests in absolute form are relayed, and

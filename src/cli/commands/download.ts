@@ -7,6 +7,7 @@
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import type { DownloadPlan } from "../../manager/download_model.ts";
+import type { DownloadEvent } from "../../download/download_events.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
 import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
@@ -96,15 +97,38 @@ function isInterrupt(error: unknown, context: CommandContext): boolean {
     context.signal.aborted;
 }
 
+/** The bytes each unfinished file holds on disk, as the progress events last told them. */
+class KeptBytes {
+  #files = new Map<string, number>();
+
+  /** Takes one progress event into account. */
+  see(event: DownloadEvent): void {
+    if (event.event === "start") this.#files.set(event.file, event.resumedBytes);
+    else if (event.event === "progress") this.#files.set(event.file, event.bytes);
+    else if (event.event === "done") this.#files.delete(event.file);
+  }
+
+  /** `kept 120.0 MiB of model.rkllm`, or `nothing was kept yet`. */
+  describe(): string {
+    const kept = [...this.#files].filter(([, bytes]) => bytes > 0)
+      .map(([file, bytes]) => `${formatBytes(bytes)} of ${file}`);
+    return kept.length === 0 ? "nothing was kept yet" : `kept ${kept.join(", ")}`;
+  }
+}
+
 /** One line: what was kept and the exact command that resumes, with the flags that chose the file. */
-function interrupted(context: CommandContext, what: string): { exitCode: number } {
+function interrupted(
+  context: CommandContext,
+  what: string,
+  options: { kept: KeptBytes },
+): { exitCode: number } {
   const flags = ["dir", "revision", "platform", "quant", "endpoint"]
     .filter((name) => typeof context.values[name] === "string" && !what.includes(`--${name} `))
     .map((name) => `--${name} ${shellWord(String(context.values[name]))}`);
   // SIGTERM aborts with "terminated", Ctrl-C with "interrupted" (see main.ts).
   const stoppedBy = context.signal.reason?.message === "terminated" ? "terminated" : "interrupted";
   context.output.err(
-    `${stoppedBy}: the partial download is kept; resume with: rkllm-models download ${
+    `${stoppedBy}: ${options.kept.describe()}; resume with: rkllm-models download ${
       [what, ...flags].join(" ")
     }`,
   );
@@ -267,6 +291,7 @@ export const downloadCommand: Command = {
       userConfig: context.userConfig(),
     });
     const reporter = context.progress();
+    const kept = new KeptBytes();
     const options = {
       revision: context.values.revision as string | undefined,
       platform,
@@ -279,7 +304,10 @@ export const downloadCommand: Command = {
       force: context.values.force === true,
       companionFiles: context.config.COMPANION_FILES,
       signal: context.signal,
-      onProgress: (event: Parameters<typeof reporter.handle>[0]) => reporter.handle(event),
+      onProgress: (event: DownloadEvent) => {
+        kept.see(event);
+        reporter.handle(event);
+      },
     };
     const manager = context.manager();
     let result;
@@ -288,7 +316,7 @@ export const downloadCommand: Command = {
       result = await manager.download(repo, file, options);
     } catch (error) {
       if (isInterrupt(error, context)) {
-        return interrupted(context, [repo, file ?? ""].filter(Boolean).join(" "));
+        return interrupted(context, [repo, file ?? ""].filter(Boolean).join(" "), { kept });
       }
       const choices = choicesOf(error);
       if (!choices) throw error;
@@ -312,7 +340,7 @@ export const downloadCommand: Command = {
         result = await manager.download(repo, chosen.file, options);
       } catch (error) {
         if (!isInterrupt(error, context)) throw error;
-        return interrupted(context, `${repo} ${chosen.flags ?? chosen.file}`);
+        return interrupted(context, `${repo} ${chosen.flags ?? chosen.file}`, { kept });
       }
     } finally {
       reporter.finish();

@@ -7,7 +7,7 @@ import { resolveModelsDir } from "../../config/settings.ts";
 import { ModelManagerError } from "../../errors.ts";
 import { exportModels } from "../../fleet/export_models.ts";
 import { formatBytes } from "../../units.ts";
-import type { Command } from "../command.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
 
 /**
  * The `export` command.
@@ -24,6 +24,7 @@ export const exportCommand: Command = {
   action: "export models",
   usage: "export <query…> <DIR> [options]",
   maxArguments: Infinity,
+  globals: STORE_GLOBALS,
   description:
     "The directory is itself a store: list --dir, serve --dir and import read it. Every file is checked against its recorded size and hash as it is written. A FAT32 drive cannot hold files of 4 GiB or more: that is refused before anything is written.",
   options: {},
@@ -38,7 +39,7 @@ export const exportCommand: Command = {
     if (positionals.length < 2) {
       throw new ModelManagerError(
         "usage",
-        "export models: give at least one model and the directory to write to",
+        "export models: a model or the directory to write to is missing",
         {
           hint:
             "usage: rkllm-models export <query…> <DIR>, for example: rkllm-models export Qwen /media/usb",

@@ -6,7 +6,7 @@
 import { resolveModelsDir } from "../../config/settings.ts";
 import { exitCodeFor, ModelManagerError } from "../../errors.ts";
 import { importStore } from "../../fleet/import_store.ts";
-import type { Command } from "../command.ts";
+import { type Command, STORE_GLOBALS } from "../command.ts";
 
 /**
  * The `import` command.
@@ -23,6 +23,7 @@ export const importCommand: Command = {
   action: "import models",
   usage: "import <DIR> [options]",
   maxArguments: 1,
+  globals: STORE_GLOBALS,
   description:
     "Each file is hard-linked (same file system) or copied, then checked against its recorded size and hash; a file that does not verify is refused and reported (exit 6), the others are added. Files recorded without a hash are checked by size, with a warning.",
   options: {},
@@ -31,9 +32,13 @@ export const importCommand: Command = {
   async run(context) {
     const { positionals, runtime, output } = context;
     if (positionals.length !== 1) {
-      throw new ModelManagerError("usage", "import models: give the directory to import from", {
-        hint: "usage: rkllm-models import <DIR>, for example: rkllm-models import /media/usb",
-      });
+      throw new ModelManagerError(
+        "usage",
+        "import models: the directory to import from is missing",
+        {
+          hint: "usage: rkllm-models import <DIR>, for example: rkllm-models import /media/usb",
+        },
+      );
     }
     const report = await importStore(
       positionals[0],

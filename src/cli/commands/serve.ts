@@ -7,7 +7,7 @@
 import { resolveModelsDir, resolveToken } from "../../config/settings.ts";
 import { ModelManagerError } from "../../errors.ts";
 import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { wholeNumber } from "../option_values.ts";
 
 /**
@@ -25,6 +25,8 @@ export const serveCommand: Command = {
   action: "serve the store",
   usage: "serve [options]",
   maxArguments: 0,
+  // --token is the mirror's own token for --upstream.
+  globals: [...STORE_GLOBALS, "token"],
   description:
     "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept. Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
   options: {
