@@ -173,6 +173,8 @@ describe("the CLI people enjoy: choosing and downloading", () => {
 
     it("--connections N fetches a large file in N ranges, reported as one file", async () => {
       const dir = newDir();
+      // Capped so that the three requests overlap; unthrottled, one can end before another starts.
+      bed.hub.addFault({ origin: "cdn", bytesPerSecond: 24 * MIB });
       const result = await observed([
         "download",
         LARGE.id,
@@ -182,6 +184,7 @@ describe("the CLI people enjoy: choosing and downloading", () => {
         "--dir",
         dir,
       ]);
+      bed.hub.clearFaults();
       assert.equal(result.code, 0, result.stderr);
       const model = "Large-7B-rk3588-w8a8.rkllm";
       const events = parseNdjson(result.stderr).filter((event) => event.file === model);
