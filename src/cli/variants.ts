@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ModelManagerError } from "../errors.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import { modelFilesOf, type VariantFilter } from "../manager/choose_model_file.ts";
 import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
@@ -116,4 +117,38 @@ export function describeVariants(
       ...(encoders.length > 0 ? { encoders } : {}),
     };
   });
+}
+
+/**
+ * The `usage` error of a `download` whose file is not clear: the variants to choose
+ * from, with the flags that select each, for `--json` and as aligned lines for people.
+ *
+ * @example
+ * ```ts
+ * import { describeVariants, VariantChoiceError } from "./variants.ts";
+ * const variants = describeVariants(["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]);
+ * new VariantChoiceError("acme/m has 2 .rkllm files", { variants, listing: [] }).choices;
+ * // ["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]
+ * ```
+ */
+export class VariantChoiceError extends ModelManagerError {
+  /** The variants, as `--json` shows them. */
+  readonly variants: VariantRow[];
+  /** One aligned line per variant: file, selecting flags, size. */
+  readonly listing: string[];
+
+  /** Creates the error from the variants and their lines. */
+  constructor(
+    message: string,
+    options: { hint?: string; repo?: string; variants: VariantRow[]; listing: string[] },
+  ) {
+    super("usage", message, {
+      hint: options.hint,
+      repo: options.repo,
+      choices: options.variants.map((variant) => variant.file),
+    });
+    this.name = "ModelManagerError";
+    this.variants = options.variants;
+    this.listing = options.listing;
+  }
 }

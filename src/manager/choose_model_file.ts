@@ -78,7 +78,8 @@ export function chooseModelFile(
           hint: `the technical files come with the model; give one of: ${
             all.map((file) => file.path).join(", ") || "(none)"
           }`,
-          details: { choices: all.map((file) => file.path) },
+          repo,
+          choices: all.map((file) => file.path),
         },
       );
     }
@@ -87,7 +88,8 @@ export function chooseModelFile(
         hint: all.length
           ? `choose one of: ${all.map((file) => file.path).join(", ")}`
           : `${repo} has no .rkllm files; check the repo id`,
-        details: { choices: all.map((file) => file.path) },
+        repo,
+        choices: all.map((file) => file.path),
       });
     }
     return found;
@@ -109,7 +111,8 @@ export function chooseModelFile(
       {
         hint: groupedHint(all, filter) ??
           `choose one of: ${all.map((file) => file.path).join(", ")}`,
-        details: { choices: all.map((file) => file.path) },
+        repo,
+        choices: all.map((file) => file.path),
       },
     );
   }
@@ -122,7 +125,8 @@ export function chooseModelFile(
       hint: `give the file as the second argument, e.g. ${repo} ${
         candidates[0].path.split("/").pop()
       }`,
-      details: { choices: candidates.map((file) => file.path) },
+      repo,
+      choices: candidates.map((file) => file.path),
     },
   );
 }

@@ -159,7 +159,8 @@ export async function downloadModel(
         {
           hint:
             "free some space (rkllm-models clean --partial, rkllm-models remove <model>) or choose another --dir",
-          details: { bytesNeeded: plan.bytesNeeded, freeBytes: plan.freeBytes },
+          bytesNeeded: plan.bytesNeeded,
+          freeBytes: plan.freeBytes,
         },
       );
     }

@@ -15,13 +15,13 @@ import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
 import { ask } from "../prompt.ts";
-import { describeVariants, type VariantRow } from "../variants.ts";
+import { describeVariants, VariantChoiceError, type VariantRow } from "../variants.ts";
 
 /** The choices of a "several `.rkllm` files" error, or `undefined` for any other error. */
 function choicesOf(error: unknown): string[] | undefined {
   if (!(error instanceof ModelManagerError) || error.code !== "usage") return undefined;
-  const choices = error.details.choices;
-  return Array.isArray(choices) && choices.length > 1 ? choices as string[] : undefined;
+  const choices = error.choices;
+  return choices && choices.length > 1 ? choices : undefined;
 }
 
 /** The variants with sizes and selecting flags; without them when the listing fails. */
@@ -322,17 +322,14 @@ export const downloadCommand: Command = {
       if (!choices) throw error;
       const variants = await variantsOf(context, repo, choices, options.revision);
       if (!context.interactive || context.json) {
-        throw new ModelManagerError(
-          "usage",
-          (error as ModelManagerError).message,
-          {
-            hint:
-              `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
-                variants[0].file
-              }`,
-            details: { variants, listing: variantLines(variants, () => "  ") },
-          },
-        );
+        throw new VariantChoiceError((error as ModelManagerError).message, {
+          hint: `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
+            variants[0].file
+          }`,
+          repo,
+          variants,
+          listing: variantLines(variants, () => "  "),
+        });
       }
       chosen = await pickInteractively(context, repo, variants);
       if (!chosen) return { exitCode: 130 };
