@@ -38,6 +38,7 @@ export type {
   PlannedFileKind,
 } from "./src/manager/download_model.ts";
 export type { VariantFilter } from "./src/manager/choose_model_file.ts";
+export type { RepoVariants, VariantRow } from "./src/manager/repo_variants.ts";
 export type {
   CleanOptions,
   CleanReport,
