@@ -25,7 +25,7 @@
 export { ModelManager } from "./src/model_manager.ts";
 export type { ModelManagerOptions, RemoteModelFiles } from "./src/model_manager.ts";
 export { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "./src/errors.ts";
-export type { ErrorCode, ModelManagerErrorOptions } from "./src/errors.ts";
+export type { ErrorCode, ModelManagerErrorFields, ModelManagerErrorOptions } from "./src/errors.ts";
 export type { ModelInfo, PartialDownload, StoreScan } from "./src/store/model_catalog.ts";
 export { parseModelVariant, PLATFORMS } from "./src/store/model_variant.ts";
 export type { ModelVariant } from "./src/store/model_variant.ts";
@@ -38,6 +38,7 @@ export type {
   PlannedFileKind,
 } from "./src/manager/download_model.ts";
 export type { VariantFilter } from "./src/manager/choose_model_file.ts";
+export type { RepoVariants, VariantRow } from "./src/manager/repo_variants.ts";
 export type {
   CleanOptions,
   CleanReport,

@@ -26,14 +26,100 @@ export type ErrorCode =
   | "cancelled"
   | "unsupported_runtime";
 
+/** What an error is about, for programs: each field is set only when it applies. */
+export interface ModelManagerErrorFields {
+  /** The repository (`owner/name`) the failure is about. */
+  repo?: string;
+  /** The repository path of the file the failure is about. */
+  file?: string;
+  /**
+   * What the user can choose between: the `.rkllm` files of a repository when the file
+   * to download is not clear, or the models an `ambiguous` query matches.
+   */
+  choices?: string[];
+  /** The HTTP status the Hub or the file server answered. */
+  status?: number;
+  /** Bytes a download still needs on disk (a `storage` error for lack of space). */
+  bytesNeeded?: number;
+  /** Bytes free on the models directory's disk (a `storage` error for lack of space). */
+  freeBytes?: number;
+  /** The digest a file should have had (an `integrity` error). */
+  expected?: string;
+  /** The digest the file had (an `integrity` error). */
+  actual?: string;
+}
+
 /** Options for {@linkcode ModelManagerError}. */
-export interface ModelManagerErrorOptions {
+export interface ModelManagerErrorOptions extends ModelManagerErrorFields {
   /** What the user can do next. */
   hint?: string;
   /** The underlying error, kept for debugging. */
   cause?: unknown;
-  /** Structured details a program may use (for example the candidates of an ambiguous query). */
+  /**
+   * Untyped details, read into the typed fields they name (`repo`, `file`, `choices`,
+   * `status`, `expected`, `actual`) and otherwise kept internal.
+   *
+   * @deprecated only the download engine still passes it; use the typed fields
+   */
   details?: Record<string, unknown>;
+}
+
+/**
+ * Signals between the HTTP layer, the retry policy and the download engine (retry,
+ * wait, refresh a signed URL). They are internal: see `src/http/retry.ts`.
+ */
+export interface ErrorSignals {
+  /** The retry policy may try again. */
+  retryable?: boolean;
+  /** The wait the server asked for, in milliseconds. */
+  retryAfterMs?: number;
+  /** Why the server asked to wait. */
+  retryReason?: string;
+  /** The signed file URL has likely expired: resolve it again before the retry. */
+  refreshUrl?: boolean;
+  /** The HTTP status behind the signal. */
+  status?: number;
+  /** Anything else an old caller passed as `details`. */
+  [key: string]: unknown;
+}
+
+// Kept beside the error, not on it: library users never see these signals.
+const SIGNALS = new WeakMap<ModelManagerError, ErrorSignals>();
+
+/**
+ * The internal signals of an error (retry, wait, URL refresh), created empty on first
+ * use. Not part of the library's surface (`mod.ts` does not export it).
+ *
+ * @example
+ * ```ts
+ * import { errorSignals, ModelManagerError } from "./errors.ts";
+ * errorSignals(new ModelManagerError("network", "the Hub answered 503")).retryable; // undefined
+ * ```
+ */
+export function errorSignals(error: ModelManagerError): ErrorSignals {
+  let signals = SIGNALS.get(error);
+  if (!signals) SIGNALS.set(error, signals = {});
+  return signals;
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function typedFields(options: ModelManagerErrorOptions): ModelManagerErrorFields {
+  const legacy = options.details ?? {};
+  const choices = options.choices ?? legacy.choices;
+  const status = options.status ?? legacy.status;
+  return {
+    repo: options.repo ?? stringField(legacy.repo),
+    file: options.file ?? stringField(legacy.file),
+    choices: Array.isArray(choices) ? choices.map(String) : undefined,
+    status: typeof status === "number" ? status : undefined,
+    bytesNeeded: options.bytesNeeded,
+    freeBytes: options.freeBytes,
+    expected: options.expected ?? stringField(legacy.expected),
+    actual: options.actual ?? stringField(legacy.actual),
+  };
 }
 
 /**
@@ -47,26 +133,61 @@ export interface ModelManagerErrorOptions {
  *   await new ModelManager().downloadModel("nobody/nothing");
  * } catch (error: unknown) {
  *   if (error instanceof ModelManagerError && error.code === "repo_not_found") {
- *     console.error(error.message, error.hint);
+ *     console.error(error.message, error.hint, error.repo, error.status);
  *   }
  * }
  * ```
  */
-export class ModelManagerError extends Error {
+export class ModelManagerError extends Error implements ModelManagerErrorFields {
   /** A stable, machine-readable kind. */
   readonly code: ErrorCode;
   /** What to do next; empty when there is nothing useful to say. */
   readonly hint: string;
-  /** Structured details for programs (never contains secrets). */
-  readonly details: Record<string, unknown>;
+  /** The repository (`owner/name`) the failure is about, when it is about one. */
+  readonly repo?: string;
+  /** The repository path of the file the failure is about, when it is about one. */
+  readonly file?: string;
+  /** The `.rkllm` files or models to choose between (a `usage`, `file_not_found` or `ambiguous` error). */
+  readonly choices?: string[];
+  /** The HTTP status the server answered, when a server answered. */
+  readonly status?: number;
+  /** Bytes a download still needs on disk (a `storage` error for lack of space). */
+  readonly bytesNeeded?: number;
+  /** Bytes free on the models directory's disk (a `storage` error for lack of space). */
+  readonly freeBytes?: number;
+  /** The digest a file should have had (an `integrity` error). */
+  readonly expected?: string;
+  /** The digest the file had (an `integrity` error). */
+  readonly actual?: string;
 
-  /** Creates an error with a code, a message and an optional hint. */
+  /** Creates an error with a code, a message and an optional hint and fields. */
   constructor(code: ErrorCode, message: string, options: ModelManagerErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ModelManagerError";
     this.code = code;
     this.hint = options.hint ?? "";
-    this.details = options.details ?? {};
+    const fields = typedFields(options);
+    this.repo = fields.repo;
+    this.file = fields.file;
+    this.choices = fields.choices;
+    this.status = fields.status;
+    this.bytesNeeded = fields.bytesNeeded;
+    this.freeBytes = fields.freeBytes;
+    this.expected = fields.expected;
+    this.actual = fields.actual;
+    const signals = errorSignals(this);
+    Object.assign(signals, options.details);
+    if (this.status !== undefined) signals.status = this.status;
+  }
+
+  /**
+   * The internal signals, for the download engine until it reads them from
+   * `src/http/retry.ts`; never serialised.
+   *
+   * @deprecated internal: read the typed fields (`status`, `file`, `choices`, …) instead
+   */
+  get details(): Record<string, unknown> {
+    return errorSignals(this);
   }
 
   /**

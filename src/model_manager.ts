@@ -43,6 +43,8 @@ import {
   type StoreScan,
 } from "./store/model_catalog.ts";
 import { findModel } from "./store/model_query.ts";
+import { listVariants, type RepoVariants } from "./manager/repo_variants.ts";
+import type { VariantFilter } from "./manager/choose_model_file.ts";
 import { realModelsDir } from "./store/store_directory.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
@@ -140,7 +142,7 @@ export class ModelManager {
       retry: this.#options.retry ?? {},
       timeoutMs: this.#options.requestTimeoutMs ?? this.#options.idleTimeoutMs,
       maxJsonBytes: this.#options.maxJsonBytes,
-      offline: this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE")),
+      offline: this.offline,
       onRetry: onRetry ?? this.#options.onRetry,
     };
     return {
@@ -265,12 +267,35 @@ export class ModelManager {
   /** Reads a repository's info and full file listing from the Hub. */
   async listRemoteFiles(
     repo: string,
-    options: { revision?: string; signal?: AbortSignal } = {},
+    options: { revision?: string; signal?: AbortSignal; onRetry?: (event: RetryEvent) => void } =
+      {},
   ): Promise<RemoteModelFiles> {
-    const { connection } = await this.#context(options.signal);
+    const { connection } = await this.#context(options.signal, options.onRetry);
     const id = parseRepoId(repo);
     const info = await fetchRepoInfo(connection, id, options.revision);
     return { info, files: await listRepoFiles(connection, id, info.sha) };
+  }
+
+  /**
+   * Lists a repository's `.rkllm` variants: each with its size, the platform,
+   * quantisation and suffix parsed from its name, its vision encoders and the
+   * `--platform`/`--quant` flags that select it, and the one a download without a
+   * file would take (two Hub requests).
+   */
+  async listVariants(
+    repo: string,
+    options: VariantFilter & {
+      revision?: string;
+      signal?: AbortSignal;
+      onRetry?: (event: RetryEvent) => void;
+    } = {},
+  ): Promise<RepoVariants> {
+    return listVariants(await this.listRemoteFiles(repo, options), options);
+  }
+
+  /** Whether no request goes to the Hub (the `offline` option or `HF_HUB_OFFLINE`). */
+  get offline(): boolean {
+    return this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE"));
   }
 
   /** Searches the Hub's models, most downloaded first. */

@@ -28,8 +28,15 @@ describe("the CLI people enjoy: choosing and downloading", () => {
   describe("choosing a variant without a terminal", () => {
     it("exits with 2, listing each variant with its size and the flags that select it", async () => {
       const dir = newDir();
-      const result = await cli(["download", MULTI.id, "--dir", dir]);
+      const result = await observed(["download", MULTI.id, "--dir", dir]);
       assert.equal(result.code, 2, result.stderr);
+      // The repository's info and its file listing, once each: the variants come from them.
+      assert.deepEqual(
+        result.requests.map((request) =>
+          `${request.method} ${request.path.replace(/\/[0-9a-f]{40}$/, "/<sha>")}`
+        ),
+        [`GET /api/models/${MULTI.id}`, `GET /api/models/${MULTI.id}/tree/<sha>`],
+      );
       assert.equal(result.stdout, "");
       assert.deepEqual(lines(result.stderr), [
         `error: ${MULTI.id} has 2 .rkllm files, and the file to download is not given`,

@@ -242,7 +242,7 @@ describe("the download engine on a flaky network", () => {
       assert.ok(error.message.includes(file), error.message);
       assert.ok(error.message.includes(lfs ? "sha256" : "git-sha1"), error.message);
       assert.ok(error.message.includes(expected), "names the expected hash");
-      const actual = error.details.actual as string;
+      const actual = error.actual as string;
       assert.match(actual, lfs ? /^[0-9a-f]{64}$/ : /^[0-9a-f]{40}$/);
       assert.notEqual(actual, expected);
       assert.ok(error.message.includes(actual), "names the hash it got");

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { errorSignals } from "../src/errors.ts";
 import { startHubServer } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import {
@@ -114,7 +115,7 @@ describe("the download engine against a hostile server", () => {
         error.message,
         error.hint,
         JSON.stringify(error),
-        JSON.stringify(error.details),
+        JSON.stringify(errorSignals(error)),
       ];
       assert.ok(!text.join("\n").includes(TOKEN), "not in the error");
     } finally {

@@ -76,9 +76,9 @@ describe("downloads on a full or read-only disk", () => {
     const { manager } = managerFor(bed.hub, join(disk, "models"));
     const from = bed.hub.requests.length;
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id), "storage");
-    const needed = error.details.bytesNeeded as number;
+    const needed = error.bytesNeeded as number;
     assert.ok(needed > bytesOf(QWEN, QWEN_FILE).length, `needs ${needed}`);
-    const reported = error.details.freeBytes as number;
+    const reported = error.freeBytes as number;
     // The repo directory and its lock take a few KiB of the tmpfs before the check.
     assert.ok(reported <= free && reported > free - 64 * 1024, `free ${reported} of ${free}`);
     assert.ok(error.message.includes(mib(needed)), error.message);

@@ -168,7 +168,7 @@ describe("ModelManager against the loopback Hub", () => {
     );
     assert.equal(await manager.getModel("mistral"), undefined);
     const error = await rejectsWithCode(manager.getModel("TinyLlama"), "ambiguous");
-    assert.equal((error.details.candidates as string[]).length, 2);
+    assert.equal((error.choices as string[]).length, 2);
     await rejectsWithCode(manager.getModel(MULTI.id), "ambiguous");
     await rejectsWithCode(manager.getModel("  "), "usage");
   });
@@ -278,7 +278,7 @@ describe("ModelManager against the loopback Hub", () => {
     const { manager } = managerFor(hub, modelsDir);
     const error = await rejectsWithCode(manager.downloadModel(MULTI.id), "usage");
     assert.deepEqual(
-      (error.details.choices as string[]).sort(),
+      (error.choices as string[]).sort(),
       MULTI.files.map((f) => f.path).filter((p) => p.endsWith(".rkllm")).sort(),
     );
     assert.equal((await manager.listModels()).length, 0, "nothing was downloaded");

@@ -19,7 +19,7 @@ function ambiguity(query: string): string[] {
     findModel(ALL, query);
   } catch (error) {
     assert.ok(error instanceof ModelManagerError && error.code === "ambiguous");
-    return error.details.candidates as string[];
+    return error.choices as string[];
   }
   assert.fail(`"${query}" was not ambiguous`);
 }

@@ -131,7 +131,7 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
       "usage",
     );
     assert.deepEqual(
-      (error.details.choices as string[]).sort(),
+      (error.choices as string[]).sort(),
       [
         QWEN3_FILES.w8a8,
         QWEN3_FILES.w8a8_16k,
@@ -184,7 +184,7 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
       managerFor(hub, modelsDir, { runtime }).manager.downloadModel(QWEN3.id, QWEN3_FILES.w8a8),
       "storage",
     );
-    assert.equal(error.details.bytesNeeded, modelBytes + companionBytes);
+    assert.equal(error.bytesNeeded, modelBytes + companionBytes);
   });
 
   it("brings the vision encoder for the model's chip, records the pairing and verifies it", async () => {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  isRetryable,
   MAX_SERVER_DELAY_MS,
   retryableError,
   retryDelay,
@@ -53,7 +54,7 @@ describe("the retry delay (RateLimit, Retry-After, backoff)", () => {
 
   it("retries a 503 carrying RateLimit t=300 after its own backoff, in seconds", async () => {
     const error = await errorFor(503, { RateLimit: WINDOW_300 });
-    assert.equal(error.details.retryable, true);
+    assert.equal(isRetryable(error), true);
     const highest = retryDelay(1, error, { random: () => 0.999 });
     assert.ok(highest.delayMs < 1000, `first backoff ${highest.delayMs} ms`);
     assert.equal(highest.reason, error.message);

@@ -64,7 +64,7 @@ describe("the store keeps its hands off what it did not create", () => {
     const { manager } = managerFor(hub, modelsDir);
     const error = await rejectsWithCode(manager.downloadModel(QWEN.id, "config.json"), "usage");
     assert.match(error.message, /not a \.rkllm model file/);
-    assert.deepEqual(error.details.choices, [QWEN_FILE]);
+    assert.deepEqual(error.choices, [QWEN_FILE]);
     assert.ok(!existsSync(modelsDir), "nothing was written");
     await rejectsWithCode(manager.downloadModel(QWEN.id, "README.md"), "usage");
   });

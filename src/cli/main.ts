@@ -34,6 +34,7 @@ import { formatRetry, terminalSafe } from "./format.ts";
 import { wholeNumber } from "./option_values.ts";
 import { Output } from "./output.ts";
 import { createProgressReporter, type ProgressMode, type ProgressReporter } from "./progress.ts";
+import { VariantChoiceError } from "./variants.ts";
 import { closestMatch } from "./suggest.ts";
 
 /**
@@ -424,7 +425,7 @@ function explained(error: unknown, command: Command | undefined): unknown {
   return new ModelManagerError(
     "offline",
     `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,
-    { hint: error.hint, cause: error, details: error.details },
+    { hint: error.hint, cause: error, repo: error.repo, file: error.file, status: error.status },
   );
 }
 
@@ -441,13 +442,13 @@ function reportError(
   // Every error says what to do next, if only where to read more.
   const fallbackHint = `see: rkllm-models ${command ? `${command.name} ` : ""}--help`;
   const message = error instanceof Error ? error.message : String(error);
-  const variants = known ? error.details.variants : undefined;
-  const listing = known ? error.details.listing : undefined;
+  const variants = error instanceof VariantChoiceError ? error.variants : undefined;
+  const listing = error instanceof VariantChoiceError ? error.listing : undefined;
   const document = known
     ? {
       ...error.toJSON(),
       hint: error.hint || fallbackHint,
-      ...(Array.isArray(variants) ? { variants } : {}),
+      ...(variants ? { variants } : {}),
     }
     : {
       code: "internal",
@@ -460,7 +461,7 @@ function reportError(
     // Messages and hints may quote the Hub: nothing it says reaches the terminal raw.
     const message = terminalSafe(document.message.replace(/\s*\n\s*/g, "; "));
     output.err(`${output.style("error:", "red")} ${message}`);
-    if (Array.isArray(listing)) listing.forEach((line) => output.err(terminalSafe(String(line))));
+    listing?.forEach((line) => output.err(terminalSafe(line)));
     if (document.hint) {
       output.err(`${output.style("hint:", "yellow")} ${terminalSafe(document.hint)}`);
     }

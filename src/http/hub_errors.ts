@@ -141,7 +141,7 @@ export async function errorForResponse(
   const repo = context.repo ?? "the repository";
   const what = context.file ? `file ${context.file} in ${repo}` : `repository ${repo}`;
   const cannot = `cannot ${failedRequest(context)}`;
-  const details = { status };
+  const about = { status, repo: context.repo, file: context.file };
   const answered = `the server answered ${status}${said ? ` (${said})` : ""}`;
   const tokenHint = aliasHint(context) ??
     (context.hasToken
@@ -157,14 +157,14 @@ export async function errorForResponse(
       {
         hint: aliasHint(context) ??
           `accept the licence at ${context.endpoint}/${context.repo ?? ""}, then set HF_TOKEN`,
-        details,
+        ...about,
       },
     );
   }
   if (code === "RepoNotFound") {
     return new ModelManagerError("repo_not_found", `cannot find repository ${repo} on the Hub`, {
       hint: `check the spelling of the repo id (owner/name); ${tokenHint}`,
-      details,
+      ...about,
     });
   }
   if (code === "RevisionNotFound") {
@@ -173,27 +173,27 @@ export async function errorForResponse(
       `cannot find revision ${context.revision ?? ""} of ${repo} on the Hub`,
       {
         hint: "use an existing branch, tag or commit, or leave --revision out",
-        details,
+        ...about,
       },
     );
   }
   if (code === "EntryNotFound") {
     return new ModelManagerError("file_not_found", `cannot find ${what} on the Hub`, {
       hint: `list the repo's files with: rkllm-models files ${context.repo ?? "owner/name"}`,
-      details,
+      ...about,
     });
   }
   if (status === 401 && /invalid credentials/i.test(said)) {
     return new ModelManagerError("auth", `${cannot}: the Hub rejected the token (${because})`, {
       hint:
         `check HF_TOKEN / --token, or create a new token at ${context.endpoint}/settings/tokens`,
-      details,
+      ...about,
     });
   }
   if (status === 403 && /disabled/i.test(said)) {
     return new ModelManagerError("auth", `repository ${repo} is disabled on the Hub`, {
       hint: "its owner or the Hub disabled it; choose another repository",
-      details,
+      ...about,
     });
   }
   if (isRetryableStatus(status)) {
@@ -208,18 +208,18 @@ export async function errorForResponse(
   if (status === 401 || status === 403) {
     return new ModelManagerError("auth", `${cannot}: access denied (${because})`, {
       hint: tokenHint,
-      details,
+      ...about,
     });
   }
   if (status === 404) {
     return new ModelManagerError(
       context.file ? "file_not_found" : "repo_not_found",
       `cannot find ${what} on the Hub (${because})`,
-      { hint: tokenHint, details },
+      { hint: tokenHint, ...about },
     );
   }
   return new ModelManagerError("network", `${cannot}: ${answered}`, {
     hint: "the server answered with an error; try again later, or check --endpoint / HF_ENDPOINT",
-    details,
+    ...about,
   });
 }

@@ -119,7 +119,6 @@ function tooLarge(options: ReadBodyOptions, endpoint: string): ModelManagerError
     }, more than any Hub answer holds`,
     {
       hint: `check that ${endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
-      details: { maxBytes: options.maxBytes },
     },
   );
 }

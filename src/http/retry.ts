@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cancelledError, isAbortError, ModelManagerError } from "../errors.ts";
+import { cancelledError, errorSignals, isAbortError, ModelManagerError } from "../errors.ts";
 
 /** How often and how patiently to retry. */
 export interface RetryOptions {
@@ -78,16 +78,64 @@ export function retryableError(
     status?: number;
   } = {},
 ): ModelManagerError {
-  return new ModelManagerError("network", message, {
+  const error = new ModelManagerError("network", message, {
     hint: options.hint ?? "check the network connection and run the command again to resume",
     cause: options.cause,
-    details: {
-      retryable: true,
-      retryAfterMs: options.retryAfterMs,
-      retryReason: options.retryReason,
-      status: options.status,
-    },
+    status: options.status,
   });
+  markRetryable(error, options);
+  return error;
+}
+
+/**
+ * Marks an existing error as one the retry policy retries (internal: the mark is
+ * kept beside the error, not on it).
+ *
+ * @example
+ * ```ts
+ * import { ModelManagerError } from "../errors.ts";
+ * import { isRetryable, markRetryable } from "./retry.ts";
+ * const error = new ModelManagerError("integrity", "the listing and the answer disagree");
+ * isRetryable(markRetryable(error)); // true
+ * ```
+ */
+export function markRetryable(
+  error: ModelManagerError,
+  options: { retryAfterMs?: number; retryReason?: string } = {},
+): ModelManagerError {
+  const signals = errorSignals(error);
+  signals.retryable = true;
+  signals.retryAfterMs = options.retryAfterMs;
+  signals.retryReason = options.retryReason;
+  return error;
+}
+
+/**
+ * Asks the download engine to resolve a signed file URL again before retrying
+ * (a CDN URL that stopped working has usually expired).
+ *
+ * @example
+ * ```ts
+ * import { needsUrlRefresh, requestUrlRefresh, retryableError } from "./retry.ts";
+ * needsUrlRefresh(requestUrlRefresh(retryableError("the file server answered 403"))); // true
+ * ```
+ */
+export function requestUrlRefresh(error: ModelManagerError): ModelManagerError {
+  errorSignals(error).refreshUrl = true;
+  return error;
+}
+
+/**
+ * Whether a failed attempt asked for its signed file URL to be resolved again.
+ *
+ * @example
+ * ```ts
+ * import { needsUrlRefresh, retryableError } from "./retry.ts";
+ * needsUrlRefresh(retryableError("the Hub answered 503")); // false
+ * ```
+ */
+export function needsUrlRefresh(error: ModelManagerError): boolean {
+  return errorSignals(error).refreshUrl === true;
 }
 
 /**
@@ -100,7 +148,7 @@ export function retryableError(
  * ```
  */
 export function isRetryable(error: unknown): error is ModelManagerError {
-  return error instanceof ModelManagerError && error.details.retryable === true;
+  return error instanceof ModelManagerError && errorSignals(error).retryable === true;
 }
 
 function retryAfterMs(headers: Headers, now: number): number | undefined {
@@ -160,12 +208,13 @@ export function retryDelay(
   error: ModelManagerError,
   options: RetryOptions & { random?: () => number } = {},
 ): RetryDelay {
-  const serverDelay = error.details.retryAfterMs;
+  const signals = errorSignals(error);
+  const serverDelay = signals.retryAfterMs;
   if (typeof serverDelay === "number" && Number.isFinite(serverDelay)) {
     return {
       delayMs: Math.min(Math.max(0, serverDelay), MAX_SERVER_DELAY_MS),
-      reason: typeof error.details.retryReason === "string"
-        ? error.details.retryReason
+      reason: typeof signals.retryReason === "string"
+        ? signals.retryReason
         : "the server asked to wait",
     };
   }

@@ -78,7 +78,8 @@ export function chooseModelFile(
           hint: `the technical files come with the model; give one of: ${
             all.map((file) => file.path).join(", ") || "(none)"
           }`,
-          details: { choices: all.map((file) => file.path) },
+          repo,
+          choices: all.map((file) => file.path),
         },
       );
     }
@@ -87,7 +88,8 @@ export function chooseModelFile(
         hint: all.length
           ? `choose one of: ${all.map((file) => file.path).join(", ")}`
           : `${repo} has no .rkllm files; check the repo id`,
-        details: { choices: all.map((file) => file.path) },
+        repo,
+        choices: all.map((file) => file.path),
       });
     }
     return found;
@@ -97,11 +99,8 @@ export function chooseModelFile(
       hint: "check that this is an RKLLM conversion (search with: rkllm-models search rk3588)",
     });
   }
-  const candidates = preferredFirst(modelFilesOf(files, filter), filter.preferPlatform);
-  if (candidates.length === 1) return candidates[0];
-  const preferred = candidates.filter((file) => suitsChip(file, filter.preferPlatform));
-  if (filter.preferPlatform && preferred.length === 1) return preferred[0];
-  const filtered = Boolean(filter.platform || filter.quantization);
+  const { candidates, chosen } = narrowModelFiles(files, filter);
+  if (chosen) return chosen;
   if (candidates.length === 0) {
     throw new ModelManagerError(
       "file_not_found",
@@ -109,11 +108,61 @@ export function chooseModelFile(
       {
         hint: groupedHint(all, filter) ??
           `choose one of: ${all.map((file) => file.path).join(", ")}`,
-        details: { choices: all.map((file) => file.path) },
+        repo,
+        choices: all.map((file) => file.path),
       },
     );
   }
-  throw new ModelManagerError(
+  throw unclearFileError(repo, { candidates, filter });
+}
+
+/**
+ * The `.rkllm` files a download without a file chooses from (those for the preferred
+ * chip first) and the one it takes when the choice is clear.
+ *
+ * @example
+ * ```ts
+ * import { narrowModelFiles } from "./choose_model_file.ts";
+ * const files = [
+ *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
+ *   { path: "m-rk3576-w8a8.rkllm", size: 1, lfs: true },
+ * ];
+ * narrowModelFiles(files, { preferPlatform: "rk3576" }).chosen?.path; // "m-rk3576-w8a8.rkllm"
+ * ```
+ */
+export function narrowModelFiles(
+  files: RepoFile[],
+  filter: VariantFilter = {},
+): { candidates: RepoFile[]; chosen?: RepoFile } {
+  const candidates = preferredFirst(modelFilesOf(files, filter), filter.preferPlatform);
+  if (candidates.length === 1) return { candidates, chosen: candidates[0] };
+  const preferred = candidates.filter((file) => suitsChip(file, filter.preferPlatform));
+  if (filter.preferPlatform && preferred.length === 1) return { candidates, chosen: preferred[0] };
+  return { candidates };
+}
+
+/**
+ * The `usage` error of a download whose file is not given when several `.rkllm`
+ * files are left to choose from.
+ *
+ * @example
+ * ```ts
+ * import { unclearFileError } from "./choose_model_file.ts";
+ * const candidates = [
+ *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
+ *   { path: "m-rk3576-w8a8.rkllm", size: 1, lfs: true },
+ * ];
+ * unclearFileError("acme/m", { candidates }).message;
+ * // "acme/m has 2 .rkllm files, and the file to download is not given"
+ * ```
+ */
+export function unclearFileError(
+  repo: string,
+  options: { candidates: RepoFile[]; filter?: VariantFilter },
+): ModelManagerError {
+  const { candidates, filter = {} } = options;
+  const filtered = Boolean(filter.platform || filter.quantization);
+  return new ModelManagerError(
     "usage",
     `${repo} has ${candidates.length} .rkllm files${
       filtered ? " left by the filters" : ""
@@ -122,7 +171,8 @@ export function chooseModelFile(
       hint: `give the file as the second argument, e.g. ${repo} ${
         candidates[0].path.split("/").pop()
       }`,
-      details: { choices: candidates.map((file) => file.path) },
+      repo,
+      choices: candidates.map((file) => file.path),
     },
   );
 }

@@ -17,7 +17,7 @@ import {
   finalizeDownload,
 } from "../download/download_file.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
-import { fetchRepoInfo } from "../hub/repo_info.ts";
+import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
@@ -66,6 +66,11 @@ export interface DownloadOptions extends VariantFilter {
    * (default: `COMPANION_FILES` of the models config, `configs/models.json`).
    */
   companionFiles?: readonly string[];
+  /**
+   * The repository's info and files as `ModelManager.listVariants` or
+   * `listRemoteFiles` just answered them, so they are not asked for again.
+   */
+  listing?: { info: RepoInfo; files: RepoFile[] };
 }
 
 /** The result of {@linkcode downloadModel}. */
@@ -105,12 +110,12 @@ export async function downloadModel(
   if (connection.offline && !options.dryRun && !options.force) {
     return offlineResult(await completeLocalModel(context, repoText, fileName, options));
   }
-  const info = await fetchRepoInfo(connection, asked, options.revision);
+  const info = options.listing?.info ?? await fetchRepoInfo(connection, asked, options.revision);
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
-  const files = await listRepoFiles(connection, repo, revision);
+  const files = options.listing?.files ?? await listRepoFiles(connection, repo, revision);
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
@@ -159,7 +164,8 @@ export async function downloadModel(
         {
           hint:
             "free some space (rkllm-models clean --partial, rkllm-models remove <model>) or choose another --dir",
-          details: { bytesNeeded: plan.bytesNeeded, freeBytes: plan.freeBytes },
+          bytesNeeded: plan.bytesNeeded,
+          freeBytes: plan.freeBytes,
         },
       );
     }

@@ -14,7 +14,7 @@ function ambiguous(query: string, candidates: ModelInfo[]): ModelManagerError {
     `"${query}" matches ${candidates.length} models: ${names.join(", ")}`,
     {
       hint: "give the exact model name, or owner/name/file.rkllm",
-      details: { candidates: names },
+      choices: names,
     },
   );
 }

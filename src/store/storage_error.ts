@@ -38,7 +38,6 @@ export function storageFailure(
       ? `free some disk space (for example with: rkllm-models clean --partial)${then}`
       : `choose a writable models directory with --dir or RKLLM_MODELS_DIR${then}`,
     cause: error,
-    details: { errno: code },
   });
 }
 
@@ -61,7 +60,6 @@ export function symlinkFailure(action: string, cause?: unknown): ModelManagerErr
       hint:
         "remove the link if you did not place it there (anyone who can write to the models directory can), or choose another --dir",
       cause,
-      details: { errno: "ELOOP" },
     },
   );
 }

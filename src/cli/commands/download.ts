@@ -6,8 +6,10 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
-import type { DownloadPlan } from "../../manager/download_model.ts";
-import type { DownloadEvent } from "../../download/download_events.ts";
+import type { DownloadOptions, DownloadPlan } from "../../manager/download_model.ts";
+import { unclearFileError } from "../../manager/choose_model_file.ts";
+import type { RepoVariants } from "../../manager/repo_variants.ts";
+import { type DownloadEvent, retryEventOf } from "../../download/download_events.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
 import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
 import { formatBytes } from "../format.ts";
@@ -15,31 +17,58 @@ import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
 import { ask } from "../prompt.ts";
-import { describeVariants, type VariantRow } from "../variants.ts";
+import { VariantChoiceError, type VariantRow } from "../variants.ts";
 
-/** The choices of a "several `.rkllm` files" error, or `undefined` for any other error. */
-function choicesOf(error: unknown): string[] | undefined {
-  if (!(error instanceof ModelManagerError) || error.code !== "usage") return undefined;
-  const choices = error.details.choices;
-  return Array.isArray(choices) && choices.length > 1 ? choices as string[] : undefined;
+/** What to download: the file, the listing already read, and how to name it on an interruption. */
+interface DownloadTarget {
+  /** The file to download; `undefined` lets the manager choose (offline: from the store). */
+  file?: string;
+  /** The repository's listing, when it was read to choose the file. */
+  listing?: RepoVariants;
+  /** The words that repeat the command on an interruption. */
+  label: string;
 }
 
-/** The variants with sizes and selecting flags; without them when the listing fails. */
-async function variantsOf(
+/**
+ * The file to download: the one given, else the variant the filters and the board leave,
+ * else one picked on a terminal; without a terminal, the variants with their flags are
+ * the error. `undefined` when the user quit the question.
+ */
+async function targetOf(
   context: CommandContext,
-  repo: string,
-  choices: string[],
-  revision: string | undefined,
-): Promise<VariantRow[]> {
-  try {
-    const { files } = await context.manager().listRemoteFiles(repo, {
-      revision,
-      signal: context.signal,
+  asked: { repo: string; file?: string; options: DownloadOptions; phase: { atQuestion: boolean } },
+): Promise<DownloadTarget | undefined> {
+  const { repo, file, options } = asked;
+  const manager = context.manager();
+  if (file !== undefined || manager.offline) return { file, label: [repo, file].join(" ").trim() };
+  const listing = await manager.listVariants(repo, {
+    ...options,
+    signal: context.signal,
+    // Retries of the listing read as a download's do, naming what is being fetched.
+    onRetry: (event) => options.onProgress?.(retryEventOf(repo, event)),
+  });
+  if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
+  if (listing.candidates.length < 2) return { listing, label: repo };
+  const variants = listing.candidates;
+  const unclear = unclearFileError(listing.info.id, {
+    candidates: listing.files.filter((entry) => variants.some((row) => row.file === entry.path)),
+    filter: options,
+  });
+  if (!context.interactive || context.json) {
+    throw new VariantChoiceError(unclear.message, {
+      hint: `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
+        variants[0].file
+      }`,
+      repo,
+      variants,
+      listing: variantLines(variants, () => "  "),
     });
-    return describeVariants(choices, files);
-  } catch {
-    return describeVariants(choices);
   }
+  // Ctrl-C at the question is the question's own error, not an interrupted download.
+  asked.phase.atQuestion = true;
+  const chosen = await pickInteractively(context, repo, variants);
+  asked.phase.atQuestion = false;
+  return chosen && { file: chosen.file, listing, label: `${repo} ${chosen.flags ?? chosen.file}` };
 }
 
 /** Aligned lines `file  selecting flags  size`, with a prefix per line. */
@@ -311,37 +340,16 @@ export const downloadCommand: Command = {
     };
     const manager = context.manager();
     let result;
-    let chosen: VariantRow | undefined;
+    let label = [repo, file].join(" ").trim();
+    const phase = { atQuestion: false };
     try {
-      result = await manager.download(repo, file, options);
+      const target = await targetOf(context, { repo, file, options, phase });
+      if (!target) return { exitCode: 130 };
+      label = target.label;
+      result = await manager.download(repo, target.file, { ...options, listing: target.listing });
     } catch (error) {
-      if (isInterrupt(error, context)) {
-        return interrupted(context, [repo, file ?? ""].filter(Boolean).join(" "), { kept });
-      }
-      const choices = choicesOf(error);
-      if (!choices) throw error;
-      const variants = await variantsOf(context, repo, choices, options.revision);
-      if (!context.interactive || context.json) {
-        throw new ModelManagerError(
-          "usage",
-          (error as ModelManagerError).message,
-          {
-            hint:
-              `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
-                variants[0].file
-              }`,
-            details: { variants, listing: variantLines(variants, () => "  ") },
-          },
-        );
-      }
-      chosen = await pickInteractively(context, repo, variants);
-      if (!chosen) return { exitCode: 130 };
-      try {
-        result = await manager.download(repo, chosen.file, options);
-      } catch (error) {
-        if (!isInterrupt(error, context)) throw error;
-        return interrupted(context, `${repo} ${chosen.flags ?? chosen.file}`, { kept });
-      }
+      if (!isInterrupt(error, context) || phase.atQuestion) throw error;
+      return interrupted(context, label, { kept });
     } finally {
       reporter.finish();
     }

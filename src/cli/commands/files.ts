@@ -4,14 +4,13 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
-import { modelFilesOf } from "../../manager/choose_model_file.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, HUB_GLOBALS } from "../command.ts";
 import { formatBytes, formatTable } from "../format.ts";
 import { quantOption } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
-import { describeVariants, type VariantRow } from "../variants.ts";
+import type { VariantRow } from "../variants.ts";
 
 /** The variants as a table; SUFFIX and ENCODER columns only when some variant has one. */
 function variantTable(variants: VariantRow[], show: { encoders: boolean }): string {
@@ -82,14 +81,11 @@ export const filesCommand: Command = {
     }
     const { platform, preferPlatform } = await platformChoice(context);
     const filter = { platform, quantization: quantOption(context.values.quant) };
-    const { info, files } = await context.manager().listRemoteFiles(repo, {
+    const { info, files, variants } = await context.manager().listVariants(repo, {
+      ...filter,
       revision: context.values.revision as string | undefined,
       signal: context.signal,
     });
-    const variants = describeVariants(
-      modelFilesOf(files, filter).map((file) => file.path),
-      files,
-    );
     const present = new Set(files.map((file) => file.path));
     const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
     const companionFiles = context.config.COMPANION_FILES.filter((name) => present.has(name));

@@ -1,0 +1,162 @@
+/**
+ * A repository's `.rkllm` variants as `files` and `download` show them: size, the fields
+ * parsed from the name, and the `--platform`/`--quant` flags that select each.
+ *
+ * @module
+ */
+import type { RepoFile } from "../hub/list_files.ts";
+import type { RepoInfo } from "../hub/repo_info.ts";
+import { modelFilesOf, narrowModelFiles, type VariantFilter } from "./choose_model_file.ts";
+import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
+import { isModelFileName } from "../store/store_layout.ts";
+
+/** One `.rkllm` file of a repository, described for people and scripts. */
+export interface VariantRow extends ModelVariant {
+  /** The repository path. */
+  file: string;
+  /** Size in bytes, when the listing is known. */
+  size?: number;
+  /** SHA-256 from the LFS pointer, when known. */
+  sha256?: string;
+  /**
+   * The flags that make `download` pick exactly this file: `""` when it is the
+   * repository's only variant (no flag needed), `undefined` when no flags do.
+   */
+  flags?: string;
+  /** The `.rknn` vision encoders a download of it brings; absent when it brings none. */
+  encoders?: string[];
+}
+
+/**
+ * The `--platform`/`--quant` flags that leave exactly `file` among `modelFiles`.
+ *
+ * @example
+ * ```ts
+ * import { selectingFlags } from "./repo_variants.ts";
+ * selectingFlags("m-rk3576-w8a8.rkllm", ["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]);
+ * // "--platform rk3576"
+ * ```
+ */
+export function selectingFlags(file: string, modelFiles: readonly string[]): string | undefined {
+  return flagsFor(file, countVariants(modelFiles));
+}
+
+/** How many of a repository's variants each filter leaves, counted once for all of them. */
+interface VariantCounts {
+  /** The model files, once each. */
+  files: ReadonlySet<string>;
+  /** How many files there are in all. */
+  total: number;
+  /** Files per filter key (see {@linkcode filterKey}). */
+  byFilter: Map<string, number>;
+}
+
+function filterKey(filter: VariantFilter): string {
+  return `${filter.platform ?? ""}\0${filter.quantization ?? ""}`;
+}
+
+/** The filters that may select a variant, narrowest last: platform, quantisation, both. */
+function filtersOf(file: string): VariantFilter[] {
+  const { platform, quantization } = parseModelVariant(file);
+  const filters: VariantFilter[] = [{ platform }, { quantization }, { platform, quantization }];
+  return filters.filter((filter) => Object.values(filter).every(Boolean));
+}
+
+/** Counts, in one pass, how many model files each filter leaves (linear in the listing). */
+function countVariants(modelFiles: readonly string[]): VariantCounts {
+  const byFilter = new Map<string, number>();
+  const files = modelFiles.filter(isModelFileName);
+  for (const file of files) {
+    for (const filter of filtersOf(file)) {
+      const key = filterKey(filter);
+      byFilter.set(key, (byFilter.get(key) ?? 0) + 1);
+    }
+  }
+  return { files: new Set(files), total: files.length, byFilter };
+}
+
+function flagsFor(file: string, counts: VariantCounts): string | undefined {
+  if (counts.total === 1 && counts.files.has(file)) return "";
+  if (!counts.files.has(file)) return undefined;
+  const filter = filtersOf(file).find((candidate) =>
+    counts.byFilter.get(filterKey(candidate)) === 1
+  );
+  if (!filter) return undefined;
+  return [
+    filter.platform && `--platform ${filter.platform}`,
+    filter.quantization && `--quant ${filter.quantization}`,
+  ].filter(Boolean).join(" ");
+}
+
+/**
+ * Describes `choices` (repository paths of `.rkllm` files); `listing` is the
+ * repository's full file list when known, for sizes and for flags that hold
+ * across all its variants.
+ *
+ * @example
+ * ```ts
+ * import { describeVariants } from "./repo_variants.ts";
+ * describeVariants(["m-rk3588-w8a8.rkllm"]);
+ * ```
+ */
+export function describeVariants(
+  choices: readonly string[],
+  listing?: readonly RepoFile[],
+): VariantRow[] {
+  const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
+  const modelFiles = listing ? modelFilesOf([...listing]).map((file) => file.path) : choices;
+  const counts = countVariants(modelFiles);
+  return choices.map((file) => {
+    const encoders = pairedEncoders(file, [...byPath.keys()]);
+    return {
+      file,
+      size: byPath.get(file)?.size,
+      sha256: byPath.get(file)?.sha256,
+      ...parseModelVariant(file),
+      flags: flagsFor(file, counts),
+      ...(encoders.length > 0 ? { encoders } : {}),
+    };
+  });
+}
+
+/** A repository's variants, as {@linkcode listVariants} answers. */
+export interface RepoVariants {
+  /** The repository's info at the revision asked for. */
+  info: RepoInfo;
+  /** Every file in the repository. */
+  files: RepoFile[];
+  /** Every `.rkllm` file that passes the filters, described. */
+  variants: VariantRow[];
+  /**
+   * The variants a download without a file would choose from, the board's chip first:
+   * one when the choice is clear.
+   */
+  candidates: VariantRow[];
+  /** The variant a download without a file takes, when the choice is clear. */
+  chosen?: VariantRow;
+}
+
+/**
+ * Describes the variants of a listed repository and the one a download without a
+ * file would take.
+ *
+ * @example
+ * ```ts
+ * import { listVariants } from "./repo_variants.ts";
+ * const files = [{ path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true }];
+ * const info = { id: "acme/m", sha: "0".repeat(40), gated: false as const, private: false, siblings: [] };
+ * listVariants({ info, files }, { platform: "rk3588" }).chosen?.file; // "m-rk3588-w8a8.rkllm"
+ * ```
+ */
+export function listVariants(
+  listing: { info: RepoInfo; files: RepoFile[] },
+  filter: VariantFilter = {},
+): RepoVariants {
+  const { files } = listing;
+  const variants = describeVariants(modelFilesOf(files, filter).map((file) => file.path), files);
+  const narrowed = narrowModelFiles(files, filter);
+  const candidates = describeVariants(narrowed.candidates.map((file) => file.path), files);
+  const chosen = narrowed.chosen &&
+    candidates.find((variant) => variant.file === narrowed.chosen?.path);
+  return { ...listing, variants, candidates, ...(chosen ? { chosen } : {}) };
+}
