@@ -12,8 +12,7 @@ import { errorForResponse } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { retryableError } from "../http/retry.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
-import { storageFailure } from "../store/storage_error.ts";
-import type { ContentHasher } from "./file_hash.ts";
+import { BodyWriter } from "./body_writer.ts";
 import type { Segment } from "./segment_plan.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 
@@ -58,8 +57,8 @@ export interface SegmentFetch {
   repo: string;
   /** Told about every batch of bytes written. */
   onBytes: (count: number) => void;
-  /** Hashes the content when it is written in order from byte 0. */
-  hasher?: ContentHasher;
+  /** Told about the bytes that landed inside their segment, once the segment counts them. */
+  onWritten?: (position: number, bytes: Uint8Array) => void;
   /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
   onReadPast?: (bytes: number) => void;
 }
@@ -287,7 +286,8 @@ function printable(text: string): string {
 /**
  * Writes the body, which starts at file byte `start`, into the missing part of
  * each target in turn (sorted, not overlapping), reading past the bytes before
- * each target's `next`. Stops reading once every target is complete.
+ * each target's `next`. Stops reading once every target is complete, or cut
+ * short at the end another request took over.
  */
 async function copyBody(
   job: SegmentFetch,
@@ -295,24 +295,8 @@ async function copyBody(
   body: { start: number; targets: Segment[]; watchdog: StallWatchdog },
 ): Promise<void> {
   const { targets, watchdog } = body;
+  const writer = new BodyWriter(job, WRITE_BATCH);
   let index = 0;
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const target = targets[index];
-    const batch = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    try {
-      await job.handle.write(batch, target.next);
-    } catch (error) {
-      throw storageFailure(`write ${job.file}`, error, true);
-    }
-    job.hasher?.update(batch);
-    target.next += batch.length;
-    job.onBytes(batch.length);
-  };
   // The file byte of the next byte the body delivers.
   let offset = body.start;
   try {
@@ -324,20 +308,18 @@ async function copyBody(
       offset += value.length;
       while (index < targets.length) {
         const target = targets[index];
-        const from = Math.max(chunkStart, target.next + pendingBytes);
+        const from = Math.max(chunkStart, writer.front(target));
         const to = Math.min(offset, target.end + 1);
         if (from < to) {
-          pending.push(value.subarray(from - chunkStart, to - chunkStart));
-          pendingBytes += to - from;
+          await writer.put(target, value.subarray(from - chunkStart, to - chunkStart), from);
         }
-        if (pendingBytes >= WRITE_BATCH) await flush();
-        if (target.next + pendingBytes <= target.end) break;
-        await flush();
+        if (writer.front(target) <= target.end) break;
+        await writer.flush();
         index++;
       }
     }
   } finally {
-    await flush().finally(() => reader.cancel().catch(() => {}));
+    await writer.flush().finally(() => reader.cancel().catch(() => {}));
   }
 }
 

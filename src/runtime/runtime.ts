@@ -117,6 +117,12 @@ export interface Runtime {
   readLine(): Promise<string | undefined>;
   /** Calls `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  /**
+   * A `fetch`-compatible transport for large file bodies, where the runtime has a
+   * cheaper one than its `fetch` (Node: `node:http`); `undefined` to use `fetch`.
+   * It follows no redirects and honours the same proxy settings as `fetch`.
+   */
+  readonly bodyFetch?: typeof fetch;
 }
 
 /** Where Linux says which boot this is; other systems have no such file. */
