@@ -99,8 +99,11 @@ export class PieceScheduler {
   /** Records that `request` ended; its twin is cut short when it finished the bytes first. */
   finish(request: PieceRequest): void {
     this.#active.delete(request);
-    const rate = this.#rateOf(request);
-    if (rate !== undefined) this.#recentRates = [...this.#recentRates, rate].slice(-8);
+    if (request.bytes > 0) {
+      // A finished request's rate counts however short it was.
+      const rate = request.bytes / Math.max(1, this.#now() - request.since);
+      this.#recentRates = [...this.#recentRates, rate].slice(-8);
+    }
     const twin = request.twin;
     if (!twin || request.segment.next <= request.segment.end) return;
     request.original.next = Math.max(request.original.next, request.original.end + 1);
