@@ -140,6 +140,8 @@ export class PieceScheduler {
     if (remaining < 2 * this.#minPiece) return undefined;
     const fresh = this.#typicalRate();
     const own = this.#rateOf(victim) ?? fresh;
+    // A request about to finish is left alone: another request would cost more than it saves.
+    if (remaining / own < 2 * REQUEST_COST_MS) return undefined;
     const kept = Math.round(remaining * own / (own + fresh));
     const keep = Math.min(Math.max(kept, MIN_KEPT), remaining - this.#minPiece);
     const tail = splitSegment(victim.segment, victim.segment.next + keep);
