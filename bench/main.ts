@@ -35,6 +35,7 @@ import {
   connectionSweep,
   unthrottledThroughput,
 } from "./scenarios/throughput.ts";
+import { stragglerThroughput } from "./scenarios/straggler.ts";
 import { verifyLargeModel } from "./scenarios/verify_model.ts";
 import {
   cliCommand,
@@ -51,14 +52,14 @@ const USAGE =
   --quick        small files and 2 runs (a smoke check); prints the report instead of writing it
   --runs N       runs per measurement (default 5; some scenarios cap it at 3)
   --only LIST    scenarios to run: 1 throughput, 2 capped, 3 memory, 4 resume, 5 list, 6 verify,
-                 7 connection sweep (default: all)
+                 7 connection sweep, 8 straggler (default: all)
   --runtimes L   runtimes for our CLI (default deno,node,bun)
   --connections  --connections for our CLI in scenarios 1-4 (default: the CLI's own default)
   --cli PATH     measure another copy of cli.ts (an engine variant)
   --out FILE     where to write the report (default BENCHMARKS.md for a full default run,
                  otherwise stdout only)`;
 
-const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7];
+const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 interface Settings {
   quick: boolean;
@@ -93,7 +94,7 @@ function parseSettings(args: string[]): Settings {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`give --runs a whole number ≥ 1`);
   const only = values.only ? values.only.split(",").map(Number) : ALL_SCENARIOS;
   if (only.some((id) => !ALL_SCENARIOS.includes(id))) {
-    throw new Error(`give --only scenario numbers from 1 to 7, not ${values.only}`);
+    throw new Error(`give --only scenario numbers from 1 to 8, not ${values.only}`);
   }
   const runtimes = (values.runtimes?.split(",") ?? [...RUNTIMES]) as RuntimeName[];
   if (runtimes.length === 0 || runtimes.some((name) => !RUNTIMES.includes(name))) {
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
     if (wants(3)) served.push(context.files.memorySmall, context.files.memoryLarge);
     const hub = served.length ? await startHubProcess({ files: served }) : undefined;
     if (hub) hubs.push(hub);
-    const cappedHub = wants(2, 4, 7)
+    const cappedHub = wants(2, 4, 7, 8)
       ? await startHubProcess({
         files: [context.files.capped],
         bytesPerSecond: CAPPED_BYTES_PER_SECOND,
@@ -264,6 +265,7 @@ async function main(): Promise<void> {
     context.log(`work directory ${workDir}; runs ${settings.runs}; runtimes ${settings.runtimes}`);
     if (hub && wants(1)) reports.push(await unthrottledThroughput(context, hub));
     if (cappedHub && wants(2)) reports.push(await cappedThroughput(context, cappedHub));
+    if (cappedHub && wants(8)) reports.push(await stragglerThroughput(context, cappedHub));
     if (hub && wants(3)) reports.push(await peakMemory(context, hub));
     if (hub && cappedHub && wants(4)) {
       reports.push(

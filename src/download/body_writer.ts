@@ -102,3 +102,46 @@ export class BodyWriter {
     if (landed > 0) this.#target.onWritten?.(position, batch.subarray(0, landed));
   }
 }
+
+/** Reads a body chunk by chunk. */
+export interface ChunkReader {
+  /** The next chunk, valid until the next call; `done` at the end. */
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  /** Stops reading and releases the connection. */
+  cancel(): Promise<void>;
+}
+
+/** Bytes one read of a byte stream asks for. */
+const READ_BYTES = 64 * 1024;
+
+/**
+ * A reader of `body` that reuses one buffer when the runtime offers a byte
+ * stream (a BYOB reader), so a fast download leaves no garbage per chunk;
+ * otherwise the runtime's chunks as they come. A chunk is valid until the next read.
+ *
+ * @example
+ * ```ts
+ * import { chunkReaderOf } from "./body_writer.ts";
+ * const reader = chunkReaderOf(new Response("abc").body!);
+ * const { value } = await reader.read();
+ * ```
+ */
+export function chunkReaderOf(body: ReadableStream<Uint8Array>): ChunkReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    const reader = body.getReader();
+    return { read: () => reader.read(), cancel: () => reader.cancel() };
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  return {
+    async read() {
+      const result = await byob.read(new Uint8Array(buffer));
+      // The buffer was transferred into the answer: the next read reuses it from there.
+      if (result.value) buffer = result.value.buffer as ArrayBuffer;
+      return result;
+    },
+    cancel: () => byob.cancel(),
+  };
+}

@@ -12,7 +12,7 @@ import { errorForResponse } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { retryableError } from "../http/retry.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
-import { BodyWriter } from "./body_writer.ts";
+import { BodyWriter, type ChunkReader, chunkReaderOf } from "./body_writer.ts";
 import type { Segment } from "./segment_plan.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 
@@ -139,7 +139,7 @@ async function fetchInto(
     if (bodyStart < targets[0].next && response.status === 200) {
       job.onReadPast?.(targets[0].next - bodyStart);
     }
-    await copyBody(job, response.body.getReader(), { start: bodyStart, targets, watchdog });
+    await copyBody(job, chunkReaderOf(response.body), { start: bodyStart, targets, watchdog });
     const short = targets.find((segment) => segment.next <= segment.end);
     if (short) {
       throw retryableError(
@@ -291,7 +291,7 @@ function printable(text: string): string {
  */
 async function copyBody(
   job: SegmentFetch,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: ChunkReader,
   body: { start: number; targets: Segment[]; watchdog: StallWatchdog },
 ): Promise<void> {
   const { targets, watchdog } = body;
@@ -302,7 +302,7 @@ async function copyBody(
   try {
     while (index < targets.length) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done || !value) break;
       watchdog.received(value.length);
       const chunkStart = offset;
       offset += value.length;
