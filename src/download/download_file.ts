@@ -290,6 +290,8 @@ async function attemptDownload(
         signal: options.connection.signal,
       })
       : undefined;
+    // What an earlier run wrote is hashed from the file while the rest downloads.
+    hasher?.readBackPrefix();
     await fetchAllSegments(
       {
         connection: transportFor(options),

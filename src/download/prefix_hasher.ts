@@ -70,11 +70,24 @@ export class PrefixHasher {
       this.#hash.update(bytes.subarray(this.#hashed - position));
       this.#hashed = end;
     }
-    if (!this.#readingBack && this.#source.contiguous() > this.#hashed) {
-      this.#readingBack = this.#readBack().catch((error) => {
-        this.#failure ??= error;
-      }).finally(() => (this.#readingBack = undefined));
-    }
+    this.readBackPrefix();
+  }
+
+  /**
+   * Starts reading back and hashing the contiguous prefix on disk beyond what is
+   * hashed (what an earlier process wrote, or bytes that landed out of order),
+   * unless a read-back runs already. Failures surface from {@linkcode PrefixHasher.digest}.
+   */
+  readBackPrefix(): void {
+    if (this.#readingBack || this.#source.contiguous() <= this.#hashed) return;
+    this.#readingBack = this.#readBack().catch((error) => {
+      this.#failure ??= error;
+    }).finally(() => (this.#readingBack = undefined));
+  }
+
+  /** Waits until a read-back in progress has reached the contiguous prefix. */
+  async caughtUp(): Promise<void> {
+    while (this.#readingBack) await this.#readingBack;
   }
 
   /** Hashes what is left of the complete file and answers the lower-case hex digest. */
