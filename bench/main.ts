@@ -57,7 +57,9 @@ const USAGE =
   --connections  --connections for our CLI in scenarios 1-4 (default: the CLI's own default)
   --cli PATH     measure another copy of cli.ts (an engine variant)
   --out FILE     where to write the report (default BENCHMARKS.md for a full default run,
-                 otherwise stdout only)`;
+                 otherwise stdout only)
+environment: RKLLM_BENCH_QUIET_WAIT_S  how long to wait for idle CPUs before each run
+                 (default 90 s; lower it on a machine that is never quiet)`;
 
 const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -171,6 +173,23 @@ function snapshotSources(workDir: string): string {
   return join(snapshot, "cli.ts");
 }
 
+/** Builds the standalone x64 binary from the measured sources, as `npm run build` does. */
+function buildStandaloneX64(binaries: BenchContext["binaries"], workDir: string): string {
+  const outfile = join(workDir, "rkllm-models-linux-x64");
+  const entry = join(binaries.cli, "..", "src", "cli", "binary_entry.ts");
+  execFileSync(binaries.bun, [
+    "build",
+    "--compile",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    "--target=bun-linux-x64",
+    entry,
+    "--outfile",
+    outfile,
+  ], { stdio: "pipe" });
+  return outfile;
+}
+
 function gitCommit(): string | undefined {
   const commit = firstLine(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]);
   if (commit === "unknown") return undefined;
@@ -218,6 +237,7 @@ async function main(): Promise<void> {
   const sizes = settings.quick ? QUICK_SIZES : FULL_SIZES;
   const workDir = mkdtempSync(join(tmpdir(), "rkllm-bench-"));
   const binaries = localBinaries(settings.cli ?? snapshotSources(workDir));
+  if (settings.only.includes(3)) binaries.binary = buildStandaloneX64(binaries, workDir);
   const versions = describeVersions(binaries, settings.cli === undefined);
   const started = Date.now();
   const context: BenchContext = {
