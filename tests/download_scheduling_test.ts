@@ -99,6 +99,25 @@ describe("piece scheduling", () => {
     assert.equal(scheduler.take().kind, "done");
   });
 
+  it("lets a straggler be copied again when its first copy failed", () => {
+    let now = 0;
+    const scheduler = new PieceScheduler(pieces(2, MIB), { now: () => now, minPiece: MIB });
+    const fast = fetched(scheduler.take()).request;
+    const slow = fetched(scheduler.take()).request;
+    now = 1000;
+    fast.bytes = MIB;
+    fast.segment.next = fast.segment.end + 1;
+    slow.bytes = 16 * 1024;
+    slow.segment.next += 16 * 1024;
+    scheduler.finish(fast);
+    const failed = fetched(scheduler.take()).request;
+    scheduler.finish(failed);
+    assert.equal(slow.cut.signal.aborted, false, "the straggler goes on");
+    assert.equal(slow.segment.next, MIB + 16 * 1024, "and still owns its bytes");
+    const again = fetched(scheduler.take()).request;
+    assert.equal(again.original, slow.segment);
+  });
+
   it("leaves requests alone that keep pace with the others", () => {
     let now = 0;
     const scheduler = new PieceScheduler(pieces(2, 4 * MIB), { now: () => now, minPiece: MIB });

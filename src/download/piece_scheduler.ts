@@ -104,10 +104,16 @@ export class PieceScheduler {
       const rate = request.bytes / Math.max(1, this.#now() - request.since);
       this.#recentRates = [...this.#recentRates, rate].slice(-8);
     }
+    const complete = request.segment.next > request.segment.end;
+    if (complete && request.segment !== request.original) {
+      // A copy's bytes run to its original's end; the original's bytes before them are on disk.
+      request.original.next = Math.max(request.original.next, request.original.end + 1);
+    }
     const twin = request.twin;
-    if (!twin || request.segment.next <= request.segment.end) return;
-    request.original.next = Math.max(request.original.next, request.original.end + 1);
-    twin.cut.abort(new DOMException("the other copy finished first", "AbortError"));
+    if (!twin) return;
+    if (complete) twin.cut.abort(new DOMException("the other copy finished first", "AbortError"));
+    // A failed copy leaves its twin to go on alone (and to be copied again if it lags).
+    else twin.twin = undefined;
   }
 
   #start(segment: Segment, original: Segment): PieceRequest {

@@ -74,6 +74,8 @@ interface Task {
   fetch: (job: SegmentFetch) => Promise<void>;
   /** Told when an attempt starts. */
   onAttempt?: () => void;
+  /** A second copy of bytes another request fetches too: its failure stops nothing else. */
+  expendable?: boolean;
 }
 
 function missingBytes(segments: Segment[]): number {
@@ -260,15 +262,18 @@ function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
         run.transfer.onBytes(count);
       },
     };
+    const copy = request.segment !== request.original;
     try {
       await fetchWithRetry(pass, requestJob, {
         segments: [request.segment],
         fetch: (attemptJob) => fetchSegment(attemptJob, request.segment, wholeFile),
         onAttempt: () => scheduler.attempt(request),
+        expendable: copy,
       });
     } catch (error) {
-      // A request cut short because its twin fetched the same bytes first has done its part.
-      if (!request.cut.signal.aborted || signal.aborted) throw error;
+      // A request cut short because its twin fetched the same bytes first has done its part;
+      // a failed copy leaves the bytes to the request it copied.
+      if (signal.aborted || !(copy || request.cut.signal.aborted)) throw error;
     } finally {
       scheduler.finish(request);
       wakeup.notify();
@@ -342,7 +347,7 @@ async function fetchWithRetry(pass: Pass, job: SegmentFetch, task: Task): Promis
   }).catch((error) => {
     const cut = job.connection.signal?.aborted && !signal.aborted;
     // The first failure stops every other request; it is the one reported.
-    if (!cut && !stop.signal.aborted) stop.abort(error);
+    if (!cut && !task.expendable && !stop.signal.aborted) stop.abort(error);
     throw error;
   });
 }
