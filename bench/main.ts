@@ -206,7 +206,8 @@ function gitCommit(): string | undefined {
 function quietLine(): string {
   const percent = (share: number) => `${Math.round(share * 100)} %`;
   const busy = backgroundLoad.filter((share) => share > 0.1).length;
-  return "before each run the benchmark waits (up to 90 s) until other processes leave the " +
+  const patience = Number(process.env.RKLLM_BENCH_QUIET_WAIT_S ?? 90);
+  return `before each run the benchmark waits (up to ${patience} s) until other processes leave the ` +
     "CPUs at least 90 % idle; background load seen before the runs: median " +
     `${percent(median(backgroundLoad))}, max ${
       percent(Math.max(0, ...backgroundLoad))
