@@ -40,6 +40,8 @@ export interface DownloadRunOptions {
   tools: DownloadTool[];
   /** Rounds per tool (default: the context's run count). */
   roundsOf?: (tool: DownloadTool) => number;
+  /** Prepares the server before each run (for example, one straggling connection). */
+  beforeRun?: () => Promise<void>;
 }
 
 /**
@@ -93,6 +95,7 @@ async function downloadOnce(
     dir,
   };
   await waitForQuietCpu(context.log);
+  await options.beforeRun?.();
   try {
     const serverBefore = options.hub.cpuSeconds();
     const outcome = await runMeasured(tool.command(context.binaries, target), {

@@ -43,6 +43,8 @@ export interface HubProcess {
   cpuSeconds(): number;
   /** Body bytes of 2xx answers whose path holds `pathPart`, served so far. */
   served(pathPart: string): Promise<number>;
+  /** Sends the next GET of a path holding `pathPart` at `bytesPerSecond` (a straggler). */
+  straggle(bytesPerSecond: number, pathPart: string): Promise<void>;
   /** Stops the process. */
   stop(): Promise<void>;
 }
@@ -110,6 +112,15 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         return answer.served;
       });
       return asking;
+    },
+    async straggle(bytesPerSecond: number, pathPart: string) {
+      asking = asking.catch(() => 0).then(async () => {
+        child.stdin.write(`straggle ${bytesPerSecond} ${pathPart}\n`);
+        const answer = JSON.parse(await nextLine()) as { straggling?: boolean; error?: string };
+        if (!answer.straggling) throw new Error(answer.error ?? "no answer");
+        return 0;
+      });
+      await asking;
     },
     async stop() {
       child.stdin.end();

@@ -3,7 +3,10 @@
  * does not share its event loop. Takes the options of
  * `tests/support/hub_main.ts` and prints the same JSON line once listening;
  * then answers each stdin line `served <path part>` with one JSON line
- * `{"served": <body bytes of 2xx answers whose path holds the part>}`.
+ * `{"served": <body bytes of 2xx answers whose path holds the part>}`, and
+ * `straggle <bytes per second> <path part>` with `{"straggling": true}` once the
+ * next GET of a path holding the part is set to be sent at that rate (one
+ * straggling connection among fast ones).
  * It exits when stdin closes, so it never outlives the benchmark.
  *
  * ```sh
@@ -24,9 +27,19 @@ async function main(): Promise<void> {
   );
   const lines = createInterface({ input: process.stdin });
   lines.on("line", (line) => {
-    const [command, part] = line.trim().split(/\s+/, 2);
+    const [command, part, more] = line.trim().split(/\s+/, 3);
     if (command === "served") {
       process.stdout.write(JSON.stringify({ served: server.bytesServed(part) }) + "\n");
+    } else if (command === "straggle") {
+      server.clearFaults();
+      server.addFault({
+        origin: "cdn",
+        method: "GET",
+        pathIncludes: more,
+        times: 1,
+        bytesPerSecond: Number(part),
+      });
+      process.stdout.write(JSON.stringify({ straggling: true }) + "\n");
     } else {
       process.stdout.write(JSON.stringify({ error: `unknown command ${command}` }) + "\n");
     }

@@ -35,6 +35,7 @@ import {
   connectionSweep,
   unthrottledThroughput,
 } from "./scenarios/throughput.ts";
+import { stragglerThroughput } from "./scenarios/straggler.ts";
 import { verifyLargeModel } from "./scenarios/verify_model.ts";
 import { hasNginx, serveFanout } from "./scenarios/serve_fanout.ts";
 import {
@@ -52,12 +53,15 @@ const USAGE =
   --quick        small files and 2 runs (a smoke check); prints the report instead of writing it
   --runs N       runs per measurement (default 5; some scenarios cap it at 3)
   --only LIST    scenarios to run: 1 throughput, 2 capped, 3 memory, 4 resume, 5 list, 6 verify,
-                 7 connection sweep, 8 serve fan-out vs nginx (needs nginx) (default: all)
+                 7 connection sweep, 8 straggler, 9 serve fan-out vs nginx (needs nginx)
+                 (default: all)
   --runtimes L   runtimes for our CLI (default deno,node,bun)
   --connections  --connections for our CLI in scenarios 1-4 (default: the CLI's own default)
   --cli PATH     measure another copy of cli.ts (an engine variant)
   --out FILE     where to write the report (default BENCHMARKS.md for a full default run,
-                 otherwise stdout only)`;
+                 otherwise stdout only)
+environment: RKLLM_BENCH_QUIET_WAIT_S  how long to wait for idle CPUs before each run
+                 (default 90 s; lower it on a machine that is never quiet)`;
 
 const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -171,6 +175,23 @@ function snapshotSources(workDir: string): string {
   return join(snapshot, "cli.ts");
 }
 
+/** Builds the standalone x64 binary from the measured sources, as `npm run build` does. */
+function buildStandaloneX64(binaries: BenchContext["binaries"], workDir: string): string {
+  const outfile = join(workDir, "rkllm-models-linux-x64");
+  const entry = join(binaries.cli, "..", "src", "cli", "binary_entry.ts");
+  execFileSync(binaries.bun, [
+    "build",
+    "--compile",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    "--target=bun-linux-x64",
+    entry,
+    "--outfile",
+    outfile,
+  ], { stdio: "pipe" });
+  return outfile;
+}
+
 function gitCommit(): string | undefined {
   const commit = firstLine(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]);
   if (commit === "unknown") return undefined;
@@ -187,7 +208,8 @@ function gitCommit(): string | undefined {
 function quietLine(): string {
   const percent = (share: number) => `${Math.round(share * 100)} %`;
   const busy = backgroundLoad.filter((share) => share > 0.1).length;
-  return "before each run the benchmark waits (up to 90 s) until other processes leave the " +
+  const patience = Number(process.env.RKLLM_BENCH_QUIET_WAIT_S ?? 90);
+  return `before each run the benchmark waits (up to ${patience} s) until other processes leave the ` +
     "CPUs at least 90 % idle; background load seen before the runs: median " +
     `${percent(median(backgroundLoad))}, max ${
       percent(Math.max(0, ...backgroundLoad))
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
   const sizes = settings.quick ? QUICK_SIZES : FULL_SIZES;
   const workDir = mkdtempSync(join(tmpdir(), "rkllm-bench-"));
   const binaries = localBinaries(settings.cli ?? snapshotSources(workDir));
+  if (settings.only.includes(3)) binaries.binary = buildStandaloneX64(binaries, workDir);
   const versions = describeVersions(binaries, settings.cli === undefined);
   const started = Date.now();
   const context: BenchContext = {
@@ -255,7 +278,7 @@ async function main(): Promise<void> {
     if (wants(3)) served.push(context.files.memorySmall, context.files.memoryLarge);
     const hub = served.length ? await startHubProcess({ files: served }) : undefined;
     if (hub) hubs.push(hub);
-    const cappedHub = wants(2, 4, 7)
+    const cappedHub = wants(2, 4, 7, 8)
       ? await startHubProcess({
         files: [context.files.capped],
         bytesPerSecond: CAPPED_BYTES_PER_SECOND,
@@ -265,6 +288,7 @@ async function main(): Promise<void> {
     context.log(`work directory ${workDir}; runs ${settings.runs}; runtimes ${settings.runtimes}`);
     if (hub && wants(1)) reports.push(await unthrottledThroughput(context, hub));
     if (cappedHub && wants(2)) reports.push(await cappedThroughput(context, cappedHub));
+    if (cappedHub && wants(8)) reports.push(await stragglerThroughput(context, cappedHub));
     if (hub && wants(3)) reports.push(await peakMemory(context, hub));
     if (hub && cappedHub && wants(4)) {
       reports.push(
@@ -281,8 +305,8 @@ async function main(): Promise<void> {
     if (wants(5)) reports.push(await listLargeStore(context));
     if (hub && wants(6)) reports.push(await verifyLargeModel(context, hub));
     if (hub && cappedHub && wants(7)) reports.push(await connectionSweep(context, hub, cappedHub));
-    if (wants(8) && !hasNginx()) context.log("scenario 8 skipped: nginx is not installed");
-    if (wants(8) && hasNginx()) reports.push(await serveFanout(context));
+    if (wants(9) && !hasNginx()) context.log("scenario 9 skipped: nginx is not installed");
+    if (wants(9) && hasNginx()) reports.push(await serveFanout(context));
   } finally {
     await Promise.all(hubs.map((hub) => hub.stop()));
     cleanUp();

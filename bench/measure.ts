@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import process from "node:process";
 
 /** The GNU `time` binary used for peak RSS (Debian package `time`). */
 export const GNU_TIME = "/usr/bin/time";
@@ -197,7 +198,9 @@ export async function waitForQuietCpu(
   options: { threshold?: number; maxWaitMs?: number } = {},
 ): Promise<number> {
   const threshold = options.threshold ?? 0.1;
-  const deadline = Date.now() + (options.maxWaitMs ?? 90_000);
+  // RKLLM_BENCH_QUIET_WAIT_S shortens the wait on a machine that is never quiet (shared).
+  const patience = Number(process.env.RKLLM_BENCH_QUIET_WAIT_S ?? 90) * 1000;
+  const deadline = Date.now() + (options.maxWaitMs ?? patience);
   let busy = await cpuBusyShare();
   let told = false;
   while (busy > threshold && Date.now() < deadline) {

@@ -31,6 +31,8 @@ export interface Binaries {
   hfScript: string;
   /** The runtime-floor downloader script. */
   minimalScript: string;
+  /** The standalone x64 binary (`bun build --compile`), once built. */
+  binary?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export const PRINTED_BINARIES: Binaries = {
   cli: "cli.ts",
   hfScript: "bench/hf_download.ts",
   minimalScript: "bench/minimal_download.ts",
+  binary: "dist/rkllm-models-linux-x64",
 };
 
 /** What a download command needs to know. */
@@ -138,6 +141,24 @@ export function ourDownload(runtime: RuntimeName, connections?: number): Downloa
     outputPath: (target) => join(target.dir, ...target.file.repo.split("/"), target.file.file),
   };
 }
+
+/**
+ * Our CLI as the standalone x64 binary (`npm run build`), downloading the file.
+ *
+ * @example
+ * ```ts
+ * STANDALONE_X64.label; // "rkllm-models x64 binary"
+ * ```
+ */
+export const STANDALONE_X64: DownloadTool = {
+  label: "rkllm-models x64 binary",
+  command: (binaries, target) => {
+    if (!binaries.binary) throw new Error("build the x64 binary before measuring it");
+    // The same arguments as `bun cli.ts download …`, after the binary instead of `bun cli.ts`.
+    return [binaries.binary, ...ourDownload("bun").command(binaries, target).slice(2)];
+  },
+  outputPath: (target) => join(target.dir, ...target.file.repo.split("/"), target.file.file),
+};
 
 /**
  * The runtime floor on `runtime`: `bench/minimal_download.ts` with 8 connections.

@@ -55,13 +55,6 @@ export interface ModelManagerErrorOptions extends ModelManagerErrorFields {
   hint?: string;
   /** The underlying error, kept for debugging. */
   cause?: unknown;
-  /**
-   * Untyped details, read into the typed fields they name (`repo`, `file`, `choices`,
-   * `status`, `expected`, `actual`) and otherwise kept internal.
-   *
-   * @deprecated only the download engine still passes it; use the typed fields
-   */
-  details?: Record<string, unknown>;
 }
 
 /**
@@ -79,8 +72,6 @@ export interface ErrorSignals {
   refreshUrl?: boolean;
   /** The HTTP status behind the signal. */
   status?: number;
-  /** Anything else an old caller passed as `details`. */
-  [key: string]: unknown;
 }
 
 // Kept beside the error, not on it: library users never see these signals.
@@ -100,26 +91,6 @@ export function errorSignals(error: ModelManagerError): ErrorSignals {
   let signals = SIGNALS.get(error);
   if (!signals) SIGNALS.set(error, signals = {});
   return signals;
-}
-
-function stringField(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-function typedFields(options: ModelManagerErrorOptions): ModelManagerErrorFields {
-  const legacy = options.details ?? {};
-  const choices = options.choices ?? legacy.choices;
-  const status = options.status ?? legacy.status;
-  return {
-    repo: options.repo ?? stringField(legacy.repo),
-    file: options.file ?? stringField(legacy.file),
-    choices: Array.isArray(choices) ? choices.map(String) : undefined,
-    status: typeof status === "number" ? status : undefined,
-    bytesNeeded: options.bytesNeeded,
-    freeBytes: options.freeBytes,
-    expected: options.expected ?? stringField(legacy.expected),
-    actual: options.actual ?? stringField(legacy.actual),
-  };
 }
 
 /**
@@ -166,28 +137,15 @@ export class ModelManagerError extends Error implements ModelManagerErrorFields 
     this.name = "ModelManagerError";
     this.code = code;
     this.hint = options.hint ?? "";
-    const fields = typedFields(options);
-    this.repo = fields.repo;
-    this.file = fields.file;
-    this.choices = fields.choices;
-    this.status = fields.status;
-    this.bytesNeeded = fields.bytesNeeded;
-    this.freeBytes = fields.freeBytes;
-    this.expected = fields.expected;
-    this.actual = fields.actual;
-    const signals = errorSignals(this);
-    Object.assign(signals, options.details);
-    if (this.status !== undefined) signals.status = this.status;
-  }
-
-  /**
-   * The internal signals, for the download engine until it reads them from
-   * `src/http/retry.ts`; never serialised.
-   *
-   * @deprecated internal: read the typed fields (`status`, `file`, `choices`, …) instead
-   */
-  get details(): Record<string, unknown> {
-    return errorSignals(this);
+    this.repo = options.repo;
+    this.file = options.file;
+    this.choices = options.choices;
+    this.status = options.status;
+    this.bytesNeeded = options.bytesNeeded;
+    this.freeBytes = options.freeBytes;
+    this.expected = options.expected;
+    this.actual = options.actual;
+    if (this.status !== undefined) errorSignals(this).status = this.status;
   }
 
   /**

@@ -322,13 +322,14 @@ describe("the download engine against hostile servers", () => {
   describe("CDN answers", () => {
     it("accepts a 206 that starts before the requested byte and skips the overlap", async () => {
       const modelsDir = newDir();
-      const { manager } = managerFor(bed.hub, modelsDir);
+      const { manager, events } = managerFor(bed.hub, modelsDir);
       bed.hub.addFault({ origin: "cdn", rangeRequestsOnly: true, rangeBlockBytes: MIB });
       const from = bed.hub.requests.length;
       const model = await manager.downloadModel(BIG.id, undefined, PARALLEL);
       assertSameBytes(model.path, bytesOf(BIG, BIG_FILE));
       const gets = cdnGets(since(from), BIG_FILE);
-      assert.equal(gets.length, 4, "one request per segment, no retry");
+      assert.ok(gets.length >= 4, "a request per planned piece (and maybe one taking over a tail)");
+      assert.ok(!events.some((event) => event.event === "retry"), "no retry");
       assert.ok(bodyBytes(gets) > BIG_SIZE, "the early starts overlapped");
     });
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { errorForResponse } from "../src/http/hub_errors.ts";
 import {
   isRetryable,
+  markRetryable,
   needsUrlRefresh,
   requestUrlRefresh,
   retryableError,
@@ -41,10 +42,14 @@ describe("ModelManagerError's typed fields", () => {
     }
   });
 
-  it("reads the typed fields from the engine's old details, signals included", async () => {
-    const error = new ModelManagerError("integrity", "verify m.rkllm: expected sha256 a, got b", {
-      details: { file: "m.rkllm", expected: "a", actual: "b", retryable: true },
-    });
+  it("carries typed fields, and retry signals only through the retry module", async () => {
+    const error = markRetryable(
+      new ModelManagerError("integrity", "verify m.rkllm: expected sha256 a, got b", {
+        file: "m.rkllm",
+        expected: "a",
+        actual: "b",
+      }),
+    );
     assert.deepEqual([error.file, error.expected, error.actual], ["m.rkllm", "a", "b"]);
     assert.ok(isRetryable(error));
     let attempts = 0;

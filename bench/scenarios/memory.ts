@@ -15,6 +15,7 @@ import {
   minimalDownload,
   ourDownload,
   printedCommand,
+  STANDALONE_X64,
 } from "../tools.ts";
 
 /** The RSS ceiling of the issue, bytes (MB = 10^6 bytes, the stricter reading). */
@@ -35,7 +36,15 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
   const small = context.files.memorySmall;
   const large = context.files.memoryLarge;
   const ours = context.runtimes.map((runtime) => ourDownload(runtime, context.connections));
-  const tools = [...ours, ...context.runtimes.map(minimalDownload), ARIA2C, CURL, HF_DOWNLOAD_FILE];
+  const binary = context.binaries.binary ? [STANDALONE_X64] : [];
+  const tools = [
+    ...ours,
+    ...binary,
+    ...context.runtimes.map(minimalDownload),
+    ARIA2C,
+    CURL,
+    HF_DOWNLOAD_FILE,
+  ];
   context.log(`scenario 3: peak RSS, ${sizeLabel(small.size)} and ${sizeLabel(large.size)}`);
   const smallSamples = await measureDownloads(context, {
     hub,
@@ -54,17 +63,18 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
     const smallSummary = summarize(smallSamples.get(tool) ?? [], small.size);
     const largeSummary = summarize(largeSamples.get(tool) ?? [], large.size);
     const growth = largeSummary.peakRssBytes / smallSummary.peakRssBytes;
-    if (tool.runtime) {
+    const subject = tool.runtime ?? (tool === STANDALONE_X64 ? "x64 binary" : undefined);
+    if (subject) {
       const peak = Math.max(smallSummary.peakRssBytes, largeSummary.peakRssBytes);
       checks.push({
         target: "peak RSS ≤ 100 MB",
-        subject: tool.runtime,
+        subject,
         measured: megabytes(peak),
         met: peak <= RSS_LIMIT_BYTES,
       });
       checks.push({
         target: `${sizeLabel(large.size)} peak ≤ 1.2× the ${sizeLabel(small.size)} one`,
-        subject: tool.runtime,
+        subject,
         measured: `${fixed(growth, 2)}×`,
         met: growth <= GROWTH_LIMIT,
       });
@@ -92,6 +102,9 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
     commands: [
       hub.commandLine,
       ...ours.map((tool) => `/usr/bin/time -v ${printedCommand(tool, large)}`),
+      ...(binary.length
+        ? ["npm run build", `/usr/bin/time -v ${printedCommand(STANDALONE_X64, large)}`]
+        : []),
       "npm run bench -- --only 3",
     ],
     tables: [{

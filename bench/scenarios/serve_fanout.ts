@@ -1,5 +1,5 @@
 /**
- * Scenario 8: `serve` to 8 concurrent clients against nginx serving the same
+ * Scenario 9: `serve` to 8 concurrent clients against nginx serving the same
  * file statically, on each runtime: runs `bench/serve_fanout.ts` (which needs
  * nginx) once per runtime and reports its figures.
  *
@@ -32,7 +32,7 @@ interface FanoutResult {
  *
  * @example
  * ```ts ignore
- * if (!hasNginx()) context.log("scenario 8 skipped: nginx is missing");
+ * if (!hasNginx()) context.log("scenario 9 skipped: nginx is missing");
  * ```
  */
 export function hasNginx(): boolean {
@@ -73,7 +73,7 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
     "--runs",
     String(runs),
   ];
-  context.log(`scenario 8: serve to ${CLIENTS} clients vs nginx static, ${sizeMiB} MiB`);
+  context.log(`scenario 9: serve to ${CLIENTS} clients vs nginx static, ${sizeMiB} MiB`);
   const results: FanoutResult[] = [];
   for (const runtime of context.runtimes) {
     const outcome = await runChecked(fanoutCommand(context, runtime, args), { measureRss: false });
@@ -90,7 +90,7 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
     met: true,
   }));
   return {
-    id: 8,
+    id: 9,
     title: `\`serve\`, ${sizeMiB} MiB to ${CLIENTS} concurrent clients, loopback`,
     setup: [
       `a ${sizeMiB} MiB file in a store; ${CLIENTS} concurrent \`fetch\` clients each read it whole ` +

@@ -9,7 +9,7 @@
  */
 import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
-import { type RetryOptions, withRetry } from "../http/retry.ts";
+import { markRetryable, type RetryOptions, withRetry } from "../http/retry.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ResolvedFile, resolveFile } from "../hub/resolve_file.ts";
@@ -70,14 +70,15 @@ export function confirmFile(
     if (relisted && identity && !disagreement(identity, resolved)) {
       return confirmed(identity, resolved, { file: relisted, connection });
     }
-    throw new ModelManagerError(
-      "integrity",
-      `download ${file.path} in ${repo.id}: the Hub lists it with ${conflict}`,
-      {
-        hint:
-          "the Hub's file listing and its download answer disagree; the partial download was kept — run the command again later",
-        details: { retryable: true },
-      },
+    throw markRetryable(
+      new ModelManagerError(
+        "integrity",
+        `download ${file.path} in ${repo.id}: the Hub lists it with ${conflict}`,
+        {
+          hint:
+            "the Hub's file listing and its download answer disagree; the partial download was kept — run the command again later",
+        },
+      ),
     );
   }, {
     ...options.retry,

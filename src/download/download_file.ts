@@ -28,9 +28,10 @@ import {
   writeDownloadState,
 } from "./download_state.ts";
 import { RemoteChangedError } from "./fetch_segment.ts";
-import { type ExpectedHash, expectedHashOf, hashFile } from "./file_hash.ts";
+import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
+import { PrefixHasher } from "./prefix_hasher.ts";
 import { fetchAllSegments } from "./segment_workers.ts";
-import { completedBytes, planSegments } from "./segment_plan.ts";
+import { completedBytes, contiguousBytes, planSegments } from "./segment_plan.ts";
 import { TransferTracker } from "./transfer_tracker.ts";
 
 /** The engine's settings. */
@@ -117,6 +118,8 @@ export const DEFAULT_PARALLEL_THRESHOLD = 64 * 1024 * 1024;
  * ```
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** A verify event is reported when more than this is left to hash once the last byte landed. */
+const VERIFY_EVENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Moves a verified partial file into place and removes its state.
@@ -210,7 +213,9 @@ function integrityFailure(path: string, error: HashMismatchError): ModelManagerE
     {
       hint:
         "the bytes were corrupted in transit or by the server, twice; the bad file was removed — run the command again",
-      details: { file: path, expected: expected.hex, actual, algorithm: expected.algorithm },
+      file: path,
+      expected: expected.hex,
+      actual,
     },
   );
 }
@@ -310,15 +315,26 @@ async function attemptDownload(
       connections: Math.min(connections, state.segments.length),
     });
     const transfer = new TransferTracker(runtime, destination, state, handle, emit);
-    const hasher = await fetchAllSegments(
+    const segments = state.segments;
+    const hasher = expected
+      ? new PrefixHasher(expected, identity.size, {
+        handle,
+        contiguous: () => contiguousBytes(segments),
+        file: path,
+        signal: options.connection.signal,
+      })
+      : undefined;
+    // What an earlier run wrote is hashed from the file while the rest downloads.
+    hasher?.readBackPrefix();
+    await fetchAllSegments(
       {
-        connection: options.connection,
+        connection: transportFor(options),
         repo: request.repo,
         commit: request.commit,
         contentUrl: resolved.contentUrl,
         connections,
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        expected,
+        onWritten: hasher && ((position, bytes) => hasher.written(position, bytes)),
         retry: options.retry,
         emit,
         transfer,
@@ -341,14 +357,10 @@ async function attemptDownload(
         },
       );
     }
-    if (expected) {
-      let actual: string;
-      if (hasher) {
-        actual = hasher.digest();
-      } else {
-        emit({ event: "verify", file: path });
-        actual = await hashFile(runtime, partial, expected.algorithm, options.connection.signal);
-      }
+    if (expected && hasher) {
+      // Most of the file was hashed as it arrived; what is left is read back here.
+      if (identity.size - hasher.hashed > VERIFY_EVENT_BYTES) emit({ event: "verify", file: path });
+      const actual = await hasher.digest();
       if (actual !== expected.hex) {
         await handle.close();
         throw new HashMismatchError(expected, actual);
@@ -373,6 +385,18 @@ async function attemptDownload(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The connection file bodies are fetched over: the runtime's own transport
+ * (Node: `node:http`) when the caller left `fetch` to the platform, else the
+ * caller's `fetch`. Either way the http layer adds the token, follows
+ * redirects and times out requests the same.
+ */
+function transportFor(options: DownloadEngineOptions): HubConnection {
+  const { connection, runtime } = options;
+  const own = connection.fetch === globalThis.fetch ? runtime.bodyFetch : undefined;
+  return own ? { ...connection, fetch: own } : connection;
 }
 
 function resultOf(

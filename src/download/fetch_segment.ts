@@ -11,10 +11,9 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import { refuseContentEncoding } from "../http/content_encoding.ts";
 import { errorForResponse } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
-import { retryableError } from "../http/retry.ts";
+import { requestUrlRefresh, retryableError } from "../http/retry.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
-import { storageFailure } from "../store/storage_error.ts";
-import type { ContentHasher } from "./file_hash.ts";
+import { BodyWriter, type ChunkReader, chunkReaderOf } from "./body_writer.ts";
 import type { Segment } from "./segment_plan.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 
@@ -75,8 +74,8 @@ export interface SegmentFetch {
   repo: string;
   /** Told about every batch of bytes written. */
   onBytes: (count: number) => void;
-  /** Hashes the content when it is written in order from byte 0. */
-  hasher?: ContentHasher;
+  /** Told about the bytes that landed inside their segment, once the segment counts them. */
+  onWritten?: (position: number, bytes: Uint8Array) => void;
   /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
   onReadPast?: (bytes: number) => void;
 }
@@ -175,7 +174,7 @@ async function fetchInto(
     if (bodyStart < targets[0].next && response.status === 200) {
       job.onReadPast?.(targets[0].next - bodyStart);
     }
-    await copyBody(job, response.body.getReader(), { start: bodyStart, targets, watchdog });
+    await copyBody(job, chunkReaderOf(response.body), { start: bodyStart, targets, watchdog });
     const short = targets.find((segment) => segment.next <= segment.end);
     if (short) {
       throw retryableError(
@@ -274,8 +273,7 @@ async function fileServerRefusal(
       status,
     });
     // A signed CDN URL that stopped working has usually expired: resolve again and retry.
-    error.details.refreshUrl = true;
-    return error;
+    return requestUrlRefresh(error);
   }
   const said = await bodyExcerpt(response);
   const cache = printable(response.headers.get("x-cache") ?? "");
@@ -287,7 +285,7 @@ async function fileServerRefusal(
     {
       hint:
         "the file server refuses this file (not an expired link); try again later, and if it persists check a proxy or --endpoint, or tell the repository's owner",
-      details: { status, xCache: cache || undefined, body: said || undefined },
+      status,
     },
   );
 }
@@ -322,57 +320,40 @@ function printable(text: string): string {
 /**
  * Writes the body, which starts at file byte `start`, into the missing part of
  * each target in turn (sorted, not overlapping), reading past the bytes before
- * each target's `next`. Stops reading once every target is complete.
+ * each target's `next`. Stops reading once every target is complete, or cut
+ * short at the end another request took over.
  */
 async function copyBody(
   job: SegmentFetch,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: ChunkReader,
   body: { start: number; targets: Segment[]; watchdog: StallWatchdog },
 ): Promise<void> {
   const { targets, watchdog } = body;
+  const writer = new BodyWriter(job, WRITE_BATCH);
   let index = 0;
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const target = targets[index];
-    const batch = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    try {
-      await job.handle.write(batch, target.next);
-    } catch (error) {
-      throw storageFailure(`write ${job.file}`, error, true);
-    }
-    job.hasher?.update(batch);
-    target.next += batch.length;
-    job.onBytes(batch.length);
-  };
   // The file byte of the next byte the body delivers.
   let offset = body.start;
   try {
     while (index < targets.length) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done || !value) break;
       watchdog.received(value.length);
       const chunkStart = offset;
       offset += value.length;
       while (index < targets.length) {
         const target = targets[index];
-        const from = Math.max(chunkStart, target.next + pendingBytes);
+        const from = Math.max(chunkStart, writer.front(target));
         const to = Math.min(offset, target.end + 1);
         if (from < to) {
-          pending.push(value.subarray(from - chunkStart, to - chunkStart));
-          pendingBytes += to - from;
+          await writer.put(target, value.subarray(from - chunkStart, to - chunkStart), from);
         }
-        if (pendingBytes >= WRITE_BATCH) await flush();
-        if (target.next + pendingBytes <= target.end) break;
-        await flush();
+        if (writer.front(target) <= target.end) break;
+        await writer.flush();
         index++;
       }
     }
   } finally {
-    await flush().finally(() => reader.cancel().catch(() => {}));
+    await writer.flush().finally(() => reader.cancel().catch(() => {}));
   }
 }
 

@@ -22,12 +22,17 @@ export interface SegmentPlanOptions {
   parallelThreshold: number;
 }
 
-/** The smallest segment worth its own request. */
+/** The smallest piece planned up front worth its own request. */
 const MIN_SEGMENT = 4 * 1024 * 1024;
+/** The largest piece planned up front: small enough that the file fills from the front. */
+const MAX_SEGMENT = 32 * 1024 * 1024;
+/** Pieces planned per connection, so the file fills in order rather than in distant regions. */
+const PIECES_PER_CONNECTION = 4;
 
 /**
  * Plans the segments of a `size`-byte file: one for small files, otherwise
- * about two per connection, so a fast connection can take over a slow one's share.
+ * pieces of 4 to 32 MiB (about four per connection) that workers take in
+ * order, so the file fills mostly from the front and its hash can follow.
  *
  * @example
  * ```ts
@@ -41,13 +46,55 @@ export function planSegments(size: number, options: SegmentPlanOptions): Segment
   if (connections === 1 || size < options.parallelThreshold) {
     return [{ start: 0, end: size - 1, next: 0 }];
   }
-  const count = Math.max(1, Math.min(connections * 2, Math.floor(size / MIN_SEGMENT)));
+  const wanted = Math.min(connections * PIECES_PER_CONNECTION, Math.floor(size / MIN_SEGMENT));
+  const count = Math.max(1, wanted, Math.ceil(size / MAX_SEGMENT));
   const length = Math.ceil(size / count);
   const segments: Segment[] = [];
   for (let start = 0; start < size; start += length) {
     segments.push({ start, end: Math.min(size, start + length) - 1, next: start });
   }
   return segments;
+}
+
+/**
+ * How many bytes from the start of the file are on disk without a gap: the
+ * `next` of the first incomplete segment (segments tile the file).
+ *
+ * @example
+ * ```ts
+ * import { contiguousBytes } from "./segment_plan.ts";
+ * contiguousBytes([{ start: 0, end: 9, next: 10 }, { start: 10, end: 19, next: 12 }]); // 12
+ * ```
+ */
+export function contiguousBytes(segments: Segment[]): number {
+  let front = 0;
+  for (const segment of segments) {
+    if (segment.start > front) return front;
+    front = Math.max(front, segment.next);
+    if (segment.next <= segment.end) return front;
+  }
+  return front;
+}
+
+/**
+ * Splits `segment` at byte `at`: it ends before `at`, and the answered new
+ * segment covers the rest (nothing of it downloaded). The caller inserts the
+ * new segment after `segment` in the list.
+ *
+ * @example
+ * ```ts
+ * import { splitSegment } from "./segment_plan.ts";
+ * const segment = { start: 0, end: 99, next: 10 };
+ * splitSegment(segment, 50); // { start: 50, end: 99, next: 50 }; segment.end is now 49
+ * ```
+ */
+export function splitSegment(segment: Segment, at: number): Segment {
+  if (at <= segment.next || at > segment.end) {
+    throw new RangeError(`cannot split ${segment.next}-${segment.end} at ${at}`);
+  }
+  const tail = { start: at, end: segment.end, next: at };
+  segment.end = at - 1;
+  return tail;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Running the segments of one file: a pool of workers, each fetching one
- * segment at a time with retries that continue from the bytes already written;
+ * Running the segments of one file: a pool of connections taking pieces in
+ * file order and then the tails of the slowest requests, each request retried
+ * from the bytes already written;
  * a fresh signed URL when the old one expires (and a stop when a fresh one is
  * refused the same way); and a fall back to one stream, keeping the bytes on
  * disk, when the server ignores Range.
@@ -10,7 +11,7 @@
 import { cancelledError, isAbortError } from "../errors.ts";
 import { anySignal } from "../http/abort_signals.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
-import { type RetryOptions, withRetry } from "../http/retry.ts";
+import { needsUrlRefresh, type RetryOptions, withRetry } from "../http/retry.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { resolveFile } from "../hub/resolve_file.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
@@ -23,7 +24,7 @@ import {
   RangeIgnoredError,
   type SegmentFetch,
 } from "./fetch_segment.ts";
-import { type ContentHasher, createContentHasher, type ExpectedHash } from "./file_hash.ts";
+import { type PieceRequest, PieceScheduler } from "./piece_scheduler.ts";
 import { formatBytes } from "../units.ts";
 import { isComplete, type Segment } from "./segment_plan.ts";
 import type { TransferTracker } from "./transfer_tracker.ts";
@@ -42,8 +43,8 @@ export interface SegmentRun {
   connections: number;
   /** Restart a request after this long without a byte, or with less than 1 KiB/s over it. */
   idleTimeoutMs: number;
-  /** The hash the file is checked against, computed while streaming when one stream runs. */
-  expected?: ExpectedHash;
+  /** Told about the bytes that landed in their segment, as they land (to hash them). */
+  onWritten?: (position: number, bytes: Uint8Array) => void;
   /** The retry policy of each segment. */
   retry?: RetryOptions;
   /** Receives retry and restart events. */
@@ -64,14 +65,21 @@ export interface SegmentRun {
  */
 const PROGRESS_BYTES = 1024 * 1024;
 
+/** How long a free connection waits before it looks again for bytes worth taking over. */
+const LOOK_AGAIN_MS = 100;
+
 /** Some segments and the one request that fetches what is missing of them. */
 interface Task {
   segments: Segment[];
   fetch: (job: SegmentFetch) => Promise<void>;
+  /** Told when an attempt starts. */
+  onAttempt?: () => void;
+  /** A second copy of bytes another request fetches too: its failure stops nothing else. */
+  expendable?: boolean;
 }
 
 function missingBytes(segments: Segment[]): number {
-  return segments.reduce((sum, segment) => sum + segment.end + 1 - segment.next, 0);
+  return segments.reduce((sum, segment) => sum + Math.max(0, segment.end + 1 - segment.next), 0);
 }
 
 /** Whether an attempt that left `before` bytes missing got far enough to reset the retry count. */
@@ -121,10 +129,44 @@ class ContentUrl {
   }
 }
 
+/** Wakes connections that wait for bytes worth taking over when a request ends. */
+class Wakeup {
+  #waiting = new Set<() => void>();
+
+  /** Resolves when {@linkcode Wakeup.notify} is called, or after `ms`. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiting.add(done);
+    });
+  }
+
+  /** Wakes every waiter. */
+  notify(): void {
+    for (const done of [...this.#waiting]) done();
+  }
+}
+
+/** One pass over the missing bytes, and what it shares between its connections. */
+interface Pass {
+  run: SegmentRun;
+  state: DownloadState;
+  url: ContentUrl;
+  /** Aborts every request of the pass: the user's signal or the first failure. */
+  signal: AbortSignal;
+  stop: AbortController;
+}
+
 /**
- * Fetches every missing byte of `state.segments` into `handle`. Answers the
- * hash of the content when the bytes arrived in order from byte 0 (one
- * stream), so the caller need not read the file again.
+ * Fetches every missing byte of `state.segments` into `handle`: queued pieces
+ * in file order, then the tails of the slowest requests, splitting them (each
+ * split saved before its request starts), and in the endgame a second copy of
+ * a straggler's remainder. With `run.onWritten`, told about bytes as they land.
  *
  * @example
  * ```ts
@@ -134,14 +176,14 @@ class ContentUrl {
  * declare const run: SegmentRun;
  * declare const state: DownloadState;
  * declare const handle: FileHandle;
- * const hasher = await fetchAllSegments(run, state, handle);
+ * await fetchAllSegments(run, state, handle);
  * ```
  */
 export async function fetchAllSegments(
   run: SegmentRun,
   state: DownloadState,
   handle: FileHandle,
-): Promise<ContentHasher | undefined> {
+): Promise<void> {
   const { emit, transfer } = run;
   const path = state.file;
   const userSignal = run.connection.signal;
@@ -149,9 +191,9 @@ export async function fetchAllSegments(
   let rangeIgnored = false;
 
   for (;;) {
-    const wholeFile = state.segments.length === 1;
     const stop = new AbortController();
     const signal = anySignal(userSignal, stop.signal)!;
+    const pass: Pass = { run, state, url, signal, stop };
     const job: SegmentFetch = {
       connection: { ...run.connection, signal },
       contentUrl: url.current,
@@ -161,10 +203,7 @@ export async function fetchAllSegments(
       file: path,
       repo: run.repo.id,
       onBytes: (count) => transfer.onBytes(count),
-      // Hashing while streaming works only when the bytes arrive in order from byte 0.
-      hasher: wholeFile && state.segments[0].next === 0 && run.expected
-        ? createContentHasher(run.expected.algorithm, state.identity.size)
-        : undefined,
+      onWritten: run.onWritten,
       onReadPast: (bytes) =>
         emit({
           event: "restart",
@@ -174,59 +213,7 @@ export async function fetchAllSegments(
           } already downloaded`,
         }),
     };
-    const missing = state.segments.filter((segment) => segment.next <= segment.end);
-    const queue: Task[] = rangeIgnored
-      ? [{ segments: missing, fetch: (workerJob) => fetchWholeBody(workerJob, missing) }]
-      : missing.map((segment) => ({
-        segments: [segment],
-        fetch: (workerJob) => fetchSegment(workerJob, segment, wholeFile),
-      }));
-    const worker = async (index: number) => {
-      // The first worker uses the shared job (and its hasher, when one stream runs); the others
-      // write through handles of their own.
-      const own = index === 0 || !run.openWriter
-        ? undefined
-        : await run.openWriter().catch((error) => {
-          throw storageFailure(`open the partial file of ${path}`, error, true);
-        });
-      try {
-        await drain(own ? { ...job, handle: own } : job);
-      } finally {
-        await own?.close().catch(() => {});
-      }
-    };
-    const drain = async (workerJob: SegmentFetch) => {
-      for (let task = queue.shift(); task; task = queue.shift()) {
-        const current: Task = task;
-        let before = missingBytes(current.segments);
-        let attemptUrl = url.current;
-        await withRetry(async () => {
-          attemptUrl = await url.ready();
-          before = missingBytes(current.segments);
-          workerJob.contentUrl = attemptUrl;
-          workerJob.urlRefreshedAfter = url.refreshedAfter(attemptUrl);
-          await current.fetch(workerJob);
-        }, {
-          ...run.retry,
-          signal,
-          madeProgress: () => madeProgress(current, before),
-          onRetry: (event) => {
-            emit(retryEventOf(path, event));
-            if (event.error.details.refreshUrl) {
-              url.refresh(attemptUrl, event.error.details.status as number | undefined);
-            }
-          },
-        }).catch((error) => {
-          // The first failure stops every other segment; it is the one reported.
-          if (!stop.signal.aborted) stop.abort(error);
-          throw error;
-        });
-      }
-    };
-    const workers = Array.from(
-      { length: Math.min(run.connections, queue.length) },
-      (_, index) => worker(index),
-    );
+    const workers = rangeIgnored ? [wholeBodyWorker(pass, job)] : pieceWorkers(pass, job);
     const results = await Promise.allSettled(workers);
     const failure = results.find((result): result is PromiseRejectedResult =>
       result.status === "rejected"
@@ -236,7 +223,7 @@ export async function fetchAllSegments(
       if (!isComplete(state.segments)) {
         throw new Error("internal: segments incomplete after all workers finished");
       }
-      return job.hasher;
+      return;
     }
     // Once saved, the bytes kept are reported, so an interrupted run can say how many.
     await transfer.save().then(() => transfer.progress(), () => {});
@@ -253,4 +240,113 @@ export async function fetchAllSegments(
       reason: "the server ignores Range; downloading in one stream, keeping the bytes on disk",
     });
   }
+}
+
+/** One request without Range for every missing byte (for a server that ignores Range). */
+function wholeBodyWorker(pass: Pass, job: SegmentFetch): Promise<void> {
+  const missing = pass.state.segments.filter((segment) => segment.next <= segment.end);
+  return fetchWithRetry(pass, job, {
+    segments: missing,
+    fetch: (attemptJob) => fetchWholeBody(attemptJob, missing),
+  });
+}
+
+/**
+ * The connections of a pass, each taking what the scheduler hands out. One
+ * segment (a small file) is one stream: there is nothing to split it for.
+ */
+function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
+  const { run, state, signal } = pass;
+  const wholeFile = state.segments.length === 1;
+  const scheduler = new PieceScheduler(state.segments);
+  const wakeup = new Wakeup();
+  const fetchRequest = async (workerJob: SegmentFetch, request: PieceRequest) => {
+    const requestJob: SegmentFetch = {
+      ...workerJob,
+      connection: { ...workerJob.connection, signal: anySignal(signal, request.cut.signal) },
+      onBytes: (count) => {
+        request.bytes += count;
+        run.transfer.onBytes(count);
+      },
+    };
+    const copy = request.segment !== request.original;
+    try {
+      await fetchWithRetry(pass, requestJob, {
+        segments: [request.segment],
+        fetch: (attemptJob) => fetchSegment(attemptJob, request.segment, wholeFile),
+        onAttempt: () => scheduler.attempt(request),
+        expendable: copy,
+      });
+    } catch (error) {
+      // A request cut short because its twin fetched the same bytes first has done its part;
+      // a failed copy leaves the bytes to the request it copied.
+      if (signal.aborted || !(copy || request.cut.signal.aborted)) throw error;
+    } finally {
+      scheduler.finish(request);
+      wakeup.notify();
+    }
+  };
+  const drain = async (workerJob: SegmentFetch) => {
+    for (;;) {
+      if (signal.aborted) return;
+      const next = scheduler.take();
+      if (next.kind === "done") return;
+      if (next.kind === "wait") {
+        await wakeup.wait(LOOK_AGAIN_MS);
+        continue;
+      }
+      // A split is on disk before its request starts, so a resumed run sees both halves.
+      if (next.split) await run.transfer.save();
+      await fetchRequest(workerJob, next.request);
+    }
+  };
+  const count = wholeFile ? 1 : Math.max(1, run.connections);
+  return Array.from({ length: count }, async (_, index) => {
+    // The first connection writes through the shared handle; the others through handles of
+    // their own, so that no runtime queues one connection's writes behind another's.
+    const own = index === 0 || !run.openWriter ? undefined : await run.openWriter().catch(
+      (error) => {
+        throw storageFailure(`open the partial file of ${state.file}`, error, true);
+      },
+    );
+    try {
+      await drain(own ? { ...job, handle: own } : job);
+    } finally {
+      await own?.close().catch(() => {});
+    }
+  });
+}
+
+/**
+ * Runs `task` with the segment retry policy, resolving the URL again when it
+ * expired. The first failure stops every other request of the pass.
+ */
+async function fetchWithRetry(pass: Pass, job: SegmentFetch, task: Task): Promise<void> {
+  const { run, url, signal, stop } = pass;
+  const path = pass.state.file;
+  let before = missingBytes(task.segments);
+  let attemptUrl = url.current;
+  await withRetry(async () => {
+    attemptUrl = await url.ready();
+    before = missingBytes(task.segments);
+    task.onAttempt?.();
+    await task.fetch({
+      ...job,
+      contentUrl: attemptUrl,
+      urlRefreshedAfter: url.refreshedAfter(attemptUrl),
+    });
+  }, {
+    ...run.retry,
+    signal: job.connection.signal ?? signal,
+    madeProgress: () => madeProgress(task, before),
+    onRetry: (event) => {
+      run.emit(retryEventOf(path, event));
+      if (needsUrlRefresh(event.error)) url.refresh(attemptUrl, event.error.status);
+    },
+  }).catch((error) => {
+    const cut = job.connection.signal?.aborted && !signal.aborted;
+    // The first failure stops every other request; it is the one reported.
+    if (!cut && !task.expendable && !stop.signal.aborted) stop.abort(error);
+    throw error;
+  });
 }

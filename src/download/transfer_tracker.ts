@@ -50,7 +50,9 @@ export class TransferTracker {
   #lastProgressAt = 0;
   #lastSaveAt = Date.now();
   #unsavedBytes = 0;
-  #saving: Promise<void> | undefined;
+  /** Saves run one after another, so an older snapshot never lands after a newer one. */
+  #saves: Promise<void> = Promise.resolve();
+  #periodicQueued = false;
 
   /** Tracks the download of `state.file` into `handle`, saving its state beside `destination`. */
   constructor(
@@ -77,16 +79,22 @@ export class TransferTracker {
       this.progress();
     }
     const due = now - this.#lastSaveAt >= SAVE_EVERY_MS || this.#unsavedBytes >= SAVE_EVERY_BYTES;
-    if (due && !this.#saving && now - this.#lastSaveAt >= SAVE_MIN_INTERVAL_MS) {
+    if (due && !this.#periodicQueued && now - this.#lastSaveAt >= SAVE_MIN_INTERVAL_MS) {
+      this.#periodicQueued = true;
       // A failed periodic save is not fatal: the next one, or the final one, tries again.
-      this.#saving = this.#write().catch(() => {}).finally(() => (this.#saving = undefined));
+      this.#queue().catch(() => {}).finally(() => (this.#periodicQueued = false));
     }
   }
 
-  /** Flushes the data, then records how far each segment got. */
-  async save(): Promise<void> {
-    await this.#saving;
-    await this.#write();
+  /** Flushes the data, then records how far each segment got (after any save in progress). */
+  save(): Promise<void> {
+    return this.#queue();
+  }
+
+  #queue(): Promise<void> {
+    const save = this.#saves.then(() => this.#write());
+    this.#saves = save.catch(() => {});
+    return save;
   }
 
   /** Reports the bytes on disk now. */

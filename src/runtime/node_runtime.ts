@@ -1,6 +1,7 @@
 /**
  * The runtime adapter for Node.js and Bun, both of which implement `node:fs`
- * and `node:process` faithfully.
+ * and `node:process` faithfully. On Node.js, file bodies travel over
+ * `node:http` rather than `fetch`.
  *
  * @module
  */
@@ -19,6 +20,7 @@ import {
   type Runtime,
 } from "./runtime.ts";
 import { isPidAlive } from "./process_alive.ts";
+import { nodeHttpFetch } from "./node_http_fetch.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
   return {
@@ -226,5 +228,7 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       process.on("SIGTERM", handler);
       return () => process.off("SIGTERM", handler);
     },
+    // Node's fetch (undici) costs more CPU and memory per GiB than node:http; Bun's does not.
+    bodyFetch: name === "node" ? nodeHttpFetch as typeof fetch : undefined,
   };
 }

@@ -132,6 +132,12 @@ export interface Runtime {
   onInterrupt(handler: () => void): () => void;
   /** Calls `handler` on SIGTERM (a service manager or `kill` stopping it); returns a function that removes it. */
   onTerminate(handler: () => void): () => void;
+  /**
+   * A `fetch`-compatible transport for large file bodies, where the runtime has a
+   * cheaper one than its `fetch` (Node: `node:http`); `undefined` to use `fetch`.
+   * It follows no redirects and honours the same proxy settings as `fetch`.
+   */
+  readonly bodyFetch?: typeof fetch;
 }
 
 /**

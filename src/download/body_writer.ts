@@ -1,0 +1,152 @@
+/**
+ * Gathering a body's bytes into one reused buffer and writing them at their
+ * offsets in the partial file, one batch at a time, so that a request never
+ * reads faster than the disk takes its bytes.
+ *
+ * @module
+ */
+import type { FileHandle } from "../runtime/runtime.ts";
+import { storageFailure } from "../store/storage_error.ts";
+import type { Segment } from "./segment_plan.ts";
+
+/** Where a {@linkcode BodyWriter} writes, and whom it tells. */
+export interface BodyWriterTarget {
+  /** The partial file. */
+  handle: FileHandle;
+  /** The repository path, for messages. */
+  file: string;
+  /** Told about every batch written (bytes received, before any clipping). */
+  onBytes: (count: number) => void;
+  /** Told about the bytes of every batch that landed inside its segment, once the segment counts them. */
+  onWritten?: (position: number, bytes: Uint8Array) => void;
+}
+
+/**
+ * Writes body bytes into segments through one buffer of `batchBytes`. A
+ * segment may be cut short while bytes are buffered (another request took
+ * its tail) or completed by another copy of the request: bytes past its end
+ * are then dropped, and its `next` never moves back.
+ *
+ * @example
+ * ```ts
+ * import { BodyWriter, type BodyWriterTarget } from "./body_writer.ts";
+ * import type { Segment } from "./segment_plan.ts";
+ * declare const target: BodyWriterTarget;
+ * declare const segment: Segment;
+ * declare const bytes: Uint8Array;
+ * const writer = new BodyWriter(target, 256 * 1024);
+ * await writer.put(segment, bytes, segment.next);
+ * await writer.flush();
+ * ```
+ */
+export class BodyWriter {
+  #target: BodyWriterTarget;
+  #buffer: Uint8Array;
+  #filled = 0;
+  /** The file position of the buffer's first byte. */
+  #position = 0;
+  #segment: Segment | undefined;
+
+  /** A writer for `target` batching up to `batchBytes`. */
+  constructor(target: BodyWriterTarget, batchBytes: number) {
+    this.#target = target;
+    this.#buffer = new Uint8Array(batchBytes);
+  }
+
+  /** The next file byte `segment` needs: after what is on disk and what is buffered for it. */
+  front(segment: Segment): number {
+    if (this.#segment !== segment || this.#filled === 0) return segment.next;
+    return Math.max(segment.next, this.#position + this.#filled);
+  }
+
+  /** Adds `bytes`, which belong at file byte `position` of `segment`, writing full batches. */
+  async put(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+    if (this.#segment !== segment || this.#position + this.#filled !== position) {
+      await this.flush();
+    }
+    let done = 0;
+    while (done < bytes.length) {
+      if (this.#filled === 0) {
+        this.#segment = segment;
+        this.#position = position + done;
+        if (bytes.length - done >= this.#buffer.length) {
+          // A chunk as large as a batch goes to disk as it is, without a copy.
+          await this.#write(segment, bytes.subarray(done), this.#position);
+          return;
+        }
+      }
+      const count = Math.min(bytes.length - done, this.#buffer.length - this.#filled);
+      this.#buffer.set(bytes.subarray(done, done + count), this.#filled);
+      this.#filled += count;
+      done += count;
+      if (this.#filled === this.#buffer.length) await this.flush();
+    }
+  }
+
+  /** Writes what is buffered. */
+  async flush(): Promise<void> {
+    const segment = this.#segment;
+    const filled = this.#filled;
+    this.#filled = 0;
+    if (!segment || filled === 0) return;
+    await this.#write(segment, this.#buffer.subarray(0, filled), this.#position);
+  }
+
+  async #write(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+    const length = Math.max(0, Math.min(bytes.length, segment.end + 1 - position));
+    if (length === 0) return;
+    const batch = bytes.subarray(0, length);
+    try {
+      await this.#target.handle.write(batch, position);
+    } catch (error) {
+      throw storageFailure(`write ${this.#target.file}`, error, true);
+    }
+    const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
+    segment.next = Math.max(segment.next, position + landed);
+    this.#target.onBytes(length);
+    if (landed > 0) this.#target.onWritten?.(position, batch.subarray(0, landed));
+  }
+}
+
+/** Reads a body chunk by chunk. */
+export interface ChunkReader {
+  /** The next chunk, valid until the next call; `done` at the end. */
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  /** Stops reading and releases the connection. */
+  cancel(): Promise<void>;
+}
+
+/** Bytes one read of a byte stream asks for. */
+const READ_BYTES = 64 * 1024;
+
+/**
+ * A reader of `body` that reuses one buffer when the runtime offers a byte
+ * stream (a BYOB reader), so a fast download leaves no garbage per chunk;
+ * otherwise the runtime's chunks as they come. A chunk is valid until the next read.
+ *
+ * @example
+ * ```ts
+ * import { chunkReaderOf } from "./body_writer.ts";
+ * const reader = chunkReaderOf(new Response("abc").body!);
+ * const { value } = await reader.read();
+ * ```
+ */
+export function chunkReaderOf(body: ReadableStream<Uint8Array>): ChunkReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    const reader = body.getReader();
+    return { read: () => reader.read(), cancel: () => reader.cancel() };
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  return {
+    async read() {
+      const result = await byob.read(new Uint8Array(buffer));
+      // The buffer was transferred into the answer: the next read reuses it from there.
+      if (result.value) buffer = result.value.buffer as ArrayBuffer;
+      return result;
+    },
+    cancel: () => byob.cancel(),
+  };
+}

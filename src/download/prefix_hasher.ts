@@ -1,0 +1,130 @@
+/**
+ * Hashing a file while it downloads: the contiguous prefix on disk is hashed
+ * as it grows, from the bytes in memory when they land right at the hashed
+ * front, and read back from the file (the page cache, just behind the write
+ * front) when they landed out of order. When the last byte lands only a short
+ * tail remains; a resumed download reads back what an earlier process wrote.
+ *
+ * @module
+ */
+import { cancelledError } from "../errors.ts";
+import type { FileHandle } from "../runtime/runtime.ts";
+import { storageFailure } from "../store/storage_error.ts";
+import { type ContentHasher, createContentHasher, type ExpectedHash } from "./file_hash.ts";
+
+/** What a {@linkcode PrefixHasher} reads from. */
+export interface PrefixSource {
+  /** The partial file, read at positions behind the write front. */
+  handle: FileHandle;
+  /** How many bytes from the start are on disk without a gap, now. */
+  contiguous: () => number;
+  /** The file's repository path, for messages. */
+  file: string;
+  /** Stops reading back. */
+  signal?: AbortSignal;
+}
+
+/** Bytes read back from the file at a time (one buffer, reused). */
+const READ_BACK_BYTES = 1024 * 1024;
+
+/**
+ * Hashes the contiguous prefix of a partial file as it grows.
+ *
+ * @example
+ * ```ts
+ * import { PrefixHasher, type PrefixSource } from "./prefix_hasher.ts";
+ * declare const source: PrefixSource;
+ * declare const firstBytes: Uint8Array;
+ * const hasher = new PrefixHasher({ algorithm: "sha256", hex: "ab".repeat(32) }, 4096, source);
+ * hasher.written(0, firstBytes); // after the bytes reached the file
+ * const hex = await hasher.digest();
+ * ```
+ */
+export class PrefixHasher {
+  #hash: ContentHasher;
+  #size: number;
+  #source: PrefixSource;
+  /** Bytes hashed so far, from the start. */
+  #hashed = 0;
+  #readingBack: Promise<void> | undefined;
+  #failure: unknown;
+  #buffer: Uint8Array | undefined;
+
+  /** Starts hashing a file of `size` bytes with the algorithm of `expected`. */
+  constructor(expected: ExpectedHash, size: number, source: PrefixSource) {
+    this.#hash = createContentHasher(expected.algorithm, size);
+    this.#size = size;
+    this.#source = source;
+  }
+
+  /** Bytes hashed so far. */
+  get hashed(): number {
+    return this.#hashed;
+  }
+
+  /**
+   * Records that `bytes` reached the file at `position` (and the segments
+   * already count them): hashed now when they continue the hashed prefix,
+   * else read back later once the prefix reaches them.
+   */
+  written(position: number, bytes: Uint8Array): void {
+    const end = position + bytes.length;
+    if (!this.#readingBack && position <= this.#hashed && end > this.#hashed) {
+      this.#hash.update(bytes.subarray(this.#hashed - position));
+      this.#hashed = end;
+    }
+    this.readBackPrefix();
+  }
+
+  /**
+   * Starts reading back and hashing the contiguous prefix on disk beyond what is
+   * hashed (what an earlier process wrote, or bytes that landed out of order),
+   * unless a read-back runs already. Failures surface from {@linkcode PrefixHasher.digest}.
+   */
+  readBackPrefix(): void {
+    if (this.#readingBack || this.#source.contiguous() <= this.#hashed) return;
+    this.#readingBack = this.#readBack().catch((error) => {
+      this.#failure ??= error;
+    }).finally(() => (this.#readingBack = undefined));
+  }
+
+  /** Waits until a read-back in progress has reached the contiguous prefix. */
+  async caughtUp(): Promise<void> {
+    while (this.#readingBack) await this.#readingBack;
+  }
+
+  /** Hashes what is left of the complete file and answers the lower-case hex digest. */
+  async digest(): Promise<string> {
+    while (this.#readingBack) await this.#readingBack;
+    if (this.#failure) throw this.#failure;
+    await this.#readBack(this.#size);
+    return this.#hash.digest();
+  }
+
+  /** Reads back and hashes the file from the hashed front up to the contiguous prefix (or `to`). */
+  async #readBack(to?: number): Promise<void> {
+    const { handle, signal, file } = this.#source;
+    for (;;) {
+      const front = Math.min(to ?? this.#source.contiguous(), this.#size);
+      if (this.#hashed >= front) return;
+      if (signal?.aborted) throw cancelledError(signal.reason);
+      this.#buffer ??= new Uint8Array(READ_BACK_BYTES);
+      const wanted = this.#buffer.subarray(0, Math.min(READ_BACK_BYTES, front - this.#hashed));
+      let count: number;
+      try {
+        count = await handle.read(wanted, this.#hashed);
+      } catch (error) {
+        throw storageFailure(`read ${file} back to check its hash`, error, true);
+      }
+      if (count === 0) {
+        throw storageFailure(
+          `read ${file} back to check its hash`,
+          new Error(`the partial file ends at ${this.#hashed} bytes`),
+          true,
+        );
+      }
+      this.#hash.update(wanted.subarray(0, count));
+      this.#hashed += count;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Work stealing: a connection that turns slow does not hold the download back.
+ * Free connections take over the tail of its range (the slow request is cut
+ * short), and a straggler's last bytes are fetched again by a fresh request.
+ * A split is saved before its request starts, so a process killed with
+ * `kill -9` during or after a split resumes to a byte-identical file, and its
+ * saved state never claims bytes that are not on disk. The tests count the
+ * requests and bytes the emulator served; none depends on how fast it ran.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { deterministicBytes, type HubRepoSpec, type RequestRecord } from "./support/hub_server.ts";
+import { finished } from "./support/cli_process.ts";
+import {
+  assertSameBytes,
+  BIG,
+  BIG_FILE,
+  cdnGets,
+  managerFor,
+  PARALLEL,
+  partialOf,
+  pathIn,
+  waitFor,
+} from "./support/download_harness.ts";
+import { bytesOf } from "./support/fixtures.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
+
+const MIB = 1024 * 1024;
+
+/** A model of 64 MiB: the CLI fetches it in sixteen 4 MiB pieces over eight connections. */
+const SPLIT_SIZE = 64 * MIB;
+const SPLIT_SEED = 6464;
+const SPLIT: HubRepoSpec = {
+  id: "test-org/Split-Model-rk3588",
+  files: [
+    { path: "config.json", content: "{}" },
+    { path: "Split-Model-rk3588-w8a8.rkllm", source: { size: SPLIT_SIZE, seed: SPLIT_SEED } },
+  ],
+};
+const SPLIT_FILE = "Split-Model-rk3588-w8a8.rkllm";
+const PLANNED_PIECES = 16;
+const PIECE = SPLIT_SIZE / PLANNED_PIECES;
+
+/** The byte range a request asked for (`Range: bytes=A-B`). */
+function askedRange(request: RequestRecord): { start: number; end: number } {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? "");
+  assert.ok(match, `a ranged request: ${request.headers.range}`);
+  return { start: Number(match[1]), end: Number(match[2]) };
+}
+
+interface SavedSegment {
+  start: number;
+  end: number;
+  next: number;
+}
+
+function savedSegments(destination: string): SavedSegment[] {
+  try {
+    return JSON.parse(readFileSync(partialOf(destination).state, "utf8")).segments;
+  } catch {
+    return [];
+  }
+}
+
+/** Asserts that every byte the saved state counts is on disk and right. */
+function assertStateHoldsItsBytes(destination: string, expected: Uint8Array): SavedSegment[] {
+  const segments = savedSegments(destination);
+  assert.ok(segments.length > 0, "a saved state");
+  const fd = openSync(partialOf(destination).part, "r");
+  try {
+    for (const segment of segments) {
+      const length = segment.next - segment.start;
+      const onDisk = new Uint8Array(length);
+      const read = length === 0 ? 0 : readSync(fd, onDisk, 0, length, segment.start);
+      assert.equal(read, length, `bytes ${segment.start}-${segment.next} are on disk`);
+      assert.ok(
+        Buffer.from(onDisk).equals(expected.subarray(segment.start, segment.next)),
+        `bytes ${segment.start}-${segment.next} are the right ones`,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return segments;
+}
+
+describe("work stealing", () => {
+  const bed = useHubTestBed({ repos: [BIG, SPLIT] });
+  const { newDir } = bed;
+
+  it("lets the other connections take over a straggling connection's range", async () => {
+    // The first ranged request trickles at 64 KiB/s: alone, its 4 MiB piece would take a minute.
+    bed.hub.addFault({
+      origin: "cdn",
+      pathIncludes: BIG_FILE,
+      rangeRequestsOnly: true,
+      times: 1,
+      bytesPerSecond: 64 * 1024,
+    });
+    const from = bed.hub.requests.length;
+    const dir = newDir();
+    const { manager } = managerFor(bed.hub, dir);
+    await manager.downloadModel(BIG.id, undefined, PARALLEL);
+    assertSameBytes(pathIn(dir, BIG, BIG_FILE), bytesOf(BIG, BIG_FILE), "the model");
+
+    const gets = cdnGets(bed.hub.requests.slice(from), BIG_FILE);
+    const slow = gets[0];
+    const asked = askedRange(slow);
+    const askedBytes = asked.end + 1 - asked.start;
+    assert.ok(
+      slow.bodyBytes < askedBytes / 4,
+      `the slow request was cut short (${slow.bodyBytes} of ${askedBytes} bytes sent)`,
+    );
+    const takers = gets.slice(1).filter((request) => {
+      const range = askedRange(request);
+      return range.start > asked.start && range.start <= asked.end;
+    });
+    assert.ok(takers.length >= 1, "other requests fetched the rest of the slow range");
+    assert.ok(gets.length > 4, `more requests than the four planned pieces (${gets.length})`);
+  });
+
+  for (const moment of ["during", "after"] as const) {
+    it(`resumes byte-identical after kill -9 ${moment} a split`, { timeout: 60_000 }, async () => {
+      const expected = deterministicBytes(SPLIT_SIZE, SPLIT_SEED);
+      // One connection trickles; the others are capped so that the split comes before the end.
+      bed.hub.addFault({
+        origin: "cdn",
+        pathIncludes: SPLIT_FILE,
+        rangeRequestsOnly: true,
+        times: 1,
+        bytesPerSecond: 32 * 1024,
+      });
+      bed.hub.addFault({ origin: "cdn", pathIncludes: SPLIT_FILE, bytesPerSecond: 2 * MIB });
+      const dir = newDir();
+      const destination = pathIn(dir, SPLIT, SPLIT_FILE);
+      const child = bed.startCli(["download", SPLIT.id, "--dir", dir, "--quiet"]);
+      const exited = finished(child);
+      const split = () => savedSegments(destination).length > PLANNED_PIECES;
+      // A piece split off starts off the planned 4 MiB grid; once it has bytes, its request ran.
+      const tailFetched = () =>
+        savedSegments(destination).some((segment) =>
+          segment.start % PIECE !== 0 && segment.next > segment.start
+        );
+      await waitFor(moment === "during" ? split : tailFetched, `a split ${moment} kill`, 40_000);
+      child.kill("SIGKILL");
+      assert.equal((await exited).code, 137);
+      bed.hub.clearFaults();
+
+      const segments = assertStateHoldsItsBytes(destination, expected);
+      assert.ok(segments.length > PLANNED_PIECES, "the split was saved");
+      const rerun = await bed.cli(["download", SPLIT.id, "--dir", dir, "--json"]);
+      assert.equal(rerun.code, 0, rerun.stderr);
+      assertSameBytes(destination, expected, "the resumed model");
+    });
+  }
+});
