@@ -32,10 +32,18 @@ describe("planSegments", () => {
     ]);
   });
 
-  it("cuts a large file in twice as many segments as connections, covering every byte", () => {
+  it("cuts a large file in four pieces per connection, in file order, covering every byte", () => {
     const size = 256 * MIB + 3;
     const segments = planSegments(size, PARALLEL);
-    assert.equal(segments.length, 16);
+    assert.equal(segments.length, 32);
+    assertCovers(segments, size);
+  });
+
+  it("keeps pieces at 32 MiB or less, so a huge file still fills from the front", () => {
+    const size = 4096 * MIB;
+    const segments = planSegments(size, PARALLEL);
+    assert.equal(segments.length, 128);
+    assert.ok(segments.every((segment) => segment.end - segment.start + 1 <= 32 * MIB));
     assertCovers(segments, size);
   });
 
@@ -47,7 +55,7 @@ describe("planSegments", () => {
   });
 
   it("takes a fractional connection count as its whole part", () => {
-    assert.equal(planSegments(256 * MIB, { ...PARALLEL, connections: 3.9 }).length, 6);
+    assert.equal(planSegments(256 * MIB, { ...PARALLEL, connections: 3.9 }).length, 12);
   });
 });
 
