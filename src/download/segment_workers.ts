@@ -17,7 +17,7 @@ import { resolveFile } from "../hub/resolve_file.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
-import type { DownloadState } from "./download_state.ts";
+import type { DownloadState } from "../store/partial_state.ts";
 import {
   fetchSegment,
   fetchWholeBody,
@@ -171,7 +171,7 @@ interface Pass {
  * @example
  * ```ts
  * import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
- * import type { DownloadState } from "./download_state.ts";
+ * import type { DownloadState } from "../store/partial_state.ts";
  * import type { FileHandle } from "../runtime/runtime.ts";
  * declare const run: SegmentRun;
  * declare const state: DownloadState;
