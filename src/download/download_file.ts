@@ -427,6 +427,6 @@ async function openPartial(
     if (fresh) await handle.truncate(0);
     return handle;
   } catch (error) {
-    throw storageFailure(`create ${partial} for ${file}`, error, true);
+    throw storageFailure(`create ${partial} for ${file}`, error, { resumable: true });
   }
 }

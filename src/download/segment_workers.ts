@@ -306,7 +306,7 @@ function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
     // their own, so that no runtime queues one connection's writes behind another's.
     const own = index === 0 || !run.openWriter ? undefined : await run.openWriter().catch(
       (error) => {
-        throw storageFailure(`open the partial file of ${state.file}`, error, true);
+        throw storageFailure(`open the partial file of ${state.file}`, error, { resumable: true });
       },
     );
     try {

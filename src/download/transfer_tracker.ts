@@ -116,7 +116,7 @@ export class TransferTracker {
     try {
       await this.#handle.sync();
     } catch (error) {
-      throw storageFailure(`flush ${this.#state.file} to disk`, error, true);
+      throw storageFailure(`flush ${this.#state.file} to disk`, error, { resumable: true });
     }
     await writeDownloadState(this.#runtime, this.#destination, snapshot);
   }

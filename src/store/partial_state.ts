@@ -298,7 +298,7 @@ export async function writeDownloadState(
   try {
     await writeJsonAtomic(runtime, statePathOf(destination), state);
   } catch (error) {
-    throw storageFailure(`save the progress of ${state.file}`, error, true);
+    throw storageFailure(`save the progress of ${state.file}`, error, { resumable: true });
   }
 }
 
