@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createProgressReporter, fitName, type ProgressMode } from "../src/cli/progress.ts";
+import { createProgressReporter, type ProgressMode } from "../src/cli/progress.ts";
+import { fitName } from "../src/cli/format.ts";
 import { Output } from "../src/cli/output.ts";
 import type { Runtime } from "../src/runtime/runtime.ts";
 import { ANSI_ESCAPE, stripAnsi } from "./support/pty.ts";

@@ -28,7 +28,7 @@ import {
   savedBytes,
 } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
-import { partialProgress } from "../src/download/download_state.ts";
+import { partialProgress } from "../src/store/partial_state.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
 
 const MIB = 1024 * 1024;

@@ -26,11 +26,13 @@ function usageErrorOf(run: () => unknown): ModelManagerError {
 
 describe("option values", () => {
   it("reads whole numbers within bounds, and the default when absent", () => {
-    assert.equal(wholeNumber("8", "--connections", 1, 64, 8), 8);
-    assert.equal(wholeNumber(" 12 ", "--limit", 1, 1000, 20), 12);
-    assert.equal(wholeNumber(undefined, "--limit", 1, 1000, 20), 20);
+    assert.equal(wholeNumber("8", "--connections", { min: 1, max: 64, fallback: 8 }), 8);
+    assert.equal(wholeNumber(" 12 ", "--limit", { min: 1, max: 1000, fallback: 20 }), 12);
+    assert.equal(wholeNumber(undefined, "--limit", { min: 1, max: 1000, fallback: 20 }), 20);
     for (const bad of ["0", "65", "2.5", "", "eight", true]) {
-      const error = usageErrorOf(() => wholeNumber(bad, "--connections", 1, 64, 8));
+      const error = usageErrorOf(() =>
+        wholeNumber(bad, "--connections", { min: 1, max: 64, fallback: 8 })
+      );
       assert.match(
         error.message,
         /^invalid --connections ".*": expected a whole number from 1 to 64$/,

@@ -1,7 +1,8 @@
 /** How a file is cut into ranged segments, and how their progress is counted. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { completedBytes, isComplete, planSegments } from "../src/download/segment_plan.ts";
+import { isComplete, planSegments } from "../src/download/segment_plan.ts";
+import { completedBytes } from "../src/store/partial_state.ts";
 
 const MIB = 1024 * 1024;
 const PARALLEL = { connections: 8, parallelThreshold: 64 * MIB };

@@ -135,3 +135,48 @@ export function formatTable(header: string[], rawRows: string[][]): string {
 export function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : "-";
 }
+
+/** The chip and quantisation part of a file name: what tells its variants apart. */
+const VARIANT =
+  /(?:rk3588|rk3576|rk3562|rv1126b|w8a8|w4a16|w4a8)(?:_g\d+)?(?:[-_.](?:w8a8|w4a16|w4a8)(?:_g\d+)?)?/i;
+
+function middleCut(chars: string[], width: number): string {
+  const tail = Math.ceil((width - 1) / 2);
+  const head = width - 1 - tail;
+  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - tail).join("")}`;
+}
+
+/**
+ * Shortens a name to `width` columns in the middle, never losing its variant (chip and
+ * quantisation): the start of the name, then the variant, then as much of the end as fits.
+ *
+ * @example
+ * ```ts
+ * import { fitName } from "./format.ts";
+ * fitName("TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm", 30);
+ * // "TinyLlama-1.1…rk3588-w8a8….rkllm"
+ * ```
+ */
+export function fitName(name: string, width: number): string {
+  const chars = [...name];
+  if (chars.length <= width) return name;
+  if (width <= 1) return "…";
+  const match = VARIANT.exec(name);
+  if (!match) return middleCut(chars, width);
+  const start = [...name.slice(0, match.index)].length;
+  const variant = [...match[0]];
+  const after = chars.slice(start + variant.length);
+  // The variant and what follows it fit after a shortened start.
+  if (variant.length + after.length + 2 <= width) {
+    const head = width - 1 - variant.length - after.length;
+    return `${chars.slice(0, head).join("")}…${[...variant, ...after].join("")}`;
+  }
+  const room = width - variant.length - 2;
+  if (room < 2) return middleCut(chars, width);
+  // The end keeps the extension (".rkllm") when there is room for it and the start as well.
+  const tail = Math.min(6, Math.floor(room / 2));
+  const head = Math.min(start, room - tail);
+  return `${chars.slice(0, head).join("")}…${variant.join("")}…${
+    chars.slice(chars.length - (room - head)).join("")
+  }`;
+}

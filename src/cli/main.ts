@@ -337,7 +337,7 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
     // NDJSON on stderr stays parseable: no plain notes between the events.
     output.quiet = values.quiet === true || mode === "json";
     const proxiedFetch = envProxyFetch(runtime);
-    const retries = wholeNumber(values.retries, "--retries", 0, 100);
+    const retries = wholeNumber(values.retries, "--retries", { min: 0, max: 100, fallback: 4 });
     let userConfig: UserConfig | undefined;
     const readConfig = () => userConfig ??= readUserConfig(runtime);
     let manager: ModelManager | undefined;
@@ -400,7 +400,9 @@ export async function runCli(args: string[], runtime: Runtime): Promise<number> 
 function timeouts(
   values: Record<string, string | boolean | undefined>,
 ): { idleTimeoutMs: number; requestTimeoutMs: number } {
-  const ms = wholeNumber(values["idle-timeout"], "--idle-timeout", 1, 86_400, 30) * 1000;
+  const ms =
+    wholeNumber(values["idle-timeout"], "--idle-timeout", { min: 1, max: 86_400, fallback: 30 }) *
+    1000;
   return { idleTimeoutMs: ms, requestTimeoutMs: ms };
 }
 

@@ -34,24 +34,33 @@ function usageError(message: string, hint: string): ModelManagerError {
   return new ModelManagerError("usage", message, { hint });
 }
 
+/** The range and default of a whole-number option, for {@linkcode wholeNumber}. */
+export interface WholeNumberOptions {
+  /** The smallest value accepted. */
+  min: number;
+  /** The largest value accepted. */
+  max: number;
+  /** The value when the option is absent. */
+  fallback: number;
+}
+
 /**
- * A whole-number option value from `min` to `max`, or `fallback` when the
- * option is absent; anything else is a usage error.
+ * A whole-number option value from `options.min` to `options.max`, or
+ * `options.fallback` when the option is absent; anything else is a usage error.
  *
  * @example
  * ```ts
  * import { wholeNumber } from "./option_values.ts";
- * wholeNumber("8", "--connections", 1, 64, 8); // 8
- * wholeNumber(undefined, "--connections", 1, 64, 8); // 8
+ * wholeNumber("8", "--connections", { min: 1, max: 64, fallback: 8 }); // 8
+ * wholeNumber(undefined, "--connections", { min: 1, max: 64, fallback: 8 }); // 8
  * ```
  */
 export function wholeNumber(
   value: string | boolean | undefined,
   flag: string,
-  min: number,
-  max: number,
-  fallback = 4,
+  options: WholeNumberOptions,
 ): number {
+  const { min, max, fallback } = options;
   if (value === undefined) return fallback;
   const number = Number(value);
   if (

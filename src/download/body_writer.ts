@@ -99,7 +99,7 @@ export class BodyWriter {
     try {
       await this.#target.handle.write(batch, position);
     } catch (error) {
-      throw storageFailure(`write ${this.#target.file}`, error, true);
+      throw storageFailure(`write ${this.#target.file}`, error, { resumable: true });
     }
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
     segment.next = Math.max(segment.next, position + landed);

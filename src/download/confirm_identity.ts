@@ -14,7 +14,12 @@ import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ResolvedFile, resolveFile } from "../hub/resolve_file.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
-import { type FileIdentity, identityOfFile, isGitSha1Hex, isSha256Hex } from "./download_state.ts";
+import {
+  type FileIdentity,
+  identityOfFile,
+  isGitSha1Hex,
+  isSha256Hex,
+} from "../store/partial_state.ts";
 import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
 
 /** A resolved file whose identity the listing and resolve agree on. */

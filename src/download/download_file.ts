@@ -16,6 +16,7 @@ import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import { confirmFile } from "./confirm_identity.ts";
 import {
+  completedBytes,
   type DownloadState,
   type FileIdentity,
   holdsSavedBytes,
@@ -26,12 +27,12 @@ import {
   sameIdentity,
   statePathOf,
   writeDownloadState,
-} from "./download_state.ts";
+} from "../store/partial_state.ts";
 import { RemoteChangedError } from "./fetch_segment.ts";
 import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
 import { PrefixHasher } from "./prefix_hasher.ts";
 import { fetchAllSegments } from "./segment_workers.ts";
-import { completedBytes, contiguousBytes, planSegments } from "./segment_plan.ts";
+import { contiguousBytes, planSegments } from "./segment_plan.ts";
 import { TransferTracker } from "./transfer_tracker.ts";
 
 /** The engine's settings. */
@@ -426,6 +427,6 @@ async function openPartial(
     if (fresh) await handle.truncate(0);
     return handle;
   } catch (error) {
-    throw storageFailure(`create ${partial} for ${file}`, error, true);
+    throw storageFailure(`create ${partial} for ${file}`, error, { resumable: true });
   }
 }

@@ -141,7 +141,7 @@ export async function fetchSegment(
  * @example
  * ```ts
  * import { fetchWholeBody, type SegmentFetch } from "./fetch_segment.ts";
- * import type { DownloadState } from "./download_state.ts";
+ * import type { DownloadState } from "../store/partial_state.ts";
  * declare const fetchContext: SegmentFetch;
  * declare const state: DownloadState;
  * await fetchWholeBody(fetchContext, state.segments);

@@ -7,7 +7,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { cancelledError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import type { FileIdentity } from "./download_state.ts";
+import type { FileIdentity } from "../store/partial_state.ts";
 
 /** The hash a file is verified against. */
 export interface ExpectedHash {

@@ -114,13 +114,13 @@ export class PrefixHasher {
       try {
         count = await handle.read(wanted, this.#hashed);
       } catch (error) {
-        throw storageFailure(`read ${file} back to check its hash`, error, true);
+        throw storageFailure(`read ${file} back to check its hash`, error, { resumable: true });
       }
       if (count === 0) {
         throw storageFailure(
           `read ${file} back to check its hash`,
           new Error(`the partial file ends at ${this.#hashed} bytes`),
-          true,
+          { resumable: true },
         );
       }
       this.#hash.update(wanted.subarray(0, count));

@@ -4,15 +4,10 @@
  * @module
  */
 
-/** One byte range of a file and how much of it is on disk. */
-export interface Segment {
-  /** First byte (inclusive). */
-  start: number;
-  /** Last byte (inclusive). */
-  end: number;
-  /** The next byte to fetch; `end + 1` when the segment is complete. */
-  next: number;
-}
+import type { Segment } from "../store/partial_state.ts";
+
+/** One byte range of a file and how much of it is on disk (saved as part of the partial state). */
+export type { Segment };
 
 /** How to split a file. */
 export interface SegmentPlanOptions {
@@ -95,19 +90,6 @@ export function splitSegment(segment: Segment, at: number): Segment {
   const tail = { start: at, end: segment.end, next: at };
   segment.end = at - 1;
   return tail;
-}
-
-/**
- * Bytes already downloaded across segments.
- *
- * @example
- * ```ts
- * import { completedBytes } from "./segment_plan.ts";
- * completedBytes([{ start: 0, end: 9, next: 5 }, { start: 10, end: 19, next: 20 }]); // 15
- * ```
- */
-export function completedBytes(segments: Segment[]): number {
-  return segments.reduce((sum, segment) => sum + (segment.next - segment.start), 0);
 }
 
 /**

@@ -17,7 +17,7 @@ import { resolveFile } from "../hub/resolve_file.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
-import type { DownloadState } from "./download_state.ts";
+import type { DownloadState } from "../store/partial_state.ts";
 import {
   fetchSegment,
   fetchWholeBody,
@@ -171,7 +171,7 @@ interface Pass {
  * @example
  * ```ts
  * import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
- * import type { DownloadState } from "./download_state.ts";
+ * import type { DownloadState } from "../store/partial_state.ts";
  * import type { FileHandle } from "../runtime/runtime.ts";
  * declare const run: SegmentRun;
  * declare const state: DownloadState;
@@ -306,7 +306,7 @@ function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
     // their own, so that no runtime queues one connection's writes behind another's.
     const own = index === 0 || !run.openWriter ? undefined : await run.openWriter().catch(
       (error) => {
-        throw storageFailure(`open the partial file of ${state.file}`, error, true);
+        throw storageFailure(`open the partial file of ${state.file}`, error, { resumable: true });
       },
     );
     try {

@@ -8,8 +8,7 @@
 import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
-import { type DownloadState, writeDownloadState } from "./download_state.ts";
-import { completedBytes } from "./segment_plan.ts";
+import { completedBytes, type DownloadState, writeDownloadState } from "../store/partial_state.ts";
 
 /** Persist segment progress at least this often while bytes arrive. */
 const SAVE_EVERY_MS = 1000;
@@ -27,7 +26,7 @@ const PROGRESS_EVERY_MS = 100;
  * @example
  * ```ts
  * import { TransferTracker } from "./transfer_tracker.ts";
- * import type { DownloadState } from "./download_state.ts";
+ * import type { DownloadState } from "../store/partial_state.ts";
  * import type { FileHandle } from "../runtime/runtime.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * declare const state: DownloadState;
@@ -117,7 +116,7 @@ export class TransferTracker {
     try {
       await this.#handle.sync();
     } catch (error) {
-      throw storageFailure(`flush ${this.#state.file} to disk`, error, true);
+      throw storageFailure(`flush ${this.#state.file} to disk`, error, { resumable: true });
     }
     await writeDownloadState(this.#runtime, this.#destination, snapshot);
   }

@@ -6,6 +6,7 @@
  * @module
  */
 import { cancelledError, errorSignals, isAbortError, ModelManagerError } from "../errors.ts";
+import { sleep } from "../sleep.ts";
 
 /** How often and how patiently to retry. */
 export interface RetryOptions {
@@ -225,30 +226,6 @@ export function retryDelay(
     delayMs: random() * Math.min(max, base * 2 ** (Math.max(1, failuresInARow) - 1)),
     reason: error.message,
   };
-}
-
-/**
- * Waits `ms` milliseconds, or rejects with an abort error when `signal` fires.
- *
- * @example
- * ```ts
- * import { sleep } from "./retry.ts";
- * await sleep(10);
- * ```
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**

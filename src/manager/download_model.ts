@@ -29,7 +29,7 @@ import {
   type RepoRecord,
   writeRepoRecord,
 } from "../store/registry.ts";
-import { identityOfFile } from "../download/download_state.ts";
+import { identityOfFile } from "../store/partial_state.ts";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { formatBytes } from "../units.ts";
 import { storageFailure } from "../store/storage_error.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { identityOfFile } from "../download/download_state.ts";
+import { identityOfFile } from "../store/partial_state.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import { parseRepoId } from "../hub/repo_id.ts";
 import { fetchRepoInfo } from "../hub/repo_info.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { identityOfFile, partialProgress } from "../download/download_state.ts";
+import { identityOfFile, partialProgress } from "../store/partial_state.ts";
 import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";

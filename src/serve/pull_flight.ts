@@ -18,7 +18,7 @@ import {
   type FileDownloadResult,
   finalizeDownload,
 } from "../download/download_file.ts";
-import { partialPathOf } from "../download/download_state.ts";
+import { partialPathOf } from "../store/partial_state.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { isGitSha1Hex, isSha256Hex } from "../download/download_state.ts";
+import { isGitSha1Hex, isSha256Hex } from "../store/partial_state.ts";
 import { isSafeRepoPath, parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readRepoRecord, type RepoRecord } from "../store/registry.ts";

@@ -8,7 +8,7 @@
  */
 import { dirname } from "node:path";
 import { cancelledError, ModelManagerError } from "../errors.ts";
-import { sleep } from "../http/retry.ts";
+import { sleep } from "../sleep.ts";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readJsonFile } from "./json_file.ts";
 import { symlinkFailure } from "./storage_error.ts";

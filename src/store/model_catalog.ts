@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { isPartialName, partialProgress } from "../download/download_state.ts";
+import { destinationOfPartial, PARTIAL_SUFFIX, partialProgress } from "./partial_state.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { type ModelVariant, pairedEncoders, parseModelVariant } from "./model_variant.ts";
 import { type FileRecord, type ModelRecord, readRepoRecord } from "./registry.ts";
@@ -278,7 +278,7 @@ export async function scanRepoDirectory(
   const present = new Set(files);
   const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
   const modelFiles = files.filter(isModelFileName);
-  const partialFiles = files.filter((file) => file.endsWith(".part") && isPartialName(file));
+  const partialFiles = files.filter((file) => file.endsWith(PARTIAL_SUFFIX));
   const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, warn) : undefined;
   const models: ModelInfo[] = [];
   for (const file of modelFiles) {
@@ -302,12 +302,13 @@ export async function scanRepoDirectory(
   }
   const partials: PartialDownload[] = [];
   for (const file of partialFiles) {
-    const destination = storePathOf(dir, file.replace(/\.part$/, ""));
+    const destinationFile = destinationOfPartial(file)!;
+    const destination = storePathOf(dir, destinationFile);
     // The partial file's size is its furthest segment's end, not what arrived.
     const progress = await partialProgress(runtime, destination);
     partials.push({
       repo,
-      file: file.replace(/\.part$/, ""),
+      file: destinationFile,
       path: storePathOf(dir, file),
       bytes: progress?.bytes ?? 0,
       total: progress?.total,

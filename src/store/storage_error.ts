@@ -7,9 +7,15 @@
 import { ModelManagerError } from "../errors.ts";
 import { errorCodeOf } from "../runtime/runtime.ts";
 
+/** Options of {@linkcode storageFailure}. */
+export interface StorageFailureOptions {
+  /** Whether running the command again continues where it stopped (a download); the hint says so. */
+  resumable?: boolean;
+}
+
 /**
- * Wraps a file-system failure in a `storage` error. `resumable` adds that
- * running the command again continues where it stopped.
+ * Wraps a file-system failure in a `storage` error; `options.resumable` adds
+ * that running the command again continues where it stopped.
  *
  * @example
  * ```ts
@@ -20,7 +26,7 @@ import { errorCodeOf } from "../runtime/runtime.ts";
 export function storageFailure(
   action: string,
   error: unknown,
-  resumable = false,
+  options: StorageFailureOptions = {},
 ): ModelManagerError {
   if (error instanceof ModelManagerError) return error;
   const code = errorCodeOf(error);
@@ -32,7 +38,7 @@ export function storageFailure(
     : error instanceof Error
     ? error.message
     : String(error);
-  const then = resumable ? ", then run the command again to resume" : "";
+  const then = options.resumable ? ", then run the command again to resume" : "";
   return new ModelManagerError("storage", `${action}: ${reason}`, {
     hint: code === "ENOSPC"
       ? `free some disk space (for example with: rkllm-models clean --partial)${then}`

@@ -9,6 +9,13 @@
 import { isAtomicTemporary } from "./atomic_write.ts";
 import type { RepoRecord } from "./registry.ts";
 import { LOCK_FILE, RECORD_FILE } from "./store_layout.ts";
+import {
+  destinationOfPartial,
+  PARTIAL_SUFFIX,
+  partialPathOf,
+  STATE_SUFFIX,
+  statePathOf,
+} from "./partial_state.ts";
 
 /** The files of a repo directory (repo paths), by who made them. */
 export interface RepoFileOwners {
@@ -24,14 +31,13 @@ export interface RepoFileOwners {
   foreign: string[];
 }
 
-const PARTIAL = ".part";
-const STATE = ".part.state";
-
 function ownerOf(file: string, present: ReadonlySet<string>, record: RepoRecord | undefined) {
   const name = file.split("/").pop()!;
   if (file === RECORD_FILE || Object.hasOwn(record?.files ?? {}, file)) return "recorded";
-  if (name.endsWith(STATE)) return "partial";
-  if (name.endsWith(PARTIAL) && present.has(`${file}.state`)) return "partial";
+  if (name.endsWith(STATE_SUFFIX)) return "partial";
+  if (name.endsWith(PARTIAL_SUFFIX) && present.has(statePathOf(destinationOfPartial(file)!))) {
+    return "partial";
+  }
   if (file === LOCK_FILE) return "lock";
   if (isAtomicTemporary(name) || file === `${LOCK_FILE}.takeover`) return "scratch";
   return "foreign";
@@ -72,11 +78,11 @@ export function leftoversOf(files: readonly string[], record: RepoRecord | undef
   return files.filter((file) => {
     const name = file.split("/").pop()!;
     if (isAtomicTemporary(name)) return true;
-    if (file.endsWith(STATE)) {
-      const partial = file.slice(0, -".state".length);
-      return !present.has(partial) || inPlace(partial.slice(0, -PARTIAL.length));
+    const destination = destinationOfPartial(file);
+    if (destination === undefined) return false;
+    if (file.endsWith(STATE_SUFFIX)) {
+      return !present.has(partialPathOf(destination)) || inPlace(destination);
     }
-    return file.endsWith(PARTIAL) && present.has(`${file}.state`) &&
-      inPlace(file.slice(0, -PARTIAL.length));
+    return present.has(statePathOf(destination)) && inPlace(destination);
   });
 }

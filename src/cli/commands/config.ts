@@ -38,7 +38,9 @@ function keyOf(name: string | undefined): UserConfigKey {
 function storedValue(runtime: Runtime, key: UserConfigKey, value: string): string | number {
   if (key === "modelsDir") return resolve(runtime.cwd(), value);
   if (key === "endpoint") return normalizeEndpoint(value);
-  if (key === "connections") return wholeNumber(value, "connections", 1, 64, 8);
+  if (key === "connections") {
+    return wholeNumber(value, "connections", { min: 1, max: 64, fallback: 8 });
+  }
   return value.trim().toLowerCase() === "any" ? "any" : platformOption(value)!;
 }
 

@@ -328,7 +328,7 @@ export const downloadCommand: Command = {
       quantization,
       connections: connections === undefined
         ? undefined
-        : wholeNumber(connections, "--connections", 1, 64, 8),
+        : wholeNumber(connections, "--connections", { min: 1, max: 64, fallback: 8 }),
       dryRun: context.values["dry-run"] === true,
       force: context.values.force === true,
       companionFiles: context.config.COMPANION_FILES,

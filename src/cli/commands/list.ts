@@ -7,8 +7,7 @@
  */
 import type { PartialDownload } from "../../store/model_catalog.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
-import { formatBytes, formatDate, formatTable } from "../format.ts";
-import { fitName } from "../progress.ts";
+import { fitName, formatBytes, formatDate, formatTable } from "../format.ts";
 
 /** The table's width: the terminal's, else 80. */
 function tableWidth(context: CommandContext): number {

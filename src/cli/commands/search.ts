@@ -92,7 +92,7 @@ export const searchCommand: Command = {
   async run(context) {
     const text = context.positionals.join(" ").trim();
     const platform = platformOption(context.values.platform);
-    const limit = wholeNumber(context.values.limit, "--limit", 1, 1000, 20);
+    const limit = wholeNumber(context.values.limit, "--limit", { min: 1, max: 1000, fallback: 20 });
     if (!text) {
       const suggestions = context.config.REPOSITORY_SUGGESTIONS.filter((item) =>
         !platform || item.repo.toLowerCase().includes(platform) ||

@@ -69,7 +69,11 @@ export const serveCommand: Command = {
     }
     const server = await serveStore(resolveModelsDir(runtime, values.dir as string | undefined), {
       host: values.host as string | undefined,
-      port: wholeNumber(values.port, "--port", 0, 65535, DEFAULT_SERVE_PORT),
+      port: wholeNumber(values.port, "--port", {
+        min: 0,
+        max: 65535,
+        fallback: DEFAULT_SERVE_PORT,
+      }),
       upstream,
       token: upstream === undefined
         ? undefined

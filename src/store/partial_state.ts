@@ -1,15 +1,61 @@
 /**
- * The persisted state of one partial download: which file (and which version
- * of it) the partial bytes belong to, and how far each segment got. Resuming
- * is reading this file, not guessing from sizes.
+ * The store's layout for a partial download: its names (`<file>.part` beside
+ * `<file>.part.state`) and the persisted state, which file (and which version
+ * of it) the partial bytes belong to and how far each segment got. Resuming
+ * is reading this file, not guessing from sizes. The download engine writes
+ * it; the store reads it to list, report and clean partial downloads.
  *
  * @module
  */
-import { writeJsonAtomic } from "../store/atomic_write.ts";
-import { storageFailure } from "../store/storage_error.ts";
+import { writeJsonAtomic } from "./atomic_write.ts";
+import { storageFailure } from "./storage_error.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import type { RepoFile } from "../hub/list_files.ts";
-import { completedBytes, type Segment } from "./segment_plan.ts";
+
+/**
+ * The suffix of a partial download's file, beside its destination.
+ *
+ * @example
+ * ```ts
+ * import { PARTIAL_SUFFIX } from "./partial_state.ts";
+ * "model.rkllm.part".endsWith(PARTIAL_SUFFIX); // true
+ * ```
+ */
+export const PARTIAL_SUFFIX = ".part";
+
+/**
+ * The suffix of a partial download's state file, beside its destination.
+ *
+ * @example
+ * ```ts
+ * import { STATE_SUFFIX } from "./partial_state.ts";
+ * "model.rkllm.part.state".endsWith(STATE_SUFFIX); // true
+ * ```
+ */
+export const STATE_SUFFIX = `${PARTIAL_SUFFIX}.state`;
+
+/** One byte range of a file and how much of it is on disk. */
+export interface Segment {
+  /** First byte (inclusive). */
+  start: number;
+  /** Last byte (inclusive). */
+  end: number;
+  /** The next byte to fetch; `end + 1` when the segment is complete. */
+  next: number;
+}
+
+/**
+ * Bytes already downloaded across segments.
+ *
+ * @example
+ * ```ts
+ * import { completedBytes } from "./partial_state.ts";
+ * completedBytes([{ start: 0, end: 9, next: 5 }, { start: 10, end: 19, next: 20 }]); // 15
+ * ```
+ */
+export function completedBytes(segments: Segment[]): number {
+  return segments.reduce((sum, segment) => sum + (segment.next - segment.start), 0);
+}
 
 /** What identifies the remote file a partial download belongs to. */
 export interface FileIdentity {
@@ -26,7 +72,7 @@ export interface FileIdentity {
  *
  * @example
  * ```ts
- * import { isSha256Hex } from "./download_state.ts";
+ * import { isSha256Hex } from "./partial_state.ts";
  * isSha256Hex("*"); // false
  * ```
  */
@@ -39,7 +85,7 @@ export function isSha256Hex(value: string | undefined): value is string {
  *
  * @example
  * ```ts
- * import { isGitSha1Hex } from "./download_state.ts";
+ * import { isGitSha1Hex } from "./partial_state.ts";
  * isGitSha1Hex("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"); // true
  * ```
  */
@@ -54,7 +100,7 @@ export function isGitSha1Hex(value: string | undefined): value is string {
  *
  * @example
  * ```ts
- * import { identityOfFile } from "./download_state.ts";
+ * import { identityOfFile } from "./partial_state.ts";
  * identityOfFile({ path: "config.json", size: 2, gitSha1: "9e26dfeeb6e641a33dae4961196235bdb965b21b", lfs: false });
  * ```
  */
@@ -85,19 +131,46 @@ export interface DownloadState {
   verifiedHash?: { algorithm: "sha256" | "git-sha1"; hex: string };
 }
 
-/** The partial file beside a destination. */
+/**
+ * The partial file beside a destination.
+ *
+ * @example
+ * ```ts
+ * import { partialPathOf } from "./partial_state.ts";
+ * partialPathOf("/models/acme/m/model.rkllm"); // "/models/acme/m/model.rkllm.part"
+ * ```
+ */
 export function partialPathOf(destination: string): string {
-  return `${destination}.part`;
+  return `${destination}${PARTIAL_SUFFIX}`;
 }
 
-/** The state file beside a partial file. */
+/**
+ * The state file beside a destination's partial file.
+ *
+ * @example
+ * ```ts
+ * import { statePathOf } from "./partial_state.ts";
+ * statePathOf("/models/acme/m/model.rkllm"); // "/models/acme/m/model.rkllm.part.state"
+ * ```
+ */
 export function statePathOf(destination: string): string {
-  return `${destination}.part.state`;
+  return `${destination}${STATE_SUFFIX}`;
 }
 
-/** Whether a file name is a partial download or its state. */
-export function isPartialName(name: string): boolean {
-  return name.endsWith(".part") || name.endsWith(".part.state");
+/**
+ * The destination a partial file or its state file belongs to; `undefined`
+ * for any other name.
+ *
+ * @example
+ * ```ts
+ * import { destinationOfPartial } from "./partial_state.ts";
+ * destinationOfPartial("model.rkllm.part.state"); // "model.rkllm"
+ * ```
+ */
+export function destinationOfPartial(path: string): string | undefined {
+  if (path.endsWith(STATE_SUFFIX)) return path.slice(0, -STATE_SUFFIX.length);
+  if (path.endsWith(PARTIAL_SUFFIX)) return path.slice(0, -PARTIAL_SUFFIX.length);
+  return undefined;
 }
 
 /**
@@ -106,7 +179,7 @@ export function isPartialName(name: string): boolean {
  *
  * @example
  * ```ts
- * import { readDownloadState } from "./download_state.ts";
+ * import { readDownloadState } from "./partial_state.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const state = await readDownloadState(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
  * ```
@@ -144,7 +217,7 @@ export async function readDownloadState(
  *
  * @example
  * ```ts
- * import { holdsSavedBytes } from "./download_state.ts";
+ * import { holdsSavedBytes } from "./partial_state.ts";
  * const state = {
  *   version: 1 as const, file: "m.rkllm", commit: "c", identity: { size: 10 },
  *   segments: [{ start: 0, end: 9, next: 4 }],
@@ -176,7 +249,7 @@ export interface PartialProgress {
  *
  * @example
  * ```ts
- * import { partialProgress } from "./download_state.ts";
+ * import { partialProgress } from "./partial_state.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const progress = await partialProgress(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
  * if (progress) console.log(`${progress.bytes} of ${progress.total} bytes`);
@@ -204,7 +277,19 @@ export async function partialProgress(
   }
 }
 
-/** Saves a download's state atomically; a file-system failure is a resumable `storage` error. */
+/**
+ * Saves a download's state atomically; a file-system failure is a resumable `storage` error.
+ *
+ * @example
+ * ```ts
+ * import { writeDownloadState } from "./partial_state.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await writeDownloadState(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm", {
+ *   version: 1, file: "model.rkllm", commit: "c", identity: { size: 10 },
+ *   segments: [{ start: 0, end: 9, next: 0 }],
+ * });
+ * ```
+ */
 export async function writeDownloadState(
   runtime: Runtime,
   destination: string,
@@ -213,17 +298,34 @@ export async function writeDownloadState(
   try {
     await writeJsonAtomic(runtime, statePathOf(destination), state);
   } catch (error) {
-    throw storageFailure(`save the progress of ${state.file}`, error, true);
+    throw storageFailure(`save the progress of ${state.file}`, error, { resumable: true });
   }
 }
 
-/** Removes a download's partial file and state. */
+/**
+ * Removes a download's partial file and state.
+ *
+ * @example
+ * ```ts
+ * import { removePartial } from "./partial_state.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * await removePartial(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
+ * ```
+ */
 export async function removePartial(runtime: Runtime, destination: string): Promise<void> {
   await runtime.remove(partialPathOf(destination));
   await runtime.remove(statePathOf(destination));
 }
 
-/** Whether the remote file is still the one a partial download belongs to. */
+/**
+ * Whether the remote file is still the one a partial download belongs to.
+ *
+ * @example
+ * ```ts
+ * import { sameIdentity } from "./partial_state.ts";
+ * sameIdentity({ size: 3, gitSha1: "a" }, { size: 3, gitSha1: "b" }); // false
+ * ```
+ */
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   if (a.size !== b.size) return false;
   if (a.sha256 && b.sha256) return a.sha256 === b.sha256;

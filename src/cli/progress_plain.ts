@@ -1,0 +1,104 @@
+/**
+ * Plain progress for logs and pipes: a line when a file starts, is verified
+ * and is done, and every few seconds a line per file still downloading.
+ *
+ * @module
+ */
+import type { DownloadEvent } from "../download/download_events.ts";
+import { formatBytes, terminalSafe } from "./format.ts";
+import type { Output } from "./output.ts";
+import {
+  type FileProgress,
+  FileProgressTable,
+  sharedNotes,
+  statsOf,
+  terminalSafeEvent,
+} from "./progress_files.ts";
+import type { ProgressOptions, ProgressReporter } from "./progress_reporter.ts";
+
+/**
+ * Milliseconds between two plain progress lines.
+ *
+ * @example
+ * ```ts
+ * import { PLAIN_INTERVAL_MS } from "./progress_plain.ts";
+ * PLAIN_INTERVAL_MS; // 5000
+ * ```
+ */
+export const PLAIN_INTERVAL_MS = 5000;
+
+/** The stats as one compact phrase. */
+function plainLine(progress: FileProgress, at: number): string {
+  return `${progress.file}: ${statsOf(progress, at).filter(Boolean).join("  ")}`;
+}
+
+/**
+ * The `plain` style: lines on stderr, no cursor movement.
+ *
+ * @example
+ * ```ts
+ * import { PlainReporter } from "./progress_plain.ts";
+ * import { Output } from "./output.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const reporter = new PlainReporter(new Output(RuntimeDetector.current()));
+ * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
+ * reporter.finish();
+ * ```
+ */
+export class PlainReporter implements ProgressReporter {
+  readonly #output: Output;
+  readonly #now: () => number;
+  readonly #table = new FileProgressTable();
+  #lastLine: number;
+
+  /** Prints on `output`'s stderr; `options.columns` does not matter to plain lines. */
+  constructor(output: Output, options: ProgressOptions = {}) {
+    this.#output = output;
+    this.#now = options.now ?? Date.now;
+    this.#lastLine = this.#now();
+  }
+
+  /** Records the event and prints what it says. */
+  handle(said: DownloadEvent): void {
+    const event = terminalSafeEvent(said);
+    const at = this.#now();
+    const progress = this.#table.record(event, at);
+    for (const note of sharedNotes(event)) this.#note(note);
+    switch (event.event) {
+      case "start":
+        if (event.resumedBytes > 0) break;
+        this.#note(
+          `downloading ${event.file} (${formatBytes(event.total)}${
+            event.connections > 1 ? `, ${event.connections} connections` : ""
+          })`,
+        );
+        break;
+      case "progress":
+        this.#tick(at);
+        break;
+      case "verify":
+        this.#note(`verifying ${event.file}`);
+        break;
+      case "done":
+        this.#note(event.skipped ? `${event.file}: already complete` : plainLine(progress!, at));
+        break;
+    }
+  }
+
+  /** Nothing is pending between plain lines. */
+  finish(): void {}
+
+  /** Every few seconds, a line per file still downloading. */
+  #tick(at: number): void {
+    if (at - this.#lastLine < PLAIN_INTERVAL_MS) return;
+    this.#lastLine = at;
+    for (const item of this.#table.files.values()) {
+      if (item.state === "downloading") this.#output.err(plainLine(item, at));
+    }
+  }
+
+  // Notes quote file names and messages from the Hub: nothing it says reaches the terminal raw.
+  #note(text: string): void {
+    this.#output.err(terminalSafe(text));
+  }
+}
