@@ -25,6 +25,7 @@ import {
 } from "./support/download_harness.ts";
 import { bytesOf } from "./support/fixtures.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { openDescriptorsOn } from "./support/open_files.ts";
 
 const MIB = 1024 * 1024;
 
@@ -118,6 +119,9 @@ describe("work stealing", () => {
     });
     assert.ok(takers.length >= 1, "other requests fetched the rest of the slow range");
     assert.ok(gets.length > 4, `more requests than the four planned pieces (${gets.length})`);
+    // Every connection's handle on the partial file is closed, the cut request's too.
+    const open = openDescriptorsOn(pathIn(dir, BIG, BIG_FILE));
+    if (open !== undefined) assert.equal(open, 0, "descriptors left open on the model file");
   });
 
   for (const moment of ["during", "after"] as const) {

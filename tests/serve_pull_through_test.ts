@@ -14,6 +14,7 @@ import { ModelManager } from "../src/model_manager.ts";
 import { downloadFile, snapshotDownload } from "@huggingface/hub";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
+import { waitFor } from "./support/download_harness.ts";
 import { fillStore } from "./support/fleet.ts";
 import { GATED, MULTI } from "./support/fixtures.ts";
 import {
@@ -23,6 +24,7 @@ import {
   sha256Hex,
   startHubServer,
 } from "./support/hub_server.ts";
+import { openDescriptorsOn } from "./support/open_files.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 
 const MODEL = deterministicBytes(3 * 1024 * 1024 + 5, 77);
@@ -41,6 +43,16 @@ const PULLED: HubRepoSpec = {
   ],
 };
 
+const QUITTER_FILE = "Quitter-rk3588-w8a8.rkllm";
+const QUITTER_MODEL = deterministicBytes(2 * 1024 * 1024 + 3, 79);
+const QUITTER: HubRepoSpec = {
+  id: "fleet/Quitter-rk3588",
+  files: [
+    { path: "config.json", content: '{"model_type":"qwen2"}' },
+    { path: QUITTER_FILE, content: QUITTER_MODEL },
+  ],
+};
+
 describe("serve --upstream: pull-through", () => {
   let hub: HubServer;
   let root: string;
@@ -49,7 +61,7 @@ describe("serve --upstream: pull-through", () => {
   let commit: string;
 
   before(async () => {
-    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED] });
+    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER] });
     root = makeTempDir();
     mirrorDir = join(root, "mirror");
     mirror = await serveStore(mirrorDir, {
@@ -116,6 +128,28 @@ describe("serve --upstream: pull-through", () => {
       hub.requests.slice(again).filter((request) => request.path.includes("/resolve/")).length,
       0,
     );
+  });
+
+  it("closes a client's handle on the file when the client goes away while bytes still arrive", async () => {
+    // Upstream trickles, so the mirror waits for bytes while the client leaves.
+    hub.addFault({
+      origin: "cdn",
+      pathIncludes: QUITTER_FILE,
+      times: 1,
+      bytesPerSecond: 2 * 1024 * 1024,
+    });
+    const url = `${mirror.url}/${QUITTER.id}/resolve/main/${QUITTER_FILE}`;
+    const leaving = new AbortController();
+    const response = await fetch(url, { signal: leaving.signal });
+    const reader = response.body!.getReader();
+    assert.ok(((await reader.read()).value?.length ?? 0) > 0);
+    leaving.abort();
+    await reader.cancel().catch(() => {});
+    const whole = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    assert.equal(sha256Hex(whole), sha256Hex(QUITTER_MODEL));
+    const stored = join(mirrorDir, QUITTER.id, QUITTER_FILE);
+    if (openDescriptorsOn(stored) === undefined) return;
+    await waitFor(() => openDescriptorsOn(stored) === 0, "the mirror to close the file", 1500);
   });
 
   it("breaks off the transfer when the pulled file fails verification, and keeps nothing", async () => {

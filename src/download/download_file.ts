@@ -424,7 +424,12 @@ async function openPartial(
 ): Promise<FileHandle> {
   try {
     const handle = await runtime.open(partial, { write: true, create: true });
-    if (fresh) await handle.truncate(0);
+    if (fresh) {
+      await handle.truncate(0).catch(async (error) => {
+        await handle.close().catch(() => {});
+        throw error;
+      });
+    }
     return handle;
   } catch (error) {
     throw storageFailure(`create ${partial} for ${file}`, error, { resumable: true });

@@ -218,7 +218,13 @@ export async function streamBody(
   }
 }
 
+/**
+ * Resolves when `response` takes more bytes or is gone. A client that went away
+ * while a read waited for bytes still arriving has closed the response already:
+ * its 'close' does not come again, and waiting for it would keep the source open.
+ */
 function drained(response: ServerResponse): Promise<void> {
+  if (response.destroyed || response.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);

@@ -182,6 +182,7 @@ export class PullFlight {
   source(): BodySource {
     const generation = this.#generation;
     let handle: Awaited<ReturnType<Runtime["open"]>> | undefined;
+    let closed = false;
     const readable = () => this.#finished ? this.size : Math.min(this.#written, this.size - 1);
     return {
       read: async (buffer, position) => {
@@ -193,6 +194,11 @@ export class PullFlight {
           const limit = readable();
           if (position < limit) {
             handle ??= await this.#open();
+            if (closed) {
+              // Closed while the file opened: that close found no handle to close.
+              await handle?.close();
+              throw new Error("the body source is closed");
+            }
             if (handle) {
               const wanted = Math.min(buffer.length, limit - position);
               return await handle.read(buffer.subarray(0, wanted), position);
@@ -203,6 +209,7 @@ export class PullFlight {
         }
       },
       close: async () => {
+        closed = true;
         await handle?.close();
       },
     };
