@@ -1,9 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, statSync, truncateSync } from "node:fs";
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseJson } from "./support/cli_process.ts";
 import { BIG, BIG_FILE, partialOf, pathIn } from "./support/download_harness.ts";
 import { bytesOf, MULTI, QWEN } from "./support/fixtures.ts";
+import { deterministicBytes, type HubRepoSpec } from "./support/hub_server.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 
 const MIB = 1 << 20;
@@ -66,5 +68,100 @@ describe("readable output", () => {
     assert.ok(!existsSync(part));
     assert.ok(freed < 64 * MIB, `freed ${freed}, not the apparent 256 MiB`);
     assert.ok(freed >= usage, `freed ${freed}, the part used ${usage}`);
+  });
+});
+
+/** Real-world file names whose variants differ only near the end. */
+const WIDE_FILES = {
+  g128: "DeepSeek-R1-Distill-Qwen-1.5B_w8a8_g128_rk3588.rkllm",
+  g256: "DeepSeek-R1-Distill-Qwen-1.5B_w8a8_g256_rk3588.rkllm",
+  ctx16k: "Qwen2.5-0.5B-Instruct-rk3588-w8a8-opt-0-hybrid-ratio-0.0-16k.rkllm",
+  ctx4k: "Qwen2.5-0.5B-Instruct-rk3588-w8a8-opt-0-hybrid-ratio-0.0.rkllm",
+};
+
+function wideRepo(id: string, files: string[], seed: number): HubRepoSpec {
+  return {
+    id,
+    downloads: 4321,
+    lastModified: "2025-02-01T00:00:00.000Z",
+    files: [
+      { path: "config.json", content: JSON.stringify({ model_type: "qwen2" }) },
+      ...files.map((path, index) => ({ path, content: deterministicBytes(20_000, seed + index) })),
+    ],
+  };
+}
+
+const DEEPSEEK = wideRepo(
+  "someone-with-a-long-name/DeepSeek-R1-Distill-Qwen-1.5B-RK3588-RKLLM-1.1.4",
+  [WIDE_FILES.g128, WIDE_FILES.g256],
+  700,
+);
+const QWEN_16K = wideRepo(
+  "someone-with-a-long-name/Qwen2.5-0.5B-Instruct-rk3588-1.1.4-long-context",
+  [WIDE_FILES.ctx16k, WIDE_FILES.ctx4k],
+  710,
+);
+
+function assertFits(stdout: string) {
+  for (const line of stdout.split("\n")) {
+    assert.ok([...line].length <= 80, `wider than 80 columns (${[...line].length}): ${line}`);
+  }
+}
+
+describe("tables fit 80 columns with long real-world names", () => {
+  const bed = useHubTestBed({ repos: [DEEPSEEK, QWEN_16K] });
+  const { cli } = bed;
+
+  it("files, search, outdated and verify keep each variant's distinguishing part", async () => {
+    const deepseek = await cli(["files", DEEPSEEK.id]);
+    assert.equal(deepseek.code, 0, deepseek.stderr);
+    assertFits(deepseek.stdout);
+    assert.match(deepseek.stdout, /^FILE +SIZE +SELECT WITH$/m);
+    assert.match(deepseek.stdout, /^DeepSeek\S*w8a8_g128\S* +19\.5 KiB +--quant w8a8_g128$/m);
+    assert.match(deepseek.stdout, /^DeepSeek\S*w8a8_g256\S* +19\.5 KiB +--quant w8a8_g256$/m);
+    const qwen = await cli(["files", QWEN_16K.id]);
+    assert.equal(qwen.code, 0, qwen.stderr);
+    assertFits(qwen.stdout);
+    assert.match(qwen.stdout, /^Qwen2\.5\S*rk3588-w8a8\S*-16k\.rkllm /m);
+
+    const search = await cli(["search", "deepseek"]);
+    assert.equal(search.code, 0, search.stderr);
+    assertFits(search.stdout);
+    assert.match(search.stdout, /^someone\S*RK3588\S* +4321 +2025-02-01$/m);
+
+    const dir = bed.newDir();
+    for (const [repo, file] of [[DEEPSEEK.id, WIDE_FILES.g128], [QWEN_16K.id, WIDE_FILES.ctx16k]]) {
+      const downloaded = await cli(["download", repo, file, "--dir", dir, "-q"]);
+      assert.equal(downloaded.code, 0, downloaded.stderr);
+    }
+    bed.hub.setRepo({
+      ...QWEN_16K,
+      sha: "3".repeat(40),
+      files: QWEN_16K.files.map((file) => ({ ...file, content: deterministicBytes(20_000, 799) })),
+    });
+    const outdated = await cli(["outdated", "--dir", dir]);
+    assert.equal(outdated.code, 0, outdated.stderr);
+    assertFits(outdated.stdout);
+    assert.match(outdated.stdout, /^NAME +STATUS +CHANGED$/m);
+    assert.match(outdated.stdout, /^\S*w8a8_g128\S* +current +-$/m);
+    assert.match(outdated.stdout, /^\S*rk3588-w8a8\S*-16k +outdated +model, config\.json$/m);
+
+    const path = join(dir, QWEN_16K.id, WIDE_FILES.ctx16k);
+    const bytes = readFileSync(path);
+    bytes[100] ^= 0xff;
+    writeFileSync(path, bytes);
+    const verified = await cli(["verify", "--dir", dir]);
+    assert.equal(verified.code, 6, verified.stderr);
+    assertFits(verified.stdout);
+    assert.match(verified.stdout, /^ok {4}\S*w8a8_g128_rk3588$/m);
+    assert.match(verified.stdout, /^FAIL {2}\S*rk3588-w8a8\S*-16k$/m);
+    assert.match(
+      verified.stdout,
+      /^ {6}model: mismatch sha256 [0-9a-f]{12}…, recorded [0-9a-f]{12}…$/m,
+    );
+    const repair = verified.stdout.split("\n").slice(
+      verified.stdout.split("\n").findIndex((line) => line === "  repair with:") + 1,
+    ).join("\n").replace(/ \\\n */g, " ").trim();
+    assert.equal(repair, `rkllm-models download ${QWEN_16K.id} ${WIDE_FILES.ctx16k} --dir ${dir}`);
   });
 });

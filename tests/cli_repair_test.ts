@@ -75,7 +75,8 @@ describe("repair and offline downloads", () => {
 
     const verified = await cli(["verify", "--dir", dir]);
     assert.equal(verified.code, 6, verified.stderr);
-    const repair = verified.stdout.match(/^ {2}repair with: (.+)$/m)?.[1];
+    const repair = verified.stdout.match(/^ {2}repair with:(?: |\n {4})((?:.+ \\\n)*.+)$/m)?.[1]
+      .replace(/ \\\n */g, " ");
     assert.equal(repair, `rkllm-models download ${QWEN.id} ${QWEN_FILE} --dir ${dir}`);
     assert.match(verified.stderr, new RegExp(`checking ${QWEN.id}/${QWEN_FILE}`));
     assert.ok(recordOf(dir).files[QWEN_FILE].failedVerifyAt);

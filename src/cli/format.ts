@@ -180,3 +180,123 @@ export function fitName(name: string, width: number): string {
     chars.slice(chars.length - (room - head)).join("")
   }`;
 }
+
+/** What {@linkcode tableWidth} asks of the runtime. */
+export interface TerminalSize {
+  /** Whether a stream is a terminal. */
+  isTTY(stream: "stdout"): boolean;
+  /** The terminal's width in columns, when known. */
+  columns(): number | undefined;
+}
+
+/**
+ * The width tables fit in: the terminal's when stdout is one at least 80
+ * columns wide, else 80.
+ *
+ * @example
+ * ```ts
+ * import { tableWidth } from "./format.ts";
+ * tableWidth({ isTTY: () => false, columns: () => undefined }); // 80
+ * ```
+ */
+export function tableWidth(terminal: TerminalSize): number {
+  const columns = terminal.isTTY("stdout") ? terminal.columns() : undefined;
+  return columns !== undefined && columns >= 80 ? columns : 80;
+}
+
+/**
+ * Words (split at spaces) laid out in lines of at most `width` columns; a word
+ * longer than the width stays whole on its own line.
+ *
+ * @example
+ * ```ts
+ * import { wrapWords } from "./format.ts";
+ * wrapWords("a bb ccc", 4); // ["a bb", "ccc"]
+ * ```
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(" ").filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && [...last].length + 1 + [...word].length <= width) {
+      lines[lines.length - 1] = `${last} ${word}`;
+    } else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [""];
+}
+
+/**
+ * A labelled, comma-separated list wrapped to `width` columns, continuation
+ * lines indented by two spaces more than `options.indent`; items sanitised with
+ * {@linkcode terminalSafe}.
+ *
+ * @example
+ * ```ts
+ * import { wrapList } from "./format.ts";
+ * wrapList("technical files", ["config.json", "tokenizer.json"], { width: 80 });
+ * // "technical files: config.json, tokenizer.json"
+ * ```
+ */
+export function wrapList(
+  label: string,
+  items: string[],
+  options: { width: number; indent?: number },
+): string {
+  const indent = " ".repeat(options.indent ?? 0);
+  const text = `${label}: ${items.map((item) => `${terminalSafe(item)},`).join(" ")}`
+    .replace(/,$/, "");
+  const [first, ...rest] = wrapWords(text, options.width - indent.length);
+  const more = rest.length > 0 ? wrapWords(rest.join(" "), options.width - indent.length - 2) : [];
+  return [`${indent}${first}`, ...more.map((line) => `${indent}  ${line}`)].join("\n");
+}
+
+/** Gives each shrinkable column at most an equal share of `room`, the narrowest first. */
+function shareRoom(naturals: Map<number, number>, room: number): Map<number, number> {
+  const shares = new Map<number, number>();
+  let left = room;
+  const order = [...naturals].sort((a, b) => a[1] - b[1]);
+  order.forEach(([column, natural], index) => {
+    const share = Math.max(12, Math.min(natural, Math.floor(left / (order.length - index))));
+    shares.set(column, share);
+    left -= share;
+  });
+  return shares;
+}
+
+/**
+ * {@linkcode formatTable} fitted to `options.width` columns: the `shrink`
+ * columns (names) share what the others leave, each cell shortened in the
+ * middle by {@linkcode fitName} so that its variant stays visible.
+ *
+ * @example
+ * ```ts
+ * import { formatFittedTable } from "./format.ts";
+ * formatFittedTable(["NAME", "SIZE"], [["a", "1 B"]], { width: 80, shrink: [0] });
+ * ```
+ */
+export function formatFittedTable(
+  header: string[],
+  rawRows: string[][],
+  options: { width: number; shrink: number[] },
+): string {
+  const rows = rawRows.map((row) => row.map(terminalSafe));
+  const natural = (column: number) =>
+    Math.max(header[column].length, ...rows.map((row) => [...(row[column] ?? "")].length));
+  const fixed = header.reduce(
+    (sum, _title, column) => sum + (options.shrink.includes(column) ? 0 : natural(column)),
+    2 * (header.length - 1),
+  );
+  const shares = shareRoom(
+    new Map(options.shrink.map((column) => [column, natural(column)])),
+    options.width - 1 - fixed,
+  );
+  return formatTable(
+    header,
+    rows.map((row) =>
+      row.map((cell, column) => {
+        const share = shares.get(column);
+        return share === undefined ? cell : fitName(cell, share);
+      })
+    ),
+  );
+}

@@ -6,33 +6,62 @@
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
-import { type Command, HUB_GLOBALS } from "../command.ts";
-import { formatBytes, formatTable } from "../format.ts";
+import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
+import { fitName, formatBytes, formatFittedTable, tableWidth, wrapList } from "../format.ts";
 import { quantOption } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import type { VariantRow } from "../variants.ts";
 
-/** The variants as a table; SUFFIX and ENCODER columns only when some variant has one. */
-function variantTable(variants: VariantRow[], show: { encoders: boolean }): string {
-  const withSuffix = variants.some((variant) => variant.suffix !== undefined);
-  const header = ["FILE", "SIZE", "PLATFORM", "QUANT", "OPT", "HYBRID"];
-  if (withSuffix) header.push("SUFFIX");
+/**
+ * The variants as a table fitted to `width`: the file name shortened in the middle
+ * (chip, quantisation and the rest of the variant are in it, so no column repeats
+ * them), its size, its vision encoder when some variant has one, and the flags
+ * that select it.
+ */
+function variantTable(
+  variants: VariantRow[],
+  show: { encoders: boolean; width: number },
+): string {
+  const header = ["FILE", "SIZE"];
   if (show.encoders) header.push("ENCODER");
   header.push("SELECT WITH");
-  return formatTable(
+  return formatFittedTable(
     header,
     variants.map((variant) => [
       variant.file,
       formatBytes(variant.size ?? 0),
-      variant.platform ?? "-",
-      variant.quantization ?? "-",
-      variant.optimization?.toString() ?? "-",
-      variant.hybridRatio?.toString() ?? "-",
-      ...(withSuffix ? [variant.suffix ?? "-"] : []),
       ...(show.encoders ? [variant.encoders?.join(", ") || "-"] : []),
       variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
     ]),
+    { width: show.width, shrink: show.encoders ? [0, 2] : [0] },
   );
+}
+
+/** The technical, tokenizer and vision encoder files, each list wrapped to `width`. */
+function printFileLists(
+  context: CommandContext,
+  files: {
+    width: number;
+    technicalFiles: string[];
+    companionFiles: string[];
+    encoders: { file: string; size: number; platform?: string }[];
+  },
+) {
+  const list = (label: string, items: string[]) =>
+    context.output.out(wrapList(label, items, { width: files.width - 1 }));
+  list("technical files", files.technicalFiles.length > 0 ? files.technicalFiles : ["none"]);
+  const tokenizerFiles = files.companionFiles.filter((name) =>
+    !files.technicalFiles.includes(name)
+  );
+  if (tokenizerFiles.length > 0) list("tokenizer files", tokenizerFiles);
+  if (files.encoders.length > 0) {
+    list(
+      "vision encoders",
+      files.encoders.map((encoder) =>
+        `${encoder.file} (${encoder.platform ?? "any chip"}, ${formatBytes(encoder.size)})`
+      ),
+    );
+  }
 }
 
 /**
@@ -108,24 +137,17 @@ export const filesCommand: Command = {
         },
       };
     }
-    context.output.out(`${info.id} at ${info.sha}`);
+    const width = tableWidth(context.runtime);
+    const heading = `${info.id} at ${info.sha}`;
+    context.output.out(
+      heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
+    );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
     if (variants.length === 0) context.output.out("no .rkllm files");
-    else context.output.out(variantTable(variants, { encoders: encoders.length > 0 }));
-    context.output.out(`technical files: ${technicalFiles.join(", ") || "none"}`);
-    const tokenizerFiles = companionFiles.filter((name) => !technicalFiles.includes(name));
-    if (tokenizerFiles.length > 0) {
-      context.output.out(`tokenizer files: ${tokenizerFiles.join(", ")}`);
+    else {
+      context.output.out(variantTable(variants, { encoders: encoders.length > 0, width }));
     }
-    if (encoders.length > 0) {
-      context.output.out(
-        `vision encoders: ${
-          encoders.map((encoder) =>
-            `${encoder.file} (${encoder.platform ?? "any chip"}, ${formatBytes(encoder.size)})`
-          ).join(", ")
-        }`,
-      );
-    }
+    printFileLists(context, { width, technicalFiles, companionFiles, encoders });
     return { exitCode: 0 };
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { OutdatedReport } from "../../manager/outdated_models.ts";
 import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
-import { formatTable } from "../format.ts";
+import { formatFittedTable, tableWidth } from "../format.ts";
 
 function reportJson(report: OutdatedReport) {
   return {
@@ -54,14 +54,17 @@ export const outdatedCommand: Command = {
     if (context.json) return { exitCode: 0, json: reports.map(reportJson) };
     if (reports.length === 0) context.output.err("no local models to compare");
     else {
-      context.output.out(formatTable(
-        ["MODEL", "STATUS", "CHANGED"],
+      // The name carries the chip and quantisation; the model file itself shows as "model".
+      context.output.out(formatFittedTable(
+        ["NAME", "STATUS", "CHANGED"],
         reports.map((report) => [
-          `${report.model.repo}/${report.model.file}`,
+          report.model.name,
           statusText(report),
-          report.files.filter((file) => file.status === "changed").map((file) => file.file)
+          report.files.filter((file) => file.status === "changed")
+            .map((file) => file.file === report.model.file ? "model" : file.file)
             .join(", ") || "-",
         ]),
+        { width: tableWidth(context.runtime), shrink: [0, 2] },
       ));
     }
     const outdated = reports.filter((report) => report.status === "outdated").length;

@@ -6,7 +6,14 @@
 import type { ModelSearchResult } from "../../hub/search_models.ts";
 import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
-import { formatDate, formatTable } from "../format.ts";
+import {
+  fitName,
+  formatDate,
+  formatFittedTable,
+  formatTable,
+  tableWidth,
+  wrapWords,
+} from "../format.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 
 /** Words that mark an RKLLM conversion in a repository id or its tags. */
@@ -51,6 +58,24 @@ async function searchHub(
     })
     .sort((a, b) => b.downloads - a.downloads || a.id.localeCompare(b.id))
     .slice(0, limit);
+}
+
+/** The suggested repositories, each description wrapped under its column. */
+function suggestionTable(
+  suggestions: { repo: string; description: string }[],
+  width: number,
+): string {
+  const repoWidth = Math.min(40, Math.max(4, ...suggestions.map((item) => item.repo.length)));
+  const room = Math.max(20, width - 1 - repoWidth - 2);
+  return formatTable(
+    ["REPO", "DESCRIPTION"],
+    suggestions.flatMap((item) =>
+      wrapWords(item.description, room).map((line, index) => [
+        index === 0 ? fitName(item.repo, repoWidth) : "",
+        line,
+      ])
+    ),
+  );
 }
 
 /**
@@ -102,10 +127,7 @@ export const searchCommand: Command = {
       if (suggestions.length === 0) {
         context.output.err(`no suggested repositories for ${platform}`);
       } else {
-        context.output.out(formatTable(
-          ["REPO", "DESCRIPTION"],
-          suggestions.map((item) => [item.repo, item.description]),
-        ));
+        context.output.out(suggestionTable(suggestions, tableWidth(context.runtime)));
       }
       context.output.note(
         `search the Hub with: rkllm-models search <text>${
@@ -121,13 +143,14 @@ export const searchCommand: Command = {
       context.output.note("try fewer or shorter words, or without --platform");
       return { exitCode: 0 };
     }
-    context.output.out(formatTable(
-      ["REPO", "DOWNLOADS (30 DAYS)", "MODIFIED"],
+    context.output.out(formatFittedTable(
+      ["REPO", "DOWNLOADS", "MODIFIED"],
       results.map((result) => [
         result.id,
         String(result.downloads),
         formatDate(result.lastModified),
       ]),
+      { width: tableWidth(context.runtime), shrink: [0] },
     ));
     return { exitCode: 0 };
   },

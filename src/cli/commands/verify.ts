@@ -5,6 +5,7 @@
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
+import { fitName, tableWidth, wrapList, wrapWords } from "../format.ts";
 
 /**
  * The `verify` command.
@@ -38,9 +39,10 @@ export const verifyCommand: Command = {
       onFile: ({ model, file }) => context.output.note(`checking ${model.repo}/${file}`),
       onResult: (verdict) => {
         if (context.json) return;
-        context.output.out(resultLine(verdict));
+        const width = tableWidth(context.runtime) - 1;
+        context.output.out(resultLines(verdict, width));
         const repair = repairOf(verdict);
-        if (repair) context.output.out(`  repair with: ${repair}`);
+        if (repair) context.output.out(repairLines(repair, width));
       },
     });
     const ok = verdicts.every((verdict) => verdict.ok);
@@ -60,17 +62,47 @@ export const verifyCommand: Command = {
   },
 };
 
-function resultLine(verdict: ModelVerification): string {
-  const problems = verdict.files.filter((file) => file.status !== "ok");
-  const notes = problems.map((file) =>
-    `${file.file}: ${file.status}${file.detail ? ` ${file.detail}` : ""}`
-  );
-  if (verdict.sizeOnly.length > 0) {
-    notes.push(`checked by size only: ${verdict.sizeOnly.join(", ")}`);
+/** Full hashes shortened to 12 hex digits for people (`--json` keeps them whole). */
+function shortHashes(text: string): string {
+  return text.replace(/\b([0-9a-f]{12})[0-9a-f]{4,}\b/g, "$1…");
+}
+
+/**
+ * `ok    <name>` or `FAIL  <name>`, the name (file name without `.rkllm`, which
+ * carries the chip and quantisation) shortened in the middle to fit `width`, then
+ * one indented line per problem (the model file itself as `model`).
+ */
+function resultLines(verdict: ModelVerification, width: number): string {
+  const lines = [`${verdict.ok ? "ok  " : "FAIL"}  ${fitName(verdict.model.name, width - 6)}`];
+  for (const file of verdict.files.filter((item) => item.status !== "ok")) {
+    const detail = `: ${file.status}${file.detail ? ` ${shortHashes(file.detail)}` : ""}`;
+    // The model file is the name above; other files are short (config.json).
+    const name = file.file === verdict.model.file ? "model" : fitName(file.file, width - 8);
+    lines.push(...wrapWords(`${name}${detail}`, width - 6).map((line) => `      ${line}`));
   }
-  return `${verdict.ok ? "ok  " : "FAIL"}  ${verdict.model.repo}/${verdict.model.file}${
-    notes.length ? `  (${notes.join("; ")})` : ""
-  }`;
+  if (verdict.sizeOnly.length > 0) {
+    const files = verdict.sizeOnly.map((file) => file === verdict.model.file ? "model" : file);
+    lines.push(wrapList("checked by size only", files, { width, indent: 6 }));
+  }
+  return lines.join("\n");
+}
+
+/** `  repair with: <command>`, the command continued over lines with `\` when it is too wide. */
+function repairLines(command: string, width: number): string {
+  const line = `  repair with: ${command}`;
+  if (line.length <= width) return line;
+  const words = command.split(" ");
+  const lines = ["  repair with:"];
+  let current = "    ";
+  for (const word of words) {
+    if (current.trim() !== "" && current.length + 1 + word.length + 2 > width) {
+      lines.push(`${current} \\`);
+      current = "      ";
+    }
+    current = current.trim() === "" ? `${current}${word}` : `${current} ${word}`;
+  }
+  lines.push(current);
+  return lines.join("\n");
 }
 
 /** The command that downloads again exactly what failed (the record marks those files). */
