@@ -24,7 +24,7 @@ describe("Hugging Face conventions in the CLI", () => {
     const local: [string[], RegExp][] = [
       [["list"], /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S* +3\.0 MiB /m],
       [["info", "Qwen2.5"], /^verified: +yes$/m],
-      [["verify"], /^ok +limcheekin\//m],
+      [["verify"], /^ok +Qwen2\.5-0\.5B-Instruct-rk3588-w8a8/m],
       [["search"], /^limcheekin\/Qwen2\.5-0\.5B-Instruct-rk3588-1\.1\.4 /m],
     ];
     for (const [args, expected] of local) {

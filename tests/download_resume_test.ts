@@ -288,7 +288,13 @@ describe("downloads across process death, interrupts and concurrent processes", 
     closeSync(fd);
     const bad = await cli(["verify", "--dir", dir]);
     assert.equal(bad.code, 6, bad.stdout + bad.stderr);
-    assert.match(bad.stdout, new RegExp(`FAIL.*${QWEN_FILE.replaceAll(".", "\\.")}.*mismatch`));
+    assert.match(
+      bad.stdout,
+      new RegExp(
+        `^FAIL +${QWEN_FILE.replace(/\.rkllm$/, "").replaceAll(".", "\\.")}\n +model: mismatch`,
+        "m",
+      ),
+    );
   });
 
   it("stops verifying at once with a cancelled error when the signal is aborted", async () => {

@@ -6,14 +6,7 @@
 import type { ModelSearchResult } from "../../hub/search_models.ts";
 import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
-import {
-  fitName,
-  formatDate,
-  formatFittedTable,
-  formatTable,
-  tableWidth,
-  wrapWords,
-} from "../format.ts";
+import { formatDate, formatTable, tableWidth, wrapWords } from "../format.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 
 /** Words that mark an RKLLM conversion in a repository id or its tags. */
@@ -60,18 +53,28 @@ async function searchHub(
     .slice(0, limit);
 }
 
-/** The suggested repositories, each description wrapped under its column. */
+/**
+ * The suggested repositories. Ids are shown whole, since they are what people
+ * copy into `download`; each description wraps beside its id, or below it,
+ * indented, when the ids leave too little room.
+ */
 function suggestionTable(
   suggestions: { repo: string; description: string }[],
   width: number,
 ): string {
-  const repoWidth = Math.min(40, Math.max(4, ...suggestions.map((item) => item.repo.length)));
-  const room = Math.max(20, width - 1 - repoWidth - 2);
+  const repoWidth = Math.max(4, ...suggestions.map((item) => item.repo.length));
+  const room = width - 1 - repoWidth - 2;
+  if (room < 24) {
+    return suggestions.flatMap((item) => [
+      item.repo,
+      ...wrapWords(item.description, width - 5).map((line) => `    ${line}`),
+    ]).join("\n");
+  }
   return formatTable(
     ["REPO", "DESCRIPTION"],
     suggestions.flatMap((item) =>
       wrapWords(item.description, room).map((line, index) => [
-        index === 0 ? fitName(item.repo, repoWidth) : "",
+        index === 0 ? item.repo : "",
         line,
       ])
     ),
@@ -143,14 +146,14 @@ export const searchCommand: Command = {
       context.output.note("try fewer or shorter words, or without --platform");
       return { exitCode: 0 };
     }
-    context.output.out(formatFittedTable(
-      ["REPO", "DOWNLOADS", "MODIFIED"],
+    // The id comes last and whole: it is what people copy, and a long one only makes its own line wider.
+    context.output.out(formatTable(
+      ["DOWNLOADS", "MODIFIED", "REPO"],
       results.map((result) => [
-        result.id,
         String(result.downloads),
         formatDate(result.lastModified),
+        result.id,
       ]),
-      { width: tableWidth(context.runtime), shrink: [0] },
     ));
     return { exitCode: 0 };
   },
