@@ -63,8 +63,6 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/download/transfer_tracker.ts:constructor":
     "not converted yet (issue 10): its callers still pass these positionally",
-  "src/fleet/import_store.ts:mergedRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/http/hub_errors.ts:unexpectedAnswer":
     "not converted yet (issue 10): its callers still pass these positionally",
   "src/http/hub_errors.ts:errorForResponse":
@@ -89,20 +87,6 @@ const ALLOWED: Record<string, string> = {
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
   "src/runtime/node_runtime.ts:createNodeRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
-  "src/store/atomic_write.ts:writeFileAtomic":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/atomic_write.ts:writeJsonAtomic":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/model_catalog.ts:scanRepoDirectory":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/model_catalog.ts:scanStore":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/partial_state.ts:writeDownloadState":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/registry.ts:readRepoRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/registry.ts:writeRepoRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
 };
 
 function sourceFiles(dir: string): string[] {

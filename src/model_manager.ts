@@ -205,7 +205,7 @@ export class ModelManager {
    */
   async scanStore(): Promise<StoreScan> {
     const context = await this.#context();
-    return await scanStore(this.#runtime, context.modelsDir, context.warn);
+    return await scanStore(this.#runtime, context.modelsDir, { warn: context.warn });
   }
 
   /**

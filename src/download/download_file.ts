@@ -307,7 +307,7 @@ async function attemptDownload(
   const resumedBytes = completedBytes(state.segments);
   const handle = await openPartial(runtime, partial, resumedBytes === 0, path);
   try {
-    await writeDownloadState(runtime, destination, state);
+    await writeDownloadState(runtime, { destination, state });
     emit({
       event: "start",
       file: path,
@@ -369,7 +369,7 @@ async function attemptDownload(
     }
     state.verified = true;
     state.verifiedHash = expected;
-    await writeDownloadState(runtime, destination, state);
+    await writeDownloadState(runtime, { destination, state });
     emit({
       event: "done",
       file: path,

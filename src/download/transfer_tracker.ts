@@ -118,6 +118,6 @@ export class TransferTracker {
     } catch (error) {
       throw storageFailure(`flush ${this.#state.file} to disk`, error, { resumable: true });
     }
-    await writeDownloadState(this.#runtime, this.#destination, snapshot);
+    await writeDownloadState(this.#runtime, { destination: this.#destination, state: snapshot });
   }
 }

@@ -219,7 +219,7 @@ export async function downloadModel(
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
-      context.warn,
+      { warn: context.warn },
     );
     const model = models.find((candidate) => candidate.file === modelFile.path);
     if (!model) {
@@ -260,7 +260,7 @@ function recordedHash(
 async function removeLeftovers(context: StoreContext, repoDir: string): Promise<void> {
   const { runtime } = context;
   const { files } = await listRepoDirectory(runtime, repoDir);
-  const record = await readRepoRecord(runtime, repoDir, context.warn);
+  const record = await readRepoRecord(runtime, repoDir, { warn: context.warn });
   for (const file of leftoversOf(files, record)) {
     const path = storePathOf(repoDir, file);
     await runtime.remove(path).catch((error) => {
@@ -308,8 +308,9 @@ async function recordDownload(
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
   const downloaded = new Map(what.results.map((result) => [result.file, result]));
-  const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
-    { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
+  const record: RepoRecord =
+    (await readRepoRecord(context.runtime, repoDir, { warn: context.warn })) ??
+      { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
   for (const planned of plan.files) {
     const file = byPath.get(planned.file)!;
@@ -341,7 +342,7 @@ async function recordDownload(
   record.private = what.access.private;
   record.gated = what.access.gated;
   try {
-    await writeRepoRecord(context.runtime, repoDir, record);
+    await writeRepoRecord(context.runtime, { dir: repoDir, record });
   } catch (error) {
     throw storageFailure(`write the registry record in ${repoDir}`, error);
   }

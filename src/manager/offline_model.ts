@@ -28,7 +28,7 @@ function matches(model: ModelInfo, fileName: string | undefined, filter: Variant
 
 /** The files of a model whose size on disk is not the recorded one (or that are missing). */
 async function incompleteFiles(context: StoreContext, model: ModelInfo): Promise<string[]> {
-  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+  const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
   const files = [model.file, ...model.companionFiles, ...model.encoders];
   const wrong: string[] = [];
   for (const file of files) {
@@ -58,7 +58,7 @@ export async function completeLocalModel(
   filter: VariantFilter = {},
 ): Promise<ModelInfo> {
   const repo = parseRepoId(repoText);
-  const { models } = await scanStore(context.runtime, context.modelsDir, context.warn);
+  const { models } = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   const local = models.filter((model) =>
     model.repo.toLowerCase() === repo.id.toLowerCase() && matches(model, fileName, filter)
   );

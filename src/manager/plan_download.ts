@@ -167,7 +167,7 @@ export async function planDownload(
   const { repo, revision, files, modelFile } = target;
   const force = target.force ?? false;
   const repoDir = repoDirOf(context.modelsDir, repo);
-  const record = await readRepoRecord(context.runtime, repoDir, context.warn);
+  const record = await readRepoRecord(context.runtime, repoDir, { warn: context.warn });
   const planned: PlannedFile[] = [];
   for (const { file, kind } of filesOfModel(files, target)) {
     const destination = storePathOf(repoDir, file.path);
