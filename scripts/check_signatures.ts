@@ -63,18 +63,8 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/download/transfer_tracker.ts:constructor":
     "not converted yet (issue 10): its callers still pass these positionally",
-  "src/http/hub_errors.ts:unexpectedAnswer":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/http/hub_errors.ts:errorForResponse":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/http/hub_request.ts:getJson":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/list_files.ts:listRepoFiles":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/repo_info.ts:fetchRepoInfo":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/resolve_file.ts:resolveFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/manager/choose_model_file.ts:chooseModelFile":
     "not converted yet (issue 10): its callers still pass these positionally",
   "src/manager/download_model.ts:downloadModel":

@@ -272,8 +272,8 @@ export class ModelManager {
   ): Promise<RemoteModelFiles> {
     const { connection } = await this.#context(options.signal, options.onRetry);
     const id = parseRepoId(repo);
-    const info = await fetchRepoInfo(connection, id, options.revision);
-    return { info, files: await listRepoFiles(connection, id, info.sha) };
+    const info = await fetchRepoInfo(connection, id, { revision: options.revision });
+    return { info, files: await listRepoFiles(connection, id, { revision: info.sha }) };
   }
 
   /**

@@ -120,7 +120,11 @@ class ContentUrl {
   refresh(failed: URL, status: number | undefined): void {
     if (failed !== this.current) return;
     const run = this.#run;
-    this.#refreshing ??= resolveFile(run.connection, run.repo, run.commit, this.#file)
+    this.#refreshing ??= resolveFile(run.connection, {
+      repo: run.repo,
+      revision: run.commit,
+      path: this.#file,
+    })
       .then((resolved) => {
         this.current = resolved.contentUrl;
         if (status !== undefined) this.#refreshedAfter.set(resolved.contentUrl, status);

@@ -29,6 +29,14 @@ export interface RequestContext {
   timeoutMs?: number;
 }
 
+/** Options for {@linkcode unexpectedAnswer}. */
+export interface UnexpectedAnswerOptions {
+  /** The endpoint that answered, named in the hint. */
+  endpoint: string;
+  /** The error behind it (e.g. a JSON parse error). */
+  cause?: unknown;
+}
+
 /**
  * The error for an answer that no Hugging Face Hub would give (not JSON, no
  * commit, an unexpected status): most likely the endpoint is not a Hub.
@@ -36,14 +44,16 @@ export interface RequestContext {
  * @example
  * ```ts
  * import { unexpectedAnswer } from "./hub_errors.ts";
- * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", "https://example.com").code; // "network"
+ * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", {
+ *   endpoint: "https://example.com",
+ * }).code; // "network"
  * ```
  */
 export function unexpectedAnswer(
   message: string,
-  endpoint: string,
-  cause?: unknown,
+  options: UnexpectedAnswerOptions,
 ): ModelManagerError {
+  const { endpoint, cause } = options;
   return new ModelManagerError("network", message, {
     hint: `check that ${endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
     cause,

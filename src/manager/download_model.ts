@@ -110,12 +110,13 @@ export async function downloadModel(
   if (connection.offline && !options.dryRun && !options.force) {
     return offlineResult(await completeLocalModel(context, repoText, fileName, options));
   }
-  const info = options.listing?.info ?? await fetchRepoInfo(connection, asked, options.revision);
+  const info = options.listing?.info ??
+    await fetchRepoInfo(connection, asked, { revision: options.revision });
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
-  const files = options.listing?.files ?? await listRepoFiles(connection, repo, revision);
+  const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
   const modelFile = chooseModelFile(repo.id, files, fileName, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??

@@ -89,7 +89,9 @@ export async function outdatedModels(
   const reports: OutdatedReport[] = [];
   for (const repo of [...new Set(selected.map((model) => model.repo))]) {
     const info = await fetchRepoInfo(context.connection, parseRepoId(repo));
-    const listing = await listRepoFiles(context.connection, parseRepoId(repo), info.sha);
+    const listing = await listRepoFiles(context.connection, parseRepoId(repo), {
+      revision: info.sha,
+    });
     const byPath = new Map(listing.map((file) => [file.path, file]));
     for (const model of selected.filter((item) => item.repo === repo)) {
       const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
