@@ -51,18 +51,6 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/download/download_file.ts:attemptDownload":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/fetch_segment.ts:fetchSegment":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/file_hash.ts:hashFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/prefix_hasher.ts:constructor":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/segment_workers.ts:fetchAllSegments":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/segment_workers.ts:pieceWorkers":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/transfer_tracker.ts:constructor":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/http/hub_errors.ts:errorForResponse":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/manager/choose_model_file.ts:chooseModelFile":

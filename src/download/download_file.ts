@@ -315,11 +315,12 @@ async function attemptDownload(
       resumedBytes,
       connections: Math.min(connections, state.segments.length),
     });
-    const transfer = new TransferTracker(runtime, destination, state, handle, emit);
+    const transfer = new TransferTracker(runtime, { destination, state, handle, emit });
     const segments = state.segments;
     const hasher = expected
-      ? new PrefixHasher(expected, identity.size, {
+      ? new PrefixHasher(expected, {
         handle,
+        size: identity.size,
         contiguous: () => contiguousBytes(segments),
         file: path,
         signal: options.connection.signal,
@@ -341,8 +342,7 @@ async function attemptDownload(
         transfer,
         openWriter: () => runtime.open(partial, { write: true }),
       },
-      state,
-      handle,
+      { state, handle },
     );
     await transfer.save();
 

@@ -79,12 +79,10 @@ async function isPresent(
   ) {
     return true;
   }
-  return await hashFile(
-    context.runtime,
-    destination,
-    expected.algorithm,
-    context.connection.signal,
-  ) === expected.hex;
+  return await hashFile(context.runtime, destination, {
+    algorithm: expected.algorithm,
+    signal: context.connection.signal,
+  }) === expected.hex;
 }
 
 async function nearestExisting(context: StoreContext, path: string): Promise<string> {

@@ -127,7 +127,10 @@ export async function verifyModels(
         continue;
       }
       if (expected) {
-        const actual = await hashFile(runtime, path, expected.algorithm, context.connection.signal);
+        const actual = await hashFile(runtime, path, {
+          algorithm: expected.algorithm,
+          signal: context.connection.signal,
+        });
         if (actual !== expected.hex) {
           files.push({
             file,
