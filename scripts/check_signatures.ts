@@ -53,14 +53,6 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/http/hub_errors.ts:errorForResponse":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/manager/choose_model_file.ts:chooseModelFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/download_model.ts:downloadModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/offline_model.ts:completeLocalModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/plan_download.ts:plannedModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/runtime/deno_runtime.ts:createDenoRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
   "src/runtime/node_runtime.ts:createNodeRuntime":

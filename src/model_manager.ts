@@ -181,11 +181,12 @@ export class ModelManager {
       options.signal,
       (event) => onProgress?.(retryEventOf(file ?? repo, event)),
     );
-    return downloadModel(context, repo, file, {
+    return downloadModel(context, repo, {
       retry: this.#options.retry,
       idleTimeoutMs: this.#options.idleTimeoutMs,
       ...options,
       onProgress,
+      file,
     });
   }
 

@@ -36,7 +36,7 @@ import { storageFailure } from "../store/storage_error.ts";
 import { ensureStoreDirectory } from "../store/store_directory.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { leftoversOf } from "../store/store_ownership.ts";
-import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
+import { chooseModelFile, type ModelFileChoice, type VariantFilter } from "./choose_model_file.ts";
 import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -91,24 +91,21 @@ export interface DownloadResult {
  * import { downloadModel } from "./download_model.ts";
  * import type { StoreContext } from "./store_context.ts";
  * declare const context: StoreContext; // what ModelManager builds from its options
- * const { model } = await downloadModel(
- *   context,
- *   "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4",
- *   undefined, // the only model file; or its name, or a variant in the options
- *   { platform: "rk3588" },
- * );
+ * // Without `file`, the only model file, or the one the variant filters leave.
+ * const { model } = await downloadModel(context, "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", {
+ *   platform: "rk3588",
+ * });
  * ```
  */
 export async function downloadModel(
   context: StoreContext,
   repoText: string,
-  fileName: string | undefined,
-  options: DownloadOptions = {},
+  options: DownloadOptions & ModelFileChoice = {},
 ): Promise<DownloadResult> {
   const asked = parseRepoId(repoText);
   const { connection, runtime } = context;
   if (connection.offline && !options.dryRun && !options.force) {
-    return offlineResult(await completeLocalModel(context, repoText, fileName, options));
+    return offlineResult(await completeLocalModel(context, repoText, options));
   }
   const info = options.listing?.info ??
     await fetchRepoInfo(connection, asked, { revision: options.revision });
@@ -117,7 +114,7 @@ export async function downloadModel(
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
   const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
-  const modelFile = chooseModelFile(repo.id, files, fileName, options);
+  const modelFile = chooseModelFile(repo.id, files, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;
@@ -133,7 +130,7 @@ export async function downloadModel(
 
   if (options.dryRun) {
     const plan = await makePlan();
-    return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
+    return { model: plannedModel(context, { repo, file: modelFile, plan }), plan, transferred: 0 };
   }
 
   await ensureStoreDirectory(runtime, {

@@ -204,15 +204,14 @@ export async function planDownload(
  * const revision = "0123456789abcdef0123456789abcdef01234567";
  * const file = { path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true };
  * const plan = await planDownload(context, { repo, revision, files: [file], modelFile: file, companionFiles: [] });
- * const model = plannedModel(context, repo, { file, plan });
+ * const model = plannedModel(context, { repo, file, plan });
  * ```
  */
 export function plannedModel(
   context: StoreContext,
-  repo: RepoId,
-  what: { file: RepoFile; plan: DownloadPlan },
+  what: { repo: RepoId; file: RepoFile; plan: DownloadPlan },
 ): ModelInfo {
-  const { file, plan } = what;
+  const { repo, file, plan } = what;
   const pathsOf = (kind: PlannedFileKind) =>
     plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
   return {
