@@ -43,12 +43,6 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/cli/commands/list.ts:run":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/cli/help.ts:commandHelp":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/cli/help.ts:mainHelp":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/cli/main.ts:runCli":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/download/download_file.ts:attemptDownload":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/http/hub_errors.ts:errorForResponse":
