@@ -43,10 +43,6 @@ const ALLOWED: Record<string, string> = {
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/cli/commands/list.ts:run":
     "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/download_file.ts:attemptDownload":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/http/hub_errors.ts:errorForResponse":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
   "src/runtime/deno_runtime.ts:createDenoRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
   "src/runtime/node_runtime.ts:createNodeRuntime":
