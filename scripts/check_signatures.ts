@@ -31,11 +31,7 @@ import process from "node:process";
 /** The longest body, in lines, without a written reason. */
 const MAX_LINES = 60;
 
-/**
- * Exceptions: `file:name` → why. Remove an entry when its reason is gone.
- * Those marked "not converted yet" or "not split yet" are the work left of
- * issue 10's third item, listed so that nothing new joins them unseen.
- */
+/** Exceptions: `file:name` → why. Remove an entry when its reason is gone. */
 const ALLOWED: Record<string, string> = {
   "src/runtime/deno_runtime.ts:createDenoRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
