@@ -31,78 +31,12 @@ import process from "node:process";
 /** The longest body, in lines, without a written reason. */
 const MAX_LINES = 60;
 
-/**
- * Exceptions: `file:name` → why. Remove an entry when its reason is gone.
- * Those marked "not converted yet" or "not split yet" are the work left of
- * issue 10's third item, listed so that nothing new joins them unseen.
- */
+/** Exceptions: `file:name` → why. Remove an entry when its reason is gone. */
 const ALLOWED: Record<string, string> = {
-  "src/cli/commands/download.ts:run":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/cli/commands/info.ts:run":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/cli/commands/list.ts:run":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/cli/help.ts:commandHelp":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/cli/help.ts:mainHelp":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/cli/main.ts:runCli":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/download_file.ts:attemptDownload":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/fetch_segment.ts:fetchSegment":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/file_hash.ts:hashFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/prefix_hasher.ts:constructor":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/segment_workers.ts:fetchAllSegments":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/download/segment_workers.ts:pieceWorkers":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/download/transfer_tracker.ts:constructor":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/fleet/import_store.ts:mergedRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/http/hub_errors.ts:unexpectedAnswer":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/http/hub_errors.ts:errorForResponse":
-    "not split yet (issue 10): one long sequence of steps, to be cut into named helpers",
-  "src/http/hub_request.ts:getJson":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/list_files.ts:listRepoFiles":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/repo_info.ts:fetchRepoInfo":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/hub/resolve_file.ts:resolveFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/choose_model_file.ts:chooseModelFile":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/download_model.ts:downloadModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/offline_model.ts:completeLocalModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/manager/plan_download.ts:plannedModel":
-    "not converted yet (issue 10): its callers still pass these positionally",
   "src/runtime/deno_runtime.ts:createDenoRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
   "src/runtime/node_runtime.ts:createNodeRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
-  "src/store/atomic_write.ts:writeFileAtomic":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/atomic_write.ts:writeJsonAtomic":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/model_catalog.ts:scanRepoDirectory":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/model_catalog.ts:scanStore":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/partial_state.ts:writeDownloadState":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/registry.ts:readRepoRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
-  "src/store/registry.ts:writeRepoRecord":
-    "not converted yet (issue 10): its callers still pass these positionally",
 };
 
 function sourceFiles(dir: string): string[] {

@@ -181,11 +181,12 @@ export class ModelManager {
       options.signal,
       (event) => onProgress?.(retryEventOf(file ?? repo, event)),
     );
-    return downloadModel(context, repo, file, {
+    return downloadModel(context, repo, {
       retry: this.#options.retry,
       idleTimeoutMs: this.#options.idleTimeoutMs,
       ...options,
       onProgress,
+      file,
     });
   }
 
@@ -205,7 +206,7 @@ export class ModelManager {
    */
   async scanStore(): Promise<StoreScan> {
     const context = await this.#context();
-    return await scanStore(this.#runtime, context.modelsDir, context.warn);
+    return await scanStore(this.#runtime, context.modelsDir, { warn: context.warn });
   }
 
   /**
@@ -272,8 +273,8 @@ export class ModelManager {
   ): Promise<RemoteModelFiles> {
     const { connection } = await this.#context(options.signal, options.onRetry);
     const id = parseRepoId(repo);
-    const info = await fetchRepoInfo(connection, id, options.revision);
-    return { info, files: await listRepoFiles(connection, id, info.sha) };
+    const info = await fetchRepoInfo(connection, id, { revision: options.revision });
+    return { info, files: await listRepoFiles(connection, id, { revision: info.sha }) };
   }
 
   /**

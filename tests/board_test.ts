@@ -35,22 +35,22 @@ describe("board detection", () => {
     const file = (path: string) => ({ path, size: 1, lfs: true });
     const files = [file("m-rk3576-w8a8.rkllm"), file("m-rk3588-w8a8.rkllm")];
     assert.equal(
-      chooseModelFile("o/n", files, undefined, { preferPlatform: "rk3588" }).path,
+      chooseModelFile("o/n", files, { preferPlatform: "rk3588" }).path,
       "m-rk3588-w8a8.rkllm",
     );
     assert.equal(
-      chooseModelFile("o/n", [files[0], file("m-w8a8.rkllm")], undefined, {
+      chooseModelFile("o/n", [files[0], file("m-w8a8.rkllm")], {
         preferPlatform: "rk3588",
       }).path,
       "m-w8a8.rkllm",
     );
     assert.equal(
-      chooseModelFile("o/n", [files[0]], undefined, { preferPlatform: "rk3588" }).path,
+      chooseModelFile("o/n", [files[0]], { preferPlatform: "rk3588" }).path,
       "m-rk3576-w8a8.rkllm",
       "a preference never leaves nothing to choose",
     );
     assert.throws(() =>
-      chooseModelFile("o/n", [...files, file("m-rk3588-w4a16.rkllm")], undefined, {
+      chooseModelFile("o/n", [...files, file("m-rk3588-w4a16.rkllm")], {
         preferPlatform: "rk3588",
       })
     );

@@ -164,8 +164,9 @@ describe("hashing while downloading", () => {
     try {
       const segments: Segment[] = [{ start: 0, end: size - 1, next: preWritten }];
       if (preWritten > 0) await handle.write(content.subarray(0, preWritten), 0);
-      const hasher = new PrefixHasher(expected, size, {
+      const hasher = new PrefixHasher(expected, {
         handle,
+        size,
         contiguous: () => contiguousBytes(segments),
         file: "model.rkllm",
       });
@@ -215,8 +216,9 @@ describe("hashing while downloading", () => {
       altered[5] ^= 0xff;
       await handle.write(altered, 0);
       const segments: Segment[] = [{ start: 0, end: size - 1, next: size }];
-      const hasher = new PrefixHasher(expected, size, {
+      const hasher = new PrefixHasher(expected, {
         handle,
+        size,
         contiguous: () => contiguousBytes(segments),
         file: "model.rkllm",
       });

@@ -173,7 +173,7 @@ describe("JSON answers are read up to a cap", () => {
           owner: "o",
           name: "n",
           id: "o/n",
-        }, "main"),
+        }, { revision: "main" }),
         "network",
       );
       assert.match(error.message, /larger than 1\.0 MiB/);
@@ -225,7 +225,7 @@ describe("answers that name or list the wrong things are integrity errors", () =
     const entry = { type: "file", oid: SHA, size: 1, path: "model.rkllm" };
     answers = { "/api/models/o/n/tree/main": [entry, { ...entry }] };
     const error = await rejectsWithCode(
-      listRepoFiles(quickConnection(hostile.url), repo, "main"),
+      listRepoFiles(quickConnection(hostile.url), repo, { revision: "main" }),
       "integrity",
     );
     assert.match(error.message, /"model\.rkllm" is listed twice/);

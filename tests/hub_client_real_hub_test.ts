@@ -141,9 +141,11 @@ describe("small files through the Hub's resolve cache (relative 307)", () => {
         retry: { attempts: 1 },
         offline: false,
       },
-      { owner: QWEN.id.split("/")[0], name: QWEN.id.split("/")[1], id: QWEN.id },
-      "main",
-      "config.json",
+      {
+        repo: { owner: QWEN.id.split("/")[0], name: QWEN.id.split("/")[1], id: QWEN.id },
+        revision: "main",
+        path: "config.json",
+      },
     );
     assert.equal(resolved.size, content.length);
     assert.equal(resolved.etag, gitBlobSha1(content));

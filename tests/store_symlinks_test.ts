@@ -170,7 +170,7 @@ describe("the runtime adapter's writes", () => {
       }
       assert.equal(readFileSync(precious, "utf8"), "precious");
       assert.ok(!existsSync(join(root, "nowhere")));
-      await writeFileAtomic(runtime, join(root, "to-existing"), "replaced");
+      await writeFileAtomic(runtime, { path: join(root, "to-existing"), data: "replaced" });
       assert.equal(readFileSync(join(root, "to-existing"), "utf8"), "replaced");
       assert.ok(!lstatSync(join(root, "to-existing")).isSymbolicLink());
       assert.equal(readFileSync(precious, "utf8"), "precious");

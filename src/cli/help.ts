@@ -58,6 +58,14 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["RKLLM_MODELS_CONFIG", "another models.json (suggestions and examples)"],
 ];
 
+/** What help is written from, besides the command(s). */
+export interface HelpOptions {
+  /** The options every command takes. */
+  globalOptions: Record<string, OptionSpec>;
+  /** The models config, for the examples. */
+  config: ModelsConfig;
+}
+
 /**
  * The help of one command.
  *
@@ -68,14 +76,11 @@ export const ENVIRONMENT: readonly [string, string][] = [
  * import { loadModelsConfig } from "../config/models_config.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const config = await loadModelsConfig(RuntimeDetector.current());
- * console.log(commandHelp(COMMANDS[0], GLOBAL_OPTIONS, config));
+ * console.log(commandHelp(COMMANDS[0], { globalOptions: GLOBAL_OPTIONS, config }));
  * ```
  */
-export function commandHelp(
-  command: Command,
-  globalOptions: Record<string, OptionSpec>,
-  config: ModelsConfig,
-): string {
+export function commandHelp(command: Command, options: HelpOptions): string {
+  const { globalOptions, config } = options;
   const lines = [`Usage: rkllm-models ${command.usage}`, "", command.summary];
   if (command.aliases?.length) lines.push(`Aliases: ${command.aliases.join(", ")}`);
   if (command.description) lines.push("", command.description);
@@ -103,14 +108,11 @@ export function commandHelp(
  * import { loadModelsConfig } from "../config/models_config.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
  * const config = await loadModelsConfig(RuntimeDetector.current());
- * console.log(mainHelp(COMMANDS, GLOBAL_OPTIONS, config));
+ * console.log(mainHelp(COMMANDS, { globalOptions: GLOBAL_OPTIONS, config }));
  * ```
  */
-export function mainHelp(
-  commands: readonly Command[],
-  globalOptions: Record<string, OptionSpec>,
-  config: ModelsConfig,
-): string {
+export function mainHelp(commands: readonly Command[], options: HelpOptions): string {
+  const { globalOptions, config } = options;
   const names = commands.map((command) =>
     command.aliases?.length ? `${command.name} (${command.aliases.join(", ")})` : command.name
   );

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { loadModelsConfig } from "../config/models_config.ts";
+import { loadModelsConfig, type ModelsConfig } from "../config/models_config.ts";
 import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
 import { modelsDirSetting, type SettingSource } from "../config/settings.ts";
@@ -266,6 +266,56 @@ function progressMode(
   return asked as ProgressMode;
 }
 
+/** What one run of the CLI shares: where it writes, what stops it, the command it found. */
+interface Session {
+  runtime: Runtime;
+  output: Output;
+  signal: AbortSignal;
+  /** The command the command line names, once known (its error report mentions it). */
+  command?: Command;
+}
+
+/** A command line read: the models config, the options and arguments, the progress style. */
+interface Invocation {
+  config: ModelsConfig;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  mode: ProgressMode;
+}
+
+/** How the CLI answers Ctrl-C and SIGTERM while a command runs. */
+interface StopHandling {
+  /** Aborted by the first stop signal. */
+  signal: AbortSignal;
+  /** The exit status once a command ended with `status`. */
+  statusAfter: (status: number) => number;
+  /** Stops listening. */
+  remove: () => void;
+}
+
+/** The first stop signal aborts the running command; a second one exits at once. */
+function listenForStops(runtime: Runtime): StopHandling {
+  const controller = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const stop = (signal: StopSignal) => () => {
+    if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
+    stoppedBy = signal;
+    // No note here: it would land between progress frames; the command says what was kept.
+    controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
+  };
+  const stopListening = [
+    runtime.onInterrupt(stop("SIGINT")),
+    runtime.onTerminate(stop("SIGTERM")),
+  ];
+  return {
+    signal: controller.signal,
+    // A cancelled command stopped by SIGTERM ends as a process killed by it would: 143.
+    statusAfter: (status) =>
+      stoppedBy && status === STOP_STATUS.SIGINT ? STOP_STATUS[stoppedBy] : status,
+    remove: () => stopListening.forEach((removeListener) => removeListener()),
+  };
+}
+
 /**
  * Runs the CLI with `args` and answers the exit status.
  *
@@ -279,121 +329,149 @@ function progressMode(
 export async function runCli(args: string[], runtime: Runtime): Promise<number> {
   const output = new Output(runtime);
   const wantsJson = args.includes("--json");
-  const controller = new AbortController();
-  let command: Command | undefined;
-  let stoppedBy: StopSignal | undefined;
-  const stop = (signal: StopSignal) => () => {
-    if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
-    stoppedBy = signal;
-    // No note here: it would land between progress frames; the command says what was kept.
-    controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
-  };
-  const stopListening = [
-    runtime.onInterrupt(stop("SIGINT")),
-    runtime.onTerminate(stop("SIGTERM")),
-  ];
-  // A cancelled command stopped by SIGTERM ends as a process killed by it would: 143.
-  const statusAfter = (status: number) =>
-    stoppedBy && status === STOP_STATUS.SIGINT ? STOP_STATUS[stoppedBy] : status;
+  const stops = listenForStops(runtime);
+  const session: Session = { runtime, output, signal: stops.signal };
   try {
-    const config = await loadModelsConfig(runtime);
-    const nameIndex = commandIndex(args);
-    const name = nameIndex === -1 ? undefined : args[nameIndex];
-    command = name === undefined ? undefined : findCommand(name);
-    if (name !== undefined && !command && name !== "help") throw unknownCommand(name);
-    const rest = args.filter((_, index) => index !== nameIndex);
-    if (name === "help") {
-      const topic = rest.find((arg) => !arg.startsWith("-"));
-      const helped = topic === undefined ? undefined : findCommand(topic);
-      if (topic !== undefined && !helped) throw unknownCommand(topic);
-      output.out(
-        helped
-          ? commandHelp(helped, GLOBAL_OPTIONS, config)
-          : mainHelp(COMMANDS, GLOBAL_OPTIONS, config),
-      );
-      return 0;
-    }
-    const { values, positionals } = parseCommandLine(command, rest);
-    checkOptionValues(values, command);
-    if (values.version) {
-      output.out(wantsJson ? JSON.stringify({ version: VERSION }) : `rkllm-models ${VERSION}`);
-      return 0;
-    }
-    if (values.help || !command) {
-      output.out(
-        command
-          ? commandHelp(command, GLOBAL_OPTIONS, config)
-          : mainHelp(COMMANDS, GLOBAL_OPTIONS, config),
-      );
-      return command || values.help ? 0 : 2;
-    }
-    if (positionals.length > command.maxArguments) {
-      throw usageError(
-        `${command.action}: unexpected argument "${positionals[command.maxArguments]}"`,
-        `usage: rkllm-models ${command.usage} (see: rkllm-models ${command.name} --help)`,
-      );
-    }
-    const mode = progressMode(values, output);
-    // NDJSON on stderr stays parseable: no plain notes between the events.
-    output.quiet = values.quiet === true || mode === "json";
-    const proxiedFetch = envProxyFetch(runtime);
-    const retries = wholeNumber(values.retries, "--retries", { min: 0, max: 100, fallback: 4 });
-    let userConfig: UserConfig | undefined;
-    const readConfig = () => userConfig ??= readUserConfig(runtime);
-    let manager: ModelManager | undefined;
-    let reporter: ProgressReporter | undefined;
-    const context: CommandContext = {
-      runtime,
-      output,
-      config,
-      values,
-      positionals,
-      json: values.json === true,
-      interactive: runtime.isTTY("stdin") && runtime.isTTY("stderr"),
-      signal: controller.signal,
-      userConfig: readConfig,
-      manager: () =>
-        manager ??= new ModelManager({
-          runtime,
-          userConfig: readConfig(),
-          modelsDir: values.dir as string | undefined,
-          endpoint: values.endpoint as string | undefined,
-          token: values.token as string | undefined,
-          signal: controller.signal,
-          ...(proxiedFetch ? { fetch: proxiedFetch } : {}),
-          retry: { attempts: retries + 1 },
-          ...timeouts(values),
-          onRetry: (event) => {
-            if (mode === "json") return;
-            output.note(formatRetry(event));
-          },
-          onWarning: (message) =>
-            output.err(
-              mode === "json"
-                ? JSON.stringify({ event: "warning", message })
-                : `warning: ${message}`,
-            ),
-        }),
-      progress: () =>
-        reporter ??= createProgressReporter(mode, output, { columns: runtime.columns() }),
-    };
-    if (STORE_COMMANDS.includes(command.name)) {
-      const setting = modelsDirSetting(runtime, values.dir as string | undefined, {
-        userConfig: readConfig(),
-      });
-      await requireDirectory(runtime, setting);
-      const note = await legacyStoreNote(runtime, setting);
-      if (note) output.note(note);
-    }
-    const result = await command.run(context);
-    if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
-    return statusAfter(result.exitCode);
+    return stops.statusAfter(await runCommandLine(session, args));
   } catch (error) {
-    return statusAfter(reportError(explained(error, command), output, wantsJson, runtime, command));
+    const { command } = session;
+    return stops.statusAfter(
+      reportError(explained(error, command), output, wantsJson, runtime, command),
+    );
   } finally {
-    stopListening.forEach((removeListener) => removeListener());
+    stops.remove();
     await output.flush();
   }
+}
+
+/** Reads the command line and runs what it asks for: help, the version, or a command. */
+async function runCommandLine(session: Session, args: string[]): Promise<number> {
+  const { runtime, output } = session;
+  const config = await loadModelsConfig(runtime);
+  const nameIndex = commandIndex(args);
+  const name = nameIndex === -1 ? undefined : args[nameIndex];
+  const command = name === undefined ? undefined : findCommand(name);
+  session.command = command;
+  if (name !== undefined && !command && name !== "help") throw unknownCommand(name);
+  const rest = args.filter((_, index) => index !== nameIndex);
+  if (name === "help") {
+    const topic = rest.find((arg) => !arg.startsWith("-"));
+    const helped = topic === undefined ? undefined : findCommand(topic);
+    if (topic !== undefined && !helped) throw unknownCommand(topic);
+    output.out(helpText(helped, config));
+    return 0;
+  }
+  const { values, positionals } = parseCommandLine(command, rest);
+  checkOptionValues(values, command);
+  if (values.version) {
+    const wantsJson = args.includes("--json");
+    output.out(wantsJson ? JSON.stringify({ version: VERSION }) : `rkllm-models ${VERSION}`);
+    return 0;
+  }
+  if (values.help || !command) {
+    output.out(helpText(command, config));
+    return command || values.help ? 0 : 2;
+  }
+  if (positionals.length > command.maxArguments) {
+    throw usageError(
+      `${command.action}: unexpected argument "${positionals[command.maxArguments]}"`,
+      `usage: rkllm-models ${command.usage} (see: rkllm-models ${command.name} --help)`,
+    );
+  }
+  const mode = progressMode(values, output);
+  // NDJSON on stderr stays parseable: no plain notes between the events.
+  output.quiet = values.quiet === true || mode === "json";
+  return await runCommand(command, commandContext(session, { config, values, positionals, mode }));
+}
+
+/** The help of `command`, or of the whole CLI. */
+function helpText(command: Command | undefined, config: ModelsConfig): string {
+  const options = { globalOptions: GLOBAL_OPTIONS, config };
+  return command ? commandHelp(command, options) : mainHelp(COMMANDS, options);
+}
+
+/** Runs `command` (noting an old store first for those that read it) and prints its JSON. */
+async function runCommand(command: Command, context: CommandContext): Promise<number> {
+  const { runtime, output, values } = context;
+  if (STORE_COMMANDS.includes(command.name)) {
+    const setting = modelsDirSetting(runtime, values.dir as string | undefined, {
+      userConfig: context.userConfig(),
+    });
+    await requireDirectory(runtime, setting);
+    const note = await legacyStoreNote(runtime, setting);
+    if (note) output.note(note);
+  }
+  const result = await command.run(context);
+  if (context.json) output.out(JSON.stringify(result.json ?? null, null, 2));
+  return result.exitCode;
+}
+
+/** What a command gets: the parsed command line and the user config and manager, made when asked. */
+function commandContext(session: Session, invocation: Invocation): CommandContext {
+  const { runtime, output, signal } = session;
+  const { config, values, positionals, mode } = invocation;
+  // Read now, so that a bad --retries or proxy setting fails every command alike.
+  const proxiedFetch = envProxyFetch(runtime);
+  const retries = wholeNumber(values.retries, "--retries", { min: 0, max: 100, fallback: 4 });
+  let userConfig: UserConfig | undefined;
+  const readConfig = () => userConfig ??= readUserConfig(runtime);
+  let manager: ModelManager | undefined;
+  let reporter: ProgressReporter | undefined;
+  return {
+    runtime,
+    output,
+    config,
+    values,
+    positionals,
+    json: values.json === true,
+    interactive: runtime.isTTY("stdin") && runtime.isTTY("stderr"),
+    signal,
+    userConfig: readConfig,
+    manager: () =>
+      manager ??= createManager(session, {
+        values,
+        mode,
+        userConfig: readConfig(),
+        proxiedFetch,
+        retries,
+      }),
+    progress: () =>
+      reporter ??= createProgressReporter(mode, output, { columns: runtime.columns() }),
+  };
+}
+
+/** What the manager is made from, besides the session. */
+interface ManagerSettings extends Pick<Invocation, "values" | "mode"> {
+  userConfig: UserConfig;
+  /** The fetch that goes through the proxy of the environment, if one is set. */
+  proxiedFetch: ReturnType<typeof envProxyFetch>;
+  /** `--retries`, read. */
+  retries: number;
+}
+
+/** The manager the command line asks for. */
+function createManager(session: Session, settings: ManagerSettings): ModelManager {
+  const { runtime, output, signal } = session;
+  const { values, mode, proxiedFetch, retries } = settings;
+  return new ModelManager({
+    runtime,
+    userConfig: settings.userConfig,
+    modelsDir: values.dir as string | undefined,
+    endpoint: values.endpoint as string | undefined,
+    token: values.token as string | undefined,
+    signal,
+    ...(proxiedFetch ? { fetch: proxiedFetch } : {}),
+    retry: { attempts: retries + 1 },
+    ...timeouts(values),
+    onRetry: (event) => {
+      if (mode === "json") return;
+      output.note(formatRetry(event));
+    },
+    onWarning: (message) =>
+      output.err(
+        mode === "json" ? JSON.stringify({ event: "warning", message }) : `warning: ${message}`,
+      ),
+  });
 }
 
 /** `--idle-timeout`: the one request timeout, for file bodies and Hub API requests alike. */

@@ -157,6 +157,6 @@ export async function writeUserConfig(runtime: Runtime, config: UserConfig): Pro
     );
   }
   await runtime.mkdir(dirname(path));
-  await writeJsonAtomic(runtime, path, config);
+  await writeJsonAtomic(runtime, { path, value: config });
   return path;
 }

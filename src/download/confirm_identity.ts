@@ -66,10 +66,10 @@ export function confirmFile(
   const { connection } = options;
   const listed = identityOfFile(file);
   return withRetry(async () => {
-    const resolved = await resolveFile(connection, repo, commit, file.path);
+    const resolved = await resolveFile(connection, { repo, revision: commit, path: file.path });
     const conflict = disagreement(listed, resolved);
     if (!conflict) return confirmed(listed, resolved, { file, connection });
-    const relisted = (await listRepoFiles(connection, repo, commit))
+    const relisted = (await listRepoFiles(connection, repo, { revision: commit }))
       .find((entry) => entry.path === file.path);
     const identity = relisted && identityOfFile(relisted);
     if (relisted && identity && !disagreement(identity, resolved)) {

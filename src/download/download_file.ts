@@ -14,7 +14,7 @@ import type { RepoId } from "../hub/repo_id.ts";
 import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
-import { confirmFile } from "./confirm_identity.ts";
+import { type ConfirmedFile, confirmFile } from "./confirm_identity.ts";
 import {
   completedBytes,
   type DownloadState,
@@ -31,8 +31,8 @@ import {
 import { RemoteChangedError } from "./fetch_segment.ts";
 import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
 import { PrefixHasher } from "./prefix_hasher.ts";
-import { fetchAllSegments } from "./segment_workers.ts";
-import { contiguousBytes, planSegments } from "./segment_plan.ts";
+import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
+import { contiguousBytes, planSegments, type Segment } from "./segment_plan.ts";
 import { TransferTracker } from "./transfer_tracker.ts";
 
 /** The engine's settings. */
@@ -259,31 +259,22 @@ async function attemptDownload(
   request: FileDownloadRequest,
   options: DownloadEngineOptions,
 ): Promise<FileDownloadResult> {
-  const { runtime } = options;
   const emit = options.onEvent ?? (() => {});
   const path = request.file.path;
-  const destination = request.destination;
-  const partial = partialPathOf(destination);
   const listed = identityOfFile(request.file);
 
-  let { state, partialSize } = await resumableState(request, options, listed);
-  if (state?.verified && partialSize === listed.size) {
-    emit({ event: "done", file: path, total: listed.size, transferred: 0, skipped: true });
-    const hash = state.verifiedHash ?? expectedHashOf(listed);
-    return resultOf(request, {
-      size: listed.size,
-      hash,
-      transferred: 0,
-      resumedBytes: listed.size,
-    });
+  const resumable = await resumableState(request, options, listed);
+  if (resumable.state?.verified && resumable.partialSize === listed.size) {
+    return alreadyVerified(request, { state: resumable.state, listed, emit });
   }
 
-  const { resolved, identity, expected } = await confirmFile(request, {
+  const confirmed = await confirmFile(request, {
     connection: options.connection,
     retry: options.retry,
     onEvent: options.onEvent,
   });
-  if (state && !sameIdentity(state.identity, identity)) {
+  let state = resumable.state;
+  if (state && !sameIdentity(state.identity, confirmed.identity)) {
     emit({
       event: "restart",
       file: path,
@@ -292,22 +283,62 @@ async function attemptDownload(
     state = undefined;
   }
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
-  if (!state) {
-    state = {
-      version: 1,
-      file: path,
-      commit: request.commit,
-      identity,
-      segments: planSegments(identity.size, {
-        connections,
-        parallelThreshold: options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD,
-      }),
-    };
-  }
+  state ??= {
+    version: 1,
+    file: path,
+    commit: request.commit,
+    identity: confirmed.identity,
+    segments: planSegments(confirmed.identity.size, {
+      connections,
+      parallelThreshold: options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD,
+    }),
+  };
+  return await downloadInto(request, options, { state, confirmed, connections });
+}
+
+/** A file a previous run downloaded and verified, reported as skipped. */
+function alreadyVerified(
+  request: FileDownloadRequest,
+  found: { state: DownloadState; listed: FileIdentity; emit: DownloadEventHandler },
+): FileDownloadResult {
+  const { state, listed, emit } = found;
+  emit({
+    event: "done",
+    file: request.file.path,
+    total: listed.size,
+    transferred: 0,
+    skipped: true,
+  });
+  const hash = state.verifiedHash ?? expectedHashOf(listed);
+  return resultOf(request, {
+    size: listed.size,
+    hash,
+    transferred: 0,
+    resumedBytes: listed.size,
+  });
+}
+
+/** What one attempt downloads: from which state, where the bytes are, over how many connections. */
+interface AttemptPlan {
+  state: DownloadState;
+  confirmed: ConfirmedFile;
+  connections: number;
+}
+
+/** Fetches what is missing into the partial file, verifies it and saves it as verified. */
+async function downloadInto(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+  plan: AttemptPlan,
+): Promise<FileDownloadResult> {
+  const { runtime } = options;
+  const emit = options.onEvent ?? (() => {});
+  const { state, confirmed: { identity, expected }, connections } = plan;
+  const { destination, file: { path } } = request;
   const resumedBytes = completedBytes(state.segments);
-  const handle = await openPartial(runtime, partial, resumedBytes === 0, path);
+  const handle = await openPartial(runtime, partialPathOf(destination), resumedBytes === 0, path);
   try {
-    await writeDownloadState(runtime, destination, state);
+    await writeDownloadState(runtime, { destination, state });
     emit({
       event: "start",
       file: path,
@@ -315,61 +346,21 @@ async function attemptDownload(
       resumedBytes,
       connections: Math.min(connections, state.segments.length),
     });
-    const transfer = new TransferTracker(runtime, destination, state, handle, emit);
-    const segments = state.segments;
+    const transfer = new TransferTracker(runtime, { destination, state, handle, emit });
     const hasher = expected
-      ? new PrefixHasher(expected, identity.size, {
-        handle,
-        contiguous: () => contiguousBytes(segments),
-        file: path,
-        signal: options.connection.signal,
-      })
+      ? prefixHasher(expected, { identity, path, segments: state.segments, handle, options })
       : undefined;
     // What an earlier run wrote is hashed from the file while the rest downloads.
     hasher?.readBackPrefix();
-    await fetchAllSegments(
-      {
-        connection: transportFor(options),
-        repo: request.repo,
-        commit: request.commit,
-        contentUrl: resolved.contentUrl,
-        connections,
-        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        onWritten: hasher && ((position, bytes) => hasher.written(position, bytes)),
-        retry: options.retry,
-        emit,
-        transfer,
-        openWriter: () => runtime.open(partial, { write: true }),
-      },
+    await fetchAllSegments(segmentRun(request, options, { plan, transfer, hasher }), {
       state,
       handle,
-    );
+    });
     await transfer.save();
-
-    const size = (await runtime.stat(partial)).size;
-    if (size !== identity.size) {
-      await handle.close();
-      await removePartial(runtime, destination);
-      throw new ModelManagerError(
-        "integrity",
-        `verify ${path}: expected ${identity.size} bytes, got ${size}`,
-        {
-          hint: "the partial file was removed; run the command again to download it from scratch",
-        },
-      );
-    }
-    if (expected && hasher) {
-      // Most of the file was hashed as it arrived; what is left is read back here.
-      if (identity.size - hasher.hashed > VERIFY_EVENT_BYTES) emit({ event: "verify", file: path });
-      const actual = await hasher.digest();
-      if (actual !== expected.hex) {
-        await handle.close();
-        throw new HashMismatchError(expected, actual);
-      }
-    }
+    await verifyPartial(request, options, { identity, expected, handle, hasher });
     state.verified = true;
     state.verifiedHash = expected;
-    await writeDownloadState(runtime, destination, state);
+    await writeDownloadState(runtime, { destination, state });
     emit({
       event: "done",
       file: path,
@@ -385,6 +376,91 @@ async function attemptDownload(
     });
   } finally {
     await handle.close();
+  }
+}
+
+/** Hashes the partial file's contiguous prefix as it grows. */
+function prefixHasher(
+  expected: ExpectedHash,
+  from: {
+    identity: FileIdentity;
+    path: string;
+    segments: Segment[];
+    handle: FileHandle;
+    options: DownloadEngineOptions;
+  },
+): PrefixHasher {
+  const { identity, path, segments, handle, options } = from;
+  return new PrefixHasher(expected, {
+    handle,
+    size: identity.size,
+    contiguous: () => contiguousBytes(segments),
+    file: path,
+    signal: options.connection.signal,
+  });
+}
+
+/** What the segment workers of one attempt need. */
+function segmentRun(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+  attempt: { plan: AttemptPlan; transfer: TransferTracker; hasher?: PrefixHasher },
+): SegmentRun {
+  const { plan: { confirmed, connections }, transfer, hasher } = attempt;
+  const { runtime } = options;
+  return {
+    connection: transportFor(options),
+    repo: request.repo,
+    commit: request.commit,
+    contentUrl: confirmed.resolved.contentUrl,
+    connections,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    onWritten: hasher && ((position, bytes) => hasher.written(position, bytes)),
+    retry: options.retry,
+    emit: options.onEvent ?? (() => {}),
+    transfer,
+    openWriter: () => runtime.open(partialPathOf(request.destination), { write: true }),
+  };
+}
+
+/**
+ * Checks the partial file's size and hash. A wrong size removes it (an
+ * `integrity` error); a wrong hash is a {@linkcode HashMismatchError}.
+ */
+async function verifyPartial(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+  downloaded: {
+    identity: FileIdentity;
+    expected?: ExpectedHash;
+    handle: FileHandle;
+    hasher?: PrefixHasher;
+  },
+): Promise<void> {
+  const { runtime } = options;
+  const emit = options.onEvent ?? (() => {});
+  const { identity, expected, handle, hasher } = downloaded;
+  const { destination, file: { path } } = request;
+  const size = (await runtime.stat(partialPathOf(destination))).size;
+  if (size !== identity.size) {
+    await handle.close();
+    await removePartial(runtime, destination);
+    throw new ModelManagerError(
+      "integrity",
+      `verify ${path}: expected ${identity.size} bytes, got ${size}`,
+      {
+        hint: "the partial file was removed; run the command again to download it from scratch",
+      },
+    );
+  }
+  if (expected && hasher) {
+    // Most of the file was hashed as it arrived; what is left is read back here.
+    if (identity.size - hasher.hashed > VERIFY_EVENT_BYTES) emit({ event: "verify", file: path });
+    const actual = await hasher.digest();
+    if (actual !== expected.hex) {
+      await handle.close();
+      throw new HashMismatchError(expected, actual);
+    }
   }
 }
 

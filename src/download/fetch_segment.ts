@@ -109,24 +109,31 @@ export function parseContentRange(
   };
 }
 
+/** Options for {@linkcode fetchSegment}. */
+export interface FetchSegmentOptions {
+  /** The segment is the whole file (default false): a server that ignores Range is accepted. */
+  wholeFile?: boolean;
+}
+
 /**
  * Fetches what is missing of `segment` in one request, advancing `segment.next`
  * as bytes reach the file. Throws a retryable error when the attempt can be
- * repeated from where it stopped. With `wholeFile` (the only segment), a server
- * that ignores Range is read past the bytes already on disk.
+ * repeated from where it stopped. With `options.wholeFile` (the only segment), a
+ * server that ignores Range is read past the bytes already on disk.
  *
  * @example
  * ```ts
  * import { fetchSegment, type SegmentFetch } from "./fetch_segment.ts";
  * declare const fetchContext: SegmentFetch;
- * await fetchSegment(fetchContext, { start: 0, end: 99, next: 0 }, true);
+ * await fetchSegment(fetchContext, { start: 0, end: 99, next: 0 }, { wholeFile: true });
  * ```
  */
 export async function fetchSegment(
   job: SegmentFetch,
   segment: Segment,
-  wholeFile: boolean,
+  options: FetchSegmentOptions = {},
 ): Promise<void> {
+  const wholeFile = options.wholeFile ?? false;
   if (segment.next > segment.end) return;
   const range = wholeFile && segment.next === 0
     ? undefined

@@ -72,23 +72,31 @@ export function createContentHasher(
 
 const READ_CHUNK = 4 * 1024 * 1024;
 
+/** Options for {@linkcode hashFile}. */
+export interface HashFileOptions {
+  /** The hash to compute. */
+  algorithm: ExpectedHash["algorithm"];
+  /** Stops the pass between two reads, with a `cancelled` error. */
+  signal?: AbortSignal;
+}
+
 /**
- * Hashes a whole file in one streaming pass. An abort of `signal` stops it
- * between two reads with a `cancelled` error.
+ * Hashes a whole file in one streaming pass. An abort of `options.signal` stops
+ * it between two reads with a `cancelled` error.
  *
  * @example
  * ```ts
  * import { hashFile } from "./file_hash.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const hex = await hashFile(RuntimeDetector.current(), "/etc/hostname", "sha256");
+ * const hex = await hashFile(RuntimeDetector.current(), "/etc/hostname", { algorithm: "sha256" });
  * ```
  */
 export async function hashFile(
   runtime: Runtime,
   path: string,
-  algorithm: ExpectedHash["algorithm"],
-  signal?: AbortSignal,
+  options: HashFileOptions,
 ): Promise<string> {
+  const { algorithm, signal } = options;
   const size = (await runtime.stat(path)).size;
   const hasher = createContentHasher(algorithm, size);
   const handle = await runtime.open(path);

@@ -16,6 +16,8 @@ import { type ContentHasher, createContentHasher, type ExpectedHash } from "./fi
 export interface PrefixSource {
   /** The partial file, read at positions behind the write front. */
   handle: FileHandle;
+  /** The whole file's size in bytes. */
+  size: number;
   /** How many bytes from the start are on disk without a gap, now. */
   contiguous: () => number;
   /** The file's repository path, for messages. */
@@ -35,7 +37,7 @@ const READ_BACK_BYTES = 1024 * 1024;
  * import { PrefixHasher, type PrefixSource } from "./prefix_hasher.ts";
  * declare const source: PrefixSource;
  * declare const firstBytes: Uint8Array;
- * const hasher = new PrefixHasher({ algorithm: "sha256", hex: "ab".repeat(32) }, 4096, source);
+ * const hasher = new PrefixHasher({ algorithm: "sha256", hex: "ab".repeat(32) }, source);
  * hasher.written(0, firstBytes); // after the bytes reached the file
  * const hex = await hasher.digest();
  * ```
@@ -50,10 +52,10 @@ export class PrefixHasher {
   #failure: unknown;
   #buffer: Uint8Array | undefined;
 
-  /** Starts hashing a file of `size` bytes with the algorithm of `expected`. */
-  constructor(expected: ExpectedHash, size: number, source: PrefixSource) {
-    this.#hash = createContentHasher(expected.algorithm, size);
-    this.#size = size;
+  /** Starts hashing a file of `source.size` bytes with the algorithm of `expected`. */
+  constructor(expected: ExpectedHash, source: PrefixSource) {
+    this.#hash = createContentHasher(expected.algorithm, source.size);
+    this.#size = source.size;
     this.#source = source;
   }
 

@@ -58,6 +58,14 @@ export interface SegmentRun {
   openWriter?: () => Promise<FileHandle>;
 }
 
+/** What {@linkcode fetchAllSegments} fills: the saved state and the partial file. */
+export interface SegmentTarget {
+  /** The download's state; its segments advance as bytes land. */
+  state: DownloadState;
+  /** The partial file. */
+  handle: FileHandle;
+}
+
 /**
  * The bytes a failed attempt must have added to count as progress (and start
  * the retry count again): a link that drops every request after a few KiB
@@ -120,7 +128,11 @@ class ContentUrl {
   refresh(failed: URL, status: number | undefined): void {
     if (failed !== this.current) return;
     const run = this.#run;
-    this.#refreshing ??= resolveFile(run.connection, run.repo, run.commit, this.#file)
+    this.#refreshing ??= resolveFile(run.connection, {
+      repo: run.repo,
+      revision: run.commit,
+      path: this.#file,
+    })
       .then((resolved) => {
         this.current = resolved.contentUrl;
         if (status !== undefined) this.#refreshedAfter.set(resolved.contentUrl, status);
@@ -176,15 +188,12 @@ interface Pass {
  * declare const run: SegmentRun;
  * declare const state: DownloadState;
  * declare const handle: FileHandle;
- * await fetchAllSegments(run, state, handle);
+ * await fetchAllSegments(run, { state, handle });
  * ```
  */
-export async function fetchAllSegments(
-  run: SegmentRun,
-  state: DownloadState,
-  handle: FileHandle,
-): Promise<void> {
+export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): Promise<void> {
   const { emit, transfer } = run;
+  const { state, handle } = target;
   const path = state.file;
   const userSignal = run.connection.signal;
   const url = new ContentUrl(run, path);
@@ -194,25 +203,7 @@ export async function fetchAllSegments(
     const stop = new AbortController();
     const signal = anySignal(userSignal, stop.signal)!;
     const pass: Pass = { run, state, url, signal, stop };
-    const job: SegmentFetch = {
-      connection: { ...run.connection, signal },
-      contentUrl: url.current,
-      handle,
-      total: state.identity.size,
-      idleTimeoutMs: run.idleTimeoutMs,
-      file: path,
-      repo: run.repo.id,
-      onBytes: (count) => transfer.onBytes(count),
-      onWritten: run.onWritten,
-      onReadPast: (bytes) =>
-        emit({
-          event: "restart",
-          file: path,
-          reason: `the server ignored Range; reading past the ${
-            formatBytes(bytes)
-          } already downloaded`,
-        }),
-    };
+    const job = passJob(pass, handle);
     const workers = rangeIgnored ? [wholeBodyWorker(pass, job)] : pieceWorkers(pass, job);
     const results = await Promise.allSettled(workers);
     const failure = results.find((result): result is PromiseRejectedResult =>
@@ -242,6 +233,31 @@ export async function fetchAllSegments(
   }
 }
 
+/** The request settings every connection of `pass` starts from. */
+function passJob(pass: Pass, handle: FileHandle): SegmentFetch {
+  const { run, state, url, signal } = pass;
+  const path = state.file;
+  return {
+    connection: { ...run.connection, signal },
+    contentUrl: url.current,
+    handle,
+    total: state.identity.size,
+    idleTimeoutMs: run.idleTimeoutMs,
+    file: path,
+    repo: run.repo.id,
+    onBytes: (count) => run.transfer.onBytes(count),
+    onWritten: run.onWritten,
+    onReadPast: (bytes) =>
+      run.emit({
+        event: "restart",
+        file: path,
+        reason: `the server ignored Range; reading past the ${
+          formatBytes(bytes)
+        } already downloaded`,
+      }),
+  };
+}
+
 /** One request without Range for every missing byte (for a server that ignores Range). */
 function wholeBodyWorker(pass: Pass, job: SegmentFetch): Promise<void> {
   const missing = pass.state.segments.filter((segment) => segment.next <= segment.end);
@@ -251,70 +267,99 @@ function wholeBodyWorker(pass: Pass, job: SegmentFetch): Promise<void> {
   });
 }
 
+/** What the connections of one pass share: the pass, its pieces and a way to wait for them. */
+interface PieceQueue {
+  pass: Pass;
+  scheduler: PieceScheduler;
+  wakeup: Wakeup;
+  /** One segment (a small file): one stream, read past the bytes on disk if Range is ignored. */
+  wholeFile: boolean;
+}
+
 /**
  * The connections of a pass, each taking what the scheduler hands out. One
  * segment (a small file) is one stream: there is nothing to split it for.
  */
 function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
-  const { run, state, signal } = pass;
-  const wholeFile = state.segments.length === 1;
-  const scheduler = new PieceScheduler(state.segments);
-  const wakeup = new Wakeup();
-  const fetchRequest = async (workerJob: SegmentFetch, request: PieceRequest) => {
-    const requestJob: SegmentFetch = {
-      ...workerJob,
-      connection: { ...workerJob.connection, signal: anySignal(signal, request.cut.signal) },
-      onBytes: (count) => {
-        request.bytes += count;
-        run.transfer.onBytes(count);
-      },
-    };
-    const copy = request.segment !== request.original;
-    try {
-      await fetchWithRetry(pass, requestJob, {
-        segments: [request.segment],
-        fetch: (attemptJob) => fetchSegment(attemptJob, request.segment, wholeFile),
-        onAttempt: () => scheduler.attempt(request),
-        expendable: copy,
-      });
-    } catch (error) {
-      // A request cut short because its twin fetched the same bytes first has done its part;
-      // a failed copy leaves the bytes to the request it copied.
-      if (signal.aborted || !(copy || request.cut.signal.aborted)) throw error;
-    } finally {
-      scheduler.finish(request);
-      wakeup.notify();
-    }
+  const wholeFile = pass.state.segments.length === 1;
+  const queue: PieceQueue = {
+    pass,
+    scheduler: new PieceScheduler(pass.state.segments),
+    wakeup: new Wakeup(),
+    wholeFile,
   };
-  const drain = async (workerJob: SegmentFetch) => {
-    for (;;) {
-      if (signal.aborted) return;
-      const next = scheduler.take();
-      if (next.kind === "done") return;
-      if (next.kind === "wait") {
-        await wakeup.wait(LOOK_AGAIN_MS);
-        continue;
-      }
-      // A split is on disk before its request starts, so a resumed run sees both halves.
-      if (next.split) await run.transfer.save();
-      await fetchRequest(workerJob, next.request);
+  const count = wholeFile ? 1 : Math.max(1, pass.run.connections);
+  return Array.from({ length: count }, (_, index) => pieceWorker(queue, job, index));
+}
+
+/**
+ * One connection of a pass. The first writes through the shared handle; the
+ * others through handles of their own, so that no runtime queues one
+ * connection's writes behind another's.
+ */
+async function pieceWorker(queue: PieceQueue, job: SegmentFetch, index: number): Promise<void> {
+  const { run, state } = queue.pass;
+  const own = index === 0 || !run.openWriter ? undefined : await run.openWriter().catch(
+    (error) => {
+      throw storageFailure(`open the partial file of ${state.file}`, error, { resumable: true });
+    },
+  );
+  try {
+    await drainPieces(queue, own ? { ...job, handle: own } : job);
+  } finally {
+    await own?.close().catch(() => {});
+  }
+}
+
+/** Takes pieces from the scheduler until none is left (or the pass stops). */
+async function drainPieces(queue: PieceQueue, workerJob: SegmentFetch): Promise<void> {
+  const { pass: { run, signal }, scheduler, wakeup } = queue;
+  for (;;) {
+    if (signal.aborted) return;
+    const next = scheduler.take();
+    if (next.kind === "done") return;
+    if (next.kind === "wait") {
+      await wakeup.wait(LOOK_AGAIN_MS);
+      continue;
     }
+    // A split is on disk before its request starts, so a resumed run sees both halves.
+    if (next.split) await run.transfer.save();
+    await fetchPiece(queue, workerJob, next.request);
+  }
+}
+
+/** Fetches one piece the scheduler handed out, with retries; tells the scheduler when it ends. */
+async function fetchPiece(
+  queue: PieceQueue,
+  workerJob: SegmentFetch,
+  request: PieceRequest,
+): Promise<void> {
+  const { pass, scheduler, wakeup, wholeFile } = queue;
+  const { run, signal } = pass;
+  const requestJob: SegmentFetch = {
+    ...workerJob,
+    connection: { ...workerJob.connection, signal: anySignal(signal, request.cut.signal) },
+    onBytes: (count) => {
+      request.bytes += count;
+      run.transfer.onBytes(count);
+    },
   };
-  const count = wholeFile ? 1 : Math.max(1, run.connections);
-  return Array.from({ length: count }, async (_, index) => {
-    // The first connection writes through the shared handle; the others through handles of
-    // their own, so that no runtime queues one connection's writes behind another's.
-    const own = index === 0 || !run.openWriter ? undefined : await run.openWriter().catch(
-      (error) => {
-        throw storageFailure(`open the partial file of ${state.file}`, error, { resumable: true });
-      },
-    );
-    try {
-      await drain(own ? { ...job, handle: own } : job);
-    } finally {
-      await own?.close().catch(() => {});
-    }
-  });
+  const copy = request.segment !== request.original;
+  try {
+    await fetchWithRetry(pass, requestJob, {
+      segments: [request.segment],
+      fetch: (attemptJob) => fetchSegment(attemptJob, request.segment, { wholeFile }),
+      onAttempt: () => scheduler.attempt(request),
+      expendable: copy,
+    });
+  } catch (error) {
+    // A request cut short because its twin fetched the same bytes first has done its part;
+    // a failed copy leaves the bytes to the request it copied.
+    if (signal.aborted || !(copy || request.cut.signal.aborted)) throw error;
+  } finally {
+    scheduler.finish(request);
+    wakeup.notify();
+  }
 }
 
 /**

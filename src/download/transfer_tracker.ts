@@ -18,6 +18,18 @@ const SAVE_EVERY_BYTES = 4 * 1024 * 1024;
 const SAVE_MIN_INTERVAL_MS = 100;
 const PROGRESS_EVERY_MS = 100;
 
+/** What a {@linkcode TransferTracker} tracks, and whom it tells. */
+export interface TrackedTransfer {
+  /** The file being downloaded (its state is saved beside it). */
+  destination: string;
+  /** The download's state, whose segments advance as bytes land. */
+  state: DownloadState;
+  /** The partial file, flushed before the state is saved. */
+  handle: FileHandle;
+  /** Receives progress events. */
+  emit: DownloadEventHandler;
+}
+
 /**
  * Counts bytes, reports progress and persists segment progress as it goes.
  * The saved state never claims bytes that are not flushed to the partial
@@ -33,7 +45,7 @@ const PROGRESS_EVERY_MS = 100;
  * declare const handle: FileHandle;
  * const runtime = RuntimeDetector.current();
  * const destination = "/models/o/n/model.rkllm";
- * const tracker = new TransferTracker(runtime, destination, state, handle, console.log);
+ * const tracker = new TransferTracker(runtime, { destination, state, handle, emit: console.log });
  * tracker.onBytes(65536);
  * await tracker.save();
  * ```
@@ -54,18 +66,12 @@ export class TransferTracker {
   #periodicQueued = false;
 
   /** Tracks the download of `state.file` into `handle`, saving its state beside `destination`. */
-  constructor(
-    runtime: Runtime,
-    destination: string,
-    state: DownloadState,
-    handle: FileHandle,
-    emit: DownloadEventHandler,
-  ) {
+  constructor(runtime: Runtime, transfer: TrackedTransfer) {
     this.#runtime = runtime;
-    this.#destination = destination;
-    this.#state = state;
-    this.#handle = handle;
-    this.#emit = emit;
+    this.#destination = transfer.destination;
+    this.#state = transfer.state;
+    this.#handle = transfer.handle;
+    this.#emit = transfer.emit;
   }
 
   /** Records `count` new bytes written; reports progress and saves the state when due. */
@@ -118,6 +124,6 @@ export class TransferTracker {
     } catch (error) {
       throw storageFailure(`flush ${this.#state.file} to disk`, error, { resumable: true });
     }
-    await writeDownloadState(this.#runtime, this.#destination, snapshot);
+    await writeDownloadState(this.#runtime, { destination: this.#destination, state: snapshot });
   }
 }

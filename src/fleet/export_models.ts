@@ -66,7 +66,7 @@ export async function exportModels(
 ): Promise<ExportReport> {
   const runtime = options.runtime ?? RuntimeDetector.current();
   const warn = options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`));
-  const { models } = await scanStore(runtime, modelsDir, warn);
+  const { models } = await scanStore(runtime, modelsDir, { warn: warn });
   const chosen = new Map<string, ModelInfo>();
   for (const query of request.queries) {
     const model = requireModel(models, query);
@@ -75,7 +75,7 @@ export async function exportModels(
   const byRepo = new Map<string, { record: RepoRecord; models: ModelInfo[] }>();
   for (const model of chosen.values()) {
     const record = byRepo.get(model.repo)?.record ??
-      await readRepoRecord(runtime, model.dir, warn);
+      await readRepoRecord(runtime, model.dir, { warn: warn });
     if (!record?.files[model.file]) throw unrecorded(model);
     const entry = byRepo.get(model.repo) ?? { record, models: [] };
     entry.models.push(model);
@@ -135,7 +135,7 @@ async function exportRepo(
       });
       written.push({ repo: what.repo, path, size: record.files[path].size, ...placed });
     }
-    const existing = await readRepoRecord(runtime, targetDir, () => {});
+    const existing = await readRepoRecord(runtime, targetDir);
     // A record of format 1 names no companions: the store's view of each model does.
     const exported: RepoRecord = { ...record, models: { ...record.models } };
     for (const model of models) {
@@ -144,7 +144,8 @@ async function exportRepo(
         encoders: model.encoders,
       };
     }
-    await writeRepoRecord(runtime, targetDir, mergedRecord(existing, exported, paths));
+    const merged = mergedRecord(existing, { record: exported, accepted: paths });
+    await writeRepoRecord(runtime, { dir: targetDir, record: merged });
     return written;
   } finally {
     await lock.release().catch(() => {});

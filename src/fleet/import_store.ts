@@ -96,7 +96,7 @@ async function recordedRepos(
   for (const owner of await directories(sourceDir)) {
     for (const name of await directories(join(sourceDir, owner))) {
       const dir = join(sourceDir, owner, name);
-      const record = await readRepoRecord(runtime, dir, warn);
+      const record = await readRepoRecord(runtime, dir, { warn: warn });
       if (record) found.push({ dir, record });
     }
   }
@@ -121,7 +121,7 @@ async function importRepo(
     purpose: `import ${repo}`,
   });
   try {
-    const existing = await readRepoRecord(runtime, targetDir, what.warn);
+    const existing = await readRepoRecord(runtime, targetDir, { warn: what.warn });
     const accepted: string[] = [];
     for (const [path, file] of Object.entries(record.files)) {
       const destination = storePathOf(targetDir, path);
@@ -156,7 +156,10 @@ async function importRepo(
       }
     }
     if (accepted.length > 0) {
-      await writeRepoRecord(runtime, targetDir, mergedRecord(existing, record, accepted));
+      await writeRepoRecord(runtime, {
+        dir: targetDir,
+        record: mergedRecord(existing, { record, accepted }),
+      });
     }
   } finally {
     await lock.release().catch(() => {});
@@ -180,6 +183,14 @@ async function holdsSame(
   }
 }
 
+/** The files {@linkcode mergedRecord} takes from another record. */
+export interface IncomingFiles {
+  /** The record they come from. */
+  record: RepoRecord;
+  /** The paths, in that record, to take. */
+  accepted: string[];
+}
+
 /**
  * The store's record with the accepted files of the imported one, each at its own
  * commit; the newer download's revision (and visibility) wins. Export writes its
@@ -191,14 +202,14 @@ async function holdsSame(
  * import type { RepoRecord } from "../store/registry.ts";
  * declare const existing: RepoRecord | undefined;
  * declare const imported: RepoRecord;
- * const merged = mergedRecord(existing, imported, ["model.rkllm"]);
+ * const merged = mergedRecord(existing, { record: imported, accepted: ["model.rkllm"] });
  * ```
  */
 export function mergedRecord(
   existing: RepoRecord | undefined,
-  imported: RepoRecord,
-  accepted: string[],
+  incoming: IncomingFiles,
 ): RepoRecord {
+  const { record: imported, accepted } = incoming;
   const merged: RepoRecord = existing ?? {
     version: RECORD_FORMAT_VERSION,
     repo: imported.repo,

@@ -94,7 +94,7 @@ async function verifyPlaced(
   const algorithm = expected.sha256 ? "sha256" : expected.gitSha1 ? "git-sha1" : undefined;
   if (!algorithm) return "size";
   const wanted = (expected.sha256 ?? expected.gitSha1)!.toLowerCase();
-  const actual = await hashFile(runtime, path, algorithm);
+  const actual = await hashFile(runtime, path, { algorithm });
   if (actual !== wanted) throw mismatch(label, `expected ${algorithm} ${wanted}, got ${actual}`);
   return algorithm;
 }

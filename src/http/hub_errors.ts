@@ -29,6 +29,14 @@ export interface RequestContext {
   timeoutMs?: number;
 }
 
+/** Options for {@linkcode unexpectedAnswer}. */
+export interface UnexpectedAnswerOptions {
+  /** The endpoint that answered, named in the hint. */
+  endpoint: string;
+  /** The error behind it (e.g. a JSON parse error). */
+  cause?: unknown;
+}
+
 /**
  * The error for an answer that no Hugging Face Hub would give (not JSON, no
  * commit, an unexpected status): most likely the endpoint is not a Hub.
@@ -36,14 +44,16 @@ export interface RequestContext {
  * @example
  * ```ts
  * import { unexpectedAnswer } from "./hub_errors.ts";
- * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", "https://example.com").code; // "network"
+ * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", {
+ *   endpoint: "https://example.com",
+ * }).code; // "network"
  * ```
  */
 export function unexpectedAnswer(
   message: string,
-  endpoint: string,
-  cause?: unknown,
+  options: UnexpectedAnswerOptions,
 ): ModelManagerError {
+  const { endpoint, cause } = options;
   return new ModelManagerError("network", message, {
     hint: `check that ${endpoint} is a Hugging Face Hub endpoint (--endpoint / HF_ENDPOINT)`,
     cause,
@@ -147,7 +157,51 @@ export async function errorForResponse(
     (context.hasToken
       ? "check that your token (HF_TOKEN or --token) has access to it"
       : "if it is private, set HF_TOKEN or pass --token");
+  const answer: FailedAnswer = {
+    response,
+    context,
+    status,
+    code,
+    said,
+    because,
+    repo,
+    what,
+    cannot,
+    about,
+    answered,
+    tokenHint,
+  };
+  return errorForCode(answer) ?? errorForStatus(answer);
+}
 
+/** A failed answer, and the phrases its error is worded from. */
+interface FailedAnswer {
+  response: Response;
+  context: RequestContext;
+  status: number;
+  /** `X-Error-Code`, or "". */
+  code: string;
+  /** What the server said, shortened, or "". */
+  said: string;
+  /** The status with what the server said. */
+  because: string;
+  /** The repository, or "the repository". */
+  repo: string;
+  /** `file F in R` or `repository R`. */
+  what: string;
+  /** `cannot <the failed request>`. */
+  cannot: string;
+  /** The fields every error of the answer carries. */
+  about: { status: number; repo?: string; file?: string };
+  /** `the server answered <status> (<said>)`. */
+  answered: string;
+  /** What to do about the token (or the alias). */
+  tokenHint: string;
+}
+
+/** The error the Hub's `X-Error-Code` names, if it names one this knows. */
+function errorForCode(answer: FailedAnswer): ModelManagerError | undefined {
+  const { context, status, code, repo, what, about, tokenHint } = answer;
   if (code === "GatedRepo") {
     return new ModelManagerError(
       "gated",
@@ -183,6 +237,13 @@ export async function errorForResponse(
       ...about,
     });
   }
+  return undefined;
+}
+
+/** The error for a failed answer by its status (and what the server said). */
+function errorForStatus(answer: FailedAnswer): ModelManagerError {
+  const { response, context, status, said, because, repo, what, cannot, about } = answer;
+  const { answered, tokenHint } = answer;
   if (status === 401 && /invalid credentials/i.test(said)) {
     return new ModelManagerError("auth", `${cannot}: the Hub rejected the token (${because})`, {
       hint:

@@ -223,6 +223,14 @@ function describeNetworkError(error: unknown): string {
   return detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
 }
 
+/** What {@linkcode getJson} asks for. */
+export interface JsonRequest {
+  /** The Hub API URL to GET. */
+  url: URL;
+  /** What the request is for, to word its errors. */
+  context: RequestContext;
+}
+
 /**
  * GETs a Hub API URL and parses its JSON answer (at most `connection.maxJsonBytes`),
  * retrying what can succeed later. Answers the parsed body, the response headers
@@ -233,16 +241,18 @@ function describeNetworkError(error: unknown): string {
  * import { getJson } from "./hub_request.ts";
  * const { body } = await getJson(
  *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   new URL("https://huggingface.co/api/models/owner/name"),
- *   { endpoint: "https://huggingface.co", hasToken: false, action: "read repo info" },
+ *   {
+ *     url: new URL("https://huggingface.co/api/models/owner/name"),
+ *     context: { endpoint: "https://huggingface.co", hasToken: false, action: "read repo info" },
+ *   },
  * );
  * ```
  */
 export function getJson(
   connection: HubConnection,
-  url: URL,
-  context: RequestContext,
+  request: JsonRequest,
 ): Promise<{ body: unknown; headers: Headers; url: URL }> {
+  const { url, context } = request;
   return withRetry(async () => {
     const { response, url: answeredBy } = await sendRequest(connection, url, {
       headers: { Accept: "application/json" },
@@ -264,8 +274,7 @@ export function getJson(
     } catch (error) {
       throw unexpectedAnswer(
         `${context.action}: the Hub answered with invalid JSON`,
-        connection.endpoint,
-        error,
+        { endpoint: connection.endpoint, cause: error },
       );
     }
   }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });

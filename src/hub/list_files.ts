@@ -109,6 +109,12 @@ function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | un
   };
 }
 
+/** Options for {@linkcode listRepoFiles}. */
+export interface ListFilesOptions {
+  /** The commit (or branch or tag) to list. */
+  revision: string;
+}
+
 /**
  * Lists every file of a repository at a commit (recursively).
  *
@@ -118,15 +124,16 @@ function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | un
  * const files = await listRepoFiles(
  *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
  *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
- *   "main",
+ *   { revision: "main" },
  * );
  * ```
  */
 export async function listRepoFiles(
   connection: HubConnection,
   repo: RepoId,
-  revision: string,
+  options: ListFilesOptions,
 ): Promise<RepoFile[]> {
+  const { revision } = options;
   const files: RepoFile[] = [];
   const seen = new Set<string>();
   let url: URL | undefined = modelApiUrl(connection.endpoint, repo, {
@@ -144,15 +151,14 @@ export async function listRepoFiles(
         },
       );
     }
-    const { body, headers } = await getJson(
-      connection,
+    const { body, headers } = await getJson(connection, {
       url,
-      requestContext(connection, { repo: repo.id, revision, action: "list the files" }),
-    );
+      context: requestContext(connection, { repo: repo.id, revision, action: "list the files" }),
+    });
     if (!Array.isArray(body)) {
       throw unexpectedAnswer(
         `list the files of ${repo.id}: the answer is not a list`,
-        connection.endpoint,
+        { endpoint: connection.endpoint },
       );
     }
     for (const entry of body) {

@@ -29,6 +29,12 @@ export interface RepoInfo {
   siblings: string[];
 }
 
+/** Options for {@linkcode fetchRepoInfo}. */
+export interface RepoInfoOptions {
+  /** The branch, tag or commit to read (default: the default branch). */
+  revision?: string;
+}
+
 /**
  * Reads a repository's info at a revision (default: the default branch).
  *
@@ -45,21 +51,21 @@ export interface RepoInfo {
 export async function fetchRepoInfo(
   connection: HubConnection,
   repo: RepoId,
-  revision?: string,
+  options: RepoInfoOptions = {},
 ): Promise<RepoInfo> {
+  const { revision } = options;
   const url = modelApiUrl(connection.endpoint, repo, {
     segments: revision ? ["revision", revision] : [],
   });
-  const { body, url: answeredBy } = await getJson(
-    connection,
+  const { body, url: answeredBy } = await getJson(connection, {
     url,
-    requestContext(connection, { repo: repo.id, revision, action: "read the repo info" }),
-  );
+    context: requestContext(connection, { repo: repo.id, revision, action: "read the repo info" }),
+  });
   const record = (body ?? {}) as Record<string, unknown>;
   if (typeof record.sha !== "string" || !/^[0-9a-f]{40}$/i.test(record.sha)) {
     throw unexpectedAnswer(
       `read the repo info of ${repo.id}: the answer has no commit sha`,
-      connection.endpoint,
+      { endpoint: connection.endpoint },
     );
   }
   const id = checkedId(record.id, repo, answeredBy);

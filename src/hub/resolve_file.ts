@@ -11,8 +11,7 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import { errorForResponse, unexpectedAnswer } from "../http/hub_errors.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { withRetry } from "../http/retry.ts";
-import type { RepoId } from "./repo_id.ts";
-import { resolveUrl } from "./hub_urls.ts";
+import { type RepoFileAt, resolveUrl } from "./hub_urls.ts";
 import { requestContext } from "../http/request_context.ts";
 
 /** Where a file's bytes are and what the Hub says they are. */
@@ -74,19 +73,13 @@ function servedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
  * import { resolveFile } from "./resolve_file.ts";
  * const resolved = await resolveFile(
  *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { owner: "o", name: "n", id: "o/n" },
- *   "main",
- *   "config.json",
+ *   { repo: { owner: "o", name: "n", id: "o/n" }, revision: "main", path: "config.json" },
  * );
  * ```
  */
-export function resolveFile(
-  connection: HubConnection,
-  repo: RepoId,
-  revision: string,
-  path: string,
-): Promise<ResolvedFile> {
-  const url = resolveUrl(connection.endpoint, { repo, revision, path });
+export function resolveFile(connection: HubConnection, file: RepoFileAt): Promise<ResolvedFile> {
+  const { repo, revision, path } = file;
+  const url = resolveUrl(connection.endpoint, file);
   return withRetry(async () => {
     const { response, url: answeredBy } = await sendRequest(connection, url, {
       method: "HEAD",
@@ -114,7 +107,7 @@ export function resolveFile(
     if (response.status !== 200) {
       throw unexpectedAnswer(
         `resolve ${path} in ${repo.id}: unexpected status ${response.status}`,
-        connection.endpoint,
+        { endpoint: connection.endpoint },
       );
     }
     return servedFrom(headers, answeredBy);

@@ -64,11 +64,10 @@ export async function searchModels(
   let url: URL | undefined = modelSearchUrl(connection.endpoint, params);
   const results: ModelSearchResult[] = [];
   while (url && results.length < limit) {
-    const { body, headers } = await getJson(
-      connection,
+    const { body, headers } = await getJson(connection, {
       url,
-      requestContext(connection, { action: "search the Hub" }),
-    );
+      context: requestContext(connection, { action: "search the Hub" }),
+    });
     for (const item of Array.isArray(body) ? body : []) {
       const record = (item ?? {}) as Record<string, unknown>;
       const id = typeof record.id === "string" ? record.id : record.modelId;

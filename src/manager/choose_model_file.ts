@@ -23,6 +23,12 @@ export interface VariantFilter {
   preferPlatform?: string;
 }
 
+/** Which model file to pick: one asked for by name, or the one the filters leave. */
+export interface ModelFileChoice extends VariantFilter {
+  /** The file asked for: its path, its name, or its name without `.rkllm`. */
+  file?: string;
+}
+
 /**
  * The `.rkllm` files of a listing that pass the filters.
  *
@@ -56,14 +62,16 @@ export function modelFilesOf(files: RepoFile[], filter: VariantFilter = {}): Rep
  * import { chooseModelFile } from "./choose_model_file.ts";
  * const files = [{ path: "a-rk3588-w8a8.rkllm", size: 1, lfs: true }];
  * chooseModelFile("o/n", files).path; // "a-rk3588-w8a8.rkllm"
+ * chooseModelFile("o/n", files, { file: "a-rk3588-w8a8" }).path; // "a-rk3588-w8a8.rkllm"
  * ```
  */
 export function chooseModelFile(
   repo: string,
   files: RepoFile[],
-  requested?: string,
-  filter: VariantFilter = {},
+  options: ModelFileChoice = {},
 ): RepoFile {
+  const { file: requested } = options;
+  const filter: VariantFilter = options;
   const all = modelFilesOf(files);
   if (requested !== undefined) {
     const wanted = requested.trim();

@@ -36,7 +36,7 @@ import { storageFailure } from "../store/storage_error.ts";
 import { ensureStoreDirectory } from "../store/store_directory.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { leftoversOf } from "../store/store_ownership.ts";
-import { chooseModelFile, type VariantFilter } from "./choose_model_file.ts";
+import { chooseModelFile, type ModelFileChoice, type VariantFilter } from "./choose_model_file.ts";
 import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -91,32 +91,30 @@ export interface DownloadResult {
  * import { downloadModel } from "./download_model.ts";
  * import type { StoreContext } from "./store_context.ts";
  * declare const context: StoreContext; // what ModelManager builds from its options
- * const { model } = await downloadModel(
- *   context,
- *   "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4",
- *   undefined, // the only model file; or its name, or a variant in the options
- *   { platform: "rk3588" },
- * );
+ * // Without `file`, the only model file, or the one the variant filters leave.
+ * const { model } = await downloadModel(context, "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", {
+ *   platform: "rk3588",
+ * });
  * ```
  */
 export async function downloadModel(
   context: StoreContext,
   repoText: string,
-  fileName: string | undefined,
-  options: DownloadOptions = {},
+  options: DownloadOptions & ModelFileChoice = {},
 ): Promise<DownloadResult> {
   const asked = parseRepoId(repoText);
   const { connection, runtime } = context;
   if (connection.offline && !options.dryRun && !options.force) {
-    return offlineResult(await completeLocalModel(context, repoText, fileName, options));
+    return offlineResult(await completeLocalModel(context, repoText, options));
   }
-  const info = options.listing?.info ?? await fetchRepoInfo(connection, asked, options.revision);
+  const info = options.listing?.info ??
+    await fetchRepoInfo(connection, asked, { revision: options.revision });
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
-  const files = options.listing?.files ?? await listRepoFiles(connection, repo, revision);
-  const modelFile = chooseModelFile(repo.id, files, fileName, options);
+  const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
+  const modelFile = chooseModelFile(repo.id, files, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;
@@ -132,7 +130,7 @@ export async function downloadModel(
 
   if (options.dryRun) {
     const plan = await makePlan();
-    return { model: plannedModel(context, repo, { file: modelFile, plan }), plan, transferred: 0 };
+    return { model: plannedModel(context, { repo, file: modelFile, plan }), plan, transferred: 0 };
   }
 
   await ensureStoreDirectory(runtime, {
@@ -219,7 +217,7 @@ export async function downloadModel(
     const { models } = await scanRepoDirectory(
       runtime,
       { repo: repo.id, dir: repoDir },
-      context.warn,
+      { warn: context.warn },
     );
     const model = models.find((candidate) => candidate.file === modelFile.path);
     if (!model) {
@@ -260,7 +258,7 @@ function recordedHash(
 async function removeLeftovers(context: StoreContext, repoDir: string): Promise<void> {
   const { runtime } = context;
   const { files } = await listRepoDirectory(runtime, repoDir);
-  const record = await readRepoRecord(runtime, repoDir, context.warn);
+  const record = await readRepoRecord(runtime, repoDir, { warn: context.warn });
   for (const file of leftoversOf(files, record)) {
     const path = storePathOf(repoDir, file);
     await runtime.remove(path).catch((error) => {
@@ -308,8 +306,9 @@ async function recordDownload(
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
   const downloaded = new Map(what.results.map((result) => [result.file, result]));
-  const record: RepoRecord = (await readRepoRecord(context.runtime, repoDir, context.warn)) ??
-    { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
+  const record: RepoRecord =
+    (await readRepoRecord(context.runtime, repoDir, { warn: context.warn })) ??
+      { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
   const now = new Date().toISOString();
   for (const planned of plan.files) {
     const file = byPath.get(planned.file)!;
@@ -341,7 +340,7 @@ async function recordDownload(
   record.private = what.access.private;
   record.gated = what.access.gated;
   try {
-    await writeRepoRecord(context.runtime, repoDir, record);
+    await writeRepoRecord(context.runtime, { dir: repoDir, record });
   } catch (error) {
     throw storageFailure(`write the registry record in ${repoDir}`, error);
   }

@@ -12,7 +12,7 @@ import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { parseModelVariant } from "../store/model_variant.ts";
 import { readRepoRecord } from "../store/registry.ts";
 import { storePathOf } from "../store/store_layout.ts";
-import type { VariantFilter } from "./choose_model_file.ts";
+import type { ModelFileChoice, VariantFilter } from "./choose_model_file.ts";
 import type { StoreContext } from "./store_context.ts";
 
 function matches(model: ModelInfo, fileName: string | undefined, filter: VariantFilter): boolean {
@@ -28,7 +28,7 @@ function matches(model: ModelInfo, fileName: string | undefined, filter: Variant
 
 /** The files of a model whose size on disk is not the recorded one (or that are missing). */
 async function incompleteFiles(context: StoreContext, model: ModelInfo): Promise<string[]> {
-  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+  const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
   const files = [model.file, ...model.companionFiles, ...model.encoders];
   const wrong: string[] = [];
   for (const file of files) {
@@ -48,17 +48,18 @@ async function incompleteFiles(context: StoreContext, model: ModelInfo): Promise
  * import { completeLocalModel } from "./offline_model.ts";
  * import type { StoreContext } from "./store_context.ts";
  * declare const context: StoreContext;
- * const model = await completeLocalModel(context, "owner/name", undefined, {});
+ * const model = await completeLocalModel(context, "owner/name", { platform: "rk3588" });
  * ```
  */
 export async function completeLocalModel(
   context: StoreContext,
   repoText: string,
-  fileName: string | undefined,
-  filter: VariantFilter = {},
+  options: ModelFileChoice = {},
 ): Promise<ModelInfo> {
+  const { file: fileName } = options;
+  const filter: VariantFilter = options;
   const repo = parseRepoId(repoText);
-  const { models } = await scanStore(context.runtime, context.modelsDir, context.warn);
+  const { models } = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   const local = models.filter((model) =>
     model.repo.toLowerCase() === repo.id.toLowerCase() && matches(model, fileName, filter)
   );

@@ -84,15 +84,17 @@ export async function outdatedModels(
   context: StoreContext,
   query?: string,
 ): Promise<OutdatedReport[]> {
-  const { models } = await scanStore(context.runtime, context.modelsDir, context.warn);
+  const { models } = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   const selected = selectModels(models, query);
   const reports: OutdatedReport[] = [];
   for (const repo of [...new Set(selected.map((model) => model.repo))]) {
     const info = await fetchRepoInfo(context.connection, parseRepoId(repo));
-    const listing = await listRepoFiles(context.connection, parseRepoId(repo), info.sha);
+    const listing = await listRepoFiles(context.connection, parseRepoId(repo), {
+      revision: info.sha,
+    });
     const byPath = new Map(listing.map((file) => [file.path, file]));
     for (const model of selected.filter((item) => item.repo === repo)) {
-      const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+      const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
       const files = [model.file, ...model.companionFiles, ...model.encoders].map((file) => ({
         file,
         status: freshnessOf(record?.files[file], byPath.get(file)),

@@ -79,12 +79,10 @@ async function isPresent(
   ) {
     return true;
   }
-  return await hashFile(
-    context.runtime,
-    destination,
-    expected.algorithm,
-    context.connection.signal,
-  ) === expected.hex;
+  return await hashFile(context.runtime, destination, {
+    algorithm: expected.algorithm,
+    signal: context.connection.signal,
+  }) === expected.hex;
 }
 
 async function nearestExisting(context: StoreContext, path: string): Promise<string> {
@@ -167,7 +165,7 @@ export async function planDownload(
   const { repo, revision, files, modelFile } = target;
   const force = target.force ?? false;
   const repoDir = repoDirOf(context.modelsDir, repo);
-  const record = await readRepoRecord(context.runtime, repoDir, context.warn);
+  const record = await readRepoRecord(context.runtime, repoDir, { warn: context.warn });
   const planned: PlannedFile[] = [];
   for (const { file, kind } of filesOfModel(files, target)) {
     const destination = storePathOf(repoDir, file.path);
@@ -206,15 +204,14 @@ export async function planDownload(
  * const revision = "0123456789abcdef0123456789abcdef01234567";
  * const file = { path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true };
  * const plan = await planDownload(context, { repo, revision, files: [file], modelFile: file, companionFiles: [] });
- * const model = plannedModel(context, repo, { file, plan });
+ * const model = plannedModel(context, { repo, file, plan });
  * ```
  */
 export function plannedModel(
   context: StoreContext,
-  repo: RepoId,
-  what: { file: RepoFile; plan: DownloadPlan },
+  what: { repo: RepoId; file: RepoFile; plan: DownloadPlan },
 ): ModelInfo {
-  const { file, plan } = what;
+  const { repo, file, plan } = what;
   const pathsOf = (kind: PlannedFileKind) =>
     plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
   return {

@@ -112,7 +112,7 @@ export async function removeModel(context: StoreContext, query: string): Promise
   let othersLeft: boolean;
   try {
     // Looked at again under the lock: a download may have added a model meanwhile.
-    const { models } = await scanRepoDirectory(runtime, where, context.warn);
+    const { models } = await scanRepoDirectory(runtime, where, { warn: context.warn });
     const model = models.find((candidate) => candidate.path === target.path);
     if (!model) {
       // Taking the lock recreates a directory another process removed meanwhile; leave none behind.
@@ -156,7 +156,7 @@ async function forgetModel(
   what: { model: ModelInfo; others: ModelInfo[]; report: RemovalReport },
 ): Promise<void> {
   const { model, others, report } = what;
-  const record = await readRepoRecord(context.runtime, model.dir, context.warn);
+  const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
   // Only recorded encoders go: a .rknn placed by hand is not this tool's to remove.
   const encoders = unsharedEncoders(model, others).filter((file) => record?.files[file]);
   for (const encoder of encoders) {
@@ -167,7 +167,7 @@ async function forgetModel(
   if (forgotten.length === 0 && record.models?.[model.file] === undefined) return;
   for (const file of forgotten) delete record.files[file];
   if (record.models) delete record.models[model.file];
-  await writeRepoRecord(context.runtime, model.dir, record).catch((error) => {
+  await writeRepoRecord(context.runtime, { dir: model.dir, record }).catch((error) => {
     throw storageFailure(`update the registry record in ${model.dir}`, error);
   });
 }
@@ -183,7 +183,7 @@ async function removeEverythingRecorded(
 ): Promise<void> {
   const { model, report } = what;
   const { runtime } = context;
-  const record = await readRepoRecord(runtime, model.dir, context.warn);
+  const record = await readRepoRecord(runtime, model.dir, { warn: context.warn });
   const keepRecord = await newerRecordVersion(runtime, model.dir) !== undefined;
   const { recorded } = ownersOf(await filesInRepoDirectory(runtime, model.dir), record);
   for (const file of recorded) {
@@ -205,7 +205,7 @@ async function removeEverythingRecorded(
  * ```
  */
 export async function removableModel(context: StoreContext, query: string): Promise<ModelInfo> {
-  const scan = await scanStore(context.runtime, context.modelsDir, context.warn);
+  const scan = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   return findModel(scan.models, query) ??
     refuseLinks(scan.links, context.modelsDir, query) ??
     requireModel(scan.models, query);
@@ -252,7 +252,7 @@ async function cleanPlan(
   options: CleanOptions,
 ): Promise<{ doomed: string[]; foreign: string[]; links: string[] }> {
   const { files, links } = await listRepoDirectory(context.runtime, dir);
-  const record = await readRepoRecord(context.runtime, dir, context.warn);
+  const record = await readRepoRecord(context.runtime, dir, { warn: context.warn });
   const owners = ownersOf(files, record);
   const doomed = [...owners.partial, ...owners.scratch];
   if (!options.partialOnly) doomed.push(...owners.recorded);

@@ -68,7 +68,7 @@ async function markFailures(
     changed = true;
   }
   if (!changed) return;
-  await writeRepoRecord(context.runtime, repoDir, what.record).catch((error) =>
+  await writeRepoRecord(context.runtime, { dir: repoDir, record: what.record }).catch((error) =>
     context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`)
   );
 }
@@ -91,11 +91,11 @@ export async function verifyModels(
   options: VerifyOptions = {},
 ): Promise<ModelVerification[]> {
   const { runtime } = context;
-  const { models } = await scanStore(runtime, context.modelsDir, context.warn);
+  const { models } = await scanStore(runtime, context.modelsDir, { warn: context.warn });
   const selected = query === undefined ? models : [requireModel(models, query)];
   const verdicts: ModelVerification[] = [];
   for (const model of selected) {
-    const record = await readRepoRecord(runtime, model.dir, context.warn);
+    const record = await readRepoRecord(runtime, model.dir, { warn: context.warn });
     const files: FileVerification[] = [];
     // Technical files the record lists count too, so a deleted config.json is reported missing.
     const recordedTechnical = TECHNICAL_FILES.filter((name) => record?.files[name] !== undefined);
@@ -127,7 +127,10 @@ export async function verifyModels(
         continue;
       }
       if (expected) {
-        const actual = await hashFile(runtime, path, expected.algorithm, context.connection.signal);
+        const actual = await hashFile(runtime, path, {
+          algorithm: expected.algorithm,
+          signal: context.connection.signal,
+        });
         if (actual !== expected.hex) {
           files.push({
             file,

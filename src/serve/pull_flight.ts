@@ -234,7 +234,7 @@ async function isRecorded(
   request: PullRequest,
 ): Promise<boolean> {
   const { file } = request;
-  const recorded = (await readRepoRecord(runtime, repoDir, () => {}))?.files[file.path];
+  const recorded = (await readRepoRecord(runtime, repoDir))?.files[file.path];
   if (!recorded || recorded.size !== file.size) return false;
   const sameContent = file.sha256
     ? recorded.sha256 === file.sha256
@@ -254,7 +254,7 @@ async function recordPulledFile(
   const repoDir = repoDirOf(settings.modelsDir, request.repo);
   try {
     await finalizeDownload(runtime, result.destination);
-    const record = await readRepoRecord(runtime, repoDir, () => {}) ?? {
+    const record = await readRepoRecord(runtime, repoDir) ?? {
       version: RECORD_FORMAT_VERSION,
       repo: request.repo.id,
       revision: request.commit,
@@ -270,7 +270,7 @@ async function recordPulledFile(
     if (request.isLatest) record.revision = request.commit;
     record.private = request.private;
     record.gated = request.gated;
-    await writeRepoRecord(runtime, repoDir, record);
+    await writeRepoRecord(runtime, { dir: repoDir, record });
   } catch (error) {
     throw new ModelManagerError(
       "storage",

@@ -77,7 +77,7 @@ export async function readServedRepo(
   }
   const dir = await findRepoDir(runtime, modelsDir, id);
   if (!dir) return undefined;
-  const record = await readRepoRecord(runtime, dir, () => {});
+  const record = await readRepoRecord(runtime, dir);
   return record ? servedRepoOf(record, dir) : undefined;
 }
 
@@ -96,7 +96,7 @@ export async function listServedRepoIds(runtime: Runtime, modelsDir: string): Pr
   const ids: string[] = [];
   for (const owner of await directoriesIn(runtime, modelsDir)) {
     for (const name of await directoriesIn(runtime, join(modelsDir, owner))) {
-      const record = await readRepoRecord(runtime, join(modelsDir, owner, name), () => {});
+      const record = await readRepoRecord(runtime, join(modelsDir, owner, name));
       if (record) ids.push(`${owner}/${name}`);
     }
   }

@@ -70,13 +70,13 @@ export class ComputedHashes {
       return {
         path: file.path,
         size: file.size,
-        sha256: await hashFile(this.#runtime, file.storePath, "sha256"),
+        sha256: await hashFile(this.#runtime, file.storePath, { algorithm: "sha256" }),
       };
     }
     return {
       path: file.path,
       size: file.size,
-      gitSha1: await hashFile(this.#runtime, file.storePath, "git-sha1"),
+      gitSha1: await hashFile(this.#runtime, file.storePath, { algorithm: "git-sha1" }),
     };
   }
 }

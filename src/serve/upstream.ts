@@ -140,14 +140,14 @@ export class Upstream {
 
   async #fetchView(repoText: string, revision: string, isLatest: boolean): Promise<UpstreamView> {
     const asked = parseRepoId(repoText);
-    const info = await fetchRepoInfo(this.#connection, asked, revision);
+    const info = await fetchRepoInfo(this.#connection, asked, { revision });
     let repo = asked;
     try {
       repo = parseRepoId(info.id);
     } catch {
       // keep the spelling asked for
     }
-    const files = await listRepoFiles(this.#connection, repo, info.sha);
+    const files = await listRepoFiles(this.#connection, repo, { revision: info.sha });
     return { repo, info, files, isLatest };
   }
 

@@ -9,21 +9,26 @@ import type { Runtime } from "../runtime/runtime.ts";
 
 let counter = 0;
 
+/** What {@linkcode writeFileAtomic} writes, and where. */
+export interface AtomicFile {
+  /** The file to replace. */
+  path: string;
+  /** Its new contents; a string is written as UTF-8. */
+  data: Uint8Array | string;
+}
+
 /**
- * Replaces `path` with `data` atomically.
+ * Replaces `file.path` with `file.data` atomically.
  *
  * @example
  * ```ts
  * import { writeFileAtomic } from "./atomic_write.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeFileAtomic(RuntimeDetector.current(), "/tmp/example.json", "{}");
+ * await writeFileAtomic(RuntimeDetector.current(), { path: "/tmp/example.json", data: "{}" });
  * ```
  */
-export async function writeFileAtomic(
-  runtime: Runtime,
-  path: string,
-  data: Uint8Array | string,
-): Promise<void> {
+export async function writeFileAtomic(runtime: Runtime, file: AtomicFile): Promise<void> {
+  const { path, data } = file;
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const temporary = `${path}.tmp-${runtime.pid()}-${Date.now().toString(36)}-${counter++}`;
   const handle = await runtime.open(temporary, { write: true, createNew: true });
@@ -44,6 +49,14 @@ export async function writeFileAtomic(
   }
 }
 
+/** What {@linkcode writeJsonAtomic} writes, and where. */
+export interface AtomicJson {
+  /** The file to replace. */
+  path: string;
+  /** The value, written as pretty JSON. */
+  value: unknown;
+}
+
 /**
  * Writes a value as pretty JSON, atomically.
  *
@@ -51,11 +64,12 @@ export async function writeFileAtomic(
  * ```ts
  * import { writeJsonAtomic } from "./atomic_write.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeJsonAtomic(RuntimeDetector.current(), "/tmp/example.json", { ok: true });
+ * await writeJsonAtomic(RuntimeDetector.current(), { path: "/tmp/example.json", value: { ok: true } });
  * ```
  */
-export function writeJsonAtomic(runtime: Runtime, path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(runtime, path, `${JSON.stringify(value, null, 2)}\n`);
+export function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<void> {
+  const data = `${JSON.stringify(file.value, null, 2)}\n`;
+  return writeFileAtomic(runtime, { path: file.path, data });
 }
 
 /**

@@ -9,7 +9,12 @@ import { join } from "node:path";
 import { destinationOfPartial, PARTIAL_SUFFIX, partialProgress } from "./partial_state.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { type ModelVariant, pairedEncoders, parseModelVariant } from "./model_variant.ts";
-import { type FileRecord, type ModelRecord, readRepoRecord } from "./registry.ts";
+import {
+  type FileRecord,
+  type ModelRecord,
+  readRepoRecord,
+  type StoreReadOptions,
+} from "./registry.ts";
 import { storageFailure } from "./storage_error.ts";
 import { isModelFileName, storePathOf, TECHNICAL_FILES } from "./store_layout.ts";
 
@@ -265,21 +270,24 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
  * ```ts
  * import { scanRepoDirectory } from "./model_catalog.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { models } = await scanRepoDirectory(RuntimeDetector.current(), { repo: "o/n", dir: "./models/o/n" }, console.warn);
+ * const { models } = await scanRepoDirectory(RuntimeDetector.current(), { repo: "o/n", dir: "./models/o/n" }, {
+ *   warn: console.warn,
+ * });
  * ```
  */
 export async function scanRepoDirectory(
   runtime: Runtime,
   where: RepoDirectory,
-  warn: (message: string) => void,
+  options: StoreReadOptions = {},
 ): Promise<StoreScan> {
+  const { warn } = options;
   const { repo, dir } = where;
   const { files, links } = await listRepoDirectory(runtime, dir);
   const present = new Set(files);
   const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
   const modelFiles = files.filter(isModelFileName);
   const partialFiles = files.filter((file) => file.endsWith(PARTIAL_SUFFIX));
-  const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, warn) : undefined;
+  const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, { warn }) : undefined;
   const models: ModelInfo[] = [];
   for (const file of modelFiles) {
     const path = storePathOf(dir, file);
@@ -324,18 +332,18 @@ export async function scanRepoDirectory(
  * ```ts
  * import { scanStore } from "./model_catalog.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { models } = await scanStore(RuntimeDetector.current(), "./models", console.warn);
+ * const { models } = await scanStore(RuntimeDetector.current(), "./models", { warn: console.warn });
  * ```
  */
 export async function scanStore(
   runtime: Runtime,
   modelsDir: string,
-  warn: (message: string) => void,
+  options: StoreReadOptions = {},
 ): Promise<StoreScan> {
   const { repos, links } = await storeDirectories(runtime, modelsDir);
   const scan: StoreScan = { models: [], partials: [], links };
   for (const where of repos) {
-    const found = await scanRepoDirectory(runtime, where, warn);
+    const found = await scanRepoDirectory(runtime, where, options);
     scan.models.push(...found.models);
     scan.partials.push(...found.partials);
     scan.links.push(...found.links);

@@ -232,6 +232,14 @@ export function holdsSavedBytes(state: DownloadState, partialSize: number | unde
   );
 }
 
+/** What {@linkcode writeDownloadState} saves, and for which file. */
+export interface DownloadStateWrite {
+  /** The file being downloaded (not its `.part`). */
+  destination: string;
+  /** The state to save beside it. */
+  state: DownloadState;
+}
+
 /** How far a partial download got. */
 export interface PartialProgress {
   /** Bytes downloaded that the next run keeps (0 when it must start over). */
@@ -284,19 +292,22 @@ export async function partialProgress(
  * ```ts
  * import { writeDownloadState } from "./partial_state.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeDownloadState(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm", {
- *   version: 1, file: "model.rkllm", commit: "c", identity: { size: 10 },
- *   segments: [{ start: 0, end: 9, next: 0 }],
+ * await writeDownloadState(RuntimeDetector.current(), {
+ *   destination: "/tmp/models/a/b/model.rkllm",
+ *   state: {
+ *     version: 1, file: "model.rkllm", commit: "c", identity: { size: 10 },
+ *     segments: [{ start: 0, end: 9, next: 0 }],
+ *   },
  * });
  * ```
  */
 export async function writeDownloadState(
   runtime: Runtime,
-  destination: string,
-  state: DownloadState,
+  saved: DownloadStateWrite,
 ): Promise<void> {
+  const { destination, state } = saved;
   try {
-    await writeJsonAtomic(runtime, statePathOf(destination), state);
+    await writeJsonAtomic(runtime, { path: statePathOf(destination), value: state });
   } catch (error) {
     throw storageFailure(`save the progress of ${state.file}`, error, { resumable: true });
   }

@@ -57,6 +57,20 @@ export interface ModelRecord {
   encoders: string[];
 }
 
+/** Options for reading what the store holds. */
+export interface StoreReadOptions {
+  /** Told, in one line, about each file that is there but unusable; by default nobody is. */
+  warn?: (message: string) => void;
+}
+
+/** What {@linkcode writeRepoRecord} writes, and where. */
+export interface RepoRecordWrite {
+  /** The repo directory in the store. */
+  dir: string;
+  /** The record to save there. */
+  record: RepoRecord;
+}
+
 /** The record of one repo directory. */
 export interface RepoRecord {
   /** Format version: 1 (files only) or 2 (adds `models`). */
@@ -83,14 +97,17 @@ export interface RepoRecord {
  * ```ts
  * import { readRepoRecord } from "./registry.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const record = await readRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", console.warn);
+ * const record = await readRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", {
+ *   warn: console.warn,
+ * });
  * ```
  */
 export async function readRepoRecord(
   runtime: Runtime,
   repoDir: string,
-  warn: (message: string) => void,
+  options: StoreReadOptions = {},
 ): Promise<RepoRecord | undefined> {
+  const warn = options.warn ?? (() => {});
   const path = join(repoDir, RECORD_FILE);
   const read = await readJsonFile<RepoRecord>(runtime, path, { check: readableRecordProblem });
   if (read.status === "ok") return withKnownModels(read.value);
@@ -187,19 +204,14 @@ export async function newerRecordVersion(
  * ```ts
  * import { RECORD_FORMAT_VERSION, writeRepoRecord } from "./registry.ts";
  * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", {
- *   version: RECORD_FORMAT_VERSION,
- *   repo: "o/n",
- *   revision: "0".repeat(40),
- *   files: {},
+ * await writeRepoRecord(RuntimeDetector.current(), {
+ *   dir: "/tmp/models/o/n",
+ *   record: { version: RECORD_FORMAT_VERSION, repo: "o/n", revision: "0".repeat(40), files: {} },
  * });
  * ```
  */
-export async function writeRepoRecord(
-  runtime: Runtime,
-  repoDir: string,
-  record: RepoRecord,
-): Promise<void> {
+export async function writeRepoRecord(runtime: Runtime, write: RepoRecordWrite): Promise<void> {
+  const { dir: repoDir, record } = write;
   if (await newerRecordVersion(runtime, repoDir) !== undefined) return;
-  await writeJsonAtomic(runtime, join(repoDir, RECORD_FILE), record);
+  await writeJsonAtomic(runtime, { path: join(repoDir, RECORD_FILE), value: record });
 }

@@ -6,7 +6,11 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
-import type { DownloadOptions, DownloadPlan } from "../../manager/download_model.ts";
+import type {
+  DownloadOptions,
+  DownloadPlan,
+  DownloadResult,
+} from "../../manager/download_model.ts";
 import { unclearFileError } from "../../manager/choose_model_file.ts";
 import type { RepoVariants } from "../../manager/repo_variants.ts";
 import { type DownloadEvent, retryEventOf } from "../../download/download_events.ts";
@@ -18,6 +22,9 @@ import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
 import { ask } from "../prompt.ts";
 import { VariantChoiceError, type VariantRow } from "../variants.ts";
+
+/** What a command answers: its exit status, and the JSON document for `--json`. */
+type CommandResult = Awaited<ReturnType<Command["run"]>>;
 
 /** What to download: the file, the listing already read, and how to name it on an interruption. */
 interface DownloadTarget {
@@ -239,6 +246,60 @@ function companionNote(model: ModelInfo): string {
   ].join("");
 }
 
+/** The manager's download options, from the command line and what was read of it. */
+function downloadOptions(
+  context: CommandContext,
+  read: {
+    variant: Pick<DownloadOptions, "platform" | "preferPlatform" | "quantization">;
+    /** `--connections` (or its setting), not yet checked. */
+    connections: string | undefined;
+    onProgress: (event: DownloadEvent) => void;
+  },
+): DownloadOptions & { signal?: AbortSignal } {
+  const { variant, connections, onProgress } = read;
+  return {
+    revision: context.values.revision as string | undefined,
+    ...variant,
+    connections: connections === undefined
+      ? undefined
+      : wholeNumber(connections, "--connections", { min: 1, max: 64, fallback: 8 }),
+    dryRun: context.values["dry-run"] === true,
+    force: context.values.force === true,
+    companionFiles: context.config.COMPANION_FILES,
+    signal: context.signal,
+    onProgress,
+  };
+}
+
+/** A dry run's answer: the plan, printed unless --json. */
+function reportPlan(
+  context: CommandContext,
+  dryRun: { plan: DownloadPlan; modelsDir: string },
+): CommandResult {
+  const { plan, modelsDir } = dryRun;
+  if (!context.json) printPlan(context, plan, modelsDir);
+  const totalBytes = plan.files.reduce((sum, planned) => sum + planned.size, 0);
+  return { exitCode: 0, json: { ...plan, totalBytes, dryRun: true } };
+}
+
+/** A download's answer: where the model is and what came with it, printed unless --json. */
+function reportDownload(context: CommandContext, result: DownloadResult): CommandResult {
+  const { model, transferred } = result;
+  if (!context.json) {
+    context.output.out(
+      `${model.repo}/${model.file} (${formatBytes(model.size)}) -> ${model.path}`,
+    );
+    context.output.note(
+      `${
+        transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
+      }; revision ${model.revision}; technical files: ${model.technicalFiles.join(", ") || "none"}${
+        companionNote(model)
+      }`,
+    );
+  }
+  return { exitCode: 0, json: model };
+}
+
 /**
  * The `download` command.
  *
@@ -321,23 +382,14 @@ export const downloadCommand: Command = {
     });
     const reporter = context.progress();
     const kept = new KeptBytes();
-    const options = {
-      revision: context.values.revision as string | undefined,
-      platform,
-      preferPlatform,
-      quantization,
-      connections: connections === undefined
-        ? undefined
-        : wholeNumber(connections, "--connections", { min: 1, max: 64, fallback: 8 }),
-      dryRun: context.values["dry-run"] === true,
-      force: context.values.force === true,
-      companionFiles: context.config.COMPANION_FILES,
-      signal: context.signal,
+    const options = downloadOptions(context, {
+      variant: { platform, preferPlatform, quantization },
+      connections,
       onProgress: (event: DownloadEvent) => {
         kept.see(event);
         reporter.handle(event);
       },
-    };
+    });
     const manager = context.manager();
     let result;
     let label = [repo, file].join(" ").trim();
@@ -353,24 +405,9 @@ export const downloadCommand: Command = {
     } finally {
       reporter.finish();
     }
-    const { model, plan, transferred } = result;
     if (options.dryRun) {
-      if (!context.json) printPlan(context, plan, manager.modelsDir);
-      const totalBytes = plan.files.reduce((sum, planned) => sum + planned.size, 0);
-      return { exitCode: 0, json: { ...plan, totalBytes, dryRun: true } };
+      return reportPlan(context, { plan: result.plan, modelsDir: manager.modelsDir });
     }
-    if (!context.json) {
-      context.output.out(
-        `${model.repo}/${model.file} (${formatBytes(model.size)}) -> ${model.path}`,
-      );
-      context.output.note(
-        `${
-          transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
-        }; revision ${model.revision}; technical files: ${
-          model.technicalFiles.join(", ") || "none"
-        }${companionNote(model)}`,
-      );
-    }
-    return { exitCode: 0, json: model };
+    return reportDownload(context, result);
   },
 };

@@ -9,7 +9,8 @@ import type { ModelInfo } from "../../store/model_catalog.ts";
 import { isJsonObject, readJsonFile } from "../../store/json_file.ts";
 import { requireModel } from "../../store/model_query.ts";
 import type { Runtime } from "../../runtime/runtime.ts";
-import { type Command, STORE_GLOBALS } from "../command.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
+import type { ModelVerification } from "../../manager/verify_models.ts";
 import { formatBytes } from "../format.ts";
 
 /** Highlights of a model's `config.json`, when it has one. */
@@ -36,6 +37,58 @@ async function configHighlights(
 /** The companion files that are not technical files (`chat_template.jinja`, `vocab.json`, …). */
 function tokenizerFilesOf(model: ModelInfo): string[] {
   return model.companionFiles.filter((file) => !model.technicalFiles.includes(file));
+}
+
+/** What `info` shows of one model. */
+interface ModelReport {
+  model: ModelInfo;
+  config?: Record<string, unknown>;
+  /** Absent with --no-verify. */
+  verification?: ModelVerification;
+}
+
+/** The `verified:` line: skipped, yes, by size only, or what failed. */
+function verifiedText(verification: ModelVerification | undefined): string {
+  return verification === undefined
+    ? "skipped"
+    : verification.ok && verification.sizeOnly.length > 0
+    ? `checked by size only (the Hub stated no hash for ${verification.sizeOnly.join(", ")})`
+    : verification.ok
+    ? "yes"
+    : `no (${
+      verification.files.filter((file) => file.status !== "ok").map((file) =>
+        `${file.file}: ${file.status}`
+      ).join("; ")
+    })`;
+}
+
+/** One `label: value` line for each thing known about the model. */
+function printInfo(context: CommandContext, report: ModelReport): void {
+  const { model, config, verification } = report;
+  const rows: [string, string | undefined][] = [
+    ["name", model.name],
+    ["repo", model.repo],
+    ["file", model.file],
+    ["path", model.path],
+    ["size", `${formatBytes(model.size)} (${model.size} bytes)`],
+    ["revision", model.revision ?? "unknown (not downloaded by rkllm-models)"],
+    ["sha256", model.sha256],
+    ["downloaded", model.downloadedAt],
+    ["base model", model.baseModel],
+    ["platform", model.platform],
+    ["quantization", model.quantization],
+    ["optimization", model.optimization?.toString()],
+    ["hybrid ratio", model.hybridRatio?.toString()],
+    ["technical files", model.technicalFiles.join(", ") || "none"],
+    ["tokenizer files", tokenizerFilesOf(model).join(", ") || undefined],
+    ["vision encoder", model.encoders.join(", ") || undefined],
+    ["model type", config?.model_type as string | undefined],
+    ["context length", config?.context_length?.toString()],
+    ["verified", verifiedText(verification)],
+  ];
+  for (const [label, value] of rows) {
+    if (value !== undefined) context.output.out(`${`${label}:`.padEnd(17)}${value}`);
+  }
 }
 
 /**
@@ -98,43 +151,7 @@ export const infoCommand: Command = {
         },
       };
     }
-    const rows: [string, string | undefined][] = [
-      ["name", model.name],
-      ["repo", model.repo],
-      ["file", model.file],
-      ["path", model.path],
-      ["size", `${formatBytes(model.size)} (${model.size} bytes)`],
-      ["revision", model.revision ?? "unknown (not downloaded by rkllm-models)"],
-      ["sha256", model.sha256],
-      ["downloaded", model.downloadedAt],
-      ["base model", model.baseModel],
-      ["platform", model.platform],
-      ["quantization", model.quantization],
-      ["optimization", model.optimization?.toString()],
-      ["hybrid ratio", model.hybridRatio?.toString()],
-      ["technical files", model.technicalFiles.join(", ") || "none"],
-      ["tokenizer files", tokenizerFilesOf(model).join(", ") || undefined],
-      ["vision encoder", model.encoders.join(", ") || undefined],
-      ["model type", config?.model_type as string | undefined],
-      ["context length", config?.context_length?.toString()],
-      [
-        "verified",
-        verification === undefined
-          ? "skipped"
-          : verification.ok && verification.sizeOnly.length > 0
-          ? `checked by size only (the Hub stated no hash for ${verification.sizeOnly.join(", ")})`
-          : verification.ok
-          ? "yes"
-          : `no (${
-            verification.files.filter((file) => file.status !== "ok").map((file) =>
-              `${file.file}: ${file.status}`
-            ).join("; ")
-          })`,
-      ],
-    ];
-    for (const [label, value] of rows) {
-      if (value !== undefined) context.output.out(`${`${label}:`.padEnd(17)}${value}`);
-    }
+    printInfo(context, { model, config, verification });
     return { exitCode: 0 };
   },
 };
