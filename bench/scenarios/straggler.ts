@@ -7,11 +7,11 @@
  * @module
  */
 import { type BenchContext, CAPPED_BYTES_PER_SECOND, sizeLabel } from "../bench_context.ts";
-import { measureDownloads, pairedSpeedup } from "../download_runs.ts";
+import { measureDownloads } from "../download_runs.ts";
 import type { HubProcess } from "../hub_control.ts";
-import { fixed, type ScenarioReport, type TargetCheck } from "../report.ts";
+import type { ScenarioReport } from "../report.ts";
 import { ARIA2C, ourDownload, printedCommand } from "../tools.ts";
-import { throughputTable } from "./throughput.ts";
+import { againstAria2c, throughputTable } from "./throughput.ts";
 
 /** The straggler's rate, bytes per second. */
 export const STRAGGLER_BYTES_PER_SECOND = 1_000_000;
@@ -42,15 +42,7 @@ export async function stragglerThroughput(
     tools,
     beforeRun: () => hub.straggle(STRAGGLER_BYTES_PER_SECOND, file.file),
   });
-  const checks: TargetCheck[] = ours.map((tool) => {
-    const ratio = pairedSpeedup(samples.get(tool), samples.get(ARIA2C));
-    return {
-      target: "≥ 0.9× aria2c",
-      subject: tool.runtime ?? tool.label,
-      measured: `${fixed(ratio, 2)}×`,
-      met: ratio >= 0.9,
-    };
-  });
+  const checks = ours.map((tool) => againstAria2c(samples, { tool, minimum: 0.9 }));
   return {
     id: 8,
     title: `${sizeLabel(file.size)} download, every connection capped at ${

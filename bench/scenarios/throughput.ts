@@ -86,6 +86,28 @@ function serverLine(hub: HubProcess, file: LargeFile): string {
 }
 
 /**
+ * The target check "≥ minimum× aria2c" for one of our tools, from runs paired by round.
+ *
+ * @example
+ * ```ts ignore
+ * const check = againstAria2c(samples, { tool: ours[0], minimum: 0.9 });
+ * ```
+ */
+export function againstAria2c(
+  samples: DownloadSamples,
+  options: { tool: DownloadTool; minimum: number },
+): TargetCheck {
+  const { tool, minimum } = options;
+  const ratio = pairedSpeedup(samples.get(tool), samples.get(ARIA2C));
+  return {
+    target: `≥ ${minimum}× aria2c`,
+    subject: tool.runtime ?? tool.label,
+    measured: `${fixed(ratio, 2)}×`,
+    met: ratio >= minimum,
+  };
+}
+
+/**
  * Scenario 1: an unthrottled loopback download.
  *
  * @example
@@ -103,15 +125,7 @@ export async function unthrottledThroughput(
   const tools = [...ours, ARIA2C, ARIA2C_CHECKED, CURL, HF_DOWNLOAD_FILE, ...floors];
   context.log(`scenario 1: ${sizeLabel(file.size)} unthrottled`);
   const samples = await measureDownloads(context, { hub, file, tools });
-  const checks: TargetCheck[] = ours.map((tool) => {
-    const ratio = pairedSpeedup(samples.get(tool), samples.get(ARIA2C));
-    return {
-      target: "≥ 0.9× aria2c",
-      subject: tool.runtime ?? tool.label,
-      measured: `${fixed(ratio, 2)}×`,
-      met: ratio >= 0.9,
-    };
-  });
+  const checks = ours.map((tool) => againstAria2c(samples, { tool, minimum: 0.9 }));
   return {
     id: 1,
     title: `${sizeLabel(file.size)} download, unthrottled loopback`,
@@ -167,13 +181,7 @@ export async function cappedThroughput(
   const checks: TargetCheck[] = [];
   parallel.forEach((tool, index) => {
     const subject = tool.runtime ?? tool.label;
-    const ratio = pairedSpeedup(samples.get(tool), samples.get(ARIA2C));
-    checks.push({
-      target: "≥ 0.95× aria2c",
-      subject,
-      measured: `${fixed(ratio, 2)}×`,
-      met: ratio >= 0.95,
-    });
+    checks.push(againstAria2c(samples, { tool, minimum: 0.95 }));
     const overCurl = pairedSpeedup(samples.get(tool), samples.get(CURL));
     const overOwn = pairedSpeedup(samples.get(tool), samples.get(single[index]));
     const worst = Math.min(overCurl, overOwn);
