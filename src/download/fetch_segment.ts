@@ -10,6 +10,7 @@ import { isAbortError, ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { refuseContentEncoding } from "../http/content_encoding.ts";
 import { errorForResponse } from "../http/hub_errors.ts";
+import { requestContext } from "../http/request_context.ts";
 import { sendRequest } from "../http/hub_request.ts";
 import { requestUrlRefresh, retryableError } from "../http/retry.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
@@ -255,13 +256,10 @@ async function bodyStartOf(
   if (leftEndpoint && [401, 403, 404, 410].includes(response.status)) {
     throw await fileServerRefusal(job, response);
   }
-  throw await errorForResponse(response, {
-    repo: job.repo,
-    file: job.file,
-    endpoint: job.connection.endpoint,
-    hasToken: Boolean(job.connection.token),
-    action: "download the file",
-  });
+  throw await errorForResponse(
+    response,
+    requestContext(job.connection, { repo: job.repo, file: job.file, action: "download the file" }),
+  );
 }
 
 /**

@@ -8,8 +8,9 @@
  * @module
  */
 import { writeJsonAtomic } from "./atomic_write.ts";
+import { isJsonObject, readJsonFile } from "./json_file.ts";
 import { storageFailure } from "./storage_error.ts";
-import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import type { Runtime } from "../runtime/runtime.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 
 /**
@@ -188,26 +189,25 @@ export async function readDownloadState(
   runtime: Runtime,
   destination: string,
 ): Promise<DownloadState | undefined> {
-  try {
-    const parsed = JSON.parse(
-      new TextDecoder().decode(await runtime.readFile(statePathOf(destination))),
-    );
-    if (
-      parsed?.version !== 1 || !Array.isArray(parsed.segments) ||
-      typeof parsed.identity?.size !== "number"
-    ) {
-      return undefined;
-    }
-    const segmentsValid = parsed.segments.every((segment: Segment) =>
-      Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) &&
-      Number.isSafeInteger(segment.next) && segment.next >= segment.start &&
-      segment.next <= segment.end + 1
-    );
-    return segmentsValid ? parsed as DownloadState : undefined;
-  } catch (error) {
-    if (isNotFound(error) || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  const read = await readJsonFile<DownloadState>(runtime, statePathOf(destination), {
+    check: downloadStateProblem,
+  });
+  if (read.status === "unreadable") throw read.error;
+  return read.status === "ok" ? read.value : undefined;
+}
+
+/** What is wrong with a parsed state, or `undefined` when a download can resume from it. */
+function downloadStateProblem(parsed: unknown): string | undefined {
+  const state = parsed as Partial<DownloadState> | undefined;
+  if (!isJsonObject(parsed) || state?.version !== 1) return "not a version 1 state";
+  if (!Array.isArray(state.segments)) return "segments is not an array";
+  if (typeof state.identity?.size !== "number") return "identity.size is not a number";
+  const segmentsValid = state.segments.every((segment: Segment) =>
+    Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) &&
+    Number.isSafeInteger(segment.next) && segment.next >= segment.start &&
+    segment.next <= segment.end + 1
+  );
+  return segmentsValid ? undefined : "a segment's bytes are out of its range";
 }
 
 /**
