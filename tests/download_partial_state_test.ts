@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, truncateSync } from "node:fs";
+import { existsSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deterministicBytes } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
@@ -203,5 +203,24 @@ describe("resuming a partial download", () => {
     assert.ok(
       second.events.some((event) => event.event === "restart" && /shorter/.test(event.reason)),
     );
+  });
+
+  it("starts over, byte-identical, when the saved state is not JSON or not a state", async () => {
+    for (const written of ["{ not json", JSON.stringify({ version: 1, segments: "all" })]) {
+      const modelsDir = newDir();
+      const first = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
+      bed.hub.addFault(resetOnceAfter(2 * MIB));
+      await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
+      const destination = pathIn(modelsDir, QWEN, QWEN_FILE);
+      assert.ok(savedBytes(destination) > 0, "the first run saved its progress");
+      writeFileSync(partialOf(destination).state, written);
+      const second = managerFor(bed.hub, modelsDir);
+      const model = await second.manager.downloadModel(QWEN.id);
+      assertSameBytes(model.path, bytesOf(QWEN, QWEN_FILE));
+      const start = second.events.find((event) =>
+        event.event === "start" && event.file === QWEN_FILE
+      );
+      assert.ok(start?.event === "start" && start.resumedBytes === 0, `from byte 0: ${written}`);
+    }
   });
 });
