@@ -13,59 +13,79 @@ describe("the rkllm-models CLI", () => {
   const bed = useHubTestBed(standardHub());
   const { newDir, cli } = bed;
 
-  it("downloads, lists, shows, removes and cleans, with one JSON document per command", async () => {
-    const dir = newDir();
-    const download = await cli([
-      "download",
-      QWEN.id,
-      "--dir",
-      dir,
-      "--endpoint",
-      bed.hub.endpoint,
-      "--json",
-    ]);
-    assert.equal(download.code, 0, download.stderr);
-    const model = parseJson(download.stdout);
-    assert.equal(
-      model.path,
-      join(dir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", QWEN_FILE),
-    );
-    assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
-    const info = await (await fetch(`${bed.hub.endpoint}/api/models/${QWEN.id}`)).json();
-    assert.equal(model.revision, info.sha);
+  describe("downloads, lists, shows, removes and cleans, with one JSON document per command", () => {
+    // One store, used by the steps in order; each step is its own test, so one failure
+    // does not hide the others.
+    let dir = "";
+    let modelDir = "";
 
-    const list = await cli(["list", "--json", "--dir", dir]);
-    assert.equal(list.code, 0, list.stderr);
-    const listed = parseJson(list.stdout);
-    assert.equal(listed.length, 1);
-    assert.equal(listed[0].name, QWEN_FILE.replace(".rkllm", ""));
-    assert.equal(listed[0].quantization, "w8a8");
+    it("download --json writes the file and prints its path and revision", async () => {
+      dir = newDir();
+      const download = await cli([
+        "download",
+        QWEN.id,
+        "--dir",
+        dir,
+        "--endpoint",
+        bed.hub.endpoint,
+        "--json",
+      ]);
+      assert.equal(download.code, 0, download.stderr);
+      const model = parseJson(download.stdout);
+      modelDir = model.dir;
+      assert.equal(
+        model.path,
+        join(dir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", QWEN_FILE),
+      );
+      assert.deepEqual(new Uint8Array(readFileSync(model.path)), bytesOf(QWEN, QWEN_FILE));
+      const info = await (await fetch(`${bed.hub.endpoint}/api/models/${QWEN.id}`)).json();
+      assert.equal(model.revision, info.sha);
+    });
 
-    const human = await cli(["list", "--dir", dir]);
-    assert.match(human.stdout, /^NAME\s+SIZE\s+DOWNLOADED$/m);
-    assert.match(human.stdout, /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S*\s+3\.0 MiB\s+\d{4}-/m);
+    it("list --json", async () => {
+      const list = await cli(["list", "--json", "--dir", dir]);
+      assert.equal(list.code, 0, list.stderr);
+      const listed = parseJson(list.stdout);
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].name, QWEN_FILE.replace(".rkllm", ""));
+      assert.equal(listed[0].quantization, "w8a8");
+    });
 
-    const shown = await cli(["info", "Qwen2.5-0.5B", "--dir", dir, "--json"]);
-    assert.equal(shown.code, 0, shown.stderr);
-    const details = parseJson(shown.stdout);
-    assert.equal(details.verified, true);
-    assert.equal(details.config.model_type, "qwen2");
-    assert.equal(details.config.context_length, 32768);
+    it("list as a table", async () => {
+      const human = await cli(["list", "--dir", dir]);
+      assert.match(human.stdout, /^NAME\s+SIZE\s+DOWNLOADED$/m);
+      assert.match(human.stdout, /^Qwen2\.5-0\.5B-Instruct-rk3588-w8a8\S*\s+3\.0 MiB\s+\d{4}-/m);
+    });
 
-    const missing = await cli(["info", "no-such-model", "--dir", dir]);
-    assert.equal(missing.code, 3);
-    assert.match(missing.stderr, /error: no local model matches "no-such-model"\nhint: /);
+    it("info --json", async () => {
+      const shown = await cli(["info", "Qwen2.5-0.5B", "--dir", dir, "--json"]);
+      assert.equal(shown.code, 0, shown.stderr);
+      const details = parseJson(shown.stdout);
+      assert.equal(details.verified, true);
+      assert.equal(details.config.model_type, "qwen2");
+      assert.equal(details.config.context_length, 32768);
+    });
 
-    const removed = await cli(["rm", "Qwen2.5", "--dir", dir, "--json"]);
-    assert.equal(removed.code, 0, removed.stderr);
-    assert.equal(parseJson(removed.stdout).removedDirectory, true);
-    assert.ok(!existsSync(model.dir));
+    it("info of a model that is not there", async () => {
+      const missing = await cli(["info", "no-such-model", "--dir", dir]);
+      assert.equal(missing.code, 3);
+      assert.match(missing.stderr, /error: no local model matches "no-such-model"\nhint: /);
+    });
 
-    await cli(["download", QWEN.id, "--dir", dir, "--quiet"]);
-    const cleaned = await cli(["clean", "--yes", "--dir", dir, "--json"]);
-    assert.equal(cleaned.code, 0, cleaned.stderr);
-    assert.ok(parseJson(cleaned.stdout).freedBytes > 3_000_000);
-    assert.deepEqual(parseJson((await cli(["list", "--json", "--dir", dir])).stdout), []);
+    it("rm --json", async () => {
+      const removed = await cli(["rm", "Qwen2.5", "--dir", dir, "--json"]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(parseJson(removed.stdout).removedDirectory, true);
+      assert.ok(modelDir !== "" && !existsSync(modelDir));
+    });
+
+    it("clean --yes --json", async () => {
+      await cli(["download", QWEN.id, "--dir", dir, "--quiet"]);
+      const cleaned = await cli(["clean", "--yes", "--dir", dir, "--json"]);
+      assert.equal(cleaned.code, 0, cleaned.stderr);
+      assert.ok(parseJson(cleaned.stdout).freedBytes > 3_000_000);
+      assert.deepEqual(parseJson((await cli(["list", "--json", "--dir", dir])).stdout), []);
+    });
   });
 
   it("refuses to clean without a terminal unless --yes is given", async () => {
@@ -77,28 +97,36 @@ describe("the rkllm-models CLI", () => {
     assert.equal(parseJson((await cli(["list", "--json", "--dir", dir])).stdout).length, 1);
   });
 
-  it("maps failures to documented exit codes, with a JSON error document under --json", async () => {
-    const dir = newDir();
+  describe("maps failures to documented exit codes, with a JSON error document under --json", () => {
+    // Each failure is its own test, so one wrong exit code does not hide the others.
     const cases: [string[], number, string][] = [
-      [["download", "a", "--dir", dir], 2, "usage"],
-      [["download", "a/b/c", "--dir", dir], 2, "usage"],
-      [["download", "../x", "--dir", dir], 2, "usage"],
-      [["download", "owner/with space", "--dir", dir], 2, "usage"],
-      [["download", "nobody/nothing", "--dir", dir], 3, "repo_not_found"],
-      [["download", QWEN.id, "nope.rkllm", "--dir", dir], 3, "file_not_found"],
-      [["download", MULTI.id, "--dir", dir], 2, "usage"],
-      [["download", GATED.id, "--dir", dir], 4, "gated"],
-      [["download", QWEN.id, "--dir", dir, "--endpoint", await deadEndpoint()], 5, "network"],
+      [["download", "a"], 2, "usage"],
+      [["download", "a/b/c"], 2, "usage"],
+      [["download", "../x"], 2, "usage"],
+      [["download", "owner/with space"], 2, "usage"],
+      [["download", "nobody/nothing"], 3, "repo_not_found"],
+      [["download", QWEN.id, "nope.rkllm"], 3, "file_not_found"],
+      [["download", MULTI.id], 2, "usage"],
+      [["download", GATED.id], 4, "gated"],
+      [["download", QWEN.id, "--endpoint", "<dead endpoint>"], 5, "network"],
     ];
-    for (const [args, code, errorCode] of cases) {
-      const result = await cli([...args, "--json", "--retries", "0"]);
-      assert.equal(result.code, code, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
-      const document = parseJson(result.stdout);
-      assert.equal(document.error.code, errorCode, args.join(" "));
-      assert.ok(document.error.message && document.error.hint, "message and hint");
-      const human = await cli([...args, "--retries", "0"]);
-      assert.equal(human.stdout, "", "errors go to stderr");
-      assert.match(human.stderr, /^error: .+\n( {2}.+\n)*hint: .+/m);
+    for (const [command, code, errorCode] of cases) {
+      it(`${command.join(" ")} exits ${code} with error code ${errorCode}`, async () => {
+        const endpoint = command.includes("<dead endpoint>") ? await deadEndpoint() : "";
+        const args = [
+          ...command.map((arg) => arg === "<dead endpoint>" ? endpoint : arg),
+          "--dir",
+          newDir(),
+        ];
+        const result = await cli([...args, "--json", "--retries", "0"]);
+        assert.equal(result.code, code, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
+        const document = parseJson(result.stdout);
+        assert.equal(document.error.code, errorCode, args.join(" "));
+        assert.ok(document.error.message && document.error.hint, "message and hint");
+        const human = await cli([...args, "--retries", "0"]);
+        assert.equal(human.stdout, "", "errors go to stderr");
+        assert.match(human.stderr, /^error: .+\n( {2}.+\n)*hint: .+/m);
+      });
     }
   });
 
@@ -163,24 +191,38 @@ describe("the rkllm-models CLI", () => {
     assert.equal(parseJson(result.stdout).error.code, "storage");
   });
 
-  it("prints help for every command and suggests the closest command or option", async () => {
+  describe("prints help for every command and suggests the closest command or option", () => {
     for (
       const command of ["download", "list", "info", "files", "search", "verify", "remove", "clean"]
     ) {
-      const help = await cli([command, "--help"]);
-      assert.equal(help.code, 0);
-      assert.match(help.stdout, new RegExp(`^Usage: rkllm-models ${command}`));
-      assert.match(help.stdout, /Examples:\n {2}rkllm-models .+\n {2}rkllm-models .+/);
+      it(`${command} --help`, async () => {
+        const help = await cli([command, "--help"]);
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, new RegExp(`^Usage: rkllm-models ${command}`));
+        assert.match(help.stdout, /Examples:\n {2}rkllm-models .+\n {2}rkllm-models .+/);
+      });
     }
-    const main = await cli(["--help"]);
-    assert.match(main.stdout, /Exit codes: 0 ok/);
-    const typo = await cli(["lsit"]);
-    assert.equal(typo.code, 2);
-    assert.match(typo.stderr, /did you mean "rkllm-models list"/);
-    const option = await cli(["download", QWEN.id, "--dry-rn"]);
-    assert.equal(option.code, 2);
-    assert.match(option.stderr, /did you mean --dry-run/);
-    const version = await cli(["--version"]);
-    assert.match(version.stdout, /^rkllm-models \d+\.\d+\.\d+\n$/);
+
+    it("--help lists the exit codes", async () => {
+      const main = await cli(["--help"]);
+      assert.match(main.stdout, /Exit codes: 0 ok/);
+    });
+
+    it("suggests the closest command", async () => {
+      const typo = await cli(["lsit"]);
+      assert.equal(typo.code, 2);
+      assert.match(typo.stderr, /did you mean "rkllm-models list"/);
+    });
+
+    it("suggests the closest option", async () => {
+      const option = await cli(["download", QWEN.id, "--dry-rn"]);
+      assert.equal(option.code, 2);
+      assert.match(option.stderr, /did you mean --dry-run/);
+    });
+
+    it("--version", async () => {
+      const version = await cli(["--version"]);
+      assert.match(version.stdout, /^rkllm-models \d+\.\d+\.\d+\n$/);
+    });
   });
 });
