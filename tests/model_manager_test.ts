@@ -43,54 +43,72 @@ describe("ModelManager against the loopback Hub", () => {
     dirs.forEach(removeDir);
   });
 
-  it("downloads the only .rkllm and the technical files into <dir>/<owner>/<name>/, byte for byte", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    const model = await manager.downloadModel(QWEN.id);
-    const repoDir = join(modelsDir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
-    assert.equal(model.dir, repoDir);
-    assert.equal(model.path, join(repoDir, QWEN_FILE));
-    assert.equal(model.name, QWEN_FILE.replace(/\.rkllm$/, ""));
-    assert.equal(model.repo, QWEN.id);
-    for (
-      const file of [
-        QWEN_FILE,
+  describe("downloads the only .rkllm and the technical files into <dir>/<owner>/<name>/, byte for byte", () => {
+    // One download, checked by the steps below; each is its own test, so one failure
+    // does not hide the others.
+    let modelsDir = "";
+    let repoDir = "";
+    let model: ModelInfo;
+    let info: { sha: string };
+
+    it("places the model in <dir>/<owner>/<name>/", async () => {
+      modelsDir = newDir();
+      const { manager } = managerFor(hub, modelsDir);
+      model = await manager.downloadModel(QWEN.id);
+      info = await (await fetch(`${hub.endpoint}/api/models/${QWEN.id}`)).json();
+      repoDir = join(modelsDir, "limcheekin", "Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+      assert.equal(model.dir, repoDir);
+      assert.equal(model.path, join(repoDir, QWEN_FILE));
+      assert.equal(model.name, QWEN_FILE.replace(/\.rkllm$/, ""));
+      assert.equal(model.repo, QWEN.id);
+    });
+
+    it("writes the model and the technical files byte for byte, and nothing else", () => {
+      for (
+        const file of [
+          QWEN_FILE,
+          "config.json",
+          "generation_config.json",
+          "tokenizer_config.json",
+          "tokenizer.json",
+        ]
+      ) {
+        assert.deepEqual(
+          new Uint8Array(readFileSync(join(repoDir, file))),
+          bytesOf(QWEN, file),
+          `${file} is byte-identical`,
+        );
+      }
+      assert.ok(
+        !existsSync(join(repoDir, "README.md")),
+        "only the model and technical files are downloaded",
+      );
+      assert.deepEqual(model.technicalFiles, [
         "config.json",
         "generation_config.json",
         "tokenizer_config.json",
         "tokenizer.json",
-      ]
-    ) {
-      assert.deepEqual(
-        new Uint8Array(readFileSync(join(repoDir, file))),
-        bytesOf(QWEN, file),
-        `${file} is byte-identical`,
-      );
-    }
-    assert.ok(
-      !existsSync(join(repoDir, "README.md")),
-      "only the model and technical files are downloaded",
-    );
-    assert.deepEqual(model.technicalFiles, [
-      "config.json",
-      "generation_config.json",
-      "tokenizer_config.json",
-      "tokenizer.json",
-    ]);
-    const info = await (await fetch(`${hub.endpoint}/api/models/${QWEN.id}`)).json();
-    assert.equal(model.revision, info.sha);
-    assert.equal(model.sha256, sha256Hex(bytesOf(QWEN, QWEN_FILE)));
-    assert.equal(model.size, bytesOf(QWEN, QWEN_FILE).length);
-    assert.equal(model.platform, "rk3588");
-    assert.equal(model.quantization, "w8a8");
-    assert.equal(model.optimization, 0);
-    assert.equal(model.hybridRatio, 0);
-    assert.equal(model.baseModel, "Qwen2.5-0.5B-Instruct");
-    assert.ok(model.recorded);
-    assert.ok(!Number.isNaN(Date.parse(model.downloadedAt!)));
-    const record = JSON.parse(readFileSync(join(repoDir, ".rkllm-models.json"), "utf8"));
-    assert.equal(record.files[QWEN_FILE].sha256, model.sha256);
-    assert.equal(record.files["config.json"].revision, info.sha);
+      ]);
+    });
+
+    it("answers the revision, checksum, size and variant", () => {
+      assert.equal(model.revision, info.sha);
+      assert.equal(model.sha256, sha256Hex(bytesOf(QWEN, QWEN_FILE)));
+      assert.equal(model.size, bytesOf(QWEN, QWEN_FILE).length);
+      assert.equal(model.platform, "rk3588");
+      assert.equal(model.quantization, "w8a8");
+      assert.equal(model.optimization, 0);
+      assert.equal(model.hybridRatio, 0);
+      assert.equal(model.baseModel, "Qwen2.5-0.5B-Instruct");
+    });
+
+    it("records the download", () => {
+      assert.ok(model.recorded);
+      assert.ok(!Number.isNaN(Date.parse(model.downloadedAt!)));
+      const record = JSON.parse(readFileSync(join(repoDir, ".rkllm-models.json"), "utf8"));
+      assert.equal(record.files[QWEN_FILE].sha256, model.sha256);
+      assert.equal(record.files["config.json"].revision, info.sha);
+    });
   });
 
   it("does not download complete files again", async () => {
@@ -108,130 +126,178 @@ describe("ModelManager against the loopback Hub", () => {
     assert.equal(fileRequests(), before, "no file was fetched the second time");
   });
 
-  it("lists models with their variant, including a hand-copied one, and never partial files", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    await manager.downloadModel(
-      MULTI.id,
-      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
-    );
-    const manual = join(modelsDir, "me", "custom");
-    mkdirSync(manual, { recursive: true });
-    writeFileSync(join(manual, "my-model.rkllm"), "weights");
-    writeFileSync(join(manual, "other-rk3576-w4a16.rkllm.part"), "half");
-    const models = await manager.listModels();
-    assert.deepEqual(models.map((model) => `${model.repo}/${model.file}`), [
-      "me/custom/my-model.rkllm",
-      `${MULTI.id}/TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm`,
-    ]);
-    const handmade = models[0];
-    assert.equal(handmade.recorded, false);
-    assert.equal(handmade.revision, undefined);
-    assert.equal(handmade.platform, undefined);
-    assert.equal(handmade.size, 7);
-    assert.equal(models[1].hybridRatio, 0.5);
-    assert.deepEqual(models[1].technicalFiles, ["config.json", "tokenizer.json"]);
-    const partials = await manager.listPartialDownloads();
-    assert.deepEqual(partials.map((partial) => partial.file), ["other-rk3576-w4a16.rkllm"]);
+  describe("lists models with their variant, including a hand-copied one, and never partial files", () => {
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let models: ModelInfo[] = [];
+
+    it("lists the downloaded and the hand-copied model, not the partial file", async () => {
+      const modelsDir = newDir();
+      manager = managerFor(hub, modelsDir).manager;
+      await manager.downloadModel(
+        MULTI.id,
+        "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+      );
+      const manual = join(modelsDir, "me", "custom");
+      mkdirSync(manual, { recursive: true });
+      writeFileSync(join(manual, "my-model.rkllm"), "weights");
+      writeFileSync(join(manual, "other-rk3576-w4a16.rkllm.part"), "half");
+      models = await manager.listModels();
+      assert.deepEqual(models.map((model) => `${model.repo}/${model.file}`), [
+        "me/custom/my-model.rkllm",
+        `${MULTI.id}/TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm`,
+      ]);
+    });
+
+    it("a hand-copied model has no record, revision or variant", () => {
+      const handmade = models[0];
+      assert.equal(handmade.recorded, false);
+      assert.equal(handmade.revision, undefined);
+      assert.equal(handmade.platform, undefined);
+      assert.equal(handmade.size, 7);
+    });
+
+    it("a downloaded model has its variant and technical files", () => {
+      assert.equal(models[1].hybridRatio, 0.5);
+      assert.deepEqual(models[1].technicalFiles, ["config.json", "tokenizer.json"]);
+    });
+
+    it("partial files are listed as partial downloads", async () => {
+      const partials = await manager.listPartialDownloads();
+      assert.deepEqual(partials.map((partial) => partial.file), ["other-rk3576-w4a16.rkllm"]);
+    });
   });
 
-  it("finds models by exact name, owner/name, prefix and substring, and reports ambiguity", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    await manager.downloadModel(QWEN.id);
-    await manager.downloadModel(
-      MULTI.id,
-      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
-    );
-    await manager.downloadModel(
-      MULTI.id,
-      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
-    );
+  describe("finds models by exact name, owner/name, prefix and substring, and reports ambiguity", () => {
+    let manager: ReturnType<typeof managerFor>["manager"];
     const name = (model: ModelInfo | undefined) => model?.name;
-    assert.equal(
-      name(await manager.getModel(QWEN_FILE.replace(".rkllm", ""))),
-      QWEN_FILE.replace(".rkllm", ""),
-    );
-    assert.equal(name(await manager.getModel(QWEN.id)), QWEN_FILE.replace(".rkllm", ""));
-    assert.equal(
-      name(await manager.getModel("Qwen2.5-0.5B-Instruct")),
-      QWEN_FILE.replace(".rkllm", ""),
-    );
-    assert.equal(
-      name(await manager.getModel("qwen2.5")),
-      QWEN_FILE.replace(".rkllm", ""),
-      "case-insensitive",
-    );
-    assert.equal(
-      name(await manager.getModel("rk3576-W4A16")),
-      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0",
-    );
-    assert.equal(await manager.getModel("mistral"), undefined);
-    const error = await rejectsWithCode(manager.getModel("TinyLlama"), "ambiguous");
-    assert.equal((error.choices as string[]).length, 2);
-    await rejectsWithCode(manager.getModel(MULTI.id), "ambiguous");
-    await rejectsWithCode(manager.getModel("  "), "usage");
+
+    it("downloads three models", async () => {
+      manager = managerFor(hub, newDir()).manager;
+      await manager.downloadModel(QWEN.id);
+      await manager.downloadModel(
+        MULTI.id,
+        "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+      );
+      await manager.downloadModel(
+        MULTI.id,
+        "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+      );
+    });
+
+    it("by exact name and by owner/name", async () => {
+      assert.equal(
+        name(await manager.getModel(QWEN_FILE.replace(".rkllm", ""))),
+        QWEN_FILE.replace(".rkllm", ""),
+      );
+      assert.equal(name(await manager.getModel(QWEN.id)), QWEN_FILE.replace(".rkllm", ""));
+    });
+
+    it("by prefix and substring, case-insensitive", async () => {
+      assert.equal(
+        name(await manager.getModel("Qwen2.5-0.5B-Instruct")),
+        QWEN_FILE.replace(".rkllm", ""),
+      );
+      assert.equal(
+        name(await manager.getModel("qwen2.5")),
+        QWEN_FILE.replace(".rkllm", ""),
+        "case-insensitive",
+      );
+      assert.equal(
+        name(await manager.getModel("rk3576-W4A16")),
+        "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0",
+      );
+    });
+
+    it("answers undefined when nothing matches", async () => {
+      assert.equal(await manager.getModel("mistral"), undefined);
+    });
+
+    it("reports ambiguity with the choices, and a blank query as usage", async () => {
+      const error = await rejectsWithCode(manager.getModel("TinyLlama"), "ambiguous");
+      assert.equal((error.choices as string[]).length, 2);
+      await rejectsWithCode(manager.getModel(MULTI.id), "ambiguous");
+      await rejectsWithCode(manager.getModel("  "), "usage");
+    });
   });
 
-  it("removes one model and keeps the shared files while another model of the repo remains", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    const first = await manager.downloadModel(
-      MULTI.id,
-      "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
-    );
-    await manager.downloadModel(
-      MULTI.id,
-      "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
-    );
-    await rejectsWithCode(manager.removeModel("TinyLlama"), "ambiguous");
-    assert.equal((await manager.listModels()).length, 2, "an ambiguous query removes nothing");
-    await rejectsWithCode(manager.removeModel(""), "usage");
-    await rejectsWithCode(manager.removeModel("nothing-like-this"), "model_not_found");
+  describe("removes one model and keeps the shared files while another model of the repo remains", () => {
+    let modelsDir = "";
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let first: ModelInfo;
 
-    // Freed space is what the disk gets back: whole blocks.
-    const usage = statSync(first.path).blocks * 512 || first.size;
-    const removed = await manager.removeModel("rk3588-w8a8");
-    assert.equal(removed.model.path, first.path);
-    assert.deepEqual(removed.removedFiles, [first.path]);
-    assert.equal(removed.freedBytes, usage);
-    assert.equal(removed.removedDirectory, false);
-    assert.ok(existsSync(join(first.dir, "config.json")));
-    const record = JSON.parse(readFileSync(join(first.dir, ".rkllm-models.json"), "utf8"));
-    assert.equal(record.files[first.file], undefined, "the record forgets the removed model");
+    it("refuses an ambiguous, empty or unknown query and removes nothing", async () => {
+      modelsDir = newDir();
+      manager = managerFor(hub, modelsDir).manager;
+      first = await manager.downloadModel(
+        MULTI.id,
+        "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+      );
+      await manager.downloadModel(
+        MULTI.id,
+        "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+      );
+      await rejectsWithCode(manager.removeModel("TinyLlama"), "ambiguous");
+      assert.equal((await manager.listModels()).length, 2, "an ambiguous query removes nothing");
+      await rejectsWithCode(manager.removeModel(""), "usage");
+      await rejectsWithCode(manager.removeModel("nothing-like-this"), "model_not_found");
+    });
 
-    const last = await manager.removeModel("rk3576");
-    assert.equal(last.removedDirectory, true);
-    assert.ok(!existsSync(first.dir), "the last model takes its directory with it");
-    assert.ok(!existsSync(join(modelsDir, "punchnox")), "and the empty owner directory");
+    it("removes one model, frees its blocks and keeps the shared files", async () => {
+      // Freed space is what the disk gets back: whole blocks.
+      const usage = statSync(first.path).blocks * 512 || first.size;
+      const removed = await manager.removeModel("rk3588-w8a8");
+      assert.equal(removed.model.path, first.path);
+      assert.deepEqual(removed.removedFiles, [first.path]);
+      assert.equal(removed.freedBytes, usage);
+      assert.equal(removed.removedDirectory, false);
+      assert.ok(existsSync(join(first.dir, "config.json")));
+      const record = JSON.parse(readFileSync(join(first.dir, ".rkllm-models.json"), "utf8"));
+      assert.equal(record.files[first.file], undefined, "the record forgets the removed model");
+    });
+
+    it("the last model takes its directory and the empty owner directory with it", async () => {
+      const last = await manager.removeModel("rk3576");
+      assert.equal(last.removedDirectory, true);
+      assert.ok(!existsSync(first.dir), "the last model takes its directory with it");
+      assert.ok(!existsSync(join(modelsDir, "punchnox")), "and the empty owner directory");
+    });
   });
 
-  it("cleans every model and partial download without following symlinks out of the store", async () => {
-    const modelsDir = newDir();
-    const outside = join(modelsDir, "..", "outside");
-    mkdirSync(outside, { recursive: true });
-    writeFileSync(join(outside, "precious.rkllm"), "do not delete");
-    const { manager } = managerFor(hub, modelsDir);
-    const model = await manager.downloadModel(QWEN.id);
-    writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
-    writeFileSync(join(model.dir, "next.rkllm.part.state"), "{}");
-    symlinkSync(outside, join(model.dir, "linked-dir"));
-    symlinkSync(outside, join(modelsDir, "linked-owner"));
-    symlinkSync(join(outside, "precious.rkllm"), join(model.dir, "linked.rkllm"));
+  describe("cleans every model and partial download without following symlinks out of the store", () => {
+    let modelsDir = "";
+    let outside = "";
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let model: ModelInfo;
 
-    const partialOnly = await manager.cleanModels({ partialOnly: true });
-    assert.deepEqual(partialOnly.removedFiles, [
-      join(model.dir, "next.rkllm.part"),
-      join(model.dir, "next.rkllm.part.state"),
-    ]);
-    assert.equal((await manager.listModels()).length, 1, "--partial keeps complete models");
+    it("--partial removes only the partial files", async () => {
+      modelsDir = newDir();
+      outside = join(modelsDir, "..", "outside");
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, "precious.rkllm"), "do not delete");
+      manager = managerFor(hub, modelsDir).manager;
+      model = await manager.downloadModel(QWEN.id);
+      writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
+      writeFileSync(join(model.dir, "next.rkllm.part.state"), "{}");
+      symlinkSync(outside, join(model.dir, "linked-dir"));
+      symlinkSync(outside, join(modelsDir, "linked-owner"));
+      symlinkSync(join(outside, "precious.rkllm"), join(model.dir, "linked.rkllm"));
 
-    const report = await manager.cleanModels();
-    assert.equal((await manager.listModels()).length, 0);
-    assert.ok(report.freedBytes >= model.size);
-    assert.ok(report.removedFiles.includes(model.path));
-    assert.equal(readFileSync(join(outside, "precious.rkllm"), "utf8"), "do not delete");
-    assert.ok(report.removedFiles.every((path) => path.startsWith(modelsDir)));
+      const partialOnly = await manager.cleanModels({ partialOnly: true });
+      assert.deepEqual(partialOnly.removedFiles, [
+        join(model.dir, "next.rkllm.part"),
+        join(model.dir, "next.rkllm.part.state"),
+      ]);
+      assert.equal((await manager.listModels()).length, 1, "--partial keeps complete models");
+    });
+
+    it("a full clean removes every model and nothing outside the store", async () => {
+      const report = await manager.cleanModels();
+      assert.equal((await manager.listModels()).length, 0);
+      assert.ok(report.freedBytes >= model.size);
+      assert.ok(report.removedFiles.includes(model.path));
+      assert.equal(readFileSync(join(outside, "precious.rkllm"), "utf8"), "do not delete");
+      assert.ok(report.removedFiles.every((path) => path.startsWith(modelsDir)));
+    });
   });
 
   it("degrades to a file-system scan with a warning when a record is corrupt", async () => {
