@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ModelInfo } from "../mod.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { bytesOf, MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { managerFor, rejectsWithCode } from "./support/download_harness.ts";
@@ -28,35 +29,47 @@ describe("the store keeps its hands off what it did not create", () => {
     removeDir(root);
   });
 
-  it("cleans only store directories, and only partial files that have their state", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    const model = await manager.downloadModel(QWEN.id);
-    const project = join(modelsDir, "projects", "webapp");
-    mkdirSync(join(project, "deep"), { recursive: true });
-    const userFiles = [
-      join(project, "config.json"),
-      join(project, "meta.json"),
-      join(project, "deep", "video.mp4.part"),
-      join(model.dir, "notes.txt"),
-      join(model.dir, "unrelated.part"),
-    ];
-    for (const path of userFiles) writeFileSync(path, "the user's own file");
-    writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
-    writeFileSync(join(model.dir, "next.rkllm.part.state"), "{}");
+  describe("cleans only store directories, and only partial files that have their state", () => {
+    // One store, cleaned in two steps; each is its own test, so one failure does not
+    // hide the other.
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let model: ModelInfo;
+    let userFiles: string[] = [];
 
-    const partial = await manager.cleanModels({ partialOnly: true });
-    assert.deepEqual(partial.removedFiles.sort(), [
-      join(model.dir, "next.rkllm.part"),
-      join(model.dir, "next.rkllm.part.state"),
-    ]);
-    const report = await manager.cleanModels();
-    assert.ok(report.removedFiles.includes(model.path));
-    assert.ok(report.removedFiles.includes(join(model.dir, "config.json")));
-    for (const path of userFiles) {
-      assert.equal(readFileSync(path, "utf8"), "the user's own file", `${path} is kept`);
-    }
-    assert.deepEqual(await manager.listModels(), []);
+    it("--partial removes only a partial file that has its state", async () => {
+      const modelsDir = newDir();
+      manager = managerFor(hub, modelsDir).manager;
+      model = await manager.downloadModel(QWEN.id);
+      const project = join(modelsDir, "projects", "webapp");
+      mkdirSync(join(project, "deep"), { recursive: true });
+      userFiles = [
+        join(project, "config.json"),
+        join(project, "meta.json"),
+        join(project, "deep", "video.mp4.part"),
+        join(model.dir, "notes.txt"),
+        join(model.dir, "unrelated.part"),
+      ];
+      for (const path of userFiles) writeFileSync(path, "the user's own file");
+      writeFileSync(join(model.dir, "next.rkllm.part"), "partial");
+      writeFileSync(join(model.dir, "next.rkllm.part.state"), "{}");
+
+      const partial = await manager.cleanModels({ partialOnly: true });
+      assert.deepEqual(partial.removedFiles.sort(), [
+        join(model.dir, "next.rkllm.part"),
+        join(model.dir, "next.rkllm.part.state"),
+      ]);
+    });
+
+    it("a full clean removes the model and its technical files, and keeps the user's files", async () => {
+      assert.ok(userFiles.length > 0, "the store was set up");
+      const report = await manager.cleanModels();
+      assert.ok(report.removedFiles.includes(model.path));
+      assert.ok(report.removedFiles.includes(join(model.dir, "config.json")));
+      for (const path of userFiles) {
+        assert.equal(readFileSync(path, "utf8"), "the user's own file", `${path} is kept`);
+      }
+      assert.deepEqual(await manager.listModels(), []);
+    });
   });
 
   it("downloads only .rkllm files by name; technical files come with the model", async () => {
