@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RuntimeDetector } from "../mod.ts";
+import { type ModelInfo, RuntimeDetector } from "../mod.ts";
 import {
   deterministicBytes,
   gitBlobSha1,
@@ -82,40 +82,58 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
     removeDir(root);
   });
 
-  it("brings the tokenizer companions with the model, verified and recorded, never README.md or .gitattributes", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    const model = await manager.downloadModel(QWEN3.id, undefined, { quantization: "w8a8_g128" });
-    assert.equal(model.file, QWEN3_FILES.w8a8_g128);
-    assert.deepEqual(model.companionFiles, QWEN3_COMPANIONS);
-    assert.deepEqual(model.technicalFiles, TECHNICAL);
-    assert.deepEqual(model.encoders, []);
-    const repoDir = model.dir;
-    for (const file of QWEN3_COMPANIONS) {
-      assert.deepEqual(new Uint8Array(readFileSync(join(repoDir, file))), bytesOf(QWEN3, file));
-    }
-    assert.ok(!existsSync(join(repoDir, "README.md")));
-    assert.ok(!existsSync(join(repoDir, ".gitattributes")));
-    const record = recordOf(repoDir);
-    assert.equal(record.version, 2);
-    assert.deepEqual(record.models[QWEN3_FILES.w8a8_g128], {
-      companions: QWEN3_COMPANIONS,
-      encoders: [],
-    });
-    const template = bytesOf(QWEN3, "chat_template.jinja");
-    assert.equal(record.files["chat_template.jinja"].gitSha1, gitBlobSha1(template));
-    assert.equal(record.files["chat_template.jinja"].size, template.length);
+  describe("brings the tokenizer companions with the model, verified and recorded, never README.md or .gitattributes", () => {
+    // One download, checked by the steps below; each is its own test, so one failure
+    // does not hide the others.
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let model: ModelInfo;
+    let repoDir = "";
 
-    const [verdict] = await manager.verifyModel(QWEN3_FILES.w8a8_g128);
-    assert.ok(verdict.ok);
-    assert.deepEqual(verdict.files.map((file) => file.file), [model.file, ...QWEN3_COMPANIONS]);
-    writeFileSync(join(repoDir, "chat_template.jinja"), "{{ changed }}\n");
-    unlinkSync(join(repoDir, "vocab.json"));
-    const [broken] = await manager.verifyModel(QWEN3_FILES.w8a8_g128);
-    assert.equal(broken.ok, false);
-    const status = Object.fromEntries(broken.files.map((file) => [file.file, file.status]));
-    assert.equal(status["chat_template.jinja"], "mismatch");
-    assert.equal(status["vocab.json"], "missing");
+    it("downloads the asked model with its companions and technical files, and no encoder", async () => {
+      manager = managerFor(hub, newDir()).manager;
+      model = await manager.downloadModel(QWEN3.id, undefined, { quantization: "w8a8_g128" });
+      repoDir = model.dir;
+      assert.equal(model.file, QWEN3_FILES.w8a8_g128);
+      assert.deepEqual(model.companionFiles, QWEN3_COMPANIONS);
+      assert.deepEqual(model.technicalFiles, TECHNICAL);
+      assert.deepEqual(model.encoders, []);
+    });
+
+    it("writes the companions byte for byte, never README.md or .gitattributes", () => {
+      for (const file of QWEN3_COMPANIONS) {
+        assert.deepEqual(new Uint8Array(readFileSync(join(repoDir, file))), bytesOf(QWEN3, file));
+      }
+      assert.ok(!existsSync(join(repoDir, "README.md")));
+      assert.ok(!existsSync(join(repoDir, ".gitattributes")));
+    });
+
+    it("records the companions with their git SHA-1 and size", () => {
+      const record = recordOf(repoDir);
+      assert.equal(record.version, 2);
+      assert.deepEqual(record.models[QWEN3_FILES.w8a8_g128], {
+        companions: QWEN3_COMPANIONS,
+        encoders: [],
+      });
+      const template = bytesOf(QWEN3, "chat_template.jinja");
+      assert.equal(record.files["chat_template.jinja"].gitSha1, gitBlobSha1(template));
+      assert.equal(record.files["chat_template.jinja"].size, template.length);
+    });
+
+    it("verifies the companions with the model", async () => {
+      const [verdict] = await manager.verifyModel(QWEN3_FILES.w8a8_g128);
+      assert.ok(verdict.ok);
+      assert.deepEqual(verdict.files.map((file) => file.file), [model.file, ...QWEN3_COMPANIONS]);
+    });
+
+    it("reports a changed companion as a mismatch and a deleted one as missing", async () => {
+      writeFileSync(join(repoDir, "chat_template.jinja"), "{{ changed }}\n");
+      unlinkSync(join(repoDir, "vocab.json"));
+      const [broken] = await manager.verifyModel(QWEN3_FILES.w8a8_g128);
+      assert.equal(broken.ok, false);
+      const status = Object.fromEntries(broken.files.map((file) => [file.file, file.status]));
+      assert.equal(status["chat_template.jinja"], "mismatch");
+      assert.equal(status["vocab.json"], "missing");
+    });
   });
 
   it("selects exactly the asked quantisation: w8a8_g128 is neither w8a8 nor w8a8_g256", async () => {
@@ -187,46 +205,62 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
     assert.equal(error.bytesNeeded, modelBytes + companionBytes);
   });
 
-  it("brings the vision encoder for the model's chip, records the pairing and verifies it", async () => {
-    const modelsDir = newDir();
-    const { manager } = managerFor(hub, modelsDir);
-    const plan = (await manager.download(INTERNVL.id, undefined, {
-      platform: "rk3576",
-      dryRun: true,
-    })).plan;
-    assert.deepEqual(
-      plan.files.filter((file) => file.kind === "encoder").map((file) => file.file),
-      [INTERNVL_FILES.vision3576],
-    );
-    const model = await manager.downloadModel(INTERNVL.id, undefined, { platform: "rk3576" });
-    assert.equal(model.file, INTERNVL_FILES.rk3576);
-    assert.deepEqual(model.encoders, [INTERNVL_FILES.vision3576]);
-    assert.ok(model.companionFiles.includes("chat_template.jinja"));
-    const repoDir = model.dir;
-    assert.deepEqual(
-      new Uint8Array(readFileSync(join(repoDir, INTERNVL_FILES.vision3576))),
-      bytesOf(INTERNVL, INTERNVL_FILES.vision3576),
-    );
-    assert.ok(!existsSync(join(repoDir, INTERNVL_FILES.vision3588)), "not the other chip's");
-    const record = recordOf(repoDir);
-    assert.deepEqual(record.models[INTERNVL_FILES.rk3576].encoders, [INTERNVL_FILES.vision3576]);
-    assert.equal(
-      record.files[INTERNVL_FILES.vision3576].sha256,
-      sha256Hex(bytesOf(INTERNVL, INTERNVL_FILES.vision3576)),
-    );
-    assert.deepEqual((await manager.listModels()).map((listed) => listed.encoders), [
-      [INTERNVL_FILES.vision3576],
-    ]);
+  describe("brings the vision encoder for the model's chip, records the pairing and verifies it", () => {
+    // One download, checked by the steps below; each is its own test, so one failure
+    // does not hide the others.
+    let manager: ReturnType<typeof managerFor>["manager"];
+    let repoDir = "";
 
-    const [verdict] = await manager.verifyModel(INTERNVL_FILES.rk3576);
-    assert.ok(verdict.ok);
-    assert.ok(verdict.files.some((file) => file.file === INTERNVL_FILES.vision3576));
-    writeFileSync(join(repoDir, INTERNVL_FILES.vision3576), "not an encoder");
-    const [broken] = await manager.verifyModel(INTERNVL_FILES.rk3576);
-    assert.deepEqual(
-      broken.files.filter((file) => file.status !== "ok").map((file) => file.file),
-      [INTERNVL_FILES.vision3576],
-    );
+    it("plans the encoder for the model's chip", async () => {
+      manager = managerFor(hub, newDir()).manager;
+      const plan = (await manager.download(INTERNVL.id, undefined, {
+        platform: "rk3576",
+        dryRun: true,
+      })).plan;
+      assert.deepEqual(
+        plan.files.filter((file) => file.kind === "encoder").map((file) => file.file),
+        [INTERNVL_FILES.vision3576],
+      );
+    });
+
+    it("downloads the model with that encoder only", async () => {
+      const model = await manager.downloadModel(INTERNVL.id, undefined, { platform: "rk3576" });
+      repoDir = model.dir;
+      assert.equal(model.file, INTERNVL_FILES.rk3576);
+      assert.deepEqual(model.encoders, [INTERNVL_FILES.vision3576]);
+      assert.ok(model.companionFiles.includes("chat_template.jinja"));
+      assert.deepEqual(
+        new Uint8Array(readFileSync(join(repoDir, INTERNVL_FILES.vision3576))),
+        bytesOf(INTERNVL, INTERNVL_FILES.vision3576),
+      );
+      assert.ok(!existsSync(join(repoDir, INTERNVL_FILES.vision3588)), "not the other chip's");
+    });
+
+    it("records the pairing and lists it", async () => {
+      const record = recordOf(repoDir);
+      assert.deepEqual(record.models[INTERNVL_FILES.rk3576].encoders, [
+        INTERNVL_FILES.vision3576,
+      ]);
+      assert.equal(
+        record.files[INTERNVL_FILES.vision3576].sha256,
+        sha256Hex(bytesOf(INTERNVL, INTERNVL_FILES.vision3576)),
+      );
+      assert.deepEqual((await manager.listModels()).map((listed) => listed.encoders), [
+        [INTERNVL_FILES.vision3576],
+      ]);
+    });
+
+    it("verifies the encoder with the model, and reports a changed one", async () => {
+      const [verdict] = await manager.verifyModel(INTERNVL_FILES.rk3576);
+      assert.ok(verdict.ok);
+      assert.ok(verdict.files.some((file) => file.file === INTERNVL_FILES.vision3576));
+      writeFileSync(join(repoDir, INTERNVL_FILES.vision3576), "not an encoder");
+      const [broken] = await manager.verifyModel(INTERNVL_FILES.rk3576);
+      assert.deepEqual(
+        broken.files.filter((file) => file.status !== "ok").map((file) => file.file),
+        [INTERNVL_FILES.vision3576],
+      );
+    });
   });
 
   it("removes an encoder with its model, keeping the other chip's encoder and model", async () => {
