@@ -32,6 +32,24 @@ function fetched(assignment: ReturnType<PieceScheduler["take"]>) {
   return assignment.kind === "fetch" ? assignment : assert.fail("a fetch");
 }
 
+/**
+ * Two requests of 1 MiB pieces after one second: the first finished its piece,
+ * the second got 16 KiB of its own. Answers the scheduler and the straggler.
+ */
+function afterOneStraggles(segments: Segment[]) {
+  let now = 0;
+  const scheduler = new PieceScheduler(segments, { now: () => now, minPiece: MIB });
+  const fast = fetched(scheduler.take()).request;
+  const slow = fetched(scheduler.take()).request;
+  now = 1000;
+  fast.bytes = MIB;
+  fast.segment.next = fast.segment.end + 1;
+  slow.bytes = 16 * 1024;
+  slow.segment.next += 16 * 1024;
+  scheduler.finish(fast);
+  return { scheduler, slow };
+}
+
 describe("piece scheduling", () => {
   it("hands out queued pieces in file order before splitting anything", () => {
     const segments = pieces(3, 8 * MIB);
@@ -67,17 +85,8 @@ describe("piece scheduling", () => {
   });
 
   it("never splits off less than the minimum piece, and copies a straggler's remainder instead", () => {
-    let now = 0;
     const segments = pieces(2, MIB);
-    const scheduler = new PieceScheduler(segments, { now: () => now, minPiece: MIB });
-    const fast = fetched(scheduler.take()).request;
-    const slow = fetched(scheduler.take()).request;
-    now = 1000;
-    fast.bytes = MIB;
-    fast.segment.next = fast.segment.end + 1;
-    slow.bytes = 16 * 1024;
-    slow.segment.next += 16 * 1024;
-    scheduler.finish(fast);
+    const { scheduler, slow } = afterOneStraggles(segments);
 
     const copy = fetched(scheduler.take());
     assert.equal(copy.split, false);
@@ -100,16 +109,7 @@ describe("piece scheduling", () => {
   });
 
   it("lets a straggler be copied again when its first copy failed", () => {
-    let now = 0;
-    const scheduler = new PieceScheduler(pieces(2, MIB), { now: () => now, minPiece: MIB });
-    const fast = fetched(scheduler.take()).request;
-    const slow = fetched(scheduler.take()).request;
-    now = 1000;
-    fast.bytes = MIB;
-    fast.segment.next = fast.segment.end + 1;
-    slow.bytes = 16 * 1024;
-    slow.segment.next += 16 * 1024;
-    scheduler.finish(fast);
+    const { scheduler, slow } = afterOneStraggles(pieces(2, MIB));
     const failed = fetched(scheduler.take()).request;
     scheduler.finish(failed);
     assert.equal(slow.cut.signal.aborted, false, "the straggler goes on");
