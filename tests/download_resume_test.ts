@@ -33,7 +33,6 @@ import {
   BIG,
   BIG_FILE,
   bodyBytes,
-  fileSha256,
   filesUnder,
   managerFor,
   partialOf,
