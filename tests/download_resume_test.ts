@@ -49,7 +49,7 @@ import { formatBytes } from "../src/units.ts";
 const MIB = 1024 * 1024;
 const TOKEN = "hf_CliSecretThatMustNeverLeak9876543210";
 
-/** A 64 MiB model: sixteen planned 4 MiB pieces over the CLI's eight connections. */
+/** A 64 MiB model: sixteen planned 4 MiB pieces. */
 const HALVED_SIZE = 64 * MIB;
 const HALVED_SEED = 256;
 const HALVED: HubRepoSpec = {
@@ -60,7 +60,7 @@ const HALVED: HubRepoSpec = {
   ],
 };
 const HALVED_FILE = "Halved-Model-rk3588-w4a16.rkllm";
-/** Bytes each request of the second wave of pieces sends before the emulator holds it. */
+/** Bytes each request after the first eight sends before the emulator holds it. */
 const HELD_AFTER = 3 * MIB;
 
 /** The segments a partial download's state saves, or none without a readable state. */
@@ -105,19 +105,19 @@ describe("downloads across process death, interrupts and concurrent processes", 
   }, async () => {
     const dir = newDir();
     const destination = pathIn(dir, HALVED, HALVED_FILE);
-    // The first eight pieces come whole; the next eight send 3 MiB each (at 1 MiB/s, so the
-    // state is saved as they arrive) and are then held until the client goes; any further
-    // request (a split or a copy) is held before its first byte. The download cannot end.
-    const ranged = { origin: "cdn", pathIncludes: HALVED_FILE, rangeRequestsOnly: true } as const;
+    // Four connections take the sixteen pieces in file order. The first eight pieces come
+    // whole; the next requests send 3 MiB each (at 1 MiB/s, so the state is saved as they
+    // arrive) and are then held until the client goes. With four held requests and pieces
+    // still queued, no connection is free to split or copy one: the download cannot end.
     bed.hub.addFault({
-      ...ranged,
+      origin: "cdn",
+      pathIncludes: HALVED_FILE,
+      rangeRequestsOnly: true,
       skip: 8,
-      times: 8,
       stallAfterBytes: HELD_AFTER,
       bytesPerSecond: MIB,
     });
-    bed.hub.addFault({ ...ranged, skip: 8, stallAfterBytes: 0 });
-    const child = startCli(["download", HALVED.id, "--dir", dir, "--quiet"]);
+    const child = startCli(["download", HALVED.id, "--dir", dir, "--quiet", "--connections", "4"]);
     const exited = finished(child);
     await waitFor(() => savedBytes(destination) >= HALVED_SIZE / 2, "half of the file to be saved");
     child.kill("SIGKILL");
