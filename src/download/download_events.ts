@@ -34,7 +34,12 @@ export type DownloadEvent =
     attempts?: number;
   }
   | { event: "restart"; file: string; reason: string }
-  | { event: "verify"; file: string }
+  | {
+    event: "verify";
+    file: string;
+    /** Bytes to read back from disk to check the hash, now that the last byte arrived. */
+    rereadBytes?: number;
+  }
   | {
     event: "done";
     file: string;
@@ -43,6 +48,11 @@ export type DownloadEvent =
     transferred: number;
     /** True when the file was already complete and nothing was fetched. */
     skipped: boolean;
+    /**
+     * Bytes read back from disk to check the hash after the last byte arrived (the
+     * rest was hashed as it landed); absent when no hash was checked by this run.
+     */
+    rereadBytes?: number;
   }
   | {
     event: "wait";

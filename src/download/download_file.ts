@@ -119,7 +119,7 @@ export const DEFAULT_PARALLEL_THRESHOLD = 64 * 1024 * 1024;
  * ```
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-/** A verify event is reported when more than this is left to hash once the last byte landed. */
+/** A verify event is reported when more than this is left to hash once the last byte arrived. */
 const VERIFY_EVENT_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -356,8 +356,10 @@ async function downloadInto(
       state,
       handle,
     });
+    // Whatever the hasher has not reached once the last byte arrived is read back from disk.
+    const rereadBytes = hasher && identity.size - hasher.hashed;
     await transfer.save();
-    await verifyPartial(request, options, { identity, expected, handle, hasher });
+    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
     state.verified = true;
     state.verifiedHash = expected;
     await writeDownloadState(runtime, { destination, state });
@@ -367,6 +369,7 @@ async function downloadInto(
       total: identity.size,
       transferred: transfer.transferred,
       skipped: false,
+      rereadBytes,
     });
     return resultOf(request, {
       size: identity.size,
@@ -435,11 +438,13 @@ async function verifyPartial(
     expected?: ExpectedHash;
     handle: FileHandle;
     hasher?: PrefixHasher;
+    /** What the hasher had left when the last byte arrived. */
+    rereadBytes?: number;
   },
 ): Promise<void> {
   const { runtime } = options;
   const emit = options.onEvent ?? (() => {});
-  const { identity, expected, handle, hasher } = downloaded;
+  const { identity, expected, handle, hasher, rereadBytes = 0 } = downloaded;
   const { destination, file: { path } } = request;
   const size = (await runtime.stat(partialPathOf(destination))).size;
   if (size !== identity.size) {
@@ -455,7 +460,7 @@ async function verifyPartial(
   }
   if (expected && hasher) {
     // Most of the file was hashed as it arrived; what is left is read back here.
-    if (identity.size - hasher.hashed > VERIFY_EVENT_BYTES) emit({ event: "verify", file: path });
+    if (rereadBytes > VERIFY_EVENT_BYTES) emit({ event: "verify", file: path, rereadBytes });
     const actual = await hasher.digest();
     if (actual !== expected.hex) {
       await handle.close();

@@ -28,6 +28,8 @@ export interface TrackedTransfer {
   handle: FileHandle;
   /** Receives progress events. */
   emit: DownloadEventHandler;
+  /** The clock (ms) that paces progress events and saves; tests may pass their own. */
+  now?: () => number;
 }
 
 /**
@@ -58,8 +60,9 @@ export class TransferTracker {
   #state: DownloadState;
   #handle: FileHandle;
   #emit: DownloadEventHandler;
-  #lastProgressAt = 0;
-  #lastSaveAt = Date.now();
+  #now: () => number;
+  #lastProgressAt = -Infinity;
+  #lastSaveAt: number;
   #unsavedBytes = 0;
   /** Saves run one after another, so an older snapshot never lands after a newer one. */
   #saves: Promise<void> = Promise.resolve();
@@ -72,13 +75,15 @@ export class TransferTracker {
     this.#state = transfer.state;
     this.#handle = transfer.handle;
     this.#emit = transfer.emit;
+    this.#now = transfer.now ?? Date.now;
+    this.#lastSaveAt = this.#now();
   }
 
   /** Records `count` new bytes written; reports progress and saves the state when due. */
   onBytes(count: number): void {
     this.transferred += count;
     this.#unsavedBytes += count;
-    const now = Date.now();
+    const now = this.#now();
     if (now - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
       this.#lastProgressAt = now;
       this.progress();
@@ -113,7 +118,7 @@ export class TransferTracker {
   }
 
   async #write(): Promise<void> {
-    this.#lastSaveAt = Date.now();
+    this.#lastSaveAt = this.#now();
     this.#unsavedBytes = 0;
     const snapshot = {
       ...this.#state,

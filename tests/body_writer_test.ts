@@ -1,0 +1,122 @@
+/**
+ * The body writer's contract: body bytes land at their file positions in
+ * batches, a segment's `next` moves only over bytes written and never back,
+ * bytes past a segment's end (its tail taken by another request) are dropped,
+ * and a failed write is a storage error that leaves `next` where it was.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { BodyWriter, chunkReaderOf } from "../src/download/body_writer.ts";
+import type { Segment } from "../src/download/segment_plan.ts";
+import { ModelManagerError } from "../src/errors.ts";
+import { MemoryFile } from "./support/memory_file.ts";
+
+const BATCH = 1024;
+
+/** Bytes whose value tells their file position. */
+function bytesAt(position: number, length: number): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from({ length }, (_, index) => (position + index) % 251);
+}
+
+function writerOn(file: MemoryFile) {
+  const counted: number[] = [];
+  const landed: { position: number; length: number }[] = [];
+  const writer = new BodyWriter({
+    handle: file,
+    file: "model.rkllm",
+    onBytes: (count) => counted.push(count),
+    onWritten: (position, bytes) => landed.push({ position, length: bytes.length }),
+  }, BATCH);
+  return { writer, counted, landed };
+}
+
+describe("BodyWriter", () => {
+  it("writes small chunks in whole batches and moves next only over written bytes", async () => {
+    const file = new MemoryFile();
+    const segment: Segment = { start: 100, end: 100 + 3000 - 1, next: 100 };
+    const { writer, counted, landed } = writerOn(file);
+    let position = 100;
+    for (const length of [300, 300, 300]) {
+      await writer.put(segment, bytesAt(position, length), position);
+      position += length;
+    }
+    assert.deepEqual(file.writes, [], "nothing written before a batch is full");
+    assert.equal(segment.next, 100, "buffered bytes are not counted");
+    assert.equal(writer.front(segment), 1000, "but the writer knows what it holds");
+    await writer.put(segment, bytesAt(position, 300), position);
+    position += 300;
+    assert.deepEqual(file.writes, [{ position: 100, length: BATCH }]);
+    assert.equal(segment.next, 100 + BATCH);
+    await writer.flush();
+    assert.equal(segment.next, position);
+    assert.deepEqual(file.content.subarray(100, position), bytesAt(100, position - 100));
+    assert.deepEqual(counted, [BATCH, position - 100 - BATCH]);
+    assert.deepEqual(landed, [
+      { position: 100, length: BATCH },
+      { position: 100 + BATCH, length: position - 100 - BATCH },
+    ]);
+  });
+
+  it("writes a chunk of a batch or more at once", async () => {
+    const file = new MemoryFile();
+    const segment: Segment = { start: 0, end: 9999, next: 0 };
+    const { writer } = writerOn(file);
+    await writer.put(segment, bytesAt(0, 3 * BATCH), 0);
+    assert.deepEqual(file.writes, [{ position: 0, length: 3 * BATCH }]);
+    assert.equal(segment.next, 3 * BATCH);
+  });
+
+  it("drops bytes past a segment's end when its tail was taken meanwhile", async () => {
+    const file = new MemoryFile();
+    const segment: Segment = { start: 0, end: 9999, next: 0 };
+    const { writer, counted, landed } = writerOn(file);
+    await writer.put(segment, bytesAt(0, 800), 0);
+    // Another request took bytes 500- while these were buffered.
+    segment.end = 499;
+    await writer.flush();
+    assert.deepEqual(file.writes, [{ position: 0, length: 500 }]);
+    assert.equal(file.content.length, 500, "no byte of the other request's range was written");
+    assert.equal(segment.next, 500);
+    assert.deepEqual(landed, [{ position: 0, length: 500 }]);
+    assert.deepEqual(counted, [500]);
+    await writer.put(segment, bytesAt(800, 100), 800);
+    await writer.flush();
+    assert.equal(file.content.length, 500, "later bytes past the end are dropped too");
+  });
+
+  it("never moves next back when another copy finished the segment first", async () => {
+    const file = new MemoryFile();
+    const segment: Segment = { start: 0, end: 999, next: 0 };
+    const { writer } = writerOn(file);
+    await writer.put(segment, bytesAt(0, 200), 0);
+    segment.next = 1000;
+    await writer.flush();
+    assert.equal(segment.next, 1000);
+    assert.equal(writer.front(segment), 1000);
+  });
+
+  it("fails a write with a storage error and keeps next where it was", async () => {
+    const file = new MemoryFile();
+    file.failWrites = Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    const segment: Segment = { start: 0, end: 9999, next: 0 };
+    const { writer } = writerOn(file);
+    await assert.rejects(writer.put(segment, bytesAt(0, 2 * BATCH), 0), (error) => {
+      assert.ok(error instanceof ModelManagerError && error.code === "storage");
+      return true;
+    });
+    assert.equal(segment.next, 0);
+  });
+
+  it("reads a body chunk by chunk, to its end", async () => {
+    const body = new Response(bytesAt(0, 200_000)).body!;
+    const reader = chunkReaderOf(body);
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      assert.deepEqual(value, bytesAt(total, value!.length));
+      total += value!.length;
+    }
+    assert.equal(total, 200_000);
+  });
+});
