@@ -10,6 +10,7 @@ import { bytesOf, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { NO_PROXIES, startProxy } from "./support/forward_proxy.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { skipWhen } from "./support/skips.ts";
 import { VERSION } from "../src/version.ts";
 
 const run = promisify(execFile);
@@ -61,7 +62,12 @@ async function npm(args: string[], cwd: string): Promise<string> {
 
 describe(
   "the installed command",
-  { skip: !NODE || !NPM ? "no system node and npm" : false },
+  {
+    skip: skipWhen(
+      "tests/cli_install_test.ts (the installed command)",
+      (!NODE || !NPM) && "needs a system node and npm outside node_modules",
+    ),
+  },
   () => {
     let root = "";
     let hub: HubServer;

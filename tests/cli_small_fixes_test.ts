@@ -9,6 +9,7 @@ import { cliCommand, cliEnvironment, parseJson } from "./support/cli_process.ts"
 import { MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { hasScript, runInPty } from "./support/pty.ts";
+import { skipWhen } from "./support/skips.ts";
 import { countOf } from "../src/cli/format.ts";
 
 const run = promisify(execFile);
@@ -111,7 +112,11 @@ describe("the small ones", () => {
     assert.equal((await cli(["completion", "tcsh"])).code, 2);
   });
 
-  it("the clean prompt says how much it deletes", { skip: !hasScript() }, async () => {
+  const noPty = skipWhen(
+    "tests/cli_small_fixes_test.ts (the clean prompt says how much it deletes)",
+    !hasScript() && "needs script from util-linux for a pseudo-terminal",
+  );
+  it("the clean prompt says how much it deletes", { skip: noPty }, async () => {
     const dir = newDir();
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
     const result = await runInPty(["clean", "--dir", dir], {
