@@ -173,14 +173,38 @@ describe("ModelManager against the loopback Hub", () => {
 
     it("downloads three models", async () => {
       manager = managerFor(hub, newDir()).manager;
-      await manager.downloadModel(QWEN.id);
-      await manager.downloadModel(
-        MULTI.id,
-        "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
-      );
-      await manager.downloadModel(
-        MULTI.id,
-        "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+      const qwenTechnical = [
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+      ];
+      const multiTechnical = ["config.json", "tokenizer.json"];
+      const wanted = [
+        { repo: QWEN, file: QWEN_FILE, technical: qwenTechnical },
+        {
+          repo: MULTI,
+          file: "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+          technical: multiTechnical,
+        },
+        {
+          repo: MULTI,
+          file: "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+          technical: multiTechnical,
+        },
+      ];
+      for (const { repo, file, technical } of wanted) {
+        const model = await manager.downloadModel(repo.id, file);
+        assert.equal(model.file, file);
+        for (const path of [file, ...technical]) {
+          const bytes = new Uint8Array(readFileSync(join(model.dir, path)));
+          assert.deepEqual(bytes, bytesOf(repo, path), `${repo.id}/${path}`);
+        }
+      }
+      const listed = await manager.listModels();
+      assert.deepEqual(
+        listed.map((model) => model.file).sort(),
+        wanted.map((model) => model.file).sort(),
       );
     });
 
