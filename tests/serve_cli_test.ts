@@ -61,7 +61,7 @@ describe("rkllm-models serve", () => {
       process.kill(child.pid!, signal);
       const result = await exit;
       assert.equal(result.code, 0, result.stderr);
-      if (json) assert.equal(result.stdout.trim(), line);
+      assert.equal(result.stdout.trim(), line, "stdout holds the URL line only");
     });
   }
 
