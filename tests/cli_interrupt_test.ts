@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { MULTI, standardHub } from "./support/fixtures.ts";
 import { hasScript, runInPty } from "./support/pty.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { skipWhen } from "./support/skips.ts";
+import { it } from "./support/test_timeout.ts";
 
 const skip = skipWhen(
   "tests/cli_interrupt_test.ts (interruptions on a terminal)",

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { BIG, BIG_FILE, partialOf, pathIn } from "./support/download_harness.ts"
 import { bytesOf, MULTI, QWEN, QWEN_FILE } from "./support/fixtures.ts";
 import { deterministicBytes, type HubRepoSpec, sha256Hex } from "./support/hub_server.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { it } from "./support/test_timeout.ts";
 
 const MIB = 1 << 20;
 const MULTI_RK3576_FILE = "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm";

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import {
   rejectsWithCode,
 } from "./support/download_harness.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { it } from "./support/test_timeout.ts";
 
 /** A manager for `modelsDir` against `hub`, trying each request twice at most. */
 function managerFor(hub: HubServer, modelsDir: string, extra: ManagerOptions = {}) {

@@ -5,7 +5,7 @@
  * emulator, which counts what it sends) sends the file about once, and the
  * mirror's store then verifies. Heavy: one run of the suite is enough.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ModelManager } from "../src/model_manager.ts";
@@ -17,6 +17,7 @@ import { type HubRepoSpec, type HubServer, startHubServer } from "./support/hub_
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 import { skipPythonReferee } from "./support/official_python.ts";
 import { skipWhen } from "./support/skips.ts";
+import { it } from "./support/test_timeout.ts";
 
 const SIZE = 128 * 1024 * 1024;
 const FILE = "Big-rk3588-w8a8.rkllm";

@@ -3,7 +3,7 @@
  * index cannot be reached: it fails, naming the switch that skips the referee tests, and with
  * that switch set it installs nothing and lets the run go on.
  */
-import { after, describe, it } from "node:test";
+import { after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +13,7 @@ import { ROOT } from "./support/cli_process.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { skipWhen } from "./support/skips.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { it } from "./support/test_timeout.ts";
 
 const SCRIPT = join(ROOT, "scripts", "setup_python.sh");
 
