@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { tmpdir } from "node:os";
@@ -72,6 +73,19 @@ export function cliCommand(options: { quiet?: boolean } = {}): string[] {
   return [process.execPath, CLI];
 }
 
+/**
+ * This process's stand-in for the user's folders, removed when it exits: the neutral
+ * environment's store, settings, Hugging Face home and device tree lie under it (only the store
+ * is ever made), so two test runs side by side never share one.
+ */
+const NEUTRAL_HOME = mkdtempSync(join(tmpdir(), "rkllm-cli-home-"));
+function removeNeutralHome(): void {
+  rmSync(NEUTRAL_HOME, { recursive: true, force: true });
+}
+// Node and Bun emit `exit`; `deno test` emits only `unload`.
+process.on("exit", removeNeutralHome);
+globalThis.addEventListener?.("unload", removeNeutralHome);
+
 const NEUTRAL_ENV: Record<string, string | undefined> = {
   HF_TOKEN: undefined,
   HUGGING_FACE_HUB_TOKEN: undefined,
@@ -84,13 +98,13 @@ const NEUTRAL_ENV: Record<string, string | undefined> = {
   FORCE_COLOR: undefined,
   NODE_OPTIONS: undefined,
   NODE_TEST_CONTEXT: undefined,
-  HF_HOME: "/nonexistent-hf-home",
+  HF_HOME: join(NEUTRAL_HOME, "hf-home"),
   // Never the user's own store, settings or board: each test sets what it means.
-  XDG_DATA_HOME: join(tmpdir(), `rkllm-models-test-data-${process.pid}`),
-  XDG_CONFIG_HOME: "/nonexistent-xdg-config",
+  XDG_DATA_HOME: join(NEUTRAL_HOME, "data"),
+  XDG_CONFIG_HOME: join(NEUTRAL_HOME, "config"),
   RKLLM_PLATFORM: undefined,
   RKLLM_CONNECTIONS: undefined,
-  RKLLM_DEVICE_TREE: "/nonexistent-device-tree",
+  RKLLM_DEVICE_TREE: join(NEUTRAL_HOME, "device-tree"),
 };
 
 /**
