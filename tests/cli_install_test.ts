@@ -1,18 +1,16 @@
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { promisify } from "node:util";
 import process from "node:process";
-import { cliEnvironment, parseJson, ROOT } from "./support/cli_process.ts";
+import { cliEnvironment, parseJson, ROOT, runCommand } from "./support/cli_process.ts";
 import { bytesOf, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { NO_PROXIES, startProxy } from "./support/forward_proxy.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { skipWhen } from "./support/skips.ts";
 import { VERSION } from "../src/version.ts";
-
-const run = promisify(execFile);
+import { it } from "./support/test_timeout.ts";
 
 /** The machine's own `node` (not node_modules' Node 24), the one users install with. */
 function systemNode(): string | undefined {
@@ -51,7 +49,7 @@ function installedIn(prefix: string, root: string): Installed {
 
 async function npm(args: string[], cwd: string): Promise<string> {
   const env = cliEnvironment({ PATH: `${dirname(NODE!)}${delimiter}${process.env.PATH}` });
-  const { stdout } = await run(NPM!, [...args, "--no-audit", "--no-fund"], {
+  const { stdout } = await runCommand(NPM!, [...args, "--no-audit", "--no-fund"], {
     cwd,
     env,
     maxBuffer: 1 << 24,
@@ -61,7 +59,12 @@ async function npm(args: string[], cwd: string): Promise<string> {
 
 describe(
   "the installed command",
-  { skip: !NODE || !NPM ? "no system node and npm" : false },
+  {
+    skip: skipWhen(
+      "tests/cli_install_test.ts (the installed command)",
+      (!NODE || !NPM) && "needs a system node and npm outside node_modules",
+    ),
+  },
   () => {
     let root = "";
     let hub: HubServer;
@@ -82,7 +85,7 @@ describe(
     });
 
     it("npm pack holds the bundled command, and no dist/ binaries", async () => {
-      const { stdout } = await run("tar", ["-tzf", tarball]);
+      const { stdout } = await runCommand("tar", ["-tzf", tarball]);
       const files = stdout.trim().split("\n").sort();
       assert.ok(files.includes("package/lib/cli.mjs"), files.join("\n"));
       assert.ok(files.includes("package/bin/rkllm-models.mjs"), files.join("\n"));
@@ -93,12 +96,12 @@ describe(
     });
 
     it("runs on the system Node from another directory: --version and a download", async () => {
-      const { stdout: version } = await run(installed.bin, ["--version"], {
+      const { stdout: version } = await runCommand(installed.bin, ["--version"], {
         cwd: root,
         env: installed.env(),
       });
       assert.equal(version.trim(), `rkllm-models ${VERSION}`);
-      const { stdout } = await run(installed.bin, [
+      const { stdout } = await runCommand(installed.bin, [
         "download",
         QWEN.id,
         "--endpoint",
@@ -115,15 +118,15 @@ describe(
       const env = installed.env({ HF_ENDPOINT: hub.endpoint });
       const elsewhere = join(root, "elsewhere");
       mkdirSync(elsewhere, { recursive: true });
-      const { stdout } = await run(installed.bin, ["download", QWEN.id, "--json"], {
+      const { stdout } = await runCommand(installed.bin, ["download", QWEN.id, "--json"], {
         cwd: "/",
         env,
       });
       const path = parseJson(stdout).path;
       assert.ok(path.startsWith(join(root, "data", "rkllm-models", "models")), path);
-      const listed = await run(installed.bin, ["list", "--json"], { cwd: elsewhere, env });
+      const listed = await runCommand(installed.bin, ["list", "--json"], { cwd: elsewhere, env });
       assert.equal(parseJson(listed.stdout)[0].path, path);
-      const offline = await run(installed.bin, ["download", QWEN.id, "--json"], {
+      const offline = await runCommand(installed.bin, ["download", QWEN.id, "--json"], {
         cwd: elsewhere,
         env: { ...env, HF_HUB_OFFLINE: "1" },
       });
@@ -131,7 +134,7 @@ describe(
       const bytes = readFileSync(path);
       bytes[0] ^= 0xff;
       writeFileSync(path, bytes);
-      await run(installed.bin, ["download", QWEN.id, "-q"], { cwd: elsewhere, env });
+      await runCommand(installed.bin, ["download", QWEN.id, "-q"], { cwd: elsewhere, env });
       assert.deepEqual(new Uint8Array(readFileSync(path)), bytesOf(QWEN, QWEN_FILE));
     });
 
@@ -140,7 +143,7 @@ describe(
       try {
         // Only the proxy can reach a host under .invalid.
         const port = new URL(hub.endpoint).port;
-        const { stdout } = await run(installed.bin, [
+        const { stdout } = await runCommand(installed.bin, [
           "download",
           QWEN.id,
           "--endpoint",
@@ -151,7 +154,7 @@ describe(
         ], { cwd: root, env: installed.env({ HTTP_PROXY: proxy.url }) });
         assert.ok(existsSync(parseJson(stdout).path));
         assert.ok(proxy.seen.some((line) => line.includes("rkllm-hub.invalid")), proxy.seen.join());
-        const tunnelled = await run(installed.bin, [
+        const tunnelled = await runCommand(installed.bin, [
           "files",
           QWEN.id,
           "--endpoint",
@@ -169,7 +172,7 @@ describe(
 
     it("npm install -g of a checkout links it, and the command runs", async () => {
       const checkout = join(root, "checkout");
-      const { stdout } = await run("git", ["ls-files", "-z"], { cwd: ROOT });
+      const { stdout } = await runCommand("git", ["ls-files", "-z"], { cwd: ROOT });
       for (const file of stdout.split("\0").filter(Boolean)) {
         if (!existsSync(join(ROOT, file))) continue;
         mkdirSync(dirname(join(checkout, file)), { recursive: true });
@@ -178,7 +181,7 @@ describe(
       symlinkSync(join(ROOT, "node_modules"), join(checkout, "node_modules"));
       await npm(["install", "-g", "--prefix", join(root, "linked"), checkout], root);
       const linked = installedIn(join(root, "linked"), root);
-      const { stdout: version } = await run(linked.bin, ["--version"], {
+      const { stdout: version } = await runCommand(linked.bin, ["--version"], {
         cwd: "/",
         env: linked.env(),
       });
@@ -189,8 +192,8 @@ describe(
       const deno = join(ROOT, "node_modules", ".bin", "deno");
       const denoRoot = join(root, "deno");
       const args = ["install", "-g", "-A", "-n", "rkllm-models", "--root", denoRoot];
-      await run(deno, [...args, join(ROOT, "cli.ts")], { cwd: root, env: cliEnvironment() });
-      const { stdout } = await run(join(denoRoot, "bin", "rkllm-models"), ["--version"], {
+      await runCommand(deno, [...args, join(ROOT, "cli.ts")], { cwd: root, env: cliEnvironment() });
+      const { stdout } = await runCommand(join(denoRoot, "bin", "rkllm-models"), ["--version"], {
         cwd: "/",
         env: cliEnvironment({ PATH: `${dirname(deno)}${delimiter}${process.env.PATH}` }),
       });

@@ -1,12 +1,17 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { MULTI, standardHub } from "./support/fixtures.ts";
 import { hasScript, runInPty } from "./support/pty.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { skipWhen } from "./support/skips.ts";
+import { it } from "./support/test_timeout.ts";
 
-const skip = !hasScript() && "needs script from util-linux for a pseudo-terminal";
+const skip = skipWhen(
+  "tests/cli_interrupt_test.ts (interruptions on a terminal)",
+  !hasScript() && "needs script from util-linux for a pseudo-terminal",
+);
 
 describe("interruptions on a terminal", { skip }, () => {
   const bed = useHubTestBed(standardHub());

@@ -1,14 +1,33 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ModelInfo } from "../mod.ts";
 import { parseJson } from "./support/cli_process.ts";
 import { BIG, BIG_FILE, partialOf, pathIn } from "./support/download_harness.ts";
-import { bytesOf, MULTI, QWEN } from "./support/fixtures.ts";
-import { deterministicBytes, type HubRepoSpec } from "./support/hub_server.ts";
+import { bytesOf, MULTI, QWEN, QWEN_FILE } from "./support/fixtures.ts";
+import { deterministicBytes, type HubRepoSpec, sha256Hex } from "./support/hub_server.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { it } from "./support/test_timeout.ts";
 
 const MIB = 1 << 20;
+const MULTI_RK3576_FILE = "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm";
+
+/** An entry of `list --json`: where the file lies, its size and digest, and its record. */
+function assertListed(
+  entry: ModelInfo,
+  expected: { dir: string; repo: HubRepoSpec; file: string },
+): void {
+  const bytes = bytesOf(expected.repo, expected.file);
+  assert.equal(entry.repo, expected.repo.id);
+  assert.equal(entry.name, expected.file.replace(/\.rkllm$/, ""));
+  assert.equal(entry.path, join(expected.dir, expected.repo.id, expected.file));
+  assert.equal(entry.dir, join(expected.dir, expected.repo.id));
+  assert.equal(entry.size, bytes.length);
+  assert.equal(entry.sha256, sha256Hex(bytes));
+  assert.match(entry.revision ?? "", /^[0-9a-f]{40}$/);
+  assert.equal(entry.recorded, true);
+}
 
 describe("readable output", () => {
   const bed = useHubTestBed({ repos: [QWEN, MULTI, BIG] });
@@ -28,7 +47,26 @@ describe("readable output", () => {
     assert.ok(lines.some((line) => line.includes("rk3588-w8a8")), listed.stdout);
     assert.ok(!lines.some((line) => line.includes(QWEN.id)), "no column repeats the name");
     assert.match(lines.at(-1)!, /^2 models, 3\.\d MiB; \S+ \S+ free on the disk of /);
-    assert.ok(Array.isArray(parseJson((await cli(["list", "--dir", dir, "--json"])).stdout)));
+    const json = await cli(["list", "--dir", dir, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const entries = parseJson(json.stdout);
+    assert.deepEqual(
+      entries.map((entry: ModelInfo) => entry.file).sort(),
+      [QWEN_FILE, MULTI_RK3576_FILE],
+    );
+    const qwen = entries.find((entry: ModelInfo) => entry.file === QWEN_FILE);
+    assertListed(qwen, { dir, repo: QWEN, file: QWEN_FILE });
+    assert.deepEqual(
+      [qwen.platform, qwen.quantization, qwen.optimization, qwen.hybridRatio],
+      ["rk3588", "w8a8", 0, 0],
+    );
+    const tiny = entries.find((entry: ModelInfo) => entry.file === MULTI_RK3576_FILE);
+    assertListed(tiny, { dir, repo: MULTI, file: MULTI_RK3576_FILE });
+    assert.deepEqual(
+      [tiny.platform, tiny.quantization, tiny.optimization, tiny.hybridRatio],
+      ["rk3576", "w4a16", 1, 0],
+    );
+    assert.deepEqual(tiny.technicalFiles, ["config.json", "tokenizer.json"]);
   });
 
   it("list --partial [--json] lists partial downloads with their progress; clean frees what the disk gets back", async () => {

@@ -1,17 +1,16 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import process from "node:process";
-import { cliCommand, cliEnvironment, parseJson } from "./support/cli_process.ts";
+import { cliCommand, cliEnvironment, parseJson, runCommand } from "./support/cli_process.ts";
 import { MULTI, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { hasScript, runInPty } from "./support/pty.ts";
+import { skipWhen } from "./support/skips.ts";
 import { countOf } from "../src/cli/format.ts";
+import { it } from "./support/test_timeout.ts";
 
-const run = promisify(execFile);
 const RK3576_FILE = "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm";
 
 describe("the small ones", () => {
@@ -88,7 +87,7 @@ describe("the small ones", () => {
     chmodSync(wrapper, 0o755);
     const script = (await cli(["completion", "bash"])).stdout;
     const complete = async (words: string[]) => {
-      const { stdout } = await run("bash", [
+      const { stdout } = await runCommand("bash", [
         "-c",
         `${script}\nCOMP_WORDS=(${words.map((word) => `'${word}'`).join(" ")}); ` +
         `COMP_CWORD=${words.length - 1}; _rkllm_models; printf '%s\\n' "\${COMPREPLY[@]}"`,
@@ -111,7 +110,11 @@ describe("the small ones", () => {
     assert.equal((await cli(["completion", "tcsh"])).code, 2);
   });
 
-  it("the clean prompt says how much it deletes", { skip: !hasScript() }, async () => {
+  const noPty = skipWhen(
+    "tests/cli_small_fixes_test.ts (the clean prompt says how much it deletes)",
+    !hasScript() && "needs script from util-linux for a pseudo-terminal",
+  );
+  it("the clean prompt says how much it deletes", { skip: noPty }, async () => {
     const dir = newDir();
     assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
     const result = await runInPty(["clean", "--dir", dir], {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import {
   rejectsWithCode,
 } from "./support/download_harness.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { it } from "./support/test_timeout.ts";
 
 /** A manager for `modelsDir` against `hub`, trying each request twice at most. */
 function managerFor(hub: HubServer, modelsDir: string, extra: ManagerOptions = {}) {
@@ -173,14 +174,38 @@ describe("ModelManager against the loopback Hub", () => {
 
     it("downloads three models", async () => {
       manager = managerFor(hub, newDir()).manager;
-      await manager.downloadModel(QWEN.id);
-      await manager.downloadModel(
-        MULTI.id,
-        "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
-      );
-      await manager.downloadModel(
-        MULTI.id,
-        "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+      const qwenTechnical = [
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+      ];
+      const multiTechnical = ["config.json", "tokenizer.json"];
+      const wanted = [
+        { repo: QWEN, file: QWEN_FILE, technical: qwenTechnical },
+        {
+          repo: MULTI,
+          file: "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm",
+          technical: multiTechnical,
+        },
+        {
+          repo: MULTI,
+          file: "TinyLlama-1.1B-Chat-v1.0-rk3576-w4a16-opt-1-hybrid-ratio-0.0.rkllm",
+          technical: multiTechnical,
+        },
+      ];
+      for (const { repo, file, technical } of wanted) {
+        const model = await manager.downloadModel(repo.id, file);
+        assert.equal(model.file, file);
+        for (const path of [file, ...technical]) {
+          const bytes = new Uint8Array(readFileSync(join(model.dir, path)));
+          assert.deepEqual(bytes, bytesOf(repo, path), `${repo.id}/${path}`);
+        }
+      }
+      const listed = await manager.listModels();
+      assert.deepEqual(
+        listed.map((model) => model.file).sort(),
+        wanted.map((model) => model.file).sort(),
       );
     });
 

@@ -3,7 +3,7 @@
  * (one JSON line with `url` under `--json`), the store is served there, and
  * SIGTERM or Ctrl-C stop it cleanly with exit 0.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { fillStore } from "./support/fleet.ts";
 import { MULTI } from "./support/fixtures.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { it } from "./support/test_timeout.ts";
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -61,7 +62,7 @@ describe("rkllm-models serve", () => {
       process.kill(child.pid!, signal);
       const result = await exit;
       assert.equal(result.code, 0, result.stderr);
-      if (json) assert.equal(result.stdout.trim(), line);
+      assert.equal(result.stdout.trim(), line, "stdout holds the URL line only");
     });
   }
 

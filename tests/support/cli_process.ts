@@ -5,7 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { tmpdir } from "node:os";
@@ -35,7 +37,24 @@ export interface CliOptions {
   cwd?: string;
   /** Text written to stdin, which is then closed. */
   input?: string;
+  /** How long the CLI may run before it is killed, failing {@linkcode finished}. */
+  lifetimeMs?: number;
 }
+
+/**
+ * How long a child process of a test may live: less than a test's timeout
+ * (`tests/support/test_timeout.ts`), so that a hung child fails the test that waits for it with
+ * its command line and output, rather than stalling the run.
+ */
+export const CHILD_LIFETIME_MS = 100_000;
+
+/** What {@linkcode boundLifetime} knows of a child, to say why it ended. */
+interface Lifetime {
+  what: string;
+  lifetimeMs: number;
+  expired: boolean;
+}
+const lifetimes = new WeakMap<ChildProcess, Lifetime>();
 
 /**
  * The command and leading arguments that run `cli.ts` on this runtime.
@@ -54,6 +73,19 @@ export function cliCommand(options: { quiet?: boolean } = {}): string[] {
   return [process.execPath, CLI];
 }
 
+/**
+ * This process's stand-in for the user's folders, removed when it exits: the neutral
+ * environment's store, settings, Hugging Face home and device tree lie under it (only the store
+ * is ever made), so two test runs side by side never share one.
+ */
+const NEUTRAL_HOME = mkdtempSync(join(tmpdir(), "rkllm-cli-home-"));
+function removeNeutralHome(): void {
+  rmSync(NEUTRAL_HOME, { recursive: true, force: true });
+}
+// Node and Bun emit `exit`; `deno test` emits only `unload`.
+process.on("exit", removeNeutralHome);
+globalThis.addEventListener?.("unload", removeNeutralHome);
+
 const NEUTRAL_ENV: Record<string, string | undefined> = {
   HF_TOKEN: undefined,
   HUGGING_FACE_HUB_TOKEN: undefined,
@@ -66,13 +98,13 @@ const NEUTRAL_ENV: Record<string, string | undefined> = {
   FORCE_COLOR: undefined,
   NODE_OPTIONS: undefined,
   NODE_TEST_CONTEXT: undefined,
-  HF_HOME: "/nonexistent-hf-home",
+  HF_HOME: join(NEUTRAL_HOME, "hf-home"),
   // Never the user's own store, settings or board: each test sets what it means.
-  XDG_DATA_HOME: join(tmpdir(), `rkllm-models-test-data-${process.pid}`),
-  XDG_CONFIG_HOME: "/nonexistent-xdg-config",
+  XDG_DATA_HOME: join(NEUTRAL_HOME, "data"),
+  XDG_CONFIG_HOME: join(NEUTRAL_HOME, "config"),
   RKLLM_PLATFORM: undefined,
   RKLLM_CONNECTIONS: undefined,
-  RKLLM_DEVICE_TREE: "/nonexistent-device-tree",
+  RKLLM_DEVICE_TREE: join(NEUTRAL_HOME, "device-tree"),
 };
 
 /**
@@ -110,7 +142,33 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   else child.stdin!.end();
+  boundLifetime(child, `rkllm-models ${args.join(" ")}`, options.lifetimeMs);
   return child;
+}
+
+/**
+ * Kills `child` with SIGKILL once it has run for `lifetimeMs`; {@linkcode finished} then rejects,
+ * naming `what`. A child already bounded keeps its first bound.
+ *
+ * @example
+ * ```ts ignore
+ * boundLifetime(spawn("nginx", args), "nginx");
+ * ```
+ */
+export function boundLifetime(
+  child: ChildProcess,
+  what: string,
+  lifetimeMs: number = CHILD_LIFETIME_MS,
+): void {
+  if (lifetimes.has(child) || child.exitCode !== null || child.signalCode !== null) return;
+  const lifetime: Lifetime = { what, lifetimeMs, expired: false };
+  lifetimes.set(child, lifetime);
+  const timer = setTimeout(() => {
+    lifetime.expired = true;
+    child.kill("SIGKILL");
+  }, lifetimeMs);
+  child.once("exit", () => clearTimeout(timer));
+  child.once("error", () => clearTimeout(timer));
 }
 
 /**
@@ -127,8 +185,12 @@ export function exitStatus(code: number | null, signal: string | null): number {
   return code ?? bySignal[signal ?? ""] ?? 128;
 }
 
-/** Collects a started process's output and exit status. */
+/**
+ * Collects a started process's output and exit status; rejects when the process outlived its
+ * bound ({@linkcode boundLifetime}, which applies the default bound to a child not yet bounded).
+ */
 export function finished(child: ChildProcess): Promise<CliResult> {
+  boundLifetime(child, child.spawnargs.join(" "));
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (text: string) => (stdout += text));
@@ -136,8 +198,40 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      resolve({ code: exitStatus(code, signal), stdout, stderr });
+      const lifetime = lifetimes.get(child);
+      if (lifetime?.expired) {
+        reject(
+          new Error(
+            `${lifetime.what} was still running after ${lifetime.lifetimeMs} ms and was killed; ` +
+              `its stdout:\n${stdout}\nits stderr:\n${stderr}`,
+          ),
+        );
+      } else resolve({ code: exitStatus(code, signal), stdout, stderr });
     });
+  });
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs `file` with `args` to completion like `execFile`, killed after {@linkcode CHILD_LIFETIME_MS}
+ * (the rejection then names the command); rejects on a non-zero exit as `execFile` does.
+ *
+ * @example
+ * ```ts ignore
+ * const { stdout } = await runCommand("tar", ["-tzf", tarball]);
+ * ```
+ */
+export function runCommand(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; maxBuffer?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(file, args, {
+    ...options,
+    encoding: "utf8",
+    timeout: CHILD_LIFETIME_MS,
+    killSignal: "SIGKILL",
   });
 }
 

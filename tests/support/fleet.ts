@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelManager } from "../../src/model_manager.ts";
-import { ROOT } from "./cli_process.ts";
+import { finished, ROOT } from "./cli_process.ts";
 
 /** The Python of the virtual environment `scripts/setup_python.sh` makes. */
 export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -57,7 +57,8 @@ export interface PythonResult {
 
 /**
  * Runs a program of the repository's `.venv` (`python` by default, or `hf`) with
- * arguments and environment; fails with a hint when the venv is missing.
+ * arguments and environment, killed after `CHILD_LIFETIME_MS` like every child of a test; fails
+ * with a hint when the venv is missing.
  *
  * @example
  * ```ts ignore
@@ -75,16 +76,9 @@ export function runVenv(
       `${program} is missing: run scripts/setup_python.sh (it makes .venv with huggingface_hub)`,
     );
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      env: { PATH: "/usr/bin:/bin", HF_HUB_DISABLE_TELEMETRY: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  const child = spawn(program, args, {
+    env: { PATH: "/usr/bin:/bin", HF_HUB_DISABLE_TELEMETRY: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  return finished(child);
 }

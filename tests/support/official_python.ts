@@ -17,11 +17,12 @@ import { makeTempDir, removeDir } from "./temp_dir.ts";
 export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
 
 /**
- * Why the Python referee tests are skipped (`SKIP_PYTHON_REFEREE=1`), or false when they run;
- * a missing `.venv/` is not a reason: those tests then fail, saying how to make it.
+ * Why the tests that run the official Python client are skipped (`SKIP_PYTHON_REFEREE=1`, which
+ * also makes `scripts/setup_python.sh` install nothing), or false when they run; a missing
+ * `.venv/` is not a reason: those tests then fail, saying how to make it. Pass it to `skipWhen`.
  */
 export const skipPythonReferee: string | false = process.env.SKIP_PYTHON_REFEREE === "1" &&
-  "SKIP_PYTHON_REFEREE=1 is set: the official Python client is not run";
+  "SKIP_PYTHON_REFEREE=1 is set: the official Python client is not installed or run";
 
 /** What the script asks the client to do. */
 export interface PythonRequest {
