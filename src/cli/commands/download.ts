@@ -57,8 +57,9 @@ async function targetOf(
   if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
   if (listing.candidates.length < 2) return { listing, label: repo };
   const variants = listing.candidates;
+  const offered = new Set(variants.map((row) => row.file));
   const unclear = unclearFileError(listing.info.id, {
-    candidates: listing.files.filter((entry) => variants.some((row) => row.file === entry.path)),
+    candidates: listing.files.filter((entry) => offered.has(entry.path)),
     filter: options,
   });
   if (!context.interactive || context.json) {
