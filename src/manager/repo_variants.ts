@@ -177,12 +177,10 @@ export function listVariants(
   options: VariantFilter & DescribeOptions = {},
 ): RepoVariants {
   const { files } = listing;
-  const describe = variantDescriber([], {
-    listing: files,
-    names: options.names ?? new ListingNames(),
-  });
-  const variants = modelFilesOf(files, options).map((file) => describe(file.path));
-  const narrowed = narrowModelFiles(files, options);
+  const names = options.names ?? new ListingNames();
+  const describe = variantDescriber([], { listing: files, names });
+  const variants = modelFilesOf(files, { ...options, names }).map((file) => describe(file.path));
+  const narrowed = narrowModelFiles(files, { ...options, names });
   const candidates = narrowed.candidates.map((file) => describe(file.path));
   const chosen = narrowed.chosen &&
     candidates.find((variant) => variant.file === narrowed.chosen?.path);
