@@ -98,12 +98,13 @@ export interface DescribeOptions {
 /**
  * Describes model files against one listing: sizes, flag counts and vision encoders are
  * gathered in one pass, so each file then costs look-ups, not a pass over the listing.
+ * Flags hold across the listing's model files, or across `choices` when no listing is known.
  */
 function variantDescriber(
-  choices: readonly string[],
-  options: { listing?: readonly RepoFile[]; names: ListingNames },
+  names: ListingNames,
+  scope: { listing?: readonly RepoFile[]; choices?: readonly string[] },
 ): (file: string) => VariantRow {
-  const { listing, names } = options;
+  const { listing, choices = [] } = scope;
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const paths = [...byPath.keys()];
   const counts = countVariants(listing ? paths : choices, names);
@@ -139,8 +140,8 @@ export function describeVariants(
   listing?: readonly RepoFile[],
   options: DescribeOptions = {},
 ): VariantRow[] {
-  const names = options.names ?? new ListingNames();
-  return choices.map(variantDescriber(choices, { listing, names }));
+  const describe = variantDescriber(options.names ?? new ListingNames(), { listing, choices });
+  return choices.map((file) => describe(file));
 }
 
 /** A repository's variants, as {@linkcode listVariants} answers. */
@@ -178,7 +179,7 @@ export function listVariants(
 ): RepoVariants {
   const { files } = listing;
   const names = options.names ?? new ListingNames();
-  const describe = variantDescriber([], { listing: files, names });
+  const describe = variantDescriber(names, { listing: files });
   const variants = modelFilesOf(files, { ...options, names }).map((file) => describe(file.path));
   const narrowed = narrowModelFiles(files, { ...options, names });
   const candidates = narrowed.candidates.map((file) => describe(file.path));
