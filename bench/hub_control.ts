@@ -29,6 +29,8 @@ export interface HubProcessOptions {
   files: LargeFile[];
   /** Per-connection rate cap of file bodies, bytes per second. */
   bytesPerSecond?: number;
+  /** Repositories served from directories (every file in `dir`, as `--repo id=dir`). */
+  repos?: { id: string; dir: string }[];
 }
 
 /** A running emulator process. */
@@ -74,6 +76,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   const args = ["bench/hub_process.ts"];
   for (const file of options.files) args.push("--large", largeArgument(file));
   if (options.bytesPerSecond) args.push("--bytes-per-second", String(options.bytesPerSecond));
+  for (const repo of options.repos ?? []) args.push("--repo", `${repo.id}=${repo.dir}`);
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "pipe"],

@@ -28,6 +28,7 @@ import { type HubProcess, type LargeFile, ROOT, startHubProcess } from "./hub_co
 import { backgroundLoad, median, runChecked } from "./measure.ts";
 import { renderReport, type ReportHeader, type ScenarioReport } from "./report.ts";
 import { listLargeStore } from "./scenarios/list_store.ts";
+import { listManyVariants } from "./scenarios/list_variants.ts";
 import { peakMemory } from "./scenarios/memory.ts";
 import { resumeAfterKill } from "./scenarios/resume.ts";
 import {
@@ -53,7 +54,8 @@ const USAGE =
   --quick        small files and 2 runs (a smoke check); prints the report instead of writing it
   --runs N       runs per measurement (default 5; some scenarios cap it at 3)
   --only LIST    scenarios to run: 1 throughput, 2 capped, 3 memory, 4 resume, 5 list, 6 verify,
-                 7 connection sweep, 8 straggler, 9 serve fan-out vs nginx (needs nginx)
+                 7 connection sweep, 8 straggler, 9 serve fan-out vs nginx (needs nginx),
+                 10 files and download over 20,000 variants
                  (default: all)
   --runtimes L   runtimes for our CLI (default deno,node,bun)
   --connections  --connections for our CLI in scenarios 1-4 (default: the CLI's own default)
@@ -63,7 +65,7 @@ const USAGE =
 environment: RKLLM_BENCH_QUIET_WAIT_S  how long to wait for idle CPUs before each run
                  (default 90 s; lower it on a machine that is never quiet)`;
 
-const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8];
+const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 10];
 
 interface Settings {
   quick: boolean;
@@ -98,7 +100,7 @@ function parseSettings(args: string[]): Settings {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`give --runs a whole number ≥ 1`);
   const only = values.only ? values.only.split(",").map(Number) : ALL_SCENARIOS;
   if (only.some((id) => !ALL_SCENARIOS.includes(id))) {
-    throw new Error(`give --only scenario numbers from 1 to 8, not ${values.only}`);
+    throw new Error(`give --only scenario numbers among ${ALL_SCENARIOS}, not ${values.only}`);
   }
   const runtimes = (values.runtimes?.split(",") ?? [...RUNTIMES]) as RuntimeName[];
   if (runtimes.length === 0 || runtimes.some((name) => !RUNTIMES.includes(name))) {
@@ -303,6 +305,7 @@ async function main(): Promise<void> {
       );
     }
     if (wants(5)) reports.push(await listLargeStore(context));
+    if (wants(10)) reports.push(await listManyVariants(context));
     if (hub && wants(6)) reports.push(await verifyLargeModel(context, hub));
     if (hub && cappedHub && wants(7)) reports.push(await connectionSweep(context, hub, cappedHub));
     if (wants(9) && !hasNginx()) context.log("scenario 9 skipped: nginx is not installed");

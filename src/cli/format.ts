@@ -113,7 +113,7 @@ export function terminalSafe(text: string): string {
 export function formatTable(header: string[], rawRows: string[][]): string {
   const rows = rawRows.map((row) => row.map(terminalSafe));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length))
+    rows.reduce((widest, row) => Math.max(widest, (row[column] ?? "").length), title.length)
   );
   const line = (cells: string[]) =>
     cells.map((cell, column) => column === cells.length - 1 ? cell : cell.padEnd(widths[column]))
@@ -281,7 +281,10 @@ export function formatFittedTable(
 ): string {
   const rows = rawRows.map((row) => row.map(terminalSafe));
   const natural = (column: number) =>
-    Math.max(header[column].length, ...rows.map((row) => [...(row[column] ?? "")].length));
+    rows.reduce(
+      (widest, row) => Math.max(widest, [...(row[column] ?? "")].length),
+      header[column].length,
+    );
   const fixed = header.reduce(
     (sum, _title, column) => sum + (options.shrink.includes(column) ? 0 : natural(column)),
     2 * (header.length - 1),

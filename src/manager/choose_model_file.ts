@@ -8,7 +8,7 @@
 import { ModelManagerError } from "../errors.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import { parseModelVariant } from "../store/model_variant.ts";
-import { isModelFileName } from "../store/store_layout.ts";
+import { ListingNames } from "./listing_names.ts";
 
 /** Filters that narrow a repository's variants. */
 export interface VariantFilter {
@@ -29,6 +29,9 @@ export interface ModelFileChoice extends VariantFilter {
   file?: string;
 }
 
+/** A filter, and the reader of the listing's names (one per listing: each name is read once). */
+export type ListingFilter = VariantFilter & { names?: ListingNames };
+
 /**
  * The `.rkllm` files of a listing that pass the filters.
  *
@@ -42,10 +45,11 @@ export interface ModelFileChoice extends VariantFilter {
  * modelFilesOf(files, { platform: "rk3588" }); // the .rkllm file only
  * ```
  */
-export function modelFilesOf(files: RepoFile[], filter: VariantFilter = {}): RepoFile[] {
+export function modelFilesOf(files: RepoFile[], filter: ListingFilter = {}): RepoFile[] {
+  const names = filter.names ?? new ListingNames();
   return files.filter((file) => {
-    if (!isModelFileName(file.path)) return false;
-    const variant = parseModelVariant(file.path);
+    if (!names.isModel(file.path)) return false;
+    const variant = names.variant(file.path);
     if (filter.platform && variant.platform !== filter.platform.toLowerCase()) return false;
     if (filter.quantization && variant.quantization !== filter.quantization.toLowerCase()) {
       return false;
@@ -140,11 +144,16 @@ export function chooseModelFile(
  */
 export function narrowModelFiles(
   files: RepoFile[],
-  filter: VariantFilter = {},
+  filter: ListingFilter = {},
 ): { candidates: RepoFile[]; chosen?: RepoFile } {
-  const candidates = preferredFirst(modelFilesOf(files, filter), filter.preferPlatform);
+  const names = filter.names ?? new ListingNames();
+  const suits = (file: RepoFile) => suitsChip(names.variant(file.path), filter.preferPlatform);
+  const candidates = preferredFirst(modelFilesOf(files, { ...filter, names }), {
+    chip: filter.preferPlatform,
+    suits,
+  });
   if (candidates.length === 1) return { candidates, chosen: candidates[0] };
-  const preferred = candidates.filter((file) => suitsChip(file, filter.preferPlatform));
+  const preferred = candidates.filter(suits);
   if (filter.preferPlatform && preferred.length === 1) return { candidates, chosen: preferred[0] };
   return { candidates };
 }
@@ -203,19 +212,18 @@ function groupedHint(all: RepoFile[], filter: VariantFilter): string | undefined
   }`;
 }
 
-/** Whether a file is for `chip` or names no chip at all. */
-function suitsChip(file: RepoFile, chip: string | undefined): boolean {
-  const platform = parseModelVariant(file.path).platform;
+/** Whether a file (its variant) is for `chip` or names no chip at all. */
+function suitsChip({ platform }: { platform?: string }, chip: string | undefined): boolean {
   return chip !== undefined && (platform === undefined || platform === chip.toLowerCase());
 }
 
 /** The files for the preferred chip (or for none) first, the others after, each in listing order. */
-function preferredFirst(files: RepoFile[], chip: string | undefined): RepoFile[] {
-  if (!chip) return files;
-  return [
-    ...files.filter((file) => suitsChip(file, chip)),
-    ...files.filter((file) => !suitsChip(file, chip)),
-  ];
+function preferredFirst(
+  files: RepoFile[],
+  preference: { chip: string | undefined; suits: (file: RepoFile) => boolean },
+): RepoFile[] {
+  if (!preference.chip) return files;
+  return [...files.filter(preference.suits), ...files.filter((file) => !preference.suits(file))];
 }
 
 function uniqueOrUndefined<T>(items: T[]): T | undefined {

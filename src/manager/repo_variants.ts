@@ -7,8 +7,8 @@
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoInfo } from "../hub/repo_info.ts";
 import { modelFilesOf, narrowModelFiles, type VariantFilter } from "./choose_model_file.ts";
-import { type ModelVariant, pairedEncoders, parseModelVariant } from "../store/model_variant.ts";
-import { isModelFileName } from "../store/store_layout.ts";
+import { encoderPairing, type ModelVariant } from "../store/model_variant.ts";
+import { ListingNames } from "./listing_names.ts";
 
 /** One `.rkllm` file of a repository, described for people and scripts. */
 export interface VariantRow extends ModelVariant {
@@ -38,7 +38,8 @@ export interface VariantRow extends ModelVariant {
  * ```
  */
 export function selectingFlags(file: string, modelFiles: readonly string[]): string | undefined {
-  return flagsFor(file, countVariants(modelFiles));
+  const names = new ListingNames();
+  return flagsFor(file, countVariants(modelFiles, names), names);
 }
 
 /** How many of a repository's variants each filter leaves, counted once for all of them. */
@@ -56,18 +57,18 @@ function filterKey(filter: VariantFilter): string {
 }
 
 /** The filters that may select a variant, narrowest last: platform, quantisation, both. */
-function filtersOf(file: string): VariantFilter[] {
-  const { platform, quantization } = parseModelVariant(file);
+function filtersOf(file: string, names: ListingNames): VariantFilter[] {
+  const { platform, quantization } = names.variant(file);
   const filters: VariantFilter[] = [{ platform }, { quantization }, { platform, quantization }];
   return filters.filter((filter) => Object.values(filter).every(Boolean));
 }
 
 /** Counts, in one pass, how many model files each filter leaves (linear in the listing). */
-function countVariants(modelFiles: readonly string[]): VariantCounts {
+function countVariants(modelFiles: readonly string[], names: ListingNames): VariantCounts {
   const byFilter = new Map<string, number>();
-  const files = modelFiles.filter(isModelFileName);
+  const files = modelFiles.filter((file) => names.isModel(file));
   for (const file of files) {
-    for (const filter of filtersOf(file)) {
+    for (const filter of filtersOf(file, names)) {
       const key = filterKey(filter);
       byFilter.set(key, (byFilter.get(key) ?? 0) + 1);
     }
@@ -75,10 +76,10 @@ function countVariants(modelFiles: readonly string[]): VariantCounts {
   return { files: new Set(files), total: files.length, byFilter };
 }
 
-function flagsFor(file: string, counts: VariantCounts): string | undefined {
+function flagsFor(file: string, counts: VariantCounts, names: ListingNames): string | undefined {
   if (counts.total === 1 && counts.files.has(file)) return "";
   if (!counts.files.has(file)) return undefined;
-  const filter = filtersOf(file).find((candidate) =>
+  const filter = filtersOf(file, names).find((candidate) =>
     counts.byFilter.get(filterKey(candidate)) === 1
   );
   if (!filter) return undefined;
@@ -86,6 +87,41 @@ function flagsFor(file: string, counts: VariantCounts): string | undefined {
     filter.platform && `--platform ${filter.platform}`,
     filter.quantization && `--quant ${filter.quantization}`,
   ].filter(Boolean).join(" ");
+}
+
+/** Options of {@linkcode describeVariants} and {@linkcode listVariants}. */
+export interface DescribeOptions {
+  /** Reads the listing's names: one per listing; give one to count the work done. */
+  names?: ListingNames;
+}
+
+/**
+ * Describes model files against one listing: sizes, flag counts and vision encoders are
+ * gathered in one pass, so each file then costs look-ups, not a pass over the listing.
+ * Flags hold across the listing's model files, or across `choices` when no listing is known.
+ */
+function variantDescriber(
+  names: ListingNames,
+  scope: { listing?: readonly RepoFile[]; choices?: readonly string[] },
+): (file: string) => VariantRow {
+  const { listing, choices = [] } = scope;
+  const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
+  const paths = [...byPath.keys()];
+  const counts = countVariants(listing ? paths : choices, names);
+  const encodersOf = encoderPairing(paths.filter((path) => names.isEncoder(path)), {
+    variantOf: (path) => names.variant(path),
+  });
+  return (file) => {
+    const encoders = encodersOf(file);
+    return {
+      file,
+      size: byPath.get(file)?.size,
+      sha256: byPath.get(file)?.sha256,
+      ...names.variant(file),
+      flags: flagsFor(file, counts, names),
+      ...(encoders.length > 0 ? { encoders } : {}),
+    };
+  };
 }
 
 /**
@@ -102,21 +138,10 @@ function flagsFor(file: string, counts: VariantCounts): string | undefined {
 export function describeVariants(
   choices: readonly string[],
   listing?: readonly RepoFile[],
+  options: DescribeOptions = {},
 ): VariantRow[] {
-  const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
-  const modelFiles = listing ? modelFilesOf([...listing]).map((file) => file.path) : choices;
-  const counts = countVariants(modelFiles);
-  return choices.map((file) => {
-    const encoders = pairedEncoders(file, [...byPath.keys()]);
-    return {
-      file,
-      size: byPath.get(file)?.size,
-      sha256: byPath.get(file)?.sha256,
-      ...parseModelVariant(file),
-      flags: flagsFor(file, counts),
-      ...(encoders.length > 0 ? { encoders } : {}),
-    };
-  });
+  const describe = variantDescriber(options.names ?? new ListingNames(), { listing, choices });
+  return choices.map((file) => describe(file));
 }
 
 /** A repository's variants, as {@linkcode listVariants} answers. */
@@ -150,12 +175,14 @@ export interface RepoVariants {
  */
 export function listVariants(
   listing: { info: RepoInfo; files: RepoFile[] },
-  filter: VariantFilter = {},
+  options: VariantFilter & DescribeOptions = {},
 ): RepoVariants {
   const { files } = listing;
-  const variants = describeVariants(modelFilesOf(files, filter).map((file) => file.path), files);
-  const narrowed = narrowModelFiles(files, filter);
-  const candidates = describeVariants(narrowed.candidates.map((file) => file.path), files);
+  const names = options.names ?? new ListingNames();
+  const describe = variantDescriber(names, { listing: files });
+  const variants = modelFilesOf(files, { ...options, names }).map((file) => describe(file.path));
+  const narrowed = narrowModelFiles(files, { ...options, names });
+  const candidates = narrowed.candidates.map((file) => describe(file.path));
   const chosen = narrowed.chosen &&
     candidates.find((variant) => variant.file === narrowed.chosen?.path);
   return { ...listing, variants, candidates, ...(chosen ? { chosen } : {}) };

@@ -99,8 +99,38 @@ function leftoverText(name: string, tokens: RegExpExecArray[]): string {
  * ```
  */
 export function pairedEncoders(modelFile: string, paths: readonly string[]): string[] {
+  return encoderPairing(paths)(modelFile);
+}
+
+/**
+ * {@linkcode pairedEncoders} for many model files of one listing: `paths` are read
+ * once, and each model file then costs one look-up, not a pass over the listing.
+ * `options.variantOf` reads a name (by default {@linkcode parseModelVariant}).
+ *
+ * @example
+ * ```ts
+ * import { encoderPairing } from "./model_variant.ts";
+ * const pair = encoderPairing(["vl_vision_rk3588.rknn", "vl_vision_rk3576.rknn"]);
+ * pair("vl_w8a8_rk3576.rkllm"); // ["vl_vision_rk3576.rknn"]
+ * ```
+ */
+export function encoderPairing(
+  paths: readonly string[],
+  options: { variantOf?: (fileName: string) => ModelVariant } = {},
+): (modelFile: string) => string[] {
+  const { variantOf = parseModelVariant } = options;
   const encoders = paths.filter(isEncoderFileName);
-  const chip = parseModelVariant(modelFile).platform;
-  const sameChip = encoders.filter((path) => parseModelVariant(path).platform === chip);
-  return chip !== undefined && sameChip.length > 0 ? sameChip : encoders;
+  const byChip = new Map<string, string[]>();
+  for (const path of encoders) {
+    const chip = variantOf(path).platform;
+    if (chip === undefined) continue;
+    const sameChip = byChip.get(chip) ?? [];
+    sameChip.push(path);
+    byChip.set(chip, sameChip);
+  }
+  return (modelFile) => {
+    const chip = variantOf(modelFile).platform;
+    const sameChip = chip === undefined ? undefined : byChip.get(chip);
+    return [...(sameChip ?? encoders)];
+  };
 }

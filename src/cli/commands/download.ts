@@ -57,8 +57,9 @@ async function targetOf(
   if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
   if (listing.candidates.length < 2) return { listing, label: repo };
   const variants = listing.candidates;
+  const offered = new Set(variants.map((row) => row.file));
   const unclear = unclearFileError(listing.info.id, {
-    candidates: listing.files.filter((entry) => variants.some((row) => row.file === entry.path)),
+    candidates: listing.files.filter((entry) => offered.has(entry.path)),
     filter: options,
   });
   if (!context.interactive || context.json) {
@@ -80,14 +81,15 @@ async function targetOf(
 
 /** Aligned lines `file  selecting flags  size`, with a prefix per line. */
 function variantLines(variants: VariantRow[], prefix: (index: number) => string): string[] {
-  const fileWidth = Math.max(...variants.map((variant) => variant.file.length));
+  // Folded, not spread: a listing may hold more variants than a call takes arguments.
+  const fileWidth = variants.reduce((widest, variant) => Math.max(widest, variant.file.length), 0);
   // A variant that differs only by a suffix such as -16k shows it, so the choice is visible.
   const flags = variants.map((variant) =>
     `${variant.flags || "(give the file name)"}${
       variant.suffix ? `  suffix ${variant.suffix}` : ""
     }`
   );
-  const flagsWidth = Math.max(...flags.map((text) => text.length));
+  const flagsWidth = flags.reduce((widest, text) => Math.max(widest, text.length), 0);
   return variants.map((variant, index) =>
     `${prefix(index)}${variant.file.padEnd(fileWidth)}  ${flags[index].padEnd(flagsWidth)}  ${
       variant.size === undefined ? "" : formatBytes(variant.size)
