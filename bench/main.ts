@@ -65,7 +65,7 @@ const USAGE =
 environment: RKLLM_BENCH_QUIET_WAIT_S  how long to wait for idle CPUs before each run
                  (default 90 s; lower it on a machine that is never quiet)`;
 
-const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 10];
+const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 interface Settings {
   quick: boolean;
