@@ -10,6 +10,7 @@ import { bytesOf, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { NO_PROXIES, startProxy } from "./support/forward_proxy.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { skipTest, skipWhen } from "./support/skips.ts";
 import { VERSION } from "../src/version.ts";
 
 const run = promisify(execFile);
@@ -86,6 +87,8 @@ describe(
       const files = stdout.trim().split("\n").sort();
       assert.ok(files.includes("package/lib/cli.mjs"), files.join("\n"));
       assert.ok(files.includes("package/bin/rkllm-models.mjs"), files.join("\n"));
+      assert.ok(files.includes("package/lib/mod.mjs"), files.join("\n"));
+      assert.ok(files.includes("package/lib/types/mod.d.ts"), files.join("\n"));
       assert.ok(!files.some((file) => file.startsWith("package/dist/")), files.join("\n"));
       const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
       assert.equal(manifest.bin["rkllm-models"], "bin/rkllm-models.mjs");
@@ -167,34 +170,204 @@ describe(
       }
     });
 
-    it("npm install -g of a checkout links it, and the command runs", async () => {
-      const checkout = join(root, "checkout");
-      const { stdout } = await run("git", ["ls-files", "-z"], { cwd: ROOT });
-      for (const file of stdout.split("\0").filter(Boolean)) {
-        if (!existsSync(join(ROOT, file))) continue;
-        mkdirSync(dirname(join(checkout, file)), { recursive: true });
-        cpSync(join(ROOT, file), join(checkout, file));
-      }
-      symlinkSync(join(ROOT, "node_modules"), join(checkout, "node_modules"));
-      await npm(["install", "-g", "--prefix", join(root, "linked"), checkout], root);
-      const linked = installedIn(join(root, "linked"), root);
-      const { stdout: version } = await run(linked.bin, ["--version"], {
-        cwd: "/",
-        env: linked.env(),
-      });
-      assert.equal(version.trim(), `rkllm-models ${VERSION}`);
-    });
-
-    it("deno install -g -A -n rkllm-models cli.ts puts the command on PATH", async () => {
+    it("deno install -g -A -n rkllm-models --no-config cli.ts puts the command on PATH, with no warning", async () => {
       const deno = join(ROOT, "node_modules", ".bin", "deno");
       const denoRoot = join(root, "deno");
-      const args = ["install", "-g", "-A", "-n", "rkllm-models", "--root", denoRoot];
-      await run(deno, [...args, join(ROOT, "cli.ts")], { cwd: root, env: cliEnvironment() });
+      const args = ["install", "-g", "-A", "-n", "rkllm-models", "--no-config", "--root", denoRoot];
+      // The README's line, run where it says: in the clone, beside its deno.json.
+      const { stderr } = await run(deno, [...args, "cli.ts"], { cwd: ROOT, env: cliEnvironment() });
+      assert.doesNotMatch(stderr, /warning/i);
+      // The installed wrapper runs `deno` from PATH: here the one `npm ci` put in node_modules/.bin.
       const { stdout } = await run(join(denoRoot, "bin", "rkllm-models"), ["--version"], {
         cwd: "/",
         env: cliEnvironment({ PATH: `${dirname(deno)}${delimiter}${process.env.PATH}` }),
       });
       assert.equal(stdout.trim(), `rkllm-models ${VERSION}`);
+    });
+  },
+);
+
+/** What npm printed on stdout and stderr, run without the settings of an npm that runs the tests. */
+async function npmPrinted(args: string[], cwd: string): Promise<string> {
+  const inherited = Object.keys(process.env).filter((name) => /^npm_/i.test(name));
+  const env = cliEnvironment({
+    ...Object.fromEntries(inherited.map((name) => [name, undefined])),
+    PATH: `${dirname(NODE!)}${delimiter}${process.env.PATH}`,
+  });
+  const { stdout, stderr } = await run(NPM!, [...args, "--no-audit", "--no-fund"], {
+    cwd,
+    env,
+    maxBuffer: 1 << 24,
+  });
+  return stdout + stderr;
+}
+
+/** The lines in which npm warns. */
+function npmWarnings(printed: string): string[] {
+  return printed.split("\n").filter((line) => /^npm warn/i.test(line));
+}
+
+/** Copies what a fresh clone of the repository holds: its files that git does not ignore. */
+async function freshClone(target: string): Promise<void> {
+  const { stdout } = await run("git", [
+    "ls-files",
+    "-z",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+  ], {
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    if (!existsSync(join(ROOT, file))) continue;
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(target, file));
+  }
+}
+
+/** A script that a Node.js user of the library writes after `npm install rkllm-models`. */
+const LIBRARY_USER = `import { ModelManager, ModelManagerError, VERSION } from "rkllm-models";
+const [modelsDir, endpoint, repo] = process.argv.slice(2);
+const manager = new ModelManager({ modelsDir, endpoint });
+const model = await manager.downloadModel(repo);
+const [verdict] = await manager.verifyModel();
+const listed = await manager.listModels();
+console.log(JSON.stringify({ VERSION, path: model.path, ok: verdict.ok, listed: listed.length }));
+console.log(typeof ModelManagerError);
+`;
+
+/** The same in TypeScript, with a line that must not compile if the types are real. */
+const TYPESCRIPT_USER = `import { ModelManager, type ModelInfo } from "rkllm-models";
+const manager = new ModelManager({ modelsDir: process.argv[2] });
+const models: ModelInfo[] = await manager.listModels();
+console.log(models.map((model) => model.path));
+// @ts-expect-error: modelsDir is a string
+new ModelManager({ modelsDir: 1 });
+`;
+
+describe(
+  "the npm package on the system Node.js",
+  {
+    skip: skipWhen(
+      "the npm package on the system Node.js",
+      !NODE || !NPM ? "no system node and npm" : false,
+    ),
+  },
+  () => {
+    let root = "";
+    let tarball = "";
+
+    before(async () => {
+      root = makeTempDir("rkllm-npm-");
+      const packed = await npm(["pack", "--pack-destination", root], ROOT);
+      tarball = join(root, packed.trim().split("\n").pop()!);
+    });
+    after(() => {
+      if (root) removeDir(root);
+    });
+
+    it("npm install -g of the tarball prints no npm warning, and the command runs", async () => {
+      const printed = await npmPrinted(
+        ["install", "-g", "--prefix", join(root, "global"), tarball],
+        root,
+      );
+      assert.deepEqual(npmWarnings(printed), []);
+      const installed = installedIn(join(root, "global"), root);
+      const { stdout } = await run(installed.bin, ["--version"], {
+        cwd: "/",
+        env: installed.env(),
+      });
+      assert.equal(stdout.trim(), `rkllm-models ${VERSION}`);
+    });
+
+    it('npm install of the tarball gives the system Node.js the library: import from "rkllm-models"', async () => {
+      const hub = await startHubServer(standardHub());
+      try {
+        const project = join(root, "project");
+        mkdirSync(project, { recursive: true });
+        writeFileSync(
+          join(project, "package.json"),
+          JSON.stringify({ name: "user", private: true }),
+        );
+        assert.deepEqual(npmWarnings(await npmPrinted(["install", tarball], project)), []);
+        writeFileSync(join(project, "use.mjs"), LIBRARY_USER);
+        const { stdout } = await run(NODE!, [
+          "use.mjs",
+          join(project, "models"),
+          hub.endpoint,
+          QWEN.id,
+        ], { cwd: project, env: cliEnvironment(NO_PROXIES) });
+        const [line, code] = stdout.trim().split("\n");
+        const used = JSON.parse(line);
+        assert.deepEqual({ ...used, path: undefined }, {
+          VERSION,
+          path: undefined,
+          ok: true,
+          listed: 1,
+        });
+        assert.deepEqual(new Uint8Array(readFileSync(used.path)), bytesOf(QWEN, QWEN_FILE));
+        assert.equal(code, "function");
+      } finally {
+        await hub.close();
+      }
+    });
+
+    it('its types compile in a TypeScript project: tsc on a file that imports "rkllm-models"', async (t) => {
+      const tsc = join(ROOT, "node_modules", ".bin", "tsc");
+      if (!existsSync(tsc)) return skipTest(t, "no typescript in node_modules: run npm ci");
+      const project = join(root, "typed");
+      mkdirSync(join(project, "node_modules"), { recursive: true });
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({ name: "typed", type: "module" }),
+      );
+      await npmPrinted(["install", tarball], project);
+      symlinkSync(join(ROOT, "node_modules", "@types"), join(project, "node_modules", "@types"));
+      writeFileSync(join(project, "use.ts"), TYPESCRIPT_USER);
+      const options = ["--noEmit", "--strict", "--target", "es2022", "--types", "node"];
+      for (const resolution of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+        const [module, moduleResolution] = resolution;
+        const compiled = await run(tsc, [
+          ...options,
+          "--module",
+          module,
+          "--moduleResolution",
+          moduleResolution,
+          "use.ts",
+        ], { cwd: project, env: cliEnvironment() }).catch((error) => error);
+        assert.equal(compiled.code ?? 0, 0, `${moduleResolution}: ${compiled.stdout}`);
+      }
+    });
+
+    it("npm install -g of a fresh clone prints no npm warning; unbuilt, it runs where Node.js strips types and says what to build elsewhere", async () => {
+      const clone = join(root, "clone");
+      await freshClone(clone);
+      const printed = await npmPrinted(
+        ["install", "-g", "--prefix", join(root, "linked"), clone],
+        root,
+      );
+      assert.deepEqual(npmWarnings(printed), []);
+      const linked = installedIn(join(root, "linked"), root);
+      const node24 = join(ROOT, "node_modules", ".bin");
+      const stripped = await run(linked.bin, ["--version"], {
+        cwd: "/",
+        env: linked.env({
+          PATH: [join(root, "linked", "bin"), node24, "/usr/bin", "/bin"].join(delimiter),
+        }),
+      });
+      assert.equal(stripped.stdout.trim(), `rkllm-models ${VERSION}`);
+      const unbuilt = await run(linked.bin, ["--version"], { cwd: "/", env: linked.env() })
+        .catch((error) => error);
+      assert.equal(unbuilt.code, 1, unbuilt.stderr);
+      // The hint names the clone and what to run in it, which the README says too.
+      assert.ok(unbuilt.stderr.includes(clone), unbuilt.stderr);
+      assert.ok(unbuilt.stderr.includes("npm ci && npm run build:npm"), unbuilt.stderr);
+      // That, with the node_modules of this checkout standing for npm ci.
+      symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"));
+      await npmPrinted(["run", "build:npm"], clone);
+      const built = await run(linked.bin, ["--version"], { cwd: "/", env: linked.env() });
+      assert.equal(built.stdout.trim(), `rkllm-models ${VERSION}`);
     });
   },
 );
