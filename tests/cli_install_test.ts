@@ -257,13 +257,23 @@ describe(
   () => {
     let root = "";
     let tarball = "";
+    let hub: HubServer;
+    /** A project that ran `npm install <tarball>`, and what npm printed then. */
+    let project = "";
+    let projectInstall = "";
 
     before(async () => {
       root = makeTempDir("rkllm-npm-");
+      hub = await startHubServer(standardHub());
       const packed = await npm(["pack", "--pack-destination", root], ROOT);
       tarball = join(root, packed.trim().split("\n").pop()!);
+      project = join(root, "project");
+      mkdirSync(project);
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user", private: true }));
+      projectInstall = await npmPrinted(["install", tarball], project);
     });
-    after(() => {
+    after(async () => {
+      await hub?.close();
       if (root) removeDir(root);
     });
 
@@ -282,34 +292,48 @@ describe(
     });
 
     it('npm install of the tarball gives the system Node.js the library: import from "rkllm-models"', async () => {
-      const hub = await startHubServer(standardHub());
-      try {
-        const project = join(root, "project");
-        mkdirSync(project, { recursive: true });
-        writeFileSync(
-          join(project, "package.json"),
-          JSON.stringify({ name: "user", private: true }),
-        );
-        assert.deepEqual(npmWarnings(await npmPrinted(["install", tarball], project)), []);
-        writeFileSync(join(project, "use.mjs"), LIBRARY_USER);
-        const { stdout } = await run(NODE!, [
-          "use.mjs",
-          join(project, "models"),
-          hub.endpoint,
-          QWEN.id,
-        ], { cwd: project, env: cliEnvironment(NO_PROXIES) });
-        const [line, code] = stdout.trim().split("\n");
-        const used = JSON.parse(line);
-        assert.deepEqual({ ...used, path: undefined }, {
-          VERSION,
-          path: undefined,
-          ok: true,
-          listed: 1,
+      assert.deepEqual(npmWarnings(projectInstall), []);
+      writeFileSync(join(project, "use.mjs"), LIBRARY_USER);
+      const { stdout } = await run(NODE!, [
+        "use.mjs",
+        join(project, "used-models"),
+        hub.endpoint,
+        QWEN.id,
+      ], { cwd: project, env: cliEnvironment(NO_PROXIES) });
+      const [line, kind] = stdout.trim().split("\n");
+      const used = JSON.parse(line);
+      assert.deepEqual({ ...used, path: undefined }, {
+        VERSION,
+        path: undefined,
+        ok: true,
+        listed: 1,
+      });
+      assert.deepEqual(new Uint8Array(readFileSync(used.path)), bytesOf(QWEN, QWEN_FILE));
+      assert.equal(kind, "function");
+    });
+
+    it("the README's library example runs as written on the system Node.js, Deno and Bun", async () => {
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const library = readme.slice(readme.indexOf("\n## Library usage\n"));
+      const example = library.match(/\n```ts\n([\s\S]*?)\n```\n/)![1];
+      assert.match(example, /from "rkllm-models";/);
+      writeFileSync(join(project, "example.mjs"), example);
+      const bin = join(ROOT, "node_modules", ".bin");
+      const permissions = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
+      const runtimes: [string, string[]][] = [
+        [NODE!, ["example.mjs"]],
+        [join(bin, "deno"), ["run", "--no-prompt", ...permissions, "example.mjs"]],
+        [join(bin, "bun"), ["example.mjs"]],
+      ];
+      for (const [runtime, args] of runtimes) {
+        const { stdout, stderr } = await run(runtime, args, {
+          cwd: project,
+          env: cliEnvironment({ HF_ENDPOINT: hub.endpoint, ...NO_PROXIES }),
         });
-        assert.deepEqual(new Uint8Array(readFileSync(used.path)), bytesOf(QWEN, QWEN_FILE));
-        assert.equal(code, "function");
-      } finally {
-        await hub.close();
+        // It downloads into ./models, prints the model's path, and removes the model at the end.
+        const file = join(project, "models", QWEN.id, QWEN_FILE);
+        assert.ok(stdout.startsWith(`${file} `), `${runtime}: ${stdout}\n${stderr}`);
+        assert.ok(!existsSync(file), runtime);
       }
     });
 
