@@ -8,7 +8,7 @@ import { bytesOf, QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { NO_PROXIES, startProxy } from "./support/forward_proxy.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
-import { skipWhen } from "./support/skips.ts";
+import { skipTest, skipWhen } from "./support/skips.ts";
 import { VERSION } from "../src/version.ts";
 import { it } from "./support/test_timeout.ts";
 
@@ -89,6 +89,8 @@ describe(
       const files = stdout.trim().split("\n").sort();
       assert.ok(files.includes("package/lib/cli.mjs"), files.join("\n"));
       assert.ok(files.includes("package/bin/rkllm-models.mjs"), files.join("\n"));
+      assert.ok(files.includes("package/lib/mod.mjs"), files.join("\n"));
+      assert.ok(files.includes("package/lib/types/mod.d.ts"), files.join("\n"));
       assert.ok(!files.some((file) => file.startsWith("package/dist/")), files.join("\n"));
       const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
       assert.equal(manifest.bin["rkllm-models"], "bin/rkllm-models.mjs");
@@ -170,34 +172,235 @@ describe(
       }
     });
 
-    it("npm install -g of a checkout links it, and the command runs", async () => {
-      const checkout = join(root, "checkout");
-      const { stdout } = await runCommand("git", ["ls-files", "-z"], { cwd: ROOT });
-      for (const file of stdout.split("\0").filter(Boolean)) {
-        if (!existsSync(join(ROOT, file))) continue;
-        mkdirSync(dirname(join(checkout, file)), { recursive: true });
-        cpSync(join(ROOT, file), join(checkout, file));
-      }
-      symlinkSync(join(ROOT, "node_modules"), join(checkout, "node_modules"));
-      await npm(["install", "-g", "--prefix", join(root, "linked"), checkout], root);
-      const linked = installedIn(join(root, "linked"), root);
-      const { stdout: version } = await runCommand(linked.bin, ["--version"], {
-        cwd: "/",
-        env: linked.env(),
-      });
-      assert.equal(version.trim(), `rkllm-models ${VERSION}`);
-    });
-
-    it("deno install -g -A -n rkllm-models cli.ts puts the command on PATH", async () => {
+    it("deno install -g -A -n rkllm-models --no-config cli.ts puts the command on PATH, with no warning", async () => {
       const deno = join(ROOT, "node_modules", ".bin", "deno");
       const denoRoot = join(root, "deno");
-      const args = ["install", "-g", "-A", "-n", "rkllm-models", "--root", denoRoot];
-      await runCommand(deno, [...args, join(ROOT, "cli.ts")], { cwd: root, env: cliEnvironment() });
+      const args = ["install", "-g", "-A", "-n", "rkllm-models", "--no-config", "--root", denoRoot];
+      // The README's line, run where it says: in the clone, beside its deno.json.
+      const { stderr } = await runCommand(deno, [...args, "cli.ts"], { cwd: ROOT, env: cliEnvironment() });
+      assert.doesNotMatch(stderr, /warning/i);
+      // The installed wrapper runs `deno` from PATH: here the one `npm ci` put in node_modules/.bin.
       const { stdout } = await runCommand(join(denoRoot, "bin", "rkllm-models"), ["--version"], {
         cwd: "/",
         env: cliEnvironment({ PATH: `${dirname(deno)}${delimiter}${process.env.PATH}` }),
       });
       assert.equal(stdout.trim(), `rkllm-models ${VERSION}`);
+    });
+  },
+);
+
+/** What npm printed on stdout and stderr, run without the settings of an npm that runs the tests. */
+async function npmPrinted(args: string[], cwd: string): Promise<string> {
+  const inherited = Object.keys(process.env).filter((name) => /^npm_/i.test(name));
+  const env = cliEnvironment({
+    ...Object.fromEntries(inherited.map((name) => [name, undefined])),
+    PATH: `${dirname(NODE!)}${delimiter}${process.env.PATH}`,
+  });
+  const { stdout, stderr } = await runCommand(NPM!, [...args, "--no-audit", "--no-fund"], {
+    cwd,
+    env,
+    maxBuffer: 1 << 24,
+  });
+  return stdout + stderr;
+}
+
+/** Whether `node` runs TypeScript by itself (Node.js 22.18 and newer). */
+async function stripsTypes(node: string): Promise<boolean> {
+  const { stdout } = await runCommand(node, ["-p", "Boolean(process.features.typescript)"]);
+  return stdout.trim() === "true";
+}
+
+/** The lines in which npm warns. */
+function npmWarnings(printed: string): string[] {
+  return printed.split("\n").filter((line) => /^npm warn/i.test(line));
+}
+
+/** Copies what a fresh clone of the repository holds: its files that git does not ignore. */
+async function freshClone(target: string): Promise<void> {
+  const { stdout } = await runCommand("git", [
+    "ls-files",
+    "-z",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+  ], {
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    if (!existsSync(join(ROOT, file))) continue;
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(target, file));
+  }
+}
+
+/** A script that a Node.js user of the library writes after `npm install rkllm-models`. */
+const LIBRARY_USER = `import { ModelManager, VERSION } from "rkllm-models";
+const [modelsDir, endpoint, repo] = process.argv.slice(2);
+const manager = new ModelManager({ modelsDir, endpoint });
+const model = await manager.downloadModel(repo);
+const [verdict] = await manager.verifyModel();
+const listed = await manager.listModels();
+console.log(JSON.stringify({ VERSION, path: model.path, ok: verdict.ok, listed: listed.length }));
+`;
+
+/** The same in TypeScript, with a line that must not compile if the types are real. */
+const TYPESCRIPT_USER = `import { ModelManager, type ModelInfo } from "rkllm-models";
+const manager = new ModelManager({ modelsDir: process.argv[2] });
+const models: ModelInfo[] = await manager.listModels();
+console.log(models.map((model) => model.path));
+// @ts-expect-error: modelsDir is a string
+new ModelManager({ modelsDir: 1 });
+`;
+
+describe(
+  "the npm package on the system Node.js",
+  {
+    skip: skipWhen(
+      "the npm package on the system Node.js",
+      !NODE || !NPM ? "no system node and npm" : false,
+    ),
+  },
+  () => {
+    let root = "";
+    let tarball = "";
+    let hub: HubServer;
+    /** A project that ran `npm install <tarball>`, and what npm printed then. */
+    let project = "";
+    let projectInstall = "";
+
+    before(async () => {
+      root = makeTempDir("rkllm-npm-");
+      hub = await startHubServer(standardHub());
+      const packed = await npm(["pack", "--pack-destination", root], ROOT);
+      tarball = join(root, packed.trim().split("\n").pop()!);
+      project = join(root, "project");
+      mkdirSync(project);
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user", private: true }));
+      projectInstall = await npmPrinted(["install", tarball], project);
+    });
+    after(async () => {
+      await hub?.close();
+      if (root) removeDir(root);
+    });
+
+    it("npm install -g of the tarball prints no npm warning, and the command runs", async () => {
+      const printed = await npmPrinted(
+        ["install", "-g", "--prefix", join(root, "global"), tarball],
+        root,
+      );
+      assert.deepEqual(npmWarnings(printed), []);
+      const installed = installedIn(join(root, "global"), root);
+      const { stdout } = await runCommand(installed.bin, ["--version"], {
+        cwd: "/",
+        env: installed.env(),
+      });
+      assert.equal(stdout.trim(), `rkllm-models ${VERSION}`);
+    });
+
+    it('npm install of the tarball gives the system Node.js the library: import from "rkllm-models"', async () => {
+      assert.deepEqual(npmWarnings(projectInstall), []);
+      writeFileSync(join(project, "use.mjs"), LIBRARY_USER);
+      const { stdout } = await runCommand(NODE!, [
+        "use.mjs",
+        join(project, "used-models"),
+        hub.endpoint,
+        QWEN.id,
+      ], { cwd: project, env: cliEnvironment(NO_PROXIES) });
+      const used = JSON.parse(stdout);
+      assert.deepEqual({ ...used, path: undefined }, {
+        VERSION,
+        path: undefined,
+        ok: true,
+        listed: 1,
+      });
+      assert.deepEqual(new Uint8Array(readFileSync(used.path)), bytesOf(QWEN, QWEN_FILE));
+    });
+
+    it("the README's library example runs as written on the system Node.js, Deno and Bun", async () => {
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const library = readme.slice(readme.indexOf("\n## Library usage\n"));
+      const example = library.match(/\n```ts\n([\s\S]*?)\n```\n/)![1];
+      assert.match(example, /from "rkllm-models";/);
+      writeFileSync(join(project, "example.mjs"), example);
+      const bin = join(ROOT, "node_modules", ".bin");
+      const permissions = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
+      const runtimes: [string, string[]][] = [
+        [NODE!, ["example.mjs"]],
+        [join(bin, "deno"), ["run", "--no-prompt", ...permissions, "example.mjs"]],
+        [join(bin, "bun"), ["example.mjs"]],
+      ];
+      for (const [runtime, args] of runtimes) {
+        const { stdout, stderr } = await runCommand(runtime, args, {
+          cwd: project,
+          env: cliEnvironment({ HF_ENDPOINT: hub.endpoint, ...NO_PROXIES }),
+        });
+        // It downloads into ./models, prints the model's path, and removes the model at the end.
+        const file = join(project, "models", QWEN.id, QWEN_FILE);
+        assert.ok(stdout.startsWith(`${file} `), `${runtime}: ${stdout}\n${stderr}`);
+        assert.ok(!existsSync(file), runtime);
+      }
+    });
+
+    it('its types compile in a TypeScript project: tsc on a file that imports "rkllm-models"', async (t) => {
+      const tsc = join(ROOT, "node_modules", ".bin", "tsc");
+      if (!existsSync(tsc)) return skipTest(t, "no typescript in node_modules: run npm ci");
+      const project = join(root, "typed");
+      mkdirSync(join(project, "node_modules"), { recursive: true });
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({ name: "typed", type: "module" }),
+      );
+      await npmPrinted(["install", tarball], project);
+      symlinkSync(join(ROOT, "node_modules", "@types"), join(project, "node_modules", "@types"));
+      writeFileSync(join(project, "use.ts"), TYPESCRIPT_USER);
+      const options = ["--noEmit", "--strict", "--target", "es2022", "--types", "node"];
+      for (const resolution of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+        const [module, moduleResolution] = resolution;
+        const compiled = await runCommand(tsc, [
+          ...options,
+          "--module",
+          module,
+          "--moduleResolution",
+          moduleResolution,
+          "use.ts",
+        ], { cwd: project, env: cliEnvironment() }).catch((error) => error);
+        assert.equal(compiled.code ?? 0, 0, `${moduleResolution}: ${compiled.stdout}`);
+      }
+    });
+
+    it("npm install -g of a fresh clone prints no npm warning; unbuilt, it runs where Node.js strips types and says what to build elsewhere", async () => {
+      const clone = join(root, "clone");
+      await freshClone(clone);
+      const printed = await npmPrinted(
+        ["install", "-g", "--prefix", join(root, "linked"), clone],
+        root,
+      );
+      assert.deepEqual(npmWarnings(printed), []);
+      const linked = installedIn(join(root, "linked"), root);
+      const node24 = join(ROOT, "node_modules", ".bin");
+      const stripped = await runCommand(linked.bin, ["--version"], {
+        cwd: "/",
+        env: linked.env({
+          PATH: [join(root, "linked", "bin"), node24, "/usr/bin", "/bin"].join(delimiter),
+        }),
+      });
+      assert.equal(stripped.stdout.trim(), `rkllm-models ${VERSION}`);
+      const unbuilt = await runCommand(linked.bin, ["--version"], { cwd: "/", env: linked.env() })
+        .catch((error) => error);
+      if (await stripsTypes(NODE!)) {
+        assert.equal(unbuilt.stdout.trim(), `rkllm-models ${VERSION}`, unbuilt.stderr);
+      } else {
+        assert.equal(unbuilt.code, 1, unbuilt.stderr);
+        // The hint names the clone and what to run in it, which the README says too.
+        assert.ok(unbuilt.stderr.includes(clone), unbuilt.stderr);
+        assert.ok(unbuilt.stderr.includes("npm ci && npm run build:npm"), unbuilt.stderr);
+      }
+      // That, with the node_modules of this checkout standing for npm ci.
+      symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"));
+      await npmPrinted(["run", "build:npm"], clone);
+      const built = await runCommand(linked.bin, ["--version"], { cwd: "/", env: linked.env() });
+      assert.equal(built.stdout.trim(), `rkllm-models ${VERSION}`);
     });
   },
 );

@@ -37,4 +37,39 @@ describe("the package metadata", () => {
     assert.equal(packageJson.license, "MIT");
     assert.match(readFileSync(join(ROOT, "LICENSE"), "utf8"), /^MIT License\n/);
   });
+
+  it("exports the library for Node.js with its types, from files that npm pack builds and packs", () => {
+    const { types, import: bundle } = packageJson.exports["."];
+    assert.deepEqual(Object.keys(packageJson.exports).sort(), [".", "./package.json"]);
+    assert.equal(packageJson.exports["./package.json"], "./package.json");
+    assert.equal(packageJson.types, types);
+    const packed = (path: string) =>
+      packageJson.files.some((entry: string) =>
+        entry.endsWith("/") ? path.startsWith(entry) : path === entry
+      );
+    for (const path of [types, bundle, packageJson.bin["rkllm-models"], "lib/cli.mjs"]) {
+      assert.ok(packed(path.replace(/^\.\//, "")), `files lacks ${path}`);
+    }
+    const scripts = packageJson.scripts;
+    assert.match(scripts.prepack, /^npm run build:npm$/);
+    assert.match(scripts["build:npm"], /npm run build:cli && npm run build:lib/);
+    assert.match(scripts["build:cli"], /--outfile lib\/cli\.mjs$/);
+    assert.ok(scripts["build:lib"].includes(`--outfile ${bundle.replace(/^\.\//, "")} `));
+    assert.ok(scripts["build:lib"].includes("tsc -p scripts/tsconfig.types.json"));
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, "scripts/tsconfig.types.json"), "utf8"));
+    assert.deepEqual(tsconfig.files, ["../mod.ts"]);
+    assert.equal(join("scripts", tsconfig.compilerOptions.outDir, "mod.d.ts"), types.slice(2));
+  });
+
+  it("has no install script, which npm would warn about and not run", () => {
+    for (const name of ["preinstall", "install", "postinstall", "prepare"]) {
+      assert.equal(packageJson.scripts[name], undefined, name);
+    }
+  });
+
+  it("pins every devDependency to one version, so that npm ci installs the same offline", () => {
+    for (const [name, version] of Object.entries(packageJson.devDependencies)) {
+      assert.match(String(version), /^\d+\.\d+\.\d+$/, name);
+    }
+  });
 });

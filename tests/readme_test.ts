@@ -26,7 +26,7 @@ describe("the README", () => {
     assert.equal(first, "Install");
     const install = section("Install");
     assert.match(install, /npm install -g rkllm-models/);
-    assert.match(install, /deno install -g -A -n rkllm-models cli\.ts/);
+    assert.match(install, /deno install -g -A -n rkllm-models --no-config cli\.ts/);
     assert.match(install, /sha256sum .*install -m 755 .* \/usr\/local\/bin\/rkllm-models/);
   });
 
