@@ -177,7 +177,10 @@ describe(
       const denoRoot = join(root, "deno");
       const args = ["install", "-g", "-A", "-n", "rkllm-models", "--no-config", "--root", denoRoot];
       // The README's line, run where it says: in the clone, beside its deno.json.
-      const { stderr } = await runCommand(deno, [...args, "cli.ts"], { cwd: ROOT, env: cliEnvironment() });
+      const { stderr } = await runCommand(deno, [...args, "cli.ts"], {
+        cwd: ROOT,
+        env: cliEnvironment(),
+      });
       assert.doesNotMatch(stderr, /warning/i);
       // The installed wrapper runs `deno` from PATH: here the one `npm ci` put in node_modules/.bin.
       const { stdout } = await runCommand(join(denoRoot, "bin", "rkllm-models"), ["--version"], {
