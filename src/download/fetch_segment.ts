@@ -167,7 +167,7 @@ async function fetchInto(
   targets: Segment[],
   request: { range?: string; acceptWholeBody: boolean },
 ): Promise<void> {
-  const watchdog = new StallWatchdog(job.idleTimeoutMs);
+  const watchdog = new StallWatchdog(job.idleTimeoutMs, { clock: job.connection.clock });
   const headers: Record<string, string> = { "Accept-Encoding": "identity" };
   if (request.range) headers.Range = request.range;
   const label = `${job.file} in ${job.repo}`;
