@@ -34,6 +34,7 @@ import {
 } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
 import { ManualClock } from "./support/manual_clock.ts";
+import { forceGc } from "./support/force_gc.ts";
 
 const MIB = 1024 * 1024;
 const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
@@ -296,6 +297,25 @@ describe("the download engine on a flaky network", () => {
         512 * 1024,
         "the restart continues at the last byte",
       );
+    },
+  );
+
+  it(
+    "restarts a stalled body even after a garbage collection while it stalled",
+    UNLESS_IT_HANGS,
+    async () => {
+      const { clock, events, manager, read } = stallableDownload(bed, 300);
+      bed.hub.addFault({ origin: "cdn", times: 1, stallAfterBytes: 64 * 1024 });
+      const download = manager.downloadModel(ALONE.id);
+      await read(64 * 1024);
+      // Deno collects a combined AbortSignal a fetch no longer holds once its headers came.
+      forceGc();
+      clock.advance(375);
+      (await clock.nextSleep()).release();
+      const model = await download;
+      assertSameBytes(model.path, bytesOf(ALONE, ALONE_FILE));
+      const retry = events.find((event) => event.event === "retry");
+      assert.ok(retry?.event === "retry" && /no data for 0\.3 s/.test(retry.message));
     },
   );
 
