@@ -90,6 +90,21 @@ export interface ModelManagerOptions {
   /**
    * The clock that retries wait on and that times stalled downloads (default: the
    * system's); tests pass one they move by hand.
+   *
+   * @example Retry at once, still timing stalls by the system's clock
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * import type { Clock } from "./clock.ts";
+   * const noWaits: Clock = {
+   *   now: () => Date.now(),
+   *   sleep: () => Promise.resolve(),
+   *   every(ms, tick) {
+   *     const timer = setInterval(tick, ms);
+   *     return () => clearInterval(timer);
+   *   },
+   * };
+   * const manager = new ModelManager({ modelsDir: "./models", clock: noWaits });
+   * ```
    */
   clock?: Clock;
 }
