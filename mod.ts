@@ -55,6 +55,7 @@ export type { RepoFile } from "./src/hub/list_files.ts";
 export type { RepoInfo } from "./src/hub/repo_info.ts";
 export type { ModelSearchResult, SearchOptions } from "./src/hub/search_models.ts";
 export type { RetryEvent, RetryOptions } from "./src/http/retry.ts";
+export type { Clock } from "./src/clock.ts";
 export type { UserConfig, UserConfigKey } from "./src/config/user_config.ts";
 export type { PlacedFile } from "./src/fleet/place_file.ts";
 export { RuntimeDetector } from "./src/runtime/detect_runtime.ts";

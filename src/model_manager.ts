@@ -36,6 +36,7 @@ import {
 } from "./manager/verify_models.ts";
 import { RuntimeDetector } from "./runtime/detect_runtime.ts";
 import type { Runtime } from "./runtime/runtime.ts";
+import type { Clock } from "./clock.ts";
 import {
   type ModelInfo,
   type PartialDownload,
@@ -86,6 +87,26 @@ export interface ModelManagerOptions {
   maxJsonBytes?: number;
   /** The runtime adapter (default: detected). */
   runtime?: Runtime;
+  /**
+   * The clock that retries wait on and that times stalled downloads (default: the
+   * system's); tests pass one they move by hand.
+   *
+   * @example Retry at once, still timing stalls by the system's clock
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * import type { Clock } from "./clock.ts";
+   * const noWaits: Clock = {
+   *   now: () => Date.now(),
+   *   sleep: () => Promise.resolve(),
+   *   every(ms, tick) {
+   *     const timer = setInterval(tick, ms);
+   *     return () => clearInterval(timer);
+   *   },
+   * };
+   * const manager = new ModelManager({ modelsDir: "./models", clock: noWaits });
+   * ```
+   */
+  clock?: Clock;
 }
 
 /** A repository's downloadable model files, as {@linkcode ModelManager.listRemoteFiles} answers. */
@@ -144,6 +165,7 @@ export class ModelManager {
       maxJsonBytes: this.#options.maxJsonBytes,
       offline: this.offline,
       onRetry: onRetry ?? this.#options.onRetry,
+      clock: this.#options.clock,
     };
     return {
       runtime: this.#runtime,

@@ -25,6 +25,7 @@ import {
   bodyBytes,
   cancelBigDownloadAfter,
   cdnGets,
+  countingRuntime,
   managerFor,
   PARALLEL,
   partialOf,
@@ -33,18 +34,23 @@ import {
   resetOnceAfter,
   rewritingFetch,
   savedBytes,
+  waitFor,
 } from "./support/download_harness.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { ManualClock } from "./support/manual_clock.ts";
 
 const MIB = 1024 * 1024;
 const QWEN_SIZE = bytesOf(QWEN, QWEN_FILE).length;
 const BIG_SIZE = bytesOf(BIG, BIG_FILE).length;
 
 /** A repository whose one small model downloads in about two seconds at 24 KiB/s. */
+const SLOW_FILE = "Slow-Link-rk3588-w8a8.rkllm";
 const SLOW: HubRepoSpec = {
   id: "test-org/Slow-Link-rk3588",
-  files: [{ path: "Slow-Link-rk3588-w8a8.rkllm", content: deterministicBytes(48 * 1024, 77) }],
+  files: [{ path: SLOW_FILE, content: deterministicBytes(48 * 1024, 77) }],
 };
+/** A test driven by a manual clock fails after this, by name, when the engine never gets on. */
+const UNLESS_IT_HANGS = { timeout: 30_000 };
 
 /** A repository whose model is replaced under the same commit while a download runs. */
 const CHANGING_FILE = "Changing-rk3588-w8a8.rkllm";
@@ -96,38 +102,92 @@ describe("the download engine against hostile servers", () => {
   }
 
   describe("a minimum speed per request", () => {
-    it("restarts a trickle below 1 KiB/s from its last byte, and gives up after the retry limit", async () => {
+    /** A manager for {@linkcode SLOW} on a manual clock, and what the engine has read of it. */
+    function slowLink(idleTimeoutMs: number) {
+      const clock = new ManualClock();
+      const counting = countingRuntime();
       const modelsDir = newDir();
-      const { manager } = managerFor(bed.hub, modelsDir, { idleTimeoutMs: 400 });
-      // 20 bytes every 100 ms: never silent for the idle timeout, far below 1 KiB/s.
-      bed.hub.addFault({
-        origin: "cdn",
-        pathIncludes: QWEN_FILE,
-        bytesPerSecond: 200,
-        chunkBytes: 20,
+      const { manager, events } = managerFor(bed.hub, modelsDir, {
+        idleTimeoutMs,
+        clock,
+        runtime: counting.runtime,
       });
-      const from = bed.hub.requests.length;
-      // The old engine never ends such a request: a guard turns that into a failure.
-      const error = await rejectsWithCode(
-        manager.downloadModel(QWEN.id, undefined, { signal: AbortSignal.timeout(20_000) }),
-        "network",
-      );
-      assert.match(error.message, /slower than 1 KiB\/s/);
-      const starts = cdnGets(since(from), QWEN_FILE).map((request) => rangeStart(request.headers));
-      assert.equal(starts.length, 4, "the attempts that made no progress count against the limit");
-      for (let i = 1; i < starts.length; i++) {
-        assert.ok(starts[i] > starts[i - 1], `each retry continues from its last byte (${starts})`);
-      }
-      assert.ok(existsSync(partialOf(pathIn(modelsDir, QWEN, QWEN_FILE)).state), "kept to resume");
-    });
+      return { clock, manager, events, modelsDir, read: () => counting.bytesRead(SLOW_FILE) };
+    }
 
-    it("never trips on a slow but real link (tens of KiB/s)", async () => {
-      const modelsDir = newDir();
-      const { manager, events } = managerFor(bed.hub, modelsDir, { idleTimeoutMs: 300 });
+    it(
+      "restarts a trickle below 1 KiB/s from its last byte, and gives up after the retry limit",
+      UNLESS_IT_HANGS,
+      async () => {
+        const { clock, manager, modelsDir, read } = slowLink(400);
+        bed.hub.addFault({
+          origin: "cdn",
+          pathIncludes: SLOW_FILE,
+          bytesPerSecond: 200,
+          chunkBytes: 20,
+        });
+        const from = bed.hub.requests.length;
+        let finished = false;
+        const download = rejectsWithCode(manager.downloadModel(SLOW.id), "network")
+          .finally(() => (finished = true));
+        // 100 ms on the clock for each batch of bytes (20 from the emulator, unless a busy
+        // machine joins some): never silent for the idle timeout, far below 1 KiB/s.
+        let seen = 0;
+        while (!finished) {
+          await waitFor(
+            () => finished || read() > seen || clock.pendingSleeps().length > 0,
+            "bytes, a retry or the end",
+          );
+          const retry = clock.pendingSleeps()[0];
+          if (retry) retry.release();
+          else if (read() > seen) {
+            seen = read();
+            clock.advance(100);
+          }
+        }
+        const error = await download;
+        assert.match(error.message, /slower than 1 KiB\/s/);
+        const starts = cdnGets(since(from), SLOW_FILE).map((request) =>
+          rangeStart(request.headers)
+        );
+        assert.equal(
+          starts.length,
+          4,
+          "the attempts that made no progress count against the limit",
+        );
+        for (let i = 1; i < starts.length; i++) {
+          assert.ok(
+            starts[i] > starts[i - 1],
+            `each retry continues from its last byte (${starts})`,
+          );
+        }
+        assert.ok(
+          existsSync(partialOf(pathIn(modelsDir, SLOW, SLOW_FILE)).state),
+          "kept to resume",
+        );
+      },
+    );
+
+    it("never trips on a slow but real link (tens of KiB/s)", UNLESS_IT_HANGS, async () => {
+      const { clock, manager, events, read } = slowLink(300);
       bed.hub.addFault({ origin: "cdn", bytesPerSecond: 24 * 1024 });
-      const model = await manager.downloadModel(SLOW.id);
-      assertSameBytes(model.path, bytesOf(SLOW, SLOW.files[0].path));
+      let finished = false;
+      const download = manager.downloadModel(SLOW.id).finally(() => (finished = true));
+      // The clock moves as a 24 KiB/s link would for the bytes read, in steps shorter than
+      // the idle timeout (a busy machine may hand several writes over at once).
+      let seen = 0;
+      while (!finished && clock.sleeps.length === 0) {
+        await waitFor(
+          () => finished || read() > seen || clock.sleeps.length > 0,
+          "bytes, a retry or the end",
+        );
+        clock.advance(Math.min(100, ((read() - seen) * 1000) / (24 * 1024)));
+        seen = read();
+      }
       assert.deepEqual(events.filter((event) => event.event === "retry"), []);
+      assert.deepEqual(clock.sleeps, [], "no retry waited for");
+      const model = await download;
+      assertSameBytes(model.path, bytesOf(SLOW, SLOW_FILE));
     });
   });
 

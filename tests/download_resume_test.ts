@@ -204,7 +204,10 @@ describe("downloads across process death, interrupts and concurrent processes", 
     assert.ok(served >= size && served < size * 1.1, `the file was sent about once (${served})`);
   });
 
-  it("takes over a lock left by a dead process, and waits for a live one", async () => {
+  // Without the wait event the lock is never let go: the timeout fails the test by name.
+  it("takes over a lock left by a dead process, and waits for a live one", {
+    timeout: 30_000,
+  }, async () => {
     const modelsDir = newDir();
     const repoDir = join(modelsDir, ...QWEN.id.split("/"));
     const lock = join(repoDir, ".rkllm-models.lock");
@@ -228,7 +231,8 @@ describe("downloads across process death, interrupts and concurrent processes", 
     const second = managerFor(bed.hub, modelsDir, {
       onProgress(event) {
         second.events.push(event);
-        if (event.event === "wait") setTimeout(() => removeDir(lock), 50);
+        // The holder lets go once the download says it waits for it.
+        if (event.event === "wait") removeDir(lock);
       },
     });
     const model = await second.manager.downloadModel(QWEN.id);

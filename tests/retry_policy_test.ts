@@ -11,8 +11,11 @@ import {
 } from "../src/http/retry.ts";
 import { errorForResponse } from "../src/http/hub_errors.ts";
 import { ModelManagerError } from "../mod.ts";
+import { ManualClock } from "./support/manual_clock.ts";
 
 const HUB = "https://huggingface.co";
+/** A test that waits for the policy to sleep fails after this, by name, when it never does. */
+const UNLESS_IT_HANGS = { timeout: 10_000 };
 /** The `RateLimit` the Hub sends on every answer, successes and 5xx included. */
 const WINDOW_300 = '"api";r=497;t=300';
 
@@ -163,15 +166,91 @@ describe("withRetry", () => {
     assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   });
 
-  it("waits its own backoff, growing and capped by maxDelayMs, between attempts", async () => {
-    const delays: number[] = [];
-    await withRetry(() => Promise.reject(retryableError("503")), {
-      attempts: 4,
-      baseDelayMs: 1,
-      maxDelayMs: 3,
-      onRetry: (event) => delays.push(event.delayMs),
-    }).catch(() => {});
-    assert.equal(delays.length, 3);
-    assert.ok(delays.every((delay) => delay >= 0 && delay <= 3), delays.join(", "));
-  });
+  it(
+    "waits its own backoff, growing and capped by maxDelayMs, between attempts",
+    UNLESS_IT_HANGS,
+    async () => {
+      const clock = new ManualClock();
+      const delays: number[] = [];
+      let calls = 0;
+      const done = withRetry(() => {
+        calls++;
+        return Promise.reject(retryableError("503"));
+      }, {
+        attempts: 4,
+        baseDelayMs: 1000,
+        maxDelayMs: 3000,
+        clock,
+        onRetry: (event) => delays.push(event.delayMs),
+      }).catch((error) => error);
+      for (let retry = 1; retry <= 3; retry++) {
+        const held = await clock.nextSleep();
+        assert.equal(held.ms, delays[retry - 1], `retry ${retry} sleeps the delay it reported`);
+        assert.ok(held.ms >= 0 && held.ms <= Math.min(3000, 1000 * 2 ** (retry - 1)), `${held.ms}`);
+        assert.equal(calls, retry, "no attempt while the sleep is held");
+        held.release();
+      }
+      assert.equal((await done).message, "503");
+      assert.equal(calls, 4);
+    },
+  );
+});
+
+/** Lets every callback already queued run (timers, I/O and promise jobs). */
+function anotherTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe("the wait between attempts", () => {
+  it(
+    "sleeps exactly the delay it reports, and makes no attempt before it ends",
+    UNLESS_IT_HANGS,
+    async () => {
+      const clock = new ManualClock();
+      const told: RetryEvent[] = [];
+      const retried = Promise.withResolvers<void>();
+      let calls = 0;
+      const result = withRetry(() => {
+        calls++;
+        if (calls > 1) return Promise.resolve("ok");
+        return Promise.reject(retryableError("the Hub answered 503", { retryAfterMs: 1500 }));
+      }, {
+        clock,
+        onRetry(event) {
+          told.push(event);
+          retried.resolve();
+        },
+      });
+      await retried.promise;
+      assert.equal(told[0].delayMs, 1500);
+      assert.deepEqual(clock.sleeps.map((held) => held.ms), [1500], "one sleep, of the delay told");
+      clock.advance(1499);
+      await anotherTurn();
+      assert.equal(calls, 1, "no attempt a millisecond before the delay ends");
+      clock.advance(1);
+      assert.equal(await result, "ok");
+      assert.equal(calls, 2);
+    },
+  );
+
+  it(
+    "ends a wait the caller cancels as cancelled, without another attempt",
+    UNLESS_IT_HANGS,
+    async () => {
+      const clock = new ManualClock();
+      const user = new AbortController();
+      let calls = 0;
+      const result = withRetry(() => {
+        calls++;
+        return Promise.reject(retryableError("the Hub answered 503", { retryAfterMs: 60_000 }));
+      }, { clock, signal: user.signal }).catch((error) => error);
+      const held = await clock.nextSleep();
+      user.abort(new DOMException("interrupted", "AbortError"));
+      const error = await result;
+      assert.ok(error instanceof ModelManagerError);
+      assert.equal(error.code, "cancelled");
+      assert.equal(held.settled, true, "the sleep ended with the signal");
+      assert.equal(calls, 1);
+    },
+  );
 });

@@ -88,6 +88,7 @@ export function confirmFile(
   }, {
     ...options.retry,
     signal: connection.signal,
+    clock: connection.clock,
     onRetry: (event) => options.onEvent?.(retryEventOf(file.path, event)),
   });
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isAbortError, ModelManagerError } from "../errors.ts";
+import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { refuseContentEncoding } from "../http/content_encoding.ts";
 import { errorForResponse } from "../http/hub_errors.ts";
@@ -167,7 +167,7 @@ async function fetchInto(
   targets: Segment[],
   request: { range?: string; acceptWholeBody: boolean },
 ): Promise<void> {
-  const watchdog = new StallWatchdog(job.idleTimeoutMs);
+  const watchdog = new StallWatchdog(job.idleTimeoutMs, { clock: job.connection.clock });
   const headers: Record<string, string> = { "Accept-Encoding": "identity" };
   if (request.range) headers.Range = request.range;
   const label = `${job.file} in ${job.repo}`;
@@ -182,7 +182,13 @@ async function fetchInto(
     if (bodyStart < targets[0].next && response.status === 200) {
       job.onReadPast?.(targets[0].next - bodyStart);
     }
-    await copyBody(job, chunkReaderOf(response.body), { start: bodyStart, targets, watchdog });
+    const reader = chunkReaderOf(response.body);
+    const stopCancelling = cancelOnAbort(reader, [watchdog.signal, job.connection.signal]);
+    try {
+      await copyBody(job, reader, { start: bodyStart, targets, watchdog });
+    } finally {
+      stopCancelling();
+    }
     const short = targets.find((segment) => segment.next <= segment.end);
     if (short) {
       throw retryableError(
@@ -191,9 +197,8 @@ async function fetchInto(
     }
   } catch (error) {
     if (job.connection.signal?.aborted) throw job.connection.signal.reason ?? error;
-    if (watchdog.signal.aborted && (isAbortError(error) || error === watchdog.signal.reason)) {
-      throw retryableError(`download ${label}: ${watchdog.stallReason}`);
-    }
+    // Whatever ended a request the watchdog stopped (an abort, a cancelled body), the stall is why.
+    if (watchdog.signal.aborted) throw retryableError(`download ${label}: ${watchdog.stallReason}`);
     if (
       error instanceof ModelManagerError || error instanceof RangeIgnoredError ||
       error instanceof RemoteChangedError
@@ -207,6 +212,22 @@ async function fetchInto(
   } finally {
     watchdog.stop();
   }
+}
+
+/**
+ * Cancels `reader` when one of `signals` aborts, until the answered function is
+ * called. The fetch was given these signals combined, but Deno may collect a
+ * combined signal once the answer's headers arrived, and its abort then never
+ * reaches the body: a stalled body would be read forever.
+ */
+function cancelOnAbort(reader: ChunkReader, signals: (AbortSignal | undefined)[]): () => void {
+  const cancel = () => void reader.cancel().catch(() => {});
+  const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  for (const signal of watched) signal.addEventListener("abort", cancel, { once: true });
+  if (watched.some((signal) => signal.aborted)) cancel();
+  return () => {
+    for (const signal of watched) signal.removeEventListener("abort", cancel);
+  };
 }
 
 /**

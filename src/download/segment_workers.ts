@@ -383,6 +383,7 @@ async function fetchWithRetry(pass: Pass, job: SegmentFetch, task: Task): Promis
   }, {
     ...run.retry,
     signal: job.connection.signal ?? signal,
+    clock: job.connection.clock,
     madeProgress: () => madeProgress(task, before),
     onRetry: (event) => {
       run.emit(retryEventOf(path, event));

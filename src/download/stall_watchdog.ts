@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Clock, systemClock } from "../clock.ts";
 
 /**
  * The slowest average rate over the window that is not a stall (bytes per second).
@@ -22,6 +23,8 @@ export const MIN_BYTES_PER_SECOND = 1024;
 export interface StallWatchdogOptions {
   /** The slowest average rate over the window that is not a stall (default 1 KiB/s). */
   minBytesPerSecond?: number;
+  /** The clock it ticks on (default: the system's). */
+  clock?: Clock;
 }
 
 /**
@@ -43,11 +46,12 @@ export class StallWatchdog {
   /** Why the request was aborted, once it was: `no data for 30 s`. */
   stallReason: string | undefined;
   #controller = new AbortController();
-  #timer: ReturnType<typeof setInterval>;
+  #stopTicking: () => void;
+  #clock: Clock;
   #windowMs: number;
   #minRate: number;
   #received = 0;
-  #lastByteAt = Date.now();
+  #lastByteAt: number;
   /**
    * Byte counts seen at each tick since the first byte, oldest first, the first one at least
    * a window old. Before the first byte only the idle rule applies.
@@ -59,12 +63,17 @@ export class StallWatchdog {
     this.signal = this.#controller.signal;
     this.#windowMs = windowMs;
     this.#minRate = options.minBytesPerSecond ?? MIN_BYTES_PER_SECOND;
-    this.#timer = setInterval(() => this.#check(), Math.max(10, Math.min(1000, windowMs / 4)));
+    this.#clock = options.clock ?? systemClock;
+    this.#lastByteAt = this.#clock.now();
+    this.#stopTicking = this.#clock.every(
+      Math.max(10, Math.min(1000, windowMs / 4)),
+      () => this.#check(),
+    );
   }
 
   /** Records `count` bytes that just arrived. */
   received(count: number): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (this.#samples.length === 0) this.#samples.push({ at: now, bytes: 0 });
     this.#received += count;
     this.#lastByteAt = now;
@@ -72,11 +81,11 @@ export class StallWatchdog {
 
   /** Stops watching. */
   stop(): void {
-    clearInterval(this.#timer);
+    this.#stopTicking();
   }
 
   #check(): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     const seconds = Number((this.#windowMs / 1000).toFixed(1));
     if (now - this.#lastByteAt > this.#windowMs) {
       return this.#abort(`no data for ${seconds} s`);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Clock } from "../clock.ts";
 import type { RetryEvent, RetryOptions } from "./retry.ts";
 
 /**
@@ -41,4 +42,6 @@ export interface HubConnection {
   maxJsonBytes?: number;
   /** Told about every retry, for progress output. */
   onRetry?: (event: RetryEvent) => void;
+  /** The clock retries wait on and stalled downloads are timed by (default: the system's). */
+  clock?: Clock;
 }

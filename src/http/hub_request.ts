@@ -277,5 +277,10 @@ export function getJson(
         { endpoint: connection.endpoint, cause: error },
       );
     }
-  }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });
+  }, {
+    ...connection.retry,
+    signal: connection.signal,
+    onRetry: connection.onRetry,
+    clock: connection.clock,
+  });
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { cancelledError, errorSignals, isAbortError, ModelManagerError } from "../errors.ts";
-import { sleep } from "../sleep.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 /** How often and how patiently to retry. */
 export interface RetryOptions {
@@ -245,6 +245,8 @@ export async function withRetry<T>(
     onRetry?: (event: RetryEvent) => void;
     /** Asked after a failure: when it answers true, the failed attempt made progress and the count starts again. */
     madeProgress?: () => boolean;
+    /** The clock it waits on between attempts (default: the system's). */
+    clock?: Clock;
   } = {},
 ): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -269,7 +271,7 @@ export async function withRetry<T>(
         error,
       });
       try {
-        await sleep(delayMs, options.signal);
+        await (options.clock ?? systemClock).sleep(delayMs, options.signal);
       } catch (abort) {
         throw cancelledError(abort);
       }

@@ -111,5 +111,10 @@ export function resolveFile(connection: HubConnection, file: RepoFileAt): Promis
       );
     }
     return servedFrom(headers, answeredBy);
-  }, { ...connection.retry, signal: connection.signal, onRetry: connection.onRetry });
+  }, {
+    ...connection.retry,
+    signal: connection.signal,
+    onRetry: connection.onRetry,
+    clock: connection.clock,
+  });
 }

@@ -8,7 +8,7 @@
  */
 import { dirname } from "node:path";
 import { cancelledError, ModelManagerError } from "../errors.ts";
-import { sleep } from "../sleep.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readJsonFile } from "./json_file.ts";
 import { symlinkFailure } from "./storage_error.ts";
@@ -39,6 +39,8 @@ export interface LockOptions {
   purpose?: string;
   /** Give up after this many milliseconds (default: wait as long as the holder lives). */
   timeoutMs?: number;
+  /** The clock it polls and times out on (default: the system's). */
+  clock?: Clock;
 }
 
 /** A held lock. */
@@ -148,7 +150,8 @@ export async function acquireLock(
     since: new Date().toISOString(),
     purpose: options.purpose,
   };
-  const started = Date.now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   let told = false;
   let directoryRetries = 0;
   for (;;) {
@@ -191,13 +194,13 @@ export async function acquireLock(
       if (isNotFound(error)) continue;
       throw error;
     }
-    if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
+    if (options.timeoutMs !== undefined && clock.now() - started > options.timeoutMs) {
       throw new ModelManagerError("locked", `take the lock ${path}: another process holds it`, {
         hint: "wait for the other download to finish, or stop it",
       });
     }
     try {
-      await sleep(options.pollMs ?? 250, options.signal);
+      await clock.sleep(options.pollMs ?? 250, options.signal);
     } catch (error) {
       throw cancelledError(error);
     }

@@ -2,7 +2,8 @@
  * Shared pieces of the download-engine tests: a manager wired to the loopback
  * Hub with quick retries, an event recorder, a `fetch` that rewrites answers,
  * a cancelled download, where files land and which requests fetched them,
- * waiting for a condition, and hashing files on disk.
+ * a runtime that counts the body bytes the engine read, waiting for a
+ * condition, and hashing files on disk.
  *
  * @module
  */
@@ -18,7 +19,13 @@ import {
   statSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type DownloadEvent, ModelManager, ModelManagerError } from "../../mod.ts";
+import {
+  type DownloadEvent,
+  ModelManager,
+  ModelManagerError,
+  type Runtime,
+  RuntimeDetector,
+} from "../../mod.ts";
 import {
   type FaultSpec,
   type HubRepoSpec,
@@ -198,4 +205,59 @@ export function savedBytes(destination: string): number {
   } catch {
     return -1;
   }
+}
+
+/** A runtime whose file-body transport counts the bytes the engine has read. */
+export interface CountingRuntime {
+  /** The runtime to give the manager. */
+  runtime: Runtime;
+  /** Body bytes the engine has read so far from requests whose path contains `pathIncludes`. */
+  bytesRead(pathIncludes: string): number;
+}
+
+/**
+ * The current runtime with its own file-body transport (Node: `node:http`,
+ * elsewhere `fetch`) wrapped to count what the engine reads: a byte counts once
+ * the engine's read has it, so a test can wait until the bytes a fault lets
+ * through have reached the engine.
+ */
+export function countingRuntime(): CountingRuntime {
+  const base = RuntimeDetector.current();
+  const transport = base.bodyFetch ?? globalThis.fetch;
+  const reads: { path: string; bytes: number }[] = [];
+  const bodyFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await transport(input, init);
+    if (!response.body) return response;
+    const url = new URL(input instanceof Request ? input.url : input);
+    const read = { path: decodeURIComponent(url.pathname), bytes: 0 };
+    reads.push(read);
+    return new Response(countedStream(response.body, read), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+  return {
+    runtime: { ...base, bodyFetch: bodyFetch as typeof fetch },
+    bytesRead: (pathIncludes) =>
+      reads.filter((read) => read.path.includes(pathIncludes))
+        .reduce((sum, read) => sum + read.bytes, 0),
+  };
+}
+
+/** `body`, read only when its reader asks (no read-ahead), counting each chunk handed over. */
+function countedStream(
+  body: ReadableStream<Uint8Array>,
+  read: { bytes: number },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      read.bytes += value.length;
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }

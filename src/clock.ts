@@ -1,0 +1,65 @@
+/**
+ * The clock the download engine's timers run on: the stall watchdog's ticks,
+ * the retry policy's waits and the store lock's polls. The system clock is the
+ * default; tests pass a clock they move by hand.
+ *
+ * @module
+ */
+
+/**
+ * Time and waiting, injectable.
+ *
+ * @example A clock that never waits (every retry comes at once)
+ * ```ts
+ * import type { Clock } from "./clock.ts";
+ * const impatient: Clock = {
+ *   now: () => Date.now(),
+ *   sleep: (_ms, signal) => signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(),
+ *   every: () => () => {},
+ * };
+ * await impatient.sleep(60_000);
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Waits `ms` milliseconds, or rejects with the signal's reason when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `tick` every `ms` milliseconds until the function it answers is called. */
+  every(ms: number, tick: () => void): () => void;
+}
+
+/**
+ * The system's clock: `Date.now`, `setTimeout` and `setInterval`.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from "./clock.ts";
+ * await systemClock.sleep(10);
+ * const stop = systemClock.every(1000, () => console.log(systemClock.now()));
+ * stop();
+ * ```
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: systemSleep,
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    return () => clearInterval(timer);
+  },
+};
+
+function systemSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
