@@ -39,6 +39,12 @@ const [OWNER] = MULTI.id.split("/");
 const STORAGE_EXIT = 7;
 const INTEGRITY_EXIT = 6;
 
+/** A record as JSON, to be tampered with. */
+interface EditableRecord {
+  files: Record<string, Record<string, unknown>>;
+  [field: string]: unknown;
+}
+
 describe("import, export, info, verify and serve never go through a link", () => {
   let hub: HubServer;
   let root: string;
@@ -70,7 +76,7 @@ describe("import, export, info, verify and serve never go through a link", () =>
     return { dir, repoDir: join(dir, MULTI.id) };
   }
 
-  function editRecord(repoDir: string, edit: (record: Record<string, any>) => void): void {
+  function editRecord(repoDir: string, edit: (record: EditableRecord) => void): void {
     const record = JSON.parse(readFileSync(join(repoDir, RECORD), "utf8"));
     edit(record);
     writeFileSync(join(repoDir, RECORD), JSON.stringify(record));
@@ -116,14 +122,21 @@ describe("import, export, info, verify and serve never go through a link", () =>
     assert.deepEqual(readdirSync(victim), []);
   });
 
-  it("info and verify read no companion file that links outside the store", async () => {
+  /** A fresh store whose config.json links to a file outside it, holding `outsideText`. */
+  async function storeWithLinkedConfig(outsideText?: string): Promise<string> {
     const models = fresh("linked-config");
     await fillStore(hub.endpoint, models, [{ repo: MULTI.id, file: MODEL }]);
     const config = join(models, MULTI.id, "config.json");
     const outside = join(fresh("outside"), "config.json");
     copyFileSync(config, outside);
+    if (outsideText !== undefined) writeFileSync(outside, outsideText);
     rmSync(config);
     symlinkSync(outside, config);
+    return models;
+  }
+
+  it("verify does not pass a companion file that links to a matching file outside the store", async () => {
+    const models = await storeWithLinkedConfig();
     const verified = await cli(["verify", "--dir", models, "--json"]);
     assert.equal(verified.code, INTEGRITY_EXIT, verified.stdout + verified.stderr);
     const files = parseJson(verified.stdout)[0].files;
@@ -131,7 +144,12 @@ describe("import, export, info, verify and serve never go through a link", () =>
       files.find((file: { file: string }) => file.file === "config.json").status,
       "mismatch",
     );
-    writeFileSync(outside, JSON.stringify({ model_type: "outside", max_position_embeddings: 7 }));
+  });
+
+  it("info reads nothing from a companion file that links outside the store", async () => {
+    const models = await storeWithLinkedConfig(
+      JSON.stringify({ model_type: "outside", max_position_embeddings: 7 }),
+    );
     const info = await cli(["info", MODEL, "--dir", models, "--no-verify", "--json"]);
     assert.equal(info.code, 0, info.stderr);
     assert.equal(parseJson(info.stdout).config, undefined);
