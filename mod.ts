@@ -76,4 +76,4 @@ export type { ServeStats } from "./src/serve/repo_views.ts";
 export { exportModels } from "./src/fleet/export_models.ts";
 export type { ExportReport, TransferOptions, TransferredFile } from "./src/fleet/export_models.ts";
 export { importStore } from "./src/fleet/import_store.ts";
-export type { ImportReport, RefusedFile } from "./src/fleet/import_store.ts";
+export type { ImportOptions, ImportReport, RefusedFile } from "./src/fleet/import_store.ts";

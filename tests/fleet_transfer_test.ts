@@ -80,7 +80,7 @@ describe("export and import: models for air-gapped boards", () => {
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   });
 
-  it("refuses a tampered exported file and adds nothing of it", async () => {
+  it("refuses a tampered exported file and adds nothing of its repository", async () => {
     const stick = join(root, "tampered");
     assert.equal((await cli(["export", MULTI_FILE, stick, "--dir", store])).code, 0);
     const path = join(stick, MULTI.id, MULTI_FILE);
@@ -91,22 +91,34 @@ describe("export and import: models for air-gapped boards", () => {
     const result = await cli(["import", stick, "--dir", board, "--json"]);
     assert.equal(result.code, 6, result.stderr);
     const report = parseJson(result.stdout);
-    assert.deepEqual(report.refused.map((file: { path: string }) => file.path), [MULTI_FILE]);
-    assert.match(result.stderr, /refused .*sha256/);
-    assert.ok(!existsSync(join(board, MULTI.id, MULTI_FILE)));
-    const record = JSON.parse(readFileSync(join(board, MULTI.id, RECORD), "utf8"));
-    assert.equal(record.files[MULTI_FILE], undefined);
-    assert.ok(!readdirSync(join(board, MULTI.id)).some((name) => name.includes("import")));
+    assert.deepEqual(
+      report.refused.map((file: { path: string; code: string }) => [file.path, file.code]),
+      [[MULTI_FILE, "integrity"]],
+    );
+    assert.deepEqual(report.imported, []);
+    // Not even its config.json and meta.json: a refused repository leaves nothing behind.
+    assert.deepEqual(readdirSync(board), []);
   });
 
-  it("imports a file recorded without a hash by size, with a warning", async () => {
+  it("refuses a file recorded without a hash unless --allow-unhashed accepts it by size", async () => {
     const stick = join(root, "no-hash");
     assert.equal((await cli(["export", MULTI_FILE, stick, "--dir", store])).code, 0);
     const recordPath = join(stick, MULTI.id, RECORD);
     const record = JSON.parse(readFileSync(recordPath, "utf8"));
     delete record.files["config.json"].gitSha1;
     writeFileSync(recordPath, JSON.stringify(record));
-    const result = await cli(["import", stick, "--dir", join(root, "board-no-hash"), "--json"]);
+    const board = join(root, "board-no-hash");
+    const refused = await cli(["import", stick, "--dir", board, "--json"]);
+    assert.equal(refused.code, 6, refused.stderr);
+    assert.deepEqual(
+      parseJson(refused.stdout).refused.map((file: { path: string; code: string }) => [
+        file.path,
+        file.code,
+      ]),
+      [["config.json", "integrity"]],
+    );
+    assert.ok(!existsSync(join(board, MULTI.id)));
+    const result = await cli(["import", stick, "--dir", board, "--allow-unhashed", "--json"]);
     assert.equal(result.code, 0, result.stderr);
     const config = parseJson(result.stdout).imported.find((file: { path: string }) =>
       file.path === "config.json"

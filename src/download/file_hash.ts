@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { cancelledError } from "../errors.ts";
-import type { Runtime } from "../runtime/runtime.ts";
+import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import type { FileIdentity } from "../store/partial_state.ts";
 
 /** The hash a file is verified against. */
@@ -96,22 +96,45 @@ export async function hashFile(
   path: string,
   options: HashFileOptions,
 ): Promise<string> {
-  const { algorithm, signal } = options;
   const size = (await runtime.stat(path)).size;
-  const hasher = createContentHasher(algorithm, size);
   const handle = await runtime.open(path);
   try {
-    const buffer = new Uint8Array(Math.min(READ_CHUNK, Math.max(size, 1)));
-    let position = 0;
-    while (position < size) {
-      if (signal?.aborted) throw cancelledError(signal.reason);
-      const count = await handle.read(buffer, position);
-      if (count === 0) break;
-      hasher.update(buffer.subarray(0, count));
-      position += count;
-    }
+    return await hashOpenFile(handle, size, options);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Hashes the first `size` bytes of a file already open (the caller closes it), as
+ * {@linkcode hashFile} does.
+ *
+ * @example
+ * ```ts
+ * import { hashOpenFile } from "./file_hash.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const runtime = RuntimeDetector.current();
+ * const handle = await runtime.open("/etc/hostname");
+ * const size = (await runtime.stat("/etc/hostname")).size;
+ * const hex = await hashOpenFile(handle, size, { algorithm: "sha256" });
+ * await handle.close();
+ * ```
+ */
+export async function hashOpenFile(
+  handle: FileHandle,
+  size: number,
+  options: HashFileOptions,
+): Promise<string> {
+  const { algorithm, signal } = options;
+  const hasher = createContentHasher(algorithm, size);
+  const buffer = new Uint8Array(Math.min(READ_CHUNK, Math.max(size, 1)));
+  let position = 0;
+  while (position < size) {
+    if (signal?.aborted) throw cancelledError(signal.reason);
+    const count = await handle.read(buffer, position);
+    if (count === 0) break;
+    hasher.update(buffer.subarray(0, count));
+    position += count;
   }
   return hasher.digest();
 }

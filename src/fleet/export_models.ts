@@ -15,7 +15,8 @@ import { acquireLock } from "../store/file_lock.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
 import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
-import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
+import { ensureDirectoryInside, placeInRepo } from "../store/safe_path.ts";
+import { LOCK_FILE } from "../store/store_layout.ts";
 import { refuseTooLargeForFat } from "./fat_limit.ts";
 import { mergedRecord } from "./import_store.ts";
 import { type PlacedFile, placeVerifiedFile } from "./place_file.ts";
@@ -116,8 +117,11 @@ async function exportRepo(
 ): Promise<TransferredFile[]> {
   const { record, models } = what;
   const sourceDir = models[0].dir;
-  const targetDir = repoDirOf(what.target, parseRepoId(what.repo));
-  await runtime.mkdir(targetDir);
+  // Each level below the target is made or checked: a link there (`adv -> /victim`) is refused.
+  const targetDir = await ensureDirectoryInside(runtime, {
+    root: what.target,
+    path: parseRepoId(what.repo).id,
+  });
   const lock = await acquireLock(runtime, join(targetDir, LOCK_FILE), {
     purpose: `export ${what.repo}`,
   });
@@ -126,8 +130,8 @@ async function exportRepo(
     const paths = filesOf(record, models);
     for (const path of paths) {
       const placed = await placeVerifiedFile(runtime, {
-        source: storePathOf(sourceDir, path),
-        destination: storePathOf(targetDir, path),
+        source: placeInRepo(sourceDir, path),
+        destination: { root: what.target, path: `${what.repo}/${path}` },
         expected: record.files[path],
         label: `${what.repo}/${path} in the store`,
         // A hard link would tie the exported copy to the store: changing one would change both.

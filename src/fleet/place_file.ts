@@ -1,17 +1,25 @@
 /**
- * Putting one recorded file into another store (export, import): hard-linked
- * when both are on one file system, else copied; the placed bytes are checked
- * against the recorded size and hash before they take the file's name, so a
- * file that does not verify never appears.
+ * Putting one recorded file into another store (export, import): copied, or
+ * hard-linked when asked and both are on one file system; the placed bytes are
+ * checked against the recorded size and hash before they take the file's name,
+ * so a file that does not verify never appears. Both ends are reached through
+ * no symbolic link.
  *
  * @module
  */
-import { copyFile, link } from "node:fs/promises";
-import { dirname } from "node:path";
+import { link } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { ModelManagerError } from "../errors.ts";
-import { hashFile } from "../download/file_hash.ts";
-import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { hashOpenFile } from "../download/file_hash.ts";
+import {
+  errorCodeOf,
+  type FileHandle,
+  type FileStat,
+  isNotFound,
+  type Runtime,
+} from "../runtime/runtime.ts";
 import type { FileRecord } from "../store/registry.ts";
+import { ensureDirectoryInside, openInside, type SafePlace } from "../store/safe_path.ts";
 
 /** How a file was placed and checked. */
 export interface PlacedFile {
@@ -21,8 +29,87 @@ export interface PlacedFile {
   checkedBy: "sha256" | "git-sha1" | "size";
 }
 
+/** A file placed under a temporary name beside its destination, verified, not yet renamed. */
+export interface StagedFile extends PlacedFile {
+  /** The temporary file. */
+  temporary: string;
+  /** Where it goes. */
+  destination: string;
+}
+
+/** What {@linkcode stageVerifiedFile} places, and how. */
+export interface PlaceRequest {
+  /** The file to place, inside its store. */
+  source: SafePlace;
+  /** Where it goes, inside the target store (its directories are created). */
+  destination: SafePlace;
+  /** What it must be. */
+  expected: FileRecord;
+  /** How errors name it. */
+  label: string;
+  /**
+   * `copy` (the default) always copies. A hard link ties both files together, so that
+   * writing to one changes the other: `link-or-copy` hard-links when on one file system,
+   * `link-if-read-only` only a source nobody may write to.
+   */
+  how?: "copy" | "link-or-copy" | "link-if-read-only";
+}
+
+const COPY_CHUNK = 4 * 1024 * 1024;
+
 /**
- * Places `target.source` at `target.destination` and verifies it against `expected`.
+ * Places `request.source` under a temporary name beside `request.destination` and
+ * verifies it; the caller renames it into place, or removes it.
+ *
+ * @example
+ * ```ts
+ * import { stageVerifiedFile } from "./place_file.ts";
+ * import type { Runtime } from "../runtime/runtime.ts";
+ * import type { FileRecord } from "../store/registry.ts";
+ * declare const runtime: Runtime;
+ * declare const expected: FileRecord;
+ * const staged = await stageVerifiedFile(runtime, {
+ *   source: { root: "/media/usb", path: "o/n/m.rkllm" },
+ *   destination: { root: "/models", path: "o/n/m.rkllm" },
+ *   expected,
+ *   label: "o/n/m.rkllm",
+ * });
+ * await runtime.rename(staged.temporary, staged.destination);
+ * ```
+ */
+export async function stageVerifiedFile(
+  runtime: Runtime,
+  request: PlaceRequest,
+): Promise<StagedFile> {
+  const { destination: place } = request;
+  const parent = dirname(place.path);
+  const dir = parent === "."
+    ? place.root
+    : await ensureDirectoryInside(runtime, { root: place.root, path: parent });
+  const destination = join(dir, basename(place.path));
+  const temporary = `${destination}.rkllm-import`;
+  await runtime.remove(temporary).catch(() => {});
+  const source = await openInside(runtime, request.source);
+  let method: PlacedFile["method"];
+  try {
+    method = linking(request.how, source.stat) && await linked(source.path, temporary)
+      ? "link"
+      : await copied(runtime, source.handle, temporary).then(() => "copy" as const);
+  } finally {
+    await source.handle.close();
+  }
+  try {
+    const temporaryPlace = { root: place.root, path: `${place.path}.rkllm-import` };
+    const checkedBy = await verifyPlaced(runtime, temporaryPlace, request);
+    return { method, checkedBy, temporary, destination };
+  } catch (error) {
+    await runtime.remove(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Places `request.source` at `request.destination` and verifies it.
  *
  * @example
  * ```ts
@@ -32,8 +119,8 @@ export interface PlacedFile {
  * declare const runtime: Runtime;
  * declare const expected: FileRecord; // the source store's record of the file
  * const { method, checkedBy } = await placeVerifiedFile(runtime, {
- *   source: "/media/usb/o/n/m.rkllm",
- *   destination: "/models/o/n/m.rkllm",
+ *   source: { root: "/models", path: "o/n/m.rkllm" },
+ *   destination: { root: "/media/usb", path: "o/n/m.rkllm" },
  *   expected,
  *   label: "o/n/m.rkllm",
  * });
@@ -41,62 +128,80 @@ export interface PlacedFile {
  */
 export async function placeVerifiedFile(
   runtime: Runtime,
-  target: {
-    source: string;
-    destination: string;
-    expected: FileRecord;
-    label: string;
-    /** `link-or-copy` (default) hard-links when it can; `copy` always copies. */
-    how?: "link-or-copy" | "copy";
-  },
+  request: PlaceRequest,
 ): Promise<PlacedFile> {
-  const temporary = `${target.destination}.rkllm-import`;
-  await runtime.mkdir(dirname(target.destination));
-  await runtime.remove(temporary).catch(() => {});
-  const method = target.how === "copy"
-    ? await copyFile(target.source, temporary).then(() => "copy" as const)
-    : await linkOrCopy(target.source, temporary);
+  const staged = await stageVerifiedFile(runtime, request);
   try {
-    const checkedBy = await verifyPlaced(runtime, temporary, target);
-    await runtime.rename(temporary, target.destination);
-    return { method, checkedBy };
+    await runtime.rename(staged.temporary, staged.destination);
   } catch (error) {
-    await runtime.remove(temporary).catch(() => {});
+    await runtime.remove(staged.temporary).catch(() => {});
     throw error;
   }
+  return { method: staged.method, checkedBy: staged.checkedBy };
 }
 
-async function linkOrCopy(source: string, destination: string): Promise<"link" | "copy"> {
+function linking(how: PlaceRequest["how"], source: FileStat): boolean {
+  if (how === "link-or-copy") return true;
+  // Nobody may write to it (its mode says): a hard link cannot be changed through the source.
+  return how === "link-if-read-only" && source.mode !== undefined && (source.mode & 0o222) === 0;
+}
+
+/** Whether a hard link was made; `false` where the file systems cannot (then it is copied). */
+async function linked(source: string, destination: string): Promise<boolean> {
   try {
     await link(source, destination);
-    return "link";
+    return true;
   } catch (error) {
     if (isNotFound(error)) throw error;
     // EXDEV (another file system), EPERM (FAT, some network shares): copy instead.
     if (!["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK"].includes(errorCodeOf(error) ?? "")) {
       throw error;
     }
+    return false;
   }
-  await copyFile(source, destination);
-  return "copy";
+}
+
+/** Copies an open file to a new file (created exclusively, never through a link). */
+async function copied(runtime: Runtime, source: FileHandle, destination: string): Promise<void> {
+  const target = await runtime.open(destination, { write: true, createNew: true });
+  try {
+    const buffer = new Uint8Array(COPY_CHUNK);
+    let position = 0;
+    for (;;) {
+      const count = await source.read(buffer, position);
+      if (count === 0) break;
+      await target.write(buffer.subarray(0, count), position);
+      position += count;
+    }
+    await target.sync();
+  } catch (error) {
+    await target.close().catch(() => {});
+    await runtime.remove(destination).catch(() => {});
+    throw error;
+  }
+  await target.close();
 }
 
 async function verifyPlaced(
   runtime: Runtime,
-  path: string,
-  target: { expected: FileRecord; label: string },
+  placed: SafePlace,
+  request: PlaceRequest,
 ): Promise<PlacedFile["checkedBy"]> {
-  const { expected, label } = target;
-  const size = (await runtime.stat(path)).size;
-  if (size !== expected.size) {
-    throw mismatch(label, `expected ${expected.size} bytes, found ${size}`);
+  const { expected, label } = request;
+  const { handle, stat } = await openInside(runtime, placed);
+  try {
+    if (stat.size !== expected.size) {
+      throw mismatch(label, `expected ${expected.size} bytes, found ${stat.size}`);
+    }
+    const algorithm = expected.sha256 ? "sha256" : expected.gitSha1 ? "git-sha1" : undefined;
+    if (!algorithm) return "size";
+    const wanted = (expected.sha256 ?? expected.gitSha1)!.toLowerCase();
+    const actual = await hashOpenFile(handle, stat.size, { algorithm });
+    if (actual !== wanted) throw mismatch(label, `expected ${algorithm} ${wanted}, got ${actual}`);
+    return algorithm;
+  } finally {
+    await handle.close();
   }
-  const algorithm = expected.sha256 ? "sha256" : expected.gitSha1 ? "git-sha1" : undefined;
-  if (!algorithm) return "size";
-  const wanted = (expected.sha256 ?? expected.gitSha1)!.toLowerCase();
-  const actual = await hashFile(runtime, path, { algorithm });
-  if (actual !== wanted) throw mismatch(label, `expected ${algorithm} ${wanted}, got ${actual}`);
-  return algorithm;
 }
 
 function mismatch(label: string, detail: string): ModelManagerError {

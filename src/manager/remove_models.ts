@@ -20,6 +20,7 @@ import {
 import { findModel, requireModel } from "../store/model_query.ts";
 import { ownersOf } from "../store/store_ownership.ts";
 import { newerRecordVersion, readRepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { isLinkRefusal, lstatInside, placeInRepo } from "../store/safe_path.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, RECORD_FILE, storePathOf } from "../store/store_layout.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -63,17 +64,26 @@ export interface CleanOptions {
   partialOnly?: boolean;
 }
 
-async function removeFile(runtime: Runtime, path: string, report: RemovalReport): Promise<void> {
-  const stat = await runtime.lstat(path).catch(() => undefined);
-  if (!stat || stat.isDirectory) return;
+/** Removes a file of a repo directory, reached through no symbolic link (a link is left alone). */
+async function removeFile(
+  runtime: Runtime,
+  where: { dir: string; file: string },
+  report: RemovalReport,
+): Promise<void> {
+  const found = await lstatInside(runtime, placeInRepo(where.dir, where.file)).catch((error) => {
+    if (isLinkRefusal(error)) return undefined;
+    throw error;
+  });
+  const stat = found?.stat;
+  if (!found || !stat || stat.isDirectory) return;
   try {
-    await runtime.remove(path);
+    await runtime.remove(found.path);
   } catch (error) {
-    throw storageFailure(`remove ${path}`, error);
+    throw storageFailure(`remove ${found.path}`, error);
   }
-  report.removedFiles.push(path);
+  report.removedFiles.push(found.path);
   // What the disk gets back: a sparse partial download occupies less than its size.
-  report.freedBytes += stat.isSymlink ? 0 : stat.diskUsage ?? stat.size;
+  report.freedBytes += stat.diskUsage ?? stat.size;
 }
 
 /** Removes a directory only when it is empty. */
@@ -128,7 +138,7 @@ export async function removeModel(context: StoreContext, query: string): Promise
     }
     const others = models.filter((candidate) => candidate.path !== model.path);
     othersLeft = others.length > 0;
-    await removeFile(runtime, model.path, report);
+    await removeFile(runtime, { dir: model.dir, file: model.file }, report);
     if (othersLeft) await forgetModel(context, { model, others, report });
     else await removeEverythingRecorded(context, { model, report });
   } finally {
@@ -160,7 +170,7 @@ async function forgetModel(
   // Only recorded encoders go: a .rknn placed by hand is not this tool's to remove.
   const encoders = unsharedEncoders(model, others).filter((file) => record?.files[file]);
   for (const encoder of encoders) {
-    await removeFile(context.runtime, storePathOf(model.dir, encoder), report);
+    await removeFile(context.runtime, { dir: model.dir, file: encoder }, report);
   }
   if (!record) return;
   const forgotten = [model.file, ...encoders].filter((file) => record.files[file] !== undefined);
@@ -188,7 +198,7 @@ async function removeEverythingRecorded(
   const { recorded } = ownersOf(await filesInRepoDirectory(runtime, model.dir), record);
   for (const file of recorded) {
     if (keepRecord && file === RECORD_FILE) continue;
-    await removeFile(runtime, storePathOf(model.dir, file), report);
+    await removeFile(runtime, { dir: model.dir, file }, report);
   }
 }
 
@@ -298,7 +308,7 @@ async function cleanRepoDirectory(
   try {
     // Looked at again under the lock: a download may have finished meanwhile.
     plan = await cleanPlan(context, dir, options);
-    for (const file of plan.doomed) await removeFile(runtime, storePathOf(dir, file), report);
+    for (const file of plan.doomed) await removeFile(runtime, { dir, file }, report);
     await removeEmptyDirectories(runtime, dir, plan.doomed);
   } finally {
     await lock.release().catch(() => {});

@@ -5,11 +5,17 @@
  *
  * @module
  */
-import { expectedHashOf, hashFile } from "../download/file_hash.ts";
+import { expectedHashOf, hashOpenFile } from "../download/file_hash.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
-import { storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
+import {
+  type FileRecord,
+  readRepoRecord,
+  type RepoRecord,
+  writeRepoRecord,
+} from "../store/registry.ts";
+import { isLinkRefusal, lstatInside, openInside, placeInRepo } from "../store/safe_path.ts";
+import { TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** The verdict on one file. */
@@ -74,6 +80,48 @@ async function markFailures(
 }
 
 /**
+ * The verdict on one file, reached through no symbolic link: a link on the way
+ * or in its place is a mismatch, never followed.
+ */
+async function verifyFile(
+  context: StoreContext,
+  what: { dir: string; file: string; recorded?: FileRecord },
+): Promise<FileVerification> {
+  const { file, recorded } = what;
+  const place = placeInRepo(what.dir, file);
+  const found = await lstatInside(context.runtime, place).catch((error) => {
+    if (isLinkRefusal(error)) return "link" as const;
+    throw error;
+  });
+  const checkedBy = recorded ? expectedHashOf(recorded)?.algorithm ?? "size" : undefined;
+  if (found === "link" || (found.stat !== undefined && !found.stat.isFile)) {
+    return { file, status: "mismatch", detail: "not a regular file (never followed)", checkedBy };
+  }
+  if (!found.stat) return { file, status: "missing" };
+  if (!recorded) return { file, status: "unrecorded" };
+  if (found.stat.size !== recorded.size) {
+    const detail = `size ${found.stat.size}, recorded ${recorded.size}`;
+    return { file, status: "mismatch", detail, checkedBy };
+  }
+  const expected = expectedHashOf(recorded);
+  if (!expected) return { file, status: "ok", checkedBy };
+  const { handle, stat } = await openInside(context.runtime, place);
+  try {
+    const actual = await hashOpenFile(handle, stat.size, {
+      algorithm: expected.algorithm,
+      signal: context.connection.signal,
+    });
+    if (actual !== expected.hex) {
+      const detail = `${expected.algorithm} ${actual}, recorded ${expected.hex}`;
+      return { file, status: "mismatch", detail, checkedBy };
+    }
+  } finally {
+    await handle.close();
+  }
+  return { file, status: "ok", checkedBy };
+}
+
+/**
  * Verifies one model (by query) or every model in the store.
  *
  * @example
@@ -104,44 +152,9 @@ export async function verifyModels(
     ];
     for (const file of [model.file, ...companions, ...model.encoders]) {
       options.onFile?.({ model, file });
-      const recorded = record?.files[file];
-      const path = storePathOf(model.dir, file);
-      const stat = await runtime.stat(path).catch(() => undefined);
-      if (!stat) {
-        files.push({ file, status: "missing" });
-        continue;
-      }
-      if (!recorded) {
-        files.push({ file, status: "unrecorded" });
-        continue;
-      }
-      const expected = expectedHashOf(recorded);
-      const checkedBy = expected?.algorithm ?? "size";
-      if (stat.size !== recorded.size) {
-        files.push({
-          file,
-          status: "mismatch",
-          detail: `size ${stat.size}, recorded ${recorded.size}`,
-          checkedBy,
-        });
-        continue;
-      }
-      if (expected) {
-        const actual = await hashFile(runtime, path, {
-          algorithm: expected.algorithm,
-          signal: context.connection.signal,
-        });
-        if (actual !== expected.hex) {
-          files.push({
-            file,
-            status: "mismatch",
-            detail: `${expected.algorithm} ${actual}, recorded ${expected.hex}`,
-            checkedBy,
-          });
-          continue;
-        }
-      }
-      files.push({ file, status: "ok", checkedBy });
+      files.push(
+        await verifyFile(context, { dir: model.dir, file, recorded: record?.files[file] }),
+      );
     }
     const verdict = {
       model,

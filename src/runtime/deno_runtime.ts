@@ -22,6 +22,7 @@ function toStat(info: Deno.FileInfo): FileStat {
     isDirectory: info.isDirectory,
     isSymlink: info.isSymlink,
     mtime: info.mtime ?? undefined,
+    ...(typeof info.mode === "number" ? { mode: info.mode & 0o7777 } : {}),
     ...(typeof info.blocks === "number" ? { diskUsage: info.blocks * 512 } : {}),
   };
 }
@@ -113,6 +114,25 @@ async function openNoFollow(path: string, options: OpenOptions): Promise<Deno.Fs
   }
 }
 
+/**
+ * Opens a file for reading only when `path` is not a symbolic link: the file
+ * opened must be the very file `lstat` sees, so a link swapped in is caught.
+ */
+async function openReadNoFollow(path: string): Promise<Deno.FsFile> {
+  if ((await Deno.lstat(path)).isSymlink) throw symlinkRefusal(path);
+  const file = await Deno.open(path, { read: true });
+  try {
+    const [opened, named] = [await file.stat(), await Deno.lstat(path)];
+    if (named.isSymlink || opened.ino !== named.ino || opened.dev !== named.dev) {
+      throw symlinkRefusal(path);
+    }
+    return file;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
 const textEncoder = new TextEncoder();
 let stdinLines: AsyncIterator<string> | undefined;
 let bootId: string | undefined | null = null;
@@ -177,7 +197,11 @@ export function createDenoRuntime(): Runtime {
     async open(path, options: OpenOptions = {}) {
       const writing = options.write || options.create || options.createNew;
       return new DenoFileHandle(
-        writing ? await openNoFollow(path, options) : await Deno.open(path, { read: true }),
+        writing
+          ? await openNoFollow(path, options)
+          : options.noFollow
+          ? await openReadNoFollow(path)
+          : await Deno.open(path, { read: true }),
       );
     },
     readFile: (path) => Deno.readFile(path),

@@ -29,6 +29,7 @@ function toStat(stat: import("node:fs").Stats): FileStat {
     isDirectory: stat.isDirectory(),
     isSymlink: stat.isSymbolicLink(),
     mtime: stat.mtime,
+    mode: stat.mode & 0o7777,
     // Bun reports blocks as undefined on some file systems; then the size stands in.
     ...(typeof stat.blocks === "number" ? { diskUsage: stat.blocks * 512 } : {}),
   };
@@ -40,7 +41,9 @@ function openFlags(options: OpenOptions): number {
   if (options.createNew) flags |= constants.O_CREAT | constants.O_EXCL;
   if (options.truncate) flags |= constants.O_TRUNC;
   // Never write through a link someone planted where a file of ours belongs.
-  if (options.write || options.create || options.createNew) flags |= constants.O_NOFOLLOW;
+  if (options.write || options.create || options.createNew || options.noFollow) {
+    flags |= constants.O_NOFOLLOW;
+  }
   return flags;
 }
 

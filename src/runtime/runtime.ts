@@ -21,6 +21,8 @@ export interface FileStat {
   mtime?: Date;
   /** Bytes it occupies on disk (512-byte blocks), when the platform reports them. */
   diskUsage?: number;
+  /** Its permission bits (`0o644`, …), when the platform reports them. */
+  mode?: number;
 }
 
 /** One entry of a directory listing. */
@@ -63,6 +65,8 @@ export interface OpenOptions {
   createNew?: boolean;
   /** Cut the file to zero bytes on opening. */
   truncate?: boolean;
+  /** Refuse a symbolic link at `path` (with `ELOOP`) when only reading, as writes always do. */
+  noFollow?: boolean;
 }
 
 /** Everything the rest of the code needs from the runtime it runs on. */

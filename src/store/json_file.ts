@@ -7,12 +7,14 @@
  * @module
  */
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
+import { readInside, type SafePlace } from "./safe_path.ts";
 
 /**
  * What reading a JSON file found:
  * - `ok`: it parsed and passed the check; `value` is the parsed content;
  * - `missing`: the file does not exist (`error` is the runtime's `ENOENT` error);
- * - `unreadable`: reading it failed otherwise (`error`: permissions, a directory, …);
+ * - `unreadable`: reading it failed otherwise (`error`: permissions, a directory, a link
+ *   on the way to a {@linkcode SafePlace}, more than `maxBytes`, …);
  * - `corrupt`: it is not JSON (`error` is the parser's);
  * - `invalid`: it is JSON, but the check found `problem`; `value` is the parsed content.
  */
@@ -30,11 +32,14 @@ export interface JsonFileOptions {
    * right (default: every JSON value is accepted).
    */
   check?: (value: unknown) => string | undefined;
+  /** Refuse a larger file as `unreadable` (only for a {@linkcode SafePlace}), reading no more. */
+  maxBytes?: number;
 }
 
 /**
  * Reads `path`, parses it as JSON and checks its shape with `options.check`.
  * Never throws for a missing, unreadable or corrupt file: the answer says which.
+ * A {@linkcode SafePlace} is read inside its store, through no symbolic link.
  *
  * @example
  * ```ts
@@ -48,12 +53,15 @@ export interface JsonFileOptions {
  */
 export async function readJsonFile<T = unknown>(
   runtime: Runtime,
-  path: string,
+  path: string | SafePlace,
   options: JsonFileOptions = {},
 ): Promise<JsonFileRead<T>> {
   let text: string;
   try {
-    text = new TextDecoder().decode(await runtime.readFile(path));
+    const bytes = typeof path === "string"
+      ? await runtime.readFile(path)
+      : await readInside(runtime, path, { maxBytes: options.maxBytes });
+    text = new TextDecoder().decode(bytes);
   } catch (error) {
     return isNotFound(error) ? { status: "missing", error } : { status: "unreadable", error };
   }

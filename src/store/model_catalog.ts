@@ -15,6 +15,7 @@ import {
   readRepoRecord,
   type StoreReadOptions,
 } from "./registry.ts";
+import { lstatInside, placeInRepo } from "./safe_path.ts";
 import { storageFailure } from "./storage_error.ts";
 import { isModelFileName, storePathOf, TECHNICAL_FILES } from "./store_layout.ts";
 
@@ -290,10 +291,8 @@ export async function scanRepoDirectory(
   const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, { warn }) : undefined;
   const models: ModelInfo[] = [];
   for (const file of modelFiles) {
-    const path = storePathOf(dir, file);
-    const stat = await runtime.stat(path).catch((error) => {
-      throw storageFailure(`read ${path}`, error);
-    });
+    const { path, stat } = await lstatInside(runtime, placeInRepo(dir, file));
+    if (!stat?.isFile) throw storageFailure(`read ${path}`, new Error("it is gone or not a file"));
     const fileRecord = record?.files[file];
     const matches = fileRecord !== undefined && fileRecord.size === stat.size;
     models.push(modelInfoOf({

@@ -16,6 +16,8 @@ import type { Runtime } from "../runtime/runtime.ts";
 import { type JsonFileRead, readJsonFile } from "./json_file.ts";
 import { RECORD_FILE } from "./store_layout.ts";
 import { recordProblem } from "./record_check.ts";
+import { lstatInside, placeInRepo } from "./safe_path.ts";
+import { storageFailure } from "./storage_error.ts";
 
 /** What is known about one downloaded file. */
 export interface FileRecord {
@@ -48,6 +50,18 @@ export interface FileRecord {
  * ```
  */
 export const RECORD_FORMAT_VERSION = 2;
+
+/**
+ * The largest record read: far above any real one (hundreds of bytes per file), low
+ * enough that a record on a stranger's USB stick cannot fill the memory.
+ *
+ * @example
+ * ```ts
+ * import { MAX_RECORD_BYTES } from "./registry.ts";
+ * MAX_RECORD_BYTES; // 16777216
+ * ```
+ */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /** What came with one model file (record format 2). */
 export interface ModelRecord {
@@ -108,11 +122,34 @@ export async function readRepoRecord(
   options: StoreReadOptions = {},
 ): Promise<RepoRecord | undefined> {
   const warn = options.warn ?? (() => {});
-  const path = join(repoDir, RECORD_FILE);
-  const read = await readJsonFile<RepoRecord>(runtime, path, { check: readableRecordProblem });
-  if (read.status === "ok") return withKnownModels(read.value);
-  if (read.status !== "missing") warn(unusableRecordWarning(path, read));
+  const read = await readRecordFile(runtime, repoDir);
+  if (read.status === "ok") return read.value;
+  if (read.status !== "missing") warn(unusableRecordWarning(join(repoDir, RECORD_FILE), read));
   return undefined;
+}
+
+/**
+ * Reads a repo directory's record and says what happened, as data: through no
+ * symbolic link (the owner and name levels included), at most
+ * {@linkcode MAX_RECORD_BYTES}, checked for the shape this version reads.
+ *
+ * @example
+ * ```ts
+ * import { readRecordFile } from "./registry.ts";
+ * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
+ * const read = await readRecordFile(RuntimeDetector.current(), "/tmp/models/o/n");
+ * if (read.status === "ok") console.log(read.value.repo);
+ * ```
+ */
+export async function readRecordFile(
+  runtime: Runtime,
+  repoDir: string,
+): Promise<JsonFileRead<RepoRecord>> {
+  const read = await readJsonFile<RepoRecord>(runtime, placeInRepo(repoDir, RECORD_FILE), {
+    check: readableRecordProblem,
+    maxBytes: MAX_RECORD_BYTES,
+  });
+  return read.status === "ok" ? { status: "ok", value: withKnownModels(read.value) } : read;
 }
 
 /** What is wrong with a parsed record for this version, or `undefined` when it can be used. */
@@ -192,13 +229,16 @@ export async function newerRecordVersion(
   runtime: Runtime,
   repoDir: string,
 ): Promise<number | undefined> {
-  const read = await readJsonFile(runtime, join(repoDir, RECORD_FILE));
+  const read = await readJsonFile(runtime, placeInRepo(repoDir, RECORD_FILE), {
+    maxBytes: MAX_RECORD_BYTES,
+  });
   return read.status === "ok" ? newerMajorOf(read.value) : undefined;
 }
 
 /**
  * Writes a repo directory's record atomically; a record of a newer major
- * version already there is left as it is (reading it warned about it).
+ * version already there is left as it is (reading it warned about it). A repo
+ * directory reached through a symbolic link is refused with a `storage` error.
  *
  * @example
  * ```ts
@@ -212,6 +252,10 @@ export async function newerRecordVersion(
  */
 export async function writeRepoRecord(runtime: Runtime, write: RepoRecordWrite): Promise<void> {
   const { dir: repoDir, record } = write;
+  const { stat } = await lstatInside(runtime, placeInRepo(repoDir));
+  if (!stat?.isDirectory) {
+    throw storageFailure(`write the record in ${repoDir}`, new Error("it is not a directory"));
+  }
   if (await newerRecordVersion(runtime, repoDir) !== undefined) return;
   await writeJsonAtomic(runtime, { path: join(repoDir, RECORD_FILE), value: record });
 }

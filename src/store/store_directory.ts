@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { errorCodeOf, isNotFound, type Runtime } from "../runtime/runtime.ts";
-import { storageFailure, symlinkFailure } from "./storage_error.ts";
+import { ensureDirectoryInside } from "./safe_path.ts";
+import { storageFailure } from "./storage_error.ts";
 
 /**
  * The models directory with its symbolic links resolved, so that the store is
@@ -54,32 +54,6 @@ export async function ensureStoreDirectory(runtime: Runtime, place: StorePlace):
   await runtime.mkdir(place.root).catch((error) => {
     throw storageFailure(`create the models directory ${place.root}`, error);
   });
-  let current = place.root;
-  for (const part of place.parts) {
-    current = join(current, part);
-    await ensureRealDirectory(runtime, current);
-  }
-  return current;
-}
-
-async function ensureRealDirectory(runtime: Runtime, path: string): Promise<void> {
-  let stat = await runtime.lstat(path).catch((error) => {
-    if (isNotFound(error)) return undefined;
-    throw storageFailure(`read ${path}`, error);
-  });
-  if (!stat) {
-    await runtime.mkdir(path).catch((error) => {
-      throw storageFailure(`create the directory ${path}`, error);
-    });
-    stat = await runtime.lstat(path).catch((error) => {
-      throw storageFailure(`read ${path}`, error);
-    });
-  }
-  if (stat.isSymlink) throw symlinkFailure(`write into ${path}`);
-  if (!stat.isDirectory) {
-    throw storageFailure(
-      `create the directory ${path}`,
-      new Error("a file of that name is in the way"),
-    );
-  }
+  if (place.parts.length === 0) return place.root;
+  return await ensureDirectoryInside(runtime, { root: place.root, path: place.parts.join("/") });
 }

@@ -25,8 +25,19 @@ export const importCommand: Command = {
   maxArguments: 1,
   globals: STORE_GLOBALS,
   description:
-    "Each file is hard-linked (same file system) or copied, then checked against its recorded size and hash; a file that does not verify is refused and reported (exit 6), the others are added. Files recorded without a hash are checked by size, with a warning.",
-  options: {},
+    "Each file is copied, then checked against its recorded size and hash. A repository with a file that does not verify, a file recorded without a hash, a symbolic link, or a record naming another repository is refused whole and reported (exit 6); the others are added. A file nobody may write to is hard-linked when on the same file system.",
+  options: {
+    "allow-unhashed": {
+      type: "boolean",
+      description:
+        "accept files recorded without a hash, checked by size only (whoever wrote the directory may have changed them)",
+    },
+    link: {
+      type: "boolean",
+      description:
+        "hard-link files on the same file system instead of copying (writing to the source later changes the store's copy)",
+    },
+  },
   examples:
     () => ["rkllm-models import /media/usb", "rkllm-models import /mnt/share/models --json"],
   async run(context) {
@@ -43,7 +54,12 @@ export const importCommand: Command = {
     const report = await importStore(
       positionals[0],
       resolveModelsDir(runtime, context.values.dir as string | undefined),
-      { runtime, onWarning: (message) => output.err(`warning: ${message}`) },
+      {
+        runtime,
+        onWarning: (message) => output.err(`warning: ${message}`),
+        allowUnhashed: context.values["allow-unhashed"] === true,
+        link: context.values.link === true,
+      },
     );
     if (!context.json) {
       for (const file of report.imported) {

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { ModelManagerError } from "../../errors.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
 import { isJsonObject, readJsonFile } from "../../store/json_file.ts";
 import { requireModel } from "../../store/model_query.ts";
+import { placeInRepo } from "../../store/safe_path.ts";
 import type { Runtime } from "../../runtime/runtime.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import type { ModelVerification } from "../../manager/verify_models.ts";
@@ -18,7 +18,8 @@ async function configHighlights(
   runtime: Runtime,
   dir: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const read = await readJsonFile(runtime, join(dir, "config.json"), {
+  // Read inside the store: a config.json that links elsewhere tells nothing about the model.
+  const read = await readJsonFile(runtime, placeInRepo(dir, "config.json"), {
     check: (value) => isJsonObject(value) ? undefined : "config.json is not an object",
   });
   if (read.status !== "ok") return undefined;
