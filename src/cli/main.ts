@@ -6,7 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import { loadModelsConfig, type ModelsConfig } from "../config/models_config.ts";
-import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
+import {
+  cancelledError,
+  errorSignals,
+  exitCodeFor,
+  isAbortError,
+  ModelManagerError,
+} from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
 import { modelsDirSetting, type SettingSource } from "../config/settings.ts";
 import { readUserConfig, type UserConfig } from "../config/user_config.ts";
@@ -501,7 +507,7 @@ function unknownCommand(name: string): ModelManagerError {
 function explained(error: unknown, command: Command | undefined): unknown {
   if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
   // Only a refused request is reworded; an offline answer about local files says it all.
-  if (!error.message.includes("so no request is sent")) return error;
+  if (!errorSignals(error).offlineRefusal) return error;
   return new ModelManagerError(
     "offline",
     `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,
