@@ -20,7 +20,13 @@ import { legacyStoreNote } from "./store_note.ts";
 import { envProxyFetch } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
-import type { Command, CommandContext, OptionSpec } from "./command.ts";
+import {
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  StopRequest,
+  type StopSignal,
+} from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
 import { configCommand } from "./commands/config.ts";
 import { createCompletionCommand } from "./commands/completion.ts";
@@ -125,11 +131,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   version: { type: "boolean", short: "V", description: "show the version" },
 };
 
-/** The signals that stop a command, saving its progress and releasing its locks. */
-type StopSignal = "SIGINT" | "SIGTERM";
-/** The exit status after each: 128 + the signal's number, as a shell reports it. */
+/** The exit status after each stop signal: 128 + its number, as a shell reports it. */
 const STOP_STATUS: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
-const STOP_REASON: Record<StopSignal, string> = { SIGINT: "interrupted", SIGTERM: "terminated" };
 
 /** The commands that read the store, which note an old ./models store left behind. */
 const STORE_COMMANDS = [
@@ -307,7 +310,7 @@ function listenForStops(runtime: Runtime): StopHandling {
     if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
     stoppedBy = signal;
     // No note here: it would land between progress frames; the command says what was kept.
-    controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
+    controller.abort(new StopRequest(signal));
   };
   const stopListening = [
     runtime.onInterrupt(stop("SIGINT")),
