@@ -87,6 +87,11 @@ describe("serve never hands out a file outside the store: each check on its own"
   it("a record naming a path that leaves the repository is refused whole (RepoNotFound)", async () => {
     recordExtraFile("../../../outside/secret.txt");
     try {
+      const resolved = await fetch(
+        `${server.url}/${QWEN.id}/resolve/${record.revision}/..%2F..%2F..%2Foutside%2Fsecret.txt`,
+      );
+      await assertNoSecret(resolved);
+      assert.notEqual(resolved.status, 200);
       const info = await fetch(`${server.url}/api/models/${QWEN.id}`);
       assert.equal(info.status, 404);
       assert.equal(info.headers.get("x-error-code"), "RepoNotFound");
