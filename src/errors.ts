@@ -58,8 +58,9 @@ export interface ModelManagerErrorOptions extends ModelManagerErrorFields {
 }
 
 /**
- * Signals between the HTTP layer, the retry policy and the download engine (retry,
- * wait, refresh a signed URL). They are internal: see `src/http/retry.ts`.
+ * Signals between the HTTP layer, the retry policy, the download engine, `serve` and the
+ * CLI (retry, wait, refresh a signed URL, what the Hub or offline mode said). They are
+ * internal: see `src/http/retry.ts`. Code decides on these, never on a message's text.
  */
 export interface ErrorSignals {
   /** The retry policy may try again. */
@@ -72,6 +73,10 @@ export interface ErrorSignals {
   refreshUrl?: boolean;
   /** The HTTP status behind the signal. */
   status?: number;
+  /** The Hub's `X-Error-Code` behind the error (`RevisionNotFound`), when it sent one. */
+  hubErrorCode?: string;
+  /** `HF_HUB_OFFLINE` stopped a request before it was sent (not an answer about local files). */
+  offlineRefusal?: boolean;
 }
 
 // Kept beside the error, not on it: library users never see these signals.

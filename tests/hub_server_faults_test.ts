@@ -3,7 +3,14 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { sha256Hex, startHubServer } from "./support/hub_server.ts";
+import {
+  type HubServer,
+  type HubServerOptions,
+  type RequestRecord,
+  sha256Hex,
+  startHubServer,
+} from "./support/hub_server.ts";
+import { testClock } from "./support/hub/clock.ts";
 import { parseArguments } from "./support/hub_main.ts";
 import {
   assertHubError,
@@ -20,6 +27,86 @@ import {
 } from "./support/hub_server_fixture.ts";
 
 useSharedHub();
+
+/** A fresh emulator serving `o/m` with the shared model file, for tests that set its clock. */
+async function withModelHub(
+  options: Omit<HubServerOptions, "repos">,
+  test: (hub: HubServer) => Promise<void>,
+): Promise<void> {
+  const hub = await startHubServer({
+    ...options,
+    repos: [{ id: "o/m", files: [{ path: "model.rkllm", content: MODEL }] }],
+  });
+  try {
+    await test(hub);
+  } finally {
+    await hub.close();
+  }
+}
+
+/** The emulator's record of the model body the CDN sends. */
+function modelRecord(hub: HubServer): RequestRecord {
+  const record = hub.requests.find((r) => r.origin === "cdn" && r.path.endsWith("model.rkllm"));
+  return record ?? assert.fail("the CDN sent no model body");
+}
+
+/** One full request to the emulator: it has handled every event queued before this answer. */
+async function roundTrip(hub: HubServer): Promise<void> {
+  const answer = fetch(`${hub.endpoint}/api/models/o/m`).then((r) => r.arrayBuffer());
+  await within(answer, "an answer to another request");
+}
+
+function bodyReader(response: Response): ReadableStreamDefaultReader<Uint8Array> {
+  return (response.body as ReadableStream<Uint8Array>).getReader();
+}
+
+/** Reads until at least `count` bytes came; how many did. */
+async function readAtLeast(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  count: number,
+): Promise<number> {
+  let received = 0;
+  while (received < count) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+  }
+  return received;
+}
+
+/** Reads to the end of the body, counting `first` (a read already made) in; the bytes read. */
+async function readToEnd(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first?: ReadableStreamReadResult<Uint8Array>,
+): Promise<number> {
+  let received = first?.value?.length ?? 0;
+  if (first?.done) return received;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return received;
+    received += value.length;
+  }
+}
+
+/** A read started now, and whether it has settled yet. */
+function watchedRead(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  let settled = false;
+  const value = reader.read().finally(() => (settled = true));
+  return { value, settled: () => settled };
+}
+
+/** The promise's value, or a failure naming what never happened (a bound, not a timing). */
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} never came`)), 20_000);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe("faults", () => {
   const cdnModel = "model.rkllm";
@@ -101,47 +188,71 @@ describe("faults", () => {
     server.clearFaults();
   });
 
-  it("stalls for a while and then finishes the body", async () => {
-    server.addFault({ origin: "cdn", times: 1, stallAfterBytes: 1000, stallMs: 300 });
-    const started = Date.now();
-    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
-    assert.deepEqual(await bytesOf(response), MODEL);
-    assert.ok(Date.now() - started >= 280, "the stall was felt");
-    server.clearFaults();
+  it("stalls for stallMs after N bytes: nothing more comes until its time has passed", async () => {
+    const clock = testClock();
+    await withModelHub(
+      { clock, faults: [{ origin: "cdn", times: 1, stallAfterBytes: 1000, stallMs: 300 }] },
+      async (hub) => {
+        const reader = bodyReader(await fetch(`${hub.endpoint}/o/m/resolve/main/model.rkllm`));
+        const stall = await within(hub.waitForStall(), "a stall");
+        assert.equal(stall.afterBytes, 1000);
+        assert.equal(await readAtLeast(reader, 1000), 1000);
+        const rest = watchedRead(reader);
+        clock.advance(299);
+        await roundTrip(hub);
+        assert.equal(rest.settled(), false, "bytes came before stallMs had passed");
+        assert.equal(modelRecord(hub).bodyBytes, 1000);
+        clock.advance(1);
+        assert.equal(await stall.ended, "timer");
+        assert.equal(1000 + await readToEnd(reader, await rest.value), MODEL.length);
+      },
+    );
   });
 
   it("stalls before the first body byte, after sending the headers", async () => {
-    server.addFault({ origin: "cdn", times: 1, stallMs: 300 });
-    const started = Date.now();
-    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"));
-    const headersAfter = Date.now() - started;
-    assert.equal(response.status, 200);
-    assert.deepEqual(await bytesOf(response), MODEL);
-    assert.ok(headersAfter < 250, `headers took ${headersAfter}ms`);
-    assert.ok(Date.now() - started >= 280, "the stall was felt");
-    server.clearFaults();
+    const clock = testClock();
+    await withModelHub(
+      { clock, faults: [{ origin: "cdn", times: 1, stallMs: 300 }] },
+      async (hub) => {
+        const answer = fetch(`${hub.endpoint}/o/m/resolve/main/model.rkllm`);
+        const stall = await within(hub.waitForStall(), "a stall");
+        assert.equal(stall.afterBytes, 0);
+        // The stall lasts until the clock moves, so the headers can only have come before it.
+        const response = await within(answer, "the headers during the stall");
+        assert.equal(response.status, 200);
+        const reader = bodyReader(response);
+        const first = watchedRead(reader);
+        await roundTrip(hub);
+        assert.equal(first.settled(), false, "a body byte came during the stall");
+        clock.advance(300);
+        assert.equal(await stall.ended, "timer");
+        assert.equal(await readToEnd(reader, await first.value), MODEL.length);
+      },
+    );
   });
 
   it("stalls until the client gives up, and keeps serving others", async () => {
+    const stallsBefore = server.stalls.length;
     server.addFault({ origin: "cdn", times: 1, stallAfterBytes: 5000 });
-    const controller = new AbortController();
-    const response = await fetch(url("/owner/model/resolve/main/model.rkllm"), {
-      signal: controller.signal,
-    });
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let received = 0;
-    while (received < 5000) received += (await reader.read()).value?.length ?? 0;
-    const pending = reader.read();
-    const outcome = await Promise.race([
-      pending.then(() => "data", () => "error"),
-      new Promise((resolve) => setTimeout(() => resolve("silent"), 200)),
-    ]);
-    assert.equal(outcome, "silent");
-    controller.abort();
-    await pending.catch(() => {});
-    const next = await fetch(url("/owner/model/resolve/main/config.json"));
-    assert.equal(await next.text(), CONFIG);
-    server.clearFaults();
+    try {
+      const controller = new AbortController();
+      const response = await fetch(url("/owner/model/resolve/main/model.rkllm"), {
+        signal: controller.signal,
+      });
+      const stall = await within(server.waitForStall(stallsBefore + 1), "a stall");
+      assert.equal(stall.afterBytes, 5000);
+      const reader = bodyReader(response);
+      assert.equal(await readAtLeast(reader, 5000), 5000);
+      const rest = watchedRead(reader);
+      const next = await fetch(url("/owner/model/resolve/main/config.json"));
+      assert.equal(await next.text(), CONFIG);
+      assert.equal(rest.settled(), false, "bytes came during the stall");
+      controller.abort();
+      await rest.value.catch(() => {});
+      assert.equal(await stall.ended, "closed");
+    } finally {
+      server.clearFaults();
+    }
   });
 
   it("ignores Range and answers 200 with the whole body", async () => {
@@ -164,13 +275,19 @@ describe("faults", () => {
   });
 
   it("caps the body rate", async () => {
-    server.addFault({ origin: "cdn", times: 1, bytesPerSecond: 500_000 });
-    const started = Date.now();
-    const body = await bytesOf(await fetch(url("/owner/model/resolve/main/model.rkllm")));
-    const seconds = (Date.now() - started) / 1000;
-    assert.equal(body.length, MODEL.length);
-    assert.ok(seconds >= 0.45, `took ${seconds}s for 300 kB at 500 kB/s`);
-    server.clearFaults();
+    const clock = testClock({ auto: true });
+    const bytesPerSecond = 500_000;
+    await withModelHub(
+      { clock, faults: [{ origin: "cdn", times: 1, bytesPerSecond }] },
+      async (hub) => {
+        const response = await fetch(`${hub.endpoint}/o/m/resolve/main/model.rkllm`);
+        assert.deepEqual(await bytesOf(response), MODEL);
+        // The last write is due when all but its own bytes were sent at the rate.
+        const fullMs = (MODEL.length / bytesPerSecond) * 1000;
+        assert.ok(clock.now() > fullMs * 0.9, `${clock.now()} ms for ${fullMs} ms at the rate`);
+        assert.ok(clock.now() <= fullMs, `${clock.now()} ms for ${fullMs} ms at the rate`);
+      },
+    );
   });
 
   it("adds headers to the normal answer, e.g. a weak ETag", async () => {
@@ -247,12 +364,12 @@ describe("changing repositories", () => {
       repos: [{ id: "o/r", files: [{ path: "m.bin", content: "x".repeat(10_000), lfs: false }] }],
       faults: [{ stallAfterBytes: 10 }],
     });
-    const response = await fetch(`${local.endpoint}/o/r/resolve/main/m.bin`);
-    const reading = readCounting(response);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reader = bodyReader(await fetch(`${local.endpoint}/o/r/resolve/main/m.bin`));
+    const stall = await within(local.waitForStall(), "a stall");
+    assert.equal(await readAtLeast(reader, 10), 10);
     await local.close();
-    const { received, failed } = await reading;
-    assert.ok(failed || received < 10_000);
+    assert.equal(await stall.ended, "closed");
+    assert.equal(10 + await readToEnd(reader).catch(() => 0), 10, "no byte came after the stall");
   });
 });
 

@@ -15,6 +15,7 @@ import {
 } from "./support/hub_server.ts";
 import type { HubRepoSpec } from "./support/hub_server.ts";
 import { parseArguments } from "./support/hub_main.ts";
+import { testClock } from "./support/hub/clock.ts";
 
 const encoder = new TextEncoder();
 const CONFIG = '{"model_type":"qwen3"}\n';
@@ -105,16 +106,21 @@ describe("rateLimit: RateLimit and RateLimit-Policy on every answer", () => {
 });
 
 describe("rateLimit: a new window", () => {
-  const hub = useHub({ rateLimit: { limit: 1, windowSeconds: 1 } });
+  const clock = testClock();
+  const hub = useHub({ rateLimit: { limit: 1, windowSeconds: 10 }, clock });
 
   it("starts once the window has run out, with its quota whole again", async () => {
     const url = `${hub().endpoint}/api/models/${REPO.id}`;
-    assert.equal(rateLimitOf(await fetchManual(url)).r, 0);
-    assert.equal((await fetchManual(url)).status, 429);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const first = await fetchManual(url);
+    assert.deepEqual(rateLimitOf(first), { r: 0, t: 10 });
+    clock.advance(9_000);
+    const limited = await fetchManual(url);
+    assert.equal(limited.status, 429);
+    assert.deepEqual(rateLimitOf(limited), { r: 0, t: 1 });
+    clock.advance(1_000);
     const fresh = await fetchManual(url);
     assert.equal(fresh.status, 200);
-    assert.equal(rateLimitOf(fresh).r, 0);
+    assert.deepEqual(rateLimitOf(fresh), { r: 0, t: 10 });
   });
 });
 

@@ -7,8 +7,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ModelManager } from "../src/model_manager.ts";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { ROOT } from "./support/cli_process.ts";
@@ -52,16 +52,38 @@ function nginxConfig(prefix: string, ports: { nginx: number; serve: number }): s
   ].join("\n");
 }
 
-async function waitForPort(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await (await fetch(url)).body?.cancel();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Resolves once nginx has written its pid file: it opens its listening sockets before it
+ * writes it, so from then on a connection waits in the backlog instead of being refused.
+ * Fails naming what never came: the pid file, or nginx itself when it exits first.
+ */
+function nginxReady(child: ChildProcess, pidFile: string): Promise<void> {
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(pidFile));
+    const bound = setTimeout(
+      () => finish(new Error(`nginx wrote no pid file ${pidFile} within 30 s: ${stderr}`)),
+      30_000,
+    );
+    const onExit = (code: number | null) =>
+      finish(new Error(`nginx exited (${code}) before it was ready: ${stderr}`));
+    function finish(error?: Error): void {
+      clearTimeout(bound);
+      watcher.close();
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
     }
-  }
-  throw new Error(`nothing answered at ${url}`);
+    const check = () => {
+      if (existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() === String(child.pid)) {
+        finish();
+      }
+    };
+    watcher.on("change", check);
+    child.once("exit", onExit);
+    check();
+  });
 }
 
 describe("nginx in front of serve (deploy/nginx)", () => {
@@ -96,7 +118,7 @@ describe("nginx in front of serve (deploy/nginx)", () => {
       stdio: ["ignore", "ignore", "pipe"],
     });
     front = `http://127.0.0.1:${port}`;
-    await waitForPort(`${front}/api/models/${REPO.id}`);
+    await nginxReady(nginx, join(prefix, "nginx.pid"));
   });
   after(async () => {
     if (nginx && nginx.exitCode === null) {

@@ -106,3 +106,29 @@ export interface Command {
   /** Runs; answers the exit status, and the JSON document for `--json`. */
   run(context: CommandContext): Promise<{ exitCode: number; json?: unknown }>;
 }
+
+/** The signals that stop a command, saving its progress and releasing its locks. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/**
+ * The abort reason of a command stopped by a signal: an `AbortError` that says which one,
+ * so the command words its last line without reading the message.
+ *
+ * @example
+ * ```ts
+ * import { StopRequest } from "./command.ts";
+ * const controller = new AbortController();
+ * controller.abort(new StopRequest("SIGTERM"));
+ * (controller.signal.reason as StopRequest).stopSignal; // "SIGTERM"
+ * ```
+ */
+export class StopRequest extends DOMException {
+  /** The signal that stopped the command. */
+  readonly stopSignal: StopSignal;
+
+  /** Creates the reason for a stop by `stopSignal`. */
+  constructor(stopSignal: StopSignal) {
+    super(stopSignal === "SIGTERM" ? "terminated" : "interrupted", "AbortError");
+    this.stopSignal = stopSignal;
+  }
+}

@@ -6,7 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import { loadModelsConfig, type ModelsConfig } from "../config/models_config.ts";
-import { cancelledError, exitCodeFor, isAbortError, ModelManagerError } from "../errors.ts";
+import {
+  cancelledError,
+  errorSignals,
+  exitCodeFor,
+  isAbortError,
+  ModelManagerError,
+} from "../errors.ts";
 import { ModelManager } from "../model_manager.ts";
 import { modelsDirSetting, type SettingSource } from "../config/settings.ts";
 import { readUserConfig, type UserConfig } from "../config/user_config.ts";
@@ -14,7 +20,13 @@ import { legacyStoreNote } from "./store_note.ts";
 import { envProxyFetch } from "./env_proxy.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { VERSION } from "../version.ts";
-import type { Command, CommandContext, OptionSpec } from "./command.ts";
+import {
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  StopRequest,
+  type StopSignal,
+} from "./command.ts";
 import { cleanCommand } from "./commands/clean.ts";
 import { configCommand } from "./commands/config.ts";
 import { createCompletionCommand } from "./commands/completion.ts";
@@ -119,11 +131,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   version: { type: "boolean", short: "V", description: "show the version" },
 };
 
-/** The signals that stop a command, saving its progress and releasing its locks. */
-type StopSignal = "SIGINT" | "SIGTERM";
-/** The exit status after each: 128 + the signal's number, as a shell reports it. */
+/** The exit status after each stop signal: 128 + its number, as a shell reports it. */
 const STOP_STATUS: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
-const STOP_REASON: Record<StopSignal, string> = { SIGINT: "interrupted", SIGTERM: "terminated" };
 
 /** The commands that read the store, which note an old ./models store left behind. */
 const STORE_COMMANDS = [
@@ -180,54 +189,69 @@ function parseCommandLine(command: Command | undefined, args: string[]) {
       [name, spec],
     ) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
   );
+  // The parser's own errors differ only in their wording: read its tokens and name the problem.
+  const { tokens } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const problem = optionProblem(token, { specs, command });
+    if (problem) throw problem;
+  }
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const unknown = message.match(/Unknown option '(-{1,2}[^']+)'/)?.[1];
-    if (unknown) {
-      const names = Object.keys(specs).map((name) => `--${name}`);
-      const suggestion = closestMatch(unknown.replace(/=.*$/, ""), names);
-      throw usageError(
-        `unknown option ${unknown}${command ? ` for ${command.name}` : ""}`,
-        suggestion
-          ? `did you mean ${suggestion}? (see --help)`
-          : `see: rkllm-models ${command?.name ?? ""} --help`.replace("  ", " "),
-      );
-    }
-    throw parserError(message, { args, specs, command });
+    const first = String(error instanceof Error ? error.message : error).split("\n")[0];
+    throw usageError(
+      `invalid command line: ${first.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())}`,
+      helpFor(command),
+    );
   }
 }
 
-/** A parser error in our words: what was wrong with the command line, then what to write. */
-function parserError(
-  message: string,
-  where: { args: string[]; specs: Record<string, OptionSpec>; command?: Command },
-): ModelManagerError {
-  const flag = message.match(/^Option '(-[^\s',]+)/)?.[1] ?? "";
-  const name = flag.replace(/^-+/, "");
-  const spec = where.specs[name] ??
-    Object.values(where.specs).find((option) => option.short === name);
-  const long = spec
-    ? `--${Object.keys(where.specs).find((key) => where.specs[key] === spec)}`
-    : flag;
-  const valueName = spec?.valueName ?? "VALUE";
-  const help = `see: rkllm-models ${where.command?.name ?? ""} --help`.replace("  ", " ");
-  if (/argument is ambiguous/.test(message)) {
-    const next = where.args[where.args.indexOf(flag) + 1] ?? "";
+function helpFor(command: Command | undefined): string {
+  return `see: rkllm-models ${command?.name ?? ""} --help`.replace("  ", " ");
+}
+
+/** What is wrong with one option of the command line, in our words, or `undefined`. */
+function optionProblem(
+  token: { name: string; rawName: string; value?: string; inlineValue?: boolean },
+  where: { specs: Record<string, OptionSpec>; command?: Command },
+): ModelManagerError | undefined {
+  const spec = Object.hasOwn(where.specs, token.name) ? where.specs[token.name] : undefined;
+  const isShort = !token.rawName.startsWith("--");
+  if (!spec || (isShort && spec.short !== token.rawName.slice(1))) {
+    const names = Object.keys(where.specs).map((name) => `--${name}`);
+    const suggestion = closestMatch(token.rawName, names);
     return usageError(
-      `missing value for ${long}: "${next}" is an option`,
-      `give the value right after it (${long} ${valueName}), or write ${long}=${next} for a value that starts with a dash`,
+      `unknown option ${token.rawName}${where.command ? ` for ${where.command.name}` : ""}`,
+      suggestion ? `did you mean ${suggestion}? (see --help)` : helpFor(where.command),
     );
   }
-  if (/argument missing/.test(message)) {
-    return usageError(`missing value for ${long}`, `give it as ${long} ${valueName} (${help})`);
+  const long = `--${token.name}`;
+  const valueName = spec.valueName ?? "VALUE";
+  if (spec.type === "boolean") {
+    return token.value === undefined
+      ? undefined
+      : usageError(`${long} takes no value`, `write ${long} alone (${helpFor(where.command)})`);
   }
-  if (/does not take an argument/.test(message)) {
-    return usageError(`${long} takes no value`, `write ${long} alone (${help})`);
+  if (token.value === undefined) {
+    return usageError(
+      `missing value for ${long}`,
+      `give it as ${long} ${valueName} (${helpFor(where.command)})`,
+    );
   }
-  const first = message.split("\n")[0].replace(/\.$/, "");
-  return usageError(`invalid command line: ${first.replace(/^./, (c) => c.toLowerCase())}`, help);
+  if (!token.inlineValue && token.value.length > 1 && token.value.startsWith("-")) {
+    return usageError(
+      `missing value for ${long}: "${token.value}" is an option`,
+      `give the value right after it (${long} ${valueName}), or write ${long}=${token.value} for a value that starts with a dash`,
+    );
+  }
+  return undefined;
 }
 
 /** Refuses an empty option value (`--dir=`) and a command word taken as a value (`--dir list`). */
@@ -301,7 +325,7 @@ function listenForStops(runtime: Runtime): StopHandling {
     if (stoppedBy) runtime.exit(STOP_STATUS[signal]);
     stoppedBy = signal;
     // No note here: it would land between progress frames; the command says what was kept.
-    controller.abort(new DOMException(STOP_REASON[signal], "AbortError"));
+    controller.abort(new StopRequest(signal));
   };
   const stopListening = [
     runtime.onInterrupt(stop("SIGINT")),
@@ -501,7 +525,7 @@ function unknownCommand(name: string): ModelManagerError {
 function explained(error: unknown, command: Command | undefined): unknown {
   if (!(error instanceof ModelManagerError) || error.code !== "offline" || !command) return error;
   // Only a refused request is reworded; an offline answer about local files says it all.
-  if (!error.message.includes("so no request is sent")) return error;
+  if (!errorSignals(error).offlineRefusal) return error;
   return new ModelManagerError(
     "offline",
     `${command.action}: the Hub is needed, but HF_HUB_OFFLINE is set, so no request was sent`,

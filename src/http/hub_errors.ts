@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ModelManagerError } from "../errors.ts";
+import { errorSignals, ModelManagerError } from "../errors.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./hub_connection.ts";
 import { readBodyPrefix } from "./read_body.ts";
 import { retryableError, serverRetryDelay } from "./retry.ts";
@@ -171,7 +171,9 @@ export async function errorForResponse(
     answered,
     tokenHint,
   };
-  return errorForCode(answer) ?? errorForStatus(answer);
+  const error = errorForCode(answer) ?? errorForStatus(answer);
+  if (code) errorSignals(error).hubErrorCode = code;
+  return error;
 }
 
 /** A failed answer, and the phrases its error is worded from. */

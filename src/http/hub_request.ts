@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ModelManagerError } from "../errors.ts";
+import { errorSignals, ModelManagerError } from "../errors.ts";
 import { anySignal } from "./abort_signals.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS, type HubConnection } from "./hub_connection.ts";
 import { errorForResponse, type RequestContext, unexpectedAnswer } from "./hub_errors.ts";
@@ -60,7 +60,7 @@ export interface SentRequest {
  * ```
  */
 export function offlineError(action: string): ModelManagerError {
-  return new ModelManagerError(
+  const error = new ModelManagerError(
     "offline",
     `${action}: HF_HUB_OFFLINE is set, so no request is sent`,
     {
@@ -68,6 +68,8 @@ export function offlineError(action: string): ModelManagerError {
         "unset HF_HUB_OFFLINE to reach the Hub; local commands (list, info, verify, remove) work offline",
     },
   );
+  errorSignals(error).offlineRefusal = true;
+  return error;
 }
 
 /**

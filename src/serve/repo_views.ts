@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ModelManagerError } from "../errors.ts";
+import { errorSignals, ModelManagerError } from "../errors.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { BodySource } from "./file_answer.ts";
@@ -214,7 +214,7 @@ function upstreamRefusal(
   if (!(error instanceof ModelManagerError)) throw error;
   switch (error.code) {
     case "repo_not_found":
-      return error.message.startsWith("find revision")
+      return errorSignals(error).hubErrorCode === "RevisionNotFound"
         ? { status: 404, code: "RevisionNotFound", message: `Invalid rev id: ${failure.revision}` }
         : { status: 404, code: "RepoNotFound", message: "Repository not found" };
     case "gated":

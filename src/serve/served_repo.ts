@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { isGitSha1Hex, isSha256Hex } from "../store/partial_state.ts";
-import { isSafeRepoPath, parseRepoId, type RepoId } from "../hub/repo_id.ts";
+import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
 import { repoDirOf, storePathOf } from "../store/store_layout.ts";
@@ -27,6 +27,8 @@ export interface ServedFile {
   revision: string;
   /** Where it is on disk. */
   storePath: string;
+  /** The repository's directory, which `storePath` must not leave. */
+  repoDir: string;
 }
 
 /** A repository in the store, as `serve` answers for it. */
@@ -145,7 +147,6 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
   let lastModified = "";
   const latest = record.revision.toLowerCase();
   for (const [path, file] of Object.entries(record.files)) {
-    if (!isSafeRepoPath(path) || !Number.isSafeInteger(file?.size)) continue;
     const revision = typeof file.revision === "string" ? file.revision.toLowerCase() : latest;
     commits.add(revision);
     if ((file.downloadedAt ?? "") > lastModified) lastModified = file.downloadedAt;
@@ -156,6 +157,7 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
       gitSha1: isGitSha1Hex(file.gitSha1) ? file.gitSha1.toLowerCase() : undefined,
       revision,
       storePath: storePathOf(dir, path),
+      repoDir: dir,
     });
   }
   commits.add(latest);

@@ -1,10 +1,12 @@
 /**
- * The files of the store as `serve` hands them out: only a regular file (not
- * a symbolic link) of exactly the recorded size is served, and a file recorded
- * without a hash (an old record) gets one computed once and remembered.
+ * The files of the store as `serve` hands them out: only a regular file inside
+ * its repository's directory (no symbolic link on the way) of exactly the
+ * recorded size is served, and a file recorded without a hash (an old record)
+ * gets one computed once and remembered.
  *
  * @module
  */
+import { relative, sep } from "node:path";
 import { hashFile } from "../download/file_hash.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { BodySource } from "./file_answer.ts";
@@ -82,8 +84,9 @@ export class ComputedHashes {
 }
 
 /**
- * Whether a recorded file is on disk as recorded: a regular file, not a
- * symbolic link, of the recorded size.
+ * Whether a recorded file is on disk as recorded: a regular file of the recorded
+ * size, reached from the repository's directory without a symbolic link on the
+ * way (neither the file nor a folder above it), so never a file outside the store.
  *
  * @example
  * ```ts
@@ -97,8 +100,12 @@ export class ComputedHashes {
  */
 export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
   try {
-    const stat = await runtime.lstat(file.storePath);
-    return stat.isFile && !stat.isSymlink && stat.size === file.size;
+    const real = await runtime.realPath(file.storePath);
+    const steps = relative(await runtime.realPath(file.repoDir), real).split(sep);
+    // Any other way there than the recorded path went through a symbolic link (or `..`).
+    if (steps.includes("..") || steps.join("/") !== file.path) return false;
+    const stat = await runtime.lstat(real);
+    return stat.isFile && stat.size === file.size;
   } catch {
     return false;
   }

@@ -6,12 +6,15 @@ Reads HF_ENDPOINT, HF_HOME and the other HF_* variables from the environment. Do
 of `files` with hf_hub_download, then (with `snapshot`) the whole repository with
 snapshot_download into a second cache, and prints one JSON line: {"files": {path: local path},
 "snapshot": local dir, "version": ...}. On a failure it prints {"error": {"type", "status",
-"message"}} and exits 1.
+"message"}} and exits 1. With `recordSleeps`, every `time.sleep` the client asks for is
+listed in "sleeps" (seconds) and shortened to at most 0.1 s, so a test reads the waits the
+client chose instead of timing them.
 """
 
 import json
 import os
 import sys
+import time
 
 import huggingface_hub
 from huggingface_hub import hf_hub_download, snapshot_download
@@ -22,11 +25,24 @@ def status_of(error):
     return getattr(response, "status_code", None)
 
 
+def record_sleeps(sleeps):
+    real_sleep = time.sleep
+
+    def recorded(seconds):
+        sleeps.append(seconds)
+        real_sleep(min(seconds, 0.1))
+
+    time.sleep = recorded
+
+
 def main():
     request = json.loads(sys.argv[1])
     home = os.environ["HF_HOME"]
     token = request.get("token")
     answer = {"version": huggingface_hub.__version__, "files": {}}
+    if request.get("recordSleeps"):
+        answer["sleeps"] = []
+        record_sleeps(answer["sleeps"])
     try:
         for path in request.get("files", []):
             answer["files"][path] = hf_hub_download(

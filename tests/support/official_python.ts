@@ -34,6 +34,8 @@ export interface PythonRequest {
   snapshot?: boolean;
   /** Token passed to the client. */
   token?: string;
+  /** List the client's `time.sleep` calls in `sleeps`, each shortened to at most 0.1 s. */
+  recordSleeps?: boolean;
 }
 
 /** What the client did. */
@@ -44,6 +46,8 @@ export interface PythonAnswer {
   files: Record<string, string>;
   /** Local folder of the snapshot. */
   snapshot?: string;
+  /** The waits the client asked for, in seconds (`recordSleeps` only). */
+  sleeps?: number[];
   /** What failed: the exception's class, the HTTP status if any, its message. */
   error?: { type: string; status: number | null; message: string };
 }

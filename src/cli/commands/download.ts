@@ -15,7 +15,13 @@ import { unclearFileError } from "../../manager/choose_model_file.ts";
 import type { RepoVariants } from "../../manager/repo_variants.ts";
 import { type DownloadEvent, retryEventOf } from "../../download/download_events.ts";
 import type { ModelInfo } from "../../store/model_catalog.ts";
-import { type Command, type CommandContext, HUB_GLOBALS, STORE_GLOBALS } from "../command.ts";
+import {
+  type Command,
+  type CommandContext,
+  HUB_GLOBALS,
+  StopRequest,
+  STORE_GLOBALS,
+} from "../command.ts";
 import { formatBytes } from "../format.ts";
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
@@ -163,8 +169,10 @@ function interrupted(
   const flags = ["dir", "revision", "platform", "quant", "endpoint"]
     .filter((name) => typeof context.values[name] === "string" && !what.includes(`--${name} `))
     .map((name) => `--${name} ${shellWord(String(context.values[name]))}`);
-  // SIGTERM aborts with "terminated", Ctrl-C with "interrupted" (see main.ts).
-  const stoppedBy = context.signal.reason?.message === "terminated" ? "terminated" : "interrupted";
+  const reason = context.signal.reason;
+  const stoppedBy = reason instanceof StopRequest && reason.stopSignal === "SIGTERM"
+    ? "terminated"
+    : "interrupted";
   context.output.err(
     `${stoppedBy}: ${options.kept.describe()}; resume with: rkllm-models download ${
       [what, ...flags].join(" ")

@@ -37,27 +37,30 @@ export async function streamBody(ex: Exchange, payload: Payload): Promise<void> 
   const chunkBytes = rate
     ? fault?.chunkBytes ?? Math.max(1024, Math.min(CHUNK_BYTES, Math.floor(rate / 16)))
     : CHUNK_BYTES;
-  const startedAt = Date.now();
+  const clock = ex.hub.clock;
+  const startedAt = clock.now();
   let sent = 0;
   let stalled = stallAt === undefined;
   if (limit === 0 || stallAt === 0) ex.res.flushHeaders();
   while (sent < limit && !ex.isClosed) {
     if (!stalled && sent >= (stallAt ?? 0)) {
       stalled = true;
-      await pause(ex, fault?.stallMs ?? null);
+      await stallBody(ex, { afterBytes: sent, ms: fault?.stallMs ?? null });
       continue;
     }
     let size = Math.min(chunkBytes, limit - sent);
     if (!stalled) size = Math.min(size, (stallAt ?? 0) - sent);
     if (rate) {
       const due = startedAt + (sent / rate) * 1000;
-      if (due > Date.now()) await pause(ex, due - Date.now());
+      if (due > clock.now()) await pause(ex, due - clock.now());
     }
     let chunk = payload.source.read(payload.start + sent, payload.start + sent + size);
     if (fault?.corrupt) chunk = corrupted(chunk, sent);
     sent += size;
     ex.record.bodyBytes += size;
-    const last = sent === limit && cut !== undefined && cut < total;
+    // The bytes before a cut or a stall reach the socket first, so the client can have them all.
+    const last = (sent === limit && cut !== undefined && cut < total) ||
+      (!stalled && sent === stallAt);
     if (last) await writeFlushed(ex, chunk);
     else if (!ex.res.write(chunk)) await pause(ex, null, "drain");
   }
@@ -89,24 +92,54 @@ function corrupted(chunk: Uint8Array, bodyOffset: number): Uint8Array {
 }
 
 /**
- * Wait for `ms` milliseconds (null: forever) or the response event, whichever comes first;
+ * Wait for `ms` milliseconds of the emulator's clock (null: forever) or the response event, whichever comes first;
  * always ends early when the response closes, so a vanished client never leaves a timer behind.
  */
 function pause(ex: Exchange, ms: number | null, event: "drain" | null = null): Promise<void> {
   if (ex.isClosed) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelTimer = () => {};
     const done = () => {
-      clearTimeout(timer);
+      cancelTimer();
       ex.res.off("close", done);
       if (event) ex.res.off(event, done);
       resolve();
     };
     ex.res.on("close", done);
     if (event) ex.res.on(event, done);
-    if (ms !== null) timer = setTimeout(done, ms);
+    if (ms !== null) cancelTimer = ex.hub.clock.setTimer(ms, done);
   });
 }
+
+/**
+ * Holds the body still until `ms` runs out (null: never), the test releases it or the client
+ * goes, and tells the emulator's stall waiters it began.
+ */
+function stallBody(ex: Exchange, at: { afterBytes: number; ms: number | null }): Promise<void> {
+  let end: (how: StallEnd) => void = () => {};
+  const ended = new Promise<StallEnd>((resolve) => {
+    let cancelTimer = () => {};
+    const onClose = () => finish("closed");
+    function finish(how: StallEnd): void {
+      cancelTimer();
+      ex.res.off("close", onClose);
+      resolve(how);
+    }
+    end = finish;
+    if (ex.isClosed) return finish("closed");
+    ex.res.on("close", onClose);
+    if (at.ms !== null) cancelTimer = ex.hub.clock.setTimer(at.ms, () => finish("timer"));
+  });
+  ex.hub.stallBegan({
+    path: ex.record.path,
+    afterBytes: at.afterBytes,
+    release: () => end("released"),
+    ended,
+  });
+  return ended.then(() => {});
+}
+
+type StallEnd = "timer" | "released" | "closed";
 
 /** Write the chunk and wait until it reached the socket, so a following cut keeps it. */
 function writeFlushed(ex: Exchange, chunk: Uint8Array): Promise<void> {

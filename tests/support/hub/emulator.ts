@@ -18,8 +18,11 @@ import { prepareRepo, type StoredFile, type StoredRepo } from "./prepared_repo.t
 import { isOverQuota, QUOTA_MESSAGE } from "./rate_limit.ts";
 import { sendError, sendFaultStatus } from "./responses.ts";
 import type { FaultState, HubState } from "./state.ts";
+import { REAL_CLOCK } from "./clock.ts";
 import type {
+  BodyStall,
   FaultSpec,
+  HubClock,
   HubRepoSpec,
   HubServer,
   HubServerOptions,
@@ -46,6 +49,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     requests: emulator.requests,
     bytesServed: (pathIncludes?: string) => emulator.bytesServed(pathIncludes),
     peakConcurrentBodies: (pathIncludes?: string) => emulator.peakConcurrentBodies(pathIncludes),
+    stalls: emulator.stalls,
+    waitForStall: (count?: number) => emulator.waitForStall(count ?? 1),
     addFault: (fault: FaultSpec) => emulator.faults.push({ spec: fault, seen: 0, applied: 0 }),
     clearFaults: () => emulator.faults.splice(0),
     setRepo: (repo: HubRepoSpec) => emulator.setRepo(repo),
@@ -66,12 +71,16 @@ class HubEmulator implements HubState {
   readonly renames = new Map<string, string>();
   readonly blobs = new Map<string, StoredFile>();
   readonly options: HubServerOptions;
+  readonly clock: HubClock;
+  readonly stalls: BodyStall[] = [];
+  private readonly stallWaiters = new Set<{ count: number; resolve: (s: BodyStall) => void }>();
   signingKey: Uint8Array = randomBytes(32);
   private readonly sockets = new Set<Socket>();
   private readonly servers: Server[] = [];
 
   constructor(options: HubServerOptions) {
     this.options = options;
+    this.clock = options.clock ?? REAL_CLOCK;
     this.faults = (options.faults ?? []).map((spec) => ({ spec, seen: 0, applied: 0 }));
     for (const repo of options.repos) this.setRepo(repo);
   }
@@ -87,6 +96,20 @@ class HubEmulator implements HubState {
 
   rotateSigningKey(): void {
     this.signingKey = randomBytes(32);
+  }
+
+  stallBegan(stall: BodyStall): void {
+    this.stalls.push(stall);
+    for (const waiter of this.stallWaiters) {
+      if (this.stalls.length < waiter.count) continue;
+      this.stallWaiters.delete(waiter);
+      waiter.resolve(this.stalls[waiter.count - 1]);
+    }
+  }
+
+  waitForStall(count: number): Promise<BodyStall> {
+    if (this.stalls.length >= count) return Promise.resolve(this.stalls[count - 1]);
+    return new Promise((resolve) => this.stallWaiters.add({ count, resolve }));
   }
 
   bytesServed(pathIncludes?: string): number {

@@ -24,7 +24,7 @@ export function isOverQuota(ex: Exchange): boolean {
   if (!spec || ex.origin !== "hub") return false;
   const limit = spec.limit ?? DEFAULT_LIMIT;
   const windowSeconds = spec.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
-  const now = Date.now();
+  const now = ex.hub.clock.now();
   const window = ex.hub.rateWindow;
   if (window.count === 0 || now >= window.startedAt + windowSeconds * 1000) {
     window.startedAt = now;

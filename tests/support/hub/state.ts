@@ -5,7 +5,7 @@
  * @module
  */
 import type { StoredFile, StoredRepo } from "./prepared_repo.ts";
-import type { FaultSpec, HubServerOptions, RequestRecord } from "./types.ts";
+import type { BodyStall, FaultSpec, HubClock, HubServerOptions, RequestRecord } from "./types.ts";
 
 /** An injected fault and how many matching requests it has seen and altered. */
 export interface FaultState {
@@ -43,4 +43,10 @@ export interface HubState {
   rateWindow: { startedAt: number; count: number };
   /** Per request path: response bodies being sent now, and the most ever sent at once. */
   readonly bodiesInFlight: Map<string, { current: number; peak: number }>;
+  /** The time pacing, stalls and the rate limit follow. */
+  readonly clock: HubClock;
+  /** Every body stall so far, in the order they began. */
+  readonly stalls: BodyStall[];
+  /** Tells those waiting for it that a stall began (after adding it to `stalls`). */
+  stallBegan(stall: BodyStall): void;
 }

@@ -162,6 +162,11 @@ export interface HubServerOptions {
   /** Repositories to serve. */
   repos: HubRepoSpec[];
   /**
+   * The time that body pacing (`bytesPerSecond`), stalls (`stallMs`) and the `rateLimit`
+   * window follow; default the real clock (see `testClock` in `./clock.ts`).
+   */
+  clock?: HubClock;
+  /**
    * Known tokens. Without this option every Bearer token is valid and approved everywhere.
    * `approvedFor[repoId]` lists the tokens allowed on a gated or private repo.
    */
@@ -289,6 +294,10 @@ export interface HubServer {
    * until the response closed), the highest over the paths containing `pathIncludes`.
    */
   peakConcurrentBodies(pathIncludes?: string): number;
+  /** Every body stall so far (`stallAfterBytes` / `stallMs` faults), in the order they began. */
+  stalls: BodyStall[];
+  /** The `count`-th stall (1: the first), once it has begun; at once if it already has. */
+  waitForStall(count?: number): Promise<BodyStall>;
   /** Add a fault after the faults already present. */
   addFault(fault: FaultSpec): void;
   /** Remove every fault. */
@@ -299,4 +308,24 @@ export interface HubServer {
   expireSignedUrls(): void;
   /** Close the listeners and destroy open connections. */
   close(): Promise<void>;
+}
+
+/** The emulator's time (`options.clock`). */
+export interface HubClock {
+  /** Milliseconds since some start. */
+  now(): number;
+  /** Calls `fire` once `ms` milliseconds have passed; the function returned cancels it. */
+  setTimer(ms: number, fire: () => void): () => void;
+}
+
+/** A response body the emulator holds still, as a stall fault says. */
+export interface BodyStall {
+  /** The request's path. */
+  path: string;
+  /** Body bytes sent before the stall (all of them flushed to the socket). */
+  afterBytes: number;
+  /** Ends the stall now: the body goes on. */
+  release(): void;
+  /** How it ended: `stallMs` ran out, `release()`, or the connection closed. */
+  ended: Promise<"timer" | "released" | "closed">;
 }
