@@ -4,7 +4,8 @@
  * corrupted bytes and a CDN URL that expires mid-download. Each test checks
  * the bytes that land in the store.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -6,7 +6,8 @@
  * CDN that refuses HEAD. Each test checks the bytes that land in the store and
  * the requests the emulator saw.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,8 @@
  * racing on one model, locks left by dead processes, and the commands that
  * deal with what a failed download leaves (`list`, `clean --partial`, `verify`).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   closeSync,

@@ -9,7 +9,8 @@
  * goes), so the race is decided by the emulator, not by speed; the tests count
  * the requests and bytes it served.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import process from "node:process";

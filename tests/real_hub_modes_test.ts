@@ -5,7 +5,8 @@
  * code. Cases marked `todo` fail with today's client and are to be switched on once the Hub
  * client work of issue 9 is merged.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,8 @@
  * store is ever created, written or deleted through them, and `list`, `remove`
  * and `clean` report them. The models directory itself may be a link.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   existsSync,
