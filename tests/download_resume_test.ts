@@ -102,7 +102,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     );
 
   it("resumes after kill -9 once half of a download is saved, fetching only what the state lacks", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const dir = newDir();
     const destination = pathIn(dir, HALVED, HALVED_FILE);
@@ -207,7 +207,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
   // Without the wait event the lock is never let go: the timeout fails the test by name.
   it("takes over a lock left by a dead process, and waits for a live one", {
-    timeout: 30_000,
+    timeout: 90_000,
   }, async () => {
     const modelsDir = newDir();
     const repoDir = join(modelsDir, ...QWEN.id.split("/"));
