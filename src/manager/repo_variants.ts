@@ -108,7 +108,7 @@ function variantDescriber(
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const paths = [...byPath.keys()];
   const counts = countVariants(listing ? paths : choices, names);
-  const encodersOf = encoderPairing(paths.filter((path) => names.isEncoder(path)), {
+  const encodersOf = encoderPairing(paths, {
     variantOf: (path) => names.variant(path),
   });
   return (file) => {

@@ -5,6 +5,7 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
+import { companionsOfModels } from "../../store/repo_folders.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
 import { fitName, formatBytes, formatFittedTable, tableWidth, wrapList } from "../format.ts";
@@ -115,9 +116,14 @@ export const filesCommand: Command = {
       revision: context.values.revision as string | undefined,
       signal: context.signal,
     });
-    const present = new Set(files.map((file) => file.path));
-    const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
-    const companionFiles = context.config.COMPANION_FILES.filter((name) => present.has(name));
+    // Each variant's own companions: in a monorepo, every model folder has its config.json.
+    const where = { present: new Set(files.map((file) => file.path)) };
+    const shown = variants.map((variant) => variant.file);
+    const technicalFiles = companionsOfModels(shown, { ...where, names: TECHNICAL_FILES });
+    const companionFiles = companionsOfModels(shown, {
+      ...where,
+      names: context.config.COMPANION_FILES,
+    });
     const encoders = files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
       file: file.path,
       size: file.size,
