@@ -36,7 +36,13 @@ import { storageFailure } from "../store/storage_error.ts";
 import { ensureStoreDirectory } from "../store/store_directory.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { leftoversOf } from "../store/store_ownership.ts";
-import { chooseModelFile, type ModelFileChoice, type VariantFilter } from "./choose_model_file.ts";
+import {
+  chooseModelFile,
+  type ModelFileChoice,
+  modelFilesOf,
+  type VariantFilter,
+} from "./choose_model_file.ts";
+import { branchChoiceError, branchVariants } from "./branch_variants.ts";
 import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -114,6 +120,10 @@ export async function downloadModel(
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
   const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
+  if (options.file === undefined && options.revision === undefined && !modelFilesOf(files).length) {
+    const onBranches = await branchVariants(connection, { info, filter: options });
+    if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
+  }
   const modelFile = chooseModelFile(repo.id, files, options);
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??

@@ -25,6 +25,8 @@ export interface VariantRow extends ModelVariant {
   flags?: string;
   /** The `.rknn` vision encoders a download of it brings; absent when it brings none. */
   encoders?: string[];
+  /** The branch that holds it, for a variant kept on another branch than the one listed. */
+  revision?: string;
 }
 
 /**
@@ -159,6 +161,11 @@ export interface RepoVariants {
   candidates: VariantRow[];
   /** The variant a download without a file takes, when the choice is clear. */
   chosen?: VariantRow;
+  /**
+   * When no revision was asked and the default branch holds no `.rkllm` file: the
+   * variants on the other branches, `--revision <branch>` leading their flags.
+   */
+  branches?: VariantRow[];
 }
 
 /**

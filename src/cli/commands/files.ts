@@ -111,7 +111,7 @@ export const filesCommand: Command = {
     }
     const { platform, preferPlatform } = await platformChoice(context);
     const filter = { platform, quantization: quantOption(context.values.quant) };
-    const { info, files, variants } = await context.manager().listVariants(repo, {
+    const { info, files, variants, branches } = await context.manager().listVariants(repo, {
       ...filter,
       revision: context.values.revision as string | undefined,
       signal: context.signal,
@@ -137,6 +137,7 @@ export const filesCommand: Command = {
           revision: info.sha,
           ...(preferPlatform ? { board: preferPlatform } : {}),
           variants,
+          ...(branches ? { branches } : {}),
           technicalFiles,
           companionFiles,
           encoders,
@@ -149,7 +150,10 @@ export const filesCommand: Command = {
       heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
     );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
-    if (variants.length === 0) context.output.out("no .rkllm files");
+    if (branches?.length) {
+      context.output.out("no .rkllm files on the default branch; on other branches:");
+      context.output.out(variantTable(branches, { encoders: encoders.length > 0, width }));
+    } else if (variants.length === 0) context.output.out("no .rkllm files");
     else {
       context.output.out(variantTable(variants, { encoders: encoders.length > 0, width }));
     }
