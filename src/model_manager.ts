@@ -47,6 +47,7 @@ import { findModel } from "./store/model_query.ts";
 import { listVariants, type RepoVariants } from "./manager/repo_variants.ts";
 import { modelFilesOf, type VariantFilter } from "./manager/choose_model_file.ts";
 import { branchVariants } from "./manager/branch_variants.ts";
+import { detectBoard } from "./manager/board_fit.ts";
 import { realModelsDir } from "./store/store_directory.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
@@ -306,6 +307,7 @@ export class ModelManager {
    * `--platform`/`--quant` flags that select it, and the one a download without a
    * file would take (two Hub requests). When no revision is asked and the default
    * branch holds no `.rkllm` file, also the variants kept on other branches (`branches`).
+   * On a board, each variant says whether it fits the board's memory (`fitsMemory`).
    */
   async listVariants(
     repo: string,
@@ -316,13 +318,16 @@ export class ModelManager {
     } = {},
   ): Promise<RepoVariants> {
     const listing = await this.listRemoteFiles(repo, options);
-    const variants = listVariants(listing, options);
+    const board = await detectBoard(this.#runtime);
+    const variants = listVariants(listing, { ...options, board });
     if (options.revision !== undefined || modelFilesOf(listing.files).length > 0) return variants;
     const { connection } = await this.#context(options.signal, options.onRetry);
-    return {
-      ...variants,
-      branches: await branchVariants(connection, { info: listing.info, filter: options }),
-    };
+    const branches = await branchVariants(connection, {
+      info: listing.info,
+      filter: options,
+      board,
+    });
+    return { ...variants, branches };
   }
 
   /** Whether no request goes to the Hub (the `offline` option or `HF_HUB_OFFLINE`). */

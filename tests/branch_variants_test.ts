@@ -104,6 +104,7 @@ describe("variants kept as git branches", () => {
     assert.match(result.stdout, /^no \.rkllm files on the default branch; on other branches:$/m);
     assert.match(result.stdout, new RegExp(`--revision ${W8A8}$`, "m"));
     assert.match(result.stdout, new RegExp(`--revision ${W8A8_G512}$`, "m"));
+    assert.match(result.stdout, /^toolkit: 1\.1\.4 \(from the branch\)$/m);
     const json = parseJson((await bed.cli(["files", BRANCHED.id, "--json"])).stdout);
     assert.deepEqual(json.variants, []);
     assert.deepEqual(json.branches.map((row: { revision: string }) => row.revision), [

@@ -13,6 +13,8 @@ import { parseRepoId } from "../hub/repo_id.ts";
 import type { RepoInfo } from "../hub/repo_info.ts";
 import type { VariantFilter } from "./choose_model_file.ts";
 import { listVariants, type VariantRow } from "./repo_variants.ts";
+import { toolkitVersionOf } from "../store/toolkit_version.ts";
+import type { Board } from "./board_fit.ts";
 
 /** The most branches listed: each costs one listing request. */
 const MAX_BRANCHES = 50;
@@ -48,9 +50,9 @@ async function branchesOf(
  */
 export async function branchVariants(
   connection: HubConnection,
-  listed: { info: RepoInfo; filter?: VariantFilter },
+  listed: { info: RepoInfo; filter?: VariantFilter; board?: Board },
 ): Promise<VariantRow[]> {
-  const { info, filter = {} } = listed;
+  const { info, filter = {}, board } = listed;
   const repo = parseRepoId(info.id);
   const branches = (await branchesOf(connection, info))
     .filter((branch) => branch.targetCommit !== info.sha).slice(0, MAX_BRANCHES);
@@ -60,12 +62,14 @@ export async function branchVariants(
     const { variants } = listVariants({ info: { ...info, sha: branch.targetCommit }, files }, {
       platform: filter.platform,
       quantization: filter.quantization,
+      board,
     });
     for (const variant of variants) {
       const flags = variant.flags === undefined
         ? undefined
         : `--revision ${branch.name}${variant.flags ? ` ${variant.flags}` : ""}`;
-      rows.push({ ...variant, revision: branch.name, flags });
+      const toolkit = toolkitVersionOf({ file: variant.file, branch: branch.name, repo: info.id });
+      rows.push({ ...variant, revision: branch.name, flags, ...(toolkit ? { toolkit } : {}) });
     }
   }
   return rows;

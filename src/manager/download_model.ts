@@ -43,6 +43,8 @@ import {
   type VariantFilter,
 } from "./choose_model_file.ts";
 import { branchChoiceError, branchVariants } from "./branch_variants.ts";
+import { detectBoard, downloadWarnings } from "./board_fit.ts";
+import { toolkitVersionOf } from "../store/toolkit_version.ts";
 import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -125,6 +127,20 @@ export async function downloadModel(
     if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
   }
   const modelFile = chooseModelFile(repo.id, files, options);
+  const toolkit = toolkitVersionOf({
+    file: modelFile.path,
+    branch: options.revision,
+    repo: repo.id,
+  });
+  const name = `${repo.id}/${modelFile.path}`;
+  for (
+    const warning of downloadWarnings(
+      { name, size: modelFile.size, toolkit },
+      await detectBoard(runtime),
+    )
+  ) {
+    context.warn(warning);
+  }
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;

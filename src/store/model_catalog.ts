@@ -10,6 +10,7 @@ import { destinationOfPartial, PARTIAL_SUFFIX, partialProgress } from "./partial
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
 import { encoderPairing, type ModelVariant, parseModelVariant } from "./model_variant.ts";
 import { nearestCompanions } from "./repo_folders.ts";
+import { type ToolkitVersion, toolkitVersionOf } from "./toolkit_version.ts";
 import {
   type FileRecord,
   type ModelRecord,
@@ -51,6 +52,8 @@ export interface ModelInfo extends ModelVariant {
   encoders: string[];
   /** Whether a registry record describes it (false for a file copied in by hand). */
   recorded: boolean;
+  /** The RKLLM toolkit version its file name or repository name states. */
+  toolkit?: ToolkitVersion;
 }
 
 /** A partial download found in the store. */
@@ -262,7 +265,12 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
     encoders: facts.pairing?.encoders ?? [],
     recorded: record !== undefined,
     ...parseModelVariant(file),
+    ...optionalToolkit(toolkitVersionOf({ file, repo })),
   };
+}
+
+function optionalToolkit(toolkit: ToolkitVersion | undefined): { toolkit?: ToolkitVersion } {
+  return toolkit ? { toolkit } : {};
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
+import type { RepoFile } from "../../hub/list_files.ts";
 import { companionsOfModels } from "../../store/repo_folders.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
@@ -16,15 +17,21 @@ import type { VariantRow } from "../variants.ts";
 /**
  * The variants as a table fitted to `width`: the file name shortened in the middle
  * (chip, quantisation and the rest of the variant are in it, so no column repeats
- * them), its size, its vision encoder when some variant has one, and the flags
- * that select it.
+ * them), its size, its vision encoder when some variant has one, the toolkit version
+ * when the variants' differ, whether it fits the board's memory on a board, and the
+ * flags that select it.
  */
 function variantTable(
   variants: VariantRow[],
   show: { encoders: boolean; width: number },
 ): string {
+  // One version for all is one line below the table (see toolkitLine); a column only when they differ.
+  const toolkit = new Set(variants.map((variant) => variant.toolkit?.version)).size > 1;
+  const fits = variants.some((variant) => variant.fitsMemory !== undefined);
   const header = ["FILE", "SIZE"];
   if (show.encoders) header.push("ENCODER");
+  if (toolkit) header.push("TOOLKIT");
+  if (fits) header.push("FITS RAM");
   header.push("SELECT WITH");
   return formatFittedTable(
     header,
@@ -32,10 +39,45 @@ function variantTable(
       variant.file,
       formatBytes(variant.size ?? 0),
       ...(show.encoders ? [variant.encoders?.join(", ") || "-"] : []),
+      ...(toolkit ? [variant.toolkit?.version ?? "-"] : []),
+      ...(fits ? [variant.fitsMemory === false ? "no" : "yes"] : []),
       variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
     ]),
     { width: show.width, shrink: show.encoders ? [0, 2] : [0] },
   );
+}
+
+/** The variants' table: those on other branches when the default branch has none. Answers the rows shown. */
+function printVariants(
+  context: CommandContext,
+  listed: { variants: VariantRow[]; branches?: VariantRow[]; encoders: boolean; width: number },
+): VariantRow[] {
+  const { branches, encoders, width } = listed;
+  const shown = branches?.length ? branches : listed.variants;
+  if (branches?.length) {
+    context.output.out("no .rkllm files on the default branch; on other branches:");
+  }
+  if (shown.length === 0) context.output.out("no .rkllm files");
+  else context.output.out(variantTable(shown, { encoders, width }));
+  return shown;
+}
+
+/** Every vision encoder of the listing, with its size and chip. */
+function encoderList(files: RepoFile[]): { file: string; size: number; platform?: string }[] {
+  return files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
+    file: file.path,
+    size: file.size,
+    platform: parseModelVariant(file.path).platform,
+  }));
+}
+
+/** `toolkit: 1.1.4 (from the repository name)` when every variant states the same version. */
+function toolkitLine(variants: VariantRow[]): string | undefined {
+  const [first] = variants;
+  const same = variants.every((variant) => variant.toolkit?.version === first?.toolkit?.version);
+  return same && first?.toolkit
+    ? `toolkit: ${first.toolkit.version} (from the ${first.toolkit.source})`
+    : undefined;
 }
 
 /** The technical, tokenizer and vision encoder files, each list wrapped to `width`. */
@@ -117,18 +159,14 @@ export const filesCommand: Command = {
       signal: context.signal,
     });
     // Each variant's own companions: in a monorepo, every model folder has its config.json.
-    const where = { present: new Set(files.map((file) => file.path)) };
-    const shown = variants.map((variant) => variant.file);
-    const technicalFiles = companionsOfModels(shown, { ...where, names: TECHNICAL_FILES });
-    const companionFiles = companionsOfModels(shown, {
-      ...where,
-      names: context.config.COMPANION_FILES,
-    });
-    const encoders = files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
-      file: file.path,
-      size: file.size,
-      platform: parseModelVariant(file.path).platform,
-    }));
+    const companionsOf = (names: readonly string[]) =>
+      companionsOfModels(variants.map((variant) => variant.file), {
+        present: new Set(files.map((file) => file.path)),
+        names,
+      });
+    const technicalFiles = companionsOf(TECHNICAL_FILES);
+    const companionFiles = companionsOf(context.config.COMPANION_FILES);
+    const encoders = encoderList(files);
     if (context.json) {
       return {
         exitCode: 0,
@@ -150,14 +188,15 @@ export const filesCommand: Command = {
       heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
     );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
-    if (branches?.length) {
-      context.output.out("no .rkllm files on the default branch; on other branches:");
-      context.output.out(variantTable(branches, { encoders: encoders.length > 0, width }));
-    } else if (variants.length === 0) context.output.out("no .rkllm files");
-    else {
-      context.output.out(variantTable(variants, { encoders: encoders.length > 0, width }));
-    }
+    const shown = printVariants(context, {
+      variants,
+      branches,
+      encoders: encoders.length > 0,
+      width,
+    });
     printFileLists(context, { width, technicalFiles, companionFiles, encoders });
+    const toolkit = toolkitLine(shown);
+    if (toolkit) context.output.out(toolkit);
     return { exitCode: 0 };
   },
 };
