@@ -13,6 +13,8 @@ import {
 } from "./support/hub_server.ts";
 import { managerFor } from "./support/download_harness.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { useHubTestBed } from "./support/hub_test_bed.ts";
+import { parseJson } from "./support/cli_process.ts";
 
 /** A monorepo: `models/<model>/<chip>/<file>.rkllm`, each model's companions in `models/<model>/`. */
 const MONOREPO: HubRepoSpec = {
@@ -174,6 +176,44 @@ describe("downloads from repositories laid out in folders", () => {
       ["config.json", "companion"],
       ["tokenizer.json", "companion"],
       ["vision_encoder.rknn", "encoder"],
+    ]);
+  });
+});
+
+describe("the CLI with a monorepo", () => {
+  const bed = useHubTestBed({ repos: [MONOREPO] });
+
+  it("download names the model's own technical files, and info reads its own config.json", async () => {
+    const dir = bed.newDir();
+    const result = await bed.cli(["download", MONOREPO.id, QWEN_3588, "--dir", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /technical files: models\/Qwen2\.5-1\.5B\/config\.json, models\/Qwen2\.5-1\.5B\/tokenizer_config\.json, models\/Qwen2\.5-1\.5B\/tokenizer\.json/,
+    );
+    const info = parseJson(
+      (await bed.cli(["info", "Qwen2.5-1.5B", "--dir", dir, "--json"])).stdout,
+    );
+    assert.equal(info.config.model_type, "qwen2");
+    assert.equal(info.verified, true);
+  });
+
+  it("files lists each variant's own companion files", async () => {
+    const json = parseJson((await bed.cli(["files", MONOREPO.id, "--json"])).stdout);
+    // In listing order: the MiniCPM folder sorts first.
+    assert.deepEqual(json.technicalFiles, [
+      "models/MiniCPM-V-2.6/config.json",
+      "models/Qwen2.5-1.5B/config.json",
+      "models/Qwen2.5-1.5B/tokenizer_config.json",
+      "models/Qwen2.5-1.5B/tokenizer.json",
+    ]);
+    const only = parseJson(
+      (await bed.cli(["files", MONOREPO.id, "--quant", "w4a16", "--json"])).stdout,
+    );
+    assert.deepEqual(only.companionFiles, [
+      "models/Qwen2.5-1.5B/config.json",
+      "models/Qwen2.5-1.5B/tokenizer_config.json",
+      "models/Qwen2.5-1.5B/tokenizer.json",
     ]);
   });
 });
