@@ -39,8 +39,17 @@ const META: HubRepoSpec = {
   ],
 };
 
+/** Variants whose file names state different toolkit versions. */
+const MIXED: HubRepoSpec = {
+  id: "someone/Qwen3-4B-RKLLM",
+  files: [
+    { path: "Qwen3-4B-rk3588-w8a8-RKLLM-v1.2.3.rkllm", content: deterministicBytes(9_000, 905) },
+    { path: "Qwen3-4B-rk3588-w4a16-RKLLM-v1.1.4.rkllm", content: deterministicBytes(7_000, 906) },
+  ],
+};
+
 describe("will it run here", () => {
-  const bed = useHubTestBed({ repos: [SIZES, OLD, META] });
+  const bed = useHubTestBed({ repos: [SIZES, OLD, META, MIXED] });
   /** A fake RK3588 board with 48 KiB of memory. */
   const onBoard = () => {
     const dir = bed.newDir("board");
@@ -69,6 +78,17 @@ describe("will it run here", () => {
       RKLLM_DEVICE_TREE: join(bed.root, "no-such-file"),
     });
     assert.equal(parseJson(offBoard.stdout).variants[0].fitsMemory, undefined);
+  });
+
+  it("files gives a TOOLKIT column when the variants' versions differ", async () => {
+    const result = await bed.cli(["files", MIXED.id], {
+      RKLLM_DEVICE_TREE: join(bed.root, "none"),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^FILE +SIZE +TOOLKIT +SELECT WITH$/m);
+    assert.match(result.stdout, /w8a8-RKLLM-v1\.2\.3\.rkllm +8\.8 KiB +1\.2\.3 +--quant w8a8$/m);
+    assert.match(result.stdout, /w4a16-RKLLM-v1\.1\.4\.rkllm +6\.8 KiB +1\.1\.4 +--quant w4a16$/m);
+    assert.doesNotMatch(result.stdout, /^toolkit:/m);
   });
 
   it("download warns before fetching a file larger than the board's memory, and downloads it", async () => {
