@@ -91,6 +91,19 @@ export interface DownloadResult {
   transferred: number;
 }
 
+/** Warns, without refusing, of a model that will not load here (see {@linkcode downloadWarnings}). */
+async function warnBeforeFetching(
+  context: StoreContext,
+  what: { repo: RepoId; file: RepoFile; branch?: string },
+): Promise<void> {
+  const { repo, file, branch } = what;
+  const toolkit = toolkitVersionOf({ file: file.path, branch, repo: repo.id });
+  const model = { name: `${repo.id}/${file.path}`, size: file.size, toolkit };
+  for (const warning of downloadWarnings(model, await detectBoard(context.runtime))) {
+    context.warn(warning);
+  }
+}
+
 /**
  * Downloads a model with its companion files and vision encoders into the store.
  *
@@ -127,20 +140,7 @@ export async function downloadModel(
     if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
   }
   const modelFile = chooseModelFile(repo.id, files, options);
-  const toolkit = toolkitVersionOf({
-    file: modelFile.path,
-    branch: options.revision,
-    repo: repo.id,
-  });
-  const name = `${repo.id}/${modelFile.path}`;
-  for (
-    const warning of downloadWarnings(
-      { name, size: modelFile.size, toolkit },
-      await detectBoard(runtime),
-    )
-  ) {
-    context.warn(warning);
-  }
+  await warnBeforeFetching(context, { repo, file: modelFile, branch: options.revision });
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;
