@@ -29,6 +29,7 @@ export type { ErrorCode, ModelManagerErrorFields, ModelManagerErrorOptions } fro
 export type { ModelInfo, PartialDownload, StoreScan } from "./src/store/model_catalog.ts";
 export { parseModelVariant, PLATFORMS } from "./src/store/model_variant.ts";
 export type { ModelVariant } from "./src/store/model_variant.ts";
+export type { ToolkitSource, ToolkitVersion } from "./src/store/toolkit_version.ts";
 export type { DownloadEvent, DownloadEventHandler } from "./src/download/download_events.ts";
 export type {
   DownloadOptions,

@@ -45,7 +45,9 @@ import {
 } from "./store/model_catalog.ts";
 import { findModel } from "./store/model_query.ts";
 import { listVariants, type RepoVariants } from "./manager/repo_variants.ts";
-import type { VariantFilter } from "./manager/choose_model_file.ts";
+import { modelFilesOf, type VariantFilter } from "./manager/choose_model_file.ts";
+import { branchVariants } from "./manager/branch_variants.ts";
+import { detectBoard } from "./manager/board_fit.ts";
 import { realModelsDir } from "./store/store_directory.ts";
 
 /** Options of {@linkcode ModelManager}; every one has a default. */
@@ -303,7 +305,9 @@ export class ModelManager {
    * Lists a repository's `.rkllm` variants: each with its size, the platform,
    * quantisation and suffix parsed from its name, its vision encoders and the
    * `--platform`/`--quant` flags that select it, and the one a download without a
-   * file would take (two Hub requests).
+   * file would take (two Hub requests). When no revision is asked and the default
+   * branch holds no `.rkllm` file, also the variants kept on other branches (`branches`).
+   * On a board, each variant says whether it fits the board's memory (`fitsMemory`).
    */
   async listVariants(
     repo: string,
@@ -313,7 +317,17 @@ export class ModelManager {
       onRetry?: (event: RetryEvent) => void;
     } = {},
   ): Promise<RepoVariants> {
-    return listVariants(await this.listRemoteFiles(repo, options), options);
+    const listing = await this.listRemoteFiles(repo, options);
+    const board = await detectBoard(this.#runtime);
+    const variants = listVariants(listing, { ...options, board });
+    if (options.revision !== undefined || modelFilesOf(listing.files).length > 0) return variants;
+    const { connection } = await this.#context(options.signal, options.onRetry);
+    const branches = await branchVariants(connection, {
+      info: listing.info,
+      filter: options,
+      board,
+    });
+    return { ...variants, branches };
   }
 
   /** Whether no request goes to the Hub (the `offline` option or `HF_HUB_OFFLINE`). */

@@ -75,6 +75,7 @@ describe("the CLI people enjoy: output for programs and people (JSON, progress, 
           optimization: 0,
           hybridRatio: 0.5,
           flags: "--platform rk3588",
+          toolkit: { version: "1.1.4", source: "repository name" },
         });
       });
 

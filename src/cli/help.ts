@@ -41,6 +41,7 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ],
   ["XDG_DATA_HOME", "where the default models directory is (default ~/.local/share)"],
   ["RKLLM_DEVICE_TREE", "the device-tree compatible file that names the board's chip"],
+  ["RKLLM_MEMINFO", "the file that states the board's memory (default /proc/meminfo)"],
   ["HF_TOKEN", "access token for gated and private repos, when --token is not given"],
   ["HUGGING_FACE_HUB_TOKEN", "the older name of HF_TOKEN (HF_TOKEN wins)"],
   ["HF_TOKEN_PATH", "file holding the token (default $HF_HOME/token)"],

@@ -36,7 +36,15 @@ import { storageFailure } from "../store/storage_error.ts";
 import { ensureStoreDirectory } from "../store/store_directory.ts";
 import { LOCK_FILE, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import { leftoversOf } from "../store/store_ownership.ts";
-import { chooseModelFile, type ModelFileChoice, type VariantFilter } from "./choose_model_file.ts";
+import {
+  chooseModelFile,
+  type ModelFileChoice,
+  modelFilesOf,
+  type VariantFilter,
+} from "./choose_model_file.ts";
+import { branchChoiceError, branchVariants } from "./branch_variants.ts";
+import { detectBoard, downloadWarnings } from "./board_fit.ts";
+import { toolkitVersionOf } from "../store/toolkit_version.ts";
 import { completeLocalModel } from "./offline_model.ts";
 import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
 
@@ -83,6 +91,19 @@ export interface DownloadResult {
   transferred: number;
 }
 
+/** Warns, without refusing, of a model that will not load here (see {@linkcode downloadWarnings}). */
+async function warnBeforeFetching(
+  context: StoreContext,
+  what: { repo: RepoId; file: RepoFile; branch?: string },
+): Promise<void> {
+  const { repo, file, branch } = what;
+  const toolkit = toolkitVersionOf({ file: file.path, branch, repo: repo.id });
+  const model = { name: `${repo.id}/${file.path}`, size: file.size, toolkit };
+  for (const warning of downloadWarnings(model, await detectBoard(context.runtime))) {
+    context.warn(warning);
+  }
+}
+
 /**
  * Downloads a model with its companion files and vision encoders into the store.
  *
@@ -114,7 +135,12 @@ export async function downloadModel(
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
   const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
+  if (options.file === undefined && options.revision === undefined && !modelFilesOf(files).length) {
+    const onBranches = await branchVariants(connection, { info, filter: options });
+    if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
+  }
   const modelFile = chooseModelFile(repo.id, files, options);
+  await warnBeforeFetching(context, { repo, file: modelFile, branch: options.revision });
   const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;

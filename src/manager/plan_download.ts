@@ -14,7 +14,8 @@ import type { RepoId } from "../hub/repo_id.ts";
 import { type ModelInfo, modelInfoOf } from "../store/model_catalog.ts";
 import { pairedEncoders } from "../store/model_variant.ts";
 import { type FileRecord, readRepoRecord, type RepoRecord } from "../store/registry.ts";
-import { repoDirOf, storePathOf, TECHNICAL_FILES } from "../store/store_layout.ts";
+import { isTechnicalFile, nearestCompanions } from "../store/repo_folders.ts";
+import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
 /** What a planned file is to the model: the model itself, a companion file or a vision encoder. */
@@ -113,7 +114,8 @@ export interface DownloadTarget {
 
 /**
  * The files that come with `modelFile`, each with its kind: the model, the companion
- * files the repository holds (in the order given), and the vision encoders paired with it.
+ * files the repository holds nearest to it (in the order given; see
+ * {@linkcode nearestCompanions}), and the vision encoders paired with it.
  *
  * @example
  * ```ts
@@ -132,9 +134,12 @@ export function filesOfModel(
   what: { modelFile: RepoFile; companionFiles: readonly string[] },
 ): { file: RepoFile; kind: PlannedFileKind }[] {
   const byPath = new Map(files.map((file) => [file.path, file]));
-  const companions = [...new Set(what.companionFiles)].flatMap((name) => byPath.get(name) ?? []);
-  const encoders = pairedEncoders(what.modelFile.path, files.map((file) => file.path))
+  const present = new Set(byPath.keys());
+  const companions = nearestCompanions(what.modelFile.path, { present, names: what.companionFiles })
     .map((path) => byPath.get(path)!);
+  const encoders = pairedEncoders(what.modelFile.path, [...present]).map((path) =>
+    byPath.get(path)!
+  );
   return [
     { file: what.modelFile, kind: "model" },
     ...companions.map((file) => ({ file, kind: "companion" as const })),
@@ -220,7 +225,7 @@ export function plannedModel(
       dir: repoDirOf(context.modelsDir, repo),
       file: file.path,
       size: file.size,
-      technicalFiles: pathsOf("companion").filter((path) => TECHNICAL_FILES.includes(path)),
+      technicalFiles: pathsOf("companion").filter(isTechnicalFile),
       pairing: { companions: pathsOf("companion"), encoders: pathsOf("encoder") },
     }),
     revision: plan.revision,

@@ -9,6 +9,8 @@ import type { RepoInfo } from "../hub/repo_info.ts";
 import { modelFilesOf, narrowModelFiles, type VariantFilter } from "./choose_model_file.ts";
 import { encoderPairing, type ModelVariant } from "../store/model_variant.ts";
 import { ListingNames } from "./listing_names.ts";
+import { type Board, fitsMemory } from "./board_fit.ts";
+import { type ToolkitVersion, toolkitVersionOf } from "../store/toolkit_version.ts";
 
 /** One `.rkllm` file of a repository, described for people and scripts. */
 export interface VariantRow extends ModelVariant {
@@ -25,6 +27,12 @@ export interface VariantRow extends ModelVariant {
   flags?: string;
   /** The `.rknn` vision encoders a download of it brings; absent when it brings none. */
   encoders?: string[];
+  /** The branch that holds it, for a variant kept on another branch than the one listed. */
+  revision?: string;
+  /** The RKLLM toolkit version its file name, branch or repository name states. */
+  toolkit?: ToolkitVersion;
+  /** On a board whose memory is known: whether the file fits it (see {@linkcode fitsMemory}). */
+  fitsMemory?: boolean;
 }
 
 /**
@@ -93,6 +101,8 @@ function flagsFor(file: string, counts: VariantCounts, names: ListingNames): str
 export interface DescribeOptions {
   /** Reads the listing's names: one per listing; give one to count the work done. */
   names?: ListingNames;
+  /** The board this runs on: each variant then says whether it fits its memory. */
+  board?: Board;
 }
 
 /**
@@ -102,17 +112,25 @@ export interface DescribeOptions {
  */
 function variantDescriber(
   names: ListingNames,
-  scope: { listing?: readonly RepoFile[]; choices?: readonly string[] },
+  scope: {
+    listing?: readonly RepoFile[];
+    choices?: readonly string[];
+    repo?: string;
+    board?: Board;
+  },
 ): (file: string) => VariantRow {
-  const { listing, choices = [] } = scope;
+  const { listing, choices = [], repo, board } = scope;
   const byPath = new Map((listing ?? []).map((file) => [file.path, file]));
   const paths = [...byPath.keys()];
   const counts = countVariants(listing ? paths : choices, names);
-  const encodersOf = encoderPairing(paths.filter((path) => names.isEncoder(path)), {
+  const encodersOf = encoderPairing(paths, {
     variantOf: (path) => names.variant(path),
   });
   return (file) => {
     const encoders = encodersOf(file);
+    const toolkit = toolkitVersionOf({ file, repo });
+    const size = byPath.get(file)?.size;
+    const fits = size === undefined ? undefined : fitsMemory(size, board);
     return {
       file,
       size: byPath.get(file)?.size,
@@ -120,6 +138,8 @@ function variantDescriber(
       ...names.variant(file),
       flags: flagsFor(file, counts, names),
       ...(encoders.length > 0 ? { encoders } : {}),
+      ...(toolkit ? { toolkit } : {}),
+      ...(fits === undefined ? {} : { fitsMemory: fits }),
     };
   };
 }
@@ -140,7 +160,11 @@ export function describeVariants(
   listing?: readonly RepoFile[],
   options: DescribeOptions = {},
 ): VariantRow[] {
-  const describe = variantDescriber(options.names ?? new ListingNames(), { listing, choices });
+  const describe = variantDescriber(options.names ?? new ListingNames(), {
+    listing,
+    choices,
+    board: options.board,
+  });
   return choices.map((file) => describe(file));
 }
 
@@ -159,6 +183,11 @@ export interface RepoVariants {
   candidates: VariantRow[];
   /** The variant a download without a file takes, when the choice is clear. */
   chosen?: VariantRow;
+  /**
+   * When no revision was asked and the default branch holds no `.rkllm` file: the
+   * variants on the other branches, `--revision <branch>` leading their flags.
+   */
+  branches?: VariantRow[];
 }
 
 /**
@@ -179,7 +208,11 @@ export function listVariants(
 ): RepoVariants {
   const { files } = listing;
   const names = options.names ?? new ListingNames();
-  const describe = variantDescriber(names, { listing: files });
+  const describe = variantDescriber(names, {
+    listing: files,
+    repo: listing.info.id,
+    board: options.board,
+  });
   const variants = modelFilesOf(files, { ...options, names }).map((file) => describe(file.path));
   const narrowed = narrowModelFiles(files, { ...options, names });
   const candidates = narrowed.candidates.map((file) => describe(file.path));

@@ -8,7 +8,9 @@
 import { join } from "node:path";
 import { destinationOfPartial, PARTIAL_SUFFIX, partialProgress } from "./partial_state.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
-import { type ModelVariant, pairedEncoders, parseModelVariant } from "./model_variant.ts";
+import { encoderPairing, type ModelVariant, parseModelVariant } from "./model_variant.ts";
+import { nearestCompanions } from "./repo_folders.ts";
+import { type ToolkitVersion, toolkitVersionOf } from "./toolkit_version.ts";
 import {
   type FileRecord,
   type ModelRecord,
@@ -50,6 +52,8 @@ export interface ModelInfo extends ModelVariant {
   encoders: string[];
   /** Whether a registry record describes it (false for a file copied in by hand). */
   recorded: boolean;
+  /** The RKLLM toolkit version its file name or repository name states. */
+  toolkit?: ToolkitVersion;
 }
 
 /** A partial download found in the store. */
@@ -261,7 +265,12 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
     encoders: facts.pairing?.encoders ?? [],
     recorded: record !== undefined,
     ...parseModelVariant(file),
+    ...optionalToolkit(toolkitVersionOf({ file, repo })),
   };
+}
+
+function optionalToolkit(toolkit: ToolkitVersion | undefined): { toolkit?: ToolkitVersion } {
+  return toolkit ? { toolkit } : {};
 }
 
 /**
@@ -285,16 +294,17 @@ export async function scanRepoDirectory(
   const { repo, dir } = where;
   const { files, links } = await listRepoDirectory(runtime, dir);
   const present = new Set(files);
-  const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
   const modelFiles = files.filter(isModelFileName);
   const partialFiles = files.filter((file) => file.endsWith(PARTIAL_SUFFIX));
   const record = modelFiles.length > 0 ? await readRepoRecord(runtime, dir, { warn }) : undefined;
   const models: ModelInfo[] = [];
+  const encodersOf = encoderPairing(files);
   for (const file of modelFiles) {
     const { path, stat } = await lstatInside(runtime, placeInRepo(dir, file));
     if (!stat?.isFile) throw storageFailure(`read ${path}`, new Error("it is gone or not a file"));
     const fileRecord = record?.files[file];
     const matches = fileRecord !== undefined && fileRecord.size === stat.size;
+    const technicalFiles = nearestCompanions(file, { present, names: TECHNICAL_FILES });
     models.push(modelInfoOf({
       repo,
       dir,
@@ -304,7 +314,7 @@ export async function scanRepoDirectory(
       technicalFiles,
       // Without a recorded pairing (format 1, copied by hand), the encoders beside it pair by name.
       pairing: (matches ? record?.models?.[file] : undefined) ??
-        { companions: technicalFiles, encoders: pairedEncoders(file, files) },
+        { companions: technicalFiles, encoders: encodersOf(file) },
     }));
   }
   const partials: PartialDownload[] = [];

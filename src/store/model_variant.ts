@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isEncoderFileName } from "./store_layout.ts";
+import { foldersOf } from "./repo_folders.ts";
+import { isEncoderFileName, isModelFileName } from "./store_layout.ts";
 
 /** The variant fields parsed from a `.rkllm` file name; absent where the name does not say. */
 export interface ModelVariant {
@@ -88,8 +89,9 @@ function leftoverText(name: string, tokens: RegExpExecArray[]): string {
 }
 
 /**
- * The `.rknn` vision encoders among `paths` that go with the model file: those
- * for its chip; all of them when none names that chip or the model names no chip.
+ * The `.rknn` vision encoders among `paths` that go with the model file: those nearest to
+ * it (see {@linkcode encoderPairing}), and among them those for its chip; all of them when
+ * none names that chip or the model names no chip.
  *
  * @example
  * ```ts
@@ -104,7 +106,10 @@ export function pairedEncoders(modelFile: string, paths: readonly string[]): str
 
 /**
  * {@linkcode pairedEncoders} for many model files of one listing: `paths` are read
- * once, and each model file then costs one look-up, not a pass over the listing.
+ * once, and each model file then costs a look-up per folder above it, not a pass over
+ * the listing. An encoder belongs to the `.rkllm` files of `paths` nearest to it: those
+ * under the deepest folder above it that holds any (the root when none does), so a
+ * model in a subfolder never takes another model's encoder.
  * `options.variantOf` reads a name (by default {@linkcode parseModelVariant}).
  *
  * @example
@@ -119,18 +124,18 @@ export function encoderPairing(
   options: { variantOf?: (fileName: string) => ModelVariant } = {},
 ): (modelFile: string) => string[] {
   const { variantOf = parseModelVariant } = options;
-  const encoders = paths.filter(isEncoderFileName);
-  const byChip = new Map<string, string[]>();
-  for (const path of encoders) {
-    const chip = variantOf(path).platform;
-    if (chip === undefined) continue;
-    const sameChip = byChip.get(chip) ?? [];
-    sameChip.push(path);
-    byChip.set(chip, sameChip);
+  const modelFolders = new Set(paths.filter(isModelFileName).flatMap(foldersOf));
+  const byOwner = new Map<string, { path: string; chip?: string }[]>();
+  for (const path of paths.filter(isEncoderFileName)) {
+    const owner = foldersOf(path).find((folder) => modelFolders.has(folder)) ?? "";
+    const owned = byOwner.get(owner) ?? [];
+    owned.push({ path, chip: variantOf(path).platform });
+    byOwner.set(owner, owned);
   }
   return (modelFile) => {
+    const nearest = foldersOf(modelFile).reverse().flatMap((folder) => byOwner.get(folder) ?? []);
     const chip = variantOf(modelFile).platform;
-    const sameChip = chip === undefined ? undefined : byChip.get(chip);
-    return [...(sameChip ?? encoders)];
+    const sameChip = chip === undefined ? [] : nearest.filter((encoder) => encoder.chip === chip);
+    return (sameChip.length > 0 ? sameChip : nearest).map((encoder) => encoder.path);
   };
 }

@@ -38,6 +38,8 @@ interface DownloadTarget {
   file?: string;
   /** The repository's listing, when it was read to choose the file. */
   listing?: RepoVariants;
+  /** The branch chosen, for a variant kept on a branch. */
+  revision?: string;
   /** The words that repeat the command on an interruption. */
   label: string;
 }
@@ -61,18 +63,25 @@ async function targetOf(
     onRetry: (event) => options.onProgress?.(retryEventOf(repo, event)),
   });
   if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
-  if (listing.candidates.length < 2) return { listing, label: repo };
-  const variants = listing.candidates;
+  const onBranches = listing.variants.length === 0 && (listing.branches?.length ?? 0) > 0;
+  if (listing.candidates.length < 2 && !onBranches) return { listing, label: repo };
+  const variants = onBranches ? listing.branches! : listing.candidates;
   const offered = new Set(variants.map((row) => row.file));
-  const unclear = unclearFileError(listing.info.id, {
-    candidates: listing.files.filter((entry) => offered.has(entry.path)),
-    filter: options,
-  });
+  const message = onBranches
+    ? `${listing.info.id} keeps its .rkllm files on branches, and the branch is not given`
+    : unclearFileError(listing.info.id, {
+      candidates: listing.files.filter((entry) => offered.has(entry.path)),
+      filter: options,
+    }).message;
   if (!context.interactive || context.json) {
-    throw new VariantChoiceError(unclear.message, {
-      hint: `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
-        variants[0].file
-      }`,
+    throw new VariantChoiceError(message, {
+      hint: onBranches
+        ? `run again with the flags shown, e.g. rkllm-models download ${repo} ${
+          variants[0].flags ?? `${variants[0].file} --revision ${variants[0].revision}`
+        }`
+        : `run again with the flags shown, or give the file: rkllm-models download ${repo} ${
+          variants[0].file
+        }`,
       repo,
       variants,
       listing: variantLines(variants, () => "  "),
@@ -82,7 +91,14 @@ async function targetOf(
   asked.phase.atQuestion = true;
   const chosen = await pickInteractively(context, repo, variants);
   asked.phase.atQuestion = false;
-  return chosen && { file: chosen.file, listing, label: `${repo} ${chosen.flags ?? chosen.file}` };
+  if (!chosen) return undefined;
+  const label = `${repo} ${chosen.flags ?? chosen.file}`;
+  // A branch's variant is listed anew at its branch: the listing read is the default branch's.
+  if (chosen.revision !== undefined) {
+    const flag = chosen.flags ? "" : ` --revision ${chosen.revision}`;
+    return { file: chosen.file, revision: chosen.revision, label: label + flag };
+  }
+  return { file: chosen.file, listing, label };
 }
 
 /** Aligned lines `file  selecting flags  size`, with a prefix per line. */
@@ -408,7 +424,11 @@ export const downloadCommand: Command = {
       const target = await targetOf(context, { repo, file, options, phase });
       if (!target) return { exitCode: 130 };
       label = target.label;
-      result = await manager.download(repo, target.file, { ...options, listing: target.listing });
+      result = await manager.download(repo, target.file, {
+        ...options,
+        revision: target.revision ?? options.revision,
+        listing: target.listing,
+      });
     } catch (error) {
       if (!isInterrupt(error, context) || phase.atQuestion) throw error;
       return interrupted(context, label, { kept });

@@ -5,6 +5,8 @@
  */
 import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
+import type { RepoFile } from "../../hub/list_files.ts";
+import { companionsOfModels } from "../../store/repo_folders.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
 import { fitName, formatBytes, formatFittedTable, tableWidth, wrapList } from "../format.ts";
@@ -15,15 +17,21 @@ import type { VariantRow } from "../variants.ts";
 /**
  * The variants as a table fitted to `width`: the file name shortened in the middle
  * (chip, quantisation and the rest of the variant are in it, so no column repeats
- * them), its size, its vision encoder when some variant has one, and the flags
- * that select it.
+ * them), its size, its vision encoder when some variant has one, the toolkit version
+ * when the variants' differ, whether it fits the board's memory on a board, and the
+ * flags that select it.
  */
 function variantTable(
   variants: VariantRow[],
   show: { encoders: boolean; width: number },
 ): string {
+  // One version for all is one line below the table (see toolkitLine); a column only when they differ.
+  const toolkit = new Set(variants.map((variant) => variant.toolkit?.version)).size > 1;
+  const fits = variants.some((variant) => variant.fitsMemory !== undefined);
   const header = ["FILE", "SIZE"];
   if (show.encoders) header.push("ENCODER");
+  if (toolkit) header.push("TOOLKIT");
+  if (fits) header.push("FITS RAM");
   header.push("SELECT WITH");
   return formatFittedTable(
     header,
@@ -31,10 +39,45 @@ function variantTable(
       variant.file,
       formatBytes(variant.size ?? 0),
       ...(show.encoders ? [variant.encoders?.join(", ") || "-"] : []),
+      ...(toolkit ? [variant.toolkit?.version ?? "-"] : []),
+      ...(fits ? [variant.fitsMemory === false ? "no" : "yes"] : []),
       variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
     ]),
     { width: show.width, shrink: show.encoders ? [0, 2] : [0] },
   );
+}
+
+/** The variants' table: those on other branches when the default branch has none. Answers the rows shown. */
+function printVariants(
+  context: CommandContext,
+  listed: { variants: VariantRow[]; branches?: VariantRow[]; encoders: boolean; width: number },
+): VariantRow[] {
+  const { branches, encoders, width } = listed;
+  const shown = branches?.length ? branches : listed.variants;
+  if (branches?.length) {
+    context.output.out("no .rkllm files on the default branch; on other branches:");
+  }
+  if (shown.length === 0) context.output.out("no .rkllm files");
+  else context.output.out(variantTable(shown, { encoders, width }));
+  return shown;
+}
+
+/** Every vision encoder of the listing, with its size and chip. */
+function encoderList(files: RepoFile[]): { file: string; size: number; platform?: string }[] {
+  return files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
+    file: file.path,
+    size: file.size,
+    platform: parseModelVariant(file.path).platform,
+  }));
+}
+
+/** `toolkit: 1.1.4 (from the repository name)` when every variant states the same version. */
+function toolkitLine(variants: VariantRow[]): string | undefined {
+  const [first] = variants;
+  const same = variants.every((variant) => variant.toolkit?.version === first?.toolkit?.version);
+  return same && first?.toolkit
+    ? `toolkit: ${first.toolkit.version} (from the ${first.toolkit.source})`
+    : undefined;
 }
 
 /** The technical, tokenizer and vision encoder files, each list wrapped to `width`. */
@@ -110,19 +153,20 @@ export const filesCommand: Command = {
     }
     const { platform, preferPlatform } = await platformChoice(context);
     const filter = { platform, quantization: quantOption(context.values.quant) };
-    const { info, files, variants } = await context.manager().listVariants(repo, {
+    const { info, files, variants, branches } = await context.manager().listVariants(repo, {
       ...filter,
       revision: context.values.revision as string | undefined,
       signal: context.signal,
     });
-    const present = new Set(files.map((file) => file.path));
-    const technicalFiles = TECHNICAL_FILES.filter((name) => present.has(name));
-    const companionFiles = context.config.COMPANION_FILES.filter((name) => present.has(name));
-    const encoders = files.filter((file) => isEncoderFileName(file.path)).map((file) => ({
-      file: file.path,
-      size: file.size,
-      platform: parseModelVariant(file.path).platform,
-    }));
+    // Each variant's own companions: in a monorepo, every model folder has its config.json.
+    const companionsOf = (names: readonly string[]) =>
+      companionsOfModels(variants.map((variant) => variant.file), {
+        present: new Set(files.map((file) => file.path)),
+        names,
+      });
+    const technicalFiles = companionsOf(TECHNICAL_FILES);
+    const companionFiles = companionsOf(context.config.COMPANION_FILES);
+    const encoders = encoderList(files);
     if (context.json) {
       return {
         exitCode: 0,
@@ -131,6 +175,7 @@ export const filesCommand: Command = {
           revision: info.sha,
           ...(preferPlatform ? { board: preferPlatform } : {}),
           variants,
+          ...(branches ? { branches } : {}),
           technicalFiles,
           companionFiles,
           encoders,
@@ -143,11 +188,15 @@ export const filesCommand: Command = {
       heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
     );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
-    if (variants.length === 0) context.output.out("no .rkllm files");
-    else {
-      context.output.out(variantTable(variants, { encoders: encoders.length > 0, width }));
-    }
+    const shown = printVariants(context, {
+      variants,
+      branches,
+      encoders: encoders.length > 0,
+      width,
+    });
     printFileLists(context, { width, technicalFiles, companionFiles, encoders });
+    const toolkit = toolkitLine(shown);
+    if (toolkit) context.output.out(toolkit);
     return { exitCode: 0 };
   },
 };

@@ -8,6 +8,7 @@ import type { ModelInfo } from "../../store/model_catalog.ts";
 import { isJsonObject, readJsonFile } from "../../store/json_file.ts";
 import { requireModel } from "../../store/model_query.ts";
 import { placeInRepo } from "../../store/safe_path.ts";
+import { storedToolkitVersion } from "../../store/stored_toolkit.ts";
 import type { Runtime } from "../../runtime/runtime.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import type { ModelVerification } from "../../manager/verify_models.ts";
@@ -16,10 +17,13 @@ import { formatBytes } from "../format.ts";
 /** Highlights of a model's `config.json`, when it has one. */
 async function configHighlights(
   runtime: Runtime,
-  dir: string,
+  model: ModelInfo,
 ): Promise<Record<string, unknown> | undefined> {
+  // The model's own config.json: in a monorepo, the one of its folder.
+  const file = model.technicalFiles.find((path) => path.split("/").pop() === "config.json") ??
+    "config.json";
   // Read inside the store: a config.json that links elsewhere tells nothing about the model.
-  const read = await readJsonFile(runtime, placeInRepo(dir, "config.json"), {
+  const read = await readJsonFile(runtime, placeInRepo(model.dir, file), {
     check: (value) => isJsonObject(value) ? undefined : "config.json is not an object",
   });
   if (read.status !== "ok") return undefined;
@@ -80,6 +84,7 @@ function printInfo(context: CommandContext, report: ModelReport): void {
     ["quantization", model.quantization],
     ["optimization", model.optimization?.toString()],
     ["hybrid ratio", model.hybridRatio?.toString()],
+    ["toolkit", model.toolkit && `${model.toolkit.version} (from the ${model.toolkit.source})`],
     ["technical files", model.technicalFiles.join(", ") || "none"],
     ["tokenizer files", tokenizerFilesOf(model).join(", ") || undefined],
     ["vision encoder", model.encoders.join(", ") || undefined],
@@ -131,8 +136,10 @@ export const infoCommand: Command = {
       });
     }
     const manager = context.manager();
-    const model = requireModel(await manager.listModels(), query);
-    const config = await configHighlights(context.runtime, model.dir);
+    const found = requireModel(await manager.listModels(), query);
+    const toolkit = await storedToolkitVersion(context.runtime, found);
+    const model = toolkit ? { ...found, toolkit } : found;
+    const config = await configHighlights(context.runtime, model);
     const verification = context.values["no-verify"]
       ? undefined
       : (await manager.verifyModel(`${model.repo}/${model.file}`))[0];

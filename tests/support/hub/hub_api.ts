@@ -1,6 +1,7 @@
 /**
  * The JSON API of the hub origin: repository info (`/api/models/{id}[/revision/{rev}]`),
- * the file tree (`/api/models/{id}/tree/{rev}/{path}`) and search (`/api/models`), with
+ * the file tree (`/api/models/{id}/tree/{rev}/{path}`), the branches and tags
+ * (`/api/models/{id}/refs`) and search (`/api/models`), with
  * cursor pagination through `Link` headers.
  *
  * @module
@@ -108,6 +109,27 @@ export function sendTree(ex: Exchange, target: TreeTarget): Promise<void> {
   entries.sort((a, b) => compareUtf8(String(a.path), String(b.path)));
   const altered = responseFault(ex, ex.method === "GET")?.listingHashes;
   return sendPage(ex, altered ? entries.map((entry) => withHashes(entry, altered)) : entries);
+}
+
+/**
+ * Answer the branches and tags, shaped as the Hub answers `list_repo_refs`:
+ * `{branches, converts, tags}`, each ref `{name, ref, targetCommit}`.
+ */
+export function sendRefs(ex: Exchange, repo: StoredRepo): Promise<void> {
+  const refOf = (name: string, kind: "heads" | "tags", sha: string) => ({
+    name,
+    ref: `refs/${kind}/${name}`,
+    targetCommit: sha,
+  });
+  const branches = [refOf("main", "heads", repo.main.sha)];
+  const tags: ReturnType<typeof refOf>[] = [];
+  for (const [name, revision] of Object.entries(repo.spec.revisions ?? {})) {
+    if (name.startsWith("refs/")) continue;
+    const sha = findRevision(repo, name)?.sha ?? revision.sha;
+    if (revision.tag) tags.push(refOf(name, "tags", sha));
+    else branches.push(refOf(name, "heads", sha));
+  }
+  return sendJson(ex, { branches, converts: [], tags });
 }
 
 /** Answer one page of the repositories matching `search`, `author` and `filter`, sorted by `sort`. */

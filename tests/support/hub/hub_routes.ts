@@ -5,7 +5,7 @@
  * @module
  */
 import type { Exchange } from "./exchange.ts";
-import { sendRepoInfo, sendSearch, sendTree } from "./hub_api.ts";
+import { sendRefs, sendRepoInfo, sendSearch, sendTree } from "./hub_api.ts";
 import { resolveCachedFile, resolveFile } from "./hub_resolve.ts";
 import { accessibleRepo, isValidToken } from "./repo_access.ts";
 import { sendError } from "./responses.ts";
@@ -40,6 +40,7 @@ export function handleHub(ex: Exchange): Promise<void> {
     if (rest[0] === "revision" && rest.length >= 2) {
       return sendRepoInfo(ex, { repo, revision: rest.slice(1).join("/") });
     }
+    if (rest[0] === "refs" && rest.length === 1) return sendRefs(ex, repo);
     if (rest[0] === "tree" && rest.length >= 2) {
       return sendTree(ex, { repo, parts: rest.slice(1) });
     }

@@ -64,8 +64,11 @@ export interface HubRepoSpec {
   lastModified?: string;
   /** Tags, matched by the search `filter` parameter. */
   tags?: string[];
-  /** Extra branches or tags by name, each also reachable by its sha. */
-  revisions?: Record<string, { sha: string; files: HubFileSpec[] }>;
+  /**
+   * Extra branches or tags by name, each also reachable by its sha; `/refs` lists them as
+   * branches unless `tag` is set.
+   */
+  revisions?: Record<string, { sha: string; files: HubFileSpec[]; tag?: boolean }>;
   /** Old `"owner/name"`: requests to it answer 307 with a relative Location to `id`. */
   renamedFrom?: string;
 }

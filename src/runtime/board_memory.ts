@@ -1,0 +1,56 @@
+/**
+ * How much memory this machine has, from Linux's `/proc/meminfo` (`MemTotal:  16288708 kB`):
+ * an `.rkllm` model is loaded whole into the board's RAM, so a file larger than it cannot run.
+ *
+ * @module
+ */
+import type { Runtime } from "./runtime.ts";
+
+/**
+ * Where Linux reports memory.
+ *
+ * @example
+ * ```ts
+ * import { MEMINFO } from "./board_memory.ts";
+ * MEMINFO; // "/proc/meminfo"
+ * ```
+ */
+export const MEMINFO = "/proc/meminfo";
+
+/**
+ * The total memory a `meminfo` text states, in bytes; `undefined` when it states none.
+ *
+ * @example
+ * ```ts
+ * import { memTotalOf } from "./board_memory.ts";
+ * memTotalOf("MemTotal:        8039632 kB\nMemFree:  1 kB\n"); // 8232583168
+ * ```
+ */
+export function memTotalOf(text: string): number | undefined {
+  const match = /^MemTotal:\s*(\d+)\s*kB\s*$/im.exec(text);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+/**
+ * The total memory of this machine in bytes; `undefined` off Linux or when the file
+ * cannot be read.
+ *
+ * @param options `path`: the `meminfo` file to read (tests point it at a fake one).
+ * @example
+ * ```ts
+ * import { detectMemTotal } from "./board_memory.ts";
+ * import { RuntimeDetector } from "./detect_runtime.ts";
+ * const bytes = await detectMemTotal(RuntimeDetector.current());
+ * ```
+ */
+export async function detectMemTotal(
+  runtime: Runtime,
+  options: { path?: string } = {},
+): Promise<number | undefined> {
+  try {
+    const bytes = await runtime.readFile(options.path ?? MEMINFO);
+    return memTotalOf(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
