@@ -115,8 +115,8 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
  * declare const response: ServerResponse;
  * const file = { path: "config.json", size: 2, gitSha1: "abc" };
  * const commit = "0123456789abcdef0123456789abcdef01234567";
- * const path = "/models/o/n/config.json";
- * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, path) });
+ * const place = { root: "/models", path: "o/n/config.json" };
+ * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, place) });
  * ```
  */
 export async function answerFile(
@@ -184,7 +184,7 @@ export function headerText(value: string | string[] | undefined): string | undef
  * import type { ServerResponse } from "node:http";
  * import { type BodySource, streamBody } from "./file_answer.ts";
  * declare const response: ServerResponse;
- * declare const source: BodySource; // e.g. openStoreFile(runtime, path)
+ * declare const source: BodySource; // e.g. openStoreFile(runtime, place)
  * const size = 1024;
  * await streamBody(response, { source, start: 0, end: size - 1 });
  * ```

@@ -157,7 +157,7 @@ async function storeView(
       if (index === -1) return Promise.resolve(undefined);
       return Promise.resolve({
         facts: facts[index],
-        openBody: () => openStoreFile(settings.runtime, files[index].storePath),
+        openBody: () => openStoreFile(settings.runtime, files[index].place),
       });
     },
   };
@@ -198,7 +198,7 @@ async function upstreamView(
         facts: factsOfListed(listed),
         openBody: () =>
           held
-            ? openStoreFile(settings.runtime, held.storePath)
+            ? openStoreFile(settings.runtime, held.place)
             : Promise.resolve(upstream.pull(view, listed).source()),
       };
     },
