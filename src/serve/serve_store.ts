@@ -7,12 +7,17 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { ModelManagerError } from "../errors.ts";
 import { normalizeEndpoint } from "../config/settings.ts";
 import { RuntimeDetector } from "../runtime/detect_runtime.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
+import {
+  connectionCapOf,
+  type ConnectionLimits,
+  guardConnections,
+  type GuardCounts,
+} from "./connection_guard.ts";
 import { headerText } from "./file_answer.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
@@ -39,6 +44,15 @@ export interface ServeOptions {
   onWarning?: (message: string) => void;
   /** Restart an upstream request after this many milliseconds without a byte. */
   idleTimeoutMs?: number;
+  /**
+   * Connections open at once; beyond them a client is answered `503` (default 256,
+   * fewer when the process's limit on open files allows fewer).
+   */
+  maxConnections?: number;
+  /** Close a client's connection after this many milliseconds with no byte moving either way (default 60 s). */
+  clientTimeoutMs?: number;
+  /** Close a client's connection when its request's headers take longer than this (default 20 s). */
+  headerTimeoutMs?: number;
 }
 
 /** A running server. */
@@ -51,6 +65,8 @@ export interface ServeHandle {
   port: number;
   /** What it has served so far (live). */
   stats: ServeStats;
+  /** Its clients' connections: open, turned away, timed out (live). */
+  connections: GuardCounts;
   /** Stops listening, ends open connections and upstream downloads (their partial files stay). */
   close(): Promise<void>;
 }
@@ -106,8 +122,8 @@ export async function serveStore(
       idleTimeoutMs: options.idleTimeoutMs,
     }),
   };
-  const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
+    if (!guard.admits(request.socket)) return;
     handle(settings, { request, response, serverId }).catch((error) => {
       if (!response.headersSent) {
         answerRefusal(response, { status: 500, message: "internal error" });
@@ -117,16 +133,13 @@ export async function serveStore(
       warn(`serve: ${error instanceof Error ? error.message : error}`);
     });
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  const guard = guardConnections(server, limitsOf(runtime, options));
   const host = options.host ?? "127.0.0.1";
   const port = await listen(server, { host, port: options.port ?? DEFAULT_SERVE_PORT });
   const close = async () => {
     stop.abort(new DOMException("the server is closing", "AbortError"));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    sockets.forEach((socket) => socket.destroy());
+    guard.sockets.forEach((socket) => socket.destroy());
     await closed;
     await settings.upstream?.settle();
   };
@@ -139,7 +152,29 @@ export async function serveStore(
       throw error;
     }
   }
-  return { url, lanUrls: lanUrlsOf(host, port), port, stats: settings.stats, close };
+  return {
+    url,
+    lanUrls: lanUrlsOf(host, port),
+    port,
+    stats: settings.stats,
+    connections: guard.counts,
+    close,
+  };
+}
+
+/** The connection limits of the options, the cap lowered to what the open-files limit allows. */
+function limitsOf(runtime: Runtime, options: ServeOptions): ConnectionLimits {
+  let limitsText: string | undefined;
+  try {
+    limitsText = new TextDecoder().decode(runtime.readFileSync?.("/proc/self/limits"));
+  } catch {
+    // Not Linux, or not readable: the cap stands as asked.
+  }
+  return {
+    maxConnections: connectionCapOf(limitsText, options.maxConnections ?? 256),
+    headerTimeoutMs: options.headerTimeoutMs ?? 20_000,
+    idleTimeoutMs: options.clientTimeoutMs ?? 60_000,
+  };
 }
 
 async function handle(
