@@ -6,12 +6,14 @@
  * event (or a bounded poll that fails by name), never a sleep.
  */
 import { after, before, describe } from "node:test";
+import { spawn } from "node:child_process";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { connectionCapOf } from "../src/serve/connection_guard.ts";
+import { boundLifetime, cliCommand, cliEnvironment } from "./support/cli_process.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 import { it } from "./support/test_timeout.ts";
 
@@ -147,6 +149,48 @@ describe("serve against hostile clients", () => {
       await response.body?.cancel();
     } finally {
       await server.close();
+    }
+  });
+
+  it("serves again after a flood that ran it out of file descriptors (ulimit -n 64)", async () => {
+    const command = [...cliCommand(), "serve", "--port", "0", "--json", "--dir", store];
+    const child = spawn("bash", ["-c", 'ulimit -n 64 && exec "$@"', "bash", ...command], {
+      env: cliEnvironment(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    boundLifetime(child, "serve under ulimit -n 64");
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      let stdout = "";
+      child.stdout!.on("data", (chunk) => stdout += chunk);
+      child.stderr!.resume();
+      await until("serve prints its URL", () => stdout.includes("\n"));
+      const url = new URL(JSON.parse(stdout.split("\n")[0]).url);
+      const flood: Socket[] = [];
+      let busy = 0;
+      for (let index = 0; index < 200; index++) {
+        const socket = connect(Number(url.port), url.hostname);
+        socket.on("error", () => {});
+        socket.on("data", (chunk) => {
+          if (chunk.toString("latin1").startsWith("HTTP/1.1 503 ")) busy++;
+        });
+        flood.push(socket);
+      }
+      await until("a connection beyond the cap is answered 503", () => busy > 0);
+      flood.forEach((socket) => socket.destroy());
+      let status: number | string = "no answer";
+      for (let tries = 0; tries < 40 && status !== 200; tries++) {
+        status = await fetch(`${url.origin}/api/models/acme/big`, {
+          signal: AbortSignal.timeout(3000),
+        }).then(async (response) => {
+          await response.body?.cancel();
+          return response.status;
+        }, (error) => String(error));
+      }
+      assert.equal(status, 200, "serve never answered again after the flood");
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
     }
   });
 

@@ -10,6 +10,7 @@
  */
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
+import type { ListenerWatch } from "./listener_watch.ts";
 
 /** The limits of {@linkcode guardConnections}. */
 export interface ConnectionLimits {
@@ -19,6 +20,8 @@ export interface ConnectionLimits {
   headerTimeoutMs: number;
   /** Milliseconds without a byte moving either way before the connection is closed. */
   idleTimeoutMs: number;
+  /** Told of each connection turned away, and shown each new one first (its own probes). */
+  listener?: ListenerWatch;
 }
 
 /** What {@linkcode guardConnections} counts. */
@@ -106,9 +109,11 @@ export function guardConnections(server: Server, limits: ConnectionLimits): Conn
   server.requestTimeout = 0;
   server.keepAliveTimeout = Math.min(5_000, limits.idleTimeoutMs);
   server.on("connection", (socket: Socket) => {
+    if (limits.listener?.claims(socket)) return;
     if (sockets.size >= limits.maxConnections) {
       counts.refused++;
       turnAway(socket);
+      limits.listener?.nudge();
       return;
     }
     sockets.add(socket);

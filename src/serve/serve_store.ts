@@ -19,6 +19,7 @@ import {
   type GuardCounts,
 } from "./connection_guard.ts";
 import { headerText } from "./file_answer.ts";
+import { ListenerWatch } from "./listener_watch.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
 import { ComputedHashes } from "./store_files.ts";
@@ -133,11 +134,13 @@ export async function serveStore(
       warn(`serve: ${error instanceof Error ? error.message : error}`);
     });
   });
-  const guard = guardConnections(server, limitsOf(runtime, options));
   const host = options.host ?? "127.0.0.1";
+  const listener = new ListenerWatch(server, host);
+  const guard = guardConnections(server, { ...limitsOf(runtime, options), listener });
   const port = await listen(server, { host, port: options.port ?? DEFAULT_SERVE_PORT });
   const close = async () => {
     stop.abort(new DOMException("the server is closing", "AbortError"));
+    listener.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     guard.sockets.forEach((socket) => socket.destroy());
     await closed;
