@@ -53,6 +53,11 @@ const QUITTER: HubRepoSpec = {
   ],
 };
 
+const FAILING: HubRepoSpec = {
+  id: "fleet/Failing-rk3588",
+  files: [{ path: "config.json", content: '{"model_type":"failing-upstream"}' }],
+};
+
 describe("serve --upstream: pull-through", () => {
   let hub: HubServer;
   let root: string;
@@ -61,12 +66,13 @@ describe("serve --upstream: pull-through", () => {
   let commit: string;
 
   before(async () => {
-    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER] });
+    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER, FAILING] });
     root = makeTempDir();
     mirrorDir = join(root, "mirror");
     mirror = await serveStore(mirrorDir, {
       port: 0,
       upstream: hub.endpoint,
+      pullAny: true,
       token: "hf_mirror_token",
       onWarning: () => {},
       idleTimeoutMs: 5000,
@@ -172,6 +178,17 @@ describe("serve --upstream: pull-through", () => {
     assert.ok(!record.includes("rk3576-w4a16"));
   });
 
+  it("answers 502 when a pull fails before its first byte, never a short 200", async () => {
+    hub.addFault({ origin: "any", pathIncludes: "Failing-rk3588/resolve", status: 500 });
+    try {
+      const response = await fetch(`${mirror.url}/${FAILING.id}/resolve/main/config.json`);
+      assert.equal(response.status, 502);
+      assert.doesNotMatch(await response.text(), /failing-upstream/);
+    } finally {
+      hub.clearFaults();
+    }
+  });
+
   it("refuses a gated upstream repository unless --allow-private", async () => {
     const response = await fetch(`${mirror.url}/api/models/${GATED.id}`);
     assert.equal(response.status, 403);
@@ -182,12 +199,38 @@ describe("serve --upstream: pull-through", () => {
     await resolve.body?.cancel();
   });
 
+  it("pulls only the repositories it holds or is told to, unless told any", async () => {
+    const guarded = await serveStore(join(root, "guarded"), {
+      port: 0,
+      upstream: hub.endpoint,
+      pullRepos: [JS_PULLED.id.toUpperCase()],
+      onWarning: () => {},
+    });
+    try {
+      const before = hub.requests.length;
+      const refused = await fetch(`${guarded.url}/${QUITTER.id}/resolve/main/config.json`);
+      assert.equal(refused.status, 404);
+      assert.equal(refused.headers.get("x-error-code"), "RepoNotFound");
+      await refused.body?.cancel();
+      const info = await fetch(`${guarded.url}/api/models/${QUITTER.id}`);
+      assert.equal(info.status, 404);
+      await info.body?.cancel();
+      assert.equal(hub.requests.length, before, "upstream was asked for a repository not allowed");
+      const allowed = await fetch(`${guarded.url}/${JS_PULLED.id}/resolve/main/config.json`);
+      assert.equal(allowed.status, 200);
+      assert.equal(await allowed.text(), JS_PULLED.files[0].content);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it("refuses an upstream that is itself", async () => {
     const free = new URL(await deadEndpoint());
     await assert.rejects(
       serveStore(join(root, "self"), {
         port: Number(free.port),
         upstream: free.origin,
+        pullAny: true,
         onWarning: () => {},
       }),
       (error: unknown) =>
@@ -202,6 +245,7 @@ describe("serve --upstream: pull-through", () => {
     const offline = await serveStore(store, {
       port: 0,
       upstream: await deadEndpoint(),
+      pullAny: true,
       onWarning: () => {},
     });
     try {

@@ -147,14 +147,21 @@ export async function answerFile(
   const end = ask.kind === "slice" ? ask.end : file.size - 1;
   if (ask.kind === "slice") headers["Content-Range"] = `bytes ${start}-${end}/${file.size}`;
   headers["Content-Length"] = String(end - start + 1);
-  response.writeHead(ask.kind === "slice" ? 206 : 200, headers);
+  const status = ask.kind === "slice" ? 206 : 200;
   if (request.method === "HEAD" || end < start) {
+    response.writeHead(status, headers);
     response.end();
     return;
   }
   const body = await what.openBody();
   try {
-    await streamBody(response, { source: body, start, end, onBodyBytes: what.onBodyBytes });
+    await streamBody(response, {
+      source: body,
+      start,
+      end,
+      onBodyBytes: what.onBodyBytes,
+      head: () => response.writeHead(status, headers),
+    });
   } finally {
     await body.close().catch(() => {});
   }
@@ -177,7 +184,9 @@ export function headerText(value: string | string[] | undefined): string | undef
  * Writes bytes `start`..`end` (inclusive) of a source to a response, one
  * bounded chunk at a time, waiting for the client to drain; a source that ends
  * early or fails destroys the response, so the client sees a broken transfer,
- * never a short or wrong complete one.
+ * never a short or wrong complete one. With `head`, the status line waits for
+ * the first bytes: a source that fails before them is answered `502`, never a
+ * success some runtimes would send without its length (Bun).
  *
  * @example
  * ```ts
@@ -196,10 +205,13 @@ export async function streamBody(
     start: number;
     end: number;
     onBodyBytes?: (count: number) => void;
+    /** Writes the status line and headers, called just before the first bytes. */
+    head?: () => void;
   },
 ): Promise<void> {
   const { source } = range;
   let position = range.start;
+  let head = range.head;
   try {
     while (position <= range.end) {
       if (response.destroyed) return;
@@ -207,6 +219,8 @@ export async function streamBody(
       const count = await source.read(buffer, position);
       if (count === 0) throw new Error("the file ended before its recorded size");
       position += count;
+      head?.();
+      head = undefined;
       range.onBodyBytes?.(count);
       if (!response.write(count === buffer.length ? buffer : buffer.subarray(0, count))) {
         await drained(response);
@@ -214,8 +228,21 @@ export async function streamBody(
     }
     response.end();
   } catch (error) {
+    if (head && !response.headersSent) return answerBadGateway(response);
     response.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** The answer for a body that failed before its first byte went out. */
+function answerBadGateway(response: ServerResponse): void {
+  const body = JSON.stringify({ error: "the file could not be read or pulled; retry later" });
+  response.writeHead(502, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(body.length),
+    "Cache-Control": "no-cache",
+    "X-Error-Message": "the file could not be read or pulled",
+  });
+  response.end(body);
 }
 
 /**

@@ -68,6 +68,16 @@ export interface ViewSettings {
   warn: (message: string) => void;
   /** What has been served so far. */
   stats: ServeStats;
+  /** Which repositories the store lacks may be pulled from upstream. */
+  pulls: PullPolicy;
+}
+
+/** Which repositories a mirror pulls: those it holds always, these besides. */
+export interface PullPolicy {
+  /** Any repository upstream has. */
+  any: boolean;
+  /** These `owner/name`, lower-cased. */
+  repos: Set<string>;
 }
 
 /** What a server has answered so far. */
@@ -100,6 +110,14 @@ export async function repoView(
   const byCommit = isCommitId(asked.revision);
   // With an upstream, its listing is the truth (the store may hold only some files of a
   // commit); the store still gives the bytes of every file it holds.
+  const pullable = settings.pulls.any || settings.pulls.repos.has(asked.repo.toLowerCase());
+  if (settings.upstream && !stored && !pullable) {
+    return {
+      status: 404,
+      code: "RepoNotFound",
+      message: "Repository not found on this mirror, which pulls only the repositories it allows",
+    };
+  }
   if (settings.upstream) {
     const answer = await upstreamView(settings, settings.upstream, { ...asked, stored });
     if (answer !== undefined && !("status" in answer && stored)) return answer;

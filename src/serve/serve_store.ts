@@ -35,6 +35,13 @@ export interface ServeOptions {
   upstream?: string;
   /** The mirror's own token for upstream (never a client's). */
   token?: string;
+  /**
+   * With an upstream, pull any repository it has; by default only those the store
+   * holds and those in `pullRepos`.
+   */
+  pullAny?: boolean;
+  /** Repositories (`owner/name`) pulled from upstream though the store lacks them. */
+  pullRepos?: string[];
   /** Serve private and gated repositories too (default: refused). */
   allowPrivate?: boolean;
   /** The runtime adapter (default: detected). */
@@ -112,6 +119,10 @@ export async function serveStore(
     hashes: new ComputedHashes(runtime),
     warn,
     stats: { requests: 0, bodyBytes: 0 },
+    pulls: {
+      any: options.pullAny === true,
+      repos: new Set((options.pullRepos ?? []).map((repo) => repo.toLowerCase())),
+    },
     upstream: upstreamUrl === undefined ? undefined : new Upstream({
       runtime,
       modelsDir,
