@@ -224,6 +224,34 @@ describe("serve --upstream: pull-through", () => {
     }
   });
 
+  it("answers 508 at once when two mirrors point at each other", async () => {
+    const first = new URL(await deadEndpoint());
+    const second = await serveStore(join(root, "loop-b"), {
+      port: 0,
+      upstream: first.origin,
+      pullAny: true,
+      onWarning: () => {},
+    });
+    const firstServer = await serveStore(join(root, "loop-a"), {
+      port: Number(first.port),
+      upstream: second.url,
+      pullAny: true,
+      onWarning: () => {},
+    });
+    try {
+      const before = hub.requests.length;
+      for (const url of [firstServer.url, second.url]) {
+        const response = await fetch(`${url}/api/models/${QUITTER.id}`);
+        assert.equal(response.status, 508, url);
+        await response.body?.cancel();
+      }
+      assert.equal(hub.requests.length, before);
+    } finally {
+      await firstServer.close();
+      await second.close();
+    }
+  });
+
   it("refuses an upstream that is itself", async () => {
     const free = new URL(await deadEndpoint());
     await assert.rejects(

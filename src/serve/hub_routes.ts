@@ -10,6 +10,7 @@ import { isSafeRepoPath } from "../hub/repo_id.ts";
 import { answerFile, fileMetadataHeaders, headerText, IMMUTABLE } from "./file_answer.ts";
 import { pathsInfoAnswer, repoInfoAnswer, requestedPaths, treeAnswer } from "./hub_answers.ts";
 import { type HubRefusal, type RepoView, repoView, type ViewSettings } from "./repo_views.ts";
+import { SERVE_VIA_HEADER, viaChainOf } from "./upstream.ts";
 
 /** A request's route, decoded. */
 export type Route =
@@ -92,7 +93,8 @@ export async function answerRoute(
       return;
     }
   }
-  const view = await repoView(settings, route);
+  const via = viaChainOf(headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]));
+  const view = await repoView(settings, { ...route, via });
   if ("status" in view) {
     answerRefusal(response, view);
     return;

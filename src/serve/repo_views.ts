@@ -101,7 +101,7 @@ export interface ServeStats {
  */
 export async function repoView(
   settings: ViewSettings,
-  asked: { repo: string; revision: string },
+  asked: { repo: string; revision: string; via?: string[] },
 ): Promise<RepoView | HubRefusal> {
   const stored = await readServedRepo(settings.runtime, {
     modelsDir: settings.modelsDir,
@@ -185,12 +185,13 @@ async function storeView(
 async function upstreamView(
   settings: ViewSettings,
   upstream: Upstream,
-  asked: { repo: string; revision: string; stored?: ServedRepo },
+  asked: { repo: string; revision: string; via?: string[]; stored?: ServedRepo },
 ): Promise<RepoView | HubRefusal | undefined> {
   let view: UpstreamView;
   try {
     view = await upstream.view(asked.repo, asked.revision, {
       isLatest: !isCommitId(asked.revision),
+      via: asked.via,
     });
   } catch (error) {
     return upstreamRefusal(settings, upstream, { error, revision: asked.revision });
@@ -230,6 +231,9 @@ function upstreamRefusal(
 ): HubRefusal | undefined {
   const { error } = failure;
   if (!(error instanceof ModelManagerError)) throw error;
+  if (errorSignals(error).status === LOOP_STATUS) {
+    return { status: LOOP_STATUS, message: "the request came back to a mirror it went through" };
+  }
   switch (error.code) {
     case "repo_not_found":
       return errorSignals(error).hubErrorCode === "RevisionNotFound"
@@ -248,6 +252,9 @@ function upstreamRefusal(
       return undefined;
   }
 }
+
+/** What a server answers a request that came back to it through a loop of mirrors. */
+const LOOP_STATUS = 508;
 
 /** The facts of a file as upstream lists it. */
 function factsOfListed(file: RepoFile): FileFacts {

@@ -23,7 +23,13 @@ import { ListenerWatch } from "./listener_watch.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
 import { ComputedHashes } from "./store_files.ts";
-import { refuseSelfUpstream, SERVE_ID_HEADER, SERVE_VIA_HEADER, Upstream } from "./upstream.ts";
+import {
+  refuseSelfUpstream,
+  SERVE_ID_HEADER,
+  SERVE_VIA_HEADER,
+  Upstream,
+  viaChainOf,
+} from "./upstream.ts";
 
 /** Options of {@linkcode serveStore}. */
 export interface ServeOptions {
@@ -198,8 +204,8 @@ async function handle(
   const { request, response, serverId } = exchange;
   settings.stats.requests++;
   response.setHeader(SERVE_ID_HEADER, serverId);
-  const via = headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]) ?? "";
-  if (via.split(/,\s*/).includes(serverId)) {
+  const via = viaChainOf(headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]));
+  if (via.includes(serverId)) {
     answerRefusal(response, { status: 508, message: "this request came back to the same server" });
     return;
   }
