@@ -58,6 +58,14 @@ const FAILING: HubRepoSpec = {
   files: [{ path: "config.json", content: '{"model_type":"failing-upstream"}' }],
 };
 
+const RATED: HubRepoSpec = {
+  id: "fleet/Rated-rk3588",
+  files: [
+    { path: "config.json", content: '{"model_type":"rated"}' },
+    { path: "Rated-rk3588-w8a8.rkllm", content: deterministicBytes(64 * 1024 + 1, 80) },
+  ],
+};
+
 describe("serve --upstream: pull-through", () => {
   let hub: HubServer;
   let root: string;
@@ -66,13 +74,17 @@ describe("serve --upstream: pull-through", () => {
   let commit: string;
 
   before(async () => {
-    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER, FAILING] });
+    hub = await startHubServer({
+      repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER, FAILING, RATED],
+    });
     root = makeTempDir();
     mirrorDir = join(root, "mirror");
     mirror = await serveStore(mirrorDir, {
       port: 0,
       upstream: hub.endpoint,
       pullAny: true,
+      // Every test here is one client (127.0.0.1): the rate has a test of its own.
+      pullsPerMinute: 10_000,
       token: "hf_mirror_token",
       onWarning: () => {},
       idleTimeoutMs: 5000,
@@ -203,7 +215,7 @@ describe("serve --upstream: pull-through", () => {
     const guarded = await serveStore(join(root, "guarded"), {
       port: 0,
       upstream: hub.endpoint,
-      pullRepos: [JS_PULLED.id.toUpperCase()],
+      pullRepos: [RATED.id.toUpperCase()],
       onWarning: () => {},
     });
     try {
@@ -216,11 +228,46 @@ describe("serve --upstream: pull-through", () => {
       assert.equal(info.status, 404);
       await info.body?.cancel();
       assert.equal(hub.requests.length, before, "upstream was asked for a repository not allowed");
-      const allowed = await fetch(`${guarded.url}/${JS_PULLED.id}/resolve/main/config.json`);
+      const allowed = await fetch(`${guarded.url}/${RATED.id}/resolve/main/config.json`);
       assert.equal(allowed.status, 200);
-      assert.equal(await allowed.text(), JS_PULLED.files[0].content);
+      assert.equal(await allowed.text(), RATED.files[0].content);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it("lets each client start only so many new pulls a minute (429 beyond)", async () => {
+    let now = 0;
+    const limited = await serveStore(join(root, "limited"), {
+      port: 0,
+      upstream: hub.endpoint,
+      pullAny: true,
+      pullsPerMinute: 1,
+      now: () => now,
+      onWarning: () => {},
+    });
+    const [config, model] = RATED.files.map((file) =>
+      `${limited.url}/${RATED.id}/resolve/main/${file.path}`
+    );
+    try {
+      const first = await fetch(config);
+      assert.equal(first.status, 200);
+      assert.equal(await first.text(), RATED.files[0].content);
+      const refused = await fetch(model);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), "60");
+      await refused.body?.cancel();
+      const head = await fetch(model, { method: "HEAD" });
+      assert.equal(head.status, 200, "a HEAD starts no pull and is not counted");
+      const again = await fetch(config);
+      assert.equal(again.status, 200, "a file already pulled costs nothing");
+      await again.body?.cancel();
+      now += 60_000;
+      const later = await fetch(model);
+      assert.equal(later.status, 200);
+      assert.equal((await later.arrayBuffer()).byteLength, RATED.files[1].content!.length);
+    } finally {
+      await limited.close();
     }
   });
 

@@ -114,13 +114,13 @@ export async function answerRoute(
     const paths = requestedPaths(text, headerText(request.headers["content-type"]) ?? "");
     answerJson(exchange, { view, body: pathsInfoAnswer(view.facts.files, paths) });
   } else {
-    await answerResolve(exchange, { view, path: route.path, stats: settings.stats });
+    await answerResolve(exchange, { view, path: route.path, settings });
   }
 }
 
 async function answerResolve(
   exchange: { request: IncomingMessage; response: ServerResponse },
-  what: { view: RepoView; path: string; stats: ViewSettings["stats"] },
+  what: { view: RepoView; path: string; settings: ViewSettings },
 ): Promise<void> {
   const { request, response } = exchange;
   const { view, path } = what;
@@ -143,11 +143,20 @@ async function answerResolve(
     response.end();
     return;
   }
+  const client = request.socket.remoteAddress ?? "";
+  if (request.method === "GET" && file.startsPull && !what.settings.pullRate.admit(client)) {
+    answerRefusal(response, {
+      status: 429,
+      message: "this client started too many new pulls; retry in a minute",
+      headers: { "Retry-After": "60" },
+    });
+    return;
+  }
   await answerFile({ request, response }, {
     file: file.facts,
     commit: view.facts.sha,
     openBody: () => file.openBody(),
-    onBodyBytes: (count) => (what.stats.bodyBytes += count),
+    onBodyBytes: (count) => (what.settings.stats.bodyBytes += count),
   });
 }
 

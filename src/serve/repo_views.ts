@@ -10,6 +10,7 @@ import { errorSignals, ModelManagerError } from "../errors.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { BodySource } from "./file_answer.ts";
+import type { PullRate } from "./pull_rate.ts";
 import type { FileFacts, RepoFacts } from "./hub_answers.ts";
 import {
   commitOf,
@@ -40,6 +41,8 @@ export interface ViewFile {
   facts: FileFacts;
   /** Opens its bytes; `undefined` for a HEAD that needs none. */
   openBody(): Promise<BodySource>;
+  /** Its bytes would come from a new upstream pull (none is running for it yet). */
+  startsPull: boolean;
 }
 
 /** A repository at one commit, as answers describe it. */
@@ -70,6 +73,8 @@ export interface ViewSettings {
   stats: ServeStats;
   /** Which repositories the store lacks may be pulled from upstream. */
   pulls: PullPolicy;
+  /** How many new pulls each client may start. */
+  pullRate: PullRate;
 }
 
 /** Which repositories a mirror pulls: those it holds always, these besides. */
@@ -174,6 +179,7 @@ async function storeView(
       const index = files.findIndex((file) => file.path === path);
       if (index === -1) return Promise.resolve(undefined);
       return Promise.resolve({
+        startsPull: false,
         facts: facts[index],
         openBody: () => openStoreFile(settings.runtime, files[index].place),
       });
@@ -214,6 +220,7 @@ async function upstreamView(
       if (!listed) return undefined;
       const held = await storedCopy(settings, asked.stored, listed);
       return {
+        startsPull: !held && !upstream.isPulling(view, listed),
         facts: factsOfListed(listed),
         openBody: () =>
           held

@@ -20,6 +20,7 @@ import {
 } from "./connection_guard.ts";
 import { headerText } from "./file_answer.ts";
 import { ListenerWatch } from "./listener_watch.ts";
+import { PullRate } from "./pull_rate.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
 import { ComputedHashes } from "./store_files.ts";
@@ -48,6 +49,10 @@ export interface ServeOptions {
   pullAny?: boolean;
   /** Repositories (`owner/name`) pulled from upstream though the store lacks them. */
   pullRepos?: string[];
+  /** New upstream pulls each client address may start per minute (default 30). */
+  pullsPerMinute?: number;
+  /** The clock of the pull rate (default `Date.now`). */
+  now?: () => number;
   /** Serve private and gated repositories too (default: refused). */
   allowPrivate?: boolean;
   /** The runtime adapter (default: detected). */
@@ -125,6 +130,7 @@ export async function serveStore(
     hashes: new ComputedHashes(runtime),
     warn,
     stats: { requests: 0, bodyBytes: 0 },
+    pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
     pulls: {
       any: options.pullAny === true,
       repos: new Set((options.pullRepos ?? []).map((repo) => repo.toLowerCase())),

@@ -195,7 +195,7 @@ export class Upstream {
    * ```
    */
   pull(view: UpstreamView, file: RepoFile): PullFlight {
-    const key = `${view.repo.id.toLowerCase()}@${view.info.sha}/${file.path}`;
+    const key = flightKey(view, file);
     const running = this.#flights.get(key);
     if (running) return running;
     const flight = new PullFlight({
@@ -217,10 +217,29 @@ export class Upstream {
     return flight;
   }
 
+  /**
+   * Whether a pull of the file is under way.
+   *
+   * @example
+   * ```ts
+   * import type { Upstream } from "./upstream.ts";
+   * declare const upstream: Upstream;
+   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
+   * upstream.isPulling(view, view.files[0]); // false before anyone asked for its bytes
+   * ```
+   */
+  isPulling(view: UpstreamView, file: RepoFile): boolean {
+    return this.#flights.has(flightKey(view, file));
+  }
+
   /** Waits for every pull under way to settle. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#flights.values()].map((flight) => flight.done));
   }
+}
+
+function flightKey(view: UpstreamView, file: RepoFile): string {
+  return `${view.repo.id.toLowerCase()}@${view.info.sha}/${file.path}`;
 }
 
 /**

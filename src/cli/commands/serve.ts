@@ -53,6 +53,11 @@ export const serveCommand: Command = {
         "with --upstream, which repositories the store lacks are pulled: known (those in the models config) or any",
       valueName: "WHICH",
     },
+    "pulls-per-minute": {
+      type: "string",
+      description: "with --upstream, new pulls each client address may start a minute (default 30)",
+      valueName: "N",
+    },
     "max-connections": {
       type: "string",
       description:
@@ -108,6 +113,11 @@ export const serveCommand: Command = {
       allowPrivate: values["allow-private"] === true,
       pullAny: pull === "any",
       pullRepos: upstream === undefined ? [] : await configuredRepos(runtime),
+      pullsPerMinute: wholeNumber(values["pulls-per-minute"], "--pulls-per-minute", {
+        min: 1,
+        max: 100_000,
+        fallback: 30,
+      }),
       maxConnections: wholeNumber(values["max-connections"], "--max-connections", {
         min: 1,
         max: 100_000,
