@@ -27,7 +27,7 @@ export type RangeAsk =
   | { kind: "unsatisfiable" };
 
 /** The bytes of one body chunk: small enough to keep memory bounded per client. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 128 * 1024;
 
 /**
  * The `Cache-Control` of commit-addressed answers, which never change.
@@ -212,20 +212,25 @@ export async function streamBody(
   const { source } = range;
   let position = range.start;
   let head = range.head;
+  // Two buffers per client, each reused once the OS took its bytes: memory stays
+  // fixed however long the file, and reading the next chunk overlaps sending this one.
+  const length = Math.min(CHUNK_BYTES, range.end - range.start + 1);
+  const buffers = [new Uint8Array(length), new Uint8Array(length)];
+  const sent: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   try {
-    while (position <= range.end) {
+    for (let turn = 0; position <= range.end; turn ^= 1) {
+      await sent[turn];
       if (response.destroyed) return;
-      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - position + 1));
+      const buffer = buffers[turn].subarray(0, Math.min(length, range.end - position + 1));
       const count = await source.read(buffer, position);
       if (count === 0) throw new Error("the file ended before its recorded size");
       position += count;
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      if (!response.write(count === buffer.length ? buffer : buffer.subarray(0, count))) {
-        await drained(response);
-      }
+      sent[turn] = handedOver(response, buffer.subarray(0, count));
     }
+    await Promise.all(sent);
     response.end();
   } catch (error) {
     if (head && !response.headersSent) return answerBadGateway(response);
@@ -246,19 +251,19 @@ function answerBadGateway(response: ServerResponse): void {
 }
 
 /**
- * Resolves when `response` takes more bytes or is gone. A client that went away
- * while a read waited for bytes still arriving has closed the response already:
- * its 'close' does not come again, and waiting for it would keep the source open.
+ * Writes `bytes` and resolves once the OS has them (so their buffer may be
+ * reused) or the response is gone. A client that went away while a read waited
+ * for bytes still arriving has closed the response already: its 'close' does
+ * not come again, and waiting for it would keep the source open.
  */
-function drained(response: ServerResponse): Promise<void> {
+function handedOver(response: ServerResponse, bytes: Uint8Array): Promise<void> {
   if (response.destroyed || response.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
-      response.off("drain", done);
       response.off("close", done);
       resolve();
     };
-    response.on("drain", done);
     response.on("close", done);
+    response.write(bytes, done);
   });
 }
