@@ -11,12 +11,11 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
@@ -52,11 +51,28 @@ function makeStore(root: string): string {
   return store;
 }
 
-function serveCommand(store: string): string[] {
-  const cli = join(ROOT, "cli.ts");
+/**
+ * The `serve` command on the runtime asked. Node runs the bundle an npm install
+ * ships (`lib/cli.mjs`, built here into `root`): stripping the types of the
+ * sources costs Node some 40 MB that an installed `rkllm-models` does not pay.
+ */
+function serveCommand(root: string, store: string): string[] {
   const args = ["serve", "--port", "0", "--json", "--dir", store, "--max-connections", "1000"];
+  const cli = join(ROOT, "cli.ts");
   if (values.runtime === "deno") return [join(BIN, "deno"), "run", "-A", cli, ...args];
-  return [join(BIN, values.runtime!), cli, ...args];
+  if (values.runtime === "bun") return [join(BIN, "bun"), cli, ...args];
+  const bundle = join(root, "cli.mjs");
+  const entry = join(ROOT, "src", "cli", "binary_entry.ts");
+  const built = spawnSync(join(BIN, "bun"), [
+    "build",
+    "--target=node",
+    "--format=esm",
+    entry,
+    "--outfile",
+    bundle,
+  ], { stdio: ["ignore", "ignore", "inherit"] });
+  if (built.status !== 0) throw new Error("bun build of the CLI bundle failed");
+  return [join(BIN, "node"), bundle, ...args];
 }
 
 async function drain(url: string): Promise<void> {
@@ -74,7 +90,7 @@ function rssMB(pid: number): number {
 
 const root = mkdtempSync(join(tmpdir(), "rkllm-serve-memory-"));
 try {
-  const [command, ...args] = serveCommand(makeStore(root));
+  const [command, ...args] = serveCommand(root, makeStore(root));
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
