@@ -1,9 +1,9 @@
 /**
  * What keeps `serve` answering when clients misbehave: a cap on open
  * connections (beyond it a short `503` and the connection closes), a deadline
- * for a request's headers, and an idle timeout that closes a connection on
- * which nothing moved either way (a client that sends nothing, or one that
- * stopped reading what it asked for). It works on the `node:http` server every
+ * for a request's headers, and an idle timeout for a client that sends nothing
+ * between requests (one that stops reading an answer is the answer's send
+ * timeout to end, in `file_answer.ts`). It works on the `node:http` server every
  * runtime serves with, through the `node:net` sockets it hands out.
  *
  * @module
@@ -18,7 +18,10 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds a client has to send a request's headers, from connecting or from the last answer. */
   headerTimeoutMs: number;
-  /** Milliseconds without a byte moving either way before the connection is closed. */
+  /**
+   * Milliseconds without a byte from the client, outside a request being answered
+   * (the answer's own send timeout covers that time), before the connection is closed.
+   */
   idleTimeoutMs: number;
   /** Told of each connection turned away, and shown each new one first (its own probes). */
   listener?: ListenerWatch;
@@ -135,8 +138,13 @@ export function guardConnections(server: Server, limits: ConnectionLimits): Conn
     const socket = request.socket as Socket;
     clearTimeout(headerTimers.get(socket));
     headerTimers.delete(socket);
+    // While the server prepares an answer (a hash, an upstream pull) the client waits
+    // through no fault of its own; a stalled reader is then the send timeout's to end.
+    socket.setTimeout(0);
     response.on("finish", () => {
-      if (!socket.destroyed && sockets.has(socket)) awaitHeaders(socket);
+      if (socket.destroyed || !sockets.has(socket)) return;
+      socket.setTimeout(limits.idleTimeoutMs);
+      awaitHeaders(socket);
     });
   });
   return { counts, sockets, admits: (socket) => sockets.has(socket) };

@@ -127,6 +127,8 @@ export async function answerFile(
     openBody: () => Promise<BodySource>;
     /** Told how many body bytes were sent. */
     onBodyBytes?: (count: number) => void;
+    /** Break the transfer off when the client takes no bytes for this long. */
+    sendTimeoutMs?: number;
   },
 ): Promise<void> {
   const { request, response } = exchange;
@@ -160,6 +162,7 @@ export async function answerFile(
       start,
       end,
       onBodyBytes: what.onBodyBytes,
+      sendTimeoutMs: what.sendTimeoutMs,
       head: () => response.writeHead(status, headers),
     });
   } finally {
@@ -207,6 +210,8 @@ export async function streamBody(
     onBodyBytes?: (count: number) => void;
     /** Writes the status line and headers, called just before the first bytes. */
     head?: () => void;
+    /** Break the transfer off when the client takes no bytes for this long. */
+    sendTimeoutMs?: number;
   },
 ): Promise<void> {
   const { source } = range;
@@ -228,7 +233,10 @@ export async function streamBody(
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      sent[turn] = handedOver(response, buffer.subarray(0, count));
+      sent[turn] = handedOver(response, {
+        bytes: buffer.subarray(0, count),
+        timeoutMs: range.sendTimeoutMs,
+      });
     }
     await Promise.all(sent);
     response.end();
@@ -252,18 +260,27 @@ function answerBadGateway(response: ServerResponse): void {
 
 /**
  * Writes `bytes` and resolves once the OS has them (so their buffer may be
- * reused) or the response is gone. A client that went away while a read waited
- * for bytes still arriving has closed the response already: its 'close' does
- * not come again, and waiting for it would keep the source open.
+ * reused) or the response is gone; a client that takes none of them for
+ * `timeoutMs` (it stopped reading) has its transfer broken off. A client that
+ * went away while a read waited for bytes still arriving has closed the
+ * response already: its 'close' does not come again, and waiting for it would
+ * keep the source open.
  */
-function handedOver(response: ServerResponse, bytes: Uint8Array): Promise<void> {
+function handedOver(
+  response: ServerResponse,
+  write: { bytes: Uint8Array; timeoutMs?: number },
+): Promise<void> {
   if (response.destroyed || response.closed) return Promise.resolve();
   return new Promise((resolve) => {
+    const timer = write.timeoutMs === undefined ? undefined : setTimeout(() => {
+      response.destroy(new Error("the client stopped reading"));
+    }, write.timeoutMs);
     const done = () => {
+      clearTimeout(timer);
       response.off("close", done);
       resolve();
     };
     response.on("close", done);
-    response.write(bytes, done);
+    response.write(write.bytes, done);
   });
 }

@@ -157,6 +157,7 @@ async function answerResolve(
     commit: view.facts.sha,
     openBody: () => file.openBody(),
     onBodyBytes: (count) => (what.settings.stats.bodyBytes += count),
+    sendTimeoutMs: what.settings.sendTimeoutMs,
   });
 }
 

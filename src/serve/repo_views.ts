@@ -75,6 +75,8 @@ export interface ViewSettings {
   pulls: PullPolicy;
   /** How many new pulls each client may start. */
   pullRate: PullRate;
+  /** Break a transfer off when its client takes no bytes for this long. */
+  sendTimeoutMs: number;
 }
 
 /** Which repositories a mirror pulls: those it holds always, these besides. */

@@ -68,7 +68,10 @@ export interface ServeOptions {
    * fewer when the process's limit on open files allows fewer).
    */
   maxConnections?: number;
-  /** Close a client's connection after this many milliseconds with no byte moving either way (default 60 s). */
+  /**
+   * Close a client's connection when it sends nothing for this many milliseconds while
+   * a request is awaited, or takes no bytes of an answer for as long (default 60 s).
+   */
   clientTimeoutMs?: number;
   /** Close a client's connection when its request's headers take longer than this (default 20 s). */
   headerTimeoutMs?: number;
@@ -130,6 +133,7 @@ export async function serveStore(
     hashes: new ComputedHashes(runtime),
     warn,
     stats: { requests: 0, bodyBytes: 0 },
+    sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
     pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
     pulls: {
       any: options.pullAny === true,
@@ -188,6 +192,8 @@ export async function serveStore(
   };
 }
 
+const DEFAULT_CLIENT_TIMEOUT_MS = 60_000;
+
 /** The connection limits of the options, the cap lowered to what the open-files limit allows. */
 function limitsOf(runtime: Runtime, options: ServeOptions): ConnectionLimits {
   let limitsText: string | undefined;
@@ -199,7 +205,7 @@ function limitsOf(runtime: Runtime, options: ServeOptions): ConnectionLimits {
   return {
     maxConnections: connectionCapOf(limitsText, options.maxConnections ?? 256),
     headerTimeoutMs: options.headerTimeoutMs ?? 20_000,
-    idleTimeoutMs: options.clientTimeoutMs ?? 60_000,
+    idleTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
   };
 }
 

@@ -67,7 +67,7 @@ export const serveCommand: Command = {
     "client-timeout": {
       type: "string",
       description:
-        "close a client connection after S seconds with no byte moving either way (default 60)",
+        "disconnect a client that sends nothing between requests, or takes no byte of an answer, for S seconds (default 60)",
       valueName: "S",
     },
     "allow-private": {
