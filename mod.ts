@@ -74,6 +74,7 @@ export type { FileFreshness, OutdatedReport } from "./src/manager/outdated_model
 export { DEFAULT_SERVE_PORT, serveStore } from "./src/serve/serve_store.ts";
 export type { ServeHandle, ServeOptions } from "./src/serve/serve_store.ts";
 export type { ServeStats } from "./src/serve/repo_views.ts";
+export type { GuardCounts } from "./src/serve/connection_guard.ts";
 export { exportModels } from "./src/fleet/export_models.ts";
 export type { ExportReport, TransferOptions, TransferredFile } from "./src/fleet/export_models.ts";
 export { importStore } from "./src/fleet/import_store.ts";

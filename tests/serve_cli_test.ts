@@ -73,4 +73,13 @@ describe("rkllm-models serve", () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /invalid --upstream "huggingface\.co": expected an http\(s\) URL/);
   });
+
+  it("refuses a --pull other than known or any, before listening", async () => {
+    const result = await runCli(
+      ["serve", "--upstream", "http://127.0.0.1:9", "--pull", "everything", "--dir", store],
+      { cwd: root },
+    );
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /invalid --pull "everything"/);
+  });
 });

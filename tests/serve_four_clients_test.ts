@@ -46,6 +46,7 @@ describe("serve --upstream: four clients at once on an empty mirror", () => {
     mirror = await serveStore(join(root, "mirror"), {
       port: 0,
       upstream: hub.endpoint,
+      pullAny: true,
       onWarning: () => {},
     });
   });

@@ -10,6 +10,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
+import { readServedRepo } from "../src/serve/served_repo.ts";
+import { isServable, openStoreFile } from "../src/serve/store_files.ts";
+import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
 import { fillStore } from "./support/fleet.ts";
 import { QWEN } from "./support/fixtures.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
@@ -117,6 +120,40 @@ describe("serve never hands out a file outside the store: each check on its own"
     } finally {
       writeFileSync(recordPath, original);
       unlinkSync(link);
+    }
+  });
+
+  it("a recorded file behind a linked folder deeper down is not served (EntryNotFound)", async () => {
+    mkdirSync(join(store, QWEN.id, "adv", "small"), { recursive: true });
+    const link = join(store, QWEN.id, "adv", "small", "sub");
+    symlinkSync(join(root, "outside"), link);
+    recordExtraFile("adv/small/sub/secret.txt");
+    try {
+      const response = await resolveByCommit("adv/small/sub/secret.txt");
+      assert.equal(response.status, 404);
+      assert.equal(response.headers.get("x-error-code"), "EntryNotFound");
+      await assertNoSecret(response);
+    } finally {
+      writeFileSync(recordPath, original);
+      unlinkSync(link);
+    }
+  });
+
+  it("a file checked, then swapped for a link before it is opened, is not opened", async () => {
+    const runtime = RuntimeDetector.current();
+    const path = join(store, QWEN.id, "swapped.txt");
+    writeFileSync(path, secret);
+    recordExtraFile("swapped.txt");
+    try {
+      const repo = await readServedRepo(runtime, { modelsDir: store, repo: QWEN.id });
+      const file = repo!.files.get("swapped.txt")!;
+      assert.equal(await isServable(runtime, file), true);
+      unlinkSync(path);
+      symlinkSync(join(root, "outside", "secret.txt"), path);
+      await assert.rejects(openStoreFile(runtime, file.place));
+    } finally {
+      writeFileSync(recordPath, original);
+      unlinkSync(path);
     }
   });
 

@@ -48,6 +48,7 @@ describe("serve --upstream and download of the same file at once", () => {
     mirror = await serveStore(storeDir, {
       port: 0,
       upstream: hub.endpoint,
+      pullAny: true,
       onWarning: () => {},
       idleTimeoutMs: 5000,
     });

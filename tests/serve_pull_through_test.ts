@@ -54,6 +54,19 @@ const QUITTER: HubRepoSpec = {
   ],
 };
 
+const FAILING: HubRepoSpec = {
+  id: "fleet/Failing-rk3588",
+  files: [{ path: "config.json", content: '{"model_type":"failing-upstream"}' }],
+};
+
+const RATED: HubRepoSpec = {
+  id: "fleet/Rated-rk3588",
+  files: [
+    { path: "config.json", content: '{"model_type":"rated"}' },
+    { path: "Rated-rk3588-w8a8.rkllm", content: deterministicBytes(64 * 1024 + 1, 80) },
+  ],
+};
+
 describe("serve --upstream: pull-through", () => {
   let hub: HubServer;
   let root: string;
@@ -62,12 +75,17 @@ describe("serve --upstream: pull-through", () => {
   let commit: string;
 
   before(async () => {
-    hub = await startHubServer({ repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER] });
+    hub = await startHubServer({
+      repos: [PULLED, GATED, MULTI, JS_PULLED, QUITTER, FAILING, RATED],
+    });
     root = makeTempDir();
     mirrorDir = join(root, "mirror");
     mirror = await serveStore(mirrorDir, {
       port: 0,
       upstream: hub.endpoint,
+      pullAny: true,
+      // Every test here is one client (127.0.0.1): the rate has a test of its own.
+      pullsPerMinute: 10_000,
       token: "hf_mirror_token",
       onWarning: () => {},
       idleTimeoutMs: 5000,
@@ -173,6 +191,17 @@ describe("serve --upstream: pull-through", () => {
     assert.ok(!record.includes("rk3576-w4a16"));
   });
 
+  it("answers 502 when a pull fails before its first byte, never a short 200", async () => {
+    hub.addFault({ origin: "any", pathIncludes: "Failing-rk3588/resolve", status: 500 });
+    try {
+      const response = await fetch(`${mirror.url}/${FAILING.id}/resolve/main/config.json`);
+      assert.equal(response.status, 502);
+      assert.doesNotMatch(await response.text(), /failing-upstream/);
+    } finally {
+      hub.clearFaults();
+    }
+  });
+
   it("refuses a gated upstream repository unless --allow-private", async () => {
     const response = await fetch(`${mirror.url}/api/models/${GATED.id}`);
     assert.equal(response.status, 403);
@@ -183,12 +212,101 @@ describe("serve --upstream: pull-through", () => {
     await resolve.body?.cancel();
   });
 
+  it("pulls only the repositories it holds or is told to, unless told any", async () => {
+    const guarded = await serveStore(join(root, "guarded"), {
+      port: 0,
+      upstream: hub.endpoint,
+      pullRepos: [RATED.id.toUpperCase()],
+      onWarning: () => {},
+    });
+    try {
+      const before = hub.requests.length;
+      const refused = await fetch(`${guarded.url}/${QUITTER.id}/resolve/main/config.json`);
+      assert.equal(refused.status, 404);
+      assert.equal(refused.headers.get("x-error-code"), "RepoNotFound");
+      await refused.body?.cancel();
+      const info = await fetch(`${guarded.url}/api/models/${QUITTER.id}`);
+      assert.equal(info.status, 404);
+      await info.body?.cancel();
+      assert.equal(hub.requests.length, before, "upstream was asked for a repository not allowed");
+      const allowed = await fetch(`${guarded.url}/${RATED.id}/resolve/main/config.json`);
+      assert.equal(allowed.status, 200);
+      assert.equal(await allowed.text(), RATED.files[0].content);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("lets each client start only so many new pulls a minute (429 beyond)", async () => {
+    let now = 0;
+    const limited = await serveStore(join(root, "limited"), {
+      port: 0,
+      upstream: hub.endpoint,
+      pullAny: true,
+      pullsPerMinute: 1,
+      now: () => now,
+      onWarning: () => {},
+    });
+    const [config, model] = RATED.files.map((file) =>
+      `${limited.url}/${RATED.id}/resolve/main/${file.path}`
+    );
+    try {
+      const first = await fetch(config);
+      assert.equal(first.status, 200);
+      assert.equal(await first.text(), RATED.files[0].content);
+      const refused = await fetch(model);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), "60");
+      await refused.body?.cancel();
+      const head = await fetch(model, { method: "HEAD" });
+      assert.equal(head.status, 200, "a HEAD starts no pull and is not counted");
+      const again = await fetch(config);
+      assert.equal(again.status, 200, "a file already pulled costs nothing");
+      await again.body?.cancel();
+      now += 60_000;
+      const later = await fetch(model);
+      assert.equal(later.status, 200);
+      assert.equal((await later.arrayBuffer()).byteLength, RATED.files[1].content!.length);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("answers 508 at once when two mirrors point at each other", async () => {
+    const first = new URL(await deadEndpoint());
+    const second = await serveStore(join(root, "loop-b"), {
+      port: 0,
+      upstream: first.origin,
+      pullAny: true,
+      onWarning: () => {},
+    });
+    const firstServer = await serveStore(join(root, "loop-a"), {
+      port: Number(first.port),
+      upstream: second.url,
+      pullAny: true,
+      onWarning: () => {},
+    });
+    try {
+      const before = hub.requests.length;
+      for (const url of [firstServer.url, second.url]) {
+        const response = await fetch(`${url}/api/models/${QUITTER.id}`);
+        assert.equal(response.status, 508, url);
+        await response.body?.cancel();
+      }
+      assert.equal(hub.requests.length, before);
+    } finally {
+      await firstServer.close();
+      await second.close();
+    }
+  });
+
   it("refuses an upstream that is itself", async () => {
     const free = new URL(await deadEndpoint());
     await assert.rejects(
       serveStore(join(root, "self"), {
         port: Number(free.port),
         upstream: free.origin,
+        pullAny: true,
         onWarning: () => {},
       }),
       (error: unknown) =>
@@ -203,6 +321,7 @@ describe("serve --upstream: pull-through", () => {
     const offline = await serveStore(store, {
       port: 0,
       upstream: await deadEndpoint(),
+      pullAny: true,
       onWarning: () => {},
     });
     try {

@@ -274,6 +274,7 @@ describe("serve --upstream: an unknown revision is answered as the Hub answers i
     mirror = await serveStore(join(root, "mirror"), {
       port: 0,
       upstream: hub.endpoint,
+      pullAny: true,
       onWarning: () => {},
     });
   });

@@ -1,7 +1,8 @@
 /**
  * Scenario 9: `serve` to 8 concurrent clients against nginx serving the same
  * file statically, on each runtime: runs `bench/serve_fanout.ts` (which needs
- * nginx) once per runtime and reports its figures.
+ * nginx) once per runtime and reports its figures; then `serve`'s memory with 50
+ * clients (`bench/serve_memory.ts`, `serve` as its own process).
  *
  * @module
  */
@@ -16,6 +17,20 @@ import type { RuntimeName } from "../tools.ts";
 
 /** Concurrent clients, as issue 13 asks. */
 const CLIENTS = 8;
+
+/** Clients of the memory measurement, as the fleet issue asks. */
+const MEMORY_CLIENTS = 50;
+
+/** The most `serve` may hold in memory with {@linkcode MEMORY_CLIENTS} clients. */
+const MEMORY_TARGET_MB = 100;
+
+/** What `bench/serve_memory.ts` prints, one JSON line. */
+interface MemoryResult {
+  runtime: string;
+  idleRssMB: number;
+  peakRssMB: number;
+  aggregateMBps: number;
+}
 
 /** What `bench/serve_fanout.ts` prints, one JSON line. */
 interface FanoutResult {
@@ -48,7 +63,15 @@ export function hasNginx(): boolean {
 }
 
 function fanoutCommand(context: BenchContext, runtime: RuntimeName, args: string[]): string[] {
-  const script = join(ROOT, "bench", "serve_fanout.ts");
+  return benchCommand(context, { runtime, script: "serve_fanout.ts", args });
+}
+
+function benchCommand(
+  context: BenchContext,
+  run: { runtime: RuntimeName; script: string; args: string[] },
+): string[] {
+  const { runtime, args } = run;
+  const script = join(ROOT, "bench", run.script);
   const { binaries } = context;
   if (runtime === "deno") return [binaries.deno, "run", "-A", script, ...args];
   return [binaries[runtime], script, ...args];
@@ -83,12 +106,19 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
     );
     results.push({ ...result, runtime });
   }
+  const memory = await serveMemory(context, sizeMiB);
   const checks: TargetCheck[] = results.map((result) => ({
     target: "reported beside nginx static",
     subject: result.runtime,
     measured: `${result.ratio}× nginx (${result.serveMBps} vs ${result.nginxStaticMBps} MB/s)`,
     met: true,
   }));
+  checks.push(...memory.map((result) => ({
+    target: `RSS with ${MEMORY_CLIENTS} clients < ${MEMORY_TARGET_MB} MB`,
+    subject: result.runtime,
+    measured: `${result.peakRssMB} MB (${result.idleRssMB} MB before the clients)`,
+    met: result.peakRssMB < MEMORY_TARGET_MB,
+  })));
   return {
     id: 9,
     title: `\`serve\`, ${sizeMiB} MiB to ${CLIENTS} concurrent clients, loopback`,
@@ -111,6 +141,14 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
         String(result.nginxStaticMBps),
         `${result.ratio}×`,
       ]),
+    }, {
+      headers: ["runtime", "RSS idle MB", `RSS with ${MEMORY_CLIENTS} clients MB`, "MB/s"],
+      rows: memory.map((result) => [
+        result.runtime,
+        String(result.idleRssMB),
+        String(result.peakRssMB),
+        String(result.aggregateMBps),
+      ]),
     }],
     checks,
     notes: [
@@ -118,6 +156,28 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
       "drain (bounded memory per client); nginx uses `sendfile`. For a fleet, nginx in front of " +
       "`serve` (`deploy/nginx/`) serves the repeat traffic at nginx's rate, and `serve` sends " +
       "each slice once",
+      `memory: \`bench/serve_memory.ts\` runs \`serve\` as its own process and has ${MEMORY_CLIENTS} ` +
+      "clients read the file whole at once; the highest `VmRSS` sampled every 50 ms",
     ],
   };
+}
+
+/** `serve`'s resident memory with many clients, on each runtime, as its own process. */
+async function serveMemory(context: BenchContext, sizeMiB: number): Promise<MemoryResult[]> {
+  const results: MemoryResult[] = [];
+  for (const runtime of context.runtimes) {
+    const args = ["--runtime", runtime, "--size-mib", String(sizeMiB), "--clients"];
+    const outcome = await runChecked(
+      benchCommand(context, {
+        runtime: "node",
+        script: "serve_memory.ts",
+        args: [...args, String(MEMORY_CLIENTS)],
+      }),
+      { measureRss: false },
+    );
+    const result = JSON.parse(outcome.stdout.trim().split("\n").pop() ?? "{}") as MemoryResult;
+    context.log(`  ${runtime}: ${result.peakRssMB} MB with ${MEMORY_CLIENTS} clients`);
+    results.push({ ...result, runtime });
+  }
+  return results;
 }

@@ -27,7 +27,7 @@ export type RangeAsk =
   | { kind: "unsatisfiable" };
 
 /** The bytes of one body chunk: small enough to keep memory bounded per client. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 128 * 1024;
 
 /**
  * The `Cache-Control` of commit-addressed answers, which never change.
@@ -115,8 +115,8 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
  * declare const response: ServerResponse;
  * const file = { path: "config.json", size: 2, gitSha1: "abc" };
  * const commit = "0123456789abcdef0123456789abcdef01234567";
- * const path = "/models/o/n/config.json";
- * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, path) });
+ * const place = { root: "/models", path: "o/n/config.json" };
+ * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, place) });
  * ```
  */
 export async function answerFile(
@@ -127,6 +127,8 @@ export async function answerFile(
     openBody: () => Promise<BodySource>;
     /** Told how many body bytes were sent. */
     onBodyBytes?: (count: number) => void;
+    /** Break the transfer off when the client takes no bytes for this long. */
+    sendTimeoutMs?: number;
   },
 ): Promise<void> {
   const { request, response } = exchange;
@@ -147,14 +149,22 @@ export async function answerFile(
   const end = ask.kind === "slice" ? ask.end : file.size - 1;
   if (ask.kind === "slice") headers["Content-Range"] = `bytes ${start}-${end}/${file.size}`;
   headers["Content-Length"] = String(end - start + 1);
-  response.writeHead(ask.kind === "slice" ? 206 : 200, headers);
+  const status = ask.kind === "slice" ? 206 : 200;
   if (request.method === "HEAD" || end < start) {
+    response.writeHead(status, headers);
     response.end();
     return;
   }
   const body = await what.openBody();
   try {
-    await streamBody(response, { source: body, start, end, onBodyBytes: what.onBodyBytes });
+    await streamBody(response, {
+      source: body,
+      start,
+      end,
+      onBodyBytes: what.onBodyBytes,
+      sendTimeoutMs: what.sendTimeoutMs,
+      head: () => response.writeHead(status, headers),
+    });
   } finally {
     await body.close().catch(() => {});
   }
@@ -177,14 +187,16 @@ export function headerText(value: string | string[] | undefined): string | undef
  * Writes bytes `start`..`end` (inclusive) of a source to a response, one
  * bounded chunk at a time, waiting for the client to drain; a source that ends
  * early or fails destroys the response, so the client sees a broken transfer,
- * never a short or wrong complete one.
+ * never a short or wrong complete one. With `head`, the status line waits for
+ * the first bytes: a source that fails before them is answered `502`, never a
+ * success some runtimes would send without its length (Bun).
  *
  * @example
  * ```ts
  * import type { ServerResponse } from "node:http";
  * import { type BodySource, streamBody } from "./file_answer.ts";
  * declare const response: ServerResponse;
- * declare const source: BodySource; // e.g. openStoreFile(runtime, path)
+ * declare const source: BodySource; // e.g. openStoreFile(runtime, place)
  * const size = 1024;
  * await streamBody(response, { source, start: 0, end: size - 1 });
  * ```
@@ -196,42 +208,79 @@ export async function streamBody(
     start: number;
     end: number;
     onBodyBytes?: (count: number) => void;
+    /** Writes the status line and headers, called just before the first bytes. */
+    head?: () => void;
+    /** Break the transfer off when the client takes no bytes for this long. */
+    sendTimeoutMs?: number;
   },
 ): Promise<void> {
   const { source } = range;
   let position = range.start;
+  let head = range.head;
+  // Two buffers per client, each reused once the OS took its bytes: memory stays
+  // fixed however long the file, and reading the next chunk overlaps sending this one.
+  const length = Math.min(CHUNK_BYTES, range.end - range.start + 1);
+  const buffers = [new Uint8Array(length), new Uint8Array(length)];
+  const sent: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   try {
-    while (position <= range.end) {
+    for (let turn = 0; position <= range.end; turn ^= 1) {
+      await sent[turn];
       if (response.destroyed) return;
-      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - position + 1));
+      const buffer = buffers[turn].subarray(0, Math.min(length, range.end - position + 1));
       const count = await source.read(buffer, position);
       if (count === 0) throw new Error("the file ended before its recorded size");
       position += count;
+      head?.();
+      head = undefined;
       range.onBodyBytes?.(count);
-      if (!response.write(count === buffer.length ? buffer : buffer.subarray(0, count))) {
-        await drained(response);
-      }
+      sent[turn] = handedOver(response, {
+        bytes: buffer.subarray(0, count),
+        timeoutMs: range.sendTimeoutMs,
+      });
     }
+    await Promise.all(sent);
     response.end();
   } catch (error) {
+    if (head && !response.headersSent) return answerBadGateway(response);
     response.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
+/** The answer for a body that failed before its first byte went out. */
+function answerBadGateway(response: ServerResponse): void {
+  const body = JSON.stringify({ error: "the file could not be read or pulled; retry later" });
+  response.writeHead(502, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(body.length),
+    "Cache-Control": "no-cache",
+    "X-Error-Message": "the file could not be read or pulled",
+  });
+  response.end(body);
+}
+
 /**
- * Resolves when `response` takes more bytes or is gone. A client that went away
- * while a read waited for bytes still arriving has closed the response already:
- * its 'close' does not come again, and waiting for it would keep the source open.
+ * Writes `bytes` and resolves once the OS has them (so their buffer may be
+ * reused) or the response is gone; a client that takes none of them for
+ * `timeoutMs` (it stopped reading) has its transfer broken off. A client that
+ * went away while a read waited for bytes still arriving has closed the
+ * response already: its 'close' does not come again, and waiting for it would
+ * keep the source open.
  */
-function drained(response: ServerResponse): Promise<void> {
+function handedOver(
+  response: ServerResponse,
+  write: { bytes: Uint8Array; timeoutMs?: number },
+): Promise<void> {
   if (response.destroyed || response.closed) return Promise.resolve();
   return new Promise((resolve) => {
+    const timer = write.timeoutMs === undefined ? undefined : setTimeout(() => {
+      response.destroy(new Error("the client stopped reading"));
+    }, write.timeoutMs);
     const done = () => {
-      response.off("drain", done);
+      clearTimeout(timer);
       response.off("close", done);
       resolve();
     };
-    response.on("drain", done);
     response.on("close", done);
+    response.write(write.bytes, done);
   });
 }

@@ -10,6 +10,7 @@ import { isSafeRepoPath } from "../hub/repo_id.ts";
 import { answerFile, fileMetadataHeaders, headerText, IMMUTABLE } from "./file_answer.ts";
 import { pathsInfoAnswer, repoInfoAnswer, requestedPaths, treeAnswer } from "./hub_answers.ts";
 import { type HubRefusal, type RepoView, repoView, type ViewSettings } from "./repo_views.ts";
+import { SERVE_VIA_HEADER, viaChainOf } from "./upstream.ts";
 
 /** A request's route, decoded. */
 export type Route =
@@ -92,7 +93,8 @@ export async function answerRoute(
       return;
     }
   }
-  const view = await repoView(settings, route);
+  const via = viaChainOf(headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]));
+  const view = await repoView(settings, { ...route, via });
   if ("status" in view) {
     answerRefusal(response, view);
     return;
@@ -112,13 +114,13 @@ export async function answerRoute(
     const paths = requestedPaths(text, headerText(request.headers["content-type"]) ?? "");
     answerJson(exchange, { view, body: pathsInfoAnswer(view.facts.files, paths) });
   } else {
-    await answerResolve(exchange, { view, path: route.path, stats: settings.stats });
+    await answerResolve(exchange, { view, path: route.path, settings });
   }
 }
 
 async function answerResolve(
   exchange: { request: IncomingMessage; response: ServerResponse },
-  what: { view: RepoView; path: string; stats: ViewSettings["stats"] },
+  what: { view: RepoView; path: string; settings: ViewSettings },
 ): Promise<void> {
   const { request, response } = exchange;
   const { view, path } = what;
@@ -141,11 +143,21 @@ async function answerResolve(
     response.end();
     return;
   }
+  const client = request.socket.remoteAddress ?? "";
+  if (request.method === "GET" && file.startsPull && !what.settings.pullRate.admit(client)) {
+    answerRefusal(response, {
+      status: 429,
+      message: "this client started too many new pulls; retry in a minute",
+      headers: { "Retry-After": "60" },
+    });
+    return;
+  }
   await answerFile({ request, response }, {
     file: file.facts,
     commit: view.facts.sha,
     openBody: () => file.openBody(),
-    onBodyBytes: (count) => (what.stats.bodyBytes += count),
+    onBodyBytes: (count) => (what.settings.stats.bodyBytes += count),
+    sendTimeoutMs: what.settings.sendTimeoutMs,
   });
 }
 

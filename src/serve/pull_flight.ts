@@ -24,6 +24,7 @@ import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readRepoRecord, RECORD_FORMAT_VERSION, writeRepoRecord } from "../store/registry.ts";
+import { lstatInside, placeInRepo } from "../store/safe_path.ts";
 import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { RepoHold, RepoHolds } from "./repo_holds.ts";
@@ -240,8 +241,10 @@ async function isRecorded(
     ? recorded.sha256 === file.sha256
     : file.gitSha1 !== undefined && recorded.gitSha1 === file.gitSha1;
   if (!sameContent) return false;
-  const stat = await runtime.lstat(storePathOf(repoDir, file.path)).catch(() => undefined);
-  return stat !== undefined && stat.isFile && !stat.isSymlink && stat.size === file.size;
+  const { stat } = await lstatInside(runtime, placeInRepo(repoDir, file.path)).catch(() => ({
+    stat: undefined,
+  }));
+  return stat !== undefined && stat.isFile && stat.size === file.size;
 }
 
 /** Moves the verified file into place and records it; the caller holds the repository. */

@@ -10,6 +10,7 @@ import { errorSignals, ModelManagerError } from "../errors.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { BodySource } from "./file_answer.ts";
+import type { PullRate } from "./pull_rate.ts";
 import type { FileFacts, RepoFacts } from "./hub_answers.ts";
 import {
   commitOf,
@@ -40,6 +41,8 @@ export interface ViewFile {
   facts: FileFacts;
   /** Opens its bytes; `undefined` for a HEAD that needs none. */
   openBody(): Promise<BodySource>;
+  /** Its bytes would come from a new upstream pull (none is running for it yet). */
+  startsPull: boolean;
 }
 
 /** A repository at one commit, as answers describe it. */
@@ -68,6 +71,20 @@ export interface ViewSettings {
   warn: (message: string) => void;
   /** What has been served so far. */
   stats: ServeStats;
+  /** Which repositories the store lacks may be pulled from upstream. */
+  pulls: PullPolicy;
+  /** How many new pulls each client may start. */
+  pullRate: PullRate;
+  /** Break a transfer off when its client takes no bytes for this long. */
+  sendTimeoutMs: number;
+}
+
+/** Which repositories a mirror pulls: those it holds always, these besides. */
+export interface PullPolicy {
+  /** Any repository upstream has. */
+  any: boolean;
+  /** These `owner/name`, lower-cased. */
+  repos: Set<string>;
 }
 
 /** What a server has answered so far. */
@@ -91,7 +108,7 @@ export interface ServeStats {
  */
 export async function repoView(
   settings: ViewSettings,
-  asked: { repo: string; revision: string },
+  asked: { repo: string; revision: string; via?: string[] },
 ): Promise<RepoView | HubRefusal> {
   const stored = await readServedRepo(settings.runtime, {
     modelsDir: settings.modelsDir,
@@ -100,6 +117,14 @@ export async function repoView(
   const byCommit = isCommitId(asked.revision);
   // With an upstream, its listing is the truth (the store may hold only some files of a
   // commit); the store still gives the bytes of every file it holds.
+  const pullable = settings.pulls.any || settings.pulls.repos.has(asked.repo.toLowerCase());
+  if (settings.upstream && !stored && !pullable) {
+    return {
+      status: 404,
+      code: "RepoNotFound",
+      message: "Repository not found on this mirror, which pulls only the repositories it allows",
+    };
+  }
   if (settings.upstream) {
     const answer = await upstreamView(settings, settings.upstream, { ...asked, stored });
     if (answer !== undefined && !("status" in answer && stored)) return answer;
@@ -156,8 +181,9 @@ async function storeView(
       const index = files.findIndex((file) => file.path === path);
       if (index === -1) return Promise.resolve(undefined);
       return Promise.resolve({
+        startsPull: false,
         facts: facts[index],
-        openBody: () => openStoreFile(settings.runtime, files[index].storePath),
+        openBody: () => openStoreFile(settings.runtime, files[index].place),
       });
     },
   };
@@ -167,12 +193,13 @@ async function storeView(
 async function upstreamView(
   settings: ViewSettings,
   upstream: Upstream,
-  asked: { repo: string; revision: string; stored?: ServedRepo },
+  asked: { repo: string; revision: string; via?: string[]; stored?: ServedRepo },
 ): Promise<RepoView | HubRefusal | undefined> {
   let view: UpstreamView;
   try {
     view = await upstream.view(asked.repo, asked.revision, {
       isLatest: !isCommitId(asked.revision),
+      via: asked.via,
     });
   } catch (error) {
     return upstreamRefusal(settings, upstream, { error, revision: asked.revision });
@@ -195,10 +222,11 @@ async function upstreamView(
       if (!listed) return undefined;
       const held = await storedCopy(settings, asked.stored, listed);
       return {
+        startsPull: !held && !upstream.isPulling(view, listed),
         facts: factsOfListed(listed),
         openBody: () =>
           held
-            ? openStoreFile(settings.runtime, held.storePath)
+            ? openStoreFile(settings.runtime, held.place)
             : Promise.resolve(upstream.pull(view, listed).source()),
       };
     },
@@ -212,6 +240,9 @@ function upstreamRefusal(
 ): HubRefusal | undefined {
   const { error } = failure;
   if (!(error instanceof ModelManagerError)) throw error;
+  if (errorSignals(error).status === LOOP_STATUS) {
+    return { status: LOOP_STATUS, message: "the request came back to a mirror it went through" };
+  }
   switch (error.code) {
     case "repo_not_found":
       return errorSignals(error).hubErrorCode === "RevisionNotFound"
@@ -230,6 +261,9 @@ function upstreamRefusal(
       return undefined;
   }
 }
+
+/** What a server answers a request that came back to it through a loop of mirrors. */
+const LOOP_STATUS = 508;
 
 /** The facts of a file as upstream lists it. */
 function factsOfListed(file: RepoFile): FileFacts {

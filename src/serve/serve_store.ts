@@ -7,17 +7,30 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { ModelManagerError } from "../errors.ts";
 import { normalizeEndpoint } from "../config/settings.ts";
 import { RuntimeDetector } from "../runtime/detect_runtime.ts";
 import { errorCodeOf, type Runtime } from "../runtime/runtime.ts";
+import {
+  connectionCapOf,
+  type ConnectionLimits,
+  guardConnections,
+  type GuardCounts,
+} from "./connection_guard.ts";
 import { headerText } from "./file_answer.ts";
+import { ListenerWatch } from "./listener_watch.ts";
+import { PullRate } from "./pull_rate.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
 import { ComputedHashes } from "./store_files.ts";
-import { refuseSelfUpstream, SERVE_ID_HEADER, SERVE_VIA_HEADER, Upstream } from "./upstream.ts";
+import {
+  refuseSelfUpstream,
+  SERVE_ID_HEADER,
+  SERVE_VIA_HEADER,
+  Upstream,
+  viaChainOf,
+} from "./upstream.ts";
 
 /** Options of {@linkcode serveStore}. */
 export interface ServeOptions {
@@ -29,6 +42,17 @@ export interface ServeOptions {
   upstream?: string;
   /** The mirror's own token for upstream (never a client's). */
   token?: string;
+  /**
+   * With an upstream, pull any repository it has; by default only those the store
+   * holds and those in `pullRepos`.
+   */
+  pullAny?: boolean;
+  /** Repositories (`owner/name`) pulled from upstream though the store lacks them. */
+  pullRepos?: string[];
+  /** New upstream pulls each client address may start per minute (default 30). */
+  pullsPerMinute?: number;
+  /** The clock of the pull rate (default `Date.now`). */
+  now?: () => number;
   /** Serve private and gated repositories too (default: refused). */
   allowPrivate?: boolean;
   /** The runtime adapter (default: detected). */
@@ -39,6 +63,18 @@ export interface ServeOptions {
   onWarning?: (message: string) => void;
   /** Restart an upstream request after this many milliseconds without a byte. */
   idleTimeoutMs?: number;
+  /**
+   * Connections open at once; beyond them a client is answered `503` (default 256,
+   * fewer when the process's limit on open files allows fewer).
+   */
+  maxConnections?: number;
+  /**
+   * Close a client's connection when it sends nothing for this many milliseconds while
+   * a request is awaited, or takes no bytes of an answer for as long (default 60 s).
+   */
+  clientTimeoutMs?: number;
+  /** Close a client's connection when its request's headers take longer than this (default 20 s). */
+  headerTimeoutMs?: number;
 }
 
 /** A running server. */
@@ -51,6 +87,8 @@ export interface ServeHandle {
   port: number;
   /** What it has served so far (live). */
   stats: ServeStats;
+  /** Its clients' connections: open, turned away, timed out (live). */
+  connections: GuardCounts;
   /** Stops listening, ends open connections and upstream downloads (their partial files stay). */
   close(): Promise<void>;
 }
@@ -95,6 +133,12 @@ export async function serveStore(
     hashes: new ComputedHashes(runtime),
     warn,
     stats: { requests: 0, bodyBytes: 0 },
+    sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+    pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
+    pulls: {
+      any: options.pullAny === true,
+      repos: new Set((options.pullRepos ?? []).map((repo) => repo.toLowerCase())),
+    },
     upstream: upstreamUrl === undefined ? undefined : new Upstream({
       runtime,
       modelsDir,
@@ -106,8 +150,8 @@ export async function serveStore(
       idleTimeoutMs: options.idleTimeoutMs,
     }),
   };
-  const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
+    if (!guard.admits(request.socket)) return;
     handle(settings, { request, response, serverId }).catch((error) => {
       if (!response.headersSent) {
         answerRefusal(response, { status: 500, message: "internal error" });
@@ -117,16 +161,15 @@ export async function serveStore(
       warn(`serve: ${error instanceof Error ? error.message : error}`);
     });
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
   const host = options.host ?? "127.0.0.1";
+  const listener = new ListenerWatch(server, host);
+  const guard = guardConnections(server, { ...limitsOf(runtime, options), listener });
   const port = await listen(server, { host, port: options.port ?? DEFAULT_SERVE_PORT });
   const close = async () => {
     stop.abort(new DOMException("the server is closing", "AbortError"));
+    listener.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    sockets.forEach((socket) => socket.destroy());
+    guard.sockets.forEach((socket) => socket.destroy());
     await closed;
     await settings.upstream?.settle();
   };
@@ -139,7 +182,31 @@ export async function serveStore(
       throw error;
     }
   }
-  return { url, lanUrls: lanUrlsOf(host, port), port, stats: settings.stats, close };
+  return {
+    url,
+    lanUrls: lanUrlsOf(host, port),
+    port,
+    stats: settings.stats,
+    connections: guard.counts,
+    close,
+  };
+}
+
+const DEFAULT_CLIENT_TIMEOUT_MS = 60_000;
+
+/** The connection limits of the options, the cap lowered to what the open-files limit allows. */
+function limitsOf(runtime: Runtime, options: ServeOptions): ConnectionLimits {
+  let limitsText: string | undefined;
+  try {
+    limitsText = new TextDecoder().decode(runtime.readFileSync?.("/proc/self/limits"));
+  } catch {
+    // Not Linux, or not readable: the cap stands as asked.
+  }
+  return {
+    maxConnections: connectionCapOf(limitsText, options.maxConnections ?? 256),
+    headerTimeoutMs: options.headerTimeoutMs ?? 20_000,
+    idleTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+  };
 }
 
 async function handle(
@@ -149,8 +216,8 @@ async function handle(
   const { request, response, serverId } = exchange;
   settings.stats.requests++;
   response.setHeader(SERVE_ID_HEADER, serverId);
-  const via = headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]) ?? "";
-  if (via.split(/,\s*/).includes(serverId)) {
+  const via = viaChainOf(headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]));
+  if (via.includes(serverId)) {
     answerRefusal(response, { status: 508, message: "this request came back to the same server" });
     return;
   }

@@ -11,6 +11,7 @@ import { isGitSha1Hex, isSha256Hex } from "../store/partial_state.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
+import { placeInRepo, type SafePlace } from "../store/safe_path.ts";
 import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 
 /** One file a served repository holds. */
@@ -27,8 +28,8 @@ export interface ServedFile {
   revision: string;
   /** Where it is on disk. */
   storePath: string;
-  /** The repository's directory, which `storePath` must not leave. */
-  repoDir: string;
+  /** The same place below the store's root, reached only through `safe_path.ts`. */
+  place: SafePlace;
 }
 
 /** A repository in the store, as `serve` answers for it. */
@@ -157,7 +158,7 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
       gitSha1: isGitSha1Hex(file.gitSha1) ? file.gitSha1.toLowerCase() : undefined,
       revision,
       storePath: storePathOf(dir, path),
-      repoDir: dir,
+      place: placeInRepo(dir, path),
     });
   }
   commits.add(latest);

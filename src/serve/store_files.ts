@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { relative, sep } from "node:path";
-import { hashFile } from "../download/file_hash.ts";
+import { hashOpenFile } from "../download/file_hash.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { lstatInside, openInside, type SafePlace } from "../store/safe_path.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { FileFacts } from "./hub_answers.ts";
 import type { ServedFile } from "./served_repo.ts";
@@ -56,7 +56,8 @@ export class ComputedHashes {
     if (file.sha256 || file.gitSha1) {
       return { path: file.path, size: file.size, sha256: file.sha256, gitSha1: file.gitSha1 };
     }
-    const stat = await this.#runtime.stat(file.storePath);
+    const { stat } = await lstatInside(this.#runtime, file.place);
+    if (!stat?.isFile) throw new Error(`${file.storePath} is not a regular file`);
     const key = `${file.storePath}\0${stat.size}\0${stat.mtime?.getTime() ?? 0}`;
     let facts = this.#known.get(key);
     if (!facts) {
@@ -68,18 +69,16 @@ export class ComputedHashes {
   }
 
   async #hash(file: ServedFile): Promise<FileFacts> {
-    if (file.size >= LARGE_FILE_BYTES) {
-      return {
-        path: file.path,
-        size: file.size,
-        sha256: await hashFile(this.#runtime, file.storePath, { algorithm: "sha256" }),
-      };
+    const algorithm = file.size >= LARGE_FILE_BYTES ? "sha256" : "git-sha1";
+    const { handle } = await openInside(this.#runtime, file.place);
+    try {
+      const hex = await hashOpenFile(handle, file.size, { algorithm });
+      return algorithm === "sha256"
+        ? { path: file.path, size: file.size, sha256: hex }
+        : { path: file.path, size: file.size, gitSha1: hex };
+    } finally {
+      await handle.close();
     }
-    return {
-      path: file.path,
-      size: file.size,
-      gitSha1: await hashFile(this.#runtime, file.storePath, { algorithm: "git-sha1" }),
-    };
   }
 }
 
@@ -100,31 +99,27 @@ export class ComputedHashes {
  */
 export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
   try {
-    const real = await runtime.realPath(file.storePath);
-    const steps = relative(await runtime.realPath(file.repoDir), real).split(sep);
-    // Any other way there than the recorded path went through a symbolic link (or `..`).
-    if (steps.includes("..") || steps.join("/") !== file.path) return false;
-    const stat = await runtime.lstat(real);
-    return stat.isFile && stat.size === file.size;
+    const { stat } = await lstatInside(runtime, file.place);
+    return stat !== undefined && stat.isFile && stat.size === file.size;
   } catch {
     return false;
   }
 }
 
 /**
- * Opens a store file as a body source.
+ * Opens a store file as a body source, never through a symbolic link.
  *
  * @example
  * ```ts
  * import { openStoreFile } from "./store_files.ts";
  * import type { Runtime } from "../runtime/runtime.ts";
  * declare const runtime: Runtime;
- * const body = await openStoreFile(runtime, "/models/o/n/config.json");
+ * const body = await openStoreFile(runtime, { root: "/models", path: "o/n/config.json" });
  * await body.close();
  * ```
  */
-export async function openStoreFile(runtime: Runtime, path: string): Promise<BodySource> {
-  const handle = await runtime.open(path);
+export async function openStoreFile(runtime: Runtime, place: SafePlace): Promise<BodySource> {
+  const { handle } = await openInside(runtime, place);
   return {
     read: (buffer, position) => handle.read(buffer, position),
     close: () => handle.close(),

@@ -40,6 +40,20 @@ export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
  */
 export const SERVE_VIA_HEADER = "X-Rkllm-Serve-Via";
 
+/**
+ * The serve instances a request went through, from its {@linkcode SERVE_VIA_HEADER}
+ * (at most 32, so a forged header cannot grow without bound).
+ *
+ * @example
+ * ```ts
+ * import { viaChainOf } from "./upstream.ts";
+ * viaChainOf("id-a, id-b"); // ["id-a", "id-b"]
+ * ```
+ */
+export function viaChainOf(header: string | undefined): string[] {
+  return (header ?? "").split(",").map((id) => id.trim()).filter(Boolean).slice(-32);
+}
+
 /** What upstream says about a repository at a revision. */
 export interface UpstreamView {
   /** The repository as upstream spells it. */
@@ -111,7 +125,10 @@ export class Upstream {
     this.#connection = {
       endpoint: settings.endpoint,
       token: settings.token,
-      fetch: markedFetch(settings.fetch ?? globalThis.fetch, settings.serverId),
+      fetch: markedFetch(settings.fetch ?? globalThis.fetch, {
+        serverId: settings.serverId,
+        via: [],
+      }),
       signal: settings.signal,
       retry: { attempts: settings.attempts ?? 3, baseDelayMs: 500, maxDelayMs: 4000 },
       offline: false,
@@ -128,26 +145,41 @@ export class Upstream {
    * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
    * ```
    */
-  view(repoText: string, revision: string, options: { isLatest: boolean }): Promise<UpstreamView> {
+  view(
+    repoText: string,
+    revision: string,
+    options: { isLatest: boolean; via?: string[] },
+  ): Promise<UpstreamView> {
     const key = `${repoText.toLowerCase()}@${revision}`;
     const cached = this.#views.get(key);
     if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.view;
-    const view = this.#fetchView(repoText, revision, options.isLatest);
+    // The servers the request came through go along, so a loop of mirrors comes back marked.
+    const connection = {
+      ...this.#connection,
+      fetch: markedFetch(this.#settings.fetch ?? globalThis.fetch, {
+        serverId: this.#settings.serverId,
+        via: options.via ?? [],
+      }),
+    };
+    const view = this.#fetchView(connection, { repoText, revision, isLatest: options.isLatest });
     this.#views.set(key, { at: Date.now(), view });
     view.catch(() => this.#views.delete(key));
     return view;
   }
 
-  async #fetchView(repoText: string, revision: string, isLatest: boolean): Promise<UpstreamView> {
-    const asked = parseRepoId(repoText);
-    const info = await fetchRepoInfo(this.#connection, asked, { revision });
-    let repo = asked;
+  async #fetchView(
+    connection: HubConnection,
+    asked: { repoText: string; revision: string; isLatest: boolean },
+  ): Promise<UpstreamView> {
+    const { revision, isLatest } = asked;
+    const info = await fetchRepoInfo(connection, parseRepoId(asked.repoText), { revision });
+    let repo = parseRepoId(asked.repoText);
     try {
       repo = parseRepoId(info.id);
     } catch {
       // keep the spelling asked for
     }
-    const files = await listRepoFiles(this.#connection, repo, { revision: info.sha });
+    const files = await listRepoFiles(connection, repo, { revision: info.sha });
     return { repo, info, files, isLatest };
   }
 
@@ -163,7 +195,7 @@ export class Upstream {
    * ```
    */
   pull(view: UpstreamView, file: RepoFile): PullFlight {
-    const key = `${view.repo.id.toLowerCase()}@${view.info.sha}/${file.path}`;
+    const key = flightKey(view, file);
     const running = this.#flights.get(key);
     if (running) return running;
     const flight = new PullFlight({
@@ -185,10 +217,29 @@ export class Upstream {
     return flight;
   }
 
+  /**
+   * Whether a pull of the file is under way.
+   *
+   * @example
+   * ```ts
+   * import type { Upstream } from "./upstream.ts";
+   * declare const upstream: Upstream;
+   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
+   * upstream.isPulling(view, view.files[0]); // false before anyone asked for its bytes
+   * ```
+   */
+  isPulling(view: UpstreamView, file: RepoFile): boolean {
+    return this.#flights.has(flightKey(view, file));
+  }
+
   /** Waits for every pull under way to settle. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#flights.values()].map((flight) => flight.done));
   }
+}
+
+function flightKey(view: UpstreamView, file: RepoFile): string {
+  return `${view.repo.id.toLowerCase()}@${view.info.sha}/${file.path}`;
 }
 
 /**
@@ -229,11 +280,19 @@ function selfUpstreamError(endpoint: string): ModelManagerError {
   );
 }
 
-/** A `fetch` that names this server on every request and refuses answers from itself. */
-function markedFetch(inner: typeof fetch, serverId: string): typeof fetch {
+/**
+ * A `fetch` that names the servers a request came through and this one on every
+ * request, and refuses answers from itself.
+ */
+function markedFetch(
+  inner: typeof fetch,
+  mark: { serverId: string; via: string[] },
+): typeof fetch {
+  const { serverId } = mark;
+  const chain = [...mark.via, serverId].join(", ");
   return async (input, init) => {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : {}));
-    headers.set(SERVE_VIA_HEADER, serverId);
+    headers.set(SERVE_VIA_HEADER, chain);
     const response = await inner(input, { ...init, headers });
     if (response.headers.get(SERVE_ID_HEADER) === serverId) {
       await response.body?.cancel();

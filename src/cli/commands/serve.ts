@@ -5,7 +5,9 @@
  * @module
  */
 import { resolveModelsDir, resolveToken } from "../../config/settings.ts";
+import { loadModelsConfig } from "../../config/models_config.ts";
 import { ModelManagerError } from "../../errors.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
 import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { wholeNumber } from "../option_values.ts";
@@ -28,7 +30,7 @@ export const serveCommand: Command = {
   // --token is the mirror's own token for --upstream.
   globals: [...STORE_GLOBALS, "token"],
   description:
-    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept. Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
+    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds or the models config lists (--pull any: every repository). Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
   options: {
     host: {
       type: "string",
@@ -45,6 +47,29 @@ export const serveCommand: Command = {
       description: "pull what the store lacks from this Hub or mirror, e.g. https://huggingface.co",
       valueName: "URL",
     },
+    pull: {
+      type: "string",
+      description:
+        "with --upstream, which repositories the store lacks are pulled: known (those in the models config) or any",
+      valueName: "WHICH",
+    },
+    "pulls-per-minute": {
+      type: "string",
+      description: "with --upstream, new pulls each client address may start a minute (default 30)",
+      valueName: "N",
+    },
+    "max-connections": {
+      type: "string",
+      description:
+        "client connections open at once; more are answered 503 (default 256, fewer under a low ulimit -n)",
+      valueName: "N",
+    },
+    "client-timeout": {
+      type: "string",
+      description:
+        "disconnect a client that sends nothing between requests, or takes no byte of an answer, for S seconds (default 60)",
+      valueName: "S",
+    },
     "allow-private": {
       type: "boolean",
       description:
@@ -54,6 +79,7 @@ export const serveCommand: Command = {
   examples: () => [
     "rkllm-models serve --host 0.0.0.0",
     "rkllm-models serve --upstream https://huggingface.co --port 0 --json",
+    "rkllm-models serve --host 0.0.0.0 --upstream https://huggingface.co --pull any",
   ],
   async run(context) {
     const { runtime, values, output } = context;
@@ -67,6 +93,12 @@ export const serveCommand: Command = {
         },
       );
     }
+    const pull = values.pull as string | undefined;
+    if (pull !== undefined && pull !== "known" && pull !== "any") {
+      throw new ModelManagerError("usage", `invalid --pull "${pull}": expected known or any`, {
+        hint: "--pull any lets every client make this mirror pull any repository",
+      });
+    }
     const server = await serveStore(resolveModelsDir(runtime, values.dir as string | undefined), {
       host: values.host as string | undefined,
       port: wholeNumber(values.port, "--port", {
@@ -79,6 +111,23 @@ export const serveCommand: Command = {
         ? undefined
         : await resolveToken(runtime, values.token as string | undefined),
       allowPrivate: values["allow-private"] === true,
+      pullAny: pull === "any",
+      pullRepos: upstream === undefined ? [] : await configuredRepos(runtime),
+      pullsPerMinute: wholeNumber(values["pulls-per-minute"], "--pulls-per-minute", {
+        min: 1,
+        max: 100_000,
+        fallback: 30,
+      }),
+      maxConnections: wholeNumber(values["max-connections"], "--max-connections", {
+        min: 1,
+        max: 100_000,
+        fallback: 256,
+      }),
+      clientTimeoutMs: 1000 * wholeNumber(values["client-timeout"], "--client-timeout", {
+        min: 1,
+        max: 86_400,
+        fallback: 60,
+      }),
       runtime,
       onWarning: (message) => output.err(`warning: ${message}`),
     });
@@ -100,6 +149,15 @@ export const serveCommand: Command = {
     return { exitCode: 0 };
   },
 };
+
+/** The repositories of the models config, which a mirror pulls without `--pull any`. */
+async function configuredRepos(runtime: Runtime): Promise<string[]> {
+  const config = await loadModelsConfig(runtime);
+  return [
+    ...config.REPOSITORY_SUGGESTIONS.map((suggestion) => suggestion.repo),
+    ...config.EXAMPLE_MODEL_FILES.map((example) => example.repo),
+  ];
+}
 
 /** Waits for Ctrl-C or SIGTERM: main.ts aborts the context's signal on either. */
 function stopped(context: CommandContext): Promise<void> {
