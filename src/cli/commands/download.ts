@@ -22,7 +22,7 @@ import {
   StopRequest,
   STORE_GLOBALS,
 } from "../command.ts";
-import { formatBytes } from "../format.ts";
+import { formatBytes, tableWidth, widthOf, wrapWords } from "../format.ts";
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
@@ -75,7 +75,10 @@ async function targetOf(
       }`,
       repo,
       variants,
-      listing: variantLines(variants, () => "  "),
+      listing: variantLines(variants, {
+        prefix: () => "  ",
+        width: context.runtime.isTTY("stderr") ? tableWidth(context.runtime) : Infinity,
+      }),
     });
   }
   // Ctrl-C at the question is the question's own error, not an interrupted download.
@@ -85,8 +88,15 @@ async function targetOf(
   return chosen && { file: chosen.file, listing, label: `${repo} ${chosen.flags ?? chosen.file}` };
 }
 
-/** Aligned lines `file  selecting flags  size`, with a prefix per line. */
-function variantLines(variants: VariantRow[], prefix: (index: number) => string): string[] {
+/**
+ * Aligned lines `file  selecting flags  size`, with a prefix per line; when they do not
+ * fit `width`, each file whole on its line and its flags and size on the next.
+ */
+function variantLines(
+  variants: VariantRow[],
+  layout: { prefix: (index: number) => string; width: number },
+): string[] {
+  const { prefix, width } = layout;
   // Folded, not spread: a listing may hold more variants than a call takes arguments.
   const fileWidth = variants.reduce((widest, variant) => Math.max(widest, variant.file.length), 0);
   // A variant that differs only by a suffix such as -16k shows it, so the choice is visible.
@@ -96,11 +106,19 @@ function variantLines(variants: VariantRow[], prefix: (index: number) => string)
     }`
   );
   const flagsWidth = flags.reduce((widest, text) => Math.max(widest, text.length), 0);
-  return variants.map((variant, index) =>
+  const sizeOf = (variant: VariantRow) =>
+    variant.size === undefined ? "" : formatBytes(variant.size);
+  const lines = variants.map((variant, index) =>
     `${prefix(index)}${variant.file.padEnd(fileWidth)}  ${flags[index].padEnd(flagsWidth)}  ${
-      variant.size === undefined ? "" : formatBytes(variant.size)
+      sizeOf(variant)
     }`.trimEnd()
   );
+  if (lines.every((line) => widthOf(line) < width)) return lines;
+  return variants.flatMap((variant, index) => {
+    const head = prefix(index);
+    const indent = " ".repeat(widthOf(head));
+    return [`${head}${variant.file}`, `${indent}${flags[index]}  ${sizeOf(variant)}`.trimEnd()];
+  });
 }
 
 async function pickInteractively(
@@ -111,9 +129,8 @@ async function pickInteractively(
   const { output } = context;
   output.err(`${repo} has ${variants.length} model files:`);
   const width = String(variants.length).length;
-  for (
-    const line of variantLines(variants, (index) => `  ${String(index + 1).padStart(width)}) `)
-  ) {
+  const prefix = (index: number) => `  ${String(index + 1).padStart(width)}) `;
+  for (const line of variantLines(variants, { prefix, width: tableWidth(context.runtime) })) {
     output.err(line);
   }
   for (;;) {
@@ -295,18 +312,19 @@ function reportPlan(
 /** A download's answer: where the model is and what came with it, printed unless --json. */
 function reportDownload(context: CommandContext, result: DownloadResult): CommandResult {
   const { model, transferred } = result;
-  if (!context.json) {
-    context.output.out(
-      `${model.repo}/${model.file} (${formatBytes(model.size)}) -> ${model.path}`,
-    );
-    context.output.note(
-      `${
-        transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
-      }; revision ${model.revision}; technical files: ${model.technicalFiles.join(", ") || "none"}${
-        companionNote(model)
-      }`,
-    );
-  }
+  if (context.json) return { exitCode: 0, json: model };
+  // On a terminal too narrow for the line, the path goes below the name; pipes keep one line.
+  const width = tableWidth(context.runtime);
+  const size = formatBytes(model.size);
+  const where = `${model.repo}/${model.file} (${size}) -> ${model.path}`;
+  const oneLine = widthOf(where) < width;
+  context.output.out(oneLine ? where : `${model.repo}/${model.file}\n-> ${model.path}`);
+  const note = `${oneLine ? "" : `size ${size}; `}${
+    transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
+  }; revision ${model.revision}; technical files: ${model.technicalFiles.join(", ") || "none"}${
+    companionNote(model)
+  }`;
+  for (const line of wrapWords(note, width - 1)) context.output.note(line);
   return { exitCode: 0, json: model };
 }
 
@@ -411,6 +429,8 @@ export const downloadCommand: Command = {
       result = await manager.download(repo, target.file, { ...options, listing: target.listing });
     } catch (error) {
       if (!isInterrupt(error, context) || phase.atQuestion) throw error;
+      // The bars stay as they were; the line that says how to resume goes below them.
+      reporter.finish();
       return interrupted(context, label, { kept });
     } finally {
       reporter.finish();

@@ -7,16 +7,16 @@ import { ModelManagerError } from "../../errors.ts";
 import { parseModelVariant } from "../../store/model_variant.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
-import { fitName, formatBytes, formatFittedTable, tableWidth, wrapList } from "../format.ts";
+import { formatBytes, formatFittedTable, tableWidth, widthOf, wrapList } from "../format.ts";
 import { quantOption } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import type { VariantRow } from "../variants.ts";
 
 /**
- * The variants as a table fitted to `width`: the file name shortened in the middle
- * (chip, quantisation and the rest of the variant are in it, so no column repeats
- * them), its size, its vision encoder when some variant has one, and the flags
- * that select it.
+ * The variants as a table laid out for `width`: the whole file name (chip,
+ * quantisation and the rest of the variant are in it, so no column repeats them),
+ * its size, its vision encoder when some variant has one, and the flags that
+ * select it.
  */
 function variantTable(
   variants: VariantRow[],
@@ -33,7 +33,7 @@ function variantTable(
       ...(show.encoders ? [variant.encoders?.join(", ") || "-"] : []),
       variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
     ]),
-    { width: show.width, shrink: show.encoders ? [0, 2] : [0] },
+    { width: show.width },
   );
 }
 
@@ -140,7 +140,7 @@ export const filesCommand: Command = {
     const width = tableWidth(context.runtime);
     const heading = `${info.id} at ${info.sha}`;
     context.output.out(
-      heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
+      widthOf(heading) < width ? heading : `${info.id}\nat ${info.sha}`,
     );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
     if (variants.length === 0) context.output.out("no .rkllm files");

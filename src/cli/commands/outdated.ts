@@ -64,7 +64,7 @@ export const outdatedCommand: Command = {
             .map((file) => file.file === report.model.file ? "model" : file.file)
             .join(", ") || "-",
         ]),
-        { width: tableWidth(context.runtime), shrink: [0, 2] },
+        { width: tableWidth(context.runtime) },
       ));
     }
     const outdated = reports.filter((report) => report.status === "outdated").length;

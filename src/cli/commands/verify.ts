@@ -5,7 +5,7 @@
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
-import { fitName, tableWidth, wrapList, wrapWords } from "../format.ts";
+import { tableWidth, wrapList, wrapWords } from "../format.ts";
 
 /**
  * The `verify` command.
@@ -68,16 +68,16 @@ function shortHashes(text: string): string {
 }
 
 /**
- * `ok    <name>` or `FAIL  <name>`, the name (file name without `.rkllm`, which
- * carries the chip and quantisation) shortened in the middle to fit `width`, then
- * one indented line per problem (the model file itself as `model`).
+ * `ok    <name>` or `FAIL  <name>`, the name whole (file name without `.rkllm`,
+ * which carries the chip and quantisation), then one indented line per problem
+ * (the model file itself as `model`).
  */
 function resultLines(verdict: ModelVerification, width: number): string {
-  const lines = [`${verdict.ok ? "ok  " : "FAIL"}  ${fitName(verdict.model.name, width - 6)}`];
+  const lines = [`${verdict.ok ? "ok  " : "FAIL"}  ${verdict.model.name}`];
   for (const file of verdict.files.filter((item) => item.status !== "ok")) {
     const detail = `: ${file.status}${file.detail ? ` ${shortHashes(file.detail)}` : ""}`;
-    // The model file is the name above; other files are short (config.json).
-    const name = file.file === verdict.model.file ? "model" : fitName(file.file, width - 8);
+    // The model file is the name above; a name stays whole, the detail wraps after it.
+    const name = file.file === verdict.model.file ? "model" : file.file;
     lines.push(...wrapWords(`${name}${detail}`, width - 6).map((line) => `      ${line}`));
   }
   if (verdict.sizeOnly.length > 0) {
