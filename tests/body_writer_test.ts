@@ -4,7 +4,8 @@
  * bytes past a segment's end (its tail taken by another request) are dropped,
  * and a failed write is a storage error that leaves `next` where it was.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { BodyWriter, chunkReaderOf } from "../src/download/body_writer.ts";
 import type { Segment } from "../src/download/segment_plan.ts";

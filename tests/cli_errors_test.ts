@@ -1,4 +1,5 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { QWEN, QWEN_FILE, standardHub } from "./support/fixtures.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";

@@ -2,7 +2,8 @@
  * The CLI people enjoy, when asked for help or given a mistake: usage, examples,
  * suggestions and one-line errors with a hint.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

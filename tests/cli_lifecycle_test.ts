@@ -2,7 +2,8 @@
  * How a CLI process ends when the world around it does: Ctrl-C while it hashes
  * a model, and a reader of its output that goes away (`list | head -1`).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import {

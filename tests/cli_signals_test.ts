@@ -3,7 +3,8 @@
  * stopping) ends like one stopped by Ctrl-C: progress saved, lock released,
  * and the status a shell expects (143).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -2,7 +2,8 @@
  * The CLI people enjoy, downloading: choosing a variant without a terminal, and the
  * download options (--dry-run, --force, --connections, --revision).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { bytesOf, MULTI, QWEN, QWEN_FILE } from "./support/fixtures.ts";

@@ -1,5 +1,6 @@
 /** What a `Content-Range` header says, and what the engine refuses to read from it. */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { parseContentRange } from "../src/download/fetch_segment.ts";
 

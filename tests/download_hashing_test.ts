@@ -4,7 +4,8 @@
  * check it (the `done` event counts the bytes read back, `rereadBytes`). A
  * regression to a full read-back at the end shows up there.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import type { DownloadEvent } from "../mod.ts";
 import { bytesOf } from "./support/fixtures.ts";

@@ -6,7 +6,8 @@
  * CDN that refuses HEAD. Each test checks the bytes that land in the store and
  * the requests the emulator saw.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -50,7 +51,7 @@ const SLOW: HubRepoSpec = {
   files: [{ path: SLOW_FILE, content: deterministicBytes(48 * 1024, 77) }],
 };
 /** A test driven by a manual clock fails after this, by name, when the engine never gets on. */
-const UNLESS_IT_HANGS = { timeout: 30_000 };
+const UNLESS_IT_HANGS = { timeout: 90_000 };
 
 /** A repository whose model is replaced under the same commit while a download runs. */
 const CHANGING_FILE = "Changing-rk3588-w8a8.rkllm";

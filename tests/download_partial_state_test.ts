@@ -5,7 +5,8 @@
  * cancelled download resumes with only the missing bytes, and a file the Hub
  * describes inconsistently is refused before its bytes are fetched.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -3,7 +3,8 @@
  * download whose model file fails its hash every time fails, and leaves no
  * record naming that file (nor any other file that is not in place).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,8 @@
  * racing on one model, locks left by dead processes, and the commands that
  * deal with what a failed download leaves (`list`, `clean --partial`, `verify`).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   closeSync,
@@ -101,7 +102,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
     );
 
   it("resumes after kill -9 once half of a download is saved, fetching only what the state lacks", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const dir = newDir();
     const destination = pathIn(dir, HALVED, HALVED_FILE);
@@ -206,7 +207,7 @@ describe("downloads across process death, interrupts and concurrent processes", 
 
   // Without the wait event the lock is never let go: the timeout fails the test by name.
   it("takes over a lock left by a dead process, and waits for a live one", {
-    timeout: 30_000,
+    timeout: 90_000,
   }, async () => {
     const modelsDir = newDir();
     const repoDir = join(modelsDir, ...QWEN.id.split("/"));

@@ -5,7 +5,8 @@
  * straggler's remainder), and a hash of the contiguous prefix that reads back
  * from the file only what did not arrive in order. Time is a fake clock.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

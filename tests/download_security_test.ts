@@ -4,7 +4,8 @@
  * redirect loop, or lead it to a non-HTTP URL; and the token never lands in
  * stored files, events or errors.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

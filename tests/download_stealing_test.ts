@@ -9,7 +9,8 @@
  * goes), so the race is decided by the emulator, not by speed; the tests count
  * the requests and bytes it served.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import process from "node:process";
@@ -96,7 +97,7 @@ describe("work stealing", () => {
   const { newDir } = bed;
 
   it("lets the other connections take over a straggling connection's range", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // The emulator holds the first ranged request after 512 KiB until the client goes: it
     // cannot finish its piece, however fast or slow the machine runs.
@@ -135,7 +136,7 @@ describe("work stealing", () => {
   });
 
   for (const moment of ["during", "after"] as const) {
-    it(`resumes byte-identical after kill -9 ${moment} a split`, { timeout: 60_000 }, async () => {
+    it(`resumes byte-identical after kill -9 ${moment} a split`, { timeout: 90_000 }, async () => {
       const expected = deterministicBytes(SPLIT_SIZE, SPLIT_SEED);
       const ranged = { origin: "cdn", pathIncludes: SPLIT_FILE, rangeRequestsOnly: true } as const;
       // The first planned piece is held after 1 MiB until the client goes; the other fifteen

@@ -4,7 +4,8 @@
  * kept for the rerun. Uses small tmpfs mounts, so it needs root; elsewhere
  * the tests are skipped.
  */
-import { describe, it, type TestContext } from "node:test";
+import { describe, type TestContext } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from "node:fs";

@@ -3,7 +3,8 @@
  * (STYLE.md, "Error Messages"): `cannot find repository acme/nope on the Hub`,
  * never an instruction such as `find acme/nope on the Hub (404)` or `use X`.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

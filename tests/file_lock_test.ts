@@ -3,7 +3,8 @@
  * it, when a holder is gone for sure (its process ended, or the machine booted
  * since), and a lock directory removed by another process meanwhile.
  */
-import { after, describe, it } from "node:test";
+import { after, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

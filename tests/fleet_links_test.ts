@@ -6,7 +6,8 @@
  * that names another repository, a record too large to be real. A refused
  * repository leaves nothing behind.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   chmodSync,

@@ -4,7 +4,8 @@
  * refuses a tampered one, files keep their own commits, and a FAT32 target
  * is refused before anything is written.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

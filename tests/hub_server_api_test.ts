@@ -2,7 +2,8 @@
  * The emulator's API: repository info, file listing, search and renamed repositories, as
  * `shared/hf-hub-protocol.md` describes them; and the test helpers it relies on.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";

@@ -1,7 +1,8 @@
 /**
  * The emulator's injected faults, repositories changed while it runs, and its command line.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   type HubServer,

@@ -3,7 +3,8 @@
  * §3, §5, §9), each only when its option is set: the headers, statuses, URLs and bodies a
  * client meets, checked on the wire with fetch.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   deterministicBytes,

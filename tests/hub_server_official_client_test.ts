@@ -1,7 +1,8 @@
 /**
  * The official `@huggingface/hub` client accepts the emulator.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   downloadFile,

@@ -2,7 +2,8 @@
  * The emulator's file downloads: resolve of small files, LFS files through the signed CDN
  * redirect, ranges, and the Hub's error answers.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   deterministicBytes,

@@ -2,7 +2,8 @@
  * The Hub's URLs are spelled in one place, with every part encoded, and a
  * request's context comes from its connection.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { modelApiUrl, modelSearchUrl, resolveUrl } from "../src/hub/hub_urls.ts";
 import { requestContext } from "../src/http/request_context.ts";

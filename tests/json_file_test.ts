@@ -2,7 +2,8 @@
  * The one JSON-file reader: every outcome (missing, unreadable, corrupt,
  * ill-shaped, fine) comes back as data, so each caller decides what it means.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,6 @@
 /** Pagination of the Hub's listings: the `Link` header's `rel="next"`. */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { nextPageUrl } from "../src/hub/link_header.ts";
 

@@ -1,5 +1,6 @@
 /** How a query finds one local model: exact names first, then ever looser matches. */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { findModel } from "../src/store/model_query.ts";
 import type { ModelInfo } from "../src/store/model_catalog.ts";

@@ -8,7 +8,8 @@
  * The Python client lives in `.venv/` (`bash scripts/setup_python.sh`); without it its tests
  * fail saying so, unless `SKIP_PYTHON_REFEREE=1` skips them.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

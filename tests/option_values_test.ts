@@ -2,7 +2,8 @@
  * Option values of the command line: whole numbers within bounds, and the
  * variant filters, refused with a usage error that names the valid values.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   KNOWN_QUANTIZATIONS,

@@ -6,7 +6,8 @@
  * to finish cuts the other; and over a whole run every byte is handed out to
  * exactly one request, copies aside.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { type PieceRequest, PieceScheduler } from "../src/download/piece_scheduler.ts";
 import { isComplete, type Segment } from "../src/download/segment_plan.ts";

@@ -5,7 +5,8 @@
  * how far it got, so what is left to read at the end is known; a file that
  * does not hold what the segments claim is a storage error from `digest`.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { PrefixHasher } from "../src/download/prefix_hasher.ts";

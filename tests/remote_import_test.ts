@@ -1,4 +1,5 @@
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";

@@ -3,7 +3,8 @@
  * and its version, `getFileSystem()` reads and writes files, `getPath()` joins
  * paths; beside the static `detect()` and `current()`.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

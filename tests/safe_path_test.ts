@@ -3,7 +3,8 @@
  * a symbolic link at any level (`adv/small/sub -> /elsewhere`) is refused with
  * a typed error, as are paths that leave the root; the root itself may be a link.
  */
-import { after, describe, it } from "node:test";
+import { after, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
 /** How a file is cut into ranged segments, and how their progress is counted. */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { isComplete, planSegments } from "../src/download/segment_plan.ts";
 import { completedBytes } from "../src/store/partial_state.ts";

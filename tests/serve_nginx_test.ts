@@ -4,7 +4,8 @@
  * `/api` pass through. Starts Debian's nginx (installed by `.ci/run`) as the
  * test's own process, with a temporary prefix, on loopback ports.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";

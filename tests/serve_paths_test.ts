@@ -4,7 +4,8 @@
  * a path that leaves its repository is refused whole (`RepoNotFound`), and a recorded file
  * reached through a symbolic link is not served (`EntryNotFound`).
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

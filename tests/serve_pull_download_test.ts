@@ -3,7 +3,8 @@
  * same store at the same time never write the same partial file at once: both end
  * with the verified file, and the store's record holds it.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

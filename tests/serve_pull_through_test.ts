@@ -5,7 +5,8 @@
  * gated repositories, a self-upstream and a failed verification are refused;
  * an unreachable upstream leaves the store answering alone.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -3,7 +3,8 @@
  * (`/work/shared/hf-hub-protocol.md` §9), answered from the store alone, with
  * our CLI, `@huggingface/hub` and the Python client as referees.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

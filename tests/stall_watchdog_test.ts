@@ -3,7 +3,8 @@
  * the window aborts, so does less than 1 KiB/s over it once bytes flow, and a
  * request that keeps up is never aborted.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { StallWatchdog } from "../src/download/stall_watchdog.ts";
 import { ManualClock } from "./support/manual_clock.ts";

@@ -2,7 +2,8 @@
  * `clean` removes only what rkllm-models made, and lists the rest as left alone;
  * a successful download removes what a killed run left beside its model.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

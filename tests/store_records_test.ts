@@ -3,7 +3,8 @@
  * field types, files it did not make (which `clean` leaves alone and lists), and
  * the leftovers of a killed run (removed once the model is complete again).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,8 @@
  * store is ever created, written or deleted through them, and `list`, `remove`
  * and `clean` report them. The models directory itself may be a link.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import {
   existsSync,
@@ -79,9 +80,9 @@ describe("symbolic links planted in the store", () => {
     symlinkSync(target, join(repoDir, ".rkllm-models.lock"));
     const child = bed.startCli(["download", QWEN.id, "--dir", models]);
     // Following a dangling lock link waits forever for a holder that is not there.
-    const deadline = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const deadline = setTimeout(() => child.kill("SIGKILL"), 90_000);
     const result = await finished(child).finally(() => clearTimeout(deadline));
-    assert.notEqual(result.code, 137, "still waiting for the lock after 20 s");
+    assert.notEqual(result.code, 137, "still waiting for the lock after 90 s");
     assert.equal(result.code, STORAGE_EXIT, result.stderr);
     assert.match(result.stderr, /take the lock .+: it is a symbolic link/);
     assert.ok(!existsSync(target));

@@ -4,7 +4,8 @@
  * bytes or enough time, as its clock says; progress reports the bytes on disk;
  * a failed flush is a storage error and saves nothing.
  */
-import { after, describe, it } from "node:test";
+import { after, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { DownloadEvent } from "../mod.ts";

@@ -3,7 +3,8 @@
  * end: every one is listed with the flags that select it (that the work grows with the
  * listing, not with its square, is counted in `variant_listing_work_test.ts`).
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { finished, parseJson } from "./support/cli_process.ts";
 import { useHubTestBed } from "./support/hub_test_bed.ts";

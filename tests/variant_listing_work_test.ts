@@ -4,7 +4,8 @@
  * vision encoder, which variant does it name), counted by the listing's `ListingNames`,
  * about double when the listing doubles.
  */
-import { describe, it } from "node:test";
+import { describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import type { RepoFile } from "../src/hub/list_files.ts";
 import type { RepoInfo } from "../src/hub/repo_info.ts";

@@ -153,7 +153,7 @@ export function assertSameBytes(path: string, expected: Uint8Array, what = path)
 export async function waitFor(
   condition: () => boolean,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const started = Date.now();
   while (!condition()) {

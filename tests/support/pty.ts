@@ -132,7 +132,7 @@ export function startInPty(args: string[], options: PtyOptions = {}): PtySession
     type(text) {
       child.stdin!.write(text);
     },
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern, timeoutMs = 60_000) {
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           const rest = stripAnsi(raw).slice(consumed);
