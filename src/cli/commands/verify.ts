@@ -4,8 +4,8 @@
  * @module
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
-import { type Command, STORE_GLOBALS } from "../command.ts";
-import { tableWidth, wrapList, wrapWords } from "../format.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
+import { tableWidth, widthOf, wrapList, wrapWords } from "../format.ts";
 
 /**
  * The `verify` command.
@@ -35,16 +35,18 @@ export const verifyCommand: Command = {
   async run(context) {
     const repairOf = (verdict: ModelVerification) =>
       verdict.ok ? undefined : repairCommand(verdict, context.values.dir as string | undefined);
+    const status = new CheckingLine(context);
     const verdicts = await context.manager().verifyModel(context.positionals[0], {
-      onFile: ({ model, file }) => context.output.note(`checking ${model.repo}/${file}`),
+      onFile: ({ model, file }) => status.show({ repo: model.repo, file }),
       onResult: (verdict) => {
+        status.clear();
         if (context.json) return;
         const width = tableWidth(context.runtime) - 1;
         context.output.out(resultLines(verdict, width));
         const repair = repairOf(verdict);
         if (repair) context.output.out(repairLines(repair, width));
       },
-    });
+    }).finally(() => status.clear());
     const ok = verdicts.every((verdict) => verdict.ok);
     if (!context.json && verdicts.length === 0) context.output.err("no models to verify");
     return {
@@ -61,6 +63,43 @@ export const verifyCommand: Command = {
     };
   },
 };
+
+/**
+ * What is being checked, on one line of a live terminal rewritten in place and
+ * cleared before each result; nothing elsewhere (a log gets the results only).
+ */
+class CheckingLine {
+  readonly #context: CommandContext;
+  #count = 0;
+  #shown = false;
+
+  constructor(context: CommandContext) {
+    this.#context = context;
+  }
+
+  /** Shows the file now being checked. */
+  show(checked: { repo: string; file: string }): void {
+    const { repo, file } = checked;
+    const { output, runtime } = this.#context;
+    this.#count++;
+    if (!output.live || output.quiet) return;
+    const columns = runtime.columns() ?? 80;
+    const count = `checking file ${this.#count}`;
+    // A status line must not wrap (it is rewritten in place): a name only when it fits.
+    const text =
+      [`${count}: ${repo}/${file}`, `${count}: ${file}`, count].find((line) =>
+        widthOf(line) < columns
+      ) ?? "";
+    output.errRaw(`\r\x1b[K${text}`);
+    this.#shown = true;
+  }
+
+  /** Removes the line, before a result or at the end. */
+  clear(): void {
+    if (this.#shown) this.#context.output.errRaw("\r\x1b[K");
+    this.#shown = false;
+  }
+}
 
 /** Full hashes shortened to 12 hex digits for people (`--json` keeps them whole). */
 function shortHashes(text: string): string {
