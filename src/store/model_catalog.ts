@@ -50,6 +50,11 @@ export interface ModelInfo extends ModelVariant {
   encoders: string[];
   /** Whether a registry record describes it (false for a file copied in by hand). */
   recorded: boolean;
+  /**
+   * When `verify` last found one of its files missing or changed (ISO 8601); absent
+   * when it verified, was never checked, or was downloaded again since.
+   */
+  failedVerifyAt?: string;
 }
 
 /** A partial download found in the store. */
@@ -233,6 +238,8 @@ export interface ModelFacts {
   technicalFiles: string[];
   /** What the record says came with it (format 2), or what the download plans to bring. */
   pairing?: ModelRecord;
+  /** When `verify` last failed one of its files, as the record marks it. */
+  failedVerifyAt?: string;
 }
 
 /**
@@ -260,6 +267,7 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
     companionFiles: facts.pairing?.companions ?? facts.technicalFiles,
     encoders: facts.pairing?.encoders ?? [],
     recorded: record !== undefined,
+    ...(facts.failedVerifyAt ? { failedVerifyAt: facts.failedVerifyAt } : {}),
     ...parseModelVariant(file),
   };
 }
@@ -295,6 +303,8 @@ export async function scanRepoDirectory(
     if (!stat?.isFile) throw storageFailure(`read ${path}`, new Error("it is gone or not a file"));
     const fileRecord = record?.files[file];
     const matches = fileRecord !== undefined && fileRecord.size === stat.size;
+    const pairing = (matches ? record?.models?.[file] : undefined) ??
+      { companions: technicalFiles, encoders: pairedEncoders(file, files) };
     models.push(modelInfoOf({
       repo,
       dir,
@@ -303,8 +313,9 @@ export async function scanRepoDirectory(
       record: matches ? fileRecord : undefined,
       technicalFiles,
       // Without a recorded pairing (format 1, copied by hand), the encoders beside it pair by name.
-      pairing: (matches ? record?.models?.[file] : undefined) ??
-        { companions: technicalFiles, encoders: pairedEncoders(file, files) },
+      pairing,
+      failedVerifyAt: [file, ...pairing.companions, ...pairing.encoders]
+        .map((name) => record?.files[name]?.failedVerifyAt).filter(Boolean).sort().at(-1),
     }));
   }
   const partials: PartialDownload[] = [];

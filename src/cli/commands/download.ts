@@ -60,7 +60,11 @@ async function targetOf(
     // Retries of the listing read as a download's do, naming what is being fetched.
     onRetry: (event) => options.onProgress?.(retryEventOf(repo, event)),
   });
-  if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
+  if (listing.chosen) {
+    const note = chipNote(listing, options);
+    if (note) context.output.note(note);
+    return { file: listing.chosen.file, listing, label: repo };
+  }
   if (listing.candidates.length < 2) return { listing, label: repo };
   const variants = listing.candidates;
   const offered = new Set(variants.map((row) => row.file));
@@ -86,6 +90,32 @@ async function targetOf(
   const chosen = await pickInteractively(context, repo, variants);
   asked.phase.atQuestion = false;
   return chosen && { file: chosen.file, listing, label: `${repo} ${chosen.flags ?? chosen.file}` };
+}
+
+/**
+ * Which chip a download took, and why, when the repository holds files for several chips
+ * and no chip was asked for: the board's, or the only one the other flags left.
+ */
+function chipNote(listing: RepoVariants, options: DownloadOptions): string | undefined {
+  const chosen = listing.chosen;
+  if (!chosen?.platform || options.platform) return undefined;
+  const chips = new Set(
+    listing.files.map((file) => parseModelVariant(file.path).platform).filter((chip) =>
+      chip !== undefined
+    ),
+  );
+  if (chips.size < 2) return undefined;
+  const others = [...chips].filter((chip) => chip !== chosen.platform).join(", ");
+  if (options.preferPlatform === chosen.platform) {
+    return `chose the ${chosen.platform} variant, this board's chip (the repository also has ${others}; another with --platform)`;
+  }
+  const flags = options.quantization ? `--quant ${options.quantization}` : "the repository";
+  const board = options.preferPlatform
+    ? `this board's chip, ${options.preferPlatform}, has no such variant`
+    : "no board chip was detected here";
+  return `chose the ${chosen.platform} variant, the only one ${flags} leaves; ${board} (choose another with --platform ${
+    others.replaceAll(", ", " or ")
+  })`;
 }
 
 /**

@@ -104,15 +104,19 @@ async function printModels(
   const { models, modelsDir } = store;
   // The vision column appears only when some model is paired with an encoder.
   const withEncoders = models.some((model) => model.encoders.length > 0);
+  // So does the verify column, only when some model failed its last verify.
+  const withFailures = models.some((model) => model.failedVerifyAt !== undefined);
   const rows = models.map((model) => [
     formatBytes(model.size),
     formatDate(model.downloadedAt),
     ...(withEncoders ? [model.encoders.length > 0 ? "yes" : "-"] : []),
+    ...(withFailures ? [model.failedVerifyAt ? "FAILED" : "-"] : []),
   ]);
   const header = [
     "SIZE",
     "DOWNLOADED",
     ...(withEncoders ? ["VISION"] : []),
+    ...(withFailures ? ["VERIFY"] : []),
   ];
   context.output.out(formatFittedTable(
     ["NAME", ...header],
@@ -125,6 +129,11 @@ async function printModels(
     free === undefined ? "" : `; ${formatBytes(free)} free on the disk of ${modelsDir}`
   }`;
   for (const line of wrapWords(summary, proseWidth(context))) context.output.out(line);
+  if (withFailures) {
+    const note =
+      "a model marked FAILED did not verify: rkllm-models verify says which file and how to repair it";
+    for (const line of wrapWords(note, proseWidth(context))) context.output.note(line);
+  }
 }
 
 /** Notes the partial downloads and the links the store holds besides its models. */
