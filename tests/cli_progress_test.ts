@@ -175,7 +175,8 @@ describe("the progress reporter", () => {
     const holder = { pid: 4321, host: "board", since: "2025-01-01T00:00:00.000Z" };
     for (const mode of ["plain", "bar"] as const) {
       const { output, writes } = recordingOutput();
-      const reporter = createProgressReporter(mode, output, { columns: 100 });
+      // Wide enough that the bars do not wrap the notes at spaces, as they would at 100.
+      const reporter = createProgressReporter(mode, output, { columns: 200 });
       reporter.handle({ event: "wait", file: MODEL, holder, lock: "/m/o/n/.rkllm-models.lock" });
       reporter.handle({ event: "wait", file: MODEL, holder });
       reporter.finish();

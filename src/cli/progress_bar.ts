@@ -7,7 +7,7 @@
  * @module
  */
 import type { DownloadEvent } from "../download/download_events.ts";
-import { terminalSafe, widthOf } from "./format.ts";
+import { terminalSafe, widthOf, wrapWords } from "./format.ts";
 import type { Output } from "./output.ts";
 import {
   type FileProgress,
@@ -102,11 +102,12 @@ export class BarReporter implements ProgressReporter {
 
   // Notes quote file names and messages from the Hub: nothing it says reaches the terminal raw.
   #note(text: string): void {
-    const line = terminalSafe(text);
-    if (this.#drawnRows === 0) return this.#output.err(line);
-    this.#output.errRaw(`\x1b[${this.#drawnRows}F\x1b[J`);
+    // Wrapped at spaces: a name stays whole, and the bars below know the rows above them.
+    const lines = wrapWords(terminalSafe(text), this.#columns - 1);
+    if (this.#drawnRows > 0) this.#output.errRaw(`\x1b[${this.#drawnRows}F\x1b[J`);
+    for (const line of lines) this.#output.err(line);
+    if (this.#drawnRows === 0) return;
     this.#drawnRows = 0;
-    this.#output.err(line);
     this.#draw();
   }
 

@@ -58,14 +58,22 @@ export function smallFilesLine(
   const present = files.filter((file) => file.state === "skipped").length;
   const size = formatBytes(files.reduce((sum, file) => sum + file.total, 0));
   const count = `${files.length} ${files.length === 1 ? "file" : "files"}`;
-  const already = present > 0 ? `; ${present} already complete` : "";
+  const already = present === files.length
+    ? "already complete"
+    : present > 0
+    ? `${present} already complete`
+    : "";
   if (options.names) {
-    return `small files: ${
-      files.map((file) => file.file).join(", ")
-    } (${count}, ${size}${already})`;
+    return `small files: ${files.map((file) => file.file).join(", ")} (${
+      [count, size, already].filter(Boolean).join(", ")
+    })`;
   }
-  const progress = finished.length === files.length ? "done" : `${finished.length} done`;
-  return `small files: ${count}, ${size}, ${progress}${already}`;
+  const progress = present === files.length
+    ? already
+    : finished.length === files.length
+    ? `done${already && ` (${already})`}`
+    : `${finished.length} done`;
+  return `small files: ${count}, ${size}, ${progress}`;
 }
 
 /** One file's progress, as its events tell it. */

@@ -62,7 +62,8 @@ async function targetOf(
   });
   if (listing.chosen) {
     const note = chipNote(listing, options);
-    if (note) context.output.note(note);
+    const width = tableWidth(context.runtime) - 1;
+    for (const line of note ? wrapWords(note, width) : []) context.output.note(line);
     return { file: listing.chosen.file, listing, label: repo };
   }
   if (listing.candidates.length < 2) return { listing, label: repo };
