@@ -42,7 +42,7 @@ function assertWhole(lines: string[], names: string[], width: number): void {
   for (const name of names) {
     assert.ok(lines.some((line) => line.includes(name)), `${name} whole at ${width}:\n${screen}`);
   }
-  assert.doesNotMatch(screen, /\S…\S/, `nothing cut at ${width}:\n${screen}`);
+  assert.doesNotMatch(screen, /[\w.-]…[\w.-]/, `nothing cut at ${width}:\n${screen}`);
   for (const line of lines.filter((text) => [...text].length > width)) {
     assert.match(
       line.trim(),
@@ -127,9 +127,31 @@ describe("every name a user types stays whole at 60, 80 and 120 columns", { skip
         partialLines.join("\n"),
       );
 
+      // The Hub changes a companion file: outdated names the model and the file, both whole.
+      bed.hub.setRepo({
+        ...WIDE,
+        sha: String(width).repeat(40).slice(0, 40).replace(/\d/g, (digit) => "abcdef0123"[+digit]),
+        files: WIDE.files.map((file) =>
+          file.path === "config.json" ? { ...file, content: `{"width":${width}}` } : file
+        ),
+      });
+      const outdated = await run(["outdated", "--dir", dir], width);
+      assert.equal(outdated.code, 0, outdated.text);
+      assertWhole(
+        screenLines(outdated.raw, width),
+        [MODELS.nested.replace(/^.*\/|\.rkllm$/g, ""), "config.json"],
+        width,
+      );
+
       const help = await run(["download", "--help"], width);
       const helpLines = screenLines(help.raw, width);
       assertWhole(helpLines, ["--platform", "--connections", "COMPANION_FILES"], width);
+      const mainHelp = await run(["--help"], width);
+      assertWhole(
+        screenLines(mainHelp.raw, width),
+        ["HUGGING_FACE_HUB_TOKEN", "RKLLM_MODELS_DIR", "--idle-timeout"],
+        width,
+      );
     });
   }
 });
