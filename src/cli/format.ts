@@ -267,3 +267,17 @@ export function formatFittedTable(
     ...rows.flatMap((row, index) => [row[0], ...details[index]]),
   ].join("\n");
 }
+
+/**
+ * A word as a POSIX shell reads it back: as it is when it holds no special
+ * character, else in single quotes. For the commands the CLI prints to copy.
+ *
+ * @example
+ * ```ts
+ * import { shellWord } from "./format.ts";
+ * shellWord("/data/my models"); // "'/data/my models'"
+ * ```
+ */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}

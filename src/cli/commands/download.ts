@@ -22,7 +22,7 @@ import {
   StopRequest,
   STORE_GLOBALS,
 } from "../command.ts";
-import { formatBytes, tableWidth, widthOf, wrapWords } from "../format.ts";
+import { formatBytes, shellWord, tableWidth, widthOf, wrapWords } from "../format.ts";
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
@@ -227,10 +227,6 @@ function interrupted(
     }`,
   );
   return { exitCode: 130 };
-}
-
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** `owner/name/file.rkllm` as one argument, as `info` and `remove` take it (rkllama users type it). */

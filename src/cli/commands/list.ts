@@ -12,6 +12,7 @@ import {
   formatBytes,
   formatDate,
   formatFittedTable,
+  shellWord,
   tableWidth,
   widthOf,
   wrapWords,
@@ -45,10 +46,6 @@ function resumeCommands(context: CommandContext, partials: PartialDownload[]): s
     (models.length > 0 ? models.map((file) => ` ${shellWord(file)}`) : [""])
       .map((file) => `rkllm-models download ${repo}${file}${dir}`)
   );
-}
-
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function listPartials(context: CommandContext, partials: PartialDownload[]) {

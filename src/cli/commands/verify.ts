@@ -5,7 +5,7 @@
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
-import { tableWidth, widthOf, wrapList, wrapWords } from "../format.ts";
+import { shellWord, tableWidth, widthOf, wrapList, wrapWords } from "../format.ts";
 
 /**
  * The `verify` command.
@@ -146,10 +146,6 @@ function repairLines(command: string, width: number): string {
 
 /** The command that downloads again exactly what failed (the record marks those files). */
 function repairCommand(verdict: ModelVerification, dir: string | undefined): string {
-  const dirFlag = dir === undefined ? "" : ` --dir ${shellQuote(dir)}`;
-  return `rkllm-models download ${verdict.model.repo} ${shellQuote(verdict.model.file)}${dirFlag}`;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+  const dirFlag = dir === undefined ? "" : ` --dir ${shellWord(dir)}`;
+  return `rkllm-models download ${verdict.model.repo} ${shellWord(verdict.model.file)}${dirFlag}`;
 }
