@@ -2,10 +2,10 @@ import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { createProgressReporter, type ProgressMode } from "../src/cli/progress.ts";
-import { fitName } from "../src/cli/format.ts";
 import { Output } from "../src/cli/output.ts";
 import type { Runtime } from "../src/runtime/runtime.ts";
 import { ANSI_ESCAPE, stripAnsi } from "./support/pty.ts";
+import { screenLines } from "./support/screen.ts";
 
 /** An `Output` over a fake terminal that records what reaches stderr. */
 function recordingOutput(env: Record<string, string> = { TERM: "xterm" }, tty = true) {
@@ -92,25 +92,37 @@ describe("the progress reporter", () => {
     );
   });
 
-  it("draws one bar per file, whatever the number of connections, within the terminal width", async () => {
+  it("draws one bar per file, whatever the number of connections, and one line for the small files", async () => {
     const columns = 90;
     const { writes } = await feed("bar", { total: 64 << 20, steps: 50, stepMs: 150, columns });
     const frames = writes.join("").split(FRAME_START).filter(Boolean);
     assert.ok(frames.length > 10);
     for (const frame of frames) {
       const lines = stripAnsi(frame).split("\n").filter(Boolean);
-      assert.ok(lines.length === 2 || frame === frames[0], frame);
-      assert.equal(lines.filter((line) => line.startsWith("Qwen2.")).length, 1, frame);
-      assert.equal(lines.filter((line) => line.includes("rk3588-w8a8")).length, 1, frame);
+      assert.equal(lines.filter((line) => line === MODEL).length, 1, frame);
+      const small = lines.filter((line) => line.startsWith("small files: ")).length;
+      assert.ok(small === 1 || frame === frames[0], frame);
       for (const line of lines) assert.ok([...line].length < columns, `too wide: ${line}`);
     }
     const last = stripAnsi(frames[frames.length - 1]);
-    assert.match(
-      last,
-      /^Qwen2\.\S*…rk3588-w8a8… *\S*\.rkllm \[=+\] 100% +64\.0 MiB .*done in 8s$/m,
-    );
-    assert.match(last, /^config\.json +\[=+\] 100% +200 B/m);
+    assert.match(last, /^ {2}\[=+\] 100% 64\.0\/64\.0 MiB .*done in 8s$/m);
+    assert.match(last, /^small files: 1 file, 200 B, done$/m);
   });
+
+  for (const columns of [60, 80, 120]) {
+    it(`keeps every name whole at ${columns} columns, and the screen shows the bars once`, async () => {
+      const { writes } = await feed("bar", { total: 64 << 20, steps: 30, stepMs: 150, columns });
+      // A terminal's line discipline turns "\n" into "\r\n".
+      const raw = writes.join("").replaceAll("\n", "\r\n");
+      const screen = screenLines(raw, columns).filter(Boolean);
+      assert.equal(screen.filter((line) => line.includes(MODEL)).length, 1, screen.join("\n"));
+      const others = screen.filter((line) => line !== MODEL);
+      assert.ok(others.every((line) => [...line].length < columns), screen.join("\n"));
+      assert.doesNotMatch(screen.join("\n"), /\S…\S/);
+      // The state is whole too, with no wide gap between the percent and the size.
+      assert.match(screen.join("\n"), /100% 64\.0\/64\.0 MiB +\S+ MiB\/s {2}done in \d+s/);
+    });
+  }
 
   it("writes a plain line every few seconds and one when a file is done, without escapes", async () => {
     const { writes } = await feed("plain", { total: 64 << 20, steps: 40, stepMs: 500 });
@@ -126,7 +138,12 @@ describe("the progress reporter", () => {
         "m",
       ),
     );
-    assert.match(text, /^config\.json: 100% {2}200 B/m);
+    assert.doesNotMatch(
+      text,
+      /^(downloading )?config\.json/m,
+      "a small file has no line of its own",
+    );
+    assert.match(text, /^small files: config\.json \(1 file, 200 B\)$/m);
     assert.match(
       text,
       new RegExp(`^${MODEL.replace(/\./g, "\\.")}: 100% {2}64\\.0 MiB .*done in 20s$`, "m"),
@@ -158,7 +175,8 @@ describe("the progress reporter", () => {
     const holder = { pid: 4321, host: "board", since: "2025-01-01T00:00:00.000Z" };
     for (const mode of ["plain", "bar"] as const) {
       const { output, writes } = recordingOutput();
-      const reporter = createProgressReporter(mode, output, { columns: 100 });
+      // Wide enough that the bars do not wrap the notes at spaces, as they would at 100.
+      const reporter = createProgressReporter(mode, output, { columns: 200 });
       reporter.handle({ event: "wait", file: MODEL, holder, lock: "/m/o/n/.rkllm-models.lock" });
       reporter.handle({ event: "wait", file: MODEL, holder });
       reporter.finish();
@@ -170,18 +188,6 @@ describe("the progress reporter", () => {
         "if that process is gone, delete the .rkllm-models.lock file in the model's directory and run the command again",
       ], mode);
     }
-  });
-
-  it("shortens long names in the middle, never losing the variant", () => {
-    assert.equal(fitName("config.json", 20), "config.json");
-    for (const width of [20, 24, 30, 40, 50]) {
-      const short = fitName(MODEL, width);
-      assert.equal([...short].length, width, short);
-      assert.ok(short.startsWith("Qwen"), short);
-      assert.ok(short.includes("rk3588-w8a8"), short);
-    }
-    assert.equal(fitName(MODEL, 50), "Qwen2.5-0…rk3588-w8a8-opt-0-hybrid-ratio-0.0.rkllm");
-    assert.equal(fitName(MODEL, 24), "Qwen2.…rk3588-w8a8…rkllm");
   });
 
   it("colours only a terminal without NO_COLOR, and moves the cursor only on a terminal that is not dumb", () => {

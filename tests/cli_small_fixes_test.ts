@@ -1,6 +1,6 @@
 import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { cliCommand, cliEnvironment, parseJson, runCommand } from "./support/cli_process.ts";
@@ -123,5 +123,83 @@ describe("the small ones", () => {
       answers: [[/\[y\/N\]/, "n\n"]],
     });
     assert.match(result.text, /Remove 1 model \(3\.0 MiB\) and 0 partial downloads \(0 B\) in /);
+  });
+});
+
+const RK3588_FILE = "TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm";
+
+describe("the smaller surfaces", () => {
+  const bed = useHubTestBed(standardHub());
+  const { newDir, cli } = bed;
+
+  it("rm owner/name removes every model of that repository, as the README says it takes", async () => {
+    const dir = newDir();
+    for (const file of [RK3576_FILE, RK3588_FILE]) {
+      assert.equal((await cli(["download", MULTI.id, file, "--dir", dir, "-q"])).code, 0);
+    }
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    const removed = await cli(["rm", MULTI.id, "--dir", dir, "--json"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(
+      parseJson(removed.stdout).map((result: { model: { file: string } }) => result.model.file)
+        .sort(),
+      [RK3576_FILE, RK3588_FILE].sort(),
+    );
+    const left = parseJson((await cli(["list", "--dir", dir, "--json"])).stdout);
+    assert.deepEqual(left.map((model: { repo: string }) => model.repo), [QWEN.id]);
+  });
+
+  it("config says where the store is with nothing set, and get says what is in effect", async () => {
+    const home = newDir("home");
+    const store = join(home, "store");
+    const env = { XDG_CONFIG_HOME: join(home, "config"), RKLLM_MODELS_DIR: store };
+    const shown = await cli(["config"], env);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.ok(
+      shown.stderr.split("\n").includes(`models directory: ${store} (from RKLLM_MODELS_DIR)`),
+      shown.stderr,
+    );
+    const got = await cli(["config", "get", "modelsDir"], env);
+    assert.equal(got.code, 1, "not set in the file");
+    assert.equal(got.stdout, "");
+    assert.match(got.stderr, /^modelsDir is not set in \S+config\.json; in effect: /m);
+    assert.ok(got.stderr.includes(`in effect: ${store} (from RKLLM_MODELS_DIR)`), got.stderr);
+  });
+
+  it("says which chip a download took and why, when the repository has several", async () => {
+    const dir = newDir();
+    // No board here (the tests' device tree names none), and --quant leaves one variant.
+    const result = await cli(["download", MULTI.id, "--quant", "w4a16", "--dir", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /^chose the rk3576 variant, the only one --quant w4a16 leaves; no board chip was detected here \(choose another with --platform rk3588\)$/m,
+    );
+    const asked = await cli(["download", MULTI.id, "--platform", "rk3576", "--dir", dir]);
+    assert.doesNotMatch(asked.stderr, /^chose /m, "a chip asked for needs no word");
+  });
+
+  it("list marks a model that failed verify, until a download repairs it", async () => {
+    const dir = newDir();
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    assert.equal((await cli(["download", MULTI.id, RK3576_FILE, "--dir", dir, "-q"])).code, 0);
+    const path = join(dir, QWEN.id, QWEN_FILE);
+    const bytes = readFileSync(path);
+    bytes[10] ^= 0xff;
+    writeFileSync(path, bytes);
+    assert.equal((await cli(["verify", "--dir", dir])).code, 6);
+    const listed = await cli(["list", "--dir", dir]);
+    assert.match(listed.stdout, /^NAME +SIZE +DOWNLOADED +VERIFY$/m);
+    assert.match(
+      listed.stdout,
+      new RegExp(`^${QWEN_FILE.replace(/\.rkllm$/, "").replaceAll(".", "\\.")} .* FAILED$`, "m"),
+    );
+    assert.match(listed.stdout, /^TinyLlama\S* .* -$/m);
+    assert.match(listed.stderr, /FAILED did not verify: rkllm-models verify/);
+    const json = parseJson((await cli(["list", "--dir", dir, "--json"])).stdout);
+    assert.ok(json.find((model: { repo: string }) => model.repo === QWEN.id).failedVerifyAt);
+
+    assert.equal((await cli(["download", QWEN.id, "--dir", dir, "-q"])).code, 0);
+    assert.doesNotMatch((await cli(["list", "--dir", dir])).stdout, /VERIFY|FAILED/);
   });
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJson, runCli } from "./support/cli_process.ts";
-import { QWEN, QWEN_FILE } from "./support/fixtures.ts";
+import { GATED, MULTI, QWEN, QWEN_FILE, standardHub, TOKENS } from "./support/fixtures.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 
@@ -78,5 +78,66 @@ describe("outdated and update", () => {
       report.files.filter((file: { status: string }) => file.status === "unknown"),
       [{ file: "config.json", status: "unknown" }],
     );
+  });
+});
+
+describe("outdated and update go on past a repository they cannot read", () => {
+  let root = "";
+  let hub: HubServer;
+  before(async () => {
+    root = makeTempDir("rkllm-update-gated-");
+    hub = await startHubServer(standardHub());
+  });
+  after(async () => {
+    await hub?.close();
+    if (root) removeDir(root);
+  });
+  const dir = () => join(root, "models");
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCli([...args, "--dir", dir()], {
+      cwd: root,
+      env: { HF_ENDPOINT: hub.endpoint, HF_TOKEN: "", ...env },
+    });
+
+  it("a gated repository without a token is one line; the others are compared and updated", async () => {
+    for (const args of [[QWEN.id], [MULTI.id, "--platform", "rk3588"]]) {
+      assert.equal((await run(["download", ...args, "-q"])).code, 0);
+    }
+    const gated = await run(["download", GATED.id, "-q"], { HF_TOKEN: TOKENS.approved });
+    assert.equal(gated.code, 0, gated.stderr);
+    hub.setRepo(withConfig(NEW_CONFIG, "2".repeat(40)));
+    // The Hub refuses the gated repository's API without a token, as it may.
+    hub.addFault({
+      origin: "hub",
+      pathIncludes: GATED.id,
+      status: 401,
+      headers: { "X-Error-Code": "GatedRepo" },
+    });
+
+    const table = await run(["outdated"]);
+    assert.equal(table.code, 4, table.stderr);
+    assert.match(table.stdout, /^Qwen2\.5\S* +outdated +config\.json$/m);
+    assert.match(table.stdout, /^TinyLlama\S* +current +-$/m);
+    assert.match(table.stdout, /^Llama-3\.2-1B-rk3588-w8a8 +failed +-$/m);
+    const errors = table.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    assert.equal(errors.length, 1, table.stderr);
+    assert.ok(errors[0].includes(GATED.id), errors[0]);
+
+    const json = await run(["outdated", "--json"]);
+    assert.equal(json.code, 4, json.stderr);
+    const failed = parseJson(json.stdout).filter((entry: { status: string }) =>
+      entry.status === "failed"
+    );
+    assert.deepEqual(failed.map((entry: { repo: string }) => entry.repo), [GATED.id]);
+    assert.equal(failed[0].error.code, "gated");
+
+    const updated = await run(["update"]);
+    assert.equal(updated.code, 4, updated.stderr);
+    assert.match(
+      updated.stdout,
+      new RegExp(`^updated ${QWEN.id}/${QWEN_FILE}: config\\.json$`, "m"),
+    );
+    assert.equal(readFileSync(join(dir(), QWEN.id, "config.json"), "utf8"), NEW_CONFIG);
+    assert.equal(updated.stderr.split("\n").filter((line) => line.startsWith("error: ")).length, 1);
   });
 });

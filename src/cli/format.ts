@@ -136,51 +136,6 @@ export function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : "-";
 }
 
-/** The chip and quantisation part of a file name: what tells its variants apart. */
-const VARIANT =
-  /(?:rk3588|rk3576|rk3562|rv1126b|w8a8|w4a16|w4a8)(?:_g\d+)?(?:[-_.](?:w8a8|w4a16|w4a8)(?:_g\d+)?)?/i;
-
-function middleCut(chars: string[], width: number): string {
-  const tail = Math.ceil((width - 1) / 2);
-  const head = width - 1 - tail;
-  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - tail).join("")}`;
-}
-
-/**
- * Shortens a name to `width` columns in the middle, never losing its variant (chip and
- * quantisation): the start of the name, then the variant, then as much of the end as fits.
- *
- * @example
- * ```ts
- * import { fitName } from "./format.ts";
- * fitName("TinyLlama-1.1B-Chat-v1.0-rk3588-w8a8-opt-0-hybrid-ratio-0.5.rkllm", 30);
- * // "TinyLlama-1.1…rk3588-w8a8….rkllm"
- * ```
- */
-export function fitName(name: string, width: number): string {
-  const chars = [...name];
-  if (chars.length <= width) return name;
-  if (width <= 1) return "…";
-  const match = VARIANT.exec(name);
-  if (!match) return middleCut(chars, width);
-  const start = [...name.slice(0, match.index)].length;
-  const variant = [...match[0]];
-  const after = chars.slice(start + variant.length);
-  // The variant and what follows it fit after a shortened start.
-  if (variant.length + after.length + 2 <= width) {
-    const head = width - 1 - variant.length - after.length;
-    return `${chars.slice(0, head).join("")}…${[...variant, ...after].join("")}`;
-  }
-  const room = width - variant.length - 2;
-  if (room < 2) return middleCut(chars, width);
-  // The end keeps the extension (".rkllm") when there is room for it and the start as well.
-  const tail = Math.min(6, Math.floor(room / 2));
-  const head = Math.min(start, room - tail);
-  return `${chars.slice(0, head).join("")}…${variant.join("")}…${
-    chars.slice(chars.length - (room - head)).join("")
-  }`;
-}
-
 /** What {@linkcode tableWidth} asks of the runtime. */
 export interface TerminalSize {
   /** Whether a stream is a terminal. */
@@ -190,18 +145,19 @@ export interface TerminalSize {
 }
 
 /**
- * The width tables fit in: the terminal's when stdout is one at least 80
- * columns wide, else 80.
+ * The width output is laid out for: the terminal's when stdout is one, else
+ * unlimited, so that piped output keeps one row of a table per line.
  *
  * @example
  * ```ts
  * import { tableWidth } from "./format.ts";
- * tableWidth({ isTTY: () => false, columns: () => undefined }); // 80
+ * tableWidth({ isTTY: () => false, columns: () => undefined }); // Infinity
  * ```
  */
 export function tableWidth(terminal: TerminalSize): number {
-  const columns = terminal.isTTY("stdout") ? terminal.columns() : undefined;
-  return columns !== undefined && columns >= 80 ? columns : 80;
+  if (!terminal.isTTY("stdout")) return Infinity;
+  const columns = terminal.columns();
+  return columns !== undefined && columns >= 20 ? columns : 80;
 }
 
 /**
@@ -250,56 +206,78 @@ export function wrapList(
   return [`${indent}${first}`, ...more.map((line) => `${indent}  ${line}`)].join("\n");
 }
 
-/** Gives each shrinkable column at most an equal share of `room`, the narrowest first. */
-function shareRoom(naturals: Map<number, number>, room: number): Map<number, number> {
-  const shares = new Map<number, number>();
-  let left = room;
-  const order = [...naturals].sort((a, b) => a[1] - b[1]);
-  order.forEach(([column, natural], index) => {
-    const share = Math.max(12, Math.min(natural, Math.floor(left / (order.length - index))));
-    shares.set(column, share);
-    left -= share;
-  });
-  return shares;
+/**
+ * The width of a text in columns (code points; the CLI prints no wide characters of its own).
+ *
+ * @example
+ * ```ts
+ * import { widthOf } from "./format.ts";
+ * widthOf("naïve…"); // 6
+ * ```
+ */
+export function widthOf(text: string): number {
+  return [...text].length;
+}
+
+/** The details of a stacked row: an aligned table when it fits, else one `header: value` line each. */
+function detailLines(header: string[], rows: string[][], width: number): string[][] {
+  const table = formatTable(header, rows).split("\n");
+  const indent = "    ";
+  if (table.every((line) => widthOf(indent + line) <= width)) {
+    const [head, ...body] = table;
+    return [[indent + head], ...body.map((line) => [indent + line])];
+  }
+  return [
+    [],
+    ...rows.map((row) =>
+      row.map((cell, column) => `${indent}${header[column].toLowerCase()}: ${cell}`)
+    ),
+  ];
 }
 
 /**
- * {@linkcode formatTable} fitted to `options.width` columns: the `shrink`
- * columns (names) share what the others leave, each cell shortened in the
- * middle by {@linkcode fitName} so that its variant stays visible.
+ * {@linkcode formatTable} laid out for `options.width` columns without ever
+ * shortening a cell: the first column holds what people copy and type (a file
+ * or model name). When the rows do not fit on one line each, every name takes a
+ * line of its own, its other cells below it, indented, as a table when they fit
+ * and else one `header: value` line each.
  *
  * @example
  * ```ts
  * import { formatFittedTable } from "./format.ts";
- * formatFittedTable(["NAME", "SIZE"], [["a", "1 B"]], { width: 80, shrink: [0] });
+ * formatFittedTable(["NAME", "SIZE"], [["a", "1 B"]], { width: 80 });
  * ```
  */
 export function formatFittedTable(
   header: string[],
   rawRows: string[][],
-  options: { width: number; shrink: number[] },
+  options: { width: number },
 ): string {
+  const table = formatTable(header, rawRows);
+  if (table.split("\n").every((line) => widthOf(line) < options.width)) return table;
   const rows = rawRows.map((row) => row.map(terminalSafe));
-  const natural = (column: number) =>
-    rows.reduce(
-      (widest, row) => Math.max(widest, [...(row[column] ?? "")].length),
-      header[column].length,
-    );
-  const fixed = header.reduce(
-    (sum, _title, column) => sum + (options.shrink.includes(column) ? 0 : natural(column)),
-    2 * (header.length - 1),
+  const [head, ...details] = detailLines(
+    header.slice(1),
+    rows.map((row) => row.slice(1)),
+    options.width - 1,
   );
-  const shares = shareRoom(
-    new Map(options.shrink.map((column) => [column, natural(column)])),
-    options.width - 1 - fixed,
-  );
-  return formatTable(
-    header,
-    rows.map((row) =>
-      row.map((cell, column) => {
-        const share = shares.get(column);
-        return share === undefined ? cell : fitName(cell, share);
-      })
-    ),
-  );
+  return [
+    header[0],
+    ...head,
+    ...rows.flatMap((row, index) => [row[0], ...details[index]]),
+  ].join("\n");
+}
+
+/**
+ * A word as a POSIX shell reads it back: as it is when it holds no special
+ * character, else in single quotes. For the commands the CLI prints to copy.
+ *
+ * @example
+ * ```ts
+ * import { shellWord } from "./format.ts";
+ * shellWord("/data/my models"); // "'/data/my models'"
+ * ```
+ */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -6,6 +6,31 @@
 import type { ModelsConfig } from "../config/models_config.ts";
 import { VERSION } from "../version.ts";
 import type { Command, OptionSpec } from "./command.ts";
+import { widthOf, wrapWords } from "./format.ts";
+
+/**
+ * A line of help wrapped at spaces to fit `width` columns: a row of a list
+ * (`  name  meaning`) continues under its meaning, other text under its indent.
+ */
+function wrapHelpLine(line: string, width: number): string[] {
+  // An example is a command to copy: it stays on one line.
+  if (widthOf(line) < width || line.startsWith("  rkllm-models ")) return [line];
+  const indent = /^ */.exec(line)![0].length;
+  const column = /^ *\S+(?: \S+)*? {2,}(?=\S)/.exec(line)?.[0].length;
+  const hanging = column !== undefined && column <= width / 2 ? column : indent;
+  const [first, ...rest] = wrapWords(line.slice(hanging), width - 1 - hanging);
+  return [
+    line.slice(0, hanging) + first,
+    ...rest.map((text) => " ".repeat(hanging) + text),
+  ];
+}
+
+/** Help text wrapped to `width` (no line wraps in the terminal, no word is cut). */
+function wrapHelp(lines: string[], width: number | undefined): string {
+  if (width === undefined || !Number.isFinite(width)) return lines.join("\n");
+  return lines.flatMap((text) => text.split("\n")).flatMap((line) => wrapHelpLine(line, width))
+    .join("\n");
+}
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const entries = Object.entries(options).map(([name, spec]) => {
@@ -65,6 +90,8 @@ export interface HelpOptions {
   globalOptions: Record<string, OptionSpec>;
   /** The models config, for the examples. */
   config: ModelsConfig;
+  /** The terminal's width: lines are wrapped at spaces to fit it (not when unknown or infinite). */
+  width?: number;
 }
 
 /**
@@ -84,7 +111,15 @@ export function commandHelp(command: Command, options: HelpOptions): string {
   const { globalOptions, config } = options;
   const lines = [`Usage: rkllm-models ${command.usage}`, "", command.summary];
   if (command.aliases?.length) lines.push(`Aliases: ${command.aliases.join(", ")}`);
-  if (command.description) lines.push("", command.description);
+  // The description is one paragraph, broken for 100 columns: reflowed for the terminal's.
+  if (command.description) {
+    lines.push(
+      "",
+      Number.isFinite(options.width)
+        ? command.description.replace(/\n/g, " ")
+        : command.description,
+    );
+  }
   if (Object.keys(command.options).length) {
     lines.push("", "Options:", ...optionLines(command.options));
   }
@@ -96,7 +131,7 @@ export function commandHelp(command: Command, options: HelpOptions): string {
     lines.push("  (all global options: rkllm-models --help)");
   }
   lines.push("", "Examples:", ...command.examples(config).map((example) => `  ${example}`));
-  return lines.join("\n");
+  return wrapHelp(lines, options.width);
 }
 
 /**
@@ -120,7 +155,7 @@ export function mainHelp(commands: readonly Command[], options: HelpOptions): st
   const width = Math.max(...names.map((name) => name.length));
   const example = config.EXAMPLE_MODEL_FILES[0];
   const envWidth = Math.max(...ENVIRONMENT.map(([name]) => name.length));
-  return [
+  return wrapHelp([
     `rkllm-models ${VERSION}: find, download and manage RKLLM models for Rockchip NPU boards`,
     "",
     "Usage: rkllm-models <command> [arguments] [options]",
@@ -141,5 +176,5 @@ export function mainHelp(commands: readonly Command[], options: HelpOptions): st
     "Run rkllm-models <command> --help for a command's options and examples.",
     "User settings: rkllm-models config (flag, then environment, then ~/.config/rkllm-models/config.json, then default).",
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth/gated, 5 network/offline, 6 integrity, 7 storage, 130 interrupted (a bad --endpoint or user config file is 1).",
-  ].join("\n");
+  ], options.width);
 }

@@ -42,6 +42,7 @@ import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, mainHelp } from "./help.ts";
+import { tableWidth } from "./format.ts";
 import { formatRetry, terminalSafe } from "./format.ts";
 import { wholeNumber } from "./option_values.ts";
 import { Output } from "./output.ts";
@@ -382,7 +383,7 @@ async function runCommandLine(session: Session, args: string[]): Promise<number>
     const topic = rest.find((arg) => !arg.startsWith("-"));
     const helped = topic === undefined ? undefined : findCommand(topic);
     if (topic !== undefined && !helped) throw unknownCommand(topic);
-    output.out(helpText(helped, config));
+    output.out(helpText(helped, { config, width: tableWidth(runtime) }));
     return 0;
   }
   const { values, positionals } = parseCommandLine(command, rest);
@@ -393,7 +394,7 @@ async function runCommandLine(session: Session, args: string[]): Promise<number>
     return 0;
   }
   if (values.help || !command) {
-    output.out(helpText(command, config));
+    output.out(helpText(command, { config, width: tableWidth(runtime) }));
     return command || values.help ? 0 : 2;
   }
   if (positionals.length > command.maxArguments) {
@@ -408,9 +409,12 @@ async function runCommandLine(session: Session, args: string[]): Promise<number>
   return await runCommand(command, commandContext(session, { config, values, positionals, mode }));
 }
 
-/** The help of `command`, or of the whole CLI. */
-function helpText(command: Command | undefined, config: ModelsConfig): string {
-  const options = { globalOptions: GLOBAL_OPTIONS, config };
+/** The help of `command`, or of the whole CLI, wrapped at words to `width`. */
+function helpText(
+  command: Command | undefined,
+  read: { config: ModelsConfig; width: number },
+): string {
+  const options = { globalOptions: GLOBAL_OPTIONS, ...read };
   return command ? commandHelp(command, options) : mainHelp(COMMANDS, options);
 }
 

@@ -1,17 +1,21 @@
 /**
  * Live progress bars on a terminal: one per file (the segments of a parallel
  * download folded into one), redrawn in place at most ten times a second,
- * with notes printed above them.
+ * with notes printed above them. A file's name is shown whole: when the names
+ * leave no room for the bars, each name takes a line of its own.
  *
  * @module
  */
 import type { DownloadEvent } from "../download/download_events.ts";
-import { fitName, terminalSafe } from "./format.ts";
+import { terminalSafe, widthOf, wrapWords } from "./format.ts";
 import type { Output } from "./output.ts";
 import {
   type FileProgress,
   FileProgressTable,
+  isSmallFile,
   sharedNotes,
+  sizesOf,
+  smallFilesLine,
   statsOf,
   terminalSafeEvent,
 } from "./progress_files.ts";
@@ -31,10 +35,12 @@ export const REDRAW_INTERVAL_MS = 100;
 /** The events that change what the bars show. */
 const REDRAWN = new Set<DownloadEvent["event"]>(["start", "progress", "verify", "done"]);
 
-/** The stats as fixed-width columns, so the bars do not jump as numbers change. */
-function barStats(progress: FileProgress, now: number): string {
-  const [percent, sizes, speed, state] = statsOf(progress, now);
-  return `${percent.padStart(4)} ${sizes.padStart(17)} ${speed.padStart(12)}  ${state}`;
+/** The longest state a file shows ("done in 59m59s"), kept free so names do not move. */
+const STATE_WIDTH = 14;
+
+/** The rows a line takes on a terminal `columns` wide (a longer line wraps). */
+function rowsOf(line: string, columns: number): number {
+  return Math.max(1, Math.ceil(widthOf(line) / columns));
 }
 
 /**
@@ -55,10 +61,16 @@ export class BarReporter implements ProgressReporter {
   readonly #now: () => number;
   readonly #columns: number;
   readonly #barWidth: number;
-  readonly #table = new FileProgressTable();
-  #drawnLines = 0;
+  #table = new FileProgressTable();
+  /** The terminal rows the last drawing took: a redraw goes back over them. */
+  #drawnRows = 0;
   #lastDraw = -Infinity;
   #pending: ReturnType<typeof setTimeout> | undefined;
+  /** The widest sizes and rate seen: columns only grow, so nothing jumps as numbers change. */
+  #sizesWidth = 0;
+  #speedWidth = 0;
+  /** Names on lines of their own: once chosen, kept for the rest of the download. */
+  #stacked = false;
 
   /** Draws on `output`'s stderr. */
   constructor(output: Output, options: ProgressOptions = {}) {
@@ -76,19 +88,26 @@ export class BarReporter implements ProgressReporter {
     if (REDRAWN.has(event.event)) this.#redraw();
   }
 
-  /** Draws the bars a last time. */
+  /**
+   * Draws the bars a last time and leaves them as they are: what is printed next
+   * (a message, or the bars of the next download) starts below them.
+   */
   finish(): void {
     this.#cancelPending();
     if (this.#table.files.size > 0) this.#draw();
+    this.#table = new FileProgressTable();
+    this.#drawnRows = 0;
+    this.#stacked = false;
   }
 
   // Notes quote file names and messages from the Hub: nothing it says reaches the terminal raw.
   #note(text: string): void {
-    const line = terminalSafe(text);
-    if (this.#drawnLines === 0) return this.#output.err(line);
-    this.#output.errRaw(`\x1b[${this.#drawnLines}F\x1b[J`);
-    this.#drawnLines = 0;
-    this.#output.err(line);
+    // Wrapped at spaces: a name stays whole, and the bars below know the rows above them.
+    const lines = wrapWords(terminalSafe(text), this.#columns - 1);
+    if (this.#drawnRows > 0) this.#output.errRaw(`\x1b[${this.#drawnRows}F\x1b[J`);
+    for (const line of lines) this.#output.err(line);
+    if (this.#drawnRows === 0) return;
+    this.#drawnRows = 0;
     this.#draw();
   }
 
@@ -108,34 +127,53 @@ export class BarReporter implements ProgressReporter {
     this.#cancelPending();
     const at = this.#now();
     this.#lastDraw = at;
-    // The largest file (the model) on top; the technical files below it.
-    const ordered = [...this.#table.files.values()].sort((a, b) => b.total - a.total);
-    const stats = ordered.map((progress) => barStats(progress, at));
-    const longestName = Math.max(
-      ...ordered.map((progress) => progress.file.split("/").pop()!.length),
-    );
-    // Room for the longest state ("done in 59m59s"), so names keep their width as numbers change.
-    const longestStats = Math.max(50, ...stats.map((text) => text.length));
-    const nameWidth = Math.max(
-      8,
-      Math.min(longestName, this.#columns - 1 - longestStats - this.#barWidth - 4),
-    );
-    const lines = ordered.map((progress, index) => this.#line(progress, stats[index], nameWidth));
-    const clear = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}F\x1b[J` : "";
+    // The largest file (the model) on top; the small files in one line below the bars.
+    const files = [...this.#table.files.values()];
+    const ordered = files.filter((progress) => !isSmallFile(progress))
+      .sort((a, b) => b.total - a.total);
+    const small = smallFilesLine(files.filter(isSmallFile));
+    const stats = ordered.map((progress) => this.#stats(progress, at));
+    const statsWidth = Math.max(0, ...stats.map(widthOf)) + STATE_WIDTH;
+    const nameWidth = Math.max(0, ...ordered.map((progress) => widthOf(progress.file)));
+    const room = this.#columns - 1 - statsWidth - 4;
+    // A bar may shrink to 10 beside the names; narrower, the names go on lines of their own.
+    this.#stacked ||= nameWidth + 1 + Math.min(10, this.#barWidth) > room;
+    const barWidth = Math.min(this.#barWidth, this.#stacked ? room - 2 : room - nameWidth - 1);
+    const lines = ordered.flatMap((progress, index) => {
+      const bar = this.#bar(progress, barWidth);
+      if (this.#stacked) return [progress.file, `  ${bar}${stats[index]}${stateOf(progress, at)}`];
+      return [`${progress.file.padEnd(nameWidth)} ${bar}${stats[index]}${stateOf(progress, at)}`];
+    });
+    if (small !== undefined) lines.push(small);
+    const clear = this.#drawnRows > 0 ? `\x1b[${this.#drawnRows}F\x1b[J` : "";
     this.#output.errRaw(`${clear}${lines.map((line) => `${line}\n`).join("")}`);
-    this.#drawnLines = lines.length;
+    this.#drawnRows = lines.reduce((sum, line) => sum + rowsOf(line, this.#columns), 0);
   }
 
-  #line(progress: FileProgress, stats: string, nameWidth: number): string {
-    const name = fitName(progress.file.split("/").pop()!, nameWidth).padEnd(nameWidth);
+  /** `[====      ] `, coloured; nothing when the terminal leaves no room for a bar. */
+  #bar(progress: FileProgress, width: number): string {
+    if (width < 4) return "";
     const fraction = progress.total > 0 ? Math.min(1, progress.bytes / progress.total) : 1;
-    const filled = Math.round(fraction * this.#barWidth);
-    const bar = "=".repeat(filled) + " ".repeat(this.#barWidth - filled);
-    const visible = [...`${name} [${bar}] ${stats}`];
-    const line = visible.length > this.#columns - 1
-      ? `${visible.slice(0, this.#columns - 2).join("")}…`
-      : visible.join("");
+    const filled = Math.round(fraction * width);
+    const bar = "=".repeat(filled) + " ".repeat(width - filled);
     const finished = progress.state === "done" || progress.state === "skipped";
-    return line.replace(`[${bar}]`, `[${this.#output.style(bar, finished ? "green" : "cyan")}]`);
+    return `[${this.#output.style(bar, finished ? "green" : "cyan")}] `;
   }
+
+  /** Percent, sizes and rate in columns that only grow, then two spaces before the state. */
+  #stats(progress: FileProgress, now: number): string {
+    const [percent, shown, speed] = statsOf(progress, now);
+    // A finished file shows `64.0/64.0 MiB`, as wide as while it downloaded: no gap opens.
+    const sizes = progress.state === "done" ? sizesOf(progress.total, progress.total) : shown;
+    this.#sizesWidth = Math.max(this.#sizesWidth, widthOf(sizes));
+    this.#speedWidth = Math.max(this.#speedWidth, widthOf(speed));
+    return `${percent.padStart(4)} ${sizes.padStart(this.#sizesWidth)} ${
+      speed.padStart(this.#speedWidth)
+    }  `;
+  }
+}
+
+/** The last column: ETA, `verifying…`, `done in …` or `present`. */
+function stateOf(progress: FileProgress, now: number): string {
+  return statsOf(progress, now)[3];
 }

@@ -6,10 +6,75 @@
  * @module
  */
 import type { DownloadEvent } from "../download/download_events.ts";
-import { LOCK_FILE } from "../store/store_layout.ts";
+import { isModelFileName, LOCK_FILE } from "../store/store_layout.ts";
 import { formatBytes, formatDuration, formatRetry, terminalSafe } from "./format.ts";
 
 const RATE_WINDOW_MS = 5000;
+
+/**
+ * Files under this size (companion files, most of them) take no time worth a bar or
+ * a line of their own: both text styles show them together, in one summary line.
+ * The model file is shown on its own whatever its size: it is what was asked for.
+ *
+ * @example
+ * ```ts
+ * import { SMALL_FILE_BYTES } from "./progress_files.ts";
+ * SMALL_FILE_BYTES; // 1048576
+ * ```
+ */
+export const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * Whether a file is shown in the summary of small files rather than on its own.
+ *
+ * @example
+ * ```ts
+ * import { isSmallFile } from "./progress_files.ts";
+ * isSmallFile({ file: "config.json", total: 86 }); // true
+ * ```
+ */
+export function isSmallFile(progress: Pick<FileProgress, "total" | "file">): boolean {
+  return progress.total < SMALL_FILE_BYTES && !isModelFileName(progress.file);
+}
+
+/**
+ * The one line for the small files: how many are done and their size, with their
+ * names when `names` is set; `undefined` when there are none.
+ *
+ * @example
+ * ```ts
+ * import { smallFilesLine } from "./progress_files.ts";
+ * const done = { startedAt: 0, startBytes: 0, samples: [], state: "done" as const };
+ * smallFilesLine([{ ...done, file: "config.json", total: 86, bytes: 86 }], { names: true });
+ * // "small files: config.json (1 file, 86 B)"
+ * ```
+ */
+export function smallFilesLine(
+  files: FileProgress[],
+  options: { names?: boolean } = {},
+): string | undefined {
+  if (files.length === 0) return undefined;
+  const finished = files.filter((file) => file.state === "done" || file.state === "skipped");
+  const present = files.filter((file) => file.state === "skipped").length;
+  const size = formatBytes(files.reduce((sum, file) => sum + file.total, 0));
+  const count = `${files.length} ${files.length === 1 ? "file" : "files"}`;
+  const already = present === files.length
+    ? "already complete"
+    : present > 0
+    ? `${present} already complete`
+    : "";
+  if (options.names) {
+    return `small files: ${files.map((file) => file.file).join(", ")} (${
+      [count, size, already].filter(Boolean).join(", ")
+    })`;
+  }
+  const progress = present === files.length
+    ? already
+    : finished.length === files.length
+    ? `done${already && ` (${already})`}`
+    : `${finished.length} done`;
+  return `small files: ${count}, ${size}, ${progress}`;
+}
 
 /** One file's progress, as its events tell it. */
 export interface FileProgress {
@@ -111,13 +176,21 @@ function percentOf(progress: FileProgress): number {
   return progress.total > 0 ? Math.floor((progress.bytes / progress.total) * 100) : 100;
 }
 
-/** `1.2/3.0 MiB` when both share a unit, else `512.0 KiB/3.0 MiB`. */
-function sizesOf(bytes: number, total: number): string {
-  const [done, doneUnit] = formatBytes(bytes).split(" ");
-  const [all, allUnit] = formatBytes(total).split(" ");
-  return doneUnit === allUnit
-    ? `${done}/${all} ${allUnit}`
-    : `${done} ${doneUnit}/${all} ${allUnit}`;
+/**
+ * `1.2/3.0 MiB`: the bytes so far in the unit of the whole, so the text keeps its
+ * width as the bytes grow (`0.0/3.0 MiB`, not `512 B/3.0 MiB`).
+ *
+ * @example
+ * ```ts
+ * import { sizesOf } from "./progress_files.ts";
+ * sizesOf(512, 3 * 1024 * 1024); // "0.0/3.0 MiB"
+ * ```
+ */
+export function sizesOf(bytes: number, total: number): string {
+  const [all, unit] = formatBytes(total).split(" ");
+  const power = ["B", "KiB", "MiB", "GiB"].indexOf(unit);
+  const digits = all.split(".")[1]?.length ?? 0;
+  return `${(bytes / 1024 ** power).toFixed(digits)}/${all} ${unit}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Plain progress for logs and pipes: a line when a file starts, is verified
- * and is done, and every few seconds a line per file still downloading.
+ * and is done, and every few seconds a line per file still downloading; the
+ * small files, together, in one line at the end.
  *
  * @module
  */
@@ -10,7 +11,9 @@ import type { Output } from "./output.ts";
 import {
   type FileProgress,
   FileProgressTable,
+  isSmallFile,
   sharedNotes,
+  smallFilesLine,
   statsOf,
   terminalSafeEvent,
 } from "./progress_files.ts";
@@ -48,7 +51,7 @@ function plainLine(progress: FileProgress, at: number): string {
 export class PlainReporter implements ProgressReporter {
   readonly #output: Output;
   readonly #now: () => number;
-  readonly #table = new FileProgressTable();
+  #table = new FileProgressTable();
   #lastLine: number;
 
   /** Prints on `output`'s stderr; `options.columns` does not matter to plain lines. */
@@ -64,6 +67,8 @@ export class PlainReporter implements ProgressReporter {
     const at = this.#now();
     const progress = this.#table.record(event, at);
     for (const note of sharedNotes(event)) this.#note(note);
+    // A small file is told of in the summary line at the end.
+    if (progress && isSmallFile(progress)) return;
     switch (event.event) {
       case "start":
         if (event.resumedBytes > 0) break;
@@ -85,15 +90,24 @@ export class PlainReporter implements ProgressReporter {
     }
   }
 
-  /** Nothing is pending between plain lines. */
-  finish(): void {}
+  /** Prints the line of the small files, once. */
+  finish(): void {
+    const small = [...this.#table.files.values()].filter((item) =>
+      isSmallFile(item) && (item.state === "done" || item.state === "skipped")
+    );
+    const line = smallFilesLine(small, { names: true });
+    if (line !== undefined) this.#note(line);
+    this.#table = new FileProgressTable();
+  }
 
   /** Every few seconds, a line per file still downloading. */
   #tick(at: number): void {
     if (at - this.#lastLine < PLAIN_INTERVAL_MS) return;
     this.#lastLine = at;
     for (const item of this.#table.files.values()) {
-      if (item.state === "downloading") this.#output.err(plainLine(item, at));
+      if (item.state === "downloading" && !isSmallFile(item)) {
+        this.#output.err(plainLine(item, at));
+      }
     }
   }
 

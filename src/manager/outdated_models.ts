@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ModelManagerError } from "../errors.ts";
 import { identityOfFile } from "../store/partial_state.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import { parseRepoId } from "../hub/repo_id.ts";
@@ -26,11 +27,14 @@ export interface OutdatedReport {
   latestRevision: string;
   /**
    * `outdated` when a file changed; `unknown` when none changed but some cannot be compared
-   * (a hash masked or never recorded, or a file the Hub no longer has).
+   * (a hash masked or never recorded, or a file the Hub no longer has); `failed` when the
+   * repository could not be read (gated, gone, unreachable): see `error`.
    */
-  status: "current" | "outdated" | "unknown";
-  /** Each file of the model (the `.rkllm` file, its companions and encoders). */
+  status: "current" | "outdated" | "unknown" | "failed";
+  /** Each file of the model (the `.rkllm` file, its companions and encoders); none when failed. */
   files: { file: string; status: FileFreshness }[];
+  /** Why the repository could not be compared, when `status` is `failed`. */
+  error?: ModelManagerError;
 }
 
 /**
@@ -69,8 +73,32 @@ function statusOf(files: { status: FileFreshness }[]): OutdatedReport["status"] 
   return files.every((file) => file.status === "same") ? "current" : "unknown";
 }
 
+/** The reports of one repository's models, from one listing. */
+async function compareRepo(
+  context: StoreContext,
+  local: { repo: string; models: ModelInfo[] },
+): Promise<OutdatedReport[]> {
+  const info = await fetchRepoInfo(context.connection, parseRepoId(local.repo));
+  const listing = await listRepoFiles(context.connection, parseRepoId(local.repo), {
+    revision: info.sha,
+  });
+  const byPath = new Map(listing.map((file) => [file.path, file]));
+  const reports: OutdatedReport[] = [];
+  for (const model of local.models) {
+    const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
+    const files = [model.file, ...model.companionFiles, ...model.encoders].map((file) => ({
+      file,
+      status: freshnessOf(record?.files[file], byPath.get(file)),
+    }));
+    reports.push({ model, latestRevision: info.sha, status: statusOf(files), files });
+  }
+  return reports;
+}
+
 /**
- * Compares the selected local models with the Hub, one listing per repository.
+ * Compares the selected local models with the Hub, one listing per repository. A
+ * repository that cannot be read (gated, gone, unreachable) fails alone: its models
+ * are reported `failed` with the error, and the others are still compared.
  *
  * @example
  * ```ts
@@ -88,18 +116,21 @@ export async function outdatedModels(
   const selected = selectModels(models, query);
   const reports: OutdatedReport[] = [];
   for (const repo of [...new Set(selected.map((model) => model.repo))]) {
-    const info = await fetchRepoInfo(context.connection, parseRepoId(repo));
-    const listing = await listRepoFiles(context.connection, parseRepoId(repo), {
-      revision: info.sha,
-    });
-    const byPath = new Map(listing.map((file) => [file.path, file]));
-    for (const model of selected.filter((item) => item.repo === repo)) {
-      const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
-      const files = [model.file, ...model.companionFiles, ...model.encoders].map((file) => ({
-        file,
-        status: freshnessOf(record?.files[file], byPath.get(file)),
-      }));
-      reports.push({ model, latestRevision: info.sha, status: statusOf(files), files });
+    const local = { repo, models: selected.filter((item) => item.repo === repo) };
+    try {
+      reports.push(...await compareRepo(context, local));
+    } catch (error) {
+      // Ctrl-C, offline mode and what is not the Hub's answer about this repository stop all.
+      const alone = error instanceof ModelManagerError && error.code !== "cancelled" &&
+        error.code !== "offline";
+      if (!alone) throw error;
+      reports.push(...local.models.map((model) => ({
+        model,
+        latestRevision: model.revision ?? "",
+        status: "failed" as const,
+        files: [],
+        error,
+      })));
     }
   }
   return reports;

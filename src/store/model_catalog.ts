@@ -54,6 +54,11 @@ export interface ModelInfo extends ModelVariant {
   recorded: boolean;
   /** The RKLLM toolkit version its file name or repository name states. */
   toolkit?: ToolkitVersion;
+  /**
+   * When `verify` last found one of its files missing or changed (ISO 8601); absent
+   * when it verified, was never checked, or was downloaded again since.
+   */
+  failedVerifyAt?: string;
 }
 
 /** A partial download found in the store. */
@@ -237,6 +242,8 @@ export interface ModelFacts {
   technicalFiles: string[];
   /** What the record says came with it (format 2), or what the download plans to bring. */
   pairing?: ModelRecord;
+  /** When `verify` last failed one of its files, as the record marks it. */
+  failedVerifyAt?: string;
 }
 
 /**
@@ -264,6 +271,7 @@ export function modelInfoOf(facts: ModelFacts): ModelInfo {
     companionFiles: facts.pairing?.companions ?? facts.technicalFiles,
     encoders: facts.pairing?.encoders ?? [],
     recorded: record !== undefined,
+    ...(facts.failedVerifyAt ? { failedVerifyAt: facts.failedVerifyAt } : {}),
     ...parseModelVariant(file),
     ...optionalToolkit(toolkitVersionOf({ file, repo })),
   };
@@ -305,6 +313,9 @@ export async function scanRepoDirectory(
     const fileRecord = record?.files[file];
     const matches = fileRecord !== undefined && fileRecord.size === stat.size;
     const technicalFiles = nearestCompanions(file, { present, names: TECHNICAL_FILES });
+    // Without a recorded pairing (format 1, copied by hand), the encoders beside it pair by name.
+    const pairing = (matches ? record?.models?.[file] : undefined) ??
+      { companions: technicalFiles, encoders: encodersOf(file) };
     models.push(modelInfoOf({
       repo,
       dir,
@@ -312,9 +323,9 @@ export async function scanRepoDirectory(
       size: stat.size,
       record: matches ? fileRecord : undefined,
       technicalFiles,
-      // Without a recorded pairing (format 1, copied by hand), the encoders beside it pair by name.
-      pairing: (matches ? record?.models?.[file] : undefined) ??
-        { companions: technicalFiles, encoders: encodersOf(file) },
+      pairing,
+      failedVerifyAt: [file, ...pairing.companions, ...pairing.encoders]
+        .map((name) => record?.files[name]?.failedVerifyAt).filter(Boolean).sort().at(-1),
     }));
   }
   const partials: PartialDownload[] = [];

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { normalizeEndpoint } from "../../config/settings.ts";
+import {
+  DEFAULT_ENDPOINT,
+  modelsDirSetting,
+  normalizeEndpoint,
+  resolveSetting,
+} from "../../config/settings.ts";
 import {
   readUserConfig,
   USER_CONFIG_KEYS,
@@ -64,9 +69,42 @@ async function unsetValue(context: CommandContext, key: UserConfigKey) {
   return { exitCode: 0, json: { key, unset: had } };
 }
 
+/** The environment variable read before the file, per key. */
+const ENV_NAMES: Record<UserConfigKey, string> = {
+  modelsDir: "RKLLM_MODELS_DIR",
+  endpoint: "HF_ENDPOINT",
+  platform: "RKLLM_PLATFORM",
+  connections: "RKLLM_CONNECTIONS",
+};
+
+/** What a setting is in effect when no flag is given, and where that comes from. */
+function inEffect(runtime: Runtime, key: UserConfigKey): string {
+  const config = readUserConfig(runtime);
+  const envName = ENV_NAMES[key];
+  const from = runtime.env(envName)
+    ? `from ${envName}`
+    : config[key] !== undefined
+    ? "from the file"
+    : "the default";
+  if (key === "modelsDir") return `${modelsDirSetting(runtime).value} (${from})`;
+  if (key === "endpoint") {
+    return `${runtime.env(envName) || config.endpoint || DEFAULT_ENDPOINT} (${from})`;
+  }
+  const value = resolveSetting(runtime, key, { envName });
+  if (value !== undefined) return `${value} (${from})`;
+  return key === "platform" ? "the board's chip (the default)" : "8 (the default)";
+}
+
 function getValue(context: CommandContext, key: UserConfigKey) {
   const value = readUserConfig(context.runtime)[key];
   if (value !== undefined && !context.json) context.output.out(String(value));
+  // Not set in the file (exit 1, as documented): say so, and what is in effect instead.
+  if (value === undefined && !context.json) {
+    const path = userConfigPath(context.runtime) ?? "the user config";
+    context.output.err(
+      `${key} is not set in ${path}; in effect: ${inEffect(context.runtime, key)}`,
+    );
+  }
   return { exitCode: value === undefined ? 1 : 0, json: { key, value: value ?? null } };
 }
 
@@ -78,6 +116,8 @@ function listValues(context: CommandContext) {
       if (config[key] !== undefined) context.output.out(`${key}=${config[key]}`);
     }
     context.output.note(`file: ${path ?? "(no home directory)"}`);
+    // Where the store is matters even when nothing is set.
+    context.output.note(`models directory: ${inEffect(context.runtime, "modelsDir")}`);
   }
   return { exitCode: 0, json: { path: path ?? null, ...config } };
 }
@@ -99,7 +139,8 @@ export const configCommand: Command = {
   description: "Settings are read in this order: the flag, then the environment variable\n" +
     "(RKLLM_MODELS_DIR, HF_ENDPOINT, RKLLM_PLATFORM, RKLLM_CONNECTIONS), then the user config\n" +
     "file ($XDG_CONFIG_HOME/rkllm-models/config.json, default ~/.config/rkllm-models/config.json),\n" +
-    "then the built-in default. `get` exits 1 when the key is not set in the file.",
+    "then the built-in default. `list` also says where the models directory is. `get` exits 1 when\n" +
+    "the key is not set in the file, saying what is in effect instead.",
   maxArguments: 3,
   globals: ["json", "quiet", "help"],
   options: {},

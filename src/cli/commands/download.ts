@@ -22,7 +22,7 @@ import {
   StopRequest,
   STORE_GLOBALS,
 } from "../command.ts";
-import { formatBytes } from "../format.ts";
+import { formatBytes, shellWord, tableWidth, widthOf, wrapWords } from "../format.ts";
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
@@ -62,7 +62,12 @@ async function targetOf(
     // Retries of the listing read as a download's do, naming what is being fetched.
     onRetry: (event) => options.onProgress?.(retryEventOf(repo, event)),
   });
-  if (listing.chosen) return { file: listing.chosen.file, listing, label: repo };
+  if (listing.chosen) {
+    const note = chipNote(listing, options);
+    const width = tableWidth(context.runtime) - 1;
+    for (const line of note ? wrapWords(note, width) : []) context.output.note(line);
+    return { file: listing.chosen.file, listing, label: repo };
+  }
   const onBranches = listing.variants.length === 0 && (listing.branches?.length ?? 0) > 0;
   if (listing.candidates.length < 2 && !onBranches) return { listing, label: repo };
   const variants = onBranches ? listing.branches! : listing.candidates;
@@ -84,7 +89,10 @@ async function targetOf(
         }`,
       repo,
       variants,
-      listing: variantLines(variants, () => "  "),
+      listing: variantLines(variants, {
+        prefix: () => "  ",
+        width: context.runtime.isTTY("stderr") ? tableWidth(context.runtime) : Infinity,
+      }),
     });
   }
   // Ctrl-C at the question is the question's own error, not an interrupted download.
@@ -101,8 +109,41 @@ async function targetOf(
   return { file: chosen.file, listing, label };
 }
 
-/** Aligned lines `file  selecting flags  size`, with a prefix per line. */
-function variantLines(variants: VariantRow[], prefix: (index: number) => string): string[] {
+/**
+ * Which chip a download took, and why, when the repository holds files for several chips
+ * and no chip was asked for: the board's, or the only one the other flags left.
+ */
+function chipNote(listing: RepoVariants, options: DownloadOptions): string | undefined {
+  const chosen = listing.chosen;
+  if (!chosen?.platform || options.platform) return undefined;
+  const chips = new Set(
+    listing.files.map((file) => parseModelVariant(file.path).platform).filter((chip) =>
+      chip !== undefined
+    ),
+  );
+  if (chips.size < 2) return undefined;
+  const others = [...chips].filter((chip) => chip !== chosen.platform).join(", ");
+  if (options.preferPlatform === chosen.platform) {
+    return `chose the ${chosen.platform} variant, this board's chip (the repository also has ${others}; another with --platform)`;
+  }
+  const flags = options.quantization ? `--quant ${options.quantization}` : "the repository";
+  const board = options.preferPlatform
+    ? `this board's chip, ${options.preferPlatform}, has no such variant`
+    : "no board chip was detected here";
+  return `chose the ${chosen.platform} variant, the only one ${flags} leaves; ${board} (choose another with --platform ${
+    others.replaceAll(", ", " or ")
+  })`;
+}
+
+/**
+ * Aligned lines `file  selecting flags  size`, with a prefix per line; when they do not
+ * fit `width`, each file whole on its line and its flags and size on the next.
+ */
+function variantLines(
+  variants: VariantRow[],
+  layout: { prefix: (index: number) => string; width: number },
+): string[] {
+  const { prefix, width } = layout;
   // Folded, not spread: a listing may hold more variants than a call takes arguments.
   const fileWidth = variants.reduce((widest, variant) => Math.max(widest, variant.file.length), 0);
   // A variant that differs only by a suffix such as -16k shows it, so the choice is visible.
@@ -112,11 +153,19 @@ function variantLines(variants: VariantRow[], prefix: (index: number) => string)
     }`
   );
   const flagsWidth = flags.reduce((widest, text) => Math.max(widest, text.length), 0);
-  return variants.map((variant, index) =>
+  const sizeOf = (variant: VariantRow) =>
+    variant.size === undefined ? "" : formatBytes(variant.size);
+  const lines = variants.map((variant, index) =>
     `${prefix(index)}${variant.file.padEnd(fileWidth)}  ${flags[index].padEnd(flagsWidth)}  ${
-      variant.size === undefined ? "" : formatBytes(variant.size)
+      sizeOf(variant)
     }`.trimEnd()
   );
+  if (lines.every((line) => widthOf(line) < width)) return lines;
+  return variants.flatMap((variant, index) => {
+    const head = prefix(index);
+    const indent = " ".repeat(widthOf(head));
+    return [`${head}${variant.file}`, `${indent}${flags[index]}  ${sizeOf(variant)}`.trimEnd()];
+  });
 }
 
 async function pickInteractively(
@@ -127,9 +176,8 @@ async function pickInteractively(
   const { output } = context;
   output.err(`${repo} has ${variants.length} model files:`);
   const width = String(variants.length).length;
-  for (
-    const line of variantLines(variants, (index) => `  ${String(index + 1).padStart(width)}) `)
-  ) {
+  const prefix = (index: number) => `  ${String(index + 1).padStart(width)}) `;
+  for (const line of variantLines(variants, { prefix, width: tableWidth(context.runtime) })) {
     output.err(line);
   }
   for (;;) {
@@ -195,10 +243,6 @@ function interrupted(
     }`,
   );
   return { exitCode: 130 };
-}
-
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** `owner/name/file.rkllm` as one argument, as `info` and `remove` take it (rkllama users type it). */
@@ -311,18 +355,19 @@ function reportPlan(
 /** A download's answer: where the model is and what came with it, printed unless --json. */
 function reportDownload(context: CommandContext, result: DownloadResult): CommandResult {
   const { model, transferred } = result;
-  if (!context.json) {
-    context.output.out(
-      `${model.repo}/${model.file} (${formatBytes(model.size)}) -> ${model.path}`,
-    );
-    context.output.note(
-      `${
-        transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
-      }; revision ${model.revision}; technical files: ${model.technicalFiles.join(", ") || "none"}${
-        companionNote(model)
-      }`,
-    );
-  }
+  if (context.json) return { exitCode: 0, json: model };
+  // On a terminal too narrow for the line, the path goes below the name; pipes keep one line.
+  const width = tableWidth(context.runtime);
+  const size = formatBytes(model.size);
+  const where = `${model.repo}/${model.file} (${size}) -> ${model.path}`;
+  const oneLine = widthOf(where) < width;
+  context.output.out(oneLine ? where : `${model.repo}/${model.file}\n-> ${model.path}`);
+  const note = `${oneLine ? "" : `size ${size}; `}${
+    transferred === 0 ? "already complete" : `${formatBytes(transferred)} transferred`
+  }; revision ${model.revision}; technical files: ${model.technicalFiles.join(", ") || "none"}${
+    companionNote(model)
+  }`;
+  for (const line of wrapWords(note, width - 1)) context.output.note(line);
   return { exitCode: 0, json: model };
 }
 
@@ -431,6 +476,8 @@ export const downloadCommand: Command = {
       });
     } catch (error) {
       if (!isInterrupt(error, context) || phase.atQuestion) throw error;
+      // The bars stay as they were; the line that says how to resume goes below them.
+      reporter.finish();
       return interrupted(context, label, { kept });
     } finally {
       reporter.finish();

@@ -9,16 +9,16 @@ import type { RepoFile } from "../../hub/list_files.ts";
 import { companionsOfModels } from "../../store/repo_folders.ts";
 import { isEncoderFileName, TECHNICAL_FILES } from "../../store/store_layout.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
-import { fitName, formatBytes, formatFittedTable, tableWidth, wrapList } from "../format.ts";
+import { formatBytes, formatFittedTable, tableWidth, widthOf, wrapList } from "../format.ts";
 import { quantOption } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import type { VariantRow } from "../variants.ts";
 
 /**
- * The variants as a table fitted to `width`: the file name shortened in the middle
- * (chip, quantisation and the rest of the variant are in it, so no column repeats
- * them), its size, its vision encoder when some variant has one, the toolkit version
- * when the variants' differ, whether it fits the board's memory on a board, and the
+ * The variants as a table laid out for `width`: the whole file name (chip,
+ * quantisation and the rest of the variant are in it, so no column repeats them),
+ * its size, its vision encoder when some variant has one, the toolkit version when
+ * the variants' differ, whether it fits the board's memory on a board, and the
  * flags that select it.
  */
 function variantTable(
@@ -43,7 +43,7 @@ function variantTable(
       ...(fits ? [variant.fitsMemory === false ? "no" : "yes"] : []),
       variant.flags === "" ? "(the only one)" : variant.flags ?? "(the file name)",
     ]),
-    { width: show.width, shrink: show.encoders ? [0, 2] : [0] },
+    { width: show.width },
   );
 }
 
@@ -185,7 +185,7 @@ export const filesCommand: Command = {
     const width = tableWidth(context.runtime);
     const heading = `${info.id} at ${info.sha}`;
     context.output.out(
-      heading.length < width ? heading : `${fitName(info.id, width - 1)}\nat ${info.sha}`,
+      widthOf(heading) < width ? heading : `${info.id}\nat ${info.sha}`,
     );
     if (preferPlatform) context.output.out(`this board: ${preferPlatform}`);
     const shown = printVariants(context, {

@@ -7,13 +7,17 @@
  */
 import type { ModelInfo, PartialDownload } from "../../store/model_catalog.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
-import { fitName, formatBytes, formatDate, formatTable } from "../format.ts";
-
-/** The table's width: the terminal's, else 80. */
-function tableWidth(context: CommandContext): number {
-  const columns = context.runtime.isTTY("stdout") ? context.runtime.columns() : undefined;
-  return columns !== undefined && columns >= 40 ? columns : 80;
-}
+import {
+  countOf,
+  formatBytes,
+  formatDate,
+  formatFittedTable,
+  shellWord,
+  tableWidth,
+  widthOf,
+  wrapWords,
+} from "../format.ts";
+import { isModelFileName } from "../../store/store_layout.ts";
 
 function partialJson(partial: PartialDownload) {
   return {
@@ -22,30 +26,61 @@ function partialJson(partial: PartialDownload) {
   };
 }
 
+/** Whether every byte of a partial file arrived: it waits for the rest of its model. */
+function isFinished(partial: PartialDownload): boolean {
+  return partial.total !== undefined && partial.bytes >= partial.total;
+}
+
+/** The exact commands that resume the partial downloads, one per repository and model file. */
+function resumeCommands(context: CommandContext, partials: PartialDownload[]): string[] {
+  const dir = typeof context.values.dir === "string"
+    ? ` --dir ${shellWord(context.values.dir)}`
+    : "";
+  const byRepo = new Map<string, string[]>();
+  for (const partial of partials) {
+    const models = byRepo.get(partial.repo) ?? [];
+    if (isModelFileName(partial.file)) models.push(partial.file);
+    byRepo.set(partial.repo, models);
+  }
+  return [...byRepo].flatMap(([repo, models]) =>
+    (models.length > 0 ? models.map((file) => ` ${shellWord(file)}`) : [""])
+      .map((file) => `rkllm-models download ${repo}${file}${dir}`)
+  );
+}
+
 function listPartials(context: CommandContext, partials: PartialDownload[]) {
   if (context.json) return { exitCode: 0, json: partials.map(partialJson) };
-  if (partials.length === 0) {
+  const unfinished = partials.filter((partial) => !isFinished(partial));
+  if (unfinished.length === 0) {
     context.output.err("no partial downloads");
     return { exitCode: 0 };
   }
-  const width = tableWidth(context) - 1;
   const progressOf = (partial: PartialDownload) =>
     partial.total === undefined
       ? "no saved progress"
       : `${formatBytes(partial.bytes)} of ${formatBytes(partial.total)} (${
         Math.floor((partial.bytes / partial.total) * 100)
       }%)`;
-  const progress = partials.map(progressOf);
-  const room = Math.max(20, width - 2 - Math.max(8, ...progress.map((text) => text.length)));
-  context.output.out(formatTable(
+  context.output.out(formatFittedTable(
     ["FILE", "PROGRESS"],
-    partials.map((partial, index) => [
-      fitName(`${partial.repo}/${partial.file}`, room),
-      progress[index],
-    ]),
+    unfinished.map((partial) => [`${partial.repo}/${partial.file}`, progressOf(partial)]),
+    { width: tableWidth(context.runtime) },
   ));
-  context.output.note("resume with: rkllm-models download <owner/name> <file>");
+  const finished = partials.length - unfinished.length;
+  if (finished > 0) {
+    context.output.note(`and ${countOf(finished, "complete file")} waiting for its model`);
+  }
+  // A command stays on one line, to be copied: below its label when both do not fit.
+  for (const command of resumeCommands(context, unfinished)) {
+    const line = `resume with: ${command}`;
+    context.output.note(widthOf(line) <= proseWidth(context) ? line : `resume with:\n  ${command}`);
+  }
   return { exitCode: 0 };
+}
+
+/** The width sentences wrap to: a terminal's, else unlimited (one line each for scripts). */
+function proseWidth(context: CommandContext): number {
+  return tableWidth(context.runtime) - 1;
 }
 
 /** Says the store is empty, and how to fill it. */
@@ -66,34 +101,36 @@ async function printModels(
   const { models, modelsDir } = store;
   // The vision column appears only when some model is paired with an encoder.
   const withEncoders = models.some((model) => model.encoders.length > 0);
-  // The chip and quantisation are in the name, which keeps them when it is shortened.
+  // So does the verify column, only when some model failed its last verify.
+  const withFailures = models.some((model) => model.failedVerifyAt !== undefined);
   const rows = models.map((model) => [
     formatBytes(model.size),
     formatDate(model.downloadedAt),
     ...(withEncoders ? [model.encoders.length > 0 ? "yes" : "-"] : []),
+    ...(withFailures ? [model.failedVerifyAt ? "FAILED" : "-"] : []),
   ]);
   const header = [
     "SIZE",
     "DOWNLOADED",
     ...(withEncoders ? ["VISION"] : []),
+    ...(withFailures ? ["VERIFY"] : []),
   ];
-  const others = header.reduce(
-    (sum, title, column) =>
-      sum + 2 + Math.max(title.length, ...rows.map((row) => row[column].length)),
-    0,
-  );
-  const room = Math.max(16, tableWidth(context) - 1 - others);
-  context.output.out(formatTable(
+  context.output.out(formatFittedTable(
     ["NAME", ...header],
-    models.map((model, index) => [fitName(model.name, room), ...rows[index]]),
+    models.map((model, index) => [model.name, ...rows[index]]),
+    { width: tableWidth(context.runtime) },
   ));
   const total = models.reduce((sum, model) => sum + model.size, 0);
   const free = await context.runtime.freeSpace(modelsDir).catch(() => undefined);
-  context.output.out(
-    `${models.length} ${models.length === 1 ? "model" : "models"}, ${formatBytes(total)}${
-      free === undefined ? "" : `; ${formatBytes(free)} free on the disk of ${modelsDir}`
-    }`,
-  );
+  const summary = `${countOf(models.length, "model")}, ${formatBytes(total)}${
+    free === undefined ? "" : `; ${formatBytes(free)} free on the disk of ${modelsDir}`
+  }`;
+  for (const line of wrapWords(summary, proseWidth(context))) context.output.out(line);
+  if (withFailures) {
+    const note =
+      "a model marked FAILED did not verify: rkllm-models verify says which file and how to repair it";
+    for (const line of wrapWords(note, proseWidth(context))) context.output.note(line);
+  }
 }
 
 /** Notes the partial downloads and the links the store holds besides its models. */
@@ -105,14 +142,14 @@ function noteLeftovers(
     const done = partial.total === undefined
       ? "no saved progress"
       : `${formatBytes(partial.bytes)} of ${formatBytes(partial.total)} downloaded`;
-    context.output.note(
-      `partial download: ${partial.repo}/${partial.file} (${done}; download again to resume)`,
-    );
+    const text =
+      `partial download: ${partial.repo}/${partial.file} (${done}; download again to resume)`;
+    for (const line of wrapWords(text, proseWidth(context))) context.output.note(line);
   }
   for (const link of store.links) {
-    context.output.note(
-      `left alone: ${link} is a symbolic link (rkllm-models never follows links inside the models directory)`,
-    );
+    const text =
+      `left alone: ${link} is a symbolic link (rkllm-models never follows links inside the models directory)`;
+    for (const line of wrapWords(text, proseWidth(context))) context.output.note(line);
   }
 }
 

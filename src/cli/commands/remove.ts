@@ -4,8 +4,19 @@
  * @module
  */
 import { ModelManagerError } from "../../errors.ts";
+import type { ModelInfo } from "../../store/model_catalog.ts";
 import { type Command, STORE_GLOBALS } from "../command.ts";
 import { countOf, formatBytes } from "../format.ts";
+
+/** Each query, with an `owner/name` of several models standing for each of them. */
+function expandRepositories(queries: string[], models: ModelInfo[]): string[] {
+  return queries.flatMap((query) => {
+    const text = query.trim();
+    if (models.some((model) => model.name === text)) return [query];
+    const all = models.filter((model) => model.repo.toLowerCase() === text.toLowerCase());
+    return all.length > 1 ? all.map((model) => `${model.repo}/${model.file}`) : [query];
+  });
+}
 
 /**
  * The `remove` command.
@@ -25,7 +36,7 @@ export const removeCommand: Command = {
   maxArguments: Infinity,
   globals: STORE_GLOBALS,
   description:
-    "The query is an exact model name, owner/name, or a unique part of a name; nothing is removed when it is ambiguous.",
+    "The query is an exact model name, owner/name (all of that repository's models), or a unique part of a name; nothing is removed when it is ambiguous.",
   options: {},
   examples: (config) => {
     const first = config.EXAMPLE_MODEL_FILES[0];
@@ -42,10 +53,11 @@ export const removeCommand: Command = {
       });
     }
     const manager = context.manager();
+    const wanted = expandRepositories(queries, await manager.listModels());
     // Every query must name one model before anything is removed.
-    for (const query of queries) await manager.requireRemovableModel(query);
+    for (const query of wanted) await manager.requireRemovableModel(query);
     const results = [];
-    for (const query of queries) {
+    for (const query of wanted) {
       const result = await manager.removeModel(query);
       results.push(result);
       if (!context.json) {

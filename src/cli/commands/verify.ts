@@ -4,8 +4,8 @@
  * @module
  */
 import type { ModelVerification } from "../../manager/verify_models.ts";
-import { type Command, STORE_GLOBALS } from "../command.ts";
-import { fitName, tableWidth, wrapList, wrapWords } from "../format.ts";
+import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
+import { shellWord, tableWidth, widthOf, wrapList, wrapWords } from "../format.ts";
 
 /**
  * The `verify` command.
@@ -35,16 +35,18 @@ export const verifyCommand: Command = {
   async run(context) {
     const repairOf = (verdict: ModelVerification) =>
       verdict.ok ? undefined : repairCommand(verdict, context.values.dir as string | undefined);
+    const status = new CheckingLine(context);
     const verdicts = await context.manager().verifyModel(context.positionals[0], {
-      onFile: ({ model, file }) => context.output.note(`checking ${model.repo}/${file}`),
+      onFile: ({ model, file }) => status.show({ repo: model.repo, file }),
       onResult: (verdict) => {
+        status.clear();
         if (context.json) return;
         const width = tableWidth(context.runtime) - 1;
         context.output.out(resultLines(verdict, width));
         const repair = repairOf(verdict);
         if (repair) context.output.out(repairLines(repair, width));
       },
-    });
+    }).finally(() => status.clear());
     const ok = verdicts.every((verdict) => verdict.ok);
     if (!context.json && verdicts.length === 0) context.output.err("no models to verify");
     return {
@@ -62,22 +64,59 @@ export const verifyCommand: Command = {
   },
 };
 
+/**
+ * What is being checked, on one line of a live terminal rewritten in place and
+ * cleared before each result; nothing elsewhere (a log gets the results only).
+ */
+class CheckingLine {
+  readonly #context: CommandContext;
+  #count = 0;
+  #shown = false;
+
+  constructor(context: CommandContext) {
+    this.#context = context;
+  }
+
+  /** Shows the file now being checked. */
+  show(checked: { repo: string; file: string }): void {
+    const { repo, file } = checked;
+    const { output, runtime } = this.#context;
+    this.#count++;
+    if (!output.live || output.quiet) return;
+    const columns = runtime.columns() ?? 80;
+    const count = `checking file ${this.#count}`;
+    // A status line must not wrap (it is rewritten in place): a name only when it fits.
+    const text =
+      [`${count}: ${repo}/${file}`, `${count}: ${file}`, count].find((line) =>
+        widthOf(line) < columns
+      ) ?? "";
+    output.errRaw(`\r\x1b[K${text}`);
+    this.#shown = true;
+  }
+
+  /** Removes the line, before a result or at the end. */
+  clear(): void {
+    if (this.#shown) this.#context.output.errRaw("\r\x1b[K");
+    this.#shown = false;
+  }
+}
+
 /** Full hashes shortened to 12 hex digits for people (`--json` keeps them whole). */
 function shortHashes(text: string): string {
   return text.replace(/\b([0-9a-f]{12})[0-9a-f]{4,}\b/g, "$1…");
 }
 
 /**
- * `ok    <name>` or `FAIL  <name>`, the name (file name without `.rkllm`, which
- * carries the chip and quantisation) shortened in the middle to fit `width`, then
- * one indented line per problem (the model file itself as `model`).
+ * `ok    <name>` or `FAIL  <name>`, the name whole (file name without `.rkllm`,
+ * which carries the chip and quantisation), then one indented line per problem
+ * (the model file itself as `model`).
  */
 function resultLines(verdict: ModelVerification, width: number): string {
-  const lines = [`${verdict.ok ? "ok  " : "FAIL"}  ${fitName(verdict.model.name, width - 6)}`];
+  const lines = [`${verdict.ok ? "ok  " : "FAIL"}  ${verdict.model.name}`];
   for (const file of verdict.files.filter((item) => item.status !== "ok")) {
     const detail = `: ${file.status}${file.detail ? ` ${shortHashes(file.detail)}` : ""}`;
-    // The model file is the name above; other files are short (config.json).
-    const name = file.file === verdict.model.file ? "model" : fitName(file.file, width - 8);
+    // The model file is the name above; a name stays whole, the detail wraps after it.
+    const name = file.file === verdict.model.file ? "model" : file.file;
     lines.push(...wrapWords(`${name}${detail}`, width - 6).map((line) => `      ${line}`));
   }
   if (verdict.sizeOnly.length > 0) {
@@ -107,10 +146,6 @@ function repairLines(command: string, width: number): string {
 
 /** The command that downloads again exactly what failed (the record marks those files). */
 function repairCommand(verdict: ModelVerification, dir: string | undefined): string {
-  const dirFlag = dir === undefined ? "" : ` --dir ${shellQuote(dir)}`;
-  return `rkllm-models download ${verdict.model.repo} ${shellQuote(verdict.model.file)}${dirFlag}`;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+  const dirFlag = dir === undefined ? "" : ` --dir ${shellWord(dir)}`;
+  return `rkllm-models download ${verdict.model.repo} ${shellWord(verdict.model.file)}${dirFlag}`;
 }
