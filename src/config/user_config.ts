@@ -2,13 +2,14 @@
  * The user's own settings file, `$XDG_CONFIG_HOME/rkllm-models/config.json`
  * (default `~/.config/rkllm-models/config.json`), which `rkllm-models config`
  * edits. Its keys are the settings' names: `modelsDir`, `endpoint`,
- * `platform`, `connections`. It is distinct from `configs/models.json`, the
+ * `platform`, `connections`, `pullRepos`. It is distinct from `configs/models.json`, the
  * catalogue of known models.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { ModelManagerError } from "../errors.ts";
+import { repoIdProblem } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
 import { writeJsonAtomic } from "../store/atomic_write.ts";
 
@@ -22,6 +23,11 @@ export interface UserConfig {
   platform?: string;
   /** Parallel connections for large files (1-64). */
   connections?: number;
+  /**
+   * Repositories (`owner/name`, comma-separated) that `serve --upstream` pulls though
+   * the store lacks them, beside those of the models config.
+   */
+  pullRepos?: string;
 }
 
 /** A key of {@linkcode UserConfig}. */
@@ -41,6 +47,7 @@ export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
   "endpoint",
   "platform",
   "connections",
+  "pullRepos",
 ];
 
 /**
@@ -77,7 +84,28 @@ function checkedValue(key: UserConfigKey, value: unknown, path: string): string 
   if (typeof value !== "string" || value.trim() === "") {
     throw invalidConfig(path, `"${key}" must be a non-empty string`);
   }
+  if (key === "pullRepos" && repoListOf(value) === undefined) {
+    throw invalidConfig(path, `"pullRepos" must list repositories as owner/name, comma-separated`);
+  }
   return value;
+}
+
+/**
+ * The repositories of a comma-separated `owner/name` list, as written; `undefined`
+ * when one of them is not a repository id.
+ *
+ * @example
+ * ```ts
+ * import { repoListOf } from "./user_config.ts";
+ * repoListOf("radxa/Qwen2-VL-2B-RKLLM, acme/tiny"); // ["radxa/Qwen2-VL-2B-RKLLM", "acme/tiny"]
+ * ```
+ */
+export function repoListOf(value: string): string[] | undefined {
+  const repos = value.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  if (repos.length === 0 || repos.some((repo) => repoIdProblem(repo) !== undefined)) {
+    return undefined;
+  }
+  return repos;
 }
 
 /**

@@ -35,8 +35,29 @@ export function parseRepoId(
   exampleRepo = "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4",
 ): RepoId {
   const value = typeof repo === "string" ? repo.trim() : "";
+  const problem = repoIdProblem(value);
+  if (problem) {
+    throw new ModelManagerError("usage", `invalid repo id "${repo}": ${problem}`, {
+      hint: `give the Hugging Face repo as owner/name, for example ${exampleRepo}`,
+    });
+  }
   const parts = value.split("/");
-  const problem = parts.length !== 2
+  return { owner: parts[0], name: parts[1], id: value };
+}
+
+/**
+ * What is wrong with `value` as an `owner/name` repository id, or `undefined` when
+ * nothing is.
+ *
+ * @example
+ * ```ts
+ * import { repoIdProblem } from "./repo_id.ts";
+ * repoIdProblem("acme/tiny"); // undefined
+ * ```
+ */
+export function repoIdProblem(value: string): string | undefined {
+  const parts = value.split("/");
+  return parts.length !== 2
     ? "it must have exactly one '/' between owner and name"
     : parts.some((part) => !NAME_PART.test(part))
     ? "owner and name may use only letters, digits, '-', '_' and '.', and start with a letter, a digit or '_'"
@@ -45,12 +66,6 @@ export function parseRepoId(
     : value.endsWith(".git")
     ? "it may not end with '.git'"
     : undefined;
-  if (problem) {
-    throw new ModelManagerError("usage", `invalid repo id "${repo}": ${problem}`, {
-      hint: `give the Hugging Face repo as owner/name, for example ${exampleRepo}`,
-    });
-  }
-  return { owner: parts[0], name: parts[1], id: value };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from "../../config/settings.ts";
 import {
   readUserConfig,
+  repoListOf,
   USER_CONFIG_KEYS,
   type UserConfig,
   type UserConfigKey,
@@ -46,7 +47,20 @@ function storedValue(runtime: Runtime, key: UserConfigKey, value: string): strin
   if (key === "connections") {
     return wholeNumber(value, "connections", { min: 1, max: 64, fallback: 8 });
   }
+  if (key === "pullRepos") return pullReposValue(value);
   return value.trim().toLowerCase() === "any" ? "any" : platformOption(value)!;
+}
+
+/** A `pullRepos` value checked and written as `owner/name,owner/name`. */
+function pullReposValue(value: string): string {
+  const repos = repoListOf(value);
+  if (repos === undefined) {
+    throw usageError(
+      `invalid pullRepos "${value}": expected repositories as owner/name, comma-separated`,
+      "for example: rkllm-models config set pullRepos radxa/Qwen2-VL-2B-RKLLM,acme/tiny",
+    );
+  }
+  return repos.join(",");
 }
 
 async function setValue(context: CommandContext, key: UserConfigKey, value: string | undefined) {
@@ -70,7 +84,7 @@ async function unsetValue(context: CommandContext, key: UserConfigKey) {
 }
 
 /** The environment variable read before the file, per key. */
-const ENV_NAMES: Record<UserConfigKey, string> = {
+const ENV_NAMES: Record<Exclude<UserConfigKey, "pullRepos">, string> = {
   modelsDir: "RKLLM_MODELS_DIR",
   endpoint: "HF_ENDPOINT",
   platform: "RKLLM_PLATFORM",
@@ -79,8 +93,11 @@ const ENV_NAMES: Record<UserConfigKey, string> = {
 
 /** What a setting is in effect when no flag is given, and where that comes from. */
 function inEffect(runtime: Runtime, key: UserConfigKey): string {
-  const config = readUserConfig(runtime);
+  if (key === "pullRepos") {
+    return "only the repositories of the store and of the models config (the default)";
+  }
   const envName = ENV_NAMES[key];
+  const config = readUserConfig(runtime);
   const from = runtime.env(envName)
     ? `from ${envName}`
     : config[key] !== undefined
@@ -133,7 +150,7 @@ function listValues(context: CommandContext) {
  */
 export const configCommand: Command = {
   name: "config",
-  summary: "show or edit the user settings (modelsDir, endpoint, platform, connections)",
+  summary: "show or edit the user settings (modelsDir, endpoint, platform, connections, pullRepos)",
   action: "edit the user config",
   usage: "config [get|set|unset|list|path] [key] [value]",
   description: "Settings are read in this order: the flag, then the environment variable\n" +

@@ -6,8 +6,8 @@
  */
 import { resolveModelsDir, resolveToken } from "../../config/settings.ts";
 import { loadModelsConfig } from "../../config/models_config.ts";
+import { repoListOf } from "../../config/user_config.ts";
 import { ModelManagerError } from "../../errors.ts";
-import type { Runtime } from "../../runtime/runtime.ts";
 import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { wholeNumber } from "../option_values.ts";
@@ -30,7 +30,7 @@ export const serveCommand: Command = {
   // --token is the mirror's own token for --upstream.
   globals: [...STORE_GLOBALS, "token"],
   description:
-    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds or the models config lists (--pull any: every repository). Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
+    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds, the models config lists or pullRepos of the user config names (--pull any: every repository). Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
   options: {
     host: {
       type: "string",
@@ -50,7 +50,7 @@ export const serveCommand: Command = {
     pull: {
       type: "string",
       description:
-        "with --upstream, which repositories the store lacks are pulled: known (those in the models config) or any",
+        "with --upstream, which repositories the store lacks are pulled: known (those in the models config and pullRepos of the user config) or any",
       valueName: "WHICH",
     },
     "pulls-per-minute": {
@@ -112,7 +112,7 @@ export const serveCommand: Command = {
         : await resolveToken(runtime, values.token as string | undefined),
       allowPrivate: values["allow-private"] === true,
       pullAny: pull === "any",
-      pullRepos: upstream === undefined ? [] : await configuredRepos(runtime),
+      pullRepos: upstream === undefined ? [] : await configuredRepos(context),
       pullsPerMinute: wholeNumber(values["pulls-per-minute"], "--pulls-per-minute", {
         min: 1,
         max: 100_000,
@@ -151,11 +151,14 @@ export const serveCommand: Command = {
 };
 
 /** The repositories of the models config, which a mirror pulls without `--pull any`. */
-async function configuredRepos(runtime: Runtime): Promise<string[]> {
-  const config = await loadModelsConfig(runtime);
+/** The repositories a mirror pulls by default: the models config's and the user's `pullRepos`. */
+async function configuredRepos(context: CommandContext): Promise<string[]> {
+  const config = await loadModelsConfig(context.runtime);
+  const { pullRepos } = context.userConfig();
   return [
     ...config.REPOSITORY_SUGGESTIONS.map((suggestion) => suggestion.repo),
     ...config.EXAMPLE_MODEL_FILES.map((example) => example.repo),
+    ...(pullRepos === undefined ? [] : repoListOf(pullRepos) ?? []),
   ];
 }
 
