@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
+import type { ServedRequest } from "../src/serve/request_log.ts";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { finished, parseJson, runCli, startCli } from "./support/cli_process.ts";
 import { GATED } from "./support/fixtures.ts";
@@ -34,6 +35,19 @@ describe("a mirror's answers, and what the CLI says of them", () => {
   let root: string;
   let withUpstream: ServeHandle;
   let storeOnly: ServeHandle;
+  const served: ServedRequest[] = [];
+  let onServed = () => {};
+  /** The first request logged whose path is `path`, once it is. */
+  function servedAt(path: string): Promise<ServedRequest> {
+    return new Promise((resolve) => {
+      const look = () => {
+        const found = served.find((entry) => entry.path === path);
+        if (found) resolve(found);
+        else onServed = look;
+      };
+      look();
+    });
+  }
 
   before(async () => {
     hub = await startHubServer({
@@ -49,6 +63,10 @@ describe("a mirror's answers, and what the CLI says of them", () => {
       token: MIRROR_TOKEN,
       pullAny: true,
       onWarning: () => {},
+      onRequest: (entry) => {
+        served.push(entry);
+        onServed();
+      },
     });
     storeOnly = await serveStore(join(root, "store"), { port: 0, onWarning: () => {} });
   });
@@ -80,6 +98,17 @@ describe("a mirror's answers, and what the CLI says of them", () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get("link") ?? "", new RegExp(`^<${withUpstream.url}/api/models\\?`));
     assert.equal((await page.json()).length, 2);
+  });
+
+  it("logs the body bytes of a file it sends, and 0 for a redirect", async () => {
+    const file = FOUND[0].files[0];
+    const answer = await fetch(`${withUpstream.url}/${FOUND[0].id}/resolve/main/${file.path}`);
+    assert.equal(await answer.text(), file.content);
+    const redirect = await servedAt(`/${FOUND[0].id}/resolve/main/${file.path}`);
+    assert.deepEqual([redirect.status, redirect.bytes, redirect.cut], [307, 0, false]);
+    const commit = answer.headers.get("x-repo-commit");
+    const sent = await servedAt(`/${FOUND[0].id}/resolve/${commit}/${file.path}`);
+    assert.deepEqual([sent.method, sent.status, sent.bytes], ["GET", 200, file.content!.length]);
   });
 
   it("says plainly that a mirror without an upstream cannot search", async () => {

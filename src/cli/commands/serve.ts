@@ -31,7 +31,7 @@ export const serveCommand: Command = {
   // --token is the mirror's own token for --upstream.
   globals: [...STORE_GLOBALS, "token"],
   description:
-    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds, the models config lists or pullRepos of the user config names (--pull any: every repository). Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
+    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds, the models config lists or pullRepos of the user config names (--pull any: every repository). Search is asked of upstream (without --upstream it is refused). Private and gated repositories are served only with --allow-private. Each request is logged on stderr (--json: as JSON; --quiet: not at all). Ctrl-C or SIGTERM stops it.",
   options: {
     host: {
       type: "string",
