@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
+import { errorForResponse } from "../src/http/hub_errors.ts";
 import type { ServedRequest } from "../src/serve/request_log.ts";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { finished, parseJson, runCli, startCli } from "./support/cli_process.ts";
@@ -212,4 +213,56 @@ describe("serve's request log", () => {
       if (mode === "quiet") assert.doesNotMatch(result.stderr, /acme\/nope/);
     });
   }
+});
+
+describe("the CLI's words for a mirror's refusals", () => {
+  const context = {
+    repo: "acme/tiny",
+    endpoint: "http://127.0.0.1:8090",
+    hasToken: true,
+    action: "read the repo info",
+  };
+  function refusal(code: string, headers: Record<string, string>): Response {
+    return new Response("{}", {
+      status: code === "GatedRepo" ? 403 : 404,
+      headers: {
+        "X-Error-Code": code,
+        ...headers,
+      },
+    });
+  }
+
+  it("names the mirror, not the Hub, for a repository it does not have", async () => {
+    const error = await errorForResponse(
+      refusal("RepoNotFound", { "X-Rkllm-Serve-Id": "a-mirror" }),
+      context,
+    );
+    assert.equal(error.code, "repo_not_found");
+    assert.equal(
+      error.message,
+      "cannot find repository acme/tiny on the mirror at http://127.0.0.1:8090",
+    );
+  });
+
+  it("says a gated repository needs a token with access at the mirror's upstream", async () => {
+    const error = await errorForResponse(
+      refusal("GatedRepo", {
+        "X-Rkllm-Serve-Id": "a-mirror",
+        "X-Rkllm-Serve-Refusal": "upstream-gated",
+      }),
+      context,
+    );
+    assert.equal(error.code, "gated");
+    assert.match(error.message, /the mirror's token has no access to it upstream/);
+    assert.doesNotMatch(error.hint ?? "", /accept the licence at http:\/\/127/);
+  });
+
+  it("keeps the Hub's words when the answer is not from a mirror of ours", async () => {
+    const error = await errorForResponse(
+      refusal("GatedRepo", { "X-Rkllm-Serve-Refusal": "allow-private" }),
+      context,
+    );
+    assert.equal(error.code, "gated");
+    assert.match(error.hint ?? "", /^accept the licence at http:\/\/127\.0\.0\.1:8090\/acme\/tiny/);
+  });
 });
