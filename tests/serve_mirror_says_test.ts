@@ -14,6 +14,7 @@ import { errorForResponse } from "../src/http/hub_errors.ts";
 import type { ServedRequest } from "../src/serve/request_log.ts";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { finished, parseJson, runCli, startCli } from "./support/cli_process.ts";
+import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { GATED } from "./support/fixtures.ts";
 import { type HubRepoSpec, type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
@@ -110,6 +111,22 @@ describe("a mirror's answers, and what the CLI says of them", () => {
     const commit = answer.headers.get("x-repo-commit");
     const sent = await servedAt(`/${FOUND[0].id}/resolve/${commit}/${file.path}`);
     assert.deepEqual([sent.method, sent.status, sent.bytes], ["GET", 200, file.content!.length]);
+  });
+
+  it("answers 502 to a search when its upstream cannot be reached", async () => {
+    const cutOff = await serveStore(join(root, "cut-off"), {
+      port: 0,
+      upstream: await deadEndpoint(),
+      onWarning: () => {},
+    });
+    try {
+      const answer = await fetch(`${cutOff.url}/api/models?search=qwen`);
+      assert.equal(answer.status, 502);
+      assert.match(answer.headers.get("x-error-message") ?? "", /did not answer the search/);
+      await answer.body?.cancel();
+    } finally {
+      await cutOff.close();
+    }
   });
 
   it("says plainly that a mirror without an upstream cannot search", async () => {
