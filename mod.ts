@@ -73,6 +73,7 @@ export { VERSION } from "./src/version.ts";
 export type { FileFreshness, OutdatedReport } from "./src/manager/outdated_models.ts";
 export { DEFAULT_SERVE_PORT, serveStore } from "./src/serve/serve_store.ts";
 export type { ServeHandle, ServeOptions } from "./src/serve/serve_store.ts";
+export type { ServedRequest } from "./src/serve/request_log.ts";
 export type { ServeStats } from "./src/serve/repo_views.ts";
 export type { GuardCounts } from "./src/serve/connection_guard.ts";
 export { exportModels } from "./src/fleet/export_models.ts";

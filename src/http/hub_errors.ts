@@ -8,6 +8,7 @@ import { errorSignals, ModelManagerError } from "../errors.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./hub_connection.ts";
 import { readBodyPrefix } from "./read_body.ts";
 import { retryableError, serverRetryDelay } from "./retry.ts";
+import { mirrorMarksOf, type ServeRefusal } from "./serve_marks.ts";
 
 /** What was being asked for, so the error can name it. */
 export interface RequestContext {
@@ -157,8 +158,10 @@ export async function errorForResponse(
     (context.hasToken
       ? "check that your token (HF_TOKEN or --token) has access to it"
       : "if it is private, set HF_TOKEN or pass --token");
+  const mirror = mirrorMarksOf(response.headers);
   const answer: FailedAnswer = {
     response,
+    place: mirror ? `on the mirror at ${context.endpoint}` : "on the Hub",
     context,
     status,
     code,
@@ -171,7 +174,8 @@ export async function errorForResponse(
     answered,
     tokenHint,
   };
-  const error = errorForCode(answer) ?? errorForStatus(answer);
+  const error = (mirror?.refusal && errorForMirrorRefusal(answer, mirror.refusal)) ??
+    errorForCode(answer) ?? errorForStatus(answer);
   if (code) errorSignals(error).hubErrorCode = code;
   return error;
 }
@@ -179,6 +183,8 @@ export async function errorForResponse(
 /** A failed answer, and the phrases its error is worded from. */
 interface FailedAnswer {
   response: Response;
+  /** `on the Hub`, or `on the mirror at <endpoint>` when a mirror of ours answered. */
+  place: string;
   context: RequestContext;
   status: number;
   /** `X-Error-Code`, or "". */
@@ -201,9 +207,46 @@ interface FailedAnswer {
   tokenHint: string;
 }
 
+/** The error for what a mirror of ours says it refused, worded for a mirror. */
+function errorForMirrorRefusal(answer: FailedAnswer, refusal: ServeRefusal): ModelManagerError {
+  const { context, status, repo, cannot, about } = answer;
+  const mirror = `the mirror at ${context.endpoint}`;
+  if (refusal === "no-upstream") {
+    return new ModelManagerError(
+      "config",
+      `${cannot} through ${mirror}: it has no upstream and serves only its store (${status})`,
+      {
+        hint:
+          "whoever runs the mirror can start it with --upstream https://huggingface.co; or ask the Hub itself with --endpoint https://huggingface.co",
+        ...about,
+      },
+    );
+  }
+  if (refusal === "upstream-gated") {
+    return new ModelManagerError(
+      "gated",
+      `cannot access gated repository ${repo} through ${mirror}: the mirror's token has no access to it upstream (${status})`,
+      {
+        hint:
+          "whoever runs the mirror accepts the licence upstream and starts it with a token that has access (--token or HF_TOKEN)",
+        ...about,
+      },
+    );
+  }
+  return new ModelManagerError(
+    "gated",
+    `cannot access gated repository ${repo} through ${mirror}: it serves private and gated repositories only with --allow-private (${status})`,
+    {
+      hint:
+        "whoever runs the mirror can restart it with --allow-private; or download from the Hub itself with --endpoint https://huggingface.co and a token",
+      ...about,
+    },
+  );
+}
+
 /** The error the Hub's `X-Error-Code` names, if it names one this knows. */
 function errorForCode(answer: FailedAnswer): ModelManagerError | undefined {
-  const { context, status, code, repo, what, about, tokenHint } = answer;
+  const { context, status, code, repo, what, about, tokenHint, place } = answer;
   if (code === "GatedRepo") {
     return new ModelManagerError(
       "gated",
@@ -218,15 +261,17 @@ function errorForCode(answer: FailedAnswer): ModelManagerError | undefined {
     );
   }
   if (code === "RepoNotFound") {
-    return new ModelManagerError("repo_not_found", `cannot find repository ${repo} on the Hub`, {
-      hint: `check the spelling of the repo id (owner/name); ${tokenHint}`,
+    return new ModelManagerError("repo_not_found", `cannot find repository ${repo} ${place}`, {
+      hint: place === "on the Hub"
+        ? `check the spelling of the repo id (owner/name); ${tokenHint}`
+        : "check the spelling of the repo id (owner/name); a mirror serves the repositories its store holds and, with an upstream, those it is set to pull",
       ...about,
     });
   }
   if (code === "RevisionNotFound") {
     return new ModelManagerError(
       "repo_not_found",
-      `cannot find revision ${context.revision ?? ""} of ${repo} on the Hub`,
+      `cannot find revision ${context.revision ?? ""} of ${repo} ${place}`,
       {
         hint: "use an existing branch, tag or commit, or leave --revision out",
         ...about,
@@ -234,7 +279,7 @@ function errorForCode(answer: FailedAnswer): ModelManagerError | undefined {
     );
   }
   if (code === "EntryNotFound") {
-    return new ModelManagerError("file_not_found", `cannot find ${what} on the Hub`, {
+    return new ModelManagerError("file_not_found", `cannot find ${what} ${place}`, {
       hint: `list the repo's files with: rkllm-models files ${context.repo ?? "owner/name"}`,
       ...about,
     });
@@ -244,7 +289,7 @@ function errorForCode(answer: FailedAnswer): ModelManagerError | undefined {
 
 /** The error for a failed answer by its status (and what the server said). */
 function errorForStatus(answer: FailedAnswer): ModelManagerError {
-  const { response, context, status, said, because, repo, what, cannot, about } = answer;
+  const { response, context, status, said, because, repo, what, cannot, about, place } = answer;
   const { answered, tokenHint } = answer;
   if (status === 401 && /invalid credentials/i.test(said)) {
     return new ModelManagerError("auth", `${cannot}: the Hub rejected the token (${because})`, {
@@ -277,7 +322,7 @@ function errorForStatus(answer: FailedAnswer): ModelManagerError {
   if (status === 404) {
     return new ModelManagerError(
       context.file ? "file_not_found" : "repo_not_found",
-      `cannot find ${what} on the Hub (${because})`,
+      `cannot find ${what} ${place} (${because})`,
       { hint: tokenHint, ...about },
     );
   }

@@ -78,7 +78,13 @@ export function routeOf(rawPath: string): Route | undefined {
  */
 export async function answerRoute(
   settings: ViewSettings,
-  exchange: { request: IncomingMessage; response: ServerResponse; route: Route },
+  exchange: {
+    request: IncomingMessage;
+    response: ServerResponse;
+    route: Route;
+    /** Counts the body bytes of a file sent. */
+    sent?: { bytes: number };
+  },
 ): Promise<void> {
   const { request, response, route } = exchange;
   const method = request.method ?? "GET";
@@ -119,7 +125,7 @@ export async function answerRoute(
 }
 
 async function answerResolve(
-  exchange: { request: IncomingMessage; response: ServerResponse },
+  exchange: { request: IncomingMessage; response: ServerResponse; sent?: { bytes: number } },
   what: { view: RepoView; path: string; settings: ViewSettings },
 ): Promise<void> {
   const { request, response } = exchange;
@@ -156,7 +162,10 @@ async function answerResolve(
     file: file.facts,
     commit: view.facts.sha,
     openBody: () => file.openBody(),
-    onBodyBytes: (count) => (what.settings.stats.bodyBytes += count),
+    onBodyBytes: (count) => {
+      what.settings.stats.bodyBytes += count;
+      if (exchange.sent) exchange.sent.bytes += count;
+    },
     sendTimeoutMs: what.settings.sendTimeoutMs,
   });
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { errorSignals, ModelManagerError } from "../errors.ts";
+import { SERVE_REFUSAL_HEADER } from "../http/serve_marks.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { BodySource } from "./file_answer.ts";
@@ -152,6 +153,7 @@ function accessRefusal(
       status: 403,
       code: "GatedRepo",
       message: "This repository is gated; this mirror serves it only with --allow-private",
+      headers: { [SERVE_REFUSAL_HEADER]: "allow-private" },
     };
   }
   return undefined;
@@ -249,7 +251,12 @@ function upstreamRefusal(
         ? { status: 404, code: "RevisionNotFound", message: `Invalid rev id: ${failure.revision}` }
         : { status: 404, code: "RepoNotFound", message: "Repository not found" };
     case "gated":
-      return { status: 403, code: "GatedRepo", message: "This repository is gated upstream" };
+      return {
+        status: 403,
+        code: "GatedRepo",
+        message: "This repository is gated upstream, and the mirror's token has no access to it",
+        headers: { [SERVE_REFUSAL_HEADER]: "upstream-gated" },
+      };
     case "auth":
       return { status: 401, code: "RepoNotFound", message: "Upstream refused the mirror's token" };
     case "config":

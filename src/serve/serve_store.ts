@@ -23,14 +23,11 @@ import { ListenerWatch } from "./listener_watch.ts";
 import { PullRate } from "./pull_rate.ts";
 import { answerRefusal, answerRoute, routeOf } from "./hub_routes.ts";
 import type { ServeStats, ViewSettings } from "./repo_views.ts";
+import { type ServedRequest, watchRequest } from "./request_log.ts";
+import { answerSearch } from "./search_answer.ts";
 import { ComputedHashes } from "./store_files.ts";
-import {
-  refuseSelfUpstream,
-  SERVE_ID_HEADER,
-  SERVE_VIA_HEADER,
-  Upstream,
-  viaChainOf,
-} from "./upstream.ts";
+import { SERVE_ID_HEADER } from "../http/serve_marks.ts";
+import { refuseSelfUpstream, SERVE_VIA_HEADER, Upstream, viaChainOf } from "./upstream.ts";
 
 /** Options of {@linkcode serveStore}. */
 export interface ServeOptions {
@@ -75,6 +72,8 @@ export interface ServeOptions {
   clientTimeoutMs?: number;
   /** Close a client's connection when its request's headers take longer than this (default 20 s). */
   headerTimeoutMs?: number;
+  /** Told of each request once its answer has ended or was cut (the request log). */
+  onRequest?: (served: ServedRequest) => void;
 }
 
 /** A running server. */
@@ -152,7 +151,9 @@ export async function serveStore(
   };
   const server = createServer((request, response) => {
     if (!guard.admits(request.socket)) return;
-    handle(settings, { request, response, serverId }).catch((error) => {
+    const sent = { bytes: 0 };
+    if (options.onRequest) watchRequest({ request, response, sent }, options.onRequest);
+    handle(settings, { request, response, serverId, sent }).catch((error) => {
       if (!response.headersSent) {
         answerRefusal(response, { status: 500, message: "internal error" });
       } else {
@@ -211,9 +212,14 @@ function limitsOf(runtime: Runtime, options: ServeOptions): ConnectionLimits {
 
 async function handle(
   settings: ViewSettings,
-  exchange: { request: IncomingMessage; response: ServerResponse; serverId: string },
+  exchange: {
+    request: IncomingMessage;
+    response: ServerResponse;
+    serverId: string;
+    sent: { bytes: number };
+  },
 ): Promise<void> {
-  const { request, response, serverId } = exchange;
+  const { request, response, serverId, sent } = exchange;
   settings.stats.requests++;
   response.setHeader(SERVE_ID_HEADER, serverId);
   const via = viaChainOf(headerText(request.headers[SERVE_VIA_HEADER.toLowerCase()]));
@@ -222,12 +228,16 @@ async function handle(
     return;
   }
   const path = (request.url ?? "/").split("?")[0];
+  if (path === "/api/models" || path === "/api/models/") {
+    await answerSearch(settings, { request, response });
+    return;
+  }
   const route = routeOf(path);
   if (!route) {
     answerRefusal(response, { status: 404, message: `no route for ${path}` });
     return;
   }
-  await answerRoute(settings, { request, response, route });
+  await answerRoute(settings, { request, response, route, sent });
 }
 
 function listen(

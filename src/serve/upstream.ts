@@ -8,25 +8,15 @@
  * @module
  */
 import { ModelManagerError } from "../errors.ts";
+import { SERVE_ID_HEADER } from "../http/serve_marks.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
+import { sendRequest } from "../http/hub_request.ts";
 import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { PullFlight } from "./pull_flight.ts";
 import { RepoHolds } from "./repo_holds.ts";
-
-/**
- * The header naming the serve instance that answered.
- *
- * @example
- * ```ts
- * import { SERVE_ID_HEADER } from "./upstream.ts";
- * const response = new Response(null, { headers: { [SERVE_ID_HEADER]: "a-server-id" } });
- * response.headers.get(SERVE_ID_HEADER); // "a-server-id"
- * ```
- */
-export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
 
 /**
  * The header naming the serve instances a request went through.
@@ -153,18 +143,38 @@ export class Upstream {
     const key = `${repoText.toLowerCase()}@${revision}`;
     const cached = this.#views.get(key);
     if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.view;
-    // The servers the request came through go along, so a loop of mirrors comes back marked.
-    const connection = {
-      ...this.#connection,
-      fetch: markedFetch(this.#settings.fetch ?? globalThis.fetch, {
-        serverId: this.#settings.serverId,
-        via: options.via ?? [],
-      }),
-    };
+    const connection = this.#connectionVia(options.via);
     const view = this.#fetchView(connection, { repoText, revision, isLatest: options.isLatest });
     this.#views.set(key, { at: Date.now(), view });
     view.catch(() => this.#views.delete(key));
     return view;
+  }
+
+  /**
+   * Upstream's answer to a model search (`query`: `?search=…`, as the client sent it),
+   * asked with the mirror's token.
+   *
+   * @example
+   * ```ts
+   * import type { Upstream } from "./upstream.ts";
+   * declare const upstream: Upstream;
+   * const response = await upstream.search("?search=qwen&limit=5");
+   * ```
+   */
+  async search(query: string, options: { via?: string[] } = {}): Promise<Response> {
+    const url = new URL(`${this.endpoint}/api/models${query}`);
+    return (await sendRequest(this.#connectionVia(options.via), url)).response;
+  }
+
+  /** The connection, naming the servers a request came through so a loop of mirrors comes back marked. */
+  #connectionVia(via: string[] | undefined): HubConnection {
+    return {
+      ...this.#connection,
+      fetch: markedFetch(this.#settings.fetch ?? globalThis.fetch, {
+        serverId: this.#settings.serverId,
+        via: via ?? [],
+      }),
+    };
   }
 
   async #fetchView(

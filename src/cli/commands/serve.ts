@@ -8,6 +8,7 @@ import { resolveModelsDir, resolveToken } from "../../config/settings.ts";
 import { loadModelsConfig } from "../../config/models_config.ts";
 import { repoListOf } from "../../config/user_config.ts";
 import { ModelManagerError } from "../../errors.ts";
+import type { ServedRequest } from "../../serve/request_log.ts";
 import { DEFAULT_SERVE_PORT, serveStore } from "../../serve/serve_store.ts";
 import { type Command, type CommandContext, STORE_GLOBALS } from "../command.ts";
 import { wholeNumber } from "../option_values.ts";
@@ -30,7 +31,7 @@ export const serveCommand: Command = {
   // --token is the mirror's own token for --upstream.
   globals: [...STORE_GLOBALS, "token"],
   description:
-    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds, the models config lists or pullRepos of the user config names (--pull any: every repository). Private and gated repositories are served only with --allow-private. Ctrl-C or SIGTERM stops it.",
+    "Read-only: every Hugging Face client downloads the store's models with HF_ENDPOINT set to the URL printed first. With --upstream, files the store lacks are fetched once from upstream, verified and kept, for the repositories the store holds, the models config lists or pullRepos of the user config names (--pull any: every repository). Search is asked of upstream (without --upstream it is refused). Private and gated repositories are served only with --allow-private. Each request is logged on stderr (--json: as JSON; --quiet: not at all). Ctrl-C or SIGTERM stops it.",
   options: {
     host: {
       type: "string",
@@ -130,6 +131,7 @@ export const serveCommand: Command = {
       }),
       runtime,
       onWarning: (message) => output.err(`warning: ${message}`),
+      onRequest: values.quiet === true ? undefined : requestLogger(context),
     });
     if (context.json) {
       output.out(JSON.stringify({ url: server.url, lanUrls: server.lanUrls, port: server.port }));
@@ -150,7 +152,6 @@ export const serveCommand: Command = {
   },
 };
 
-/** The repositories of the models config, which a mirror pulls without `--pull any`. */
 /** The repositories a mirror pulls by default: the models config's and the user's `pullRepos`. */
 async function configuredRepos(context: CommandContext): Promise<string[]> {
   const config = await loadModelsConfig(context.runtime);
@@ -160,6 +161,18 @@ async function configuredRepos(context: CommandContext): Promise<string[]> {
     ...config.EXAMPLE_MODEL_FILES.map((example) => example.repo),
     ...(pullRepos === undefined ? [] : repoListOf(pullRepos) ?? []),
   ];
+}
+
+/** The request log: one line per request on stderr, a JSON object under `--json`. */
+function requestLogger(context: CommandContext): (served: ServedRequest) => void {
+  const { output } = context;
+  if (context.json) return (served) => output.err(JSON.stringify(served));
+  return (served) =>
+    output.err(
+      `${served.method} ${served.path} ${served.status} ${served.bytes} B ${served.ms} ms ${served.client}${
+        served.cut ? " (cut)" : ""
+      }`,
+    );
 }
 
 /** Waits for Ctrl-C or SIGTERM: main.ts aborts the context's signal on either. */
