@@ -1,0 +1,168 @@
+/**
+ * ModelScope as a second source, against the loopback ModelScope emulator: the
+ * listing, a download verified against the listing's `Sha256`, a corrupt byte
+ * refused, a resumed download, where the token goes, and the errors users meet.
+ */
+import { after, before, describe } from "node:test";
+import { it } from "./support/test_timeout.ts";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { deterministicBytes } from "./support/hub/byte_source.ts";
+import { type ModelScopeEmulator, startModelScope } from "./support/modelscope/emulator.ts";
+import { makeTempDir, removeDir } from "./support/temp_dir.ts";
+import { rejectsWithCode } from "./support/download_harness.ts";
+import { ModelManager } from "../src/model_manager.ts";
+import { readRepoRecord } from "../src/store/registry.ts";
+import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
+
+const TOKEN = "ms-test-token";
+const MODEL_FILE = "Qwen2-VL-2B-rk3588-w8a8.rkllm";
+const ENCODER_FILE = "Qwen2-VL-2B-vision_rk3588.rknn";
+const MODEL = deterministicBytes(12 * 1024 * 1024 + 77, 31);
+const PUBLIC_ID = "radxa/Qwen2-VL-2B-RKLLM";
+const PRIVATE_ID = "radxa/Private-RKLLM";
+const FILES = [
+  { path: MODEL_FILE, content: MODEL },
+  { path: ENCODER_FILE, content: deterministicBytes(300 * 1024, 5) },
+  { path: "config.json", content: JSON.stringify({ model_type: "qwen2_vl" }) },
+  { path: "docs/README.md", content: "# docs" },
+];
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+describe("ModelScope as a source", () => {
+  let ms: ModelScopeEmulator;
+  let root: string;
+  let dirs = 0;
+  before(async () => {
+    root = makeTempDir("rkllm-modelscope-");
+    ms = await startModelScope({
+      token: TOKEN,
+      repos: [
+        { id: PUBLIC_ID, files: FILES },
+        { id: PRIVATE_ID, private: true, files: FILES.slice(0, 1) },
+      ],
+    });
+  });
+  after(async () => {
+    await ms.close();
+    removeDir(root);
+  });
+
+  function manager(options: { token?: string; attempts?: number } = {}): {
+    manager: ModelManager;
+    dir: string;
+  } {
+    const dir = join(root, `models-${++dirs}`);
+    const made = new ModelManager({
+      source: "modelscope",
+      modelsDir: dir,
+      endpoint: ms.endpoint,
+      token: options.token ?? "",
+      retry: { attempts: options.attempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
+      onWarning: () => {},
+    });
+    return { manager: made, dir };
+  }
+
+  it("lists every file recursively with its size and SHA-256, directories left out", async () => {
+    const { files, info } = await manager().manager.listRemoteFiles(PUBLIC_ID);
+    assert.equal(info.sha, "master");
+    const byPath = new Map(files.map((file) => [file.path, file]));
+    assert.deepEqual([...byPath.keys()].sort(), FILES.map((file) => file.path).sort());
+    assert.equal(byPath.get(MODEL_FILE)?.size, MODEL.length);
+    assert.equal(byPath.get(MODEL_FILE)?.sha256, sha256(MODEL));
+  });
+
+  it("downloads a model in parallel ranges, verified, its encoder and config beside it, the source recorded", async () => {
+    const { manager: made, dir } = manager();
+    const model = await made.downloadModel(PUBLIC_ID, undefined, {
+      connections: 3,
+      parallelThreshold: 256 * 1024,
+    });
+    assert.equal(sha256(readFileSync(model.path)), sha256(MODEL));
+    const repoDir = join(dir, "radxa", "Qwen2-VL-2B-RKLLM");
+    assert.ok(existsSync(join(repoDir, ENCODER_FILE)), "the vision encoder came along");
+    assert.ok(existsSync(join(repoDir, "config.json")), "the config came along");
+    const record = await readRepoRecord(RuntimeDetector.current(), repoDir);
+    assert.equal(record?.source, "modelscope");
+    assert.equal(record?.files[MODEL_FILE].sha256, sha256(MODEL));
+    const ranges = ms.requests.filter((request) =>
+      request.origin === "storage" && request.url.includes(sha256(MODEL)) && request.range
+    );
+    assert.ok(ranges.length >= 2, "the model came in several ranges from the storage host");
+  });
+
+  it("refuses a model whose bytes do not match the listing's Sha256, and leaves nothing in place", async () => {
+    ms.addFault({ path: MODEL_FILE, corrupt: true });
+    try {
+      const { manager: made, dir } = manager();
+      await rejectsWithCode(made.downloadModel(PUBLIC_ID), "integrity");
+      assert.ok(!existsSync(join(dir, "radxa", "Qwen2-VL-2B-RKLLM", MODEL_FILE)));
+    } finally {
+      ms.clearFaults();
+    }
+  });
+
+  it("resumes an interrupted download from the bytes already on disk", async () => {
+    const { manager: first, dir } = manager({ attempts: 1 });
+    ms.addFault({ path: MODEL_FILE, cutAfterBytes: 400 * 1024 });
+    try {
+      await rejectsWithCode(first.downloadModel(PUBLIC_ID), "network");
+    } finally {
+      ms.clearFaults();
+    }
+    const seen = ms.requests.length;
+    const again = new ModelManager({
+      source: "modelscope",
+      modelsDir: dir,
+      endpoint: ms.endpoint,
+      token: "",
+      onWarning: () => {},
+    });
+    const model = await again.downloadModel(PUBLIC_ID);
+    assert.equal(sha256(readFileSync(model.path)), sha256(MODEL));
+    const resumed = ms.requests.slice(seen).filter((request) =>
+      request.origin === "storage" && request.url.includes(sha256(MODEL))
+    );
+    assert.ok(resumed.length > 0);
+    for (const request of resumed) {
+      const start = Number(/^bytes=(\d+)-/.exec(request.range ?? "")?.[1] ?? 0);
+      assert.ok(start > 0, `the second run asked only for missing bytes (${request.range})`);
+    }
+  });
+
+  it("sends the token to the API host (cookie m_session_id and Bearer) and never to the storage host", async () => {
+    const seen = ms.requests.length;
+    const { manager: made } = manager({ token: TOKEN });
+    await made.downloadModel(PRIVATE_ID);
+    const requests = ms.requests.slice(seen);
+    const api = requests.filter((request) => request.origin === "api");
+    const storage = requests.filter((request) => request.origin === "storage");
+    assert.ok(api.length > 0 && storage.length > 0);
+    for (const request of api) {
+      assert.equal(request.authorization, `Bearer ${TOKEN}`);
+      assert.equal(request.cookie, `m_session_id=${TOKEN}`);
+    }
+    for (const request of storage) {
+      assert.equal(request.authorization, undefined);
+      assert.equal(request.cookie, undefined);
+    }
+  });
+
+  it("answers typed errors for a private model without a token, and an unknown model, revision or file", async () => {
+    const { manager: made } = manager();
+    const denied = await rejectsWithCode(made.downloadModel(PRIVATE_ID), "auth");
+    assert.equal(denied.status, 403);
+    await rejectsWithCode(made.downloadModel("radxa/No-Such-Model"), "repo_not_found");
+    await rejectsWithCode(
+      made.downloadModel(PUBLIC_ID, undefined, { revision: "v9" }),
+      "repo_not_found",
+    );
+    await rejectsWithCode(made.downloadModel(PUBLIC_ID, "nope.rkllm"), "file_not_found");
+  });
+});
