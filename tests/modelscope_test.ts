@@ -13,6 +13,7 @@ import { deterministicBytes } from "./support/hub/byte_source.ts";
 import { type ModelScopeEmulator, startModelScope } from "./support/modelscope/emulator.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 import { rejectsWithCode } from "./support/download_harness.ts";
+import { runCli } from "./support/cli_process.ts";
 import { ModelManager } from "../src/model_manager.ts";
 import { readRepoRecord } from "../src/store/registry.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
@@ -164,5 +165,55 @@ describe("ModelScope as a source", () => {
       "repo_not_found",
     );
     await rejectsWithCode(made.downloadModel(PUBLIC_ID, "nope.rkllm"), "file_not_found");
+  });
+});
+
+describe("the CLI with --source modelscope", () => {
+  let ms: ModelScopeEmulator;
+  let root: string;
+  before(async () => {
+    root = makeTempDir("rkllm-modelscope-cli-");
+    ms = await startModelScope({
+      token: TOKEN,
+      repos: [{ id: PRIVATE_ID, private: true, files: FILES.slice(2) }, {
+        id: PUBLIC_ID,
+        files: FILES,
+      }],
+    });
+  });
+  after(async () => {
+    await ms.close();
+    removeDir(root);
+  });
+
+  it("lists and downloads from MODELSCOPE_ENDPOINT with MODELSCOPE_API_TOKEN, and never asks the Hub", async () => {
+    const env = {
+      MODELSCOPE_ENDPOINT: ms.endpoint,
+      MODELSCOPE_API_TOKEN: TOKEN,
+      HF_ENDPOINT: "http://127.0.0.1:9",
+    };
+    const dir = join(root, "models");
+    const files = await runCli(["files", "--source", "modelscope", PUBLIC_ID, "--json"], { env });
+    assert.equal(files.code, 0, files.stderr);
+    assert.ok(files.stdout.includes(MODEL_FILE));
+    const done = await runCli(
+      ["download", "--source", "modelscope", PUBLIC_ID, "--dir", dir, "--json", "--quiet"],
+      { env },
+    );
+    assert.equal(done.code, 0, done.stderr);
+    const path = join(dir, "radxa", "Qwen2-VL-2B-RKLLM", MODEL_FILE);
+    assert.equal(sha256(readFileSync(path)), sha256(MODEL));
+    const api = ms.requests.filter((request) => request.origin === "api");
+    assert.ok(api.every((request) => request.authorization === `Bearer ${TOKEN}`));
+  });
+
+  it("refuses an unknown source as a usage error, and a private model without a token as auth", async () => {
+    const unknown = await runCli(["files", "--source", "gitee", PUBLIC_ID]);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    const denied = await runCli(["files", "--source", "modelscope", PRIVATE_ID, "--json"], {
+      env: { MODELSCOPE_ENDPOINT: ms.endpoint },
+    });
+    assert.equal(denied.code, 4, denied.stderr);
+    assert.equal(JSON.parse(denied.stdout).error.code, "auth");
   });
 });
