@@ -217,3 +217,59 @@ describe("the CLI with --source modelscope", () => {
     assert.equal(JSON.parse(denied.stdout).error.code, "auth");
   });
 });
+
+describe("hostile and failing ModelScope answers", () => {
+  let ms: ModelScopeEmulator;
+  let root: string;
+  before(async () => {
+    root = makeTempDir("rkllm-modelscope-hostile-");
+    ms = await startModelScope({
+      repos: [
+        {
+          id: "radxa/Escape-RKLLM",
+          files: FILES.slice(0, 1),
+          listingExtra: [{ Type: "blob", Path: "../escape.json", Size: 2, Sha256: "a".repeat(64) }],
+        },
+        {
+          id: "radxa/BadHash-RKLLM",
+          files: FILES.slice(0, 1),
+          listingExtra: [{ Type: "blob", Path: "x.json", Size: 2, Sha256: "not-a-hash" }],
+        },
+        { id: PUBLIC_ID, files: FILES.slice(2) },
+      ],
+    });
+  });
+  after(async () => {
+    await ms.close();
+    removeDir(root);
+  });
+
+  function manager(dir: string): ModelManager {
+    return new ModelManager({
+      source: "modelscope",
+      modelsDir: dir,
+      endpoint: ms.endpoint,
+      token: "",
+      retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+      onWarning: () => {},
+    });
+  }
+
+  it("refuses a listing with a path that leaves the repository, or a malformed Sha256, and writes nothing", async () => {
+    const dir = join(root, "models");
+    await rejectsWithCode(manager(dir).downloadModel("radxa/Escape-RKLLM"), "integrity");
+    await rejectsWithCode(manager(dir).downloadModel("radxa/BadHash-RKLLM"), "integrity");
+    assert.ok(!existsSync(join(dir, "radxa")), "nothing was written");
+  });
+
+  it("retries a 503 of the API and then succeeds; gives up as a network error when it lasts", async () => {
+    const before = ms.requests.length;
+    ms.failApi(503, 503);
+    const { files } = await manager(join(root, "retry")).listRemoteFiles(PUBLIC_ID);
+    assert.equal(files.length, 2);
+    const statuses = ms.requests.slice(before).map((request) => request.status);
+    assert.deepEqual(statuses.slice(0, 3), [503, 503, 200]);
+    ms.failApi(503, 503, 503);
+    await rejectsWithCode(manager(join(root, "retry")).listRemoteFiles(PUBLIC_ID), "network");
+  });
+});

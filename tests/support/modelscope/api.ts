@@ -16,6 +16,7 @@ export interface MsRepo {
   private: boolean;
   branches: string[];
   files: Map<string, MsStoredFile>;
+  listingExtra: Record<string, unknown>[];
 }
 
 /** What the API reads from the emulator. */
@@ -23,6 +24,8 @@ export interface MsApiState {
   repos: Map<string, MsRepo>;
   token?: string;
   storageOrigin: string;
+  /** Statuses the next API requests answer instead, first one first. */
+  failures: number[];
 }
 
 const CREATED_AT = 1_700_000_000;
@@ -30,6 +33,10 @@ const CREATED_AT = 1_700_000_000;
 /** Answers one API request; returns the status sent. */
 export function handleApi(state: MsApiState, req: IncomingMessage, res: ServerResponse): number {
   const url = new URL(req.url ?? "/", "http://emulator");
+  const failure = state.failures.shift();
+  if (failure !== undefined) {
+    return sendError(res, { status: failure, code: failure, message: "service unavailable" });
+  }
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "openapi" && parts[2] === "models" && parts.length === 5) {
     const repo = accessible(state, req, `${parts[3]}/${parts[4]}`);
@@ -125,6 +132,7 @@ function listing(repo: MsRepo, revision: string): unknown[] {
       Type: "blob",
     });
   }
+  entries.push(...repo.listingExtra);
   for (const tree of trees) {
     entries.push({ Name: tree.split("/").at(-1), Path: tree, Type: "tree", Size: 0 });
   }

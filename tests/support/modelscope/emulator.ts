@@ -33,6 +33,8 @@ export interface ModelScopeEmulator {
   addFault(fault: MsFault): void;
   /** Removes every fault. */
   clearFaults(): void;
+  /** Makes the next API requests answer these statuses (an error envelope), one each. */
+  failApi(...statuses: number[]): void;
   /** Stops both servers. */
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ function repoOf(spec: MsRepoSpec): MsRepo {
     private: spec.private ?? false,
     branches: ["master", ...(spec.branches ?? [])],
     files: new Map(spec.files.map((file) => [file.path, storedFile(file.path, file.content)])),
+    listingExtra: spec.listingExtra ?? [],
   };
 }
 
@@ -103,7 +106,12 @@ export async function startModelScope(options: MsEmulatorOptions): Promise<Model
     const status = await handleStorage(blobs, faults, { req, res });
     requests.push(recordOf("storage", req, status));
   });
-  const state: MsApiState = { repos, token: options.token, storageOrigin: storage.origin };
+  const state: MsApiState = {
+    repos,
+    token: options.token,
+    storageOrigin: storage.origin,
+    failures: [],
+  };
   const api = await listen((req, res) => {
     requests.push(recordOf("api", req, handleApi(state, req, res)));
     return Promise.resolve();
@@ -114,6 +122,7 @@ export async function startModelScope(options: MsEmulatorOptions): Promise<Model
     requests,
     addFault: (fault) => faults.push({ spec: fault, applied: 0 }),
     clearFaults: () => faults.splice(0),
+    failApi: (...statuses) => state.failures.push(...statuses),
     close: () => Promise.all([api.server, storage.server].map(closeServer)).then(() => {}),
   };
 }

@@ -24,6 +24,8 @@ export interface MsRepoSpec {
   private?: boolean;
   /** Branches besides `master`. */
   branches?: string[];
+  /** Raw entries added to the listing as they are (hostile or broken ones). */
+  listingExtra?: Record<string, unknown>[];
 }
 
 /** What the emulator is started with. */
