@@ -12,8 +12,8 @@ import { createHash } from "node:crypto";
 import { deterministicBytes } from "./support/hub/byte_source.ts";
 import { type ModelScopeEmulator, startModelScope } from "./support/modelscope/emulator.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
-import { rejectsWithCode } from "./support/download_harness.ts";
-import { runCli } from "./support/cli_process.ts";
+import { rejectsWithCode, savedBytes, waitFor } from "./support/download_harness.ts";
+import { finished, runCli, startCli } from "./support/cli_process.ts";
 import { ModelManager } from "../src/model_manager.ts";
 import { readRepoRecord } from "../src/store/registry.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
@@ -205,6 +205,31 @@ describe("the CLI with --source modelscope", () => {
     assert.equal(sha256(readFileSync(path)), sha256(MODEL));
     const api = ms.requests.filter((request) => request.origin === "api");
     assert.ok(api.every((request) => request.authorization === `Bearer ${TOKEN}`));
+  });
+
+  it("resumes after kill -9 from the bytes the saved state claims, asking the storage host only for the rest", async () => {
+    const env = { MODELSCOPE_ENDPOINT: ms.endpoint };
+    const dir = join(root, "killed");
+    const destination = join(dir, "radxa", "Qwen2-VL-2B-RKLLM", MODEL_FILE);
+    ms.addFault({ path: MODEL_FILE, holdAfterBytes: 6 * 1024 * 1024 });
+    const args = ["download", "--source", "modelscope", PUBLIC_ID, "--dir", dir, "--quiet"];
+    const child = startCli([...args, "--connections", "1"], { env });
+    const exited = finished(child);
+    await waitFor(() => savedBytes(destination) > 0, "some of the model to be saved");
+    child.kill("SIGKILL");
+    assert.equal((await exited).code, 137);
+    ms.clearFaults();
+    const claimed = savedBytes(destination);
+    const from = ms.requests.length;
+    const rerun = await runCli([...args, "--json", "--connections", "1"], { env });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.equal(sha256(readFileSync(destination)), sha256(MODEL));
+    const asked = ms.requests.slice(from).filter((request) =>
+      request.origin === "storage" && request.url.includes(sha256(MODEL))
+    );
+    assert.deepEqual(asked.map((request) => request.range), [
+      `bytes=${claimed}-${MODEL.length - 1}`,
+    ]);
   });
 
   it("refuses an unknown source as a usage error, and a private model without a token as auth", async () => {

@@ -103,8 +103,10 @@ export async function startModelScope(options: MsEmulatorOptions): Promise<Model
     for (const file of repo.files.values()) blobs.set(file.sha256, file);
   }
   const storage = await listen(async (req, res) => {
-    const status = await handleStorage(blobs, faults, { req, res });
-    requests.push(recordOf("storage", req, status));
+    // Recorded on arrival, so a held request counts before the test moves on.
+    const record = recordOf("storage", req, 0);
+    requests.push(record);
+    record.status = await handleStorage(blobs, faults, { req, res });
   });
   const state: MsApiState = {
     repos,

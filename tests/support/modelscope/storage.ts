@@ -78,7 +78,7 @@ async function sendBody(
   body: { file: MsStoredFile; start: number; end: number; fault?: MsFault },
 ): Promise<void> {
   const { file, start, fault } = body;
-  const cut = fault?.cutAfterBytes;
+  const cut = fault?.cutAfterBytes ?? fault?.holdAfterBytes;
   const end = cut === undefined ? body.end : Math.min(body.end, start + cut);
   let bytes = file.source.read(start, end);
   if (fault?.corrupt) {
@@ -89,6 +89,16 @@ async function sendBody(
     res.end(bytes);
     return;
   }
-  await new Promise<void>((resolve) => res.write(bytes, () => resolve()));
+  // Held bodies arrive in paced chunks, so the client saves its progress as they come.
+  const chunk = fault?.holdAfterBytes !== undefined ? 512 * 1024 : bytes.length;
+  for (let at = 0; at < bytes.length && !res.destroyed; at += chunk) {
+    await new Promise<void>((resolve) =>
+      res.write(bytes.subarray(at, at + chunk), () => resolve())
+    );
+    if (chunk < bytes.length) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (fault?.holdAfterBytes !== undefined && !res.destroyed && !res.closed) {
+    await new Promise<void>((resolve) => res.once("close", () => resolve()));
+  }
   res.socket?.destroy();
 }

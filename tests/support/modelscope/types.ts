@@ -44,6 +44,8 @@ export interface MsFault {
   cutAfterBytes?: number;
   /** Flip one byte per 4 KiB of the body, keeping its length. */
   corrupt?: boolean;
+  /** Send this many body bytes, then hold the rest until the client goes. */
+  holdAfterBytes?: number;
   /** How many requests it applies to (default: all). */
   times?: number;
 }
@@ -62,7 +64,7 @@ export interface MsRequestRecord {
   cookie?: string;
   /** `Range`, if sent. */
   range?: string;
-  /** The status answered. */
+  /** The status answered (0 while a storage answer is under way). */
   status: number;
 }
 
