@@ -298,3 +298,44 @@ describe("hostile and failing ModelScope answers", () => {
     await rejectsWithCode(manager(join(root, "retry")).listRemoteFiles(PUBLIC_ID), "network");
   });
 });
+
+describe("outdated and update with --source modelscope", () => {
+  let ms: ModelScopeEmulator;
+  let root: string;
+  before(async () => {
+    root = makeTempDir("rkllm-modelscope-outdated-");
+    ms = await startModelScope({ repos: [{ id: PUBLIC_ID, files: FILES.slice(1) }] });
+  });
+  after(async () => {
+    await ms.close();
+    removeDir(root);
+  });
+
+  it("reports a file changed on ModelScope, updates it, and leaves ModelScope models out of a Hugging Face check", async () => {
+    const dir = join(root, "models");
+    const env = { MODELSCOPE_ENDPOINT: ms.endpoint, HF_ENDPOINT: "http://127.0.0.1:9" };
+    const file = ENCODER_FILE.replace(".rknn", ".rkllm");
+    ms.setFile(PUBLIC_ID, { path: file, content: deterministicBytes(64 * 1024, 8) });
+    const common = ["--source", "modelscope", "--dir", dir, "--json"];
+    assert.equal((await runCli(["download", PUBLIC_ID, file, ...common], { env })).code, 0);
+    ms.setFile(PUBLIC_ID, { path: "config.json", content: JSON.stringify({ changed: true }) });
+    const outdated = await runCli(["outdated", ...common], { env });
+    assert.equal(outdated.code, 0, outdated.stderr);
+    assert.deepEqual(
+      JSON.parse(outdated.stdout).map((report: { status: string }) => report.status),
+      [
+        "outdated",
+      ],
+    );
+    const updated = await runCli(["update", ...common], { env });
+    assert.equal(updated.code, 0, updated.stderr);
+    const again = await runCli(["outdated", ...common], { env });
+    assert.deepEqual(JSON.parse(again.stdout).map((report: { status: string }) => report.status), [
+      "current",
+    ]);
+    const huggingFace = await runCli(["outdated", "--dir", dir, "--json"], { env });
+    assert.equal(huggingFace.code, 0, huggingFace.stderr);
+    assert.deepEqual(JSON.parse(huggingFace.stdout), []);
+    assert.match(huggingFace.stderr, /--source modelscope/);
+  });
+});

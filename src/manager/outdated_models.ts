@@ -7,9 +7,10 @@
  * @module
  */
 import { identityOfFile } from "../store/partial_state.ts";
-import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
+import type { RepoFile } from "../hub/list_files.ts";
 import { parseRepoId } from "../hub/repo_id.ts";
-import { fetchRepoInfo } from "../hub/repo_info.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
 import { type FileRecord, readRepoRecord } from "../store/registry.ts";
@@ -31,6 +32,24 @@ export interface OutdatedReport {
   status: "current" | "outdated" | "unknown";
   /** Each file of the model (the `.rkllm` file, its companions and encoders). */
   files: { file: string; status: FileFreshness }[];
+}
+
+/**
+ * Whether a repository was downloaded from `source` (a record without a source is from
+ * Hugging Face); tells `warn` about one that was not, which is left out.
+ */
+async function fromSource(
+  context: StoreContext,
+  what: { repo: string; models: ModelInfo[]; source: RepoSource },
+): Promise<boolean> {
+  const model = what.models.find((item) => item.repo === what.repo)!;
+  const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
+  const recorded = record?.source ?? "huggingface";
+  if (recorded === what.source.name) return true;
+  context.warn(
+    `${what.repo} was downloaded from ${recorded}, so it is not compared with ${what.source.name}: use --source ${recorded}`,
+  );
+  return false;
 }
 
 /**
@@ -87,9 +106,11 @@ export async function outdatedModels(
   const { models } = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   const selected = selectModels(models, query);
   const reports: OutdatedReport[] = [];
+  const source = context.source ?? huggingFaceSource;
   for (const repo of [...new Set(selected.map((model) => model.repo))]) {
-    const info = await fetchRepoInfo(context.connection, parseRepoId(repo));
-    const listing = await listRepoFiles(context.connection, parseRepoId(repo), {
+    if (!(await fromSource(context, { repo, models: selected, source }))) continue;
+    const info = await source.repoInfo(context.connection, parseRepoId(repo));
+    const listing = await source.listFiles(context.connection, parseRepoId(repo), {
       revision: info.sha,
     });
     const byPath = new Map(listing.map((file) => [file.path, file]));

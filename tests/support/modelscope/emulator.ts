@@ -33,6 +33,8 @@ export interface ModelScopeEmulator {
   addFault(fault: MsFault): void;
   /** Removes every fault. */
   clearFaults(): void;
+  /** Adds or replaces a file of a repository (a new upload). */
+  setFile(repo: string, file: { path: string; content: string | Uint8Array }): void;
   /** Makes the next API requests answer these statuses (an error envelope), one each. */
   failApi(...statuses: number[]): void;
   /** Stops both servers. */
@@ -125,6 +127,11 @@ export async function startModelScope(options: MsEmulatorOptions): Promise<Model
     addFault: (fault) => faults.push({ spec: fault, applied: 0 }),
     clearFaults: () => faults.splice(0),
     failApi: (...statuses) => state.failures.push(...statuses),
+    setFile: (repo, file) => {
+      const stored = storedFile(file.path, file.content);
+      repos.get(repo)!.files.set(file.path, stored);
+      blobs.set(stored.sha256, stored);
+    },
     close: () => Promise.all([api.server, storage.server].map(closeServer)).then(() => {}),
   };
 }
