@@ -61,7 +61,8 @@ export interface ModelManagerOptions {
    */
   modelsDir?: string;
   /**
-   * Where repositories come from: `huggingface` (default) or `modelscope`. It picks the
+   * Where repositories come from: `huggingface` or `modelscope` (default: `source` of the
+   * user config file, else `huggingface`). It picks the
    * defaults of `endpoint` and `token`: for ModelScope `MODELSCOPE_ENDPOINT`, else
    * `https://www.modelscope.cn`, and `MODELSCOPE_API_TOKEN`.
    */
@@ -160,7 +161,7 @@ export class ModelManager {
     this.#runtime = options.runtime ?? RuntimeDetector.current();
     const userConfig = options.userConfig ?? readUserConfig(this.#runtime);
     this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir, { userConfig });
-    this.#source = sourceNamed(options.source ?? "huggingface");
+    this.#source = sourceNamed(options.source ?? userConfig.source ?? "huggingface");
     this.endpoint = sourceEndpoint(this.#runtime, {
       source: this.#source,
       option: options.endpoint,

@@ -339,3 +339,30 @@ describe("outdated and update with --source modelscope", () => {
     assert.match(huggingFace.stderr, /--source modelscope/);
   });
 });
+
+describe("the user config's source", () => {
+  let ms: ModelScopeEmulator;
+  let root: string;
+  before(async () => {
+    root = makeTempDir("rkllm-modelscope-config-");
+    ms = await startModelScope({ repos: [{ id: PUBLIC_ID, files: FILES.slice(2) }] });
+  });
+  after(async () => {
+    await ms.close();
+    removeDir(root);
+  });
+
+  it("makes ModelScope the default once set, and refuses a source it does not know", async () => {
+    const env = {
+      XDG_CONFIG_HOME: join(root, "config"),
+      MODELSCOPE_ENDPOINT: ms.endpoint,
+      HF_ENDPOINT: "http://127.0.0.1:9",
+    };
+    const wrong = await runCli(["config", "set", "source", "gitee"], { env });
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.equal((await runCli(["config", "set", "source", "modelscope"], { env })).code, 0);
+    const files = await runCli(["files", PUBLIC_ID, "--json"], { env });
+    assert.equal(files.code, 0, files.stderr);
+    assert.ok(files.stdout.includes("config.json"));
+  });
+});

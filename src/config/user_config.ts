@@ -22,6 +22,8 @@ export interface UserConfig {
   platform?: string;
   /** Parallel connections for large files (1-64). */
   connections?: number;
+  /** Where repositories come from: `huggingface` or `modelscope`. */
+  source?: "huggingface" | "modelscope";
 }
 
 /** A key of {@linkcode UserConfig}. */
@@ -41,6 +43,7 @@ export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
   "endpoint",
   "platform",
   "connections",
+  "source",
 ];
 
 /**
@@ -76,6 +79,9 @@ function checkedValue(key: UserConfigKey, value: unknown, path: string): string 
   }
   if (typeof value !== "string" || value.trim() === "") {
     throw invalidConfig(path, `"${key}" must be a non-empty string`);
+  }
+  if (key === "source" && value !== "huggingface" && value !== "modelscope") {
+    throw invalidConfig(path, `"source" must be "huggingface" or "modelscope"`);
   }
   return value;
 }

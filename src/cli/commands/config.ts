@@ -1,7 +1,7 @@
 /**
  * `config`: shows and edits the user config file
  * (`$XDG_CONFIG_HOME/rkllm-models/config.json`), with the same key names as
- * in the file: `modelsDir`, `endpoint`, `platform`, `connections`.
+ * in the file: `modelsDir`, `endpoint`, `platform`, `connections`, `source`.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import type { Runtime } from "../../runtime/runtime.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 import { resolve } from "node:path";
+import { sourceNamed } from "../../source/source_named.ts";
 
 const ACTIONS = ["get", "set", "unset", "list", "path"];
 
@@ -38,6 +39,7 @@ function keyOf(name: string | undefined): UserConfigKey {
 function storedValue(runtime: Runtime, key: UserConfigKey, value: string): string | number {
   if (key === "modelsDir") return resolve(runtime.cwd(), value);
   if (key === "endpoint") return normalizeEndpoint(value);
+  if (key === "source") return sourceNamed(value.trim().toLowerCase()).name;
   if (key === "connections") {
     return wholeNumber(value, "connections", { min: 1, max: 64, fallback: 8 });
   }
@@ -93,7 +95,7 @@ function listValues(context: CommandContext) {
  */
 export const configCommand: Command = {
   name: "config",
-  summary: "show or edit the user settings (modelsDir, endpoint, platform, connections)",
+  summary: "show or edit the user settings (modelsDir, endpoint, platform, connections, source)",
   action: "edit the user config",
   usage: "config [get|set|unset|list|path] [key] [value]",
   description: "Settings are read in this order: the flag, then the environment variable\n" +
