@@ -16,7 +16,7 @@ import type { RetryEvent, RetryOptions } from "./http/retry.ts";
 import type { RepoFile } from "./hub/list_files.ts";
 import type { RepoInfo } from "./hub/repo_info.ts";
 import { parseRepoId } from "./hub/repo_id.ts";
-import { type ModelSearchResult, searchModels, type SearchOptions } from "./hub/search_models.ts";
+import type { ModelSearchResult, SearchOptions } from "./hub/search_models.ts";
 import {
   downloadModel,
   type DownloadOptions,
@@ -361,6 +361,6 @@ export class ModelManager {
   async searchModels(
     options: SearchOptions & { signal?: AbortSignal } = {},
   ): Promise<ModelSearchResult[]> {
-    return searchModels((await this.#context(options.signal)).connection, options);
+    return this.#source.searchModels((await this.#context(options.signal)).connection, options);
   }
 }

@@ -232,6 +232,13 @@ describe("the CLI with --source modelscope", () => {
     ]);
   });
 
+  it("searches ModelScope's models by text and keeps the RKLLM conversions", async () => {
+    const env = { MODELSCOPE_ENDPOINT: ms.endpoint, HF_ENDPOINT: "http://127.0.0.1:9" };
+    const found = await runCli(["search", "--source", "modelscope", "qwen2", "--json"], { env });
+    assert.equal(found.code, 0, found.stderr);
+    assert.deepEqual(JSON.parse(found.stdout).map((hit: { id: string }) => hit.id), [PUBLIC_ID]);
+  });
+
   it("refuses an unknown source as a usage error, and a private model without a token as auth", async () => {
     const unknown = await runCli(["files", "--source", "gitee", PUBLIC_ID]);
     assert.equal(unknown.code, 2, unknown.stderr);

@@ -7,6 +7,7 @@ import { listRepoFiles } from "../hub/list_files.ts";
 import { listRepoRefs } from "../hub/list_refs.ts";
 import { fetchRepoInfo } from "../hub/repo_info.ts";
 import { resolveFile } from "../hub/resolve_file.ts";
+import { searchModels } from "../hub/search_models.ts";
 import type { RepoSource } from "./repo_source.ts";
 
 /**
@@ -24,4 +25,5 @@ export const huggingFaceSource: RepoSource = {
   listFiles: listRepoFiles,
   listRefs: listRepoRefs,
   resolveFile,
+  searchModels,
 };

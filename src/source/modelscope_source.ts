@@ -8,6 +8,7 @@ import { listModelScopeFiles } from "../modelscope/list_files.ts";
 import { listModelScopeRevisions } from "../modelscope/list_revisions.ts";
 import { fetchModelScopeRepoInfo } from "../modelscope/repo_info.ts";
 import { resolveModelScopeFile } from "../modelscope/resolve_file.ts";
+import { searchModelScope } from "../modelscope/search_models.ts";
 import type { RepoSource } from "./repo_source.ts";
 
 /**
@@ -26,4 +27,5 @@ export const modelScopeSource: RepoSource = {
   listFiles: listModelScopeFiles,
   listRefs: listModelScopeRevisions,
   resolveFile: resolveModelScopeFile,
+  searchModels: searchModelScope,
 };

@@ -13,6 +13,7 @@ import type { RepoRefs } from "../hub/list_refs.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import type { RepoInfo, RepoInfoOptions } from "../hub/repo_info.ts";
 import type { ResolvedFile } from "../hub/resolve_file.ts";
+import type { ModelSearchResult, SearchOptions } from "../hub/search_models.ts";
 
 /** The hubs models can come from. */
 export type SourceName = "huggingface" | "modelscope";
@@ -46,4 +47,6 @@ export interface RepoSource {
   listRefs(connection: HubConnection, repo: RepoId): Promise<RepoRefs>;
   /** Where a file's bytes are served, and what the hub states about them. */
   resolveFile(connection: HubConnection, file: RepoFileAt): Promise<ResolvedFile>;
+  /** Searches the hub's models by text, most downloaded first. */
+  searchModels(connection: HubConnection, options: SearchOptions): Promise<ModelSearchResult[]>;
 }

@@ -96,7 +96,7 @@ export const searchCommand: Command = {
   action: "search the Hub",
   usage: "search [text] [options]",
   maxArguments: Infinity,
-  globals: HUB_GLOBALS,
+  globals: [...HUB_GLOBALS, "source"],
   description:
     "Finds RKLLM conversions whose id or tags contain every word of the text, most downloaded first,\n" +
     "showing the repo id, downloads in the last 30 days and last change. Without text it lists the suggested repositories\n" +

@@ -38,6 +38,9 @@ export function handleApi(state: MsApiState, req: IncomingMessage, res: ServerRe
     return sendError(res, { status: failure, code: failure, message: "service unavailable" });
   }
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "openapi" && parts[2] === "models" && parts.length === 3) {
+    return sendJson(res, { success: true, data: searchPage(state, url) });
+  }
   if (parts[0] === "openapi" && parts[2] === "models" && parts.length === 5) {
     const repo = accessible(state, req, `${parts[3]}/${parts[4]}`);
     if (typeof repo === "number") return sendOpenApiError(res, repo);
@@ -87,6 +90,27 @@ function hasToken(state: MsApiState, req: IncomingMessage): boolean {
   if (req.headers.authorization === `Bearer ${state.token}`) return true;
   const cookies = (req.headers.cookie ?? "").split(";").map((part) => part.trim());
   return cookies.includes(`m_session_id=${state.token}`);
+}
+
+/** One page of the public models whose id contains `search`, by `page_number` and `page_size`. */
+function searchPage(state: MsApiState, url: URL): unknown {
+  const text = (url.searchParams.get("search") ?? "").toLowerCase();
+  const size = Number(url.searchParams.get("page_size") ?? 10);
+  const page = Number(url.searchParams.get("page_number") ?? 1);
+  const found = [...state.repos.values()]
+    .filter((repo) => !repo.private && repo.id.toLowerCase().includes(text));
+  return {
+    models: found.slice((page - 1) * size, page * size).map((repo) => ({
+      id: repo.id,
+      downloads: 42,
+      private: false,
+      gated: false,
+      tags: [],
+    })),
+    total_count: found.length,
+    page_number: page,
+    page_size: size,
+  };
 }
 
 function modelInfo(repo: MsRepo): unknown {
