@@ -6,7 +6,7 @@
 import { after, before, describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { deterministicBytes } from "./support/hub/byte_source.ts";
@@ -371,5 +371,33 @@ describe("the user config's source", () => {
     const files = await runCli(["files", PUBLIC_ID, "--json"], { env });
     assert.equal(files.code, 0, files.stderr);
     assert.ok(files.stdout.includes("config.json"));
+  });
+});
+
+describe("a suggested repository published on ModelScope", () => {
+  let root: string;
+  before(() => {
+    root = makeTempDir("rkllm-modelscope-suggest-");
+  });
+  after(() => removeDir(root));
+
+  it("is suggested with its source, and a source the tool does not know is refused", async () => {
+    const config = (source: string) =>
+      JSON.stringify({
+        REPOSITORY_SUGGESTIONS: [{ repo: PUBLIC_ID, description: "Qwen2-VL 2B", source }],
+        EXAMPLE_MODEL_FILES: [],
+      });
+    const good = join(root, "models.json");
+    writeFileSync(good, config("modelscope"));
+    const json = await runCli(["search", "--json"], { env: { RKLLM_MODELS_CONFIG: good } });
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(JSON.parse(json.stdout)[0].source, "modelscope");
+    const table = await runCli(["search"], { env: { RKLLM_MODELS_CONFIG: good } });
+    assert.ok(table.stdout.includes("--source modelscope"), table.stdout);
+    const bad = join(root, "bad.json");
+    writeFileSync(bad, config("gitee"));
+    const refused = await runCli(["search", "--json"], { env: { RKLLM_MODELS_CONFIG: bad } });
+    assert.notEqual(refused.code, 0);
+    assert.equal(JSON.parse(refused.stdout).error.code, "config");
   });
 });

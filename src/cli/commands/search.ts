@@ -130,7 +130,13 @@ export const searchCommand: Command = {
       if (suggestions.length === 0) {
         context.output.err(`no suggested repositories for ${platform}`);
       } else {
-        context.output.out(suggestionTable(suggestions, tableWidth(context.runtime)));
+        const described = suggestions.map((item) => ({
+          repo: item.repo,
+          description: item.source && item.source !== "huggingface"
+            ? `${item.description} (--source ${item.source})`
+            : item.description,
+        }));
+        context.output.out(suggestionTable(described, tableWidth(context.runtime)));
       }
       context.output.note(
         `search the Hub with: rkllm-models search <text>${
