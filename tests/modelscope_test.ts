@@ -31,6 +31,9 @@ const FILES = [
   { path: "docs/README.md", content: "# docs" },
 ];
 
+const SPACED_FILE = "w8a8 v2/Spaced+Model-rk3588-w8a8.rkllm";
+const SPACED = deterministicBytes(70 * 1024, 9);
+
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -239,6 +242,16 @@ describe("the CLI with --source modelscope", () => {
     assert.deepEqual(JSON.parse(found.stdout).map((hit: { id: string }) => hit.id), [PUBLIC_ID]);
   });
 
+  it("never sends a Hugging Face token to ModelScope", async () => {
+    const from = ms.requests.length;
+    const env = { MODELSCOPE_ENDPOINT: ms.endpoint, HF_TOKEN: "hf_secret" };
+    const files = await runCli(["files", "--source", "modelscope", PUBLIC_ID, "--json"], { env });
+    assert.equal(files.code, 0, files.stderr);
+    const sent = ms.requests.slice(from);
+    assert.ok(sent.length > 0);
+    assert.ok(sent.every((request) => !request.authorization && !request.cookie));
+  });
+
   it("refuses an unknown source as a usage error, and a private model without a token as auth", async () => {
     const unknown = await runCli(["files", "--source", "gitee", PUBLIC_ID]);
     assert.equal(unknown.code, 2, unknown.stderr);
@@ -268,6 +281,7 @@ describe("hostile and failing ModelScope answers", () => {
           listingExtra: [{ Type: "blob", Path: "x.json", Size: 2, Sha256: "not-a-hash" }],
         },
         { id: PUBLIC_ID, files: FILES.slice(2) },
+        { id: "radxa/Spaced-RKLLM", files: [{ path: SPACED_FILE, content: SPACED }] },
       ],
     });
   });
@@ -292,6 +306,12 @@ describe("hostile and failing ModelScope answers", () => {
     await rejectsWithCode(manager(dir).downloadModel("radxa/Escape-RKLLM"), "integrity");
     await rejectsWithCode(manager(dir).downloadModel("radxa/BadHash-RKLLM"), "integrity");
     assert.ok(!existsSync(join(dir, "radxa")), "nothing was written");
+  });
+
+  it("downloads a file whose path has a space, a plus and a folder (form-encoded FilePath)", async () => {
+    const model = await manager(join(root, "spaced")).downloadModel("radxa/Spaced-RKLLM");
+    assert.equal(model.file, SPACED_FILE);
+    assert.equal(sha256(readFileSync(model.path)), sha256(SPACED));
   });
 
   it("retries a 503 of the API and then succeeds; gives up as a network error when it lasts", async () => {
