@@ -324,6 +324,11 @@ describe("hostile and failing ModelScope answers", () => {
     ms.failApi(503, 503, 503);
     await rejectsWithCode(manager(join(root, "retry")).listRemoteFiles(PUBLIC_ID), "network");
   });
+
+  it("refuses an HTTP 200 whose envelope says Success false", async () => {
+    ms.failApi(200);
+    await rejectsWithCode(manager(join(root, "envelope")).listRemoteFiles(PUBLIC_ID), "network");
+  });
 });
 
 describe("outdated and update with --source modelscope", () => {

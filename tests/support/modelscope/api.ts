@@ -34,6 +34,7 @@ const CREATED_AT = 1_700_000_000;
 export function handleApi(state: MsApiState, req: IncomingMessage, res: ServerResponse): number {
   const url = new URL(req.url ?? "/", "http://emulator");
   const failure = state.failures.shift();
+  if (failure === 200) return sendRefusal(res);
   if (failure !== undefined) {
     return sendError(res, { status: failure, code: failure, message: "service unavailable" });
   }
@@ -187,6 +188,17 @@ function redirectToStorage(
   });
   what.res.end();
   return 302;
+}
+
+/** An HTTP 200 whose envelope refuses (`Success: false`), with a plausible `Data` all the same. */
+function sendRefusal(res: ServerResponse): number {
+  return sendJson(res, {
+    Code: 10010205999,
+    Data: { Files: [] },
+    Message: "request refused",
+    RequestId: "refused",
+    Success: false,
+  });
 }
 
 function sendOpenApiError(res: ServerResponse, status: number): number {

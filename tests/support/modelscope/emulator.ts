@@ -35,7 +35,7 @@ export interface ModelScopeEmulator {
   clearFaults(): void;
   /** Adds or replaces a file of a repository (a new upload). */
   setFile(repo: string, file: { path: string; content: string | Uint8Array }): void;
-  /** Makes the next API requests answer these statuses (an error envelope), one each. */
+  /** Makes the next API requests answer these statuses (an error envelope; 200: one with `Success: false`), one each. */
   failApi(...statuses: number[]): void;
   /** Stops both servers. */
   close(): Promise<void>;
