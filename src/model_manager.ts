@@ -4,16 +4,19 @@
  *
  * @module
  */
-import { isTruthy, resolveEndpoint, resolveModelsDir, resolveToken } from "./config/settings.ts";
+import { isTruthy, resolveModelsDir } from "./config/settings.ts";
+import { sourceEndpoint, sourceToken } from "./config/source_settings.ts";
+import type { RepoSource } from "./source/repo_source.ts";
+import { sourceNamed } from "./source/source_named.ts";
 import { readUserConfig, type UserConfig } from "./config/user_config.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download/download_events.ts";
 import { anySignal } from "./http/abort_signals.ts";
 import type { HubConnection } from "./http/hub_connection.ts";
 import type { RetryEvent, RetryOptions } from "./http/retry.ts";
-import { listRepoFiles, type RepoFile } from "./hub/list_files.ts";
-import { fetchRepoInfo, type RepoInfo } from "./hub/repo_info.ts";
+import type { RepoFile } from "./hub/list_files.ts";
+import type { RepoInfo } from "./hub/repo_info.ts";
 import { parseRepoId } from "./hub/repo_id.ts";
-import { type ModelSearchResult, searchModels, type SearchOptions } from "./hub/search_models.ts";
+import type { ModelSearchResult, SearchOptions } from "./hub/search_models.ts";
 import {
   downloadModel,
   type DownloadOptions,
@@ -57,6 +60,13 @@ export interface ModelManagerOptions {
    * config file, else `$XDG_DATA_HOME/rkllm-models/models`, i.e. `~/.local/share/rkllm-models/models`).
    */
   modelsDir?: string;
+  /**
+   * Where repositories come from: `huggingface` or `modelscope` (default: `source` of the
+   * user config file, else `huggingface`). It picks the
+   * defaults of `endpoint` and `token`: for ModelScope `MODELSCOPE_ENDPOINT`, else
+   * `https://www.modelscope.cn`, and `MODELSCOPE_API_TOKEN`.
+   */
+  source?: string;
   /** The Hub (default: `HF_ENDPOINT`, else `endpoint` of the user config file, else `https://huggingface.co`). */
   endpoint?: string;
   /** The user config file's settings (default: read from `$XDG_CONFIG_HOME/rkllm-models/config.json`). */
@@ -139,6 +149,7 @@ export class ModelManager {
   readonly modelsDir: string;
   /** The Hub endpoint, without a trailing slash. */
   readonly endpoint: string;
+  #source: RepoSource;
   #options: ModelManagerOptions;
   #runtime: Runtime;
   #token: Promise<string | undefined> | undefined;
@@ -150,7 +161,12 @@ export class ModelManager {
     this.#runtime = options.runtime ?? RuntimeDetector.current();
     const userConfig = options.userConfig ?? readUserConfig(this.#runtime);
     this.modelsDir = resolveModelsDir(this.#runtime, options.modelsDir, { userConfig });
-    this.endpoint = resolveEndpoint(this.#runtime, options.endpoint, { userConfig });
+    this.#source = sourceNamed(options.source ?? userConfig.source ?? "huggingface");
+    this.endpoint = sourceEndpoint(this.#runtime, {
+      source: this.#source,
+      option: options.endpoint,
+      userConfig,
+    });
   }
 
   async #context(
@@ -159,7 +175,11 @@ export class ModelManager {
   ): Promise<StoreContext> {
     const connection: HubConnection = {
       endpoint: this.endpoint,
-      token: await (this.#token ??= resolveToken(this.#runtime, this.#options.token)),
+      token: await (this.#token ??= sourceToken(this.#runtime, {
+        source: this.#source,
+        option: this.#options.token,
+      })),
+      tokenCookie: this.#source.tokenCookie,
       fetch: this.#options.fetch ?? globalThis.fetch,
       signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
@@ -174,6 +194,7 @@ export class ModelManager {
       // Resolved once: the models directory may be a link (to another disk); links below it are foreign.
       modelsDir: await (this.#storeDir ??= realModelsDir(this.#runtime, this.modelsDir)),
       connection,
+      source: this.#source,
       warn: this.#options.onWarning ?? ((message) => console.warn(`warning: ${message}`)),
     };
   }
@@ -297,8 +318,8 @@ export class ModelManager {
   ): Promise<RemoteModelFiles> {
     const { connection } = await this.#context(options.signal, options.onRetry);
     const id = parseRepoId(repo);
-    const info = await fetchRepoInfo(connection, id, { revision: options.revision });
-    return { info, files: await listRepoFiles(connection, id, { revision: info.sha }) };
+    const info = await this.#source.repoInfo(connection, id, { revision: options.revision });
+    return { info, files: await this.#source.listFiles(connection, id, { revision: info.sha }) };
   }
 
   /**
@@ -326,6 +347,7 @@ export class ModelManager {
       info: listing.info,
       filter: options,
       board,
+      source: this.#source,
     });
     return { ...variants, branches };
   }
@@ -339,6 +361,6 @@ export class ModelManager {
   async searchModels(
     options: SearchOptions & { signal?: AbortSignal } = {},
   ): Promise<ModelSearchResult[]> {
-    return searchModels((await this.#context(options.signal)).connection, options);
+    return this.#source.searchModels((await this.#context(options.signal)).connection, options);
   }
 }

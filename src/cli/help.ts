@@ -71,6 +71,8 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["HUGGING_FACE_HUB_TOKEN", "the older name of HF_TOKEN (HF_TOKEN wins)"],
   ["HF_TOKEN_PATH", "file holding the token (default $HF_HOME/token)"],
   ["HF_HOME", "Hugging Face home, for its token file (default ~/.cache/huggingface)"],
+  ["MODELSCOPE_ENDPOINT", "ModelScope URL with --source modelscope, when --endpoint is not given"],
+  ["MODELSCOPE_API_TOKEN", "ModelScope token with --source modelscope, when --token is not given"],
   [
     "HF_HUB_OFFLINE",
     "1: never use the network; list, info, verify, remove, and download of a complete model still work",

@@ -102,8 +102,14 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   token: {
     type: "string",
     description:
-      "Hugging Face token (default: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)",
+      "Hugging Face token (default: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token); with --source modelscope, a ModelScope token (default: $MODELSCOPE_API_TOKEN)",
     valueName: "TOKEN",
+  },
+  source: {
+    type: "string",
+    description:
+      "where repositories come from: huggingface (default) or modelscope (endpoint: $MODELSCOPE_ENDPOINT, else https://www.modelscope.cn)",
+    valueName: "NAME",
   },
   json: { type: "boolean", description: "print exactly one JSON document on stdout" },
   retries: {
@@ -485,6 +491,7 @@ function createManager(session: Session, settings: ManagerSettings): ModelManage
     runtime,
     userConfig: settings.userConfig,
     modelsDir: values.dir as string | undefined,
+    source: values.source as string | undefined,
     endpoint: values.endpoint as string | undefined,
     token: values.token as string | undefined,
     signal,

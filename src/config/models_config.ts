@@ -18,6 +18,8 @@ export interface RepositorySuggestion {
   repo: string;
   /** One line saying what it is. */
   description: string;
+  /** Where it is published, when not on Hugging Face (`--source modelscope`). */
+  source?: "huggingface" | "modelscope";
 }
 
 /** A real `.rkllm` file, quoted in help and hints. */
@@ -224,6 +226,12 @@ function modelsConfigProblem(value: unknown): string | undefined {
   );
   if (badSuggestion >= 0) {
     return `REPOSITORY_SUGGESTIONS[${badSuggestion}] needs a string "repo" and "description"`;
+  }
+  const badSource = suggestions.findIndex((item) =>
+    item?.source !== undefined && item.source !== "huggingface" && item.source !== "modelscope"
+  );
+  if (badSource >= 0) {
+    return `REPOSITORY_SUGGESTIONS[${badSource}].source must be "huggingface" or "modelscope"`;
   }
   const badExample = examples.findIndex((item) =>
     typeof item?.repo !== "string" || typeof item?.file !== "string"

@@ -28,6 +28,8 @@ export interface UserConfig {
    * the store lacks them, beside those of the models config.
    */
   pullRepos?: string;
+  /** Where repositories come from: `huggingface` or `modelscope`. */
+  source?: "huggingface" | "modelscope";
 }
 
 /** A key of {@linkcode UserConfig}. */
@@ -48,6 +50,7 @@ export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
   "platform",
   "connections",
   "pullRepos",
+  "source",
 ];
 
 /**
@@ -86,6 +89,9 @@ function checkedValue(key: UserConfigKey, value: unknown, path: string): string 
   }
   if (key === "pullRepos" && repoListOf(value) === undefined) {
     throw invalidConfig(path, `"pullRepos" must list repositories as owner/name, comma-separated`);
+  }
+  if (key === "source" && value !== "huggingface" && value !== "modelscope") {
+    throw invalidConfig(path, `"source" must be "huggingface" or "modelscope"`);
   }
   return value;
 }

@@ -10,9 +10,11 @@
 import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { markRetryable, type RetryOptions, withRetry } from "../http/retry.ts";
-import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
+import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
-import { type ResolvedFile, resolveFile } from "../hub/resolve_file.ts";
+import type { ResolvedFile } from "../hub/resolve_file.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
 import {
   type FileIdentity,
@@ -36,6 +38,8 @@ export interface ConfirmedFile {
 export interface ConfirmOptions {
   /** Hub settings. */
   connection: HubConnection;
+  /** The hub the file is resolved and listed on (default: Hugging Face). */
+  source?: RepoSource;
   /** How often to ask again while the answers disagree (the engine's retry policy). */
   retry?: RetryOptions;
   /** Told about each new attempt. */
@@ -64,12 +68,17 @@ export function confirmFile(
 ): Promise<ConfirmedFile> {
   const { repo, commit, file } = what;
   const { connection } = options;
+  const source = options.source ?? huggingFaceSource;
   const listed = identityOfFile(file);
   return withRetry(async () => {
-    const resolved = await resolveFile(connection, { repo, revision: commit, path: file.path });
+    const resolved = await source.resolveFile(connection, {
+      repo,
+      revision: commit,
+      path: file.path,
+    });
     const conflict = disagreement(listed, resolved);
     if (!conflict) return confirmed(listed, resolved, { file, connection });
-    const relisted = (await listRepoFiles(connection, repo, { revision: commit }))
+    const relisted = (await source.listFiles(connection, repo, { revision: commit }))
       .find((entry) => entry.path === file.path);
     const identity = relisted && identityOfFile(relisted);
     if (relisted && identity && !disagreement(identity, resolved)) {

@@ -8,6 +8,7 @@
  */
 import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
@@ -41,6 +42,8 @@ export interface DownloadEngineOptions {
   runtime: Runtime;
   /** Hub settings (endpoint, token, fetch, user signal). */
   connection: HubConnection;
+  /** The hub files are resolved on (default: Hugging Face). */
+  source?: RepoSource;
   /** Parallel connections for large files (default 8). */
   connections?: number;
   /** Files at least this large use parallel segments (default 64 MiB). */
@@ -270,6 +273,7 @@ async function attemptDownload(
 
   const confirmed = await confirmFile(request, {
     connection: options.connection,
+    source: options.source,
     retry: options.retry,
     onEvent: options.onEvent,
   });
@@ -413,6 +417,7 @@ function segmentRun(
   const { runtime } = options;
   return {
     connection: transportFor(options),
+    source: options.source,
     repo: request.repo,
     commit: request.commit,
     contentUrl: confirmed.resolved.contentUrl,

@@ -13,7 +13,8 @@ import { anySignal } from "../http/abort_signals.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { needsUrlRefresh, type RetryOptions, withRetry } from "../http/retry.ts";
 import type { RepoId } from "../hub/repo_id.ts";
-import { resolveFile } from "../hub/resolve_file.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
@@ -33,6 +34,8 @@ import type { TransferTracker } from "./transfer_tracker.ts";
 export interface SegmentRun {
   /** Hub settings; its signal is the user's. */
   connection: HubConnection;
+  /** The hub the file is resolved again on (default: Hugging Face). */
+  source?: RepoSource;
   /** The repository, to resolve the file again. */
   repo: RepoId;
   /** The pinned commit. */
@@ -128,7 +131,7 @@ class ContentUrl {
   refresh(failed: URL, status: number | undefined): void {
     if (failed !== this.current) return;
     const run = this.#run;
-    this.#refreshing ??= resolveFile(run.connection, {
+    this.#refreshing ??= (run.source ?? huggingFaceSource).resolveFile(run.connection, {
       repo: run.repo,
       revision: run.commit,
       path: this.#file,

@@ -24,6 +24,8 @@ export interface HubConnection {
   endpoint: string;
   /** The access token; sent only to the endpoint's own origin. */
   token?: string;
+  /** Also send the token as this cookie, to the endpoint's origin only (ModelScope's `m_session_id`). */
+  tokenCookie?: string;
   /** The `fetch` implementation (tests and proxies may inject their own). */
   fetch: typeof fetch;
   /** Cancels every request of the operation. */

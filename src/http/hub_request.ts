@@ -97,6 +97,9 @@ export async function sendRequest(
     const headers = new Headers(options.headers);
     if (connection.token && current.origin === endpointOrigin) {
       headers.set("Authorization", `Bearer ${connection.token}`);
+      if (connection.tokenCookie) {
+        headers.set("Cookie", `${connection.tokenCookie}=${connection.token}`);
+      }
     }
     const response = await fetchOnce(connection, current, {
       method: options.method ?? "GET",
@@ -231,6 +234,8 @@ export interface JsonRequest {
   url: URL;
   /** What the request is for, to word its errors. */
   context: RequestContext;
+  /** Words the error for a failed answer (default: the Hub's wording, {@linkcode errorForResponse}). */
+  errorFor?: (response: Response, context: RequestContext) => Promise<ModelManagerError>;
 }
 
 /**
@@ -260,7 +265,7 @@ export function getJson(
       headers: { Accept: "application/json" },
     });
     if (!response.ok) {
-      throw await errorForResponse(response, {
+      throw await (request.errorFor ?? errorForResponse)(response, {
         ...context,
         answeredBy,
         timeoutMs: connection.timeoutMs,

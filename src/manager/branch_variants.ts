@@ -7,8 +7,9 @@
  */
 import { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
-import { listRepoFiles } from "../hub/list_files.ts";
-import { listRepoRefs, type RepoRefs } from "../hub/list_refs.ts";
+import type { RepoRefs } from "../hub/list_refs.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import { parseRepoId } from "../hub/repo_id.ts";
 import type { RepoInfo } from "../hub/repo_info.ts";
 import type { VariantFilter } from "./choose_model_file.ts";
@@ -24,10 +25,10 @@ const NOT_LISTED: readonly string[] = ["repo_not_found", "file_not_found"];
 /** The branches, or none when the endpoint does not list them (a mirror without `/refs`). */
 async function branchesOf(
   connection: HubConnection,
-  info: RepoInfo,
+  listed: { info: RepoInfo; source: RepoSource },
 ): Promise<RepoRefs["branches"]> {
   try {
-    return (await listRepoRefs(connection, parseRepoId(info.id))).branches;
+    return (await listed.source.listRefs(connection, parseRepoId(listed.info.id))).branches;
   } catch (error) {
     if (error instanceof ModelManagerError && NOT_LISTED.includes(error.code)) return [];
     throw error;
@@ -50,15 +51,16 @@ async function branchesOf(
  */
 export async function branchVariants(
   connection: HubConnection,
-  listed: { info: RepoInfo; filter?: VariantFilter; board?: Board },
+  listed: { info: RepoInfo; filter?: VariantFilter; board?: Board; source?: RepoSource },
 ): Promise<VariantRow[]> {
   const { info, filter = {}, board } = listed;
+  const source = listed.source ?? huggingFaceSource;
   const repo = parseRepoId(info.id);
-  const branches = (await branchesOf(connection, info))
+  const branches = (await branchesOf(connection, { info, source }))
     .filter((branch) => branch.targetCommit !== info.sha).slice(0, MAX_BRANCHES);
   const rows: VariantRow[] = [];
   for (const branch of branches) {
-    const files = await listRepoFiles(connection, repo, { revision: branch.targetCommit });
+    const files = await source.listFiles(connection, repo, { revision: branch.targetCommit });
     const { variants } = listVariants({ info: { ...info, sha: branch.targetCommit }, files }, {
       platform: filter.platform,
       quantization: filter.quantization,

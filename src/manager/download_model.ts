@@ -16,8 +16,10 @@ import {
   type FileDownloadResult,
   finalizeDownload,
 } from "../download/download_file.ts";
-import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
-import { fetchRepoInfo, type RepoInfo } from "../hub/repo_info.ts";
+import type { RepoFile } from "../hub/list_files.ts";
+import type { RepoInfo } from "../hub/repo_info.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { SourceName } from "../source/repo_source.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import { acquireLock } from "../store/file_lock.ts";
@@ -128,15 +130,17 @@ export async function downloadModel(
   if (connection.offline && !options.dryRun && !options.force) {
     return offlineResult(await completeLocalModel(context, repoText, options));
   }
+  const source = context.source ?? huggingFaceSource;
   const info = options.listing?.info ??
-    await fetchRepoInfo(connection, asked, { revision: options.revision });
+    await source.repoInfo(connection, asked, { revision: options.revision });
   // The Hub's own spelling names the store directory, so another capitalisation or an old
   // name of a renamed repository does not download the model a second time.
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
-  const files = options.listing?.files ?? await listRepoFiles(connection, repo, { revision });
+  const files = options.listing?.files ??
+    await source.listFiles(connection, repo, { revision });
   if (options.file === undefined && options.revision === undefined && !modelFilesOf(files).length) {
-    const onBranches = await branchVariants(connection, { info, filter: options });
+    const onBranches = await branchVariants(connection, { info, filter: options, source });
     if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
   }
   const modelFile = chooseModelFile(repo.id, files, options);
@@ -196,6 +200,7 @@ export async function downloadModel(
     const engine: DownloadEngineOptions = {
       runtime,
       connection,
+      source,
       connections: options.connections,
       parallelThreshold: options.parallelThreshold,
       idleTimeoutMs: options.idleTimeoutMs,
@@ -238,6 +243,7 @@ export async function downloadModel(
       byPath,
       results,
       access: { private: info.private, gated: info.gated },
+      source: source.name,
     });
     await removeLeftovers(context, repoDir);
     const { models } = await scanRepoDirectory(
@@ -328,6 +334,7 @@ async function recordDownload(
     byPath: Map<string, RepoFile>;
     results: FileDownloadResult[];
     access: { private: boolean; gated: false | "auto" | "manual" };
+    source: SourceName;
   },
 ): Promise<void> {
   const { repo, revision, plan, byPath } = what;
@@ -365,6 +372,7 @@ async function recordDownload(
   record.revision = revision;
   record.private = what.access.private;
   record.gated = what.access.gated;
+  record.source = what.source;
   try {
     await writeRepoRecord(context.runtime, { dir: repoDir, record });
   } catch (error) {

@@ -8,9 +8,10 @@
  */
 import { ModelManagerError } from "../errors.ts";
 import { identityOfFile } from "../store/partial_state.ts";
-import { listRepoFiles, type RepoFile } from "../hub/list_files.ts";
+import type { RepoFile } from "../hub/list_files.ts";
 import { parseRepoId } from "../hub/repo_id.ts";
-import { fetchRepoInfo } from "../hub/repo_info.ts";
+import { huggingFaceSource } from "../source/hugging_face_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
 import { type FileRecord, readRepoRecord } from "../store/registry.ts";
@@ -35,6 +36,24 @@ export interface OutdatedReport {
   files: { file: string; status: FileFreshness }[];
   /** Why the repository could not be compared, when `status` is `failed`. */
   error?: ModelManagerError;
+}
+
+/**
+ * Whether a repository was downloaded from `source` (a record without a source is from
+ * Hugging Face); tells `warn` about one that was not, which is left out.
+ */
+async function fromSource(
+  context: StoreContext,
+  what: { repo: string; models: ModelInfo[]; source: RepoSource },
+): Promise<boolean> {
+  const model = what.models.find((item) => item.repo === what.repo)!;
+  const record = await readRepoRecord(context.runtime, model.dir, { warn: context.warn });
+  const recorded = record?.source ?? "huggingface";
+  if (recorded === what.source.name) return true;
+  context.warn(
+    `${what.repo} was downloaded from ${recorded}, so it is not compared with ${what.source.name}: use --source ${recorded}`,
+  );
+  return false;
 }
 
 /**
@@ -76,10 +95,10 @@ function statusOf(files: { status: FileFreshness }[]): OutdatedReport["status"] 
 /** The reports of one repository's models, from one listing. */
 async function compareRepo(
   context: StoreContext,
-  local: { repo: string; models: ModelInfo[] },
+  local: { repo: string; models: ModelInfo[]; source: RepoSource },
 ): Promise<OutdatedReport[]> {
-  const info = await fetchRepoInfo(context.connection, parseRepoId(local.repo));
-  const listing = await listRepoFiles(context.connection, parseRepoId(local.repo), {
+  const info = await local.source.repoInfo(context.connection, parseRepoId(local.repo));
+  const listing = await local.source.listFiles(context.connection, parseRepoId(local.repo), {
     revision: info.sha,
   });
   const byPath = new Map(listing.map((file) => [file.path, file]));
@@ -115,10 +134,12 @@ export async function outdatedModels(
   const { models } = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
   const selected = selectModels(models, query);
   const reports: OutdatedReport[] = [];
+  const source = context.source ?? huggingFaceSource;
   for (const repo of [...new Set(selected.map((model) => model.repo))]) {
+    if (!(await fromSource(context, { repo, models: selected, source }))) continue;
     const local = { repo, models: selected.filter((item) => item.repo === repo) };
     try {
-      reports.push(...await compareRepo(context, local));
+      reports.push(...await compareRepo(context, { ...local, source }));
     } catch (error) {
       // Ctrl-C, offline mode and what is not the Hub's answer about this repository stop all.
       const alone = error instanceof ModelManagerError && error.code !== "cancelled" &&

@@ -6,6 +6,7 @@
  */
 import type { HubConnection } from "../http/hub_connection.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 
 /** The resolved settings an operation runs with. */
 export interface StoreContext {
@@ -15,6 +16,8 @@ export interface StoreContext {
   modelsDir: string;
   /** The Hub connection (endpoint, token, fetch, signal, retry, offline). */
   connection: HubConnection;
+  /** The hub repositories are read from (default: Hugging Face). */
+  source?: RepoSource;
   /** Receives warnings (corrupt records and the like). */
   warn: (message: string) => void;
 }

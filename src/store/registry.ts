@@ -101,6 +101,8 @@ export interface RepoRecord {
   private?: boolean;
   /** Whether it was gated (`"auto"`, `"manual"`) when last downloaded (absent: not recorded). */
   gated?: false | "auto" | "manual";
+  /** The hub it was last downloaded from (absent: Hugging Face, or not recorded). */
+  source?: "huggingface" | "modelscope";
 }
 
 /**

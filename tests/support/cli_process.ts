@@ -92,6 +92,8 @@ const NEUTRAL_ENV: Record<string, string | undefined> = {
   HF_TOKEN_PATH: undefined,
   HF_HUB_OFFLINE: undefined,
   HF_ENDPOINT: undefined,
+  MODELSCOPE_ENDPOINT: undefined,
+  MODELSCOPE_API_TOKEN: undefined,
   RKLLM_MODELS_DIR: undefined,
   RKLLM_MODELS_CONFIG: undefined,
   NO_COLOR: undefined,

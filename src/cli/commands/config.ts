@@ -1,7 +1,7 @@
 /**
  * `config`: shows and edits the user config file
  * (`$XDG_CONFIG_HOME/rkllm-models/config.json`), with the same key names as
- * in the file: `modelsDir`, `endpoint`, `platform`, `connections`.
+ * in the file: `modelsDir`, `endpoint`, `platform`, `connections`, `pullRepos`, `source`.
  *
  * @module
  */
@@ -25,6 +25,7 @@ import type { Runtime } from "../../runtime/runtime.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 import { resolve } from "node:path";
+import { sourceNamed } from "../../source/source_named.ts";
 
 const ACTIONS = ["get", "set", "unset", "list", "path"];
 
@@ -44,6 +45,7 @@ function keyOf(name: string | undefined): UserConfigKey {
 function storedValue(runtime: Runtime, key: UserConfigKey, value: string): string | number {
   if (key === "modelsDir") return resolve(runtime.cwd(), value);
   if (key === "endpoint") return normalizeEndpoint(value);
+  if (key === "source") return sourceNamed(value.trim().toLowerCase()).name;
   if (key === "connections") {
     return wholeNumber(value, "connections", { min: 1, max: 64, fallback: 8 });
   }
@@ -84,7 +86,7 @@ async function unsetValue(context: CommandContext, key: UserConfigKey) {
 }
 
 /** The environment variable read before the file, per key. */
-const ENV_NAMES: Record<Exclude<UserConfigKey, "pullRepos">, string> = {
+const ENV_NAMES: Record<Exclude<UserConfigKey, "pullRepos" | "source">, string> = {
   modelsDir: "RKLLM_MODELS_DIR",
   endpoint: "HF_ENDPOINT",
   platform: "RKLLM_PLATFORM",
@@ -96,8 +98,9 @@ function inEffect(runtime: Runtime, key: UserConfigKey): string {
   if (key === "pullRepos") {
     return "only the repositories of the store and of the models config (the default)";
   }
-  const envName = ENV_NAMES[key];
   const config = readUserConfig(runtime);
+  if (key === "source") return config.source ? "from the file" : "huggingface (the default)";
+  const envName = ENV_NAMES[key];
   const from = runtime.env(envName)
     ? `from ${envName}`
     : config[key] !== undefined
@@ -150,7 +153,8 @@ function listValues(context: CommandContext) {
  */
 export const configCommand: Command = {
   name: "config",
-  summary: "show or edit the user settings (modelsDir, endpoint, platform, connections, pullRepos)",
+  summary:
+    "show or edit the user settings (modelsDir, endpoint, platform, connections, pullRepos, source)",
   action: "edit the user config",
   usage: "config [get|set|unset|list|path] [key] [value]",
   description: "Settings are read in this order: the flag, then the environment variable\n" +

@@ -230,7 +230,7 @@ function interrupted(
   what: string,
   options: { kept: KeptBytes },
 ): { exitCode: number } {
-  const flags = ["dir", "revision", "platform", "quant", "endpoint"]
+  const flags = ["dir", "revision", "platform", "quant", "source", "endpoint"]
     .filter((name) => typeof context.values[name] === "string" && !what.includes(`--${name} `))
     .map((name) => `--${name} ${shellWord(String(context.values[name]))}`);
   const reason = context.signal.reason;
@@ -387,7 +387,7 @@ export const downloadCommand: Command = {
   action: "download a model",
   usage: "download <owner/name> [file] [options]",
   maxArguments: 2,
-  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "source", "progress"])],
   description:
     "Downloads a .rkllm file into <dir>/<owner>/<name>/ with the companion files the repository holds: the\n" +
     "technical files (config.json, generation_config.json, meta.json, tokenizer_config.json, tokenizer.json)\n" +

@@ -122,7 +122,7 @@ export const filesCommand: Command = {
   action: "list a repository's files",
   usage: "files <owner/name> [options]",
   maxArguments: 1,
-  globals: HUB_GLOBALS,
+  globals: [...HUB_GLOBALS, "source"],
   options: {
     revision: {
       type: "string",

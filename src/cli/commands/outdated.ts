@@ -66,7 +66,7 @@ export const outdatedCommand: Command = {
   action: "compare local models with the Hub",
   usage: "outdated [query] [options]",
   maxArguments: 1,
-  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS])],
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "source"])],
   description:
     "Compares each local file's recorded hash with the Hub's current one for the same path; a new\n" +
     "commit with identical files is not outdated. A hash the Hub masks or that was never recorded is\n" +
@@ -135,7 +135,7 @@ export const updateCommand: Command = {
   action: "update models",
   usage: "update [query] [options]",
   maxArguments: 1,
-  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "progress"])],
+  globals: [...new Set([...STORE_GLOBALS, ...HUB_GLOBALS, "source", "progress"])],
   description:
     "Downloads, per repository, the files `outdated` reports as changed (the .rkllm file and its\n" +
     "technical and companion files); the old files stay until the new ones are verified. A repository\n" +

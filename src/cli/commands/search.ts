@@ -96,7 +96,7 @@ export const searchCommand: Command = {
   action: "search the Hub",
   usage: "search [text] [options]",
   maxArguments: Infinity,
-  globals: HUB_GLOBALS,
+  globals: [...HUB_GLOBALS, "source"],
   description:
     "Finds RKLLM conversions whose id or tags contain every word of the text, most downloaded first,\n" +
     "showing the repo id, downloads in the last 30 days and last change. Without text it lists the suggested repositories\n" +
@@ -130,7 +130,13 @@ export const searchCommand: Command = {
       if (suggestions.length === 0) {
         context.output.err(`no suggested repositories for ${platform}`);
       } else {
-        context.output.out(suggestionTable(suggestions, tableWidth(context.runtime)));
+        const described = suggestions.map((item) => ({
+          repo: item.repo,
+          description: item.source && item.source !== "huggingface"
+            ? `${item.description} (--source ${item.source})`
+            : item.description,
+        }));
+        context.output.out(suggestionTable(described, tableWidth(context.runtime)));
       }
       context.output.note(
         `search the Hub with: rkllm-models search <text>${

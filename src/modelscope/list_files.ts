@@ -1,0 +1,97 @@
+/**
+ * Listing a ModelScope model's files with their sizes and SHA-256s
+ * (`GET …/repo/files?Revision&Recursive=True`, not paginated).
+ *
+ * @module
+ */
+import { ModelManagerError } from "../errors.ts";
+import type { HubConnection } from "../http/hub_connection.ts";
+import { getJson } from "../http/hub_request.ts";
+import { requestContext } from "../http/request_context.ts";
+import { type ListFilesOptions, MAX_NAME_BYTES, type RepoFile } from "../hub/list_files.ts";
+import { isSafeRepoPath, type RepoId } from "../hub/repo_id.ts";
+import { envelopeData, errorForModelScope } from "./modelscope_errors.ts";
+import { modelScopeApiUrl } from "./modelscope_urls.ts";
+
+/** Files the SDK leaves out of a download. */
+const SKIPPED = new Set([".gitignore", ".gitattributes"]);
+
+const encoder = new TextEncoder();
+
+function brokenListing(repo: string, problem: string): ModelManagerError {
+  return new ModelManagerError("integrity", `read the listing of ${repo}: ${problem}`, {
+    hint:
+      "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / MODELSCOPE_ENDPOINT",
+  });
+}
+
+/** The file of a listing entry; none for a directory or a skipped file. */
+function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | undefined {
+  if (entry.Type !== "blob") return undefined;
+  const path = entry.Path;
+  if (typeof path !== "string" || !isSafeRepoPath(path)) {
+    throw brokenListing(repo, `the path ${JSON.stringify(path)} is not a safe relative path`);
+  }
+  if (SKIPPED.has(path)) return undefined;
+  if (path.split("/").some((name) => encoder.encode(name).length > MAX_NAME_BYTES)) {
+    throw brokenListing(repo, `a name in ${JSON.stringify(path.slice(0, 80))} is too long`);
+  }
+  const size = entry.Size;
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
+    throw brokenListing(repo, `${path} has no valid Size`);
+  }
+  const sha256 = entry.Sha256;
+  if (sha256 !== null && sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(String(sha256))) {
+    throw brokenListing(repo, `${path} has an invalid Sha256`);
+  }
+  return {
+    path,
+    size,
+    sha256: typeof sha256 === "string" ? sha256.toLowerCase() : undefined,
+    lfs: entry.IsLFS === true,
+  };
+}
+
+/**
+ * Lists every file of a model at a revision (a branch or tag), recursively.
+ *
+ * @example
+ * ```ts
+ * import { listModelScopeFiles } from "./list_files.ts";
+ * const files = await listModelScopeFiles(
+ *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
+ *   { owner: "radxa", name: "Qwen2-VL-2B-RKLLM", id: "radxa/Qwen2-VL-2B-RKLLM" },
+ *   { revision: "master" },
+ * );
+ * ```
+ */
+export async function listModelScopeFiles(
+  connection: HubConnection,
+  repo: RepoId,
+  options: ListFilesOptions,
+): Promise<RepoFile[]> {
+  const { revision } = options;
+  const action = "list the files";
+  const { body } = await getJson(connection, {
+    url: modelScopeApiUrl(connection.endpoint, repo, {
+      segments: ["repo", "files"],
+      search: new URLSearchParams({ Revision: revision, Recursive: "True" }),
+    }),
+    context: requestContext(connection, { repo: repo.id, revision, action }),
+    errorFor: errorForModelScope,
+  });
+  const entries = envelopeData(body, `${action} of ${repo.id}`).Files;
+  if (!Array.isArray(entries)) throw brokenListing(repo.id, "the answer has no Files list");
+  const files: RepoFile[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const file = toRepoFile((entry ?? {}) as Record<string, unknown>, repo.id);
+    if (!file) continue;
+    if (seen.has(file.path)) {
+      throw brokenListing(repo.id, `${JSON.stringify(file.path)} is listed twice`);
+    }
+    seen.add(file.path);
+    files.push(file);
+  }
+  return files;
+}
