@@ -4,8 +4,10 @@
 # Idempotent: when .venv/ already imports huggingface_hub it only says so.
 #
 # SKIP_PYTHON_REFEREE=1 installs nothing, and the tests that run the official Python client
-# skip, saying so in the skip report. Without it, a failed install fails this script (exit 3),
-# naming the switch: CI never skips the referee silently.
+# skip, saying so in the skip report. Without it, a failed install says what failed and how to
+# skip on purpose, writes that reason to $VENV/UNAVAILABLE (those tests then skip with it, in the
+# skip report) and lets `npm test` go on; with RKLLM_REQUIRE_PYTHON_REFEREE=1 (.ci/run sets it)
+# it fails instead (exit 3): CI never runs without the referee.
 # RKLLM_PYTHON_VENV puts the environment elsewhere (the test of this script uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +25,21 @@ if [ "${SKIP_PYTHON_REFEREE:-}" = "1" ]; then
   exit 0
 fi
 
-# Says what failed and how to go on without the referee, then exits 3.
+# Says what failed and how to go on without the referee; exits 3 when the referee is required,
+# else leaves the reason in $VENV/UNAVAILABLE for the tests to skip with, and exits 0.
 give_up() {
   echo "setup_python: $*" >&2
-  echo "setup_python: the tests that run the official Python client need it; fix the above," \
-    "or run with SKIP_PYTHON_REFEREE=1 to skip those tests (they are then listed as skipped)" >&2
-  exit 3
+  if [ "${RKLLM_REQUIRE_PYTHON_REFEREE:-}" = "1" ]; then
+    echo "setup_python: RKLLM_REQUIRE_PYTHON_REFEREE=1 is set, so this stops here; fix the" \
+      "above, or run with SKIP_PYTHON_REFEREE=1 to skip the official Python client's tests" >&2
+    exit 3
+  fi
+  rm -rf "$VENV"
+  mkdir -p "$VENV"
+  echo "setup:python could not install huggingface_hub: $*" >"$VENV/UNAVAILABLE"
+  echo "setup_python: the tests that run the official Python client will be skipped (listed as" \
+    "skipped, with this reason); set SKIP_PYTHON_REFEREE=1 to skip them without trying" >&2
+  exit 0
 }
 
 apt_install() {

@@ -1,12 +1,13 @@
 /**
  * `scripts/setup_python.sh` (the first step of `npm test`) on a machine whose Python package
- * index cannot be reached: it fails, naming the switch that skips the referee tests, and with
- * that switch set it installs nothing and lets the run go on.
+ * index cannot be reached: it says what failed and names the switch that skips the referee tests,
+ * leaves the reason for them to skip with and lets the run go on; where the referee is required
+ * (.ci/run) it fails; with the switch set it installs nothing.
  */
 import { after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { ROOT } from "./support/cli_process.ts";
@@ -33,7 +34,7 @@ function setupPython(
 ): Promise<{ code: number; stderr: string }> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([name]) =>
-      !/^(PIP_|SKIP_PYTHON_REFEREE$|RKLLM_PYTHON_VENV$)/.test(name)
+      !/^(PIP_|SKIP_PYTHON_REFEREE$|RKLLM_PYTHON_VENV$|RKLLM_REQUIRE_PYTHON_REFEREE$)/.test(name)
     ),
   );
   return new Promise((resolve) => {
@@ -52,20 +53,41 @@ describe("setup:python without a reachable Python package index", () => {
   const root = makeTempDir("rkllm-setup-python-");
   after(() => removeDir(root));
 
-  it("fails with exit 3, naming SKIP_PYTHON_REFEREE=1, and leaves no half-made venv", {
-    skip: skipWhen(
-      "tests/setup_python_test.ts (unreachable index)",
-      !canMakeVenv() && "needs python3 with venv and ensurepip",
-    ),
+  const unreachable = skipWhen(
+    "tests/setup_python_test.ts (unreachable index)",
+    !canMakeVenv() && "needs python3 with venv and ensurepip",
+  );
+
+  it("says what failed, names SKIP_PYTHON_REFEREE=1, leaves the reason and goes on (exit 0)", {
+    skip: unreachable,
   }, async () => {
     const venv = join(root, "unreachable");
     const result = await setupPython({
       PIP_INDEX_URL: `${await deadEndpoint()}/simple`,
       RKLLM_PYTHON_VENV: venv,
     });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /pip cannot install huggingface_hub/);
+    assert.match(result.stderr, /SKIP_PYTHON_REFEREE=1/);
+    assert.ok(!existsSync(join(venv, "bin", "python")), "the failed venv is removed");
+    assert.match(
+      readFileSync(join(venv, "UNAVAILABLE"), "utf8"),
+      /^setup:python could not install huggingface_hub: pip cannot install/,
+    );
+  });
+
+  it("fails with exit 3 where the referee is required (RKLLM_REQUIRE_PYTHON_REFEREE=1)", {
+    skip: unreachable,
+  }, async () => {
+    const venv = join(root, "required");
+    const result = await setupPython({
+      PIP_INDEX_URL: `${await deadEndpoint()}/simple`,
+      RKLLM_PYTHON_VENV: venv,
+      RKLLM_REQUIRE_PYTHON_REFEREE: "1",
+    });
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /SKIP_PYTHON_REFEREE=1/);
-    assert.ok(!existsSync(venv), "the failed venv is removed");
+    assert.ok(!existsSync(join(venv, "bin", "python")), "the failed venv is removed");
   });
 
   it("with SKIP_PYTHON_REFEREE=1 installs nothing and exits 0", async () => {

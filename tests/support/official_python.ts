@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -16,13 +16,19 @@ import { makeTempDir, removeDir } from "./temp_dir.ts";
 /** The interpreter of the virtual environment that `scripts/setup_python.sh` makes. */
 export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
 
+/** Why `scripts/setup_python.sh` could not make `.venv/`, when it said so in this file. */
+const UNAVAILABLE = join(ROOT, ".venv", "UNAVAILABLE");
+
 /**
- * Why the tests that run the official Python client are skipped (`SKIP_PYTHON_REFEREE=1`, which
- * also makes `scripts/setup_python.sh` install nothing), or false when they run; a missing
- * `.venv/` is not a reason: those tests then fail, saying how to make it. Pass it to `skipWhen`.
+ * Why the tests that run the official Python client are skipped: `SKIP_PYTHON_REFEREE=1`
+ * (which also makes `scripts/setup_python.sh` install nothing), or the reason that script left
+ * when pip could not install the client; false when they run. A `.venv/` missing for any other
+ * reason is not one: those tests then fail, saying how to make it. Pass it to `skipWhen`.
  */
-export const skipPythonReferee: string | false = process.env.SKIP_PYTHON_REFEREE === "1" &&
-  "SKIP_PYTHON_REFEREE=1 is set: the official Python client is not installed or run";
+export const skipPythonReferee: string | false = process.env.SKIP_PYTHON_REFEREE === "1"
+  ? "SKIP_PYTHON_REFEREE=1 is set: the official Python client is not installed or run"
+  : !existsSync(VENV_PYTHON) && existsSync(UNAVAILABLE) &&
+    readFileSync(UNAVAILABLE, "utf8").trim();
 
 /** What the script asks the client to do. */
 export interface PythonRequest {
