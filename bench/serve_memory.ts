@@ -57,7 +57,17 @@ function makeStore(root: string): string {
  * sources costs Node some 40 MB that an installed `rkllm-models` does not pay.
  */
 function serveCommand(root: string, store: string): string[] {
-  const args = ["serve", "--port", "0", "--json", "--dir", store, "--max-connections", "1000"];
+  const args = [
+    "serve",
+    "--port",
+    "0",
+    "--json",
+    "--quiet",
+    "--dir",
+    store,
+    "--max-connections",
+    "1000",
+  ];
   const cli = join(ROOT, "cli.ts");
   if (values.runtime === "deno") return [join(BIN, "deno"), "run", "-A", cli, ...args];
   if (values.runtime === "bun") return [join(BIN, "bun"), cli, ...args];
