@@ -56,11 +56,51 @@ function hostileListing(repo: string, path: unknown): ModelManagerError {
   );
 }
 
-function brokenListing(repo: string, problem: string): ModelManagerError {
+/** Where a listing came from, for the error that refuses it. */
+export interface ListingOrigin {
+  /** `"owner/name"`. */
+  repo: string;
+  /** The environment variable that names the endpoint (default `HF_ENDPOINT`). */
+  endpointVariable?: string;
+}
+
+/**
+ * The error that refuses a hostile or broken listing.
+ *
+ * @example
+ * ```ts
+ * import { brokenListing } from "./list_files.ts";
+ * brokenListing({ repo: "a/b" }, "x is listed twice").code; // "integrity"
+ * ```
+ */
+export function brokenListing(origin: ListingOrigin, problem: string): ModelManagerError {
+  const { repo, endpointVariable = "HF_ENDPOINT" } = origin;
   return new ModelManagerError("integrity", `read the listing of ${repo}: ${problem}`, {
     hint:
-      "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / HF_ENDPOINT",
+      `the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / ${endpointVariable}`,
   });
+}
+
+/**
+ * Adds the entry's file to `listing` (path to file, in listing order), refusing a path
+ * listed twice.
+ *
+ * @example
+ * ```ts
+ * import { addListedFile, type RepoFile } from "./list_files.ts";
+ * const listing = new Map<string, RepoFile>();
+ * addListedFile(listing, { file: { path: "a.json", size: 2, lfs: false }, repo: "a/b" });
+ * ```
+ */
+export function addListedFile(
+  listing: Map<string, RepoFile>,
+  entry: ListingOrigin & { file: RepoFile },
+): void {
+  const { file } = entry;
+  if (listing.has(file.path)) {
+    throw brokenListing(entry, `${JSON.stringify(file.path)} is listed twice`);
+  }
+  listing.set(file.path, file);
 }
 
 /** Refuses a name no file system can store. */
@@ -69,7 +109,7 @@ function checkNameLengths(path: string, repo: string): void {
     const bytes = encoder.encode(name).length;
     if (bytes > MAX_NAME_BYTES) {
       throw brokenListing(
-        repo,
+        { repo },
         `the name ${
           JSON.stringify(`${name.slice(0, 40)}…`)
         } is ${bytes} bytes long, more than the ${MAX_NAME_BYTES} a file system allows`,
@@ -134,8 +174,7 @@ export async function listRepoFiles(
   options: ListFilesOptions,
 ): Promise<RepoFile[]> {
   const { revision } = options;
-  const files: RepoFile[] = [];
-  const seen = new Set<string>();
+  const listing = new Map<string, RepoFile>();
   let url: URL | undefined = modelApiUrl(connection.endpoint, repo, {
     segments: ["tree", revision],
     search: new URLSearchParams({ recursive: "true", expand: "false" }),
@@ -163,14 +202,9 @@ export async function listRepoFiles(
     }
     for (const entry of body) {
       const file = toRepoFile((entry ?? {}) as Record<string, unknown>, repo.id);
-      if (!file) continue;
-      if (seen.has(file.path)) {
-        throw brokenListing(repo.id, `${JSON.stringify(file.path)} is listed twice`);
-      }
-      seen.add(file.path);
-      files.push(file);
+      if (file) addListedFile(listing, { file, repo: repo.id });
     }
     url = nextPageUrl(headers.get("link"), url);
   }
-  return files;
+  return [...listing.values()];
 }

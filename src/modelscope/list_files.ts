@@ -4,11 +4,17 @@
  *
  * @module
  */
-import { ModelManagerError } from "../errors.ts";
+import type { ModelManagerError } from "../errors.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import { getJson } from "../http/hub_request.ts";
 import { requestContext } from "../http/request_context.ts";
-import { type ListFilesOptions, MAX_NAME_BYTES, type RepoFile } from "../hub/list_files.ts";
+import {
+  addListedFile,
+  brokenListing as hubBrokenListing,
+  type ListFilesOptions,
+  MAX_NAME_BYTES,
+  type RepoFile,
+} from "../hub/list_files.ts";
 import { isSafeRepoPath, type RepoId } from "../hub/repo_id.ts";
 import { envelopeData, errorForModelScope } from "./modelscope_errors.ts";
 import { modelScopeApiUrl } from "./modelscope_urls.ts";
@@ -19,10 +25,7 @@ const SKIPPED = new Set([".gitignore", ".gitattributes"]);
 const encoder = new TextEncoder();
 
 function brokenListing(repo: string, problem: string): ModelManagerError {
-  return new ModelManagerError("integrity", `read the listing of ${repo}: ${problem}`, {
-    hint:
-      "the endpoint sent a hostile or broken listing; nothing was written. Check --endpoint / MODELSCOPE_ENDPOINT",
-  });
+  return hubBrokenListing({ repo, endpointVariable: "MODELSCOPE_ENDPOINT" }, problem);
 }
 
 /** The file of a listing entry; none for a directory or a skipped file. */
@@ -82,16 +85,12 @@ export async function listModelScopeFiles(
   });
   const entries = envelopeData(body, `${action} of ${repo.id}`).Files;
   if (!Array.isArray(entries)) throw brokenListing(repo.id, "the answer has no Files list");
-  const files: RepoFile[] = [];
-  const seen = new Set<string>();
+  const listing = new Map<string, RepoFile>();
   for (const entry of entries) {
     const file = toRepoFile((entry ?? {}) as Record<string, unknown>, repo.id);
-    if (!file) continue;
-    if (seen.has(file.path)) {
-      throw brokenListing(repo.id, `${JSON.stringify(file.path)} is listed twice`);
+    if (file) {
+      addListedFile(listing, { file, repo: repo.id, endpointVariable: "MODELSCOPE_ENDPOINT" });
     }
-    seen.add(file.path);
-    files.push(file);
   }
-  return files;
+  return [...listing.values()];
 }
