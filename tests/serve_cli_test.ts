@@ -5,27 +5,15 @@
  */
 import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { finished, runCli, startCli } from "./support/cli_process.ts";
+import { finished, firstLine, runCli, startCli } from "./support/cli_process.ts";
 import { fillStore } from "./support/fleet.ts";
 import { bytesOf, INTERNVL, MULTI, NO_MODELS } from "./support/fixtures.ts";
 import { type HubServer, startHubServer } from "./support/hub_server.ts";
 import { makeTempDir, removeDir } from "./support/temp_dir.ts";
 import { it } from "./support/test_timeout.ts";
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (chunk) => {
-      text += chunk;
-      if (text.includes("\n")) resolve(text.split("\n")[0]);
-    });
-    child.once("exit", () => reject(new Error(`serve exited before it was ready: ${text}`)));
-  });
-}
 
 describe("rkllm-models serve", () => {
   let hub: HubServer;

@@ -13,7 +13,7 @@ import process from "node:process";
 import { errorForResponse } from "../src/http/hub_errors.ts";
 import type { ServedRequest } from "../src/serve/request_log.ts";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
-import { finished, parseJson, runCli, startCli } from "./support/cli_process.ts";
+import { finished, firstLine, parseJson, runCli, startCli } from "./support/cli_process.ts";
 import { deadEndpoint } from "./support/dead_endpoint.ts";
 import { GATED } from "./support/fixtures.ts";
 import { type HubRepoSpec, type HubServer, startHubServer } from "./support/hub_server.ts";
@@ -157,17 +157,6 @@ describe("a mirror's answers, and what the CLI says of them", () => {
     assert.doesNotMatch(result.stderr, /accept the licence/);
   });
 });
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (chunk) => {
-      text += chunk;
-      if (text.includes("\n")) resolve(text.split("\n")[0]);
-    });
-    child.once("exit", () => reject(new Error(`serve exited before it was ready: ${text}`)));
-  });
-}
 
 /** Waits until the child's stderr holds a line matching `pattern`; answers that line. */
 function stderrLine(child: ChildProcess, pattern: RegExp): Promise<string> {

@@ -278,3 +278,15 @@ export function parseJson(text: string): any {
 export function parseNdjson(text: string): any[] {
   return text.split("\n").filter(Boolean).map(parseJson);
 }
+
+/** The first line a child (`serve`) prints on stdout; rejects when it exits before one. */
+export function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) resolve(text.split("\n")[0]);
+    });
+    child.once("exit", () => reject(new Error(`serve exited before it was ready: ${text}`)));
+  });
+}
