@@ -171,20 +171,35 @@ const SIGNATURE =
   /^(?:(export )?(?:async )?function\*? ?([\w$]+)| {2}(?:(?:public|private|protected|static|async|readonly) )*(constructor|#?[\w$]+)\s*(?:<[^(]*>)?\()/;
 const NOT_METHODS = new Set(["if", "for", "while", "switch", "catch", "return", "function"]);
 
-/** The line of a body's closing brace, counting from the line its signature starts. */
+/**
+ * The line of a body's closing brace, counting from the line its signature
+ * starts. The body opens at the first `{` that ends a line after the
+ * parameter list has closed, outside any `<…>` or `{…}` of the return type, so
+ * an options default (`options = {}`) or an object in a parameter or return
+ * type does not end the body early.
+ */
 function bodyEnd(lines: string[], from: number): number {
+  let parentheses = 0;
+  let parametersClosed = false;
+  let typeDepth = 0;
   let depth = 0;
-  let opened = false;
   for (let i = from; i < lines.length; i++) {
-    for (const char of lines[i]) {
-      if (char === "{") {
-        depth++;
-        opened = true;
-      } else if (char === "}") depth--;
+    const line = lines[i];
+    for (let column = 0; column < line.length; column++) {
+      const char = line[column];
+      if (depth > 0) {
+        if (char === "{") depth++;
+        else if (char === "}" && --depth === 0) return i;
+      } else if (!parametersClosed) {
+        if (char === "(") parentheses++;
+        else if (char === ")" && --parentheses === 0) parametersClosed = true;
+      } else if (char === "{" && typeDepth === 0 && line.slice(column + 1).trim() === "") {
+        depth = 1;
+      } else if ("<{(".includes(char)) typeDepth++;
+      else if ("})".includes(char) || (char === ">" && line[column - 1] !== "=")) typeDepth--;
     }
-    if (opened && depth <= 0) return i;
     // A declaration without a body (an overload or an interface method) ends at its semicolon.
-    if (!opened && /;\s*$/.test(lines[i])) return i;
+    if (depth === 0 && parametersClosed && /;\s*$/.test(line)) return i;
   }
   return lines.length - 1;
 }

@@ -8,17 +8,6 @@
 
 /**
  * Time and waiting, injectable.
- *
- * @example A clock that never waits (every retry comes at once)
- * ```ts
- * import type { Clock } from "./clock.ts";
- * const impatient: Clock = {
- *   now: () => Date.now(),
- *   sleep: (_ms, signal) => signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(),
- *   every: () => () => {},
- * };
- * await impatient.sleep(60_000);
- * ```
  */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -31,14 +20,6 @@ export interface Clock {
 
 /**
  * The system's clock: `Date.now`, `setTimeout` and `setInterval`.
- *
- * @example
- * ```ts
- * import { systemClock } from "./clock.ts";
- * await systemClock.sleep(10);
- * const stop = systemClock.every(1000, () => console.log(systemClock.now()));
- * stop();
- * ```
  */
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -85,12 +85,6 @@ const SIGNALS = new WeakMap<ModelManagerError, ErrorSignals>();
 /**
  * The internal signals of an error (retry, wait, URL refresh), created empty on first
  * use. Not part of the library's surface (`mod.ts` does not export it).
- *
- * @example
- * ```ts
- * import { errorSignals, ModelManagerError } from "./errors.ts";
- * errorSignals(new ModelManagerError("network", "the Hub answered 503")).retryable; // undefined
- * ```
  */
 export function errorSignals(error: ModelManagerError): ErrorSignals {
   let signals = SIGNALS.get(error);
@@ -155,12 +149,6 @@ export class ModelManagerError extends Error implements ModelManagerErrorFields 
 
   /**
    * The plain-data form used by `--json` output.
-   *
-   * @example
-   * ```ts
-   * import { ModelManagerError } from "./errors.ts";
-   * new ModelManagerError("usage", "bad flag").toJSON(); // { code: "usage", ... }
-   * ```
    */
   toJSON(): { code: ErrorCode; message: string; hint: string } {
     return { code: this.code, message: this.message, hint: this.hint };

@@ -6,12 +6,6 @@
 
 /**
  * Formats a byte count in binary units (B, KiB, MiB, GiB).
- *
- * @example
- * ```ts
- * import { formatBytes } from "./units.ts";
- * formatBytes(1536 * 1024 * 1024); // "1.50 GiB"
- * ```
  */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -3,12 +3,6 @@
  * the same CLI as `cli.ts`, with `configs/models.json` bundled in, so the
  * binary needs no file beside it. `RKLLM_MODELS_CONFIG` still overrides it.
  *
- * @example
- * ```sh
- * bun build --compile --target=bun-linux-arm64 src/cli/binary_entry.ts \
- *   --outfile dist/rkllm-models-linux-arm64
- * ```
- *
  * @module
  */
 import config from "../../configs/models.json" with { type: "json" };

@@ -12,23 +12,11 @@ import type { ProgressReporter } from "./progress.ts";
 
 /**
  * The global options of a command that reads or writes the store.
- *
- * @example
- * ```ts
- * import { type Command, STORE_GLOBALS } from "./command.ts";
- * const globals: Command["globals"] = STORE_GLOBALS; // ["dir", "json", "quiet", "help"]
- * ```
  */
 export const STORE_GLOBALS: readonly string[] = ["dir", "json", "quiet", "help"];
 
 /**
  * The global options of a command that talks to the Hub.
- *
- * @example
- * ```ts
- * import { HUB_GLOBALS } from "./command.ts";
- * HUB_GLOBALS.includes("endpoint"); // true
- * ```
  */
 export const HUB_GLOBALS: readonly string[] = [
   "endpoint",
@@ -113,14 +101,6 @@ export type StopSignal = "SIGINT" | "SIGTERM";
 /**
  * The abort reason of a command stopped by a signal: an `AbortError` that says which one,
  * so the command words its last line without reading the message.
- *
- * @example
- * ```ts
- * import { StopRequest } from "./command.ts";
- * const controller = new AbortController();
- * controller.abort(new StopRequest("SIGTERM"));
- * (controller.signal.reason as StopRequest).stopSignal; // "SIGTERM"
- * ```
  */
 export class StopRequest extends DOMException {
   /** The signal that stopped the command. */

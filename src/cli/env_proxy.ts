@@ -13,12 +13,6 @@ import { createProxyFetch } from "./proxy_fetch.ts";
 
 /**
  * The variables that name a proxy, in the spellings the runtimes read.
- *
- * @example
- * ```ts
- * import { PROXY_VARIABLES } from "./env_proxy.ts";
- * PROXY_VARIABLES.includes("HTTPS_PROXY"); // true
- * ```
  */
 export const PROXY_VARIABLES: readonly string[] = [
   "HTTPS_PROXY",
@@ -31,13 +25,6 @@ export const PROXY_VARIABLES: readonly string[] = [
  * Makes the global `fetch` honour the proxy variables, when one is set and the
  * runtime offers `http.setGlobalProxyFromEnv` (Node.js 24; a harmless no-op
  * on Deno and Bun, whose `fetch` honours them anyway). Answers whether it did.
- *
- * @example
- * ```ts
- * import { applyEnvProxy } from "./env_proxy.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * applyEnvProxy(RuntimeDetector.current());
- * ```
  */
 export function applyEnvProxy(runtime: Runtime): boolean {
   if (!PROXY_VARIABLES.some((name) => runtime.env(name))) return false;
@@ -52,13 +39,6 @@ export function applyEnvProxy(runtime: Runtime): boolean {
  * Applies the proxy variables for this process and answers the `fetch` the CLI
  * must use for them when the global one cannot (Node.js before 24 has no
  * `http.setGlobalProxyFromEnv`); `undefined` when the global `fetch` is right.
- *
- * @example
- * ```ts
- * import { envProxyFetch } from "./env_proxy.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const fetchToUse = envProxyFetch(RuntimeDetector.current()) ?? fetch;
- * ```
  */
 export function envProxyFetch(runtime: Runtime): typeof fetch | undefined {
   if (applyEnvProxy(runtime) || runtime.name !== "node") return undefined;

@@ -8,12 +8,6 @@ export { formatBytes } from "../units.ts";
 
 /**
  * A count with its noun, singular for one: `1 file`, `2 files`.
- *
- * @example
- * ```ts
- * import { countOf } from "./format.ts";
- * countOf(1, "file"); // "1 file"
- * ```
  */
 export function countOf(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;
@@ -38,13 +32,6 @@ export interface RetryNote {
 /**
  * The one wording of a retry, for Hub requests and file transfers alike:
  * `retrying in 2 s (2/5): connection reset`, `retrying model.rkllm in 0.5 s (3/5): …`.
- *
- * @example
- * ```ts
- * import { formatRetry } from "./format.ts";
- * formatRetry({ delayMs: 2000, attempt: 1, nextAttempt: 2, attempts: 5, reason: "connection reset" });
- * // "retrying in 2 s (2/5): connection reset"
- * ```
  */
 export function formatRetry(retry: RetryNote): string {
   const count = retry.nextAttempt !== undefined && retry.attempts !== undefined
@@ -58,12 +45,6 @@ export function formatRetry(retry: RetryNote): string {
 
 /**
  * Formats a duration in seconds as `1h02m`, `3m05s` or `12s`.
- *
- * @example
- * ```ts
- * import { formatDuration } from "./format.ts";
- * formatDuration(75); // "1m15s"
- * ```
  */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "--";
@@ -89,12 +70,6 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/g;
  * cursor moves, OSC titles and links) are removed, and every other control
  * character (C0 including newlines and tabs, DEL, C1) is dropped. The one
  * sanitiser for anything the Hub says (ids, tags, file names, error messages).
- *
- * @example
- * ```ts
- * import { terminalSafe } from "./format.ts";
- * terminalSafe("evil\x1b]0;pwned\x07/model\x1b[31m"); // "evil/model"
- * ```
  */
 export function terminalSafe(text: string): string {
   return String(text).replace(ESCAPE_SEQUENCE, "").replace(CONTROL_CHARACTER, "");
@@ -103,12 +78,6 @@ export function terminalSafe(text: string): string {
 /**
  * Lays rows out in aligned columns under a header; every cell passes through
  * {@linkcode terminalSafe}.
- *
- * @example
- * ```ts
- * import { formatTable } from "./format.ts";
- * formatTable(["NAME", "SIZE"], [["a", "1 B"]]);
- * ```
  */
 export function formatTable(header: string[], rawRows: string[][]): string {
   const rows = rawRows.map((row) => row.map(terminalSafe));
@@ -124,13 +93,6 @@ export function formatTable(header: string[], rawRows: string[][]): string {
 
 /**
  * The date part of an ISO 8601 time stamp, or `-`.
- *
- * @example
- * ```ts
- * import { formatDate } from "./format.ts";
- * formatDate("2025-01-31T12:00:00Z"); // "2025-01-31"
- * formatDate(undefined); // "-"
- * ```
  */
 export function formatDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : "-";
@@ -147,12 +109,6 @@ export interface TerminalSize {
 /**
  * The width output is laid out for: the terminal's when stdout is one, else
  * unlimited, so that piped output keeps one row of a table per line.
- *
- * @example
- * ```ts
- * import { tableWidth } from "./format.ts";
- * tableWidth({ isTTY: () => false, columns: () => undefined }); // Infinity
- * ```
  */
 export function tableWidth(terminal: TerminalSize): number {
   if (!terminal.isTTY("stdout")) return Infinity;
@@ -163,12 +119,6 @@ export function tableWidth(terminal: TerminalSize): number {
 /**
  * Words (split at spaces) laid out in lines of at most `width` columns; a word
  * longer than the width stays whole on its own line.
- *
- * @example
- * ```ts
- * import { wrapWords } from "./format.ts";
- * wrapWords("a bb ccc", 4); // ["a bb", "ccc"]
- * ```
  */
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -185,13 +135,6 @@ export function wrapWords(text: string, width: number): string[] {
  * A labelled, comma-separated list wrapped to `width` columns, continuation
  * lines indented by two spaces more than `options.indent`; items sanitised with
  * {@linkcode terminalSafe}.
- *
- * @example
- * ```ts
- * import { wrapList } from "./format.ts";
- * wrapList("technical files", ["config.json", "tokenizer.json"], { width: 80 });
- * // "technical files: config.json, tokenizer.json"
- * ```
  */
 export function wrapList(
   label: string,
@@ -208,12 +151,6 @@ export function wrapList(
 
 /**
  * The width of a text in columns (code points; the CLI prints no wide characters of its own).
- *
- * @example
- * ```ts
- * import { widthOf } from "./format.ts";
- * widthOf("naïve…"); // 6
- * ```
  */
 export function widthOf(text: string): number {
   return [...text].length;
@@ -241,12 +178,6 @@ function detailLines(header: string[], rows: string[][], width: number): string[
  * or model name). When the rows do not fit on one line each, every name takes a
  * line of its own, its other cells below it, indented, as a table when they fit
  * and else one `header: value` line each.
- *
- * @example
- * ```ts
- * import { formatFittedTable } from "./format.ts";
- * formatFittedTable(["NAME", "SIZE"], [["a", "1 B"]], { width: 80 });
- * ```
  */
 export function formatFittedTable(
   header: string[],
@@ -271,12 +202,6 @@ export function formatFittedTable(
 /**
  * A word as a POSIX shell reads it back: as it is when it holds no special
  * character, else in single quotes. For the commands the CLI prints to copy.
- *
- * @example
- * ```ts
- * import { shellWord } from "./format.ts";
- * shellWord("/data/my models"); // "'/data/my models'"
- * ```
  */
 export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;

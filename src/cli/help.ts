@@ -45,12 +45,6 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
 
 /**
  * The environment variables the CLI reads, for the main help.
- *
- * @example
- * ```ts
- * import { ENVIRONMENT } from "./help.ts";
- * for (const [name, meaning] of ENVIRONMENT) console.log(name, meaning);
- * ```
  */
 export const ENVIRONMENT: readonly [string, string][] = [
   [
@@ -98,16 +92,6 @@ export interface HelpOptions {
 
 /**
  * The help of one command.
- *
- * @example
- * ```ts
- * import { commandHelp } from "./help.ts";
- * import { COMMANDS, GLOBAL_OPTIONS } from "./main.ts";
- * import { loadModelsConfig } from "../config/models_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const config = await loadModelsConfig(RuntimeDetector.current());
- * console.log(commandHelp(COMMANDS[0], { globalOptions: GLOBAL_OPTIONS, config }));
- * ```
  */
 export function commandHelp(command: Command, options: HelpOptions): string {
   const { globalOptions, config } = options;
@@ -138,16 +122,6 @@ export function commandHelp(command: Command, options: HelpOptions): string {
 
 /**
  * The help of the whole CLI.
- *
- * @example
- * ```ts
- * import { mainHelp } from "./help.ts";
- * import { COMMANDS, GLOBAL_OPTIONS } from "./main.ts";
- * import { loadModelsConfig } from "../config/models_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const config = await loadModelsConfig(RuntimeDetector.current());
- * console.log(mainHelp(COMMANDS, { globalOptions: GLOBAL_OPTIONS, config }));
- * ```
  */
 export function mainHelp(commands: readonly Command[], options: HelpOptions): string {
   const { globalOptions, config } = options;

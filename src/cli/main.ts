@@ -52,12 +52,6 @@ import { closestMatch } from "./suggest.ts";
 
 /**
  * Every command, in the order help lists them.
- *
- * @example
- * ```ts
- * import { COMMANDS } from "./main.ts";
- * console.log(COMMANDS.map((command) => command.name).join(", "));
- * ```
  */
 export const COMMANDS: readonly Command[] = [
   downloadCommand,
@@ -79,12 +73,6 @@ export const COMMANDS: readonly Command[] = [
 
 /**
  * The options every command takes.
- *
- * @example
- * ```ts
- * import { GLOBAL_OPTIONS } from "./main.ts";
- * console.log(Object.keys(GLOBAL_OPTIONS));
- * ```
  */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: {
@@ -349,13 +337,6 @@ function listenForStops(runtime: Runtime): StopHandling {
 
 /**
  * Runs the CLI with `args` and answers the exit status.
- *
- * @example
- * ```ts
- * import { runCli } from "./main.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const status = await runCli(["list", "--json"], RuntimeDetector.current());
- * ```
  */
 export async function runCli(args: string[], runtime: Runtime): Promise<number> {
   const output = new Output(runtime);

@@ -12,12 +12,6 @@ import { parseModelVariant, PLATFORMS } from "../store/model_variant.ts";
  * The quantisations RKLLM converts to (`../shared/hf-hub-protocol.md` §8), for
  * hints and help. Others of the same shape (`w4a8`, other `_gN` groups) are
  * accepted too: whatever the file-name parser recognises can select a file.
- *
- * @example
- * ```ts
- * import { KNOWN_QUANTIZATIONS } from "./option_values.ts";
- * KNOWN_QUANTIZATIONS.includes("w8a8"); // true
- * ```
  */
 export const KNOWN_QUANTIZATIONS: readonly string[] = [
   "w8a8",
@@ -47,13 +41,6 @@ export interface WholeNumberOptions {
 /**
  * A whole-number option value from `options.min` to `options.max`, or
  * `options.fallback` when the option is absent; anything else is a usage error.
- *
- * @example
- * ```ts
- * import { wholeNumber } from "./option_values.ts";
- * wholeNumber("8", "--connections", { min: 1, max: 64, fallback: 8 }); // 8
- * wholeNumber(undefined, "--connections", { min: 1, max: 64, fallback: 8 }); // 8
- * ```
  */
 export function wholeNumber(
   value: string | boolean | undefined,
@@ -78,12 +65,6 @@ export function wholeNumber(
 /**
  * The chip of `--platform`, lower-cased; `undefined` when absent. A chip RKLLM
  * does not convert for is a usage error naming the valid ones.
- *
- * @example
- * ```ts
- * import { platformOption } from "./option_values.ts";
- * platformOption("RK3588"); // "rk3588"
- * ```
  */
 export function platformOption(value: string | boolean | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -101,12 +82,6 @@ export function platformOption(value: string | boolean | undefined): string | un
  * The quantisation of `--quant`, lower-cased; `undefined` when absent. A value
  * that no RKLLM file name can carry (so would never select a file) is a usage
  * error naming the known ones.
- *
- * @example
- * ```ts
- * import { quantOption } from "./option_values.ts";
- * quantOption("W4A16_G128"); // "w4a16_g128"
- * ```
  */
 export function quantOption(value: string | boolean | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -21,16 +21,6 @@ const STYLE_CODES: Record<Style, number> = {
 
 /**
  * The CLI's writer.
- *
- * @example
- * ```ts
- * import { Output } from "./output.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const output = new Output(RuntimeDetector.current());
- * output.out("result");
- * output.note("information, unless --quiet");
- * await output.flush();
- * ```
  */
 export class Output {
   #runtime: Runtime;

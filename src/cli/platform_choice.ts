@@ -21,14 +21,6 @@ export interface PlatformChoice {
 
 /**
  * Resolves the chip filter and preference of a command.
- *
- * @example
- * ```ts
- * import { platformChoice } from "./platform_choice.ts";
- * import type { CommandContext } from "./command.ts";
- * declare const context: CommandContext; // what the CLI gives a command's run
- * const { platform, preferPlatform } = await platformChoice(context);
- * ```
  */
 export async function platformChoice(context: CommandContext): Promise<PlatformChoice> {
   const flag = context.values.platform;

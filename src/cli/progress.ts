@@ -41,17 +41,6 @@ const REPORTERS: Record<
 
 /**
  * Creates the reporter for a style.
- *
- * @example
- * ```ts
- * import { createProgressReporter } from "./progress.ts";
- * import { Output } from "./output.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const output = new Output(RuntimeDetector.current());
- * const reporter = createProgressReporter("plain", output, { columns: 80 });
- * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
- * reporter.finish();
- * ```
  */
 export function createProgressReporter(
   mode: ProgressMode,

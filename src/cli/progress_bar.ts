@@ -23,12 +23,6 @@ import type { ProgressOptions, ProgressReporter } from "./progress_reporter.ts";
 
 /**
  * The fewest milliseconds between two redraws of the bars: at most 10 a second.
- *
- * @example
- * ```ts
- * import { REDRAW_INTERVAL_MS } from "./progress_bar.ts";
- * REDRAW_INTERVAL_MS; // 100
- * ```
  */
 export const REDRAW_INTERVAL_MS = 100;
 
@@ -45,16 +39,6 @@ function rowsOf(line: string, columns: number): number {
 
 /**
  * The `bar` style: live bars on stderr.
- *
- * @example
- * ```ts
- * import { BarReporter } from "./progress_bar.ts";
- * import { Output } from "./output.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const reporter = new BarReporter(new Output(RuntimeDetector.current()), { columns: 100 });
- * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
- * reporter.finish();
- * ```
  */
 export class BarReporter implements ProgressReporter {
   readonly #output: Output;

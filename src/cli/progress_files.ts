@@ -15,23 +15,11 @@ const RATE_WINDOW_MS = 5000;
  * Files under this size (companion files, most of them) take no time worth a bar or
  * a line of their own: both text styles show them together, in one summary line.
  * The model file is shown on its own whatever its size: it is what was asked for.
- *
- * @example
- * ```ts
- * import { SMALL_FILE_BYTES } from "./progress_files.ts";
- * SMALL_FILE_BYTES; // 1048576
- * ```
  */
 export const SMALL_FILE_BYTES = 1 << 20;
 
 /**
  * Whether a file is shown in the summary of small files rather than on its own.
- *
- * @example
- * ```ts
- * import { isSmallFile } from "./progress_files.ts";
- * isSmallFile({ file: "config.json", total: 86 }); // true
- * ```
  */
 export function isSmallFile(progress: Pick<FileProgress, "total" | "file">): boolean {
   return progress.total < SMALL_FILE_BYTES && !isModelFileName(progress.file);
@@ -40,14 +28,6 @@ export function isSmallFile(progress: Pick<FileProgress, "total" | "file">): boo
 /**
  * The one line for the small files: how many are done and their size, with their
  * names when `names` is set; `undefined` when there are none.
- *
- * @example
- * ```ts
- * import { smallFilesLine } from "./progress_files.ts";
- * const done = { startedAt: 0, startBytes: 0, samples: [], state: "done" as const };
- * smallFilesLine([{ ...done, file: "config.json", total: 86, bytes: 86 }], { names: true });
- * // "small files: config.json (1 file, 86 B)"
- * ```
  */
 export function smallFilesLine(
   files: FileProgress[],
@@ -98,14 +78,6 @@ export interface FileProgress {
 
 /**
  * The files of a download and how far each got.
- *
- * @example
- * ```ts
- * import { FileProgressTable } from "./progress_files.ts";
- * const table = new FileProgressTable();
- * table.record({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 }, 0);
- * table.files.get("a.rkllm")?.state; // "downloading"
- * ```
  */
 export class FileProgressTable {
   /** Each file's progress, by repository path. */
@@ -179,12 +151,6 @@ function percentOf(progress: FileProgress): number {
 /**
  * `1.2/3.0 MiB`: the bytes so far in the unit of the whole, so the text keeps its
  * width as the bytes grow (`0.0/3.0 MiB`, not `512 B/3.0 MiB`).
- *
- * @example
- * ```ts
- * import { sizesOf } from "./progress_files.ts";
- * sizesOf(512, 3 * 1024 * 1024); // "0.0/3.0 MiB"
- * ```
  */
 export function sizesOf(bytes: number, total: number): string {
   const [all, unit] = formatBytes(total).split(" ");
@@ -196,16 +162,6 @@ export function sizesOf(bytes: number, total: number): string {
 /**
  * The columns after a bar, `[percent, sizes, rate, state]`, e.g.
  * `["45%", "1.2/3.0 MiB", "1.5 MiB/s", "ETA 2s"]`.
- *
- * @example
- * ```ts
- * import { statsOf } from "./progress_files.ts";
- * const progress = {
- *   file: "a.rkllm", total: 10, bytes: 10, startedAt: 0, startBytes: 0, finishedAt: 1000,
- *   state: "done" as const, samples: [],
- * };
- * statsOf(progress, 1000); // ["100%", "10 B", "10 B/s", "done in 1s"]
- * ```
  */
 export function statsOf(progress: FileProgress, now: number): [string, string, string, string] {
   const percent = `${percentOf(progress)}%`;
@@ -225,12 +181,6 @@ export function statsOf(progress: FileProgress, now: number): [string, string, s
 /**
  * The event with its file name made safe for a terminal: the text styles show
  * file names from the Hub's listing.
- *
- * @example
- * ```ts
- * import { terminalSafeEvent } from "./progress_files.ts";
- * terminalSafeEvent({ event: "verify", file: "a.rkllm" }).file; // "a.rkllm"
- * ```
  */
 export function terminalSafeEvent(event: DownloadEvent): DownloadEvent {
   return { ...event, file: terminalSafe(event.file) } as DownloadEvent;
@@ -239,13 +189,6 @@ export function terminalSafeEvent(event: DownloadEvent): DownloadEvent {
 /**
  * The notes both text styles print for an event, the same way: resuming,
  * retries, restarts and waiting for another process's lock.
- *
- * @example
- * ```ts
- * import { sharedNotes } from "./progress_files.ts";
- * sharedNotes({ event: "restart", file: "a.rkllm", reason: "the file changed on the Hub" });
- * // ["restarting a.rkllm: the file changed on the Hub"]
- * ```
  */
 export function sharedNotes(event: DownloadEvent): string[] {
   switch (event.event) {

@@ -21,12 +21,6 @@ import type { ProgressOptions, ProgressReporter } from "./progress_reporter.ts";
 
 /**
  * Milliseconds between two plain progress lines.
- *
- * @example
- * ```ts
- * import { PLAIN_INTERVAL_MS } from "./progress_plain.ts";
- * PLAIN_INTERVAL_MS; // 5000
- * ```
  */
 export const PLAIN_INTERVAL_MS = 5000;
 
@@ -37,16 +31,6 @@ function plainLine(progress: FileProgress, at: number): string {
 
 /**
  * The `plain` style: lines on stderr, no cursor movement.
- *
- * @example
- * ```ts
- * import { PlainReporter } from "./progress_plain.ts";
- * import { Output } from "./output.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const reporter = new PlainReporter(new Output(RuntimeDetector.current()));
- * reporter.handle({ event: "start", file: "a.rkllm", total: 10, resumedBytes: 0, connections: 1 });
- * reporter.finish();
- * ```
  */
 export class PlainReporter implements ProgressReporter {
   readonly #output: Output;

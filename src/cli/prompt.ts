@@ -10,14 +10,6 @@ import type { CommandContext } from "./command.ts";
  * Writes `question` on stderr and answers the line typed, or `undefined` at the
  * end of input. Ctrl-C rejects with a `cancelled` error (exit 130) without
  * waiting for a line.
- *
- * @example
- * ```ts
- * import { ask } from "./prompt.ts";
- * import type { CommandContext } from "./command.ts";
- * declare const context: CommandContext; // what a command's run() is given
- * const answer = await ask(context, "Remove everything? [y/N] ");
- * ```
  */
 export async function ask(context: CommandContext, question: string): Promise<string | undefined> {
   context.output.errRaw(question);

@@ -39,13 +39,6 @@ function bypassesProxy(url: URL, env: EnvReader): boolean {
 
 /**
  * The proxy URL for a request URL, or `undefined` to go directly.
- *
- * @example
- * ```ts
- * import { proxyFor } from "./proxy_fetch.ts";
- * const env = (name: string) => ({ HTTPS_PROXY: "http://proxy:3128" } as Record<string, string>)[name];
- * proxyFor(new URL("https://huggingface.co/"), env)?.host; // "proxy:3128"
- * ```
  */
 export function proxyFor(url: URL, env: EnvReader): URL | undefined {
   const named = url.protocol === "https:"
@@ -156,13 +149,6 @@ async function proxiedRequest(url: URL, proxy: URL, init: RequestInit): Promise<
  * A `fetch` that honours the proxy variables read through `env`, or
  * `undefined` when none is set (the global `fetch` is then right as it is).
  * Redirects are not followed here: callers send `redirect: "manual"`.
- *
- * @example
- * ```ts
- * import { createProxyFetch } from "./proxy_fetch.ts";
- * const env = (name: string) => name === "HTTPS_PROXY" ? "http://proxy:3128" : undefined;
- * const proxied = createProxyFetch(env) ?? fetch;
- * ```
  */
 export function createProxyFetch(env: EnvReader): typeof fetch | undefined {
   const names = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];

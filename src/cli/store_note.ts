@@ -37,14 +37,6 @@ async function holdsStore(runtime: Runtime, dir: string): Promise<boolean> {
 /**
  * The note to print when the models directory is the built-in default, it holds no
  * store and `./models` does; `undefined` otherwise.
- *
- * @example
- * ```ts
- * import { legacyStoreNote } from "./store_note.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * const note = await legacyStoreNote(runtime, { value: "/home/me/.cache/rkllm-models", source: "default" });
- * ```
  */
 export async function legacyStoreNote(
   runtime: Runtime,

@@ -24,12 +24,6 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `input`, when it is close enough to be a typo.
- *
- * @example
- * ```ts
- * import { closestMatch } from "./suggest.ts";
- * closestMatch("dowload", ["download", "list"]); // "download"
- * ```
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -11,14 +11,6 @@ export type { VariantRow } from "../manager/repo_variants.ts";
 /**
  * The `usage` error of a `download` whose file is not clear: the variants to choose
  * from, with the flags that select each, for `--json` and as aligned lines for people.
- *
- * @example
- * ```ts
- * import { describeVariants, VariantChoiceError } from "./variants.ts";
- * const variants = describeVariants(["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]);
- * new VariantChoiceError("acme/m has 2 .rkllm files", { variants, listing: [] }).choices;
- * // ["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]
- * ```
  */
 export class VariantChoiceError extends ModelManagerError {
   /** The variants, as `--json` shows them. */

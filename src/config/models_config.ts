@@ -46,13 +46,6 @@ export interface ModelsConfig {
 
 /**
  * The environment variable that points at another `models.json`.
- *
- * @example
- * ```ts
- * import { MODELS_CONFIG_ENV } from "./models_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * RuntimeDetector.current().env(MODELS_CONFIG_ENV); // a path, or undefined
- * ```
  */
 export const MODELS_CONFIG_ENV = "RKLLM_MODELS_CONFIG";
 
@@ -61,16 +54,6 @@ let embeddedConfig: unknown;
 /**
  * Makes a config that was bundled into a standalone binary the default, so the
  * binary needs no file beside it.
- *
- * @example
- * ```ts
- * import { setEmbeddedModelsConfig } from "./models_config.ts";
- * setEmbeddedModelsConfig({
- *   REPOSITORY_SUGGESTIONS: [],
- *   EXAMPLE_MODEL_FILES: [],
- *   COMPANION_FILES: ["config.json"],
- * });
- * ```
  */
 export function setEmbeddedModelsConfig(config: unknown): void {
   embeddedConfig = config;
@@ -82,12 +65,6 @@ const SHIPPED_CONFIG_URL = new URL("../../configs/models.json", import.meta.url)
 /**
  * The path of the `models.json` that ships beside the sources; undefined when the
  * sources are not local files (run from `jsr:` or another URL).
- *
- * @example
- * ```ts
- * import { defaultModelsConfigPath } from "./models_config.ts";
- * console.log(defaultModelsConfigPath()); // ".../configs/models.json"
- * ```
  */
 export function defaultModelsConfigPath(): string | undefined {
   return SHIPPED_CONFIG_URL.protocol === "file:" ? fileURLToPath(SHIPPED_CONFIG_URL) : undefined;
@@ -117,14 +94,6 @@ async function importShippedConfig(): Promise<unknown> {
  * Loads and validates the models config: the file named by `RKLLM_MODELS_CONFIG`,
  * else the embedded copy (standalone binary), else `configs/models.json`.
  * A missing or malformed file is a `config` error.
- *
- * @example
- * ```ts
- * import { loadModelsConfig } from "./models_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const config = await loadModelsConfig(RuntimeDetector.current());
- * console.log(config.EXAMPLE_MODEL_FILES[0].repo);
- * ```
  */
 export async function loadModelsConfig(runtime: Runtime): Promise<ModelsConfig> {
   const override = runtime.env(MODELS_CONFIG_ENV);

@@ -14,23 +14,11 @@ import { readUserConfig, type UserConfig } from "./user_config.ts";
 
 /**
  * The default Hub.
- *
- * @example
- * ```ts
- * import { DEFAULT_ENDPOINT } from "./settings.ts";
- * DEFAULT_ENDPOINT; // "https://huggingface.co"
- * ```
  */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
 
 /**
  * Normalises and checks an endpoint URL (no trailing slash, http or https).
- *
- * @example
- * ```ts
- * import { normalizeEndpoint } from "./settings.ts";
- * normalizeEndpoint("https://hf-mirror.com/"); // "https://hf-mirror.com"
- * ```
  */
 export function normalizeEndpoint(endpoint: string): string {
   let url: URL;
@@ -59,13 +47,6 @@ export function normalizeEndpoint(endpoint: string): string {
 
 /**
  * Whether an environment flag is set to a true value (`1`, `true`, `yes`, `on`).
- *
- * @example
- * ```ts
- * import { isTruthy } from "./settings.ts";
- * isTruthy("yes"); // true
- * isTruthy("0"); // false
- * ```
  */
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
@@ -87,13 +68,6 @@ function userConfigOf(runtime: Runtime, options: SettingsOptions): UserConfig {
 /**
  * The built-in models directory: `$XDG_DATA_HOME/rkllm-models/models`, else
  * `~/.local/share/rkllm-models/models`; `./models` only where there is no home.
- *
- * @example
- * ```ts
- * import { defaultModelsDir } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * defaultModelsDir(RuntimeDetector.current()); // e.g. "/home/pi/.local/share/rkllm-models/models"
- * ```
  */
 export function defaultModelsDir(runtime: Runtime): string {
   const home = runtime.homeDir();
@@ -110,13 +84,6 @@ function expandHome(runtime: Runtime, path: string): string {
  * The models directory and where it came from: the option (`--dir`), else
  * `RKLLM_MODELS_DIR`, else `modelsDir` of the user config file, else
  * {@linkcode defaultModelsDir}; made absolute.
- *
- * @example
- * ```ts
- * import { modelsDirSetting } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * modelsDirSetting(RuntimeDetector.current(), "./models").source; // "option"
- * ```
  */
 export function modelsDirSetting(
   runtime: Runtime,
@@ -139,13 +106,6 @@ export function modelsDirSetting(
 /**
  * The models directory: the option, else `RKLLM_MODELS_DIR`, else the user config
  * file's `modelsDir`, else `~/.local/share/rkllm-models/models`; made absolute.
- *
- * @example
- * ```ts
- * import { resolveModelsDir } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const dir = resolveModelsDir(RuntimeDetector.current(), "./models");
- * ```
  */
 export function resolveModelsDir(
   runtime: Runtime,
@@ -158,13 +118,6 @@ export function resolveModelsDir(
 /**
  * The endpoint: the option, else `HF_ENDPOINT`, else the user config file's
  * `endpoint`, else the public Hub.
- *
- * @example
- * ```ts
- * import { resolveEndpoint } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * resolveEndpoint(RuntimeDetector.current(), "https://hf-mirror.com/"); // "https://hf-mirror.com"
- * ```
  */
 export function resolveEndpoint(
   runtime: Runtime,
@@ -180,13 +133,6 @@ export function resolveEndpoint(
  * A setting checked by its user (`platform`, `connections`): the option, else the
  * environment variable `envName`, else the user config file's `key`; `undefined`
  * for the caller's default. Answers the raw text, which the caller checks.
- *
- * @example
- * ```ts
- * import { resolveSetting } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * resolveSetting(RuntimeDetector.current(), "platform", { envName: "RKLLM_PLATFORM" });
- * ```
  */
 export function resolveSetting(
   runtime: Runtime,
@@ -216,13 +162,6 @@ function hfHomeOf(runtime: Runtime): string | undefined {
  * The access token: the option, else `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`,
  * else the file `HF_TOKEN_PATH`, else `$HF_HOME/token` (`HF_HOME` defaults to
  * `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). Empty values count as unset.
- *
- * @example
- * ```ts
- * import { resolveToken } from "./settings.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const token = await resolveToken(RuntimeDetector.current());
- * ```
  */
 export async function resolveToken(runtime: Runtime, option?: string): Promise<string | undefined> {
   for (const value of [option, runtime.env("HF_TOKEN"), runtime.env("HUGGING_FACE_HUB_TOKEN")]) {

@@ -35,14 +35,6 @@ const SETTINGS: Record<RepoSource["name"], SourceSettings> = {
 
 /**
  * The endpoint of `source`: the option, else its environment variable, else its default.
- *
- * @example
- * ```ts
- * import { sourceEndpoint } from "./source_settings.ts";
- * import { modelScopeSource } from "../source/modelscope_source.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * sourceEndpoint(RuntimeDetector.current(), { source: modelScopeSource });
- * ```
  */
 export function sourceEndpoint(
   runtime: Runtime,
@@ -53,14 +45,6 @@ export function sourceEndpoint(
 
 /**
  * The token of `source`: the option, else its environment variable(s).
- *
- * @example
- * ```ts
- * import { sourceToken } from "./source_settings.ts";
- * import { modelScopeSource } from "../source/modelscope_source.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await sourceToken(RuntimeDetector.current(), { source: modelScopeSource });
- * ```
  */
 export function sourceToken(
   runtime: Runtime,

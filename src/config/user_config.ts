@@ -37,12 +37,6 @@ export type UserConfigKey = keyof UserConfig;
 
 /**
  * The keys a user config file may hold, in the order `config` lists them.
- *
- * @example
- * ```ts
- * import { USER_CONFIG_KEYS } from "./user_config.ts";
- * USER_CONFIG_KEYS.includes("platform"); // true
- * ```
  */
 export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
   "modelsDir",
@@ -56,13 +50,6 @@ export const USER_CONFIG_KEYS: readonly UserConfigKey[] = [
 /**
  * Where the user config file is: `$XDG_CONFIG_HOME/rkllm-models/config.json`,
  * else `~/.config/rkllm-models/config.json`; `undefined` without either.
- *
- * @example
- * ```ts
- * import { userConfigPath } from "./user_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * userConfigPath(RuntimeDetector.current()); // e.g. "/home/pi/.config/rkllm-models/config.json"
- * ```
  */
 export function userConfigPath(runtime: Runtime): string | undefined {
   const home = runtime.homeDir();
@@ -99,12 +86,6 @@ function checkedValue(key: UserConfigKey, value: unknown, path: string): string 
 /**
  * The repositories of a comma-separated `owner/name` list, as written; `undefined`
  * when one of them is not a repository id.
- *
- * @example
- * ```ts
- * import { repoListOf } from "./user_config.ts";
- * repoListOf("radxa/Qwen2-VL-2B-RKLLM, acme/tiny"); // ["radxa/Qwen2-VL-2B-RKLLM", "acme/tiny"]
- * ```
  */
 export function repoListOf(value: string): string[] | undefined {
   const repos = value.split(",").map((part) => part.trim()).filter((part) => part !== "");
@@ -117,12 +98,6 @@ export function repoListOf(value: string): string[] | undefined {
 /**
  * Parses the text of a user config file; unknown keys are refused so that a typo does
  * not pass silently.
- *
- * @example
- * ```ts
- * import { parseUserConfig } from "./user_config.ts";
- * parseUserConfig('{"platform":"rk3576"}', "config.json"); // { platform: "rk3576" }
- * ```
  */
 export function parseUserConfig(text: string, path: string): UserConfig {
   let parsed: unknown;
@@ -147,13 +122,6 @@ export function parseUserConfig(text: string, path: string): UserConfig {
 /**
  * Reads the user config file; `{}` when it does not exist (or the runtime cannot
  * read synchronously). A file that is not valid throws a `config` error.
- *
- * @example
- * ```ts
- * import { readUserConfig } from "./user_config.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { modelsDir } = readUserConfig(RuntimeDetector.current());
- * ```
  */
 export function readUserConfig(runtime: Runtime): UserConfig {
   const path = userConfigPath(runtime);
@@ -170,14 +138,6 @@ export function readUserConfig(runtime: Runtime): UserConfig {
 
 /**
  * Writes the user config file atomically (creating its directory), answering its path.
- *
- * @example
- * ```ts
- * import { writeUserConfig } from "./user_config.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime; // RuntimeDetector.current() in a program
- * const path = await writeUserConfig(runtime, { platform: "rk3588" });
- * ```
  */
 export async function writeUserConfig(runtime: Runtime, config: UserConfig): Promise<string> {
   const path = userConfigPath(runtime);

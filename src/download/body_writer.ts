@@ -26,18 +26,6 @@ export interface BodyWriterTarget {
  * segment may be cut short while bytes are buffered (another request took
  * its tail) or completed by another copy of the request: bytes past its end
  * are then dropped, and its `next` never moves back.
- *
- * @example
- * ```ts
- * import { BodyWriter, type BodyWriterTarget } from "./body_writer.ts";
- * import type { Segment } from "./segment_plan.ts";
- * declare const target: BodyWriterTarget;
- * declare const segment: Segment;
- * declare const bytes: Uint8Array;
- * const writer = new BodyWriter(target, 256 * 1024);
- * await writer.put(segment, bytes, segment.next);
- * await writer.flush();
- * ```
  */
 export class BodyWriter {
   #target: BodyWriterTarget;
@@ -123,13 +111,6 @@ const READ_BYTES = 64 * 1024;
  * A reader of `body` that reuses one buffer when the runtime offers a byte
  * stream (a BYOB reader), so a fast download leaves no garbage per chunk;
  * otherwise the runtime's chunks as they come. A chunk is valid until the next read.
- *
- * @example
- * ```ts
- * import { chunkReaderOf } from "./body_writer.ts";
- * const reader = chunkReaderOf(new Response("abc").body!);
- * const { value } = await reader.read();
- * ```
  */
 export function chunkReaderOf(body: ReadableStream<Uint8Array>): ChunkReader {
   let byob: ReadableStreamBYOBReader;

@@ -49,18 +49,6 @@ export interface ConfirmOptions {
 /**
  * Resolves `what.file` and confirms its identity. Throws an `integrity` error
  * when the listing and resolve keep disagreeing; nothing on disk is touched.
- *
- * @example
- * ```ts
- * import { confirmFile } from "./confirm_identity.ts";
- * import type { HubConnection } from "../http/hub_connection.ts";
- * import type { RepoFile } from "../hub/list_files.ts";
- * declare const connection: HubConnection;
- * declare const file: RepoFile; // from listRepoFiles
- * const repo = { owner: "o", name: "n", id: "o/n" };
- * const commit = "0123456789abcdef0123456789abcdef01234567";
- * const { resolved, identity, expected } = await confirmFile({ repo, commit, file }, { connection });
- * ```
  */
 export function confirmFile(
   what: { repo: RepoId; commit: string; file: RepoFile },

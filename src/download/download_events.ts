@@ -69,15 +69,6 @@ export type DownloadEventHandler = (event: DownloadEvent) => void;
 /**
  * The `retry` event of one file for a retry of the retry policy: the wait, which
  * attempt of how many, and why.
- *
- * @example
- * ```ts
- * import { type DownloadEventHandler, retryEventOf } from "./download_events.ts";
- * import type { RetryEvent } from "../http/retry.ts";
- * declare const emit: DownloadEventHandler;
- * declare const event: RetryEvent;
- * emit(retryEventOf("model.rkllm", event));
- * ```
  */
 export function retryEventOf(file: string, event: RetryEvent): DownloadEvent {
   return {

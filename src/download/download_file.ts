@@ -94,32 +94,14 @@ export interface FileDownloadResult {
 
 /**
  * The defaults, chosen from the benchmarks in `bench/`.
- *
- * @example
- * ```ts
- * import { DEFAULT_CONNECTIONS } from "./download_file.ts";
- * DEFAULT_CONNECTIONS; // 8
- * ```
  */
 export const DEFAULT_CONNECTIONS = 8;
 /**
  * Files from this size up are fetched with parallel segments.
- *
- * @example
- * ```ts
- * import { DEFAULT_PARALLEL_THRESHOLD } from "./download_file.ts";
- * DEFAULT_PARALLEL_THRESHOLD; // 64 MiB
- * ```
  */
 export const DEFAULT_PARALLEL_THRESHOLD = 64 * 1024 * 1024;
 /**
  * No byte for this long restarts a request.
- *
- * @example
- * ```ts
- * import { DEFAULT_IDLE_TIMEOUT_MS } from "./download_file.ts";
- * DEFAULT_IDLE_TIMEOUT_MS; // 30000
- * ```
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /** A verify event is reported when more than this is left to hash once the last byte arrived. */
@@ -127,13 +109,6 @@ const VERIFY_EVENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Moves a verified partial file into place and removes its state.
- *
- * @example
- * ```ts
- * import { finalizeDownload } from "./download_file.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await finalizeDownload(RuntimeDetector.current(), "/models/o/n/model.rkllm");
- * ```
  */
 export async function finalizeDownload(runtime: Runtime, destination: string): Promise<void> {
   await runtime.rename(partialPathOf(destination), destination);
@@ -158,18 +133,6 @@ class HashMismatchError extends Error {
  * partial file is then moved into place with {@linkcode finalizeDownload}.
  * A file that fails its hash is downloaded once more from the start (its
  * content may have changed on the CDN meanwhile) before that is an error.
- *
- * @example
- * ```ts
- * import { downloadToPartial, finalizeDownload, type FileDownloadRequest } from "./download_file.ts";
- * import type { HubConnection } from "../http/hub_connection.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * declare const request: FileDownloadRequest;
- * declare const connection: HubConnection;
- * const runtime = RuntimeDetector.current();
- * const result = await downloadToPartial(request, { runtime, connection });
- * await finalizeDownload(runtime, result.destination);
- * ```
  */
 export async function downloadToPartial(
   request: FileDownloadRequest,

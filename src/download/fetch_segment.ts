@@ -20,12 +20,6 @@ import { StallWatchdog } from "./stall_watchdog.ts";
 
 /**
  * Raised when the server answers a ranged request with the whole file.
- *
- * @example
- * ```ts
- * import { RangeIgnoredError } from "./fetch_segment.ts";
- * new RangeIgnoredError().message; // "the server ignored the Range header"
- * ```
  */
 export class RangeIgnoredError extends Error {
   /** Creates the error; it carries no details. */
@@ -37,12 +31,6 @@ export class RangeIgnoredError extends Error {
 
 /**
  * Raised when the remote file no longer matches the partial download (416, other total).
- *
- * @example
- * ```ts
- * import { RemoteChangedError } from "./fetch_segment.ts";
- * new RemoteChangedError("the file is now 10 bytes").name; // "RemoteChangedError"
- * ```
  */
 export class RemoteChangedError extends Error {
   /** Creates the error with what changed. */
@@ -90,13 +78,6 @@ const REFUSAL_QUOTE_CHARS = 200;
 /**
  * The parts of a `Content-Range` header (`bytes 0-99/1000`, `bytes 0-99/*`), or
  * `undefined` when it is missing or malformed.
- *
- * @example
- * ```ts
- * import { parseContentRange } from "./fetch_segment.ts";
- * parseContentRange("bytes 100-199/1000"); // { start: 100, end: 199, total: 1000 }
- * parseContentRange("bytes 0-9/*"); // { start: 0, end: 9, total: undefined }
- * ```
  */
 export function parseContentRange(
   value: string | null,
@@ -121,13 +102,6 @@ export interface FetchSegmentOptions {
  * as bytes reach the file. Throws a retryable error when the attempt can be
  * repeated from where it stopped. With `options.wholeFile` (the only segment), a
  * server that ignores Range is read past the bytes already on disk.
- *
- * @example
- * ```ts
- * import { fetchSegment, type SegmentFetch } from "./fetch_segment.ts";
- * declare const fetchContext: SegmentFetch;
- * await fetchSegment(fetchContext, { start: 0, end: 99, next: 0 }, { wholeFile: true });
- * ```
  */
 export async function fetchSegment(
   job: SegmentFetch,
@@ -145,15 +119,6 @@ export async function fetchSegment(
 /**
  * Fetches every missing byte of `segments` in one request without Range (for a
  * server that ignores it), reading past the bytes already on disk.
- *
- * @example
- * ```ts
- * import { fetchWholeBody, type SegmentFetch } from "./fetch_segment.ts";
- * import type { DownloadState } from "../store/partial_state.ts";
- * declare const fetchContext: SegmentFetch;
- * declare const state: DownloadState;
- * await fetchWholeBody(fetchContext, state.segments);
- * ```
  */
 export async function fetchWholeBody(job: SegmentFetch, segments: Segment[]): Promise<void> {
   const missing = segments.filter((segment) => segment.next <= segment.end)

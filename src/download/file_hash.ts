@@ -20,12 +20,6 @@ export interface ExpectedHash {
 /**
  * The hash a file is checked against: SHA-256 for LFS files, the git blob
  * SHA-1 otherwise; `undefined` when the Hub stated neither.
- *
- * @example
- * ```ts
- * import { expectedHashOf } from "./file_hash.ts";
- * expectedHashOf({ gitSha1: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391" }); // { algorithm: "git-sha1", ... }
- * ```
  */
 export function expectedHashOf(
   identity: Pick<FileIdentity, "sha256" | "gitSha1">,
@@ -45,13 +39,6 @@ export interface ContentHasher {
 
 /**
  * Starts an incremental hash for a file of `size` bytes.
- *
- * @example
- * ```ts
- * import { createContentHasher } from "./file_hash.ts";
- * const hasher = createContentHasher("git-sha1", 0);
- * hasher.digest(); // "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
- * ```
  */
 export function createContentHasher(
   algorithm: ExpectedHash["algorithm"],
@@ -83,13 +70,6 @@ export interface HashFileOptions {
 /**
  * Hashes a whole file in one streaming pass. An abort of `options.signal` stops
  * it between two reads with a `cancelled` error.
- *
- * @example
- * ```ts
- * import { hashFile } from "./file_hash.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const hex = await hashFile(RuntimeDetector.current(), "/etc/hostname", { algorithm: "sha256" });
- * ```
  */
 export async function hashFile(
   runtime: Runtime,
@@ -108,17 +88,6 @@ export async function hashFile(
 /**
  * Hashes the first `size` bytes of a file already open (the caller closes it), as
  * {@linkcode hashFile} does.
- *
- * @example
- * ```ts
- * import { hashOpenFile } from "./file_hash.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const runtime = RuntimeDetector.current();
- * const handle = await runtime.open("/etc/hostname");
- * const size = (await runtime.stat("/etc/hostname")).size;
- * const hex = await hashOpenFile(handle, size, { algorithm: "sha256" });
- * await handle.close();
- * ```
  */
 export async function hashOpenFile(
   handle: FileHandle,

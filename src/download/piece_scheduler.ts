@@ -40,12 +40,6 @@ export interface PieceSchedulerOptions {
 
 /**
  * The smallest piece split off a running request.
- *
- * @example
- * ```ts
- * import { MIN_STOLEN_PIECE } from "./piece_scheduler.ts";
- * MIN_STOLEN_PIECE; // 1048576
- * ```
  */
 export const MIN_STOLEN_PIECE = 1024 * 1024;
 /** A request younger than this has no rate yet. */
@@ -59,13 +53,6 @@ const MIN_KEPT = 256 * 1024;
  * Hands out the missing bytes of `segments` (sorted by start, tiling the
  * file) to free connections. A split changes `segments` in place: the caller
  * saves the state before it starts the new request.
- *
- * @example
- * ```ts
- * import { PieceScheduler } from "./piece_scheduler.ts";
- * const scheduler = new PieceScheduler([{ start: 0, end: 99, next: 0 }]);
- * const next = scheduler.take(); // { kind: "fetch", request: { segment: ... }, split: false }
- * ```
  */
 export class PieceScheduler {
   #segments: Segment[];

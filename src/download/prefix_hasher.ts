@@ -31,16 +31,6 @@ const READ_BACK_BYTES = 1024 * 1024;
 
 /**
  * Hashes the contiguous prefix of a partial file as it grows.
- *
- * @example
- * ```ts
- * import { PrefixHasher, type PrefixSource } from "./prefix_hasher.ts";
- * declare const source: PrefixSource;
- * declare const firstBytes: Uint8Array;
- * const hasher = new PrefixHasher({ algorithm: "sha256", hex: "ab".repeat(32) }, source);
- * hasher.written(0, firstBytes); // after the bytes reached the file
- * const hex = await hasher.digest();
- * ```
  */
 export class PrefixHasher {
   #hash: ContentHasher;

@@ -28,12 +28,6 @@ const PIECES_PER_CONNECTION = 4;
  * Plans the segments of a `size`-byte file: one for small files, otherwise
  * pieces of 4 to 32 MiB (about four per connection) that workers take in
  * order, so the file fills mostly from the front and its hash can follow.
- *
- * @example
- * ```ts
- * import { planSegments } from "./segment_plan.ts";
- * planSegments(100, { connections: 8, parallelThreshold: 1000 }); // [{ start: 0, end: 99, next: 0 }]
- * ```
  */
 export function planSegments(size: number, options: SegmentPlanOptions): Segment[] {
   if (size === 0) return [{ start: 0, end: -1, next: 0 }];
@@ -54,12 +48,6 @@ export function planSegments(size: number, options: SegmentPlanOptions): Segment
 /**
  * How many bytes from the start of the file are on disk without a gap: the
  * `next` of the first incomplete segment (segments tile the file).
- *
- * @example
- * ```ts
- * import { contiguousBytes } from "./segment_plan.ts";
- * contiguousBytes([{ start: 0, end: 9, next: 10 }, { start: 10, end: 19, next: 12 }]); // 12
- * ```
  */
 export function contiguousBytes(segments: Segment[]): number {
   let front = 0;
@@ -75,13 +63,6 @@ export function contiguousBytes(segments: Segment[]): number {
  * Splits `segment` at byte `at`: it ends before `at`, and the answered new
  * segment covers the rest (nothing of it downloaded). The caller inserts the
  * new segment after `segment` in the list.
- *
- * @example
- * ```ts
- * import { splitSegment } from "./segment_plan.ts";
- * const segment = { start: 0, end: 99, next: 10 };
- * splitSegment(segment, 50); // { start: 50, end: 99, next: 50 }; segment.end is now 49
- * ```
  */
 export function splitSegment(segment: Segment, at: number): Segment {
   if (at <= segment.next || at > segment.end) {
@@ -94,12 +75,6 @@ export function splitSegment(segment: Segment, at: number): Segment {
 
 /**
  * Whether every segment is complete.
- *
- * @example
- * ```ts
- * import { isComplete } from "./segment_plan.ts";
- * isComplete([{ start: 0, end: 9, next: 10 }]); // true
- * ```
  */
 export function isComplete(segments: Segment[]): boolean {
   return segments.every((segment) => segment.next > segment.end);

@@ -182,17 +182,6 @@ interface Pass {
  * in file order, then the tails of the slowest requests, splitting them (each
  * split saved before its request starts), and in the endgame a second copy of
  * a straggler's remainder. With `run.onWritten`, told about bytes as they land.
- *
- * @example
- * ```ts
- * import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
- * import type { DownloadState } from "../store/partial_state.ts";
- * import type { FileHandle } from "../runtime/runtime.ts";
- * declare const run: SegmentRun;
- * declare const state: DownloadState;
- * declare const handle: FileHandle;
- * await fetchAllSegments(run, { state, handle });
- * ```
  */
 export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): Promise<void> {
   const { emit, transfer } = run;

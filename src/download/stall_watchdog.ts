@@ -10,12 +10,6 @@ import { type Clock, systemClock } from "../clock.ts";
 
 /**
  * The slowest average rate over the window that is not a stall (bytes per second).
- *
- * @example
- * ```ts
- * import { MIN_BYTES_PER_SECOND } from "./stall_watchdog.ts";
- * MIN_BYTES_PER_SECOND; // 1024
- * ```
  */
 export const MIN_BYTES_PER_SECOND = 1024;
 
@@ -31,14 +25,6 @@ export interface StallWatchdogOptions {
  * Watches the bytes of one request. Its {@linkcode StallWatchdog.signal}
  * aborts (with a `TimeoutError`) when the request stalls, and
  * {@linkcode StallWatchdog.stallReason} then says how.
- *
- * @example
- * ```ts
- * import { StallWatchdog } from "./stall_watchdog.ts";
- * const watchdog = new StallWatchdog(30_000);
- * watchdog.received(65536);
- * watchdog.stop();
- * ```
  */
 export class StallWatchdog {
   /** Aborts when the request stalls. */

@@ -36,21 +36,6 @@ export interface TrackedTransfer {
  * Counts bytes, reports progress and persists segment progress as it goes.
  * The saved state never claims bytes that are not flushed to the partial
  * file: segments are copied first, the file is flushed, then the copy is written.
- *
- * @example
- * ```ts
- * import { TransferTracker } from "./transfer_tracker.ts";
- * import type { DownloadState } from "../store/partial_state.ts";
- * import type { FileHandle } from "../runtime/runtime.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * declare const state: DownloadState;
- * declare const handle: FileHandle;
- * const runtime = RuntimeDetector.current();
- * const destination = "/models/o/n/model.rkllm";
- * const tracker = new TransferTracker(runtime, { destination, state, handle, emit: console.log });
- * tracker.onBytes(65536);
- * await tracker.save();
- * ```
  */
 export class TransferTracker {
   /** Bytes fetched over the network so far. */

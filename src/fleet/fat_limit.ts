@@ -12,12 +12,6 @@ import { formatBytes } from "../units.ts";
 
 /**
  * The largest file FAT32 holds: 4 GiB less one byte.
- *
- * @example
- * ```ts
- * import { FAT32_MAX_FILE_BYTES } from "./fat_limit.ts";
- * const fits = 5e9 <= FAT32_MAX_FILE_BYTES; // false: a 5 GB model does not fit
- * ```
  */
 export const FAT32_MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024 - 1;
 
@@ -26,14 +20,6 @@ const FAT_TYPES = new Set(["vfat", "msdos", "fat", "fat32"]);
 /**
  * The file system type of the mount holding `path` (Linux `/proc/self/mounts`);
  * `undefined` where that cannot be read.
- *
- * @example
- * ```ts
- * import { filesystemTypeOf } from "./fat_limit.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * await filesystemTypeOf(runtime, "/media/usb", {}); // "vfat"
- * ```
  */
 export async function filesystemTypeOf(
   runtime: Runtime,
@@ -69,14 +55,6 @@ export async function filesystemTypeOf(
 /**
  * Refuses, before anything is written, to put files of 4 GiB or more on a FAT
  * file system.
- *
- * @example
- * ```ts
- * import { refuseTooLargeForFat } from "./fat_limit.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * await refuseTooLargeForFat(runtime, { dir: "/media/usb", files: [{ path: "m.rkllm", size: 5e9 }] });
- * ```
  */
 export async function refuseTooLargeForFat(
   runtime: Runtime,

@@ -313,15 +313,6 @@ export interface IncomingFiles {
  * The store's record with the accepted files of the imported one, each at its own
  * commit; the newer download's revision (and visibility) wins. Export writes its
  * records with it too.
- *
- * @example
- * ```ts
- * import { mergedRecord } from "./import_store.ts";
- * import type { RepoRecord } from "../store/registry.ts";
- * declare const existing: RepoRecord | undefined;
- * declare const imported: RepoRecord;
- * const merged = mergedRecord(existing, { record: imported, accepted: ["model.rkllm"] });
- * ```
  */
 export function mergedRecord(
   existing: RepoRecord | undefined,

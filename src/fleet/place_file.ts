@@ -60,22 +60,6 @@ const COPY_CHUNK = 4 * 1024 * 1024;
 /**
  * Places `request.source` under a temporary name beside `request.destination` and
  * verifies it; the caller renames it into place, or removes it.
- *
- * @example
- * ```ts
- * import { stageVerifiedFile } from "./place_file.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * import type { FileRecord } from "../store/registry.ts";
- * declare const runtime: Runtime;
- * declare const expected: FileRecord;
- * const staged = await stageVerifiedFile(runtime, {
- *   source: { root: "/media/usb", path: "o/n/m.rkllm" },
- *   destination: { root: "/models", path: "o/n/m.rkllm" },
- *   expected,
- *   label: "o/n/m.rkllm",
- * });
- * await runtime.rename(staged.temporary, staged.destination);
- * ```
  */
 export async function stageVerifiedFile(
   runtime: Runtime,
@@ -110,21 +94,6 @@ export async function stageVerifiedFile(
 
 /**
  * Places `request.source` at `request.destination` and verifies it.
- *
- * @example
- * ```ts
- * import { placeVerifiedFile } from "./place_file.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * import type { FileRecord } from "../store/registry.ts";
- * declare const runtime: Runtime;
- * declare const expected: FileRecord; // the source store's record of the file
- * const { method, checkedBy } = await placeVerifiedFile(runtime, {
- *   source: { root: "/models", path: "o/n/m.rkllm" },
- *   destination: { root: "/media/usb", path: "o/n/m.rkllm" },
- *   expected,
- *   label: "o/n/m.rkllm",
- * });
- * ```
  */
 export async function placeVerifiedFile(
   runtime: Runtime,

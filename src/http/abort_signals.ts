@@ -6,13 +6,6 @@
 
 /**
  * A signal that aborts when any of the given ones does; `undefined` when none is given.
- *
- * @example
- * ```ts
- * import { anySignal } from "./abort_signals.ts";
- * const user = new AbortController();
- * const signal = anySignal(user.signal, undefined, AbortSignal.timeout(60_000));
- * ```
  */
 export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);

@@ -12,12 +12,6 @@ import { retryableError } from "./retry.ts";
  * it and throws a retryable `network` error (a proxy may answer the next attempt
  * plainly; after the last attempt the same error is the final one). Resolves when
  * the body is plain.
- *
- * @example
- * ```ts
- * import { refuseContentEncoding } from "./content_encoding.ts";
- * await refuseContentEncoding(new Response("plain"), "download config.json in o/n");
- * ```
  */
 export async function refuseContentEncoding(response: Response, action: string): Promise<void> {
   const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();

@@ -9,12 +9,6 @@ import type { RetryEvent, RetryOptions } from "./retry.ts";
 
 /**
  * The default request timeout: 30 s without an answer or between two body chunks.
- *
- * @example
- * ```ts
- * import { DEFAULT_REQUEST_TIMEOUT_MS } from "./hub_connection.ts";
- * DEFAULT_REQUEST_TIMEOUT_MS; // 30000
- * ```
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 

@@ -41,14 +41,6 @@ export interface UnexpectedAnswerOptions {
 /**
  * The error for an answer that no Hugging Face Hub would give (not JSON, no
  * commit, an unexpected status): most likely the endpoint is not a Hub.
- *
- * @example
- * ```ts
- * import { unexpectedAnswer } from "./hub_errors.ts";
- * unexpectedAnswer("read the repo info of o/n: the answer has no commit sha", {
- *   endpoint: "https://example.com",
- * }).code; // "network"
- * ```
  */
 export function unexpectedAnswer(
   message: string,
@@ -65,13 +57,6 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Whether an HTTP status is worth retrying.
- *
- * @example
- * ```ts
- * import { isRetryableStatus } from "./hub_errors.ts";
- * isRetryableStatus(503); // true
- * isRetryableStatus(404); // false
- * ```
  */
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
@@ -130,16 +115,6 @@ function failedRequest(context: RequestContext): string {
 /**
  * The error for a response that is not a success. Its message says what was wrong
  * (`cannot find repository acme/nope on the Hub`); its hint what to do.
- *
- * @example
- * ```ts
- * import { errorForResponse } from "./hub_errors.ts";
- * const response = new Response("{}", { status: 404, headers: { "X-Error-Code": "RepoNotFound" } });
- * const error = await errorForResponse(response, {
- *   repo: "a/b", endpoint: "https://huggingface.co", hasToken: true, action: "read repo info",
- * });
- * console.log(error.message); // "cannot find repository a/b on the Hub"
- * ```
  */
 export async function errorForResponse(
   response: Response,

@@ -16,12 +16,6 @@ import { retryableError, withRetry } from "./retry.ts";
 
 /**
  * The longest redirect chain followed.
- *
- * @example
- * ```ts
- * import { MAX_REDIRECTS } from "./hub_request.ts";
- * MAX_REDIRECTS; // 10
- * ```
  */
 export const MAX_REDIRECTS = 10;
 
@@ -52,12 +46,6 @@ export interface SentRequest {
 
 /**
  * The error raised when `HF_HUB_OFFLINE` forbids a request.
- *
- * @example
- * ```ts
- * import { offlineError } from "./hub_request.ts";
- * offlineError("list the files").code; // "offline"
- * ```
  */
 export function offlineError(action: string): ModelManagerError {
   const error = new ModelManagerError(
@@ -74,15 +62,6 @@ export function offlineError(action: string): ModelManagerError {
 
 /**
  * Sends one request to a Hub URL (or to a URL it redirected to).
- *
- * @example
- * ```ts
- * import { sendRequest } from "./hub_request.ts";
- * const { response } = await sendRequest(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   new URL("https://huggingface.co/api/models/owner/name"),
- * );
- * ```
  */
 export async function sendRequest(
   connection: HubConnection,
@@ -242,18 +221,6 @@ export interface JsonRequest {
  * GETs a Hub API URL and parses its JSON answer (at most `connection.maxJsonBytes`),
  * retrying what can succeed later. Answers the parsed body, the response headers
  * (for `Link` pagination) and the URL that answered (after redirects).
- *
- * @example
- * ```ts
- * import { getJson } from "./hub_request.ts";
- * const { body } = await getJson(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   {
- *     url: new URL("https://huggingface.co/api/models/owner/name"),
- *     context: { endpoint: "https://huggingface.co", hasToken: false, action: "read repo info" },
- *   },
- * );
- * ```
  */
 export function getJson(
   connection: HubConnection,

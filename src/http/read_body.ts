@@ -10,12 +10,6 @@ import { retryableError } from "./retry.ts";
 
 /**
  * The default cap on a JSON answer: far above any real listing, far below what hurts a board.
- *
- * @example
- * ```ts
- * import { DEFAULT_MAX_JSON_BYTES } from "./read_body.ts";
- * DEFAULT_MAX_JSON_BYTES; // 64 MiB
- * ```
  */
 export const DEFAULT_MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -68,15 +62,6 @@ async function readChunk(
 /**
  * Reads at most `maxBytes` of a body, chunk by chunk, each within `idleTimeoutMs`;
  * stops (and cancels the body) as soon as the cap is passed.
- *
- * @example
- * ```ts
- * import { readBodyPrefix } from "./read_body.ts";
- * const { bytes, truncated } = await readBodyPrefix(new Response("hello"), {
- *   maxBytes: 3, idleTimeoutMs: 1000, action: "read the error",
- * });
- * console.log(bytes.length, truncated); // 3 true
- * ```
  */
 export async function readBodyPrefix(
   response: Response,
@@ -126,14 +111,6 @@ function tooLarge(options: ReadBodyOptions, endpoint: string): ModelManagerError
 /**
  * Reads a whole body as text, failing with a `network` error naming the cap when
  * it is (or says it is) larger than `maxBytes`.
- *
- * @example
- * ```ts
- * import { readBoundedText } from "./read_body.ts";
- * const text = await readBoundedText(new Response("{}"), "https://huggingface.co", {
- *   maxBytes: 1024, idleTimeoutMs: 30_000, action: "read the repo info",
- * });
- * ```
  */
 export async function readBoundedText(
   response: Response,

@@ -13,16 +13,6 @@ export type RequestSubject = Omit<RequestContext, "endpoint" | "hasToken" | "tim
 
 /**
  * The context of a request sent over `connection` about `subject`.
- *
- * @example
- * ```ts
- * import { requestContext } from "./request_context.ts";
- * const context = requestContext(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { action: "read the repo info", repo: "o/n" },
- * );
- * context.hasToken; // false
- * ```
  */
 export function requestContext(
   connection: HubConnection,

@@ -24,12 +24,6 @@ export interface RetryOptions {
 
 /**
  * The longest wait a server may ask for that is honoured: 300 s, the Hub's rate-limit window.
- *
- * @example
- * ```ts
- * import { MAX_SERVER_DELAY_MS } from "./retry.ts";
- * MAX_SERVER_DELAY_MS; // 300000: a Retry-After of an hour waits 5 minutes
- * ```
  */
 export const MAX_SERVER_DELAY_MS = 300_000;
 
@@ -62,12 +56,6 @@ export interface RetryEvent {
 
 /**
  * Marks a failure as worth another attempt, optionally after a server-given delay.
- *
- * @example
- * ```ts
- * import { isRetryable, retryableError } from "./retry.ts";
- * isRetryable(retryableError("the Hub answered 503", { status: 503 })); // true
- * ```
  */
 export function retryableError(
   message: string,
@@ -91,14 +79,6 @@ export function retryableError(
 /**
  * Marks an existing error as one the retry policy retries (internal: the mark is
  * kept beside the error, not on it).
- *
- * @example
- * ```ts
- * import { ModelManagerError } from "../errors.ts";
- * import { isRetryable, markRetryable } from "./retry.ts";
- * const error = new ModelManagerError("integrity", "the listing and the answer disagree");
- * isRetryable(markRetryable(error)); // true
- * ```
  */
 export function markRetryable(
   error: ModelManagerError,
@@ -114,12 +94,6 @@ export function markRetryable(
 /**
  * Asks the download engine to resolve a signed file URL again before retrying
  * (a CDN URL that stopped working has usually expired).
- *
- * @example
- * ```ts
- * import { needsUrlRefresh, requestUrlRefresh, retryableError } from "./retry.ts";
- * needsUrlRefresh(requestUrlRefresh(retryableError("the file server answered 403"))); // true
- * ```
  */
 export function requestUrlRefresh(error: ModelManagerError): ModelManagerError {
   errorSignals(error).refreshUrl = true;
@@ -128,12 +102,6 @@ export function requestUrlRefresh(error: ModelManagerError): ModelManagerError {
 
 /**
  * Whether a failed attempt asked for its signed file URL to be resolved again.
- *
- * @example
- * ```ts
- * import { needsUrlRefresh, retryableError } from "./retry.ts";
- * needsUrlRefresh(retryableError("the Hub answered 503")); // false
- * ```
  */
 export function needsUrlRefresh(error: ModelManagerError): boolean {
   return errorSignals(error).refreshUrl === true;
@@ -141,12 +109,6 @@ export function needsUrlRefresh(error: ModelManagerError): boolean {
 
 /**
  * Whether an error is one the retry policy retries.
- *
- * @example
- * ```ts
- * import { isRetryable } from "./retry.ts";
- * isRetryable(new Error("x")); // false
- * ```
  */
 export function isRetryable(error: unknown): error is ModelManagerError {
   return error instanceof ModelManagerError && errorSignals(error).retryable === true;
@@ -173,13 +135,6 @@ function exhaustedRateLimitMs(headers: Headers): number | undefined {
  * The wait a server asks for before a retry, as the official Hub clients read it:
  * `RateLimit t=` only on a 429 whose `r` is 0 (`t` is when the window resets, sent
  * on every answer), else `Retry-After` (seconds or an HTTP date), else none.
- *
- * @example
- * ```ts
- * import { serverRetryDelay } from "./retry.ts";
- * serverRetryDelay(429, new Headers({ RateLimit: '"api";r=0;t=5' })); // { delayMs: 5000, reason: "rate limited by the Hub" }
- * serverRetryDelay(503, new Headers({ RateLimit: '"api";r=0;t=300' })); // undefined
- * ```
  */
 export function serverRetryDelay(
   status: number,
@@ -196,13 +151,6 @@ export function serverRetryDelay(
  * The wait before the next attempt after `failuresInARow` failures: the server's
  * own (up to {@linkcode MAX_SERVER_DELAY_MS}) when the error carries one, else
  * exponential backoff with full jitter capped by `maxDelayMs`.
- *
- * @example
- * ```ts
- * import { retryableError, retryDelay } from "./retry.ts";
- * const error = retryableError("read the repo info (503)");
- * retryDelay(2, error, { baseDelayMs: 1000 }).delayMs; // between 0 and 2000
- * ```
  */
 export function retryDelay(
   failuresInARow: number,
@@ -231,12 +179,6 @@ export function retryDelay(
 /**
  * Runs `operation` until it succeeds, fails with an error that is not retryable,
  * or runs out of attempts. An abort of `signal` becomes a `cancelled` error.
- *
- * @example
- * ```ts
- * import { withRetry } from "./retry.ts";
- * const value = await withRetry(() => Promise.resolve(42), { attempts: 3 });
- * ```
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,

@@ -7,24 +7,11 @@
 
 /**
  * The header naming the serve instance that answered (on every answer of a mirror).
- *
- * @example
- * ```ts
- * import { SERVE_ID_HEADER } from "./serve_marks.ts";
- * const response = new Response(null, { headers: { [SERVE_ID_HEADER]: "a-server-id" } });
- * response.headers.get(SERVE_ID_HEADER); // "a-server-id"
- * ```
  */
 export const SERVE_ID_HEADER = "X-Rkllm-Serve-Id";
 
 /**
  * The header saying why a mirror refused, beside the Hub's `X-Error-Code`.
- *
- * @example
- * ```ts
- * import { SERVE_REFUSAL_HEADER } from "./serve_marks.ts";
- * const headers = new Headers({ [SERVE_REFUSAL_HEADER]: "no-upstream" });
- * ```
  */
 export const SERVE_REFUSAL_HEADER = "X-Rkllm-Serve-Refusal";
 
@@ -40,13 +27,6 @@ const REFUSALS: readonly string[] = ["allow-private", "upstream-gated", "no-upst
 /**
  * What an answer says of the mirror that gave it: `undefined` when it came from no
  * mirror of ours (the Hub, another mirror).
- *
- * @example
- * ```ts
- * import { mirrorMarksOf } from "./serve_marks.ts";
- * mirrorMarksOf(new Headers({ "X-Rkllm-Serve-Id": "id", "X-Rkllm-Serve-Refusal": "no-upstream" }));
- * // { refusal: "no-upstream" }
- * ```
  */
 export function mirrorMarksOf(headers: Headers): { refusal?: ServeRefusal } | undefined {
   if (!headers.has(SERVE_ID_HEADER)) return undefined;

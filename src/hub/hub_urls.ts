@@ -18,14 +18,6 @@ export interface ModelApiUrlOptions {
 
 /**
  * A model's API URL: `{endpoint}/api/models/{owner}/{name}[/{segment}…][?{search}]`.
- *
- * @example
- * ```ts
- * import { modelApiUrl } from "./hub_urls.ts";
- * modelApiUrl("https://huggingface.co", { owner: "o", name: "n", id: "o/n" }, {
- *   segments: ["revision", "main"],
- * }).href; // "https://huggingface.co/api/models/o/n/revision/main"
- * ```
  */
 export function modelApiUrl(
   endpoint: string,
@@ -40,13 +32,6 @@ export function modelApiUrl(
 
 /**
  * The search API's URL: `{endpoint}/api/models?{search}`.
- *
- * @example
- * ```ts
- * import { modelSearchUrl } from "./hub_urls.ts";
- * modelSearchUrl("https://huggingface.co", new URLSearchParams({ search: "rk3588" })).href;
- * // "https://huggingface.co/api/models?search=rk3588"
- * ```
  */
 export function modelSearchUrl(endpoint: string, search: URLSearchParams): URL {
   return new URL(`${endpoint}/api/models?${search}`);
@@ -64,16 +49,6 @@ export interface RepoFileAt {
 
 /**
  * A file's download URL: `{endpoint}/{owner}/{name}/resolve/{revision}/{path}`.
- *
- * @example
- * ```ts
- * import { resolveUrl } from "./hub_urls.ts";
- * resolveUrl("https://huggingface.co", {
- *   repo: { owner: "o", name: "n", id: "o/n" },
- *   revision: "main",
- *   path: "sub dir/model.rkllm",
- * }).href; // "https://huggingface.co/o/n/resolve/main/sub%20dir/model.rkllm"
- * ```
  */
 export function resolveUrl(endpoint: string, file: RepoFileAt): URL {
   const { repo, revision, path } = file;

@@ -6,12 +6,6 @@
 
 /**
  * Answers the URL of the next page, or `undefined` on the last page.
- *
- * @example
- * ```ts
- * import { nextPageUrl } from "./link_header.ts";
- * nextPageUrl('<https://hf.co/api/x?cursor=abc>; rel="next"', "https://hf.co/api/x")?.href;
- * ```
  */
 export function nextPageUrl(link: string | null, base: string | URL): URL | undefined {
   if (!link) return undefined;

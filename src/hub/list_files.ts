@@ -32,12 +32,6 @@ const MAX_PAGES = 1000;
 
 /**
  * The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes.
- *
- * @example
- * ```ts
- * import { MAX_NAME_BYTES } from "./list_files.ts";
- * MAX_NAME_BYTES; // 255
- * ```
  */
 export const MAX_NAME_BYTES = 255;
 
@@ -66,12 +60,6 @@ export interface ListingOrigin {
 
 /**
  * The error that refuses a hostile or broken listing.
- *
- * @example
- * ```ts
- * import { brokenListing } from "./list_files.ts";
- * brokenListing({ repo: "a/b" }, "x is listed twice").code; // "integrity"
- * ```
  */
 export function brokenListing(origin: ListingOrigin, problem: string): ModelManagerError {
   const { repo, endpointVariable = "HF_ENDPOINT" } = origin;
@@ -84,13 +72,6 @@ export function brokenListing(origin: ListingOrigin, problem: string): ModelMana
 /**
  * Adds the entry's file to `listing` (path to file, in listing order), refusing a path
  * listed twice.
- *
- * @example
- * ```ts
- * import { addListedFile, type RepoFile } from "./list_files.ts";
- * const listing = new Map<string, RepoFile>();
- * addListedFile(listing, { file: { path: "a.json", size: 2, lfs: false }, repo: "a/b" });
- * ```
  */
 export function addListedFile(
   listing: Map<string, RepoFile>,
@@ -157,16 +138,6 @@ export interface ListFilesOptions {
 
 /**
  * Lists every file of a repository at a commit (recursively).
- *
- * @example
- * ```ts
- * import { listRepoFiles } from "./list_files.ts";
- * const files = await listRepoFiles(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
- *   { revision: "main" },
- * );
- * ```
  */
 export async function listRepoFiles(
   connection: HubConnection,

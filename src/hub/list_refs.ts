@@ -39,16 +39,6 @@ function refsOf(list: unknown): GitRef[] {
 
 /**
  * Reads a repository's branches and tags.
- *
- * @example
- * ```ts
- * import { listRepoRefs } from "./list_refs.ts";
- * const refs = await listRepoRefs(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { owner: "acme", name: "m", id: "acme/m" },
- * );
- * console.log(refs.branches.map((branch) => branch.name));
- * ```
  */
 export async function listRepoRefs(connection: HubConnection, repo: RepoId): Promise<RepoRefs> {
   const { body } = await getJson(connection, {

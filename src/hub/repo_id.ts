@@ -23,12 +23,6 @@ const NAME_PART = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,95}$/;
 /**
  * Parses and validates a repository id (`owner/name`), following the Hub's own
  * rules: letters, digits, `-`, `_` and `.`, no `--` or `..`, no `.git` ending.
- *
- * @example
- * ```ts
- * import { parseRepoId } from "./repo_id.ts";
- * parseRepoId("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4").owner; // "limcheekin"
- * ```
  */
 export function parseRepoId(
   repo: string,
@@ -48,12 +42,6 @@ export function parseRepoId(
 /**
  * What is wrong with `value` as an `owner/name` repository id, or `undefined` when
  * nothing is.
- *
- * @example
- * ```ts
- * import { repoIdProblem } from "./repo_id.ts";
- * repoIdProblem("acme/tiny"); // undefined
- * ```
  */
 export function repoIdProblem(value: string): string | undefined {
   const parts = value.split("/");
@@ -72,13 +60,6 @@ export function repoIdProblem(value: string): string | undefined {
  * Checks that a file path from the Hub or the user is a safe relative path
  * inside a repository: no absolute path, no `..` or `.` segment, no backslash,
  * no empty segment, no control character.
- *
- * @example
- * ```ts
- * import { isSafeRepoPath } from "./repo_id.ts";
- * isSafeRepoPath("config.json"); // true
- * isSafeRepoPath("../etc/passwd"); // false
- * ```
  */
 export function isSafeRepoPath(path: string): boolean {
   if (typeof path !== "string" || path.length === 0 || path.length > 1024) return false;
@@ -90,12 +71,6 @@ export function isSafeRepoPath(path: string): boolean {
 
 /**
  * Percent-encodes each segment of a repository path, keeping the `/` between them.
- *
- * @example
- * ```ts
- * import { encodeRepoPath } from "./repo_id.ts";
- * encodeRepoPath("sub dir/a#b.rkllm"); // "sub%20dir/a%23b.rkllm"
- * ```
  */
 export function encodeRepoPath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");

@@ -37,16 +37,6 @@ export interface RepoInfoOptions {
 
 /**
  * Reads a repository's info at a revision (default: the default branch).
- *
- * @example
- * ```ts
- * import { fetchRepoInfo } from "./repo_info.ts";
- * const info = await fetchRepoInfo(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { owner: "limcheekin", name: "Qwen2.5-0.5B-Instruct-rk3588-1.1.4", id: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4" },
- * );
- * console.log(info.sha);
- * ```
  */
 export async function fetchRepoInfo(
   connection: HubConnection,

@@ -28,12 +28,6 @@ export interface ResolvedFile {
 
 /**
  * Normalises an entity tag: drops a weak `W/` prefix and the quotes.
- *
- * @example
- * ```ts
- * import { normalizeEtag } from "./resolve_file.ts";
- * normalizeEtag('W/"abc"'); // "abc"
- * ```
  */
 export function normalizeEtag(etag: string | null): string | undefined {
   if (!etag) return undefined;
@@ -67,15 +61,6 @@ function servedFrom(headers: Headers, contentUrl: URL): ResolvedFile {
  * Resolves a file at a revision with a `HEAD` request that follows redirects
  * within the Hub (renamed repositories, the resolve cache) and alias hops, and
  * stops at the redirect to the CDN (the one carrying `X-Repo-Commit` / `X-Linked-*`).
- *
- * @example
- * ```ts
- * import { resolveFile } from "./resolve_file.ts";
- * const resolved = await resolveFile(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { repo: { owner: "o", name: "n", id: "o/n" }, revision: "main", path: "config.json" },
- * );
- * ```
  */
 export function resolveFile(connection: HubConnection, file: RepoFileAt): Promise<ResolvedFile> {
   const { repo, revision, path } = file;

@@ -39,15 +39,6 @@ export interface SearchOptions {
 /**
  * Searches models, most downloaded (in the last 30 days) first, following
  * pagination up to `limit`.
- *
- * @example
- * ```ts
- * import { searchModels } from "./search_models.ts";
- * const hits = await searchModels(
- *   { endpoint: "https://huggingface.co", fetch, retry: {}, offline: false },
- *   { search: "rk3588", limit: 10 },
- * );
- * ```
  */
 export async function searchModels(
   connection: HubConnection,

@@ -27,13 +27,6 @@ export interface Board {
 /**
  * The board this runs on; `undefined` off a Rockchip board. `RKLLM_DEVICE_TREE` and
  * `RKLLM_MEMINFO` name other files to read (tests point them at fake ones).
- *
- * @example
- * ```ts
- * import { detectBoard } from "./board_fit.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const board = await detectBoard(RuntimeDetector.current());
- * ```
  */
 export async function detectBoard(runtime: Runtime): Promise<Board | undefined> {
   const chip = await detectBoardChip(runtime, PLATFORMS, {
@@ -50,12 +43,6 @@ export async function detectBoard(runtime: Runtime): Promise<Board | undefined> 
  * Whether a model file of `size` bytes fits the board's memory: it is loaded whole, so it
  * must be no larger than the total (a lower bound: the runtime needs more beside it).
  * `undefined` when the memory is not known.
- *
- * @example
- * ```ts
- * import { fitsMemory } from "./board_fit.ts";
- * fitsMemory(5e9, { chip: "rk3588", memTotal: 4e9 }); // false
- * ```
  */
 export function fitsMemory(size: number, board: Board | undefined): boolean | undefined {
   return board?.memTotal === undefined ? undefined : size <= board.memTotal;
@@ -75,12 +62,6 @@ export interface ModelToFetch {
  * The warnings to give before fetching a model: larger than the board's memory, or
  * converted by a toolkit older than 1.1.0. Warnings only: the model may be meant for
  * another board or another runtime.
- *
- * @example
- * ```ts
- * import { downloadWarnings } from "./board_fit.ts";
- * downloadWarnings({ name: "o/n/m.rkllm", size: 1, toolkit: { version: "1.0.1", source: "file name" } });
- * ```
  */
 export function downloadWarnings(model: ModelToFetch, board?: Board): string[] {
   const warnings: string[] = [];

@@ -38,16 +38,6 @@ async function branchesOf(
 /**
  * The variants on the branches other than the one `info` was read at, each with its
  * `revision` (the branch) and `--revision <branch>` leading its flags.
- *
- * @example
- * ```ts
- * import { branchVariants } from "./branch_variants.ts";
- * import type { HubConnection } from "../http/hub_connection.ts";
- * import type { RepoInfo } from "../hub/repo_info.ts";
- * declare const connection: HubConnection;
- * declare const info: RepoInfo;
- * const rows = await branchVariants(connection, { info, filter: { quantization: "w8a8" } });
- * ```
  */
 export async function branchVariants(
   connection: HubConnection,
@@ -80,13 +70,6 @@ export async function branchVariants(
 /**
  * The `usage` error of a download without a revision from a repository whose variants
  * are all on branches: the branches are the choices.
- *
- * @example
- * ```ts
- * import { branchChoiceError } from "./branch_variants.ts";
- * const rows = [{ file: "m.rkllm", revision: "w8a8-toolkitv1.1.4", flags: "--revision w8a8-toolkitv1.1.4" }];
- * branchChoiceError("acme/m", rows).choices; // ["w8a8-toolkitv1.1.4"]
- * ```
  */
 export function branchChoiceError(repo: string, rows: readonly VariantRow[]): ModelManagerError {
   const branches = [...new Set(rows.flatMap((row) => row.revision ?? []))];

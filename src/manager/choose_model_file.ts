@@ -34,16 +34,6 @@ export type ListingFilter = VariantFilter & { names?: ListingNames };
 
 /**
  * The `.rkllm` files of a listing that pass the filters.
- *
- * @example
- * ```ts
- * import { modelFilesOf } from "./choose_model_file.ts";
- * const files = [
- *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
- *   { path: "README.md", size: 1, lfs: false },
- * ];
- * modelFilesOf(files, { platform: "rk3588" }); // the .rkllm file only
- * ```
  */
 export function modelFilesOf(files: RepoFile[], filter: ListingFilter = {}): RepoFile[] {
   const names = filter.names ?? new ListingNames();
@@ -60,14 +50,6 @@ export function modelFilesOf(files: RepoFile[], filter: ListingFilter = {}): Rep
 
 /**
  * Picks the model file to download from a repository's listing.
- *
- * @example
- * ```ts
- * import { chooseModelFile } from "./choose_model_file.ts";
- * const files = [{ path: "a-rk3588-w8a8.rkllm", size: 1, lfs: true }];
- * chooseModelFile("o/n", files).path; // "a-rk3588-w8a8.rkllm"
- * chooseModelFile("o/n", files, { file: "a-rk3588-w8a8" }).path; // "a-rk3588-w8a8.rkllm"
- * ```
  */
 export function chooseModelFile(
   repo: string,
@@ -131,16 +113,6 @@ export function chooseModelFile(
 /**
  * The `.rkllm` files a download without a file chooses from (those for the preferred
  * chip first) and the one it takes when the choice is clear.
- *
- * @example
- * ```ts
- * import { narrowModelFiles } from "./choose_model_file.ts";
- * const files = [
- *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
- *   { path: "m-rk3576-w8a8.rkllm", size: 1, lfs: true },
- * ];
- * narrowModelFiles(files, { preferPlatform: "rk3576" }).chosen?.path; // "m-rk3576-w8a8.rkllm"
- * ```
  */
 export function narrowModelFiles(
   files: RepoFile[],
@@ -161,17 +133,6 @@ export function narrowModelFiles(
 /**
  * The `usage` error of a download whose file is not given when several `.rkllm`
  * files are left to choose from.
- *
- * @example
- * ```ts
- * import { unclearFileError } from "./choose_model_file.ts";
- * const candidates = [
- *   { path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true },
- *   { path: "m-rk3576-w8a8.rkllm", size: 1, lfs: true },
- * ];
- * unclearFileError("acme/m", { candidates }).message;
- * // "acme/m has 2 .rkllm files, and the file to download is not given"
- * ```
  */
 export function unclearFileError(
   repo: string,

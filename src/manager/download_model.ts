@@ -108,17 +108,6 @@ async function warnBeforeFetching(
 
 /**
  * Downloads a model with its companion files and vision encoders into the store.
- *
- * @example
- * ```ts
- * import { downloadModel } from "./download_model.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext; // what ModelManager builds from its options
- * // Without `file`, the only model file, or the one the variant filters leave.
- * const { model } = await downloadModel(context, "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", {
- *   platform: "rk3588",
- * });
- * ```
  */
 export async function downloadModel(
   context: StoreContext,

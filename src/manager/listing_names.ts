@@ -18,14 +18,6 @@ interface NameFacts {
  * Answers questions about the names of a listing, reading each name once. Every
  * question counts in {@linkcode ListingNames.questions}: the unit of work of
  * describing a listing's variants, which grows with the listing, not its square.
- *
- * @example
- * ```ts
- * import { ListingNames } from "./listing_names.ts";
- * const names = new ListingNames();
- * names.variant("m-rk3588-w8a8.rkllm").platform; // "rk3588"
- * names.questions; // 1
- * ```
  */
 export class ListingNames {
   #facts = new Map<string, NameFacts>();

@@ -42,14 +42,6 @@ async function incompleteFiles(context: StoreContext, model: ModelInfo): Promise
 /**
  * The local copy a download asked for while offline, when it is complete; otherwise an
  * `offline` error that says what is missing.
- *
- * @example
- * ```ts
- * import { completeLocalModel } from "./offline_model.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const model = await completeLocalModel(context, "owner/name", { platform: "rk3588" });
- * ```
  */
 export async function completeLocalModel(
   context: StoreContext,

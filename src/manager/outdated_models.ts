@@ -59,14 +59,6 @@ async function fromSource(
 /**
  * The local models a query selects: all of them without one, else those whose name or
  * repository contains it (a query matching none is a `model_not_found` error).
- *
- * @example
- * ```ts
- * import { selectModels } from "./outdated_models.ts";
- * import type { ModelInfo } from "../store/model_catalog.ts";
- * declare const models: ModelInfo[]; // the models of a store scan
- * const selected = selectModels(models, "qwen");
- * ```
  */
 export function selectModels(models: ModelInfo[], query?: string): ModelInfo[] {
   if (query === undefined) return models;
@@ -118,14 +110,6 @@ async function compareRepo(
  * Compares the selected local models with the Hub, one listing per repository. A
  * repository that cannot be read (gated, gone, unreachable) fails alone: its models
  * are reported `failed` with the error, and the others are still compared.
- *
- * @example
- * ```ts
- * import { outdatedModels } from "./outdated_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const reports = await outdatedModels(context, "qwen");
- * ```
  */
 export async function outdatedModels(
   context: StoreContext,

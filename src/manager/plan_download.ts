@@ -116,18 +116,6 @@ export interface DownloadTarget {
  * The files that come with `modelFile`, each with its kind: the model, the companion
  * files the repository holds nearest to it (in the order given; see
  * {@linkcode nearestCompanions}), and the vision encoders paired with it.
- *
- * @example
- * ```ts
- * import { filesOfModel } from "./plan_download.ts";
- * const files = [
- *   { path: "vl_w8a8_rk3588.rkllm", size: 9, lfs: true },
- *   { path: "vl_vision_rk3588.rknn", size: 5, lfs: true },
- *   { path: "config.json", size: 2, lfs: false },
- * ];
- * filesOfModel(files, { modelFile: files[0], companionFiles: ["config.json"] }).map((item) => item.kind);
- * // ["model", "companion", "encoder"]
- * ```
  */
 export function filesOfModel(
   files: readonly RepoFile[],
@@ -149,19 +137,6 @@ export function filesOfModel(
 
 /**
  * Plans the download of a model file with its companion files and vision encoders.
- *
- * @example
- * ```ts
- * import { planDownload } from "./plan_download.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const repo = { owner: "o", name: "n", id: "o/n" };
- * const revision = "0123456789abcdef0123456789abcdef01234567";
- * const files = [{ path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true }];
- * const modelFile = files[0];
- * const companionFiles = ["config.json"];
- * const plan = await planDownload(context, { repo, revision, files, modelFile, companionFiles });
- * ```
  */
 export async function planDownload(
   context: StoreContext,
@@ -199,18 +174,6 @@ export async function planDownload(
 
 /**
  * The model a plan would put in the store, for a dry run.
- *
- * @example
- * ```ts
- * import { planDownload, plannedModel } from "./plan_download.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const repo = { owner: "o", name: "n", id: "o/n" };
- * const revision = "0123456789abcdef0123456789abcdef01234567";
- * const file = { path: "m_rk3588_w8a8.rkllm", size: 9, lfs: true };
- * const plan = await planDownload(context, { repo, revision, files: [file], modelFile: file, companionFiles: [] });
- * const model = plannedModel(context, { repo, file, plan });
- * ```
  */
 export function plannedModel(
   context: StoreContext,

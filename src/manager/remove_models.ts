@@ -99,14 +99,6 @@ async function removeIfEmpty(runtime: Runtime, path: string): Promise<boolean> {
  * other model of its repo uses; when it was the last model of its repo
  * directory, also the files its record lists (technical and companion files)
  * and the directory, when nothing else is left in it.
- *
- * @example
- * ```ts
- * import { removeModel } from "./remove_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const { removedFiles } = await removeModel(context, "Qwen2.5-0.5B-Instruct");
- * ```
  */
 export async function removeModel(context: StoreContext, query: string): Promise<RemoveResult> {
   const { runtime } = context;
@@ -205,14 +197,6 @@ async function removeEverythingRecorded(
 /**
  * The model `removeModel` would remove for a query, or the error it would
  * raise: not found, ambiguous, or a symbolic link it never follows. Removes nothing.
- *
- * @example
- * ```ts
- * import { removableModel } from "./remove_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const model = await removableModel(context, "Qwen2.5-0.5B-Instruct");
- * ```
  */
 export async function removableModel(context: StoreContext, query: string): Promise<ModelInfo> {
   const scan = await scanStore(context.runtime, context.modelsDir, { warn: context.warn });
@@ -322,14 +306,6 @@ async function cleanRepoDirectory(
  * the partial downloads), skipping repo directories a live download holds.
  * Only what this tool made goes; the rest (files placed by hand, symbolic
  * links) is left alone and listed with its size.
- *
- * @example
- * ```ts
- * import { cleanModels } from "./remove_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const { freedBytes, leftAlone } = await cleanModels(context, { partialOnly: true });
- * ```
  */
 export async function cleanModels(
   context: StoreContext,

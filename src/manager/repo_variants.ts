@@ -37,13 +37,6 @@ export interface VariantRow extends ModelVariant {
 
 /**
  * The `--platform`/`--quant` flags that leave exactly `file` among `modelFiles`.
- *
- * @example
- * ```ts
- * import { selectingFlags } from "./repo_variants.ts";
- * selectingFlags("m-rk3576-w8a8.rkllm", ["m-rk3588-w8a8.rkllm", "m-rk3576-w8a8.rkllm"]);
- * // "--platform rk3576"
- * ```
  */
 export function selectingFlags(file: string, modelFiles: readonly string[]): string | undefined {
   const names = new ListingNames();
@@ -148,12 +141,6 @@ function variantDescriber(
  * Describes `choices` (repository paths of `.rkllm` files); `listing` is the
  * repository's full file list when known, for sizes and for flags that hold
  * across all its variants.
- *
- * @example
- * ```ts
- * import { describeVariants } from "./repo_variants.ts";
- * describeVariants(["m-rk3588-w8a8.rkllm"]);
- * ```
  */
 export function describeVariants(
   choices: readonly string[],
@@ -193,14 +180,6 @@ export interface RepoVariants {
 /**
  * Describes the variants of a listed repository and the one a download without a
  * file would take.
- *
- * @example
- * ```ts
- * import { listVariants } from "./repo_variants.ts";
- * const files = [{ path: "m-rk3588-w8a8.rkllm", size: 1, lfs: true }];
- * const info = { id: "acme/m", sha: "0".repeat(40), gated: false as const, private: false, siblings: [] };
- * listVariants({ info, files }, { platform: "rk3588" }).chosen?.file; // "m-rk3588-w8a8.rkllm"
- * ```
  */
 export function listVariants(
   listing: { info: RepoInfo; files: RepoFile[] },

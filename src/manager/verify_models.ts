@@ -123,15 +123,6 @@ async function verifyFile(
 
 /**
  * Verifies one model (by query) or every model in the store.
- *
- * @example
- * ```ts
- * import { verifyModels } from "./verify_models.ts";
- * import type { StoreContext } from "./store_context.ts";
- * declare const context: StoreContext;
- * const [verdict] = await verifyModels(context, "Qwen2.5-0.5B-Instruct");
- * console.log(verdict.ok);
- * ```
  */
 export async function verifyModels(
   context: StoreContext,

@@ -57,16 +57,6 @@ function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | un
 
 /**
  * Lists every file of a model at a revision (a branch or tag), recursively.
- *
- * @example
- * ```ts
- * import { listModelScopeFiles } from "./list_files.ts";
- * const files = await listModelScopeFiles(
- *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
- *   { owner: "radxa", name: "Qwen2-VL-2B-RKLLM", id: "radxa/Qwen2-VL-2B-RKLLM" },
- *   { revision: "master" },
- * );
- * ```
  */
 export async function listModelScopeFiles(
   connection: HubConnection,

@@ -22,15 +22,6 @@ function refsOf(list: unknown): GitRef[] {
 
 /**
  * Lists a model's branches and tags.
- *
- * @example
- * ```ts
- * import { listModelScopeRevisions } from "./list_revisions.ts";
- * const { branches } = await listModelScopeRevisions(
- *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
- *   { owner: "radxa", name: "Qwen2-VL-2B-RKLLM", id: "radxa/Qwen2-VL-2B-RKLLM" },
- * );
- * ```
  */
 export async function listModelScopeRevisions(
   connection: HubConnection,

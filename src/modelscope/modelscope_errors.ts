@@ -43,15 +43,6 @@ function tokenHint(context: RequestContext): string {
 /**
  * The error for a failed ModelScope answer. Retryable statuses keep the shared wording
  * and retry policy.
- *
- * @example
- * ```ts
- * import { errorForModelScope } from "./modelscope_errors.ts";
- * const error = await errorForModelScope(new Response('{"Code":404}', { status: 404 }), {
- *   repo: "radxa/nope", endpoint: "https://www.modelscope.cn", hasToken: false, action: "read the model info",
- * });
- * error.code; // "repo_not_found"
- * ```
  */
 export async function errorForModelScope(
   response: Response,
@@ -101,12 +92,6 @@ function notFound(context: RequestContext, because: string): ModelManagerError {
 
 /**
  * The error for a revision ModelScope does not have.
- *
- * @example
- * ```ts
- * import { revisionNotFound } from "./modelscope_errors.ts";
- * revisionNotFound("radxa/M", "v9").code; // "repo_not_found"
- * ```
  */
 export function revisionNotFound(repo: string, revision: string): ModelManagerError {
   return new ModelManagerError(
@@ -123,12 +108,6 @@ export function revisionNotFound(repo: string, revision: string): ModelManagerEr
 
 /**
  * The error for a file path ModelScope does not list.
- *
- * @example
- * ```ts
- * import { fileNotFound } from "./modelscope_errors.ts";
- * fileNotFound("radxa/M", "nope.rkllm").code; // "file_not_found"
- * ```
  */
 export function fileNotFound(repo: string, file: string): ModelManagerError {
   return new ModelManagerError(
@@ -145,12 +124,6 @@ export function fileNotFound(repo: string, file: string): ModelManagerError {
 
 /**
  * Reads an envelope's `Data`, or fails when `Code` is not 200 or `Success` is false.
- *
- * @example
- * ```ts
- * import { envelopeData } from "./modelscope_errors.ts";
- * envelopeData({ Code: 200, Data: { Files: [] }, Success: true }, "list the files of o/n");
- * ```
  */
 export function envelopeData(body: unknown, action: string): Record<string, unknown> {
   const envelope = (body ?? {}) as Record<string, unknown>;

@@ -10,25 +10,11 @@ import type { RepoId } from "../hub/repo_id.ts";
 
 /**
  * The default ModelScope endpoint.
- *
- * @example
- * ```ts
- * import { MODELSCOPE_ENDPOINT } from "./modelscope_urls.ts";
- * MODELSCOPE_ENDPOINT; // "https://www.modelscope.cn"
- * ```
  */
 export const MODELSCOPE_ENDPOINT = "https://www.modelscope.cn";
 
 /**
  * A model's API URL: `{endpoint}/api/v1/models/{owner}/{name}[/{segment}…][?{search}]`.
- *
- * @example
- * ```ts
- * import { modelScopeApiUrl } from "./modelscope_urls.ts";
- * modelScopeApiUrl("https://www.modelscope.cn", { owner: "o", name: "n", id: "o/n" }, {
- *   segments: ["revisions"],
- * }).href; // "https://www.modelscope.cn/api/v1/models/o/n/revisions"
- * ```
  */
 export function modelScopeApiUrl(
   endpoint: string,
@@ -43,16 +29,6 @@ export function modelScopeApiUrl(
 
 /**
  * A file's download URL; it answers the bytes or redirects to the storage host.
- *
- * @example
- * ```ts
- * import { modelScopeFileUrl } from "./modelscope_urls.ts";
- * modelScopeFileUrl("https://www.modelscope.cn", {
- *   repo: { owner: "o", name: "n", id: "o/n" },
- *   revision: "master",
- *   path: "sub dir/m.rkllm",
- * }).search; // "?Revision=master&FilePath=sub+dir%2Fm.rkllm"
- * ```
  */
 export function modelScopeFileUrl(endpoint: string, file: RepoFileAt): URL {
   return modelScopeApiUrl(endpoint, file.repo, {

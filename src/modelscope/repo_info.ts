@@ -16,26 +16,11 @@ import { listModelScopeRevisions } from "./list_revisions.ts";
 
 /**
  * ModelScope's default branch, which whole-model downloads use.
- *
- * @example
- * ```ts
- * import { MODELSCOPE_DEFAULT_REVISION } from "./repo_info.ts";
- * MODELSCOPE_DEFAULT_REVISION; // "master"
- * ```
  */
 export const MODELSCOPE_DEFAULT_REVISION = "master";
 
 /**
  * Reads a model's info; its `sha` is the revision's name (ModelScope downloads by branch or tag).
- *
- * @example
- * ```ts
- * import { fetchModelScopeRepoInfo } from "./repo_info.ts";
- * const info = await fetchModelScopeRepoInfo(
- *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
- *   { owner: "radxa", name: "Qwen2-VL-2B-RKLLM", id: "radxa/Qwen2-VL-2B-RKLLM" },
- * );
- * ```
  */
 export async function fetchModelScopeRepoInfo(
   connection: HubConnection,

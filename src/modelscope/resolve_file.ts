@@ -12,15 +12,6 @@ import { modelScopeFileUrl } from "./modelscope_urls.ts";
 
 /**
  * Resolves a file at a revision without a request.
- *
- * @example
- * ```ts
- * import { resolveModelScopeFile } from "./resolve_file.ts";
- * const { contentUrl } = await resolveModelScopeFile(
- *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
- *   { repo: { owner: "o", name: "n", id: "o/n" }, revision: "master", path: "m.rkllm" },
- * );
- * ```
  */
 export function resolveModelScopeFile(
   connection: HubConnection,

@@ -28,15 +28,6 @@ function resultOf(item: unknown): ModelSearchResult | undefined {
 
 /**
  * Searches models, most downloaded first.
- *
- * @example
- * ```ts
- * import { searchModelScope } from "./search_models.ts";
- * const hits = await searchModelScope(
- *   { endpoint: "https://www.modelscope.cn", fetch, retry: {}, offline: false },
- *   { search: "rkllm", limit: 10 },
- * );
- * ```
  */
 export async function searchModelScope(
   connection: HubConnection,

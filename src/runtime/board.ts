@@ -10,14 +10,6 @@ import type { Runtime } from "./runtime.ts";
 
 /**
  * Where Linux exposes the board's `compatible` list.
- *
- * @example
- * ```ts
- * import { DEVICE_TREE_COMPATIBLE } from "./board.ts";
- * import type { Runtime } from "./runtime.ts";
- * declare const runtime: Runtime;
- * const compatible = new TextDecoder().decode(await runtime.readFile(DEVICE_TREE_COMPATIBLE));
- * ```
  */
 export const DEVICE_TREE_COMPATIBLE = "/proc/device-tree/compatible";
 
@@ -26,12 +18,6 @@ const SAME_NPU: Record<string, string> = { rk3588s: "rk3588" };
 
 /**
  * The chip named by a `compatible` list, among `chips`; `undefined` when none is.
- *
- * @example
- * ```ts
- * import { chipOfCompatible } from "./board.ts";
- * chipOfCompatible("xunlong,orangepi-5\0rockchip,rk3588s\0", ["rk3588", "rk3576"]); // "rk3588"
- * ```
  */
 export function chipOfCompatible(text: string, chips: readonly string[]): string | undefined {
   for (const entry of text.split("\0")) {
@@ -48,12 +34,6 @@ export function chipOfCompatible(text: string, chips: readonly string[]): string
  * Rockchip or when the file cannot be read.
  *
  * @param options `path`: the `compatible` file to read (tests point it at a fake one).
- * @example
- * ```ts
- * import { detectBoardChip } from "./board.ts";
- * import { RuntimeDetector } from "./detect_runtime.ts";
- * const chip = await detectBoardChip(RuntimeDetector.current(), ["rk3588", "rk3576"]);
- * ```
  */
 export async function detectBoardChip(
   runtime: Runtime,

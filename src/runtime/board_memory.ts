@@ -8,23 +8,11 @@ import type { Runtime } from "./runtime.ts";
 
 /**
  * Where Linux reports memory.
- *
- * @example
- * ```ts
- * import { MEMINFO } from "./board_memory.ts";
- * MEMINFO; // "/proc/meminfo"
- * ```
  */
 export const MEMINFO = "/proc/meminfo";
 
 /**
  * The total memory a `meminfo` text states, in bytes; `undefined` when it states none.
- *
- * @example
- * ```ts
- * import { memTotalOf } from "./board_memory.ts";
- * memTotalOf("MemTotal:        8039632 kB\nMemFree:  1 kB\n"); // 8232583168
- * ```
  */
 export function memTotalOf(text: string): number | undefined {
   const match = /^MemTotal:\s*(\d+)\s*kB\s*$/im.exec(text);
@@ -36,12 +24,6 @@ export function memTotalOf(text: string): number | undefined {
  * cannot be read.
  *
  * @param options `path`: the `meminfo` file to read (tests point it at a fake one).
- * @example
- * ```ts
- * import { detectMemTotal } from "./board_memory.ts";
- * import { RuntimeDetector } from "./detect_runtime.ts";
- * const bytes = await detectMemTotal(RuntimeDetector.current());
- * ```
  */
 export async function detectMemTotal(
   runtime: Runtime,

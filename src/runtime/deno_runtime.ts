@@ -183,13 +183,6 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
 
 /**
  * Creates the runtime adapter for Deno.
- *
- * @example
- * ```ts
- * import { createDenoRuntime } from "./deno_runtime.ts";
- * const runtime = createDenoRuntime();
- * console.log(runtime.cwd());
- * ```
  */
 export function createDenoRuntime(): Runtime {
   return {

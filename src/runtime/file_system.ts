@@ -36,15 +36,6 @@ export interface FileSystem extends FileOperations {
 
 /**
  * The file system on top of a runtime adapter.
- *
- * @example
- * ```ts
- * import { createFileSystem } from "./file_system.ts";
- * import { RuntimeDetector } from "./detect_runtime.ts";
- * const fs = createFileSystem(RuntimeDetector.current());
- * await fs.writeTextFile("/tmp/example.txt", "hello");
- * console.log(await fs.readTextFile("/tmp/example.txt"));
- * ```
  */
 export function createFileSystem(runtime: Runtime): FileSystem {
   const writeFile = async (path: string, data: Uint8Array): Promise<void> => {

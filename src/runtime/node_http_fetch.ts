@@ -22,14 +22,6 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * Sends one GET or HEAD request with `node:http`/`node:https` and answers a
  * web `Response` whose body streams with backpressure. `redirect` is always
  * treated as `"manual"`; request bodies are not supported.
- *
- * @example
- * ```ts
- * import { nodeHttpFetch } from "./node_http_fetch.ts";
- * const response = await nodeHttpFetch(new URL("http://127.0.0.1:8080/file"), {
- *   headers: { Range: "bytes=0-99" },
- * });
- * ```
  */
 export function nodeHttpFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const url = new URL(input instanceof Request ? input.url : String(input));

@@ -130,13 +130,6 @@ function printTo(name: "stdout" | "stderr", text: string): Promise<void> {
 
 /**
  * Creates the `node:fs` based runtime used on Node.js and Bun.
- *
- * @example
- * ```ts
- * import { createNodeRuntime } from "./node_runtime.ts";
- * const runtime = createNodeRuntime("node");
- * console.log(runtime.cwd());
- * ```
  */
 export function createNodeRuntime(name: "node" | "bun"): Runtime {
   return {

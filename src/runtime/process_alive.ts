@@ -8,12 +8,6 @@ import { errorCodeOf } from "./runtime.ts";
 
 /**
  * Answers whether a process with `pid` exists on this machine (signal 0 probe).
- *
- * @example
- * ```ts
- * import { isPidAlive } from "./process_alive.ts";
- * isPidAlive(1); // true on a normal system
- * ```
  */
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -147,12 +147,6 @@ export interface Runtime {
 /**
  * The error `open` answers for a symbolic link it was asked to write through,
  * with the code `ELOOP` that `O_NOFOLLOW` gives on every POSIX system.
- *
- * @example
- * ```ts
- * import { errorCodeOf, symlinkRefusal } from "./runtime.ts";
- * errorCodeOf(symlinkRefusal("/models/o/n/model.rkllm.part")); // "ELOOP"
- * ```
  */
 export function symlinkRefusal(path: string): Error {
   return Object.assign(new Error(`ELOOP: ${path} is a symbolic link, not opened`), {
@@ -162,23 +156,11 @@ export function symlinkRefusal(path: string): Error {
 
 /**
  * Where Linux says which boot this is; other systems have no such file.
- *
- * @example
- * ```ts
- * import { BOOT_ID_PATH } from "./runtime.ts";
- * BOOT_ID_PATH; // "/proc/sys/kernel/random/boot_id"
- * ```
  */
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 
 /**
  * Whether an error from a file operation means "no such file".
- *
- * @example
- * ```ts
- * import { isNotFound } from "./runtime.ts";
- * isNotFound(Object.assign(new Error("x"), { code: "ENOENT" })); // true
- * ```
  */
 export function isNotFound(error: unknown): boolean {
   return errorCodeOf(error) === "ENOENT";
@@ -186,12 +168,6 @@ export function isNotFound(error: unknown): boolean {
 
 /**
  * The POSIX code of a file-system error (`ENOENT`, `EACCES`, `ENOSPC`, …), on every runtime.
- *
- * @example
- * ```ts
- * import { errorCodeOf } from "./runtime.ts";
- * errorCodeOf(Object.assign(new Error("x"), { code: "EACCES" })); // "EACCES"
- * ```
  */
 export function errorCodeOf(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;

@@ -64,12 +64,6 @@ const RESERVED_DESCRIPTORS = 48;
  * The connection cap a limit on open files allows (each connection may hold a
  * socket, a store file and an upstream download), read from Linux's
  * `/proc/self/limits`; `wanted` when the text says nothing.
- *
- * @example
- * ```ts
- * import { connectionCapOf } from "./connection_guard.ts";
- * connectionCapOf("Max open files            64                   64                   files", 256); // 5
- * ```
  */
 export function connectionCapOf(limitsText: string | undefined, wanted: number): number {
   const soft = limitsText?.match(/^Max open files\s+(\d+)/m)?.[1];
@@ -79,19 +73,6 @@ export function connectionCapOf(limitsText: string | undefined, wanted: number):
 
 /**
  * Guards a `node:http` server's connections; answers the live counts and the sockets open.
- *
- * @example
- * ```ts
- * import { createServer } from "node:http";
- * import { guardConnections } from "./connection_guard.ts";
- * const server = createServer((_request, response) => response.end("ok"));
- * const { counts } = guardConnections(server, {
- *   maxConnections: 256,
- *   headerTimeoutMs: 20_000,
- *   idleTimeoutMs: 60_000,
- * });
- * console.log(counts.open);
- * ```
  */
 export function guardConnections(server: Server, limits: ConnectionLimits): ConnectionGuard {
   const counts: GuardCounts = { open: 0, refused: 0, timedOut: 0 };

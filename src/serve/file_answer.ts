@@ -31,12 +31,6 @@ const CHUNK_BYTES = 128 * 1024;
 
 /**
  * The `Cache-Control` of commit-addressed answers, which never change.
- *
- * @example
- * ```ts
- * import { IMMUTABLE } from "./file_answer.ts";
- * const headers = { "Cache-Control": IMMUTABLE };
- * ```
  */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 
@@ -44,12 +38,6 @@ export const IMMUTABLE = "public, max-age=31536000, immutable";
  * Reads a `Range` header against a size: one range (`a-b`, `a-`, `-n`) is
  * served as a slice; anything else (several ranges, another unit, garbage) as
  * the whole file, as RFC 9110 allows.
- *
- * @example
- * ```ts
- * import { rangeAskOf } from "./file_answer.ts";
- * rangeAskOf("bytes=0-0", 10); // { kind: "slice", start: 0, end: 0 }
- * ```
  */
 export function rangeAskOf(header: string | undefined, size: number): RangeAsk {
   const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
@@ -71,12 +59,6 @@ export function rangeAskOf(header: string | undefined, size: number): RangeAsk {
 
 /**
  * The quoted entity tag of a file: its SHA-256 (LFS) or git blob SHA-1.
- *
- * @example
- * ```ts
- * import { etagOf } from "./file_answer.ts";
- * etagOf({ path: "config.json", size: 2, gitSha1: "abc" }); // "\"abc\""
- * ```
  */
 export function etagOf(file: FileFacts): string {
   return `"${file.sha256 ?? file.gitSha1 ?? ""}"`;
@@ -84,12 +66,6 @@ export function etagOf(file: FileFacts): string {
 
 /**
  * The metadata headers of a file at a commit, shared by the 200 and a branch's 307.
- *
- * @example
- * ```ts
- * import { fileMetadataHeaders } from "./file_answer.ts";
- * fileMetadataHeaders({ path: "a", size: 1, gitSha1: "x" }, "0".repeat(40));
- * ```
  */
 export function fileMetadataHeaders(file: FileFacts, commit: string): Record<string, string> {
   return {
@@ -103,21 +79,6 @@ export function fileMetadataHeaders(file: FileFacts, commit: string): Record<str
 /**
  * Answers `HEAD`/`GET` of a file at a commit: 200 with the whole body, 206
  * with a slice, or 416; `openBody` is called only when bytes are sent.
- *
- * @example
- * ```ts
- * import type { IncomingMessage, ServerResponse } from "node:http";
- * import { answerFile } from "./file_answer.ts";
- * import { openStoreFile } from "./store_files.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * declare const request: IncomingMessage; // a request the server was given
- * declare const response: ServerResponse;
- * const file = { path: "config.json", size: 2, gitSha1: "abc" };
- * const commit = "0123456789abcdef0123456789abcdef01234567";
- * const place = { root: "/models", path: "o/n/config.json" };
- * await answerFile({ request, response }, { file, commit, openBody: () => openStoreFile(runtime, place) });
- * ```
  */
 export async function answerFile(
   exchange: { request: IncomingMessage; response: ServerResponse },
@@ -172,12 +133,6 @@ export async function answerFile(
 
 /**
  * The first value of a request header.
- *
- * @example
- * ```ts
- * import { headerText } from "./file_answer.ts";
- * headerText(["bytes=0-0", "bytes=1-1"]); // "bytes=0-0"
- * ```
  */
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -190,16 +145,6 @@ export function headerText(value: string | string[] | undefined): string | undef
  * never a short or wrong complete one. With `head`, the status line waits for
  * the first bytes: a source that fails before them is answered `502`, never a
  * success some runtimes would send without its length (Bun).
- *
- * @example
- * ```ts
- * import type { ServerResponse } from "node:http";
- * import { type BodySource, streamBody } from "./file_answer.ts";
- * declare const response: ServerResponse;
- * declare const source: BodySource; // e.g. openStoreFile(runtime, place)
- * const size = 1024;
- * await streamBody(response, { source, start: 0, end: size - 1 });
- * ```
  */
 export async function streamBody(
   response: ServerResponse,

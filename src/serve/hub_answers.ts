@@ -40,12 +40,6 @@ const encoder = new TextEncoder();
 
 /**
  * The Git LFS pointer git stores for an LFS file.
- *
- * @example
- * ```ts
- * import { lfsPointerText } from "./hub_answers.ts";
- * lfsPointerText("0".repeat(64), 5).startsWith("version https://git-lfs"); // true
- * ```
  */
 export function lfsPointerText(sha256: string, size: number): string {
   return `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`;
@@ -58,12 +52,6 @@ function gitBlobSha1Of(bytes: Uint8Array): string {
 /**
  * A tree entry as the Hub's tree API answers it: `oid` is the git blob SHA-1
  * (of the LFS pointer for an LFS file) and LFS files carry `lfs {oid, size, pointerSize}`.
- *
- * @example
- * ```ts
- * import { treeEntryOf } from "./hub_answers.ts";
- * treeEntryOf({ path: "a.txt", size: 1, gitSha1: "2e65efe2a145dda7ee51d1741299f848e5bf752e" });
- * ```
  */
 export function treeEntryOf(file: FileFacts): Record<string, unknown> {
   if (file.sha256) {
@@ -81,12 +69,6 @@ export function treeEntryOf(file: FileFacts): Record<string, unknown> {
 
 /**
  * The directories implied by file paths, as tree entries (`type: "directory"`).
- *
- * @example
- * ```ts
- * import { directoryEntriesOf } from "./hub_answers.ts";
- * directoryEntriesOf(["sub/a.txt"]); // [{ type: "directory", path: "sub", ... }]
- * ```
  */
 export function directoryEntriesOf(paths: string[]): Record<string, unknown>[] {
   const directories = new Set<string>();
@@ -108,12 +90,6 @@ export function directoryEntriesOf(paths: string[]): Record<string, unknown>[] {
  * The tree answer for `tree/{rev}[/{path}]`: the entries under `under`, all
  * levels with `recursive`, else only its direct children; `undefined` when
  * `under` is neither a file nor a directory.
- *
- * @example
- * ```ts
- * import { treeAnswer } from "./hub_answers.ts";
- * treeAnswer([{ path: "a.txt", size: 1, gitSha1: "x" }], { under: "", recursive: true });
- * ```
  */
 export function treeAnswer(
   files: FileFacts[],
@@ -139,20 +115,6 @@ export function treeAnswer(
 
 /**
  * The repo info answer (`/api/models/{id}[/revision/{rev}]`).
- *
- * @example
- * ```ts
- * import { repoInfoAnswer } from "./hub_answers.ts";
- * const body = repoInfoAnswer({
- *   id: "acme/tiny",
- *   sha: "0123456789abcdef0123456789abcdef01234567",
- *   private: false,
- *   gated: false,
- *   lastModified: "2025-01-01T00:00:00.000Z",
- *   files: [{ path: "config.json", size: 2, gitSha1: "abc" }],
- * });
- * body.sha; // "0123456789abcdef0123456789abcdef01234567"
- * ```
  */
 export function repoInfoAnswer(repo: RepoFacts): Record<string, unknown> {
   const [author] = repo.id.split("/");
@@ -189,12 +151,6 @@ function pointerSizeOf(file: FileFacts): number {
 /**
  * The paths-info answer: the entries of the asked paths that exist (files, or
  * directories that hold files), in the asked order.
- *
- * @example
- * ```ts
- * import { pathsInfoAnswer } from "./hub_answers.ts";
- * pathsInfoAnswer([{ path: "a.txt", size: 1, gitSha1: "x" }], ["a.txt", "nope"]);
- * ```
  */
 export function pathsInfoAnswer(files: FileFacts[], paths: string[]): Record<string, unknown>[] {
   const answer: Record<string, unknown>[] = [];
@@ -212,12 +168,6 @@ export function pathsInfoAnswer(files: FileFacts[], paths: string[]): Record<str
 /**
  * The paths a paths-info request asks for, from a JSON (`{paths}`) or
  * form-encoded (`paths=a&paths=b`) body.
- *
- * @example
- * ```ts
- * import { requestedPaths } from "./hub_answers.ts";
- * requestedPaths("paths=a.txt&expand=true", "application/x-www-form-urlencoded"); // ["a.txt"]
- * ```
  */
 export function requestedPaths(body: string, contentType: string): string[] {
   if (contentType.includes("json") || body.trimStart().startsWith("{")) {

@@ -21,12 +21,6 @@ export type Route =
 
 /**
  * The route of a request path (raw, percent-encoded); `undefined` when it is none of them.
- *
- * @example
- * ```ts
- * import { routeOf } from "./hub_routes.ts";
- * routeOf("/acme/tiny/resolve/main/config.json"); // { kind: "resolve", ... }
- * ```
  */
 export function routeOf(rawPath: string): Route | undefined {
   let parts: string[];
@@ -63,18 +57,6 @@ export function routeOf(rawPath: string): Route | undefined {
 
 /**
  * Answers one routed request.
- *
- * @example
- * ```ts
- * import type { IncomingMessage, ServerResponse } from "node:http";
- * import { answerRoute, routeOf } from "./hub_routes.ts";
- * import type { ViewSettings } from "./repo_views.ts";
- * declare const settings: ViewSettings; // what serveStore builds from its options
- * declare const request: IncomingMessage;
- * declare const response: ServerResponse;
- * const route = routeOf(new URL(request.url ?? "/", "http://localhost").pathname);
- * if (route) await answerRoute(settings, { request, response, route });
- * ```
  */
 export async function answerRoute(
   settings: ViewSettings,
@@ -203,14 +185,6 @@ function answerJson(
 
 /**
  * Answers an error as the Hub does: `X-Error-Code`, `X-Error-Message` and `{"error": …}`.
- *
- * @example
- * ```ts
- * import type { ServerResponse } from "node:http";
- * import { answerRefusal } from "./hub_routes.ts";
- * declare const response: ServerResponse;
- * answerRefusal(response, { status: 404, code: "RepoNotFound", message: "Repository not found" });
- * ```
  */
 export function answerRefusal(response: ServerResponse, refusal: HubRefusal): void {
   const body = new TextEncoder().encode(JSON.stringify({ error: refusal.message }));

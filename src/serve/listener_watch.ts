@@ -17,17 +17,6 @@ const PROBE_DELAY_MS = 500;
 
 /**
  * The watch over one server's listener.
- *
- * @example
- * ```ts
- * import { createServer } from "node:http";
- * import { ListenerWatch } from "./listener_watch.ts";
- * const server = createServer((_request, response) => response.end("ok"));
- * const watch = new ListenerWatch(server, "127.0.0.1");
- * server.listen(0, "127.0.0.1");
- * watch.nudge(); // after a connection was turned away
- * watch.stop();
- * ```
  */
 export class ListenerWatch {
   /** How many times it listened again. */
@@ -56,15 +45,6 @@ export class ListenerWatch {
 
   /**
    * Whether a connection the server got is a probe of this watch (it is then closed here).
-   *
-   * @example
-   * ```ts
-   * import type { Socket } from "node:net";
-   * import type { ListenerWatch } from "./listener_watch.ts";
-   * declare const watch: ListenerWatch;
-   * declare const socket: Socket; // from the server's 'connection' event
-   * if (watch.claims(socket)) console.log("a probe");
-   * ```
    */
   claims(socket: Socket): boolean {
     const seen = this.#probes.get(`${socket.remoteAddress}:${socket.remotePort}`);

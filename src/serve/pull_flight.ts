@@ -61,16 +61,6 @@ export interface PullSettings {
 
 /**
  * One file being pulled from upstream into the store.
- *
- * @example
- * ```ts
- * import { PullFlight, type PullRequest, type PullSettings } from "./pull_flight.ts";
- * declare const request: PullRequest; // the file as upstream lists it at a pinned commit
- * declare const settings: PullSettings;
- * const flight = new PullFlight(request, settings); // Upstream.pull shares one per file
- * const body = flight.source(); // one for each client
- * await flight.done;
- * ```
  */
 export class PullFlight {
   /** Where the finished file goes. */
@@ -169,16 +159,6 @@ export class PullFlight {
 
   /**
    * A body source reading the file as it arrives.
-   *
-   * @example
-   * ```ts
-   * import type { ServerResponse } from "node:http";
-   * import { streamBody } from "./file_answer.ts";
-   * import type { PullFlight } from "./pull_flight.ts";
-   * declare const flight: PullFlight;
-   * declare const response: ServerResponse;
-   * await streamBody(response, { source: flight.source(), start: 0, end: flight.size - 1 });
-   * ```
    */
   source(): BodySource {
     const generation = this.#generation;

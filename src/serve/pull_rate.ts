@@ -11,13 +11,6 @@ const MAX_CLIENTS = 1024;
 
 /**
  * The pull budget of every client.
- *
- * @example
- * ```ts
- * import { PullRate } from "./pull_rate.ts";
- * const rate = new PullRate({ perMinute: 30 });
- * rate.admit("192.168.1.20"); // true: one new pull started
- * ```
  */
 export class PullRate {
   #perMinute: number;
@@ -32,14 +25,6 @@ export class PullRate {
 
   /**
    * Takes one pull from `client`'s budget; `false` when it is spent.
-   *
-   * @example
-   * ```ts
-   * import { PullRate } from "./pull_rate.ts";
-   * const rate = new PullRate({ perMinute: 1 });
-   * rate.admit("a"); // true
-   * rate.admit("a"); // false until a minute has passed
-   * ```
    */
   admit(client: string): boolean {
     const now = this.#now();

@@ -28,21 +28,6 @@ interface SharedHold {
 
 /**
  * The holds of one serve process, one per repository directory with pulls under way.
- *
- * @example
- * ```ts
- * import { RepoHolds } from "./repo_holds.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * declare function writeRecord(): Promise<void>;
- * const holds = new RepoHolds(runtime);
- * const hold = await holds.hold("/store/owner/name", { purpose: "serve: pull owner/name/f" });
- * try {
- *   await hold.exclusive(() => writeRecord());
- * } finally {
- *   await hold.release();
- * }
- * ```
  */
 export class RepoHolds {
   #runtime: Runtime;

@@ -98,14 +98,6 @@ export interface ServeStats {
 
 /**
  * The view of a repository at a revision, or the refusal to answer with.
- *
- * @example
- * ```ts
- * import { repoView, type ViewSettings } from "./repo_views.ts";
- * declare const settings: ViewSettings; // what serveStore builds from its options
- * const view = await repoView(settings, { repo: "acme/tiny", revision: "main" });
- * if ("status" in view) console.log(view.status, view.message); // a refusal
- * ```
  */
 export async function repoView(
   settings: ViewSettings,

@@ -26,15 +26,6 @@ export interface ServedRequest {
 /**
  * Calls `onServed` once when the answer to a request has ended or was cut; `sent`
  * counts the body bytes of a streamed file (other answers count their `Content-Length`).
- *
- * @example
- * ```ts
- * import type { IncomingMessage, ServerResponse } from "node:http";
- * import { watchRequest } from "./request_log.ts";
- * declare const request: IncomingMessage;
- * declare const response: ServerResponse;
- * watchRequest({ request, response, sent: { bytes: 0 } }, (served) => console.error(served));
- * ```
  */
 export function watchRequest(
   exchange: { request: IncomingMessage; response: ServerResponse; sent: { bytes: number } },

@@ -18,17 +18,6 @@ const MAX_SEARCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Answers a model search from upstream, or says the mirror has none.
- *
- * @example
- * ```ts
- * import type { IncomingMessage, ServerResponse } from "node:http";
- * import { answerSearch } from "./search_answer.ts";
- * import type { ViewSettings } from "./repo_views.ts";
- * declare const settings: ViewSettings;
- * declare const request: IncomingMessage;
- * declare const response: ServerResponse;
- * await answerSearch(settings, { request, response });
- * ```
  */
 export async function answerSearch(
   settings: ViewSettings,

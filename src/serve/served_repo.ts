@@ -56,15 +56,6 @@ export interface ServedRepo {
  * Reads a repository of the store from its registry record; `undefined` when
  * the store has no record of it. The owner and name match case-insensitively,
  * as on the Hub.
- *
- * @example
- * ```ts
- * import { readServedRepo } from "./served_repo.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * const repo = await readServedRepo(runtime, { modelsDir: "./models", repo: "acme/tiny" });
- * console.log(repo?.latest);
- * ```
  */
 export async function readServedRepo(
   runtime: Runtime,
@@ -86,14 +77,6 @@ export async function readServedRepo(
 
 /**
  * The repository directories of a store that hold a registry record, as `owner/name`.
- *
- * @example
- * ```ts
- * import { listServedRepoIds } from "./served_repo.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * const ids = await listServedRepoIds(runtime, "./models");
- * ```
  */
 export async function listServedRepoIds(runtime: Runtime, modelsDir: string): Promise<string[]> {
   const ids: string[] = [];
@@ -178,13 +161,6 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
  * The files of a served repository at a commit: every recorded file at the
  * latest commit (a file kept from an older commit was unchanged when the latest
  * was downloaded), only the files recorded at it at an older one.
- *
- * @example
- * ```ts
- * import { filesAtCommit, type ServedRepo } from "./served_repo.ts";
- * declare const repo: ServedRepo; // from readServedRepo
- * const files = filesAtCommit(repo, repo.latest);
- * ```
  */
 export function filesAtCommit(repo: ServedRepo, commit: string): ServedFile[] {
   const all = [...repo.files.values()];
@@ -196,13 +172,6 @@ export function filesAtCommit(repo: ServedRepo, commit: string): ServedFile[] {
  * The commit a revision means in a served repository: a known 40-hex commit,
  * or for anything else (a branch, `HEAD`) the latest; `undefined` for an
  * unknown commit.
- *
- * @example
- * ```ts
- * import { commitOf, type ServedRepo } from "./served_repo.ts";
- * declare const repo: ServedRepo; // from readServedRepo
- * commitOf(repo, "main"); // repo.latest
- * ```
  */
 export function commitOf(repo: ServedRepo, revision: string): string | undefined {
   if (!isCommitId(revision)) return repo.latest;
@@ -212,12 +181,6 @@ export function commitOf(repo: ServedRepo, revision: string): string | undefined
 
 /**
  * Whether a revision is a full 40-hex commit id (an immutable address).
- *
- * @example
- * ```ts
- * import { isCommitId } from "./served_repo.ts";
- * isCommitId("main"); // false
- * ```
  */
 export function isCommitId(revision: string): boolean {
   return /^[0-9a-f]{40}$/i.test(revision);

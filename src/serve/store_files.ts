@@ -18,17 +18,6 @@ const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
  * Hashes computed for files recorded without one, by path, size and modification time.
- *
- * @example
- * ```ts
- * import { ComputedHashes } from "./store_files.ts";
- * import type { ServedFile } from "./served_repo.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * declare const file: ServedFile; // a file of a served repository
- * const hashes = new ComputedHashes(runtime); // one per server, so each file is hashed once
- * const { sha256, gitSha1 } = await hashes.factsOf(file);
- * ```
  */
 export class ComputedHashes {
   #known = new Map<string, Promise<FileFacts>>();
@@ -41,16 +30,6 @@ export class ComputedHashes {
 
   /**
    * The facts of a served file, hashing it first when the record has no hash.
-   *
-   * @example
-   * ```ts
-   * import { ComputedHashes } from "./store_files.ts";
-   * import type { ServedFile } from "./served_repo.ts";
-   * import type { Runtime } from "../runtime/runtime.ts";
-   * declare const runtime: Runtime;
-   * declare const file: ServedFile;
-   * const facts = await new ComputedHashes(runtime).factsOf(file);
-   * ```
    */
   async factsOf(file: ServedFile): Promise<FileFacts> {
     if (file.sha256 || file.gitSha1) {
@@ -86,16 +65,6 @@ export class ComputedHashes {
  * Whether a recorded file is on disk as recorded: a regular file of the recorded
  * size, reached from the repository's directory without a symbolic link on the
  * way (neither the file nor a folder above it), so never a file outside the store.
- *
- * @example
- * ```ts
- * import { isServable } from "./store_files.ts";
- * import type { ServedFile } from "./served_repo.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * declare const file: ServedFile;
- * if (!await isServable(runtime, file)) console.warn(`${file.path} is not as recorded`);
- * ```
  */
 export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
   try {
@@ -108,15 +77,6 @@ export async function isServable(runtime: Runtime, file: ServedFile): Promise<bo
 
 /**
  * Opens a store file as a body source, never through a symbolic link.
- *
- * @example
- * ```ts
- * import { openStoreFile } from "./store_files.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * const body = await openStoreFile(runtime, { root: "/models", path: "o/n/config.json" });
- * await body.close();
- * ```
  */
 export async function openStoreFile(runtime: Runtime, place: SafePlace): Promise<BodySource> {
   const { handle } = await openInside(runtime, place);

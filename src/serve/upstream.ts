@@ -20,25 +20,12 @@ import { RepoHolds } from "./repo_holds.ts";
 
 /**
  * The header naming the serve instances a request went through.
- *
- * @example
- * ```ts
- * import { SERVE_VIA_HEADER } from "./upstream.ts";
- * const serverId = crypto.randomUUID(); // this server's id
- * const headers = new Headers({ [SERVE_VIA_HEADER]: serverId }); // on each upstream request
- * ```
  */
 export const SERVE_VIA_HEADER = "X-Rkllm-Serve-Via";
 
 /**
  * The serve instances a request went through, from its {@linkcode SERVE_VIA_HEADER}
  * (at most 32, so a forged header cannot grow without bound).
- *
- * @example
- * ```ts
- * import { viaChainOf } from "./upstream.ts";
- * viaChainOf("id-a, id-b"); // ["id-a", "id-b"]
- * ```
  */
 export function viaChainOf(header: string | undefined): string[] {
   return (header ?? "").split(",").map((id) => id.trim()).filter(Boolean).slice(-32);
@@ -83,20 +70,6 @@ export interface UpstreamSettings {
 
 /**
  * The upstream of a pull-through `serve`.
- *
- * @example
- * ```ts
- * import { Upstream } from "./upstream.ts";
- * import type { Runtime } from "../runtime/runtime.ts";
- * declare const runtime: Runtime;
- * const upstream = new Upstream({
- *   runtime,
- *   modelsDir: "./models",
- *   endpoint: "https://huggingface.co",
- *   serverId: crypto.randomUUID(),
- * });
- * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
- * ```
  */
 export class Upstream {
   /** The upstream endpoint. */
@@ -127,13 +100,6 @@ export class Upstream {
 
   /**
    * The repository's info and files at a revision, from upstream.
-   *
-   * @example
-   * ```ts
-   * import type { Upstream } from "./upstream.ts";
-   * declare const upstream: Upstream;
-   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
-   * ```
    */
   view(
     repoText: string,
@@ -153,13 +119,6 @@ export class Upstream {
   /**
    * Upstream's answer to a model search (`query`: `?search=…`, as the client sent it),
    * asked with the mirror's token.
-   *
-   * @example
-   * ```ts
-   * import type { Upstream } from "./upstream.ts";
-   * declare const upstream: Upstream;
-   * const response = await upstream.search("?search=qwen&limit=5");
-   * ```
    */
   async search(query: string, options: { via?: string[] } = {}): Promise<Response> {
     const url = new URL(`${this.endpoint}/api/models${query}`);
@@ -195,14 +154,6 @@ export class Upstream {
 
   /**
    * The pull of one file: the one already running for it, or a new one.
-   *
-   * @example
-   * ```ts
-   * import type { Upstream } from "./upstream.ts";
-   * declare const upstream: Upstream;
-   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
-   * const flight = upstream.pull(view, view.files[0]);
-   * ```
    */
   pull(view: UpstreamView, file: RepoFile): PullFlight {
     const key = flightKey(view, file);
@@ -229,14 +180,6 @@ export class Upstream {
 
   /**
    * Whether a pull of the file is under way.
-   *
-   * @example
-   * ```ts
-   * import type { Upstream } from "./upstream.ts";
-   * declare const upstream: Upstream;
-   * const view = await upstream.view("acme/tiny", "main", { isLatest: true });
-   * upstream.isPulling(view, view.files[0]); // false before anyone asked for its bytes
-   * ```
    */
   isPulling(view: UpstreamView, file: RepoFile): boolean {
     return this.#flights.has(flightKey(view, file));
@@ -256,13 +199,6 @@ function flightKey(view: UpstreamView, file: RepoFile): string {
  * Refuses an upstream that is this server itself: asks it once and compares
  * the id it answers with. An upstream that cannot be reached is accepted (the
  * store answers alone until it comes back).
- *
- * @example
- * ```ts
- * import { refuseSelfUpstream } from "./upstream.ts";
- * const serverId = crypto.randomUUID(); // this server's id
- * await refuseSelfUpstream("http://127.0.0.1:8090", { serverId, fetch });
- * ```
  */
 export async function refuseSelfUpstream(
   endpoint: string,

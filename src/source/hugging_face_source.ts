@@ -12,12 +12,6 @@ import type { RepoSource } from "./repo_source.ts";
 
 /**
  * The Hugging Face Hub.
- *
- * @example
- * ```ts
- * import { huggingFaceSource } from "./hugging_face_source.ts";
- * huggingFaceSource.name; // "huggingface"
- * ```
  */
 export const huggingFaceSource: RepoSource = {
   name: "huggingface",

@@ -13,12 +13,6 @@ import type { RepoSource } from "./repo_source.ts";
 
 /**
  * ModelScope.
- *
- * @example
- * ```ts
- * import { modelScopeSource } from "./modelscope_source.ts";
- * modelScopeSource.name; // "modelscope"
- * ```
  */
 export const modelScopeSource: RepoSource = {
   name: "modelscope",

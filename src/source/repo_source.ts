@@ -20,12 +20,6 @@ export type SourceName = "huggingface" | "modelscope";
 
 /**
  * The source names, in the order help lists them.
- *
- * @example
- * ```ts
- * import { SOURCE_NAMES } from "./repo_source.ts";
- * SOURCE_NAMES; // ["huggingface", "modelscope"]
- * ```
  */
 export const SOURCE_NAMES: readonly SourceName[] = ["huggingface", "modelscope"];
 

@@ -16,12 +16,6 @@ const SOURCES: Record<SourceName, RepoSource> = {
 
 /**
  * The source of a name; a `usage` error for an unknown one.
- *
- * @example
- * ```ts
- * import { sourceNamed } from "./source_named.ts";
- * sourceNamed("modelscope").name; // "modelscope"
- * ```
  */
 export function sourceNamed(name: string): RepoSource {
   const source = SOURCES[name as SourceName];

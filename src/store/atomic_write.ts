@@ -19,13 +19,6 @@ export interface AtomicFile {
 
 /**
  * Replaces `file.path` with `file.data` atomically.
- *
- * @example
- * ```ts
- * import { writeFileAtomic } from "./atomic_write.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeFileAtomic(RuntimeDetector.current(), { path: "/tmp/example.json", data: "{}" });
- * ```
  */
 export async function writeFileAtomic(runtime: Runtime, file: AtomicFile): Promise<void> {
   const { path, data } = file;
@@ -59,13 +52,6 @@ export interface AtomicJson {
 
 /**
  * Writes a value as pretty JSON, atomically.
- *
- * @example
- * ```ts
- * import { writeJsonAtomic } from "./atomic_write.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeJsonAtomic(RuntimeDetector.current(), { path: "/tmp/example.json", value: { ok: true } });
- * ```
  */
 export function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<void> {
   const data = `${JSON.stringify(file.value, null, 2)}\n`;
@@ -74,12 +60,6 @@ export function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<voi
 
 /**
  * Whether a file name is one of this helper's temporary files.
- *
- * @example
- * ```ts
- * import { isAtomicTemporary } from "./atomic_write.ts";
- * isAtomicTemporary("config.json.tmp-12-abc-0"); // true
- * ```
  */
 export function isAtomicTemporary(name: string): boolean {
   return /\.tmp-\d+-[0-9a-z]+-\d+$/.test(name);

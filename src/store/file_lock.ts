@@ -129,14 +129,6 @@ const MISSING_DIRECTORY_RETRIES = 5;
  * Takes the lock at `path`, waiting while a live process holds it. When the
  * lock's directory is missing (another process may have removed an empty repo
  * directory meanwhile), it is created again.
- *
- * @example
- * ```ts
- * import { acquireLock } from "./file_lock.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const lock = await acquireLock(RuntimeDetector.current(), "/tmp/example.lock");
- * await lock.release();
- * ```
  */
 export async function acquireLock(
   runtime: Runtime,

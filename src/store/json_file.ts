@@ -40,16 +40,6 @@ export interface JsonFileOptions {
  * Reads `path`, parses it as JSON and checks its shape with `options.check`.
  * Never throws for a missing, unreadable or corrupt file: the answer says which.
  * A {@linkcode SafePlace} is read inside its store, through no symbolic link.
- *
- * @example
- * ```ts
- * import { readJsonFile } from "./json_file.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const read = await readJsonFile<{ name: string }>(RuntimeDetector.current(), "/tmp/example.json", {
- *   check: (value) => typeof (value as { name?: unknown })?.name === "string" ? undefined : "name is missing",
- * });
- * if (read.status === "ok") console.log(read.value.name);
- * ```
  */
 export async function readJsonFile<T = unknown>(
   runtime: Runtime,
@@ -82,13 +72,6 @@ export async function readJsonFile<T = unknown>(
 /**
  * Whether a parsed JSON value is an object (not `null`, not an array): the
  * first check of most shapes.
- *
- * @example
- * ```ts
- * import { isJsonObject } from "./json_file.ts";
- * isJsonObject({ a: 1 }); // true
- * isJsonObject([1]); // false
- * ```
  */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

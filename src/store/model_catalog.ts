@@ -116,13 +116,6 @@ export interface RepoDirectoryListing {
 /**
  * Lists a repo directory: its regular files and its symbolic links, without
  * following any link; hidden directories are skipped.
- *
- * @example
- * ```ts
- * import { listRepoDirectory } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { files, links } = await listRepoDirectory(RuntimeDetector.current(), "./models/owner/name");
- * ```
  */
 export async function listRepoDirectory(
   runtime: Runtime,
@@ -149,13 +142,6 @@ export async function listRepoDirectory(
  * The regular files below a repo directory, as repo paths (`sub/file.rkllm`),
  * sorted. Symbolic links are neither listed nor followed; hidden directories
  * are skipped.
- *
- * @example
- * ```ts
- * import { filesInRepoDirectory } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const files = await filesInRepoDirectory(RuntimeDetector.current(), "./models/owner/name");
- * ```
  */
 export async function filesInRepoDirectory(runtime: Runtime, dir: string): Promise<string[]> {
   return (await listRepoDirectory(runtime, dir)).files;
@@ -180,13 +166,6 @@ export interface StoreDirectories {
 /**
  * Finds the repo directories of a store, and the owner and repo entries that
  * are symbolic links (which are reported, never followed).
- *
- * @example
- * ```ts
- * import { storeDirectories } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { repos, links } = await storeDirectories(RuntimeDetector.current(), "./models");
- * ```
  */
 export async function storeDirectories(
   runtime: Runtime,
@@ -211,13 +190,6 @@ export async function storeDirectories(
 
 /**
  * The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted.
- *
- * @example
- * ```ts
- * import { repoDirectories } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const repos = await repoDirectories(RuntimeDetector.current(), "./models");
- * ```
  */
 export async function repoDirectories(
   runtime: Runtime,
@@ -248,12 +220,6 @@ export interface ModelFacts {
 
 /**
  * Builds the {@linkcode ModelInfo} of a model file.
- *
- * @example
- * ```ts
- * import { modelInfoOf } from "./model_catalog.ts";
- * modelInfoOf({ repo: "o/n", dir: "/m/o/n", file: "x-rk3588-w8a8.rkllm", size: 1, technicalFiles: [] }).platform; // "rk3588"
- * ```
  */
 export function modelInfoOf(facts: ModelFacts): ModelInfo {
   const { repo, dir, file, size, record } = facts;
@@ -283,15 +249,6 @@ function optionalToolkit(toolkit: ToolkitVersion | undefined): { toolkit?: Toolk
 
 /**
  * Scans one repo directory for models and partial downloads.
- *
- * @example
- * ```ts
- * import { scanRepoDirectory } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { models } = await scanRepoDirectory(RuntimeDetector.current(), { repo: "o/n", dir: "./models/o/n" }, {
- *   warn: console.warn,
- * });
- * ```
  */
 export async function scanRepoDirectory(
   runtime: Runtime,
@@ -347,13 +304,6 @@ export async function scanRepoDirectory(
 
 /**
  * Scans the store for models and partial downloads, sorted by repo then file.
- *
- * @example
- * ```ts
- * import { scanStore } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { models } = await scanStore(RuntimeDetector.current(), "./models", { warn: console.warn });
- * ```
  */
 export async function scanStore(
   runtime: Runtime,

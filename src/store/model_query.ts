@@ -23,12 +23,6 @@ function ambiguous(query: string, candidates: ModelInfo[]): ModelManagerError {
  * Finds the one model a query means; `undefined` when none matches. Several
  * matches at the most specific level that matches are an `ambiguous` error
  * listing them.
- *
- * @example
- * ```ts
- * import { findModel } from "./model_query.ts";
- * findModel([], "Qwen2.5-0.5B-Instruct"); // undefined
- * ```
  */
 export function findModel(models: ModelInfo[], query: string): ModelInfo | undefined {
   const text = typeof query === "string" ? query.trim() : "";
@@ -57,16 +51,6 @@ export function findModel(models: ModelInfo[], query: string): ModelInfo | undef
 
 /**
  * Like {@linkcode findModel}, but no match is a `model_not_found` error.
- *
- * @example
- * ```ts
- * import { requireModel } from "./model_query.ts";
- * try {
- *   requireModel([], "Qwen2.5");
- * } catch (error) {
- *   console.log((error as Error).message); // no local model matches "Qwen2.5"
- * }
- * ```
  */
 export function requireModel(models: ModelInfo[], query: string): ModelInfo {
   const model = findModel(models, query);

@@ -92,13 +92,6 @@ function leftoverText(name: string, tokens: RegExpExecArray[]): string {
  * The `.rknn` vision encoders among `paths` that go with the model file: those nearest to
  * it (see {@linkcode encoderPairing}), and among them those for its chip; all of them when
  * none names that chip or the model names no chip.
- *
- * @example
- * ```ts
- * import { pairedEncoders } from "./model_variant.ts";
- * pairedEncoders("vl_w8a8_rk3588.rkllm", ["vl_vision_rk3588.rknn", "vl_vision_rk3576.rknn"]);
- * // ["vl_vision_rk3588.rknn"]
- * ```
  */
 export function pairedEncoders(modelFile: string, paths: readonly string[]): string[] {
   return encoderPairing(paths)(modelFile);
@@ -111,13 +104,6 @@ export function pairedEncoders(modelFile: string, paths: readonly string[]): str
  * under the deepest folder above it that holds any (the root when none does), so a
  * model in a subfolder never takes another model's encoder.
  * `options.variantOf` reads a name (by default {@linkcode parseModelVariant}).
- *
- * @example
- * ```ts
- * import { encoderPairing } from "./model_variant.ts";
- * const pair = encoderPairing(["vl_vision_rk3588.rknn", "vl_vision_rk3576.rknn"]);
- * pair("vl_w8a8_rk3576.rkllm"); // ["vl_vision_rk3576.rknn"]
- * ```
  */
 export function encoderPairing(
   paths: readonly string[],

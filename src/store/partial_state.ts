@@ -15,23 +15,11 @@ import type { RepoFile } from "../hub/list_files.ts";
 
 /**
  * The suffix of a partial download's file, beside its destination.
- *
- * @example
- * ```ts
- * import { PARTIAL_SUFFIX } from "./partial_state.ts";
- * "model.rkllm.part".endsWith(PARTIAL_SUFFIX); // true
- * ```
  */
 export const PARTIAL_SUFFIX = ".part";
 
 /**
  * The suffix of a partial download's state file, beside its destination.
- *
- * @example
- * ```ts
- * import { STATE_SUFFIX } from "./partial_state.ts";
- * "model.rkllm.part.state".endsWith(STATE_SUFFIX); // true
- * ```
  */
 export const STATE_SUFFIX = `${PARTIAL_SUFFIX}.state`;
 
@@ -47,12 +35,6 @@ export interface Segment {
 
 /**
  * Bytes already downloaded across segments.
- *
- * @example
- * ```ts
- * import { completedBytes } from "./partial_state.ts";
- * completedBytes([{ start: 0, end: 9, next: 5 }, { start: 10, end: 19, next: 20 }]); // 15
- * ```
  */
 export function completedBytes(segments: Segment[]): number {
   return segments.reduce((sum, segment) => sum + (segment.next - segment.start), 0);
@@ -70,12 +52,6 @@ export interface FileIdentity {
 
 /**
  * Whether a value is a SHA-256 in hex (a masked `*` or any other text is not).
- *
- * @example
- * ```ts
- * import { isSha256Hex } from "./partial_state.ts";
- * isSha256Hex("*"); // false
- * ```
  */
 export function isSha256Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{64}$/i.test(value);
@@ -83,12 +59,6 @@ export function isSha256Hex(value: string | undefined): value is string {
 
 /**
  * Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not).
- *
- * @example
- * ```ts
- * import { isGitSha1Hex } from "./partial_state.ts";
- * isGitSha1Hex("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"); // true
- * ```
  */
 export function isGitSha1Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{40}$/i.test(value);
@@ -98,12 +68,6 @@ export function isGitSha1Hex(value: string | undefined): value is string {
  * The identity the Hub states for a listed file: its size, and the SHA-256
  * for LFS files or the git blob SHA-1 for the others. A hash that is not
  * well-formed hex of its length (gated repos mask them as `*`) is left out.
- *
- * @example
- * ```ts
- * import { identityOfFile } from "./partial_state.ts";
- * identityOfFile({ path: "config.json", size: 2, gitSha1: "9e26dfeeb6e641a33dae4961196235bdb965b21b", lfs: false });
- * ```
  */
 export function identityOfFile(file: RepoFile): FileIdentity {
   const gitSha1 = file.lfs ? undefined : file.gitSha1;
@@ -134,12 +98,6 @@ export interface DownloadState {
 
 /**
  * The partial file beside a destination.
- *
- * @example
- * ```ts
- * import { partialPathOf } from "./partial_state.ts";
- * partialPathOf("/models/acme/m/model.rkllm"); // "/models/acme/m/model.rkllm.part"
- * ```
  */
 export function partialPathOf(destination: string): string {
   return `${destination}${PARTIAL_SUFFIX}`;
@@ -147,12 +105,6 @@ export function partialPathOf(destination: string): string {
 
 /**
  * The state file beside a destination's partial file.
- *
- * @example
- * ```ts
- * import { statePathOf } from "./partial_state.ts";
- * statePathOf("/models/acme/m/model.rkllm"); // "/models/acme/m/model.rkllm.part.state"
- * ```
  */
 export function statePathOf(destination: string): string {
   return `${destination}${STATE_SUFFIX}`;
@@ -161,12 +113,6 @@ export function statePathOf(destination: string): string {
 /**
  * The destination a partial file or its state file belongs to; `undefined`
  * for any other name.
- *
- * @example
- * ```ts
- * import { destinationOfPartial } from "./partial_state.ts";
- * destinationOfPartial("model.rkllm.part.state"); // "model.rkllm"
- * ```
  */
 export function destinationOfPartial(path: string): string | undefined {
   if (path.endsWith(STATE_SUFFIX)) return path.slice(0, -STATE_SUFFIX.length);
@@ -177,13 +123,6 @@ export function destinationOfPartial(path: string): string | undefined {
 /**
  * Reads a download's state; `undefined` when there is none or it is unreadable
  * (the download then starts over).
- *
- * @example
- * ```ts
- * import { readDownloadState } from "./partial_state.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const state = await readDownloadState(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
- * ```
  */
 export async function readDownloadState(
   runtime: Runtime,
@@ -214,16 +153,6 @@ function downloadStateProblem(parsed: unknown): string | undefined {
  * Whether a partial file of `partialSize` bytes (`undefined`: missing) still
  * holds every byte its state counts; if not (removed, truncated, or not flushed
  * before a crash), the download starts over.
- *
- * @example
- * ```ts
- * import { holdsSavedBytes } from "./partial_state.ts";
- * const state = {
- *   version: 1 as const, file: "m.rkllm", commit: "c", identity: { size: 10 },
- *   segments: [{ start: 0, end: 9, next: 4 }],
- * };
- * holdsSavedBytes(state, 4); // true
- * ```
  */
 export function holdsSavedBytes(state: DownloadState, partialSize: number | undefined): boolean {
   if (partialSize === undefined) return false;
@@ -254,14 +183,6 @@ export interface PartialProgress {
  * parallel segments write at their offsets), and the file's size. `undefined`
  * when there is no readable state, or it belongs to another version of the file
  * than `options.identity`.
- *
- * @example
- * ```ts
- * import { partialProgress } from "./partial_state.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const progress = await partialProgress(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
- * if (progress) console.log(`${progress.bytes} of ${progress.total} bytes`);
- * ```
  */
 export async function partialProgress(
   runtime: Runtime,
@@ -287,19 +208,6 @@ export async function partialProgress(
 
 /**
  * Saves a download's state atomically; a file-system failure is a resumable `storage` error.
- *
- * @example
- * ```ts
- * import { writeDownloadState } from "./partial_state.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeDownloadState(RuntimeDetector.current(), {
- *   destination: "/tmp/models/a/b/model.rkllm",
- *   state: {
- *     version: 1, file: "model.rkllm", commit: "c", identity: { size: 10 },
- *     segments: [{ start: 0, end: 9, next: 0 }],
- *   },
- * });
- * ```
  */
 export async function writeDownloadState(
   runtime: Runtime,
@@ -315,13 +223,6 @@ export async function writeDownloadState(
 
 /**
  * Removes a download's partial file and state.
- *
- * @example
- * ```ts
- * import { removePartial } from "./partial_state.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await removePartial(RuntimeDetector.current(), "/tmp/models/a/b/model.rkllm");
- * ```
  */
 export async function removePartial(runtime: Runtime, destination: string): Promise<void> {
   await runtime.remove(partialPathOf(destination));
@@ -330,12 +231,6 @@ export async function removePartial(runtime: Runtime, destination: string): Prom
 
 /**
  * Whether the remote file is still the one a partial download belongs to.
- *
- * @example
- * ```ts
- * import { sameIdentity } from "./partial_state.ts";
- * sameIdentity({ size: 3, gitSha1: "a" }, { size: 3, gitSha1: "b" }); // false
- * ```
  */
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   if (a.size !== b.size) return false;

@@ -54,13 +54,6 @@ function fileProblem(path: string, entry: unknown): string | undefined {
 /**
  * What is wrong with a parsed registry record, or `undefined` when every field
  * it has is of the right type. Unknown fields are allowed (newer versions add some).
- *
- * @example
- * ```ts
- * import { recordProblem } from "./record_check.ts";
- * recordProblem({ repo: "o/n", revision: "abc", files: { "m.rkllm": { size: 1, revision: "abc", downloadedAt: 5 } } });
- * // 'files["m.rkllm"].downloadedAt is a number, expected a string'
- * ```
  */
 export function recordProblem(record: unknown): string | undefined {
   if (!isObject(record)) return `the record is ${typeName(record)}, expected an object`;

@@ -42,24 +42,12 @@ export interface FileRecord {
 
 /**
  * The record format this version writes (its whole part is the major version).
- *
- * @example
- * ```ts
- * import { RECORD_FORMAT_VERSION } from "./registry.ts";
- * RECORD_FORMAT_VERSION; // 2
- * ```
  */
 export const RECORD_FORMAT_VERSION = 2;
 
 /**
  * The largest record read: far above any real one (hundreds of bytes per file), low
  * enough that a record on a stranger's USB stick cannot fill the memory.
- *
- * @example
- * ```ts
- * import { MAX_RECORD_BYTES } from "./registry.ts";
- * MAX_RECORD_BYTES; // 16777216
- * ```
  */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -108,15 +96,6 @@ export interface RepoRecord {
 /**
  * Reads a repo directory's record. A missing record answers `undefined`; a
  * corrupt one also does, after telling `warn`.
- *
- * @example
- * ```ts
- * import { readRepoRecord } from "./registry.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const record = await readRepoRecord(RuntimeDetector.current(), "/tmp/models/o/n", {
- *   warn: console.warn,
- * });
- * ```
  */
 export async function readRepoRecord(
   runtime: Runtime,
@@ -134,14 +113,6 @@ export async function readRepoRecord(
  * Reads a repo directory's record and says what happened, as data: through no
  * symbolic link (the owner and name levels included), at most
  * {@linkcode MAX_RECORD_BYTES}, checked for the shape this version reads.
- *
- * @example
- * ```ts
- * import { readRecordFile } from "./registry.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const read = await readRecordFile(RuntimeDetector.current(), "/tmp/models/o/n");
- * if (read.status === "ok") console.log(read.value.repo);
- * ```
  */
 export async function readRecordFile(
   runtime: Runtime,
@@ -219,13 +190,6 @@ function withKnownModels(record: RepoRecord): RepoRecord {
 /**
  * The version of the record in `repoDir` when a newer rkllm-models wrote it
  * (a higher major version), else `undefined`.
- *
- * @example
- * ```ts
- * import { newerRecordVersion } from "./registry.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await newerRecordVersion(RuntimeDetector.current(), "/tmp/models/o/n"); // undefined
- * ```
  */
 export async function newerRecordVersion(
   runtime: Runtime,
@@ -241,16 +205,6 @@ export async function newerRecordVersion(
  * Writes a repo directory's record atomically; a record of a newer major
  * version already there is left as it is (reading it warned about it). A repo
  * directory reached through a symbolic link is refused with a `storage` error.
- *
- * @example
- * ```ts
- * import { RECORD_FORMAT_VERSION, writeRepoRecord } from "./registry.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await writeRepoRecord(RuntimeDetector.current(), {
- *   dir: "/tmp/models/o/n",
- *   record: { version: RECORD_FORMAT_VERSION, repo: "o/n", revision: "0".repeat(40), files: {} },
- * });
- * ```
  */
 export async function writeRepoRecord(runtime: Runtime, write: RepoRecordWrite): Promise<void> {
   const { dir: repoDir, record } = write;

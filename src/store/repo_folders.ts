@@ -9,12 +9,6 @@ import { TECHNICAL_FILES } from "./store_layout.ts";
 
 /**
  * The folders that hold a repository path, nearest first, the root (`""`) last.
- *
- * @example
- * ```ts
- * import { foldersOf } from "./repo_folders.ts";
- * foldersOf("models/qwen/rk3588/q.rkllm"); // ["models/qwen/rk3588", "models/qwen", "models", ""]
- * ```
  */
 export function foldersOf(path: string): string[] {
   const parts = path.split("/").slice(0, -1);
@@ -35,14 +29,6 @@ function inFolder(folder: string, name: string): string {
  * The companion files of `modelFile` among `present` (repository paths): for each name, in
  * the order given, the copy nearest to the model, looked for in its folder, then in each
  * parent up to the root.
- *
- * @example
- * ```ts
- * import { nearestCompanions } from "./repo_folders.ts";
- * const present = new Set(["config.json", "models/a/config.json", "models/b/tokenizer.json"]);
- * nearestCompanions("models/a/rk3588/a.rkllm", { present, names: ["config.json", "tokenizer.json"] });
- * // ["models/a/config.json"]
- * ```
  */
 export function nearestCompanions(
   modelFile: string,
@@ -59,14 +45,6 @@ export function nearestCompanions(
 /**
  * The companion files of several model files, each once, in the order of their first
  * appearance; those at the root when there is no model file.
- *
- * @example
- * ```ts
- * import { companionsOfModels } from "./repo_folders.ts";
- * const present = new Set(["a/config.json", "b/config.json"]);
- * companionsOfModels(["a/a.rkllm", "b/b.rkllm"], { present, names: ["config.json"] });
- * // ["a/config.json", "b/config.json"]
- * ```
  */
 export function companionsOfModels(
   modelFiles: readonly string[],
@@ -78,12 +56,6 @@ export function companionsOfModels(
 
 /**
  * Whether a repository path is a technical file (`config.json`, …) in whichever folder.
- *
- * @example
- * ```ts
- * import { isTechnicalFile } from "./repo_folders.ts";
- * isTechnicalFile("models/qwen/config.json"); // true
- * ```
  */
 export function isTechnicalFile(path: string): boolean {
   return TECHNICAL_FILES.includes(path.split("/").pop()!);

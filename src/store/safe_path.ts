@@ -47,12 +47,6 @@ export interface OpenedInside {
 /**
  * The place of `repoPath` (or of the repo directory itself) in a store laid out
  * as `<root>/<owner>/<name>`: the owner and name levels are checked too.
- *
- * @example
- * ```ts
- * import { placeInRepo } from "./safe_path.ts";
- * placeInRepo("/models/o/n", "sub/m.rkllm"); // { root: "/models", path: "o/n/sub/m.rkllm" }
- * ```
  */
 export function placeInRepo(repoDir: string, repoPath?: string): SafePlace {
   const repo = `${basename(dirname(repoDir))}/${basename(repoDir)}`;
@@ -77,12 +71,6 @@ function partsOf(place: SafePlace): string[] {
 
 /**
  * The `storage` error for a symbolic link met on the way to a file that is read.
- *
- * @example
- * ```ts
- * import { linkRefusal } from "./safe_path.ts";
- * linkRefusal({ root: "/models", path: "o/n/config.json" }, "/models/o/n/config.json").code; // "storage"
- * ```
  */
 export function linkRefusal(place: SafePlace, link: string): ModelManagerError {
   const refusal = new ModelManagerError(
@@ -103,12 +91,6 @@ const linkRefusals = new WeakSet<Error>();
 
 /**
  * Whether an error is {@linkcode linkRefusal}'s: a symbolic link met inside a store.
- *
- * @example
- * ```ts
- * import { isLinkRefusal, linkRefusal } from "./safe_path.ts";
- * isLinkRefusal(linkRefusal({ root: "/models", path: "o/n/a" }, "/models/o/n/a")); // true
- * ```
  */
 export function isLinkRefusal(error: unknown): boolean {
   return error instanceof Error && linkRefusals.has(error);
@@ -126,13 +108,6 @@ async function lstatOrMissing(runtime: Runtime, path: string): Promise<FileStat 
 /**
  * Looks at `place` without following a link at any level: a link on the way,
  * or at the end, is refused with a `storage` error; a missing part answers no `stat`.
- *
- * @example
- * ```ts
- * import { lstatInside } from "./safe_path.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { stat } = await lstatInside(RuntimeDetector.current(), { root: "/tmp", path: "o/n/m.rkllm" });
- * ```
  */
 export async function lstatInside(runtime: Runtime, place: SafePlace): Promise<InsideEntry> {
   const parts = partsOf(place);
@@ -156,14 +131,6 @@ function notFound(path: string): Error {
 /**
  * Opens the regular file at `place` for reading, never through a link; a missing
  * file rejects with an `ENOENT` error, anything but a regular file with a `storage` error.
- *
- * @example
- * ```ts
- * import { openInside } from "./safe_path.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * const { handle } = await openInside(RuntimeDetector.current(), { root: "/models", path: "o/n/config.json" });
- * await handle.close();
- * ```
  */
 export async function openInside(runtime: Runtime, place: SafePlace): Promise<OpenedInside> {
   const { path, stat } = await lstatInside(runtime, place);
@@ -186,15 +153,6 @@ export interface ReadInsideOptions {
 
 /**
  * Reads the whole regular file at `place`, never through a link.
- *
- * @example
- * ```ts
- * import { readInside } from "./safe_path.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await readInside(RuntimeDetector.current(), { root: "/models", path: "o/n/config.json" }, {
- *   maxBytes: 1 << 20,
- * });
- * ```
  */
 export async function readInside(
   runtime: Runtime,
@@ -232,13 +190,6 @@ function tooLarge(path: string, limit: number): ModelManagerError {
  * Creates the directory at `place` one level at a time below its root (the root
  * with its parents when missing) and answers its path; a level that is a link
  * or not a directory is refused with a `storage` error naming it.
- *
- * @example
- * ```ts
- * import { ensureDirectoryInside } from "./safe_path.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await ensureDirectoryInside(RuntimeDetector.current(), { root: "/tmp/models", path: "o/n" });
- * ```
  */
 export async function ensureDirectoryInside(runtime: Runtime, place: SafePlace): Promise<string> {
   const parts = partsOf(place);

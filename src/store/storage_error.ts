@@ -16,12 +16,6 @@ export interface StorageFailureOptions {
 /**
  * Wraps a file-system failure in a `storage` error; `options.resumable` adds
  * that running the command again continues where it stopped.
- *
- * @example
- * ```ts
- * import { storageFailure } from "./storage_error.ts";
- * storageFailure("create /models", Object.assign(new Error("x"), { code: "EACCES" })).code; // "storage"
- * ```
  */
 export function storageFailure(
   action: string,
@@ -50,13 +44,6 @@ export function storageFailure(
 /**
  * The `storage` error for a symbolic link found where the store writes: inside
  * the models directory, links are foreign and never followed.
- *
- * @example
- * ```ts
- * import { symlinkFailure } from "./storage_error.ts";
- * symlinkFailure("write into /models/acme").message;
- * // "write into /models/acme: it is a symbolic link, and rkllm-models never writes through one"
- * ```
  */
 export function symlinkFailure(action: string, cause?: unknown): ModelManagerError {
   return new ModelManagerError(

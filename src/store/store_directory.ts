@@ -13,13 +13,6 @@ import { storageFailure } from "./storage_error.ts";
 /**
  * The models directory with its symbolic links resolved, so that the store is
  * addressed by its real path for the whole run; as given when it does not exist yet.
- *
- * @example
- * ```ts
- * import { realModelsDir } from "./store_directory.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await realModelsDir(RuntimeDetector.current(), "/tmp");
- * ```
  */
 export async function realModelsDir(runtime: Runtime, modelsDir: string): Promise<string> {
   try {
@@ -42,13 +35,6 @@ export interface StorePlace {
  * Creates a store directory one level at a time below the models directory
  * and answers its path. A level that is a symbolic link or not a directory is
  * refused with a `storage` error naming it.
- *
- * @example
- * ```ts
- * import { ensureStoreDirectory } from "./store_directory.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * await ensureStoreDirectory(RuntimeDetector.current(), { root: "/tmp/models", parts: ["o", "n"] });
- * ```
  */
 export async function ensureStoreDirectory(runtime: Runtime, place: StorePlace): Promise<string> {
   await runtime.mkdir(place.root).catch((error) => {

@@ -46,12 +46,6 @@ function ownerOf(file: string, present: ReadonlySet<string>, record: RepoRecord 
 /**
  * Sorts the regular files of a repo directory by who made them, given its
  * (validated) record; without a record, no finished file counts as this tool's.
- *
- * @example
- * ```ts
- * import { ownersOf } from "./store_ownership.ts";
- * ownersOf(["config.json", "m.rkllm.part", "m.rkllm.part.state"], undefined).foreign; // ["config.json"]
- * ```
  */
 export function ownersOf(files: readonly string[], record: RepoRecord | undefined): RepoFileOwners {
   const owners: RepoFileOwners = { recorded: [], partial: [], scratch: [], lock: [], foreign: [] };
@@ -65,12 +59,6 @@ export function ownersOf(files: readonly string[], record: RepoRecord | undefine
  * files, state files whose partial file is gone, and partial downloads (with
  * their state) of files that are now recorded and in place. Partial downloads
  * of files not yet in place stay, to be resumed.
- *
- * @example
- * ```ts
- * import { leftoversOf } from "./store_ownership.ts";
- * leftoversOf(["a.rkllm.part.state"], undefined); // ["a.rkllm.part.state"]
- * ```
  */
 export function leftoversOf(files: readonly string[], record: RepoRecord | undefined): string[] {
   const present = new Set(files);

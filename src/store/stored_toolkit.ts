@@ -15,15 +15,6 @@ const MAX_META_BYTES = 1024 * 1024;
 
 /**
  * The toolkit version of a stored model, `meta.json` first.
- *
- * @example
- * ```ts
- * import { storedToolkitVersion } from "./stored_toolkit.ts";
- * import type { ModelInfo } from "./model_catalog.ts";
- * import { RuntimeDetector } from "../runtime/detect_runtime.ts";
- * declare const model: ModelInfo;
- * const toolkit = await storedToolkitVersion(RuntimeDetector.current(), model);
- * ```
  */
 export async function storedToolkitVersion(
   runtime: Runtime,

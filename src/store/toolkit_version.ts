@@ -22,12 +22,6 @@ export interface ToolkitVersion {
  * The first toolkit version whose models runtimes 1.1 and later load: Rockchip declares
  * models converted before it incompatible ("the modifications in version 1.1.0 are
  * significant, making it incompatible with older version models", airockchip/rknn-llm).
- *
- * @example
- * ```ts
- * import { OLDEST_COMPATIBLE_TOOLKIT } from "./toolkit_version.ts";
- * OLDEST_COMPATIBLE_TOOLKIT; // "1.1.0"
- * ```
  */
 export const OLDEST_COMPATIBLE_TOOLKIT = "1.1.0";
 
@@ -45,14 +39,6 @@ const ALONE = new RegExp(
 
 /**
  * The toolkit version a name states (a file name, a branch, a repository name).
- *
- * @example
- * ```ts
- * import { toolkitVersionInName } from "./toolkit_version.ts";
- * toolkitVersionInName("Qwen2.5-0.5B-Instruct-rk3588-1.1.4"); // "1.1.4"
- * toolkitVersionInName("w8a8_g512-toolkitv1.1.4"); // "1.1.4"
- * toolkitVersionInName("Qwen2.5-1.5B-rk3588"); // undefined
- * ```
  */
 export function toolkitVersionInName(name: string): string | undefined {
   return (AFTER_WORD.exec(name) ?? ALONE.exec(name))?.[1]?.toLowerCase();
@@ -65,13 +51,6 @@ const META_KEYS = ["rkllmtoolkitversion", "toolkitversion", "rkllmversion", "rkl
  * The toolkit version a `meta.json` states: a top-level string under a key such as
  * `rkllm_toolkit_version`, `toolkit_version` or `rkllm_version`, or `version` inside a
  * `toolkit` or `rkllm` object.
- *
- * @example
- * ```ts
- * import { toolkitVersionInMeta } from "./toolkit_version.ts";
- * toolkitVersionInMeta({ toolkit_version: "1.2.1" }); // "1.2.1"
- * toolkitVersionInMeta({ rkllm: { version: "v1.1.4" } }); // "1.1.4"
- * ```
  */
 export function toolkitVersionInMeta(meta: unknown): string | undefined {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return undefined;
@@ -105,13 +84,6 @@ export interface ToolkitSources {
 /**
  * The toolkit version the sources state, with where it was read: `meta.json`, else the
  * file name, else the branch, else the repository name.
- *
- * @example
- * ```ts
- * import { toolkitVersionOf } from "./toolkit_version.ts";
- * toolkitVersionOf({ repo: "limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", file: "q.rkllm" });
- * // { version: "1.1.4", source: "repository name" }
- * ```
  */
 export function toolkitVersionOf(sources: ToolkitSources): ToolkitVersion | undefined {
   const branch = sources.branch && !/^[0-9a-f]{40}$/i.test(sources.branch)
@@ -129,13 +101,6 @@ export function toolkitVersionOf(sources: ToolkitSources): ToolkitVersion | unde
 
 /**
  * Whether a toolkit version is older than {@linkcode OLDEST_COMPATIBLE_TOOLKIT}.
- *
- * @example
- * ```ts
- * import { predatesCompatibleToolkit } from "./toolkit_version.ts";
- * predatesCompatibleToolkit("1.0.1"); // true
- * predatesCompatibleToolkit("1.1.4"); // false
- * ```
  */
 export function predatesCompatibleToolkit(version: string): boolean {
   const numbers = (text: string) => text.split(/[.b]/).slice(0, 3).map(Number);

@@ -32,12 +32,6 @@ async function amountOf(manager: ModelManager, partialOnly: boolean): Promise<st
 
 /**
  * The `clean` command.
- *
- * @example
- * ```ts
- * import { cleanCommand } from "./clean.ts";
- * console.log(cleanCommand.usage); // "clean [--yes] [--partial] [options]"
- * ```
  */
 export const cleanCommand: Command = {
   name: "clean",

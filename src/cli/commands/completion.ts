@@ -118,14 +118,6 @@ function fishScript(catalogue: Catalogue): string {
 /**
  * The `completion` command, over the commands and global options it completes (read
  * when it runs, so that it lists itself and every command registered after it).
- *
- * @example
- * ```ts
- * import { createCompletionCommand } from "./completion.ts";
- * import { listCommand } from "./list.ts";
- * const completion = createCompletionCommand(() => ({ commands: [listCommand], globals: {} }));
- * console.log(completion.usage); // "completion <bash|zsh|fish>"
- * ```
  */
 export function createCompletionCommand(catalogue: () => Catalogue): Command {
   return {

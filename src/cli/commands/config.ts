@@ -144,12 +144,6 @@ function listValues(context: CommandContext) {
 
 /**
  * The `config` command.
- *
- * @example
- * ```ts
- * import { configCommand } from "./config.ts";
- * console.log(configCommand.usage);
- * ```
  */
 export const configCommand: Command = {
   name: "config",

@@ -373,12 +373,6 @@ function reportDownload(context: CommandContext, result: DownloadResult): Comman
 
 /**
  * The `download` command.
- *
- * @example
- * ```ts
- * import { downloadCommand } from "./download.ts";
- * console.log(downloadCommand.usage);
- * ```
  */
 export const downloadCommand: Command = {
   name: "download",

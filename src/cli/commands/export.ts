@@ -11,12 +11,6 @@ import { type Command, STORE_GLOBALS } from "../command.ts";
 
 /**
  * The `export` command.
- *
- * @example
- * ```ts
- * import { exportCommand } from "./export.ts";
- * console.log(exportCommand.usage);
- * ```
  */
 export const exportCommand: Command = {
   name: "export",

@@ -109,12 +109,6 @@ function printFileLists(
 
 /**
  * The `files` command.
- *
- * @example
- * ```ts
- * import { filesCommand } from "./files.ts";
- * console.log(filesCommand.usage);
- * ```
  */
 export const filesCommand: Command = {
   name: "files",

@@ -10,12 +10,6 @@ import { type Command, STORE_GLOBALS } from "../command.ts";
 
 /**
  * The `import` command.
- *
- * @example
- * ```ts
- * import { importCommand } from "./import.ts";
- * console.log(importCommand.usage);
- * ```
  */
 export const importCommand: Command = {
   name: "import",

@@ -99,12 +99,6 @@ function printInfo(context: CommandContext, report: ModelReport): void {
 
 /**
  * The `info` command.
- *
- * @example
- * ```ts
- * import { infoCommand } from "./info.ts";
- * infoCommand.aliases; // ["show"]
- * ```
  */
 export const infoCommand: Command = {
   name: "info",

@@ -155,12 +155,6 @@ function noteLeftovers(
 
 /**
  * The `list` command.
- *
- * @example
- * ```ts
- * import { listCommand } from "./list.ts";
- * console.log(listCommand.summary);
- * ```
  */
 export const listCommand: Command = {
   name: "list",

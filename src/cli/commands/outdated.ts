@@ -53,12 +53,6 @@ function statusText(report: OutdatedReport): string {
 
 /**
  * The `outdated` command.
- *
- * @example
- * ```ts
- * import { outdatedCommand } from "./outdated.ts";
- * console.log(outdatedCommand.summary);
- * ```
  */
 export const outdatedCommand: Command = {
   name: "outdated",
@@ -122,12 +116,6 @@ async function updateOne(context: CommandContext, report: OutdatedReport) {
 
 /**
  * The `update` command.
- *
- * @example
- * ```ts
- * import { updateCommand } from "./outdated.ts";
- * console.log(updateCommand.summary);
- * ```
  */
 export const updateCommand: Command = {
   name: "update",

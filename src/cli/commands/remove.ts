@@ -20,12 +20,6 @@ function expandRepositories(queries: string[], models: ModelInfo[]): string[] {
 
 /**
  * The `remove` command.
- *
- * @example
- * ```ts
- * import { removeCommand } from "./remove.ts";
- * console.log(removeCommand.usage);
- * ```
  */
 export const removeCommand: Command = {
   name: "remove",

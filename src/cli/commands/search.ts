@@ -83,12 +83,6 @@ function suggestionTable(
 
 /**
  * The `search` command.
- *
- * @example
- * ```ts
- * import { searchCommand } from "./search.ts";
- * console.log(searchCommand.usage);
- * ```
  */
 export const searchCommand: Command = {
   name: "search",

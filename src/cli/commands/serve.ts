@@ -15,12 +15,6 @@ import { wholeNumber } from "../option_values.ts";
 
 /**
  * The `serve` command.
- *
- * @example
- * ```ts
- * import { serveCommand } from "./serve.ts";
- * console.log(serveCommand.usage);
- * ```
  */
 export const serveCommand: Command = {
   name: "serve",

@@ -9,12 +9,6 @@ import { shellWord, tableWidth, widthOf, wrapList, wrapWords } from "../format.t
 
 /**
  * The `verify` command.
- *
- * @example
- * ```ts
- * import { verifyCommand } from "./verify.ts";
- * console.log(verifyCommand.usage);
- * ```
  */
 export const verifyCommand: Command = {
   name: "verify",
