@@ -130,7 +130,18 @@ export class ModelManagerError extends Error implements ModelManagerErrorFields 
   /** The digest the file had (an `integrity` error). */
   readonly actual?: string;
 
-  /** Creates an error with a code, a message and an optional hint and fields. */
+  /**
+   * Creates an error with a code, a message and an optional hint and fields.
+   *
+   * @example
+   * ```ts
+   * import { ModelManagerError } from "./errors.ts";
+   * const error = new ModelManagerError("model_not_found", `no local model matches "qwen"`, {
+   *   hint: "run rkllm-models list to see the models in the store",
+   * });
+   * console.log(error.code, error.hint);
+   * ```
+   */
   constructor(code: ErrorCode, message: string, options: ModelManagerErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ModelManagerError";
@@ -149,6 +160,13 @@ export class ModelManagerError extends Error implements ModelManagerErrorFields 
 
   /**
    * The plain-data form used by `--json` output.
+   *
+   * @example
+   * ```ts
+   * import { ModelManagerError } from "./errors.ts";
+   * const error = new ModelManagerError("offline", "cannot reach the Hub: HF_HUB_OFFLINE is set");
+   * console.log(JSON.stringify(error)); // {"code":"offline","message":"cannot reach the Hub: HF_HUB_OFFLINE is set","hint":""}
+   * ```
    */
   toJSON(): { code: ErrorCode; message: string; hint: string } {
     return { code: this.code, message: this.message, hint: this.hint };

@@ -206,6 +206,14 @@ export class ModelManager {
    * and verifying, and answers the model.
    * Without `file`, the repository must hold exactly one `.rkllm` file (or one
    * left by the `platform`/`quantization` filters).
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const model = await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * console.log(model.path, model.size);
+   * ```
    */
   async downloadModel(
     repo: string,
@@ -215,7 +223,17 @@ export class ModelManager {
     return (await this.download(repo, file, options)).model;
   }
 
-  /** Like {@linkcode ModelManager.downloadModel}, answering the plan and the bytes transferred too. */
+  /**
+   * Like {@linkcode ModelManager.downloadModel}, answering the plan and the bytes transferred too.
+   *
+   * @example Plan a download without writing anything
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const { plan } = await manager.download("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", undefined, { dryRun: true });
+   * console.log(plan.modelFile, plan.bytesNeeded);
+   * ```
+   */
   async download(
     repo: string,
     file?: string,
@@ -235,12 +253,34 @@ export class ModelManager {
     });
   }
 
-  /** Every model in the store, sorted by repository and file. */
+  /**
+   * Every model in the store, sorted by repository and file.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * for (const model of await manager.listModels()) {
+   *   console.log(model.repo, model.file, model.size);
+   * }
+   * ```
+   */
   async listModels(): Promise<ModelInfo[]> {
     return (await this.scanStore()).models;
   }
 
-  /** Partial downloads in the store (resumable by downloading again). */
+  /**
+   * Partial downloads in the store (resumable by downloading again).
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * for (const partial of await manager.listPartialDownloads()) {
+   *   console.log(`${partial.repo}/${partial.file}: ${partial.bytes} of ${partial.total ?? "?"} bytes`);
+   * }
+   * ```
+   */
   async listPartialDownloads(): Promise<PartialDownload[]> {
     return (await this.scanStore()).partials;
   }
@@ -248,6 +288,14 @@ export class ModelManager {
   /**
    * Everything a look at the store finds: models, partial downloads, and the
    * symbolic links inside it, which are never followed.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const { models, partials, links } = await manager.scanStore();
+   * console.log(models.length, partials.length, links);
+   * ```
    */
   async scanStore(): Promise<StoreScan> {
     const context = await this.#context();
@@ -258,6 +306,14 @@ export class ModelManager {
    * The model a query means: an exact name, `owner/name`, or a unique
    * case-insensitive prefix or substring. `undefined` when nothing matches;
    * an `ambiguous` error listing the candidates when several do.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const model = await manager.getModel("Qwen2.5-0.5B");
+   * console.log(model?.path ?? "not downloaded yet");
+   * ```
    */
   async getModel(query: string): Promise<ModelInfo | undefined> {
     return findModel(await this.listModels(), query);
@@ -268,23 +324,47 @@ export class ModelManager {
    * throws the error it would raise (not found, ambiguous, a symbolic link)
    * without removing anything. Lets a caller check several queries first.
    *
-   * @example
+   * @example Check every query, then remove
    * ```ts
-   * import type { ModelManager } from "./model_manager.ts";
-   * declare const manager: ModelManager;
-   * const model = await manager.requireRemovableModel("Qwen2.5-0.5B");
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * const queries = ["Qwen2.5-0.5B"];
+   * for (const query of queries) await manager.requireRemovableModel(query);
+   * for (const query of queries) await manager.removeModel(query);
    * ```
    */
   async requireRemovableModel(query: string): Promise<ModelInfo> {
     return removableModel(await this.#context(), query);
   }
 
-  /** Removes the model a query means (see {@linkcode ModelManager.getModel}); answers what was removed. */
+  /**
+   * Removes the model a query means (see {@linkcode ModelManager.getModel}); answers what was removed.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * const { model, freedBytes } = await manager.removeModel("Qwen2.5-0.5B");
+   * console.log(`removed ${model.file}, ${freedBytes} bytes freed`);
+   * ```
+   */
   async removeModel(query: string): Promise<RemoveResult> {
     return removeModel(await this.#context(), query);
   }
 
-  /** Removes every model and partial download (or only partial downloads) from the store. */
+  /**
+   * Removes every model and partial download (or only partial downloads) from the store.
+   *
+   * @example Remove only partial downloads
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const { removedFiles, leftAlone } = await manager.cleanModels({ partialOnly: true });
+   * console.log(removedFiles, leftAlone);
+   * ```
+   */
   async cleanModels(options: CleanOptions = {}): Promise<CleanReport> {
     return cleanModels(await this.#context(), options);
   }
@@ -292,6 +372,16 @@ export class ModelManager {
   /**
    * Rechecks one model (by query) or all models against their records; files that fail
    * are marked in the record, so that the next download repairs them.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * for (const verdict of await manager.verifyModel("Qwen2.5-0.5B")) {
+   *   console.log(verdict.model.file, verdict.ok ? "ok" : "damaged: download it again to repair");
+   * }
+   * ```
    */
   async verifyModel(query?: string, options: VerifyOptions = {}): Promise<ModelVerification[]> {
     return verifyModels(await this.#context(), query, options);
@@ -303,14 +393,28 @@ export class ModelManager {
    * @example
    * ```ts
    * import { ModelManager } from "./model_manager.ts";
-   * const reports = await new ModelManager().outdatedModels("qwen");
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * await manager.downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * for (const report of await manager.outdatedModels("qwen")) {
+   *   console.log(report.model.file, report.status, report.latestRevision);
+   * }
    * ```
    */
   async outdatedModels(query?: string): Promise<OutdatedReport[]> {
     return outdatedModels(await this.#context(), query);
   }
 
-  /** Reads a repository's info and full file listing from the Hub. */
+  /**
+   * Reads a repository's info and full file listing from the Hub.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const { info, files } = await manager.listRemoteFiles("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+   * console.log(info.sha, files.map((file) => file.path));
+   * ```
+   */
   async listRemoteFiles(
     repo: string,
     options: { revision?: string; signal?: AbortSignal; onRetry?: (event: RetryEvent) => void } =
@@ -329,6 +433,15 @@ export class ModelManager {
    * file would take (two Hub requests). When no revision is asked and the default
    * branch holds no `.rkllm` file, also the variants kept on other branches (`branches`).
    * On a board, each variant says whether it fits the board's memory (`fitsMemory`).
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * const { variants, chosen } = await manager.listVariants("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", { platform: "rk3588" });
+   * for (const variant of variants) console.log(variant.file, variant.quantization, variant.size);
+   * console.log("a download without a file takes", chosen?.file);
+   * ```
    */
   async listVariants(
     repo: string,
@@ -357,7 +470,18 @@ export class ModelManager {
     return this.#options.offline ?? isTruthy(this.#runtime.env("HF_HUB_OFFLINE"));
   }
 
-  /** Searches the Hub's models, most downloaded first. */
+  /**
+   * Searches the Hub's models, most downloaded first.
+   *
+   * @example
+   * ```ts
+   * import { ModelManager } from "./model_manager.ts";
+   * const manager = new ModelManager({ modelsDir: "./models" });
+   * for (const result of await manager.searchModels({ search: "rk3588", limit: 10 })) {
+   *   console.log(result.id, result.downloads);
+   * }
+   * ```
+   */
   async searchModels(
     options: SearchOptions & { signal?: AbortSignal } = {},
   ): Promise<ModelSearchResult[]> {

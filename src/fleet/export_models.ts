@@ -56,8 +56,12 @@ export interface ExportReport {
  *
  * @example
  * ```ts
+ * import { ModelManager } from "../model_manager.ts";
  * import { exportModels } from "./export_models.ts";
- * const report = await exportModels("./models", { queries: ["Qwen2.5-0.5B"], target: "/media/usb" });
+ * await new ModelManager({ modelsDir: "./models" }).downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+ * // target: a USB stick's mount point, such as /media/usb
+ * const report = await exportModels("./models", { queries: ["Qwen2.5-0.5B"], target: "./usb" });
+ * console.log(report.models);
  * ```
  */
 export async function exportModels(

@@ -85,8 +85,13 @@ interface SourceRepo {
  *
  * @example
  * ```ts
+ * import { ModelManager } from "../model_manager.ts";
+ * import { exportModels } from "./export_models.ts";
  * import { importStore } from "./import_store.ts";
- * const report = await importStore("/media/usb", "./models");
+ * await new ModelManager({ modelsDir: "./models" }).downloadModel("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4");
+ * await exportModels("./models", { queries: ["Qwen2.5-0.5B"], target: "./usb" });
+ * // on the board, from the stick into its own store
+ * const report = await importStore("./usb", "./board-models");
  * if (report.refused.length) console.error(report.refused);
  * ```
  */

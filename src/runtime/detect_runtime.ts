@@ -63,7 +63,7 @@ export interface PathApi {
  * import { RuntimeDetector } from "./detect_runtime.ts";
  * const detector = RuntimeDetector.getInstance();
  * const { type, version } = detector.detect();
- * const path = detector.getPath().join("/tmp", "example.txt");
+ * const path = detector.getPath().resolve("example.txt");
  * await detector.getFileSystem().writeTextFile(path, `${type} ${version}`);
  * ```
  */
@@ -72,30 +72,74 @@ export class RuntimeDetector {
   static #instance: RuntimeDetector | undefined;
   #fileSystem: FileSystem | undefined;
 
-  /** The one detector of this process. */
+  /**
+   * The one detector of this process.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * console.log(RuntimeDetector.getInstance() === RuntimeDetector.getInstance()); // true
+   * ```
+   */
   static getInstance(): RuntimeDetector {
     RuntimeDetector.#instance ??= new RuntimeDetector();
     return RuntimeDetector.#instance;
   }
 
-  /** Which runtime this process runs on and its version; throws `unsupported_runtime` elsewhere. */
+  /**
+   * Which runtime this process runs on and its version; throws `unsupported_runtime` elsewhere.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * const { type, version } = RuntimeDetector.getInstance().detect();
+   * console.log(`${type} ${version}`);
+   * ```
+   */
   detect(): RuntimeInfo {
     const type = RuntimeDetector.detect();
     return { type, version: runtimeVersion(type) };
   }
 
-  /** The file system of this process's runtime. */
+  /**
+   * The file system of this process's runtime.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * const fs = RuntimeDetector.getInstance().getFileSystem();
+   * await fs.writeTextFile("note.txt", "hello");
+   * console.log(await fs.readTextFile("note.txt"));
+   * ```
+   */
   getFileSystem(): FileSystem {
     this.#fileSystem ??= createFileSystem(RuntimeDetector.current());
     return this.#fileSystem;
   }
 
-  /** The path functions (`join`, `dirname`, `resolve`, …). */
+  /**
+   * The path functions (`join`, `dirname`, `resolve`, …).
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * const path = RuntimeDetector.getInstance().getPath();
+   * console.log(path.join("models", "limcheekin"), path.extname("model.rkllm"));
+   * ```
+   */
   getPath(): PathApi {
     return nodePath;
   }
 
-  /** The name of the runtime this process runs on; throws `unsupported_runtime` otherwise. */
+  /**
+   * The name of the runtime this process runs on; throws `unsupported_runtime` otherwise.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * console.log(RuntimeDetector.detect()); // "deno", "node" or "bun"
+   * ```
+   */
   static detect(): RuntimeName {
     const global = globalThis as {
       Deno?: unknown;
@@ -114,7 +158,16 @@ export class RuntimeDetector {
     );
   }
 
-  /** The adapter for this process's runtime, created on first use. */
+  /**
+   * The adapter for this process's runtime, created on first use.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeDetector } from "./detect_runtime.ts";
+   * const runtime = RuntimeDetector.current();
+   * console.log(runtime.name);
+   * ```
+   */
   static current(): Runtime {
     if (!RuntimeDetector.#current) {
       const name = RuntimeDetector.detect();
