@@ -1,14 +1,12 @@
 /**
  * The clock the download engine's timers run on: the stall watchdog's ticks,
- * the retry policy's waits and the store lock's polls. The system clock is the
- * default; tests pass a clock they move by hand.
+ * the retry policy's waits and the store lock's polls; tests pass a clock they
+ * move by hand.
  *
  * @module
  */
 
-/**
- * Time and waiting, injectable.
- */
+/** Time and waiting, injectable. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
@@ -18,9 +16,7 @@ export interface Clock {
   every(ms: number, tick: () => void): () => void;
 }
 
-/**
- * The system's clock: `Date.now`, `setTimeout` and `setInterval`.
- */
+/** The system's clock: `Date.now`, `setTimeout` and `setInterval`. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: systemSleep,

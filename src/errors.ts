@@ -82,10 +82,7 @@ export interface ErrorSignals {
 // Kept beside the error, not on it: library users never see these signals.
 const SIGNALS = new WeakMap<ModelManagerError, ErrorSignals>();
 
-/**
- * The internal signals of an error (retry, wait, URL refresh), created empty on first
- * use. Not part of the library's surface (`mod.ts` does not export it).
- */
+/** The internal signals of an error (retry, wait, URL refresh), created empty on first use. */
 export function errorSignals(error: ModelManagerError): ErrorSignals {
   let signals = SIGNALS.get(error);
   if (!signals) SIGNALS.set(error, signals = {});

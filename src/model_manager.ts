@@ -53,27 +53,46 @@ import { branchVariants } from "./manager/branch_variants.ts";
 import { detectBoard } from "./manager/board_fit.ts";
 import { realModelsDir } from "./store/store_directory.ts";
 
-/** Options of {@linkcode ModelManager}; every one has a default. */
+/** Options of {@linkcode ModelManager}; every one has a default (its `@default`). */
 export interface ModelManagerOptions {
   /**
-   * Where models are stored (default: `RKLLM_MODELS_DIR`, else `modelsDir` of the user
-   * config file, else `$XDG_DATA_HOME/rkllm-models/models`, i.e. `~/.local/share/rkllm-models/models`).
+   * Where models are stored; when not given, `RKLLM_MODELS_DIR`, else `modelsDir` of the
+   * user config file.
+   *
+   * @default `$XDG_DATA_HOME/rkllm-models/models`
    */
   modelsDir?: string;
   /**
-   * Where repositories come from: `huggingface` or `modelscope` (default: `source` of the
-   * user config file, else `huggingface`). It picks the
-   * defaults of `endpoint` and `token`: for ModelScope `MODELSCOPE_ENDPOINT`, else
-   * `https://www.modelscope.cn`, and `MODELSCOPE_API_TOKEN`.
+   * Where repositories come from: `huggingface` or `modelscope`; when not given, `source`
+   * of the user config file. It picks where `endpoint` and `token` come from: for
+   * ModelScope, `MODELSCOPE_ENDPOINT` and `MODELSCOPE_API_TOKEN`.
+   *
+   * @default "huggingface"
    */
   source?: string;
-  /** The Hub (default: `HF_ENDPOINT`, else `endpoint` of the user config file, else `https://huggingface.co`). */
+  /**
+   * The Hub; when not given, `HF_ENDPOINT`, else `endpoint` of the user config file.
+   *
+   * @default "https://huggingface.co"
+   */
   endpoint?: string;
-  /** The user config file's settings (default: read from `$XDG_CONFIG_HOME/rkllm-models/config.json`). */
+  /**
+   * The user config file's settings.
+   *
+   * @default read from `$XDG_CONFIG_HOME/rkllm-models/config.json`
+   */
   userConfig?: UserConfig;
-  /** Access token (default: `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `HF_TOKEN_PATH`, `$HF_HOME/token`). */
+  /**
+   * Access token.
+   *
+   * @default `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`, else the file `HF_TOKEN_PATH`, else `$HF_HOME/token`
+   */
   token?: string;
-  /** The `fetch` to use (default: the global one). */
+  /**
+   * The `fetch` to use.
+   *
+   * @default the global `fetch`
+   */
   fetch?: typeof fetch;
   /** Cancels every operation of this manager. */
   signal?: AbortSignal;
@@ -81,27 +100,51 @@ export interface ModelManagerOptions {
   onProgress?: DownloadEventHandler;
   /** Told of every retry of a Hub request (downloads also report theirs through `onProgress`). */
   onRetry?: (event: RetryEvent) => void;
-  /** Receives warnings such as a corrupt registry record (default: `console.warn`). */
+  /**
+   * Receives warnings such as a corrupt registry record.
+   *
+   * @default `console.warn`
+   */
   onWarning?: (message: string) => void;
-  /** Forbid network access (default: `HF_HUB_OFFLINE`). */
+  /**
+   * Forbid network access.
+   *
+   * @default `HF_HUB_OFFLINE`
+   */
   offline?: boolean;
   /** Retry policy for Hub requests and downloads. */
   retry?: RetryOptions;
-  /** Restart a download request after this many milliseconds without a byte (default 30000). */
+  /**
+   * Restart a download request after this many milliseconds without a byte.
+   *
+   * @default 30000
+   */
   idleTimeoutMs?: number;
   /**
    * Fail a Hub request (retryably) when connecting and the first byte of its answer
    * take longer than this many milliseconds, or when an API answer pauses this long
-   * between two chunks (default: `idleTimeoutMs`, else 30000).
+   * between two chunks; when not given, `idleTimeoutMs`.
+   *
+   * @default 30000
    */
   requestTimeoutMs?: number;
-  /** The largest JSON answer from the Hub that is read, in bytes (default 64 MiB). */
+  /**
+   * The largest JSON answer from the Hub that is read, in bytes.
+   *
+   * @default 67108864
+   */
   maxJsonBytes?: number;
-  /** The runtime adapter (default: detected). */
+  /**
+   * The runtime adapter.
+   *
+   * @default detected
+   */
   runtime?: Runtime;
   /**
-   * The clock that retries wait on and that times stalled downloads (default: the
-   * system's); tests pass one they move by hand.
+   * The clock that retries wait on and that times stalled downloads; tests pass one
+   * they move by hand.
+   *
+   * @default the system's
    *
    * @example Retry at once, still timing stalls by the system's clock
    * ```ts

@@ -4,9 +4,7 @@
  * @module
  */
 
-/**
- * Formats a byte count in binary units (B, KiB, MiB, GiB).
- */
+/** Formats a byte count in binary units (B, KiB, MiB, GiB). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;

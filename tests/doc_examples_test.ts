@@ -53,7 +53,9 @@ function examplesIn(file: string): DocExample[] {
   const examples: DocExample[] = [];
   for (const comment of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     const firstLine = text.slice(0, comment.index).split("\n").length;
-    const symbol = symbolAfter(text.slice(comment.index! + comment[0].length));
+    const symbol = /@module\b/.test(comment[0])
+      ? "module"
+      : symbolAfter(text.slice(comment.index! + comment[0].length));
     const lines = comment[0].split("\n").map((line) =>
       line.replace(/^\s*(?:\/\*\*|\*\/|\*) ?/, "")
     );
@@ -72,7 +74,7 @@ function symbolAfter(rest: string): string {
   const declaration =
     /^\s*(?:export\s+)?(?:async\s+)?(?:static\s+)?(?:function\s+|class\s+|const\s+|interface\s+|get\s+)?(\w+)/
       .exec(rest);
-  return declaration?.[1] === "import" ? "module" : declaration?.[1] ?? "module";
+  return declaration?.[1] ?? "?";
 }
 
 /** The first ```` ```ts ```` block after line `start` of a comment, before the next tag. */

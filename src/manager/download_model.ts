@@ -55,25 +55,42 @@ import type { StoreContext } from "./store_context.ts";
 
 /** Options of one download. */
 export interface DownloadOptions extends VariantFilter {
-  /** A branch, tag or commit (default: the default branch). */
+  /**
+   * A branch, tag or commit.
+   *
+   * @default the repository's default branch
+   */
   revision?: string;
   /** Download again even when complete files are present. */
   force?: boolean;
   /** Plan only: report what would be downloaded, write nothing. */
   dryRun?: boolean;
-  /** Parallel connections for large files (default 8). */
+  /**
+   * Parallel connections for large files.
+   *
+   * @default 8
+   */
   connections?: number;
-  /** Files at least this large use parallel segments (default 64 MiB). */
+  /**
+   * Files at least this large, in bytes, use parallel segments.
+   *
+   * @default 67108864
+   */
   parallelThreshold?: number;
-  /** Restart a request after this many milliseconds without a byte (default 30000). */
+  /**
+   * Restart a request after this many milliseconds without a byte.
+   *
+   * @default 30000
+   */
   idleTimeoutMs?: number;
   /** Retry policy. */
   retry?: RetryOptions;
   /** Receives progress events. */
   onProgress?: DownloadEventHandler;
   /**
-   * The files to bring beside the `.rkllm` file when the repository holds them
-   * (default: `COMPANION_FILES` of the models config, `configs/models.json`).
+   * The files to bring beside the `.rkllm` file when the repository holds them.
+   *
+   * @default `COMPANION_FILES` of the models config, `configs/models.json`
    */
   companionFiles?: readonly string[];
   /**

@@ -8,17 +8,13 @@
  */
 import type { Runtime } from "./runtime.ts";
 
-/**
- * Where Linux exposes the board's `compatible` list.
- */
+/** Where Linux exposes the board's `compatible` list. */
 export const DEVICE_TREE_COMPATIBLE = "/proc/device-tree/compatible";
 
 /** Chips that run another chip's conversions: the RK3588S is an RK3588 with fewer pins. */
 const SAME_NPU: Record<string, string> = { rk3588s: "rk3588" };
 
-/**
- * The chip named by a `compatible` list, among `chips`; `undefined` when none is.
- */
+/** The chip named by a `compatible` list, among `chips`; `undefined` when none is. */
 export function chipOfCompatible(text: string, chips: readonly string[]): string | undefined {
   for (const entry of text.split("\0")) {
     const name = entry.trim().toLowerCase().match(/^rockchip,(r[kv]\d+[a-z]?)$/)?.[1];

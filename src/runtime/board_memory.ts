@@ -6,14 +6,10 @@
  */
 import type { Runtime } from "./runtime.ts";
 
-/**
- * Where Linux reports memory.
- */
+/** Where Linux reports memory. */
 export const MEMINFO = "/proc/meminfo";
 
-/**
- * The total memory a `meminfo` text states, in bytes; `undefined` when it states none.
- */
+/** The total memory a `meminfo` text states, in bytes; `undefined` when it states none. */
 export function memTotalOf(text: string): number | undefined {
   const match = /^MemTotal:\s*(\d+)\s*kB\s*$/im.exec(text);
   return match ? Number(match[1]) * 1024 : undefined;

@@ -34,9 +34,6 @@ export interface FileSystem extends FileOperations {
   exists(path: string): Promise<boolean>;
 }
 
-/**
- * The file system on top of a runtime adapter.
- */
 export function createFileSystem(runtime: Runtime): FileSystem {
   const writeFile = async (path: string, data: Uint8Array): Promise<void> => {
     const handle = await runtime.open(path, { write: true, create: true, truncate: true });

@@ -6,9 +6,7 @@
 import process from "node:process";
 import { errorCodeOf } from "./runtime.ts";
 
-/**
- * Answers whether a process with `pid` exists on this machine (signal 0 probe).
- */
+/** Answers whether a process with `pid` exists on this machine (signal 0 probe). */
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {

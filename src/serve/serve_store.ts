@@ -31,46 +31,83 @@ import { refuseSelfUpstream, SERVE_VIA_HEADER, Upstream, viaChainOf } from "./up
 
 /** Options of {@linkcode serveStore}. */
 export interface ServeOptions {
-  /** The address to listen on (default `127.0.0.1`; `0.0.0.0` serves the LAN). */
+  /**
+   * The address to listen on; `0.0.0.0` serves the LAN.
+   *
+   * @default "127.0.0.1"
+   */
   host?: string;
-  /** The port (default 8090; 0 picks a free one). */
+  /**
+   * The port; 0 picks a free one.
+   *
+   * @default 8090
+   */
   port?: number;
-  /** Pull what the store lacks from this Hub or mirror (default: the store alone). */
+  /** Pull what the store lacks from this Hub or mirror; without it, only the store is served. */
   upstream?: string;
   /** The mirror's own token for upstream (never a client's). */
   token?: string;
   /**
-   * With an upstream, pull any repository it has; by default only those the store
+   * With an upstream, pull any repository it has; without it, only those the store
    * holds and those in `pullRepos`.
    */
   pullAny?: boolean;
   /** Repositories (`owner/name`) pulled from upstream though the store lacks them. */
   pullRepos?: string[];
-  /** New upstream pulls each client address may start per minute (default 30). */
+  /**
+   * New upstream pulls each client address may start per minute.
+   *
+   * @default 30
+   */
   pullsPerMinute?: number;
-  /** The clock of the pull rate (default `Date.now`). */
+  /**
+   * The clock of the pull rate.
+   *
+   * @default `Date.now`
+   */
   now?: () => number;
-  /** Serve private and gated repositories too (default: refused). */
+  /** Serve private and gated repositories too; without it they are refused. */
   allowPrivate?: boolean;
-  /** The runtime adapter (default: detected). */
+  /**
+   * The runtime adapter.
+   *
+   * @default detected
+   */
   runtime?: Runtime;
-  /** The `fetch` used for upstream (default: the global one). */
+  /**
+   * The `fetch` used for upstream.
+   *
+   * @default the global `fetch`
+   */
   fetch?: typeof fetch;
-  /** Told about problems that do not stop the server (default: `console.warn`). */
+  /**
+   * Told about problems that do not stop the server.
+   *
+   * @default `console.warn`
+   */
   onWarning?: (message: string) => void;
   /** Restart an upstream request after this many milliseconds without a byte. */
   idleTimeoutMs?: number;
   /**
-   * Connections open at once; beyond them a client is answered `503` (default 256,
-   * fewer when the process's limit on open files allows fewer).
+   * Connections open at once; beyond them a client is answered `503`. Fewer when the
+   * process's limit on open files allows fewer.
+   *
+   * @default 256
    */
   maxConnections?: number;
   /**
    * Close a client's connection when it sends nothing for this many milliseconds while
-   * a request is awaited, or takes no bytes of an answer for as long (default 60 s).
+   * a request is awaited, or takes no bytes of an answer for as long.
+   *
+   * @default 60000
    */
   clientTimeoutMs?: number;
-  /** Close a client's connection when its request's headers take longer than this (default 20 s). */
+  /**
+   * Close a client's connection when its request's headers take longer than this many
+   * milliseconds.
+   *
+   * @default 20000
+   */
   headerTimeoutMs?: number;
   /** Told of each request once its answer has ended or was cut (the request log). */
   onRequest?: (served: ServedRequest) => void;

@@ -17,9 +17,7 @@ export interface AtomicFile {
   data: Uint8Array | string;
 }
 
-/**
- * Replaces `file.path` with `file.data` atomically.
- */
+/** Replaces `file.path` with `file.data` atomically. */
 export async function writeFileAtomic(runtime: Runtime, file: AtomicFile): Promise<void> {
   const { path, data } = file;
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
@@ -50,17 +48,13 @@ export interface AtomicJson {
   value: unknown;
 }
 
-/**
- * Writes a value as pretty JSON, atomically.
- */
+/** Writes a value as pretty JSON, atomically. */
 export function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<void> {
   const data = `${JSON.stringify(file.value, null, 2)}\n`;
   return writeFileAtomic(runtime, { path: file.path, data });
 }
 
-/**
- * Whether a file name is one of this helper's temporary files.
- */
+/** Whether a file name is one of this helper's temporary files. */
 export function isAtomicTemporary(name: string): boolean {
   return /\.tmp-\d+-[0-9a-z]+-\d+$/.test(name);
 }

@@ -27,10 +27,7 @@ export type JsonFileRead<T> =
 
 /** How to check what a JSON file holds. */
 export interface JsonFileOptions {
-  /**
-   * Says what is wrong with the parsed value, or `undefined` when its shape is
-   * right (default: every JSON value is accepted).
-   */
+  /** Says what is wrong with the parsed value, or `undefined` when its shape is right. */
   check?: (value: unknown) => string | undefined;
   /** Refuse a larger file as `unreadable` (only for a {@linkcode SafePlace}), reading no more. */
   maxBytes?: number;

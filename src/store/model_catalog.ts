@@ -188,9 +188,7 @@ export async function storeDirectories(
   return found;
 }
 
-/**
- * The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted.
- */
+/** The repo directories of a store: `<owner>/<name>` pairs that are real directories, sorted. */
 export async function repoDirectories(
   runtime: Runtime,
   modelsDir: string,
@@ -218,9 +216,6 @@ export interface ModelFacts {
   failedVerifyAt?: string;
 }
 
-/**
- * Builds the {@linkcode ModelInfo} of a model file.
- */
 export function modelInfoOf(facts: ModelFacts): ModelInfo {
   const { repo, dir, file, size, record } = facts;
   return {
@@ -247,9 +242,7 @@ function optionalToolkit(toolkit: ToolkitVersion | undefined): { toolkit?: Toolk
   return toolkit ? { toolkit } : {};
 }
 
-/**
- * Scans one repo directory for models and partial downloads.
- */
+/** Scans one repo directory for models and partial downloads. */
 export async function scanRepoDirectory(
   runtime: Runtime,
   where: RepoDirectory,
@@ -302,9 +295,7 @@ export async function scanRepoDirectory(
   return { models, partials, links: links.map((link) => storePathOf(dir, link)) };
 }
 
-/**
- * Scans the store for models and partial downloads, sorted by repo then file.
- */
+/** Scans the store for models and partial downloads, sorted by repo then file. */
 export async function scanStore(
   runtime: Runtime,
   modelsDir: string,

@@ -49,9 +49,7 @@ export function findModel(models: ModelInfo[], query: string): ModelInfo | undef
   return undefined;
 }
 
-/**
- * Like {@linkcode findModel}, but no match is a `model_not_found` error.
- */
+/** Like {@linkcode findModel}, but no match is a `model_not_found` error. */
 export function requireModel(models: ModelInfo[], query: string): ModelInfo {
   const model = findModel(models, query);
   if (!model) {

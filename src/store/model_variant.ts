@@ -103,7 +103,6 @@ export function pairedEncoders(modelFile: string, paths: readonly string[]): str
  * the listing. An encoder belongs to the `.rkllm` files of `paths` nearest to it: those
  * under the deepest folder above it that holds any (the root when none does), so a
  * model in a subfolder never takes another model's encoder.
- * `options.variantOf` reads a name (by default {@linkcode parseModelVariant}).
  */
 export function encoderPairing(
   paths: readonly string[],

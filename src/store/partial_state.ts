@@ -13,14 +13,10 @@ import { storageFailure } from "./storage_error.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 
-/**
- * The suffix of a partial download's file, beside its destination.
- */
+/** The suffix of a partial download's file, beside its destination. */
 export const PARTIAL_SUFFIX = ".part";
 
-/**
- * The suffix of a partial download's state file, beside its destination.
- */
+/** The suffix of a partial download's state file, beside its destination. */
 export const STATE_SUFFIX = `${PARTIAL_SUFFIX}.state`;
 
 /** One byte range of a file and how much of it is on disk. */
@@ -33,16 +29,13 @@ export interface Segment {
   next: number;
 }
 
-/**
- * Bytes already downloaded across segments.
- */
+/** Bytes already downloaded across segments. */
 export function completedBytes(segments: Segment[]): number {
   return segments.reduce((sum, segment) => sum + (segment.next - segment.start), 0);
 }
 
 /** What identifies the remote file a partial download belongs to. */
 export interface FileIdentity {
-  /** Content size. */
   size: number;
   /** SHA-256 of the content, when known (LFS files). */
   sha256?: string;
@@ -50,16 +43,12 @@ export interface FileIdentity {
   gitSha1?: string;
 }
 
-/**
- * Whether a value is a SHA-256 in hex (a masked `*` or any other text is not).
- */
+/** Whether a value is a SHA-256 in hex (a masked `*` or any other text is not). */
 export function isSha256Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{64}$/i.test(value);
 }
 
-/**
- * Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not).
- */
+/** Whether a value is a git SHA-1 in hex (a masked `*` or any other text is not). */
 export function isGitSha1Hex(value: string | undefined): value is string {
   return value !== undefined && /^[0-9a-f]{40}$/i.test(value);
 }
@@ -80,7 +69,6 @@ export function identityOfFile(file: RepoFile): FileIdentity {
 
 /** The state file's contents. */
 export interface DownloadState {
-  /** Format version. */
   version: 1;
   /** The repository path of the file. */
   file: string;
@@ -88,7 +76,6 @@ export interface DownloadState {
   commit: string;
   /** The remote file's identity when the download began. */
   identity: FileIdentity;
-  /** Segment progress. */
   segments: Segment[];
   /** Set once the partial file has been verified and only awaits its rename into place. */
   verified?: boolean;
@@ -96,16 +83,12 @@ export interface DownloadState {
   verifiedHash?: { algorithm: "sha256" | "git-sha1"; hex: string };
 }
 
-/**
- * The partial file beside a destination.
- */
+/** The partial file beside a destination. */
 export function partialPathOf(destination: string): string {
   return `${destination}${PARTIAL_SUFFIX}`;
 }
 
-/**
- * The state file beside a destination's partial file.
- */
+/** The state file beside a destination's partial file. */
 export function statePathOf(destination: string): string {
   return `${destination}${STATE_SUFFIX}`;
 }
@@ -206,9 +189,7 @@ export async function partialProgress(
   }
 }
 
-/**
- * Saves a download's state atomically; a file-system failure is a resumable `storage` error.
- */
+/** Saves a download's state atomically; a file-system failure is a resumable `storage` error. */
 export async function writeDownloadState(
   runtime: Runtime,
   saved: DownloadStateWrite,
@@ -221,17 +202,13 @@ export async function writeDownloadState(
   }
 }
 
-/**
- * Removes a download's partial file and state.
- */
+/** Removes a download's partial file and state. */
 export async function removePartial(runtime: Runtime, destination: string): Promise<void> {
   await runtime.remove(partialPathOf(destination));
   await runtime.remove(statePathOf(destination));
 }
 
-/**
- * Whether the remote file is still the one a partial download belongs to.
- */
+/** Whether the remote file is still the one a partial download belongs to. */
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   if (a.size !== b.size) return false;
   if (a.sha256 && b.sha256) return a.sha256 === b.sha256;

@@ -7,9 +7,7 @@
  */
 import { TECHNICAL_FILES } from "./store_layout.ts";
 
-/**
- * The folders that hold a repository path, nearest first, the root (`""`) last.
- */
+/** The folders that hold a repository path, nearest first, the root (`""`) last. */
 export function foldersOf(path: string): string[] {
   const parts = path.split("/").slice(0, -1);
   const folders: string[] = [];
@@ -54,9 +52,7 @@ export function companionsOfModels(
   return [...new Set(files.flatMap((file) => nearestCompanions(file, where)))];
 }
 
-/**
- * Whether a repository path is a technical file (`config.json`, …) in whichever folder.
- */
+/** Whether a repository path is a technical file (`config.json`, …) in whichever folder. */
 export function isTechnicalFile(path: string): boolean {
   return TECHNICAL_FILES.includes(path.split("/").pop()!);
 }

@@ -7,9 +7,7 @@
 import { join } from "node:path";
 import type { RepoId } from "../hub/repo_id.ts";
 
-/**
- * The technical files that travel with every `.rkllm` file.
- */
+/** The technical files that travel with every `.rkllm` file. */
 export const TECHNICAL_FILES: readonly string[] = [
   "config.json",
   "generation_config.json",
@@ -18,33 +16,21 @@ export const TECHNICAL_FILES: readonly string[] = [
   "tokenizer.json",
 ];
 
-/**
- * The registry record's file name inside a repo directory.
- */
+/** The registry record's file name inside a repo directory. */
 export const RECORD_FILE = ".rkllm-models.json";
 
-/**
- * The lock file that serialises downloads and record updates of a repo directory.
- */
+/** The lock file that serialises downloads and record updates of a repo directory. */
 export const LOCK_FILE = ".rkllm-models.lock";
 
-/**
- * The directory of a repository in the store.
- */
 export function repoDirOf(modelsDir: string, repo: RepoId): string {
   return join(modelsDir, repo.owner, repo.name);
 }
 
-/**
- * The path of a repository file in the store (the repo path's `/` become directories).
- */
+/** The path of a repository file in the store (the repo path's `/` become directories). */
 export function storePathOf(repoDir: string, repoPath: string): string {
   return join(repoDir, ...repoPath.split("/"));
 }
 
-/**
- * Whether a file name is an RKLLM model file.
- */
 export function isModelFileName(name: string): boolean {
   return name.toLowerCase().endsWith(".rkllm");
 }

@@ -13,9 +13,7 @@ import { type ToolkitVersion, toolkitVersionOf } from "./toolkit_version.ts";
 /** The most of a `meta.json` read: a description, never a model. */
 const MAX_META_BYTES = 1024 * 1024;
 
-/**
- * The toolkit version of a stored model, `meta.json` first.
- */
+/** The toolkit version of a stored model, `meta.json` first. */
 export async function storedToolkitVersion(
   runtime: Runtime,
   model: ModelInfo,

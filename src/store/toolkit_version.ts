@@ -37,9 +37,7 @@ const ALONE = new RegExp(
   "i",
 );
 
-/**
- * The toolkit version a name states (a file name, a branch, a repository name).
- */
+/** The toolkit version a name states (a file name, a branch, a repository name). */
 export function toolkitVersionInName(name: string): string | undefined {
   return (AFTER_WORD.exec(name) ?? ALONE.exec(name))?.[1]?.toLowerCase();
 }
@@ -99,9 +97,7 @@ export function toolkitVersionOf(sources: ToolkitSources): ToolkitVersion | unde
   return found && { version: found[0]!, source: found[1] };
 }
 
-/**
- * Whether a toolkit version is older than {@linkcode OLDEST_COMPATIBLE_TOOLKIT}.
- */
+/** Whether a toolkit version is older than {@linkcode OLDEST_COMPATIBLE_TOOLKIT}. */
 export function predatesCompatibleToolkit(version: string): boolean {
   const numbers = (text: string) => text.split(/[.b]/).slice(0, 3).map(Number);
   const [a, b] = [numbers(version), numbers(OLDEST_COMPATIBLE_TOOLKIT)];
