@@ -87,15 +87,15 @@ export interface ModelManagerOptions {
   offline?: boolean;
   /** Retry policy for Hub requests and downloads. */
   retry?: RetryOptions;
-  /** Restart a download request after this many milliseconds without a byte (default 30000). */
+  /** Restart a download request after this many milliseconds without a byte. */
   idleTimeoutMs?: number;
   /**
    * Fail a Hub request (retryably) when connecting and the first byte of its answer
    * take longer than this many milliseconds, or when an API answer pauses this long
-   * between two chunks (default: `idleTimeoutMs`, else 30000).
+   * between two chunks (default: `idleTimeoutMs`).
    */
   requestTimeoutMs?: number;
-  /** The largest JSON answer from the Hub that is read, in bytes (default 64 MiB). */
+  /** The largest JSON answer from the Hub that is read, in bytes. */
   maxJsonBytes?: number;
   /** The runtime adapter (default: detected). */
   runtime?: Runtime;
@@ -212,11 +212,14 @@ export class ModelManager {
     file?: string,
     options: DownloadOptions & { signal?: AbortSignal } = {},
   ): Promise<ModelInfo> {
-    return (await this.download(repo, file, options)).model;
+    return (await this.downloadWithPlan(repo, file, options)).model;
   }
 
-  /** Like {@linkcode ModelManager.downloadModel}, answering the plan and the bytes transferred too. */
-  async download(
+  /**
+   * Like {@linkcode ModelManager.downloadModel}, answering with the model, the plan that
+   * was carried out (or, with `dryRun`, would be) and the bytes transferred.
+   */
+  async downloadWithPlan(
     repo: string,
     file?: string,
     options: DownloadOptions & { signal?: AbortSignal } = {},
@@ -233,6 +236,19 @@ export class ModelManager {
       onProgress,
       file,
     });
+  }
+
+  /**
+   * The former name of {@linkcode ModelManager.downloadWithPlan}.
+   *
+   * @deprecated Use {@linkcode ModelManager.downloadWithPlan}: the same call.
+   */
+  download(
+    repo: string,
+    file?: string,
+    options: DownloadOptions & { signal?: AbortSignal } = {},
+  ): Promise<DownloadResult> {
+    return this.downloadWithPlan(repo, file, options);
   }
 
   /** Every model in the store, sorted by repository and file. */

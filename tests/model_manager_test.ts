@@ -122,9 +122,20 @@ describe("ModelManager against the loopback Hub", () => {
       )
         .length;
     const before = fileRequests();
-    const again = await manager.download(QWEN.id);
+    const again = await manager.downloadWithPlan(QWEN.id);
     assert.equal(again.transferred, 0);
     assert.equal(fileRequests(), before, "no file was fetched the second time");
+  });
+
+  it("still answers the plan under the deprecated name download", async () => {
+    const { manager } = managerFor(hub, newDir());
+    const renamed = await manager.downloadWithPlan(QWEN.id, undefined, { dryRun: true });
+    const former = await manager.download(QWEN.id, undefined, { dryRun: true });
+    assert.equal(former.plan.modelFile, QWEN_FILE);
+    // Free space is the disk's, which other processes change between the two calls.
+    const { freeBytes: _, ...plan } = former.plan;
+    const { freeBytes: __, ...renamedPlan } = renamed.plan;
+    assert.deepEqual({ ...former, plan }, { ...renamed, plan: renamedPlan });
   });
 
   describe("lists models with their variant, including a hand-copied one, and never partial files", () => {
