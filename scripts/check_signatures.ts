@@ -1,5 +1,5 @@
 /**
- * Checks two house rules on `src/` that a line scan can see:
+ * Checks two house rules on `src/` (or another directory) that a line scan can see:
  *
  * - an exported function, and the constructor of a class, takes at most two
  *   required arguments plus an options object (a third parameter, if any, is
@@ -8,19 +8,22 @@
  * - no function, method or constructor body is longer than
  *   {@linkcode MAX_LINES} lines.
  *
- * Limits, as it reads lines and not TypeScript's syntax tree: a signature
- * starts on a line that begins with `export function`, `export async
- * function`, `function` or `constructor(` (arrow functions and object
- * methods are not seen); parameters are split at top-level commas, counting
- * `()`, `[]`, `{}` and `<>` (an arrow type's `=>` is not mistaken for a
- * closing `>`); bodies are measured by counting braces outside strings,
- * templates and comments, so a regular expression literal holding a quote,
- * a backtick or an unbalanced brace would confuse it (none does today). Methods are seen at the two-space
- * indent of a class body.
+ * Limits, as it reads lines and not TypeScript's syntax tree: a function
+ * starts on a line that begins with `function name(` (or `export`, `async`),
+ * `const name = (…) => {`, `const name = async (…) => {` or `const name =
+ * function (` at the top level, or, at any indentation, a class or
+ * object-literal method (`name(`, `async name(`, `get name(`, `constructor(`)
+ * or an arrow property (`name: (…) => {`); a call statement that such a line
+ * also matches ends at its semicolon without a body and is not measured.
+ * Parameters are split at top-level commas, counting `()`, `[]`, `{}` and
+ * `<>` (an arrow type's `=>` is not mistaken for a closing `>`); bodies are
+ * measured by counting braces outside strings, templates and comments, so a
+ * regular expression literal holding a quote, a backtick or an unbalanced
+ * brace would confuse it (none does today).
  *
  * Exceptions live in {@linkcode ALLOWED}, each with its reason.
  *
- * Run: `deno run --allow-read scripts/check_signatures.ts`
+ * Run: `deno run --allow-read scripts/check_signatures.ts [dir]`
  *
  * @module
  */
@@ -167,18 +170,77 @@ function signatureProblems(name: string, parameters: string[]): string[] {
   return problems;
 }
 
-const SIGNATURE =
-  /^(?:(export )?(?:async )?function\*? ?([\w$]+)| {2}(?:(?:public|private|protected|static|async|readonly) )*(constructor|#?[\w$]+)\s*(?:<[^(]*>)?\()/;
-const NOT_METHODS = new Set(["if", "for", "while", "switch", "catch", "return", "function"]);
+/** Where a function starts: its name, and whether the signature rules apply to it. */
+interface FunctionStart {
+  name: string;
+  /** An exported function or a constructor: the signature rules apply. */
+  checked: boolean;
+  /** An arrow function: its body opens with `=> {`, else the line is not one. */
+  arrow: boolean;
+}
+
+const MODIFIERS = "(?:(?:public|private|protected|static|async|readonly|override|get|set) )*";
+const TYPE_PARAMETERS = "(?:<[^(]*>)?";
+/** `function name(` at the top level. */
+const DECLARATION = /^(export )?(?:default )?(?:async )?function\*? ?([\w$]+)/;
+/** `const name = (…) => {`, `const name = async (…) => {` or `const name = function (` at the top level. */
+const CONST_FUNCTION = new RegExp(
+  `^(export )?const ([\\w$]+)(?:\\s*:[^=]+)?\\s*=\\s*(?:async\\s+)?(function\\b\\*?\\s*[\\w$]*\\s*)?${TYPE_PARAMETERS}\\(`,
+);
+/** A class or object-literal method, at any indentation: `name(`, `async name(`, `constructor(`. */
+const METHOD = new RegExp(
+  `^\\s+${MODIFIERS}\\*?\\s*(constructor|#?[\\w$]+)\\s*${TYPE_PARAMETERS}\\(`,
+);
+/** An object-literal property holding an arrow function, at any indentation: `name: (…) => {`. */
+const ARROW_PROPERTY = new RegExp(`^\\s+([\\w$]+)\\s*:\\s*(?:async\\s+)?${TYPE_PARAMETERS}\\(`);
+const NOT_METHODS = new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "catch",
+  "return",
+  "function",
+  "super",
+  "await",
+  "typeof",
+  "void",
+]);
+
+/** The function a line starts, if it starts one. */
+function functionStart(line: string): FunctionStart | undefined {
+  const declared = DECLARATION.exec(line);
+  if (declared) return { name: declared[2], checked: declared[1] !== undefined, arrow: false };
+  const constant = CONST_FUNCTION.exec(line);
+  if (constant) {
+    return {
+      name: constant[2],
+      checked: constant[1] !== undefined,
+      arrow: constant[3] === undefined,
+    };
+  }
+  const method = METHOD.exec(line);
+  if (method && !NOT_METHODS.has(method[1])) {
+    return { name: method[1], checked: method[1] === "constructor", arrow: false };
+  }
+  const property = ARROW_PROPERTY.exec(line);
+  if (property) return { name: property[1], checked: false, arrow: true };
+  return undefined;
+}
 
 /**
- * The line of a body's closing brace, counting from the line its signature
- * starts. The body opens at the first `{` that ends a line after the
+ * The line a function ends on, counting from the line its signature starts,
+ * and whether it has a body (an overload, an interface method or a call
+ * statement ends at its semicolon without one). The body opens at the first `{` that ends a line after the
  * parameter list has closed, outside any `<…>` or `{…}` of the return type, so
  * an options default (`options = {}`) or an object in a parameter or return
  * type does not end the body early.
  */
-function bodyEnd(lines: string[], from: number): number {
+function bodyEnd(
+  lines: string[],
+  start: { from: number; arrow: boolean },
+): { end: number; body: boolean } {
+  const { from, arrow } = start;
   let parentheses = 0;
   let parametersClosed = false;
   let typeDepth = 0;
@@ -189,54 +251,62 @@ function bodyEnd(lines: string[], from: number): number {
       const char = line[column];
       if (depth > 0) {
         if (char === "{") depth++;
-        else if (char === "}" && --depth === 0) return i;
+        else if (char === "}" && --depth === 0) return { end: i, body: true };
       } else if (!parametersClosed) {
         if (char === "(") parentheses++;
         else if (char === ")" && --parentheses === 0) parametersClosed = true;
-      } else if (char === "{" && typeDepth === 0 && line.slice(column + 1).trim() === "") {
+      } else if (
+        char === "{" && typeDepth === 0 && line.slice(column + 1).trim() === "" &&
+        (!arrow || line.slice(0, column).trimEnd().endsWith("=>"))
+      ) {
         depth = 1;
       } else if ("<{(".includes(char)) typeDepth++;
       else if ("})".includes(char) || (char === ">" && line[column - 1] !== "=")) typeDepth--;
     }
-    // A declaration without a body (an overload or an interface method) ends at its semicolon.
-    if (depth === 0 && parametersClosed && /;\s*$/.test(line)) return i;
+    if (depth === 0 && parametersClosed && /;\s*$/.test(line)) return { end: i, body: false };
   }
-  return lines.length - 1;
+  return { end: lines.length - 1, body: depth > 0 };
 }
 
 function problemsOf(file: string): string[] {
   const lines = blanked(readFileSync(file, "utf8")).split("\n");
   const problems: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const match = SIGNATURE.exec(line);
-    if (!match) continue;
-    const name = match[2] ?? match[3];
-    if (NOT_METHODS.has(name)) continue;
+    const start = functionStart(lines[i]);
+    if (!start) continue;
+    const { name } = start;
     const where = `${file}:${i + 1}: ${name}`;
     if (ALLOWED[`${file}:${name}`] !== undefined) continue;
-    const end = bodyEnd(lines, i);
+    const { end, body } = bodyEnd(lines, { from: i, arrow: start.arrow });
     const text = lines.slice(i, end + 1).join("\n");
     const open = text.indexOf("(", text.indexOf(name) + name.length);
-    if (match[1] !== undefined || name === "constructor") {
+    if (start.checked) {
       const { inner } = parenthesised(text, open);
       problems.push(...signatureProblems(where, parametersOf(inner)));
     }
-    if (end - i + 1 > MAX_LINES) {
+    if (body && end - i + 1 > MAX_LINES) {
       problems.push(`${where} is ${end - i + 1} lines (at most ${MAX_LINES})`);
     }
   }
   return problems;
 }
 
-const problems = sourceFiles("src").flatMap(problemsOf);
-for (const problem of problems) console.error(problem);
-if (problems.length > 0) {
-  console.error(`${problems.length} signature or length problems`);
-  process.exit(1);
+/** Every signature and length problem in the `.ts` files under `dir`. */
+export function problemsIn(dir: string): string[] {
+  return sourceFiles(dir).flatMap(problemsOf);
 }
-console.log(
-  `signatures: every exported function and constructor in src/ takes at most two required arguments plus options, no boolean flags, and no function is over ${MAX_LINES} lines, except the ${
-    Object.keys(ALLOWED).length
-  } listed in ALLOWED`,
-);
+
+if (import.meta.main) {
+  const dir = process.argv[2] ?? "src";
+  const problems = problemsIn(dir);
+  for (const problem of problems) console.error(problem);
+  if (problems.length > 0) {
+    console.error(`${problems.length} signature or length problems`);
+    process.exit(1);
+  }
+  console.log(
+    `signatures: every exported function and constructor in ${dir}/ takes at most two required arguments plus options, no boolean flags, and no function is over ${MAX_LINES} lines, except the ${
+      Object.keys(ALLOWED).length
+    } listed in ALLOWED`,
+  );
+}

@@ -263,7 +263,7 @@ export class ModelManager {
     file?: string,
     options: DownloadOptions & { signal?: AbortSignal } = {},
   ): Promise<ModelInfo> {
-    return (await this.download(repo, file, options)).model;
+    return (await this.downloadWithPlan(repo, file, options)).model;
   }
 
   /**
@@ -273,11 +273,11 @@ export class ModelManager {
    * ```ts
    * import { ModelManager } from "./model_manager.ts";
    * const manager = new ModelManager({ modelsDir: "./models" });
-   * const { plan } = await manager.download("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", undefined, { dryRun: true });
+   * const { plan } = await manager.downloadWithPlan("limcheekin/Qwen2.5-0.5B-Instruct-rk3588-1.1.4", undefined, { dryRun: true });
    * console.log(plan.modelFile, plan.bytesNeeded);
    * ```
    */
-  async download(
+  async downloadWithPlan(
     repo: string,
     file?: string,
     options: DownloadOptions & { signal?: AbortSignal } = {},

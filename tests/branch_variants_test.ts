@@ -90,7 +90,7 @@ describe("variants kept as git branches", () => {
 
   it("a download without --revision names the branches; with it, takes the branch's files", async () => {
     const { manager } = managerFor(bed.hub, bed.newDir());
-    const error = await rejectsWithCode(manager.download(BRANCHED.id), "usage");
+    const error = await rejectsWithCode(manager.downloadWithPlan(BRANCHED.id), "usage");
     assert.deepEqual(error.choices, [W8A8, W8A8_G512]);
     const model = await manager.downloadModel(BRANCHED.id, undefined, { revision: W8A8_G512 });
     assert.equal(model.file, G512_FILE);

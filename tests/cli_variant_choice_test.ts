@@ -21,6 +21,8 @@ import {
   QWEN_TECHNICAL,
   REVISED,
 } from "./support/experience_fixtures.ts";
+import { ModelManagerError } from "../src/errors.ts";
+import { VariantChoiceError } from "../src/cli/variants.ts";
 
 describe("the CLI people enjoy: choosing and downloading", () => {
   const bed = useHubTestBed(experienceHub());
@@ -46,6 +48,15 @@ describe("the CLI people enjoy: choosing and downloading", () => {
         `hint: run again with the flags shown, or give the file: rkllm-models download ${MULTI.id} ${MULTI_RK3576}`,
       ]);
       assert.ok(!existsSync(dir), "nothing is written");
+    });
+
+    it("is a usage error that names itself, with the files as its choices", () => {
+      const variants = [{ file: MULTI_RK3576, flags: "--platform rk3576" }];
+      const error = new VariantChoiceError("which file?", { variants, listing: [] });
+      assert.ok(error instanceof ModelManagerError);
+      assert.equal(error.code, "usage");
+      assert.equal(error.name, "VariantChoiceError");
+      assert.deepEqual(error.choices, [MULTI_RK3576]);
     });
 
     it("lists the variants in the JSON error, and each listed flag selects its variant", async () => {

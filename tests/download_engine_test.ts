@@ -120,7 +120,7 @@ describe("the download engine on a flaky network", () => {
       bytesPerSecond: 8 * MIB,
     });
     const from = bed.hub.requests.length;
-    const result = await manager.download(QWEN.id);
+    const result = await manager.downloadWithPlan(QWEN.id);
     assertSameBytes(result.model.path, bytesOf(QWEN, QWEN_FILE));
     const gets = modelGets(from);
     assert.equal(gets.length, 2);

@@ -86,7 +86,7 @@ describe("resuming a partial download", () => {
     bed.hub.expireSignedUrls();
     const from = bed.hub.requests.length;
     const second = managerFor(bed.hub, modelsDir);
-    const result = await second.manager.download(QWEN.id);
+    const result = await second.manager.downloadWithPlan(QWEN.id);
     assertSameBytes(result.model.path, bytesOf(QWEN, QWEN_FILE));
     assert.ok(modelGets(from).every((request) => request.status === 206), "no expired URL used");
     const start = second.events.find((event) =>
@@ -111,7 +111,7 @@ describe("resuming a partial download", () => {
     const second = managerFor(bed.hub, modelsDir);
     // One connection takes the saved segments' missing ranges one after the other: no split,
     // no endgame copy, no request cut short, so the bytes served are exactly the missing ones.
-    const result = await second.manager.download(BIG.id, undefined, {
+    const result = await second.manager.downloadWithPlan(BIG.id, undefined, {
       ...PARALLEL,
       connections: 1,
     });

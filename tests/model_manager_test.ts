@@ -122,7 +122,7 @@ describe("ModelManager against the loopback Hub", () => {
       )
         .length;
     const before = fileRequests();
-    const again = await manager.download(QWEN.id);
+    const again = await manager.downloadWithPlan(QWEN.id);
     assert.equal(again.transferred, 0);
     assert.equal(fileRequests(), before, "no file was fetched the second time");
   });

@@ -140,13 +140,14 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
   it("selects exactly the asked quantisation: w8a8_g128 is neither w8a8 nor w8a8_g256", async () => {
     const { manager } = managerFor(hub, newDir());
     const plan = async (quantization: string) =>
-      (await manager.download(QWEN3.id, undefined, { quantization, dryRun: true })).plan.modelFile;
+      (await manager.downloadWithPlan(QWEN3.id, undefined, { quantization, dryRun: true })).plan
+        .modelFile;
     assert.equal(await plan("w8a8_g256"), QWEN3_FILES.w8a8_g256);
     assert.equal(await plan("W8A8_G128"), QWEN3_FILES.w8a8_g128);
     assert.equal(await plan("w4a16_g64"), QWEN3_FILES.rk3576);
     // Plain w8a8 leaves the plain file and its -16k twin, never a grouped one.
     const error = await rejectsWithCode(
-      manager.download(QWEN3.id, undefined, { quantization: "w8a8", dryRun: true }),
+      manager.downloadWithPlan(QWEN3.id, undefined, { quantization: "w8a8", dryRun: true }),
       "usage",
     );
     assert.deepEqual(
@@ -156,10 +157,14 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
         QWEN3_FILES.w8a8_16k,
       ].sort(),
     );
-    const byName = await manager.download(QWEN3.id, QWEN3_FILES.w8a8_16k.replace(".rkllm", ""), {
-      quantization: "w8a8",
-      dryRun: true,
-    });
+    const byName = await manager.downloadWithPlan(
+      QWEN3.id,
+      QWEN3_FILES.w8a8_16k.replace(".rkllm", ""),
+      {
+        quantization: "w8a8",
+        dryRun: true,
+      },
+    );
     assert.equal(byName.plan.modelFile, QWEN3_FILES.w8a8_16k);
     assert.equal(byName.model.suffix, "16k");
   });
@@ -167,11 +172,11 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
   it("never takes a grouped file for the plain quantisation, and names the grouped ones", async () => {
     const { manager } = managerFor(hub, newDir());
     const error = await rejectsWithCode(
-      manager.download(DEEPSEEK.id, undefined, { quantization: "w8a8", dryRun: true }),
+      manager.downloadWithPlan(DEEPSEEK.id, undefined, { quantization: "w8a8", dryRun: true }),
       "file_not_found",
     );
     assert.match(error.hint, /^no file is plain w8a8; use --quant w8a8_g128 or --quant w8a8_g256$/);
-    const exact = await manager.download(DEEPSEEK.id, undefined, {
+    const exact = await manager.downloadWithPlan(DEEPSEEK.id, undefined, {
       quantization: "w8a8_g256",
       platform: "rk3588",
       dryRun: true,
@@ -182,9 +187,13 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
 
   it("counts the companions in --dry-run and in the free-space check", async () => {
     const modelsDir = newDir();
-    const dryRun = await managerFor(hub, modelsDir).manager.download(QWEN3.id, QWEN3_FILES.w8a8, {
-      dryRun: true,
-    });
+    const dryRun = await managerFor(hub, modelsDir).manager.downloadWithPlan(
+      QWEN3.id,
+      QWEN3_FILES.w8a8,
+      {
+        dryRun: true,
+      },
+    );
     const companionBytes = QWEN3_COMPANIONS.reduce(
       (sum, file) => sum + bytesOf(QWEN3, file).length,
       0,
@@ -214,7 +223,7 @@ describe("downloads from repositories shaped like real RKLLM conversions", () =>
 
     it("plans the encoder for the model's chip", async () => {
       manager = managerFor(hub, newDir()).manager;
-      const plan = (await manager.download(INTERNVL.id, undefined, {
+      const plan = (await manager.downloadWithPlan(INTERNVL.id, undefined, {
         platform: "rk3576",
         dryRun: true,
       })).plan;

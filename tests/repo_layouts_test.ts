@@ -146,7 +146,7 @@ describe("downloads from repositories laid out in folders", () => {
 
   it("a monorepo vision model brings its encoder and its own companions only", async () => {
     const { manager } = managerFor(hub, newDir());
-    const { plan } = await manager.download(MONOREPO.id, MINICPM, { dryRun: true });
+    const { plan } = await manager.downloadWithPlan(MONOREPO.id, MINICPM, { dryRun: true });
     assert.deepEqual(plan.files.map((file) => [file.file, file.kind]), [
       [MINICPM, "model"],
       ["models/MiniCPM-V-2.6/config.json", "companion"],
@@ -157,7 +157,7 @@ describe("downloads from repositories laid out in folders", () => {
 
   it("per-chip subfolders: the chip's model with its folder's encoder and the root's companions", async () => {
     const { manager } = managerFor(hub, newDir());
-    const { plan } = await manager.download(PER_CHIP.id, undefined, {
+    const { plan } = await manager.downloadWithPlan(PER_CHIP.id, undefined, {
       platform: "rk3576",
       dryRun: true,
     });
@@ -170,7 +170,7 @@ describe("downloads from repositories laid out in folders", () => {
 
   it("generic names: the only model with the only encoder and the root's companions", async () => {
     const { manager } = managerFor(hub, newDir());
-    const { plan } = await manager.download(GENERIC.id, undefined, { dryRun: true });
+    const { plan } = await manager.downloadWithPlan(GENERIC.id, undefined, { dryRun: true });
     assert.deepEqual(plan.files.map((file) => [file.file, file.kind]), [
       ["language_model_w8a8.rkllm", "model"],
       ["config.json", "companion"],

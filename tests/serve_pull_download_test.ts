@@ -76,7 +76,7 @@ describe("serve --upstream and download of the same file at once", () => {
         assert.equal(response.status, 200);
         return new Uint8Array(await response.arrayBuffer());
       });
-    const download = () => manager.download(repo.id, file, { connections: 4 });
+    const download = () => manager.downloadWithPlan(repo.id, file, { connections: 4 });
     const first = options.pullFirst ? pull() : download();
     await waitFor(() => existsSync(`${destination}.part`), "the first to write its partial file");
     const second = options.pullFirst ? download() : pull();

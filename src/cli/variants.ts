@@ -28,7 +28,7 @@ export class VariantChoiceError extends ModelManagerError {
       repo: options.repo,
       choices: options.variants.map((variant) => variant.file),
     });
-    this.name = "ModelManagerError";
+    this.name = "VariantChoiceError";
     this.variants = options.variants;
     this.listing = options.listing;
   }

@@ -158,46 +158,19 @@ export async function serveStore(
   const runtime = options.runtime ?? RuntimeDetector.current();
   const serverId = crypto.randomUUID();
   const stop = new AbortController();
-  const warn = options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`));
   const upstreamUrl = options.upstream === undefined
     ? undefined
     : normalizeEndpoint(options.upstream);
-  const settings: ViewSettings = {
+  const settings = viewSettingsOf(modelsDir, {
     runtime,
-    modelsDir,
-    allowPrivate: options.allowPrivate === true,
-    hashes: new ComputedHashes(runtime),
-    warn,
-    stats: { requests: 0, bodyBytes: 0 },
-    sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
-    pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
-    pulls: {
-      any: options.pullAny === true,
-      repos: new Set((options.pullRepos ?? []).map((repo) => repo.toLowerCase())),
-    },
-    upstream: upstreamUrl === undefined ? undefined : new Upstream({
-      runtime,
-      modelsDir,
-      endpoint: upstreamUrl,
-      token: options.token,
-      serverId,
-      fetch: options.fetch,
-      signal: stop.signal,
-      idleTimeoutMs: options.idleTimeoutMs,
-    }),
-  };
+    options,
+    upstream: upstreamUrl === undefined
+      ? undefined
+      : { endpoint: upstreamUrl, serverId, signal: stop.signal },
+  });
   const server = createServer((request, response) => {
     if (!guard.admits(request.socket)) return;
-    const sent = { bytes: 0 };
-    if (options.onRequest) watchRequest({ request, response, sent }, options.onRequest);
-    handle(settings, { request, response, serverId, sent }).catch((error) => {
-      if (!response.headersSent) {
-        answerRefusal(response, { status: 500, message: "internal error" });
-      } else {
-        response.destroy();
-      }
-      warn(`serve: ${error instanceof Error ? error.message : error}`);
-    });
+    answer(settings, { request, response, serverId, onRequest: options.onRequest });
   });
   const host = options.host ?? "127.0.0.1";
   const listener = new ListenerWatch(server, host);
@@ -211,7 +184,6 @@ export async function serveStore(
     await closed;
     await settings.upstream?.settle();
   };
-  const url = `http://${localHost(host)}:${port}`;
   if (upstreamUrl !== undefined) {
     try {
       await refuseSelfUpstream(upstreamUrl, { serverId, fetch: options.fetch });
@@ -221,13 +193,70 @@ export async function serveStore(
     }
   }
   return {
-    url,
+    url: `http://${localHost(host)}:${port}`,
     lanUrls: lanUrlsOf(host, port),
     port,
     stats: settings.stats,
     connections: guard.counts,
     close,
   };
+}
+
+/** What the views of the store share: the options read once, and the upstream, if any. */
+function viewSettingsOf(
+  modelsDir: string,
+  parts: {
+    runtime: Runtime;
+    options: ServeOptions;
+    upstream?: { endpoint: string; serverId: string; signal: AbortSignal };
+  },
+): ViewSettings {
+  const { runtime, options, upstream } = parts;
+  return {
+    runtime,
+    modelsDir,
+    allowPrivate: options.allowPrivate === true,
+    hashes: new ComputedHashes(runtime),
+    warn: options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`)),
+    stats: { requests: 0, bodyBytes: 0 },
+    sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+    pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
+    pulls: {
+      any: options.pullAny === true,
+      repos: new Set((options.pullRepos ?? []).map((repo) => repo.toLowerCase())),
+    },
+    upstream: upstream && new Upstream({
+      ...upstream,
+      runtime,
+      modelsDir,
+      token: options.token,
+      fetch: options.fetch,
+      idleTimeoutMs: options.idleTimeoutMs,
+    }),
+  };
+}
+
+/** Answers one request; a failure is a `500` (or a cut answer) and a warning, never a crash. */
+function answer(
+  settings: ViewSettings,
+  exchange: {
+    request: IncomingMessage;
+    response: ServerResponse;
+    serverId: string;
+    onRequest?: (served: ServedRequest) => void;
+  },
+): void {
+  const { request, response, serverId, onRequest } = exchange;
+  const sent = { bytes: 0 };
+  if (onRequest) watchRequest({ request, response, sent }, onRequest);
+  handle(settings, { request, response, serverId, sent }).catch((error) => {
+    if (!response.headersSent) {
+      answerRefusal(response, { status: 500, message: "internal error" });
+    } else {
+      response.destroy();
+    }
+    settings.warn(`serve: ${error instanceof Error ? error.message : error}`);
+  });
 }
 
 const DEFAULT_CLIENT_TIMEOUT_MS = 60_000;

@@ -33,13 +33,13 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** Told once when the lock is busy, with its holder. */
   onWait?: (holder: LockHolder) => void;
-  /** How often to look again, in milliseconds (default 250). */
+  /** How often to look again, in milliseconds. */
   pollMs?: number;
   /** What the holder is doing (recorded in the lock file). */
   purpose?: string;
-  /** Give up after this many milliseconds (default: wait as long as the holder lives). */
+  /** Give up after this many milliseconds; without it, wait as long as the holder lives. */
   timeoutMs?: number;
-  /** The clock it polls and times out on (default: the system's). */
+  /** The clock it polls and times out on. */
   clock?: Clock;
 }
 
@@ -126,9 +126,65 @@ async function refuseLink(runtime: Runtime, path: string): Promise<void> {
 const MISSING_DIRECTORY_RETRIES = 5;
 
 /**
- * Takes the lock at `path`, waiting while a live process holds it. When the
- * lock's directory is missing (another process may have removed an empty repo
- * directory meanwhile), it is created again.
+ * Creates the lock file naming `me`, creating its directory again when it is missing
+ * (another process may have removed an empty repo directory meanwhile); `undefined` when
+ * the lock file exists already.
+ */
+async function createLockFile(
+  runtime: Runtime,
+  path: string,
+  me: LockHolder,
+): Promise<HeldLock | undefined> {
+  for (let retries = 0;; retries++) {
+    try {
+      const handle = await runtime.open(path, { write: true, createNew: true });
+      try {
+        await handle.write(new TextEncoder().encode(JSON.stringify(me)), 0);
+      } finally {
+        await handle.close();
+      }
+      return heldLock(runtime, path);
+    } catch (error) {
+      if (errorCodeOf(error) === "EEXIST") return undefined;
+      if (!isNotFound(error) || retries >= MISSING_DIRECTORY_RETRIES) throw error;
+      await runtime.mkdir(dirname(path));
+    }
+  }
+}
+
+function heldLock(runtime: Runtime, path: string): HeldLock {
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await runtime.remove(path);
+    },
+  };
+}
+
+/**
+ * Who holds the lock file that exists: its live holder (`undefined` while its file is
+ * unreadable), or `"gone"` when the lock vanished or was stale and has been removed.
+ */
+async function liveHolder(
+  runtime: Runtime,
+  path: string,
+): Promise<{ holder: LockHolder | undefined } | "gone"> {
+  await refuseLink(runtime, path);
+  try {
+    const holder = await readHolder(runtime, path);
+    if (!(await isStale(runtime, path, holder))) return { holder };
+    await removeStaleLock(runtime, path);
+    return "gone";
+  } catch (error) {
+    if (isNotFound(error)) return "gone";
+    throw error;
+  }
+}
+
+/**
+ * Takes the lock at `path`, waiting while a live process holds it.
  */
 export async function acquireLock(
   runtime: Runtime,
@@ -144,47 +200,16 @@ export async function acquireLock(
   };
   const clock = options.clock ?? systemClock;
   const started = clock.now();
-  let told = false;
-  let directoryRetries = 0;
+  let toldOfHolder = false;
   for (;;) {
     if (options.signal?.aborted) throw cancelledError(options.signal.reason);
-    try {
-      const handle = await runtime.open(path, { write: true, createNew: true });
-      try {
-        await handle.write(new TextEncoder().encode(JSON.stringify(me)), 0);
-      } finally {
-        await handle.close();
-      }
-      let released = false;
-      return {
-        async release() {
-          if (released) return;
-          released = true;
-          await runtime.remove(path);
-        },
-      };
-    } catch (error) {
-      if (isNotFound(error) && directoryRetries < MISSING_DIRECTORY_RETRIES) {
-        directoryRetries++;
-        await runtime.mkdir(dirname(path));
-        continue;
-      }
-      if (errorCodeOf(error) !== "EEXIST") throw error;
-    }
-    await refuseLink(runtime, path);
-    try {
-      const holder = await readHolder(runtime, path);
-      if (await isStale(runtime, path, holder)) {
-        await removeStaleLock(runtime, path);
-        continue;
-      }
-      if (holder && !told) {
-        told = true;
-        options.onWait?.(holder);
-      }
-    } catch (error) {
-      if (isNotFound(error)) continue;
-      throw error;
+    const held = await createLockFile(runtime, path, me);
+    if (held) return held;
+    const busy = await liveHolder(runtime, path);
+    if (busy === "gone") continue;
+    if (busy.holder && !toldOfHolder) {
+      toldOfHolder = true;
+      options.onWait?.(busy.holder);
     }
     if (options.timeoutMs !== undefined && clock.now() - started > options.timeoutMs) {
       throw new ModelManagerError("locked", `take the lock ${path}: another process holds it`, {

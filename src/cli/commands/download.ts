@@ -26,7 +26,7 @@ import { formatBytes, shellWord, tableWidth, widthOf, wrapWords } from "../forma
 import { quantOption, wholeNumber } from "../option_values.ts";
 import { platformChoice } from "../platform_choice.ts";
 import { resolveSetting } from "../../config/settings.ts";
-import { ask } from "../prompt.ts";
+import { ask, QuestionInterrupted } from "../prompt.ts";
 import { VariantChoiceError, type VariantRow } from "../variants.ts";
 
 /** What a command answers: its exit status, and the JSON document for `--json`. */
@@ -51,7 +51,7 @@ interface DownloadTarget {
  */
 async function targetOf(
   context: CommandContext,
-  asked: { repo: string; file?: string; options: DownloadOptions; phase: { atQuestion: boolean } },
+  asked: { repo: string; file?: string; options: DownloadOptions },
 ): Promise<DownloadTarget | undefined> {
   const { repo, file, options } = asked;
   const manager = context.manager();
@@ -95,10 +95,7 @@ async function targetOf(
       }),
     });
   }
-  // Ctrl-C at the question is the question's own error, not an interrupted download.
-  asked.phase.atQuestion = true;
   const chosen = await pickInteractively(context, repo, variants);
-  asked.phase.atQuestion = false;
   if (!chosen) return undefined;
   const label = `${repo} ${chosen.flags ?? chosen.file}`;
   // A branch's variant is listed anew at its branch: the listing read is the default branch's.
@@ -199,10 +196,13 @@ async function pickInteractively(
   }
 }
 
-/** Whether an error is the user's Ctrl-C, which a person at a terminal gets one line for. */
+/**
+ * Whether an error is the user's Ctrl-C during the download, which a person at a terminal
+ * gets one line for; a Ctrl-C at the question is the question's own error.
+ */
 function isInterrupt(error: unknown, context: CommandContext): boolean {
   return !context.json && error instanceof ModelManagerError && error.code === "cancelled" &&
-    context.signal.aborted;
+    !(error instanceof QuestionInterrupted) && context.signal.aborted;
 }
 
 /** The bytes each unfinished file holds on disk, as the progress events last told them. */
@@ -458,18 +458,17 @@ export const downloadCommand: Command = {
     const manager = context.manager();
     let result;
     let label = [repo, file].join(" ").trim();
-    const phase = { atQuestion: false };
     try {
-      const target = await targetOf(context, { repo, file, options, phase });
+      const target = await targetOf(context, { repo, file, options });
       if (!target) return { exitCode: 130 };
       label = target.label;
-      result = await manager.download(repo, target.file, {
+      result = await manager.downloadWithPlan(repo, target.file, {
         ...options,
         revision: target.revision ?? options.revision,
         listing: target.listing,
       });
     } catch (error) {
-      if (!isInterrupt(error, context) || phase.atQuestion) throw error;
+      if (!isInterrupt(error, context)) throw error;
       // The bars stay as they were; the line that says how to resume goes below them.
       reporter.finish();
       return interrupted(context, label, { kept });
