@@ -130,7 +130,7 @@ async function exportRepo(
         encoders: model.encoders,
       };
     }
-    await recordCopiedFiles(runtime, targetDir, { record: exported, accepted: paths });
+    await recordCopiedFiles(runtime, { dir: targetDir, record: exported, accepted: paths });
     return written;
   } finally {
     await lock.release().catch(() => {});

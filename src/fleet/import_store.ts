@@ -183,7 +183,7 @@ async function importRepo(runtime: Runtime, what: RepoImport): Promise<void> {
       }
       what.report.present.push(...present.map((path) => ({ repo, path })));
       const accepted = [...present, ...staged.map((file) => file.transferred.path)];
-      await recordCopiedFiles(runtime, targetDir, { record: what.source.record, accepted }, {
+      await recordCopiedFiles(runtime, { dir: targetDir, record: what.source.record, accepted }, {
         warn: what.warn,
       });
       added = true;

@@ -77,9 +77,15 @@ const encoder = new TextEncoder();
  * {@linkcode MAX_NAME_BYTES}. `undefined` when the path is safe.
  */
 export function repoPathProblem(path: unknown): RepoPathProblem | undefined {
-  if (typeof path !== "string" || path.length === 0 || path.length > MAX_REPO_PATH_LENGTH) {
-    return { kind: "unsafe" };
-  }
+  if (typeof path !== "string" || path.length > MAX_REPO_PATH_LENGTH) return { kind: "unsafe" };
+  return pathPartsProblem(path);
+}
+
+/**
+ * {@linkcode repoPathProblem} without the overall length: for a path below a store's
+ * root, where `owner/name/` comes before the repository path.
+ */
+export function pathPartsProblem(path: string): RepoPathProblem | undefined {
   // deno-lint-ignore no-control-regex
   if (path.includes("\\") || /[\x00-\x1f\x7f]/.test(path) || /^[A-Za-z]:/.test(path)) {
     return { kind: "unsafe" };

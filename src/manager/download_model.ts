@@ -370,7 +370,8 @@ async function recordDownload(
       downloadedAt: kept?.downloadedAt,
     };
   }
-  await recordStoredFiles(context.runtime, job.repoDir, {
+  await recordStoredFiles(context.runtime, {
+    dir: job.repoDir,
     repo: repo.id,
     files,
     models: { [plan.modelFile]: modelRecordOf(plan.files) },

@@ -145,7 +145,8 @@ async function markFailures(
     ok: file.status === "ok",
     hashed: file.status === "ok" && file.checkedBy !== "size",
   }));
-  await recordVerification(context.runtime, repoDir, verdicts, { warn: context.warn }).catch((
-    error,
-  ) => context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`));
+  await recordVerification(context.runtime, { dir: repoDir, verdicts }, { warn: context.warn })
+    .catch((
+      error,
+    ) => context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`));
 }

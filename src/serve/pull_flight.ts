@@ -239,7 +239,8 @@ async function recordPulledFile(
   try {
     await finalizeDownload(runtime, result.destination);
     const { size, sha256, gitSha1 } = result;
-    await recordStoredFiles(runtime, repoDir, {
+    await recordStoredFiles(runtime, {
+      dir: repoDir,
       repo: request.repo.id,
       files: { [request.file.path]: { size, sha256, gitSha1, revision: request.commit } },
       models: await modelEntriesOf(runtime, { repoDir, request }),

@@ -47,6 +47,8 @@ export interface RepoFacts {
 
 /** What {@linkcode recordStoredFiles} adds to a record. */
 export interface RecordChange {
+  /** The repo directory in the store. */
+  dir: string;
   /** `owner/name`. */
   repo: string;
   /** The files now in place, by repository path. */
@@ -64,16 +66,18 @@ export interface RecordChange {
  */
 export async function recordStoredFiles(
   runtime: Runtime,
-  repoDir: string,
   change: RecordChange,
   options: StoreReadOptions = {},
 ): Promise<boolean> {
+  const repoDir = change.dir;
   const existing = await readRepoRecord(runtime, repoDir, options);
   return await writeChange(runtime, repoDir, { existing, change });
 }
 
 /** The files {@linkcode recordCopiedFiles} takes from another store's record. */
 export interface IncomingFiles {
+  /** The repo directory in the store they were copied to. */
+  dir: string;
   /** The record they come from. */
   record: RepoRecord;
   /** The paths, in that record, now in place. */
@@ -86,11 +90,10 @@ export interface IncomingFiles {
  */
 export async function recordCopiedFiles(
   runtime: Runtime,
-  repoDir: string,
   incoming: IncomingFiles,
   options: StoreReadOptions = {},
 ): Promise<boolean> {
-  const { record, accepted } = incoming;
+  const { dir: repoDir, record, accepted } = incoming;
   const existing = await readRepoRecord(runtime, repoDir, options);
   const files: Record<string, RecordedFile> = {};
   for (const path of accepted) files[path] = record.files[path];
@@ -106,7 +109,7 @@ export async function recordCopiedFiles(
       source: record.source,
     }
     : undefined;
-  const change = { repo: record.repo, files, models, facts };
+  const change = { dir: repoDir, repo: record.repo, files, models, facts };
   return await writeChange(runtime, repoDir, { existing, change });
 }
 
@@ -127,10 +130,10 @@ export interface VerifiedFile {
  */
 export async function recordVerification(
   runtime: Runtime,
-  repoDir: string,
-  verdicts: VerifiedFile[],
+  verified: { dir: string; verdicts: VerifiedFile[] },
   options: StoreReadOptions = {},
 ): Promise<boolean> {
+  const { dir: repoDir, verdicts } = verified;
   const record = await readRepoRecord(runtime, repoDir, options);
   if (!record) return false;
   const now = new Date().toISOString();
