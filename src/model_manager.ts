@@ -18,9 +18,9 @@ import type { RepoInfo } from "./hub/repo_info.ts";
 import { parseRepoId } from "./hub/repo_id.ts";
 import type { ModelSearchResult, SearchOptions } from "./hub/search_models.ts";
 import {
-  downloadModel,
   type DownloadOptions,
   type DownloadResult,
+  installModel,
 } from "./manager/download_model.ts";
 import {
   cleanModels,
@@ -287,7 +287,7 @@ export class ModelManager {
       options.signal,
       (event) => onProgress?.(retryEventOf(file ?? repo, event)),
     );
-    return downloadModel(context, repo, {
+    return installModel(context, repo, {
       retry: this.#options.retry,
       idleTimeoutMs: this.#options.idleTimeoutMs,
       ...options,

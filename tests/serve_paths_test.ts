@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 
 import { join } from "node:path";
 import { type ServeHandle, serveStore } from "../src/serve/serve_store.ts";
 import { readServedRepo } from "../src/serve/served_repo.ts";
-import { isServable, openStoreFile } from "../src/serve/store_files.ts";
+import { ComputedHashes, isServable, openStoreFile } from "../src/serve/store_files.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
 import { fillStore } from "./support/fleet.ts";
 import { QWEN } from "./support/fixtures.ts";
@@ -147,7 +147,7 @@ describe("serve never hands out a file outside the store: each check on its own"
     try {
       const repo = await readServedRepo(runtime, { modelsDir: store, repo: QWEN.id });
       const file = repo!.files.get("swapped.txt")!;
-      assert.equal(await isServable(runtime, file), true);
+      assert.equal(await isServable(new ComputedHashes(runtime), file), true);
       unlinkSync(path);
       symlinkSync(join(root, "outside", "secret.txt"), path);
       await assert.rejects(openStoreFile(runtime, file.place));

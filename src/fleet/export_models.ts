@@ -14,32 +14,15 @@ import type { Runtime } from "../runtime/runtime.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import { readRepoRecord, type RepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
+import { recordCopiedFiles } from "../store/record_writer.ts";
 import { ensureDirectoryInside, placeInRepo } from "../store/safe_path.ts";
 import { LOCK_FILE } from "../store/store_layout.ts";
 import { refuseTooLargeForFat } from "./fat_limit.ts";
-import { mergedRecord } from "./import_store.ts";
-import { type PlacedFile, placeVerifiedFile } from "./place_file.ts";
+import { placeVerifiedFile } from "./place_file.ts";
+import type { TransferOptions, TransferredFile } from "./transfer.ts";
 
-/** Options of {@linkcode exportModels} and {@linkcode importStore}. */
-export interface TransferOptions {
-  /** The runtime adapter (default: detected). */
-  runtime?: Runtime;
-  /** Told about files checked by size only and other notes (default: `console.warn`). */
-  onWarning?: (message: string) => void;
-  /** The mount table to read file system types from (default `/proc/self/mounts`; tests). */
-  mountsPath?: string;
-}
-
-/** One file written by an export or an import. */
-export interface TransferredFile extends PlacedFile {
-  /** `owner/name`. */
-  repo: string;
-  /** The path inside the repository. */
-  path: string;
-  /** Size in bytes. */
-  size: number;
-}
+export type { TransferOptions, TransferredFile } from "./transfer.ts";
 
 /** What {@linkcode exportModels} wrote. */
 export interface ExportReport {
@@ -143,7 +126,6 @@ async function exportRepo(
       });
       written.push({ repo: what.repo, path, size: record.files[path].size, ...placed });
     }
-    const existing = await readRepoRecord(runtime, targetDir);
     // A record of format 1 names no companions: the store's view of each model does.
     const exported: RepoRecord = { ...record, models: { ...record.models } };
     for (const model of models) {
@@ -152,8 +134,7 @@ async function exportRepo(
         encoders: model.encoders,
       };
     }
-    const merged = mergedRecord(existing, { record: exported, accepted: paths });
-    await writeRepoRecord(runtime, { dir: targetDir, record: merged });
+    await recordCopiedFiles(runtime, { dir: targetDir, record: exported, accepted: paths });
     return written;
   } finally {
     await lock.release().catch(() => {});

@@ -15,22 +15,12 @@ import { RuntimeDetector } from "../runtime/detect_runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { acquireLock } from "../store/file_lock.ts";
 import type { JsonFileRead } from "../store/json_file.ts";
-import {
-  type FileRecord,
-  readRecordFile,
-  readRepoRecord,
-  RECORD_FORMAT_VERSION,
-  type RepoRecord,
-  writeRepoRecord,
-} from "../store/registry.ts";
-import {
-  ensureDirectoryInside,
-  lstatInside,
-  placeInRepo,
-  type SafePlace,
-} from "../store/safe_path.ts";
+import { readRecordFile, readRepoRecord, type RepoRecord } from "../store/registry.ts";
+import { recordCopiedFiles } from "../store/record_writer.ts";
+import { ensureDirectoryInside, placeInRepo } from "../store/safe_path.ts";
+import { storedCopyOf } from "../store/stored_copy.ts";
 import { LOCK_FILE, RECORD_FILE } from "../store/store_layout.ts";
-import type { TransferOptions, TransferredFile } from "./export_models.ts";
+import type { TransferOptions, TransferredFile } from "./transfer.ts";
 import { refuseTooLargeForFat } from "./fat_limit.ts";
 import { type StagedFile, stageVerifiedFile } from "./place_file.ts";
 
@@ -198,9 +188,8 @@ async function importRepo(runtime: Runtime, what: RepoImport): Promise<void> {
       }
       what.report.present.push(...present.map((path) => ({ repo, path })));
       const accepted = [...present, ...staged.map((file) => file.transferred.path)];
-      await writeRepoRecord(runtime, {
-        dir: targetDir,
-        record: mergedRecord(existing, { record: what.source.record, accepted }),
+      await recordCopiedFiles(runtime, { dir: targetDir, record: what.source.record, accepted }, {
+        warn: what.warn,
       });
       added = true;
     }
@@ -229,7 +218,10 @@ async function stageRepo(
   const result: StagedRepo = { staged: [], present: [], refused: [] };
   for (const [path, file] of Object.entries(record.files)) {
     const destination = { root: what.modelsDir, path: `${repo}/${path}` };
-    if (await holdsSame(runtime, { destination, have: what.existing?.files[path], file })) {
+    const have = what.existing?.files[path];
+    if (
+      await storedCopyOf(runtime, { place: destination, recorded: have, wanted: file }) === "same"
+    ) {
       result.present.push(path);
       continue;
     }
@@ -291,62 +283,4 @@ async function removeEmptyDirectories(
     const entries = await runtime.readDir(parent).catch(() => undefined);
     if (entries?.length === 0) await runtime.remove(parent).catch(() => {});
   }
-}
-
-async function holdsSame(
-  runtime: Runtime,
-  what: { destination: SafePlace; have?: FileRecord; file: FileRecord },
-): Promise<boolean> {
-  const { have, file } = what;
-  if (!have || have.size !== file.size) return false;
-  const sameHash = (file.sha256 !== undefined && have.sha256 === file.sha256) ||
-    (file.sha256 === undefined && file.gitSha1 !== undefined && have.gitSha1 === file.gitSha1);
-  if (!sameHash) return false;
-  const { stat } = await lstatInside(runtime, what.destination).catch(() => ({ stat: undefined }));
-  return stat !== undefined && stat.isFile && stat.size === file.size;
-}
-
-/** The files {@linkcode mergedRecord} takes from another record. */
-export interface IncomingFiles {
-  /** The record they come from. */
-  record: RepoRecord;
-  /** The paths, in that record, to take. */
-  accepted: string[];
-}
-
-/**
- * The store's record with the accepted files of the imported one, each at its own
- * commit; the newer download's revision (and visibility) wins. Export writes its
- * records with it too.
- */
-export function mergedRecord(
-  existing: RepoRecord | undefined,
-  incoming: IncomingFiles,
-): RepoRecord {
-  const { record: imported, accepted } = incoming;
-  const merged: RepoRecord = existing ?? {
-    version: RECORD_FORMAT_VERSION,
-    repo: imported.repo,
-    revision: imported.revision,
-    files: {},
-  };
-  for (const path of accepted) merged.files[path] = imported.files[path];
-  merged.models = { ...merged.models };
-  for (const [file, model] of Object.entries(imported.models ?? {})) {
-    if (accepted.includes(file)) merged.models[file] = model;
-  }
-  if (newestDownload(imported) >= newestDownload(existing)) {
-    merged.revision = imported.revision;
-    if (imported.private !== undefined) merged.private = imported.private;
-    if (imported.gated !== undefined) merged.gated = imported.gated;
-  }
-  merged.version = RECORD_FORMAT_VERSION;
-  return merged;
-}
-
-function newestDownload(record: RepoRecord | undefined): string {
-  return Object.values(record?.files ?? {}).reduce(
-    (newest, file) => (file.downloadedAt > newest ? file.downloadedAt : newest),
-    "",
-  );
 }

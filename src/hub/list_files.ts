@@ -9,7 +9,7 @@ import type { HubConnection } from "../http/hub_connection.ts";
 import { unexpectedAnswer } from "../http/hub_errors.ts";
 import { getJson } from "../http/hub_request.ts";
 import { nextPageUrl } from "./link_header.ts";
-import { isSafeRepoPath, type RepoId } from "./repo_id.ts";
+import { MAX_NAME_BYTES, type RepoId, repoPathProblem } from "./repo_id.ts";
 import { modelApiUrl } from "./hub_urls.ts";
 import { requestContext } from "../http/request_context.ts";
 
@@ -30,12 +30,7 @@ export interface RepoFile {
 /** The most pages followed, so a looping server cannot keep a client busy forever. */
 const MAX_PAGES = 1000;
 
-/**
- * The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes.
- */
-export const MAX_NAME_BYTES = 255;
-
-const encoder = new TextEncoder();
+export { MAX_NAME_BYTES };
 
 function hostileListing(repo: string, path: unknown): ModelManagerError {
   return new ModelManagerError(
@@ -84,27 +79,18 @@ export function addListedFile(
   listing.set(file.path, file);
 }
 
-/** Refuses a name no file system can store. */
-function checkNameLengths(path: string, repo: string): void {
-  for (const name of path.split("/")) {
-    const bytes = encoder.encode(name).length;
-    if (bytes > MAX_NAME_BYTES) {
-      throw brokenListing(
-        { repo },
-        `the name ${
-          JSON.stringify(`${name.slice(0, 40)}…`)
-        } is ${bytes} bytes long, more than the ${MAX_NAME_BYTES} a file system allows`,
-      );
-    }
-  }
-}
-
 function toRepoFile(entry: Record<string, unknown>, repo: string): RepoFile | undefined {
   if (entry.type !== "file") return undefined;
-  if (typeof entry.path !== "string" || !isSafeRepoPath(entry.path)) {
-    throw hostileListing(repo, entry.path);
+  const problem = repoPathProblem(entry.path);
+  if (problem?.kind === "long-name") {
+    throw brokenListing(
+      { repo },
+      `the name ${
+        JSON.stringify(`${problem.name.slice(0, 40)}…`)
+      } is ${problem.bytes} bytes long, more than the ${MAX_NAME_BYTES} a file system allows`,
+    );
   }
-  checkNameLengths(entry.path, repo);
+  if (problem || typeof entry.path !== "string") throw hostileListing(repo, entry.path);
   const lfs = entry.lfs as Record<string, unknown> | undefined;
   const size = typeof entry.size === "number" ? entry.size : Number(lfs?.size);
   if (!Number.isSafeInteger(size) || size < 0) {

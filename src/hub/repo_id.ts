@@ -56,17 +56,52 @@ export function repoIdProblem(value: string): string | undefined {
     : undefined;
 }
 
+/** The longest file or directory name file systems allow (ext4, btrfs, xfs, APFS), in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 255;
+
+/** The longest repository path accepted, in characters. */
+export const MAX_REPO_PATH_LENGTH = 1024;
+
+/** Why a path is not one a repository may hold: unsafe, or a name no file system can store. */
+export type RepoPathProblem =
+  | { kind: "unsafe" }
+  | { kind: "long-name"; name: string; bytes: number };
+
+const encoder = new TextEncoder();
+
 /**
- * Checks that a file path from the Hub or the user is a safe relative path
- * inside a repository: no absolute path, no `..` or `.` segment, no backslash,
- * no empty segment, no control character.
+ * The one rule for a file path inside a repository, wherever it comes from (a
+ * listing, a record, a request, a user): a relative path of at most
+ * {@linkcode MAX_REPO_PATH_LENGTH} characters, no `..`, `.` or empty segment,
+ * no backslash, no control character, no drive letter, and no name longer than
+ * {@linkcode MAX_NAME_BYTES}. `undefined` when the path is safe.
  */
-export function isSafeRepoPath(path: string): boolean {
-  if (typeof path !== "string" || path.length === 0 || path.length > 1024) return false;
+export function repoPathProblem(path: unknown): RepoPathProblem | undefined {
+  if (typeof path !== "string" || path.length > MAX_REPO_PATH_LENGTH) return { kind: "unsafe" };
+  return pathPartsProblem(path);
+}
+
+/**
+ * {@linkcode repoPathProblem} without the overall length: for a path below a store's
+ * root, where `owner/name/` comes before the repository path.
+ */
+export function pathPartsProblem(path: string): RepoPathProblem | undefined {
   // deno-lint-ignore no-control-regex
-  if (path.includes("\\") || /[\x00-\x1f\x7f]/.test(path)) return false;
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return false;
-  return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+  if (path.includes("\\") || /[\x00-\x1f\x7f]/.test(path) || /^[A-Za-z]:/.test(path)) {
+    return { kind: "unsafe" };
+  }
+  const names = path.split("/");
+  if (names.some((name) => name === "" || name === "." || name === "..")) return { kind: "unsafe" };
+  for (const name of names) {
+    const bytes = encoder.encode(name).length;
+    if (bytes > MAX_NAME_BYTES) return { kind: "long-name", name, bytes };
+  }
+  return undefined;
+}
+
+/** Whether {@linkcode repoPathProblem} finds nothing wrong with `path`. */
+export function isSafeRepoPath(path: unknown): path is string {
+  return repoPathProblem(path) === undefined;
 }
 
 /**

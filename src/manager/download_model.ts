@@ -19,18 +19,14 @@ import {
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoInfo } from "../hub/repo_info.ts";
 import { huggingFaceSource } from "../source/hugging_face_source.ts";
-import type { SourceName } from "../source/repo_source.ts";
+import type { RepoSource } from "../source/repo_source.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import type { RetryOptions } from "../http/retry.ts";
-import { acquireLock } from "../store/file_lock.ts";
+import { acquireLock, type HeldLock } from "../store/file_lock.ts";
 import { listRepoDirectory, type ModelInfo, scanRepoDirectory } from "../store/model_catalog.ts";
-import {
-  type FileRecord,
-  readRepoRecord,
-  RECORD_FORMAT_VERSION,
-  type RepoRecord,
-  writeRepoRecord,
-} from "../store/registry.ts";
+import { type FileRecord, readRepoRecord } from "../store/registry.ts";
+import { type RecordedFile, recordStoredFiles } from "../store/record_writer.ts";
+import { modelRecordOf } from "../store/model_files.ts";
 import { identityOfFile } from "../store/partial_state.ts";
 import { loadModelsConfig } from "../config/models_config.ts";
 import { formatBytes } from "../units.ts";
@@ -48,7 +44,12 @@ import { branchChoiceError, branchVariants } from "./branch_variants.ts";
 import { detectBoard, downloadWarnings } from "./board_fit.ts";
 import { toolkitVersionOf } from "../store/toolkit_version.ts";
 import { completeLocalModel } from "./offline_model.ts";
-import { type DownloadPlan, planDownload, plannedModel } from "./plan_download.ts";
+import {
+  type DownloadPlan,
+  type DownloadTarget,
+  planDownload,
+  plannedModel,
+} from "./plan_download.ts";
 
 export type { DownloadPlan, PlannedFile, PlannedFileKind } from "./plan_download.ts";
 import type { StoreContext } from "./store_context.ts";
@@ -100,7 +101,7 @@ export interface DownloadOptions extends VariantFilter {
   listing?: { info: RepoInfo; files: RepoFile[] };
 }
 
-/** The result of {@linkcode downloadModel}. */
+/** The result of {@linkcode installModel}. */
 export interface DownloadResult {
   /** The model as it is now in the store. */
   model: ModelInfo;
@@ -123,19 +124,54 @@ async function warnBeforeFetching(
   }
 }
 
+/** A model to install: what to plan, and where it comes from. */
+interface InstallJob {
+  target: DownloadTarget;
+  info: RepoInfo;
+  source: RepoSource;
+  repoDir: string;
+  options: DownloadOptions;
+}
+
 /**
- * Downloads a model with its companion files and vision encoders into the store.
+ * Installs a model with its companion files and vision encoders into the store
+ * (what `ModelManager.downloadModel` does).
  */
-export async function downloadModel(
+export async function installModel(
   context: StoreContext,
   repoText: string,
   options: DownloadOptions & ModelFileChoice = {},
 ): Promise<DownloadResult> {
-  const asked = parseRepoId(repoText);
-  const { connection, runtime } = context;
-  if (connection.offline && !options.dryRun && !options.force) {
+  if (context.connection.offline && !options.dryRun && !options.force) {
     return offlineResult(await completeLocalModel(context, repoText, options));
   }
+  const job = await resolveJob(context, repoText, options);
+  const { repo, modelFile } = job.target;
+  await warnBeforeFetching(context, { repo, file: modelFile, branch: options.revision });
+  if (options.dryRun) {
+    const plan = await planDownload(context, job.target);
+    return { model: plannedModel(context, { repo, file: modelFile, plan }), plan, transferred: 0 };
+  }
+  await ensureStoreDirectory(context.runtime, {
+    root: context.modelsDir,
+    parts: [repo.owner, repo.name],
+  });
+  const lock = await lockRepo(context, job);
+  try {
+    return await installLocked(context, job);
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}
+
+/** Pins the commit and chooses the model file, asking the hub what the listing did not say. */
+async function resolveJob(
+  context: StoreContext,
+  repoText: string,
+  options: DownloadOptions & ModelFileChoice,
+): Promise<InstallJob> {
+  const { connection, runtime } = context;
+  const asked = parseRepoId(repoText);
   const source = context.source ?? huggingFaceSource;
   const info = options.listing?.info ??
     await source.repoInfo(connection, asked, { revision: options.revision });
@@ -143,138 +179,132 @@ export async function downloadModel(
   // name of a renamed repository does not download the model a second time.
   const repo = canonicalRepoId(info.id, asked);
   const revision = info.sha;
-  const files = options.listing?.files ??
-    await source.listFiles(connection, repo, { revision });
+  const files = options.listing?.files ?? await source.listFiles(connection, repo, { revision });
   if (options.file === undefined && options.revision === undefined && !modelFilesOf(files).length) {
     const onBranches = await branchVariants(connection, { info, filter: options, source });
     if (onBranches.length > 0) throw branchChoiceError(repo.id, onBranches);
   }
   const modelFile = chooseModelFile(repo.id, files, options);
-  await warnBeforeFetching(context, { repo, file: modelFile, branch: options.revision });
-  const repoDir = repoDirOf(context.modelsDir, repo);
   const companionFiles = options.companionFiles ??
     (await loadModelsConfig(runtime)).COMPANION_FILES;
-  const makePlan = () =>
-    planDownload(context, {
-      repo,
-      revision,
-      files,
-      modelFile,
-      companionFiles,
-      force: options.force,
-    });
+  return {
+    target: { repo, revision, files, modelFile, companionFiles, force: options.force },
+    info,
+    source,
+    repoDir: repoDirOf(context.modelsDir, repo),
+    options,
+  };
+}
 
-  if (options.dryRun) {
-    const plan = await makePlan();
-    return { model: plannedModel(context, { repo, file: modelFile, plan }), plan, transferred: 0 };
-  }
-
-  await ensureStoreDirectory(runtime, {
-    root: context.modelsDir,
-    parts: [repo.owner, repo.name],
-  });
-  const lock = await acquireLock(runtime, join(repoDir, LOCK_FILE), {
-    signal: connection.signal,
+/** Takes the repo directory's lock, telling `onProgress` while another process holds it. */
+async function lockRepo(context: StoreContext, job: InstallJob): Promise<HeldLock> {
+  const { repo, modelFile } = job.target;
+  const lockPath = join(job.repoDir, LOCK_FILE);
+  return await acquireLock(context.runtime, lockPath, {
+    signal: context.connection.signal,
     purpose: `download ${repo.id}/${modelFile.path}`,
     onWait: (holder) =>
-      options.onProgress?.({
+      job.options.onProgress?.({
         event: "wait",
         file: modelFile.path,
         holder: { pid: holder.pid, host: holder.host, since: holder.since },
-        lock: join(repoDir, LOCK_FILE),
+        lock: lockPath,
       }),
   }).catch((error) => {
-    throw storageFailure(`lock ${repoDir}`, error);
+    throw storageFailure(`lock ${job.repoDir}`, error);
   });
-  try {
-    // Planned again under the lock: another process may have finished some files meanwhile.
-    const plan = await makePlan();
-    if (plan.freeBytes !== undefined && plan.bytesNeeded > plan.freeBytes) {
-      throw new ModelManagerError(
-        "storage",
-        `download ${repo.id}: it needs ${
-          formatBytes(plan.bytesNeeded)
-        } but ${context.modelsDir} has ${formatBytes(plan.freeBytes)} free`,
-        {
-          hint:
-            "free some space (rkllm-models clean --partial, rkllm-models remove <model>) or choose another --dir",
-          bytesNeeded: plan.bytesNeeded,
-          freeBytes: plan.freeBytes,
-        },
-      );
-    }
-    const engine: DownloadEngineOptions = {
-      runtime,
-      connection,
-      source,
-      connections: options.connections,
-      parallelThreshold: options.parallelThreshold,
-      idleTimeoutMs: options.idleTimeoutMs,
-      retry: options.retry ?? connection.retry,
-      onEvent: options.onProgress,
-    };
-    const pending = plan.files.filter((file) => !file.present);
-    const byPath = new Map(files.map((file) => [file.path, file]));
-    for (const file of pending) {
-      const subdirectories = file.file.split("/").slice(0, -1);
-      await ensureStoreDirectory(runtime, { root: repoDir, parts: subdirectories });
-    }
-    const settled = await Promise.allSettled(
-      pending.map((file) =>
-        downloadToPartial({
-          repo,
-          commit: revision,
-          file: byPath.get(file.file)!,
-          destination: file.destination,
-        }, engine)
-      ),
+}
+
+/** Plans, fetches, moves into place and records the model; the caller holds the lock. */
+async function installLocked(context: StoreContext, job: InstallJob): Promise<DownloadResult> {
+  // Planned under the lock: another process may have finished some files meanwhile.
+  const plan = await planDownload(context, job.target);
+  refuseWithoutSpace(context, { repo: job.target.repo, plan });
+  const results = await fetchPending(context, job, plan);
+  await recordDownload(context, job, { plan, results });
+  await removeLeftovers(context, job.repoDir);
+  const { models } = await scanRepoDirectory(
+    context.runtime,
+    { repo: job.target.repo.id, dir: job.repoDir },
+    { warn: context.warn },
+  );
+  const model = models.find((candidate) => candidate.file === job.target.modelFile.path);
+  if (!model) {
+    throw new ModelManagerError(
+      "storage",
+      `cannot find ${job.target.modelFile.path} in ${job.repoDir} after downloading it`,
+      { hint: "another process removed it meanwhile; run the command again" },
     );
-    const failure = settled.find((result): result is PromiseRejectedResult =>
-      result.status === "rejected"
-    );
-    if (failure) throw failure.reason;
-    const results = settled.map((result) =>
-      (result as PromiseFulfilledResult<FileDownloadResult>).value
-    );
-    // The model file moves into place last, so a listed model always has its companions.
-    for (const result of [...results].reverse()) {
-      await finalizeDownload(runtime, result.destination).catch((error) => {
-        throw storageFailure(`move ${result.file} into place`, error);
-      });
-    }
-    await recordDownload(context, repoDir, {
-      repo,
-      revision,
-      plan,
-      byPath,
-      results,
-      access: { private: info.private, gated: info.gated },
-      source: source.name,
-    });
-    await removeLeftovers(context, repoDir);
-    const { models } = await scanRepoDirectory(
-      runtime,
-      { repo: repo.id, dir: repoDir },
-      { warn: context.warn },
-    );
-    const model = models.find((candidate) => candidate.file === modelFile.path);
-    if (!model) {
-      throw new ModelManagerError(
-        "storage",
-        `cannot find ${modelFile.path} in ${repoDir} after downloading it`,
-        {
-          hint: "another process removed it meanwhile; run the command again",
-        },
-      );
-    }
-    return {
-      model,
-      plan,
-      transferred: results.reduce((sum, result) => sum + result.transferred, 0),
-    };
-  } finally {
-    await lock.release().catch(() => {});
   }
+  const transferred = results.reduce((sum, result) => sum + result.transferred, 0);
+  return { model, plan, transferred };
+}
+
+function refuseWithoutSpace(
+  context: StoreContext,
+  what: { repo: RepoId; plan: DownloadPlan },
+): void {
+  const { plan } = what;
+  if (plan.freeBytes === undefined || plan.bytesNeeded <= plan.freeBytes) return;
+  throw new ModelManagerError(
+    "storage",
+    `download ${what.repo.id}: it needs ${
+      formatBytes(plan.bytesNeeded)
+    } but ${context.modelsDir} has ${formatBytes(plan.freeBytes)} free`,
+    {
+      hint:
+        "free some space (rkllm-models clean --partial, rkllm-models remove <model>) or choose another --dir",
+      bytesNeeded: plan.bytesNeeded,
+      freeBytes: plan.freeBytes,
+    },
+  );
+}
+
+/** Downloads the files the plan lacks concurrently, then moves them into place, the model last. */
+async function fetchPending(
+  context: StoreContext,
+  job: InstallJob,
+  plan: DownloadPlan,
+): Promise<FileDownloadResult[]> {
+  const { runtime } = context;
+  const { options } = job;
+  const engine: DownloadEngineOptions = {
+    runtime,
+    connection: context.connection,
+    source: job.source,
+    connections: options.connections,
+    parallelThreshold: options.parallelThreshold,
+    idleTimeoutMs: options.idleTimeoutMs,
+    retry: options.retry ?? context.connection.retry,
+    onEvent: options.onProgress,
+  };
+  const pending = plan.files.filter((file) => !file.present);
+  const byPath = new Map(job.target.files.map((file) => [file.path, file]));
+  for (const file of pending) {
+    const subdirectories = file.file.split("/").slice(0, -1);
+    await ensureStoreDirectory(runtime, { root: job.repoDir, parts: subdirectories });
+  }
+  const { repo, revision } = job.target;
+  const settled = await Promise.allSettled(pending.map((file) =>
+    downloadToPartial({
+      repo,
+      commit: revision,
+      file: byPath.get(file.file)!,
+      destination: file.destination,
+    }, engine)
+  ));
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+  const results = settled.map((result) =>
+    (result as PromiseFulfilledResult<FileDownloadResult>).value
+  );
+  // The model file moves into place last, so a listed model always has its companions.
+  for (const result of [...results].reverse()) {
+    await finalizeDownload(runtime, result.destination).catch((error) => {
+      throw storageFailure(`move ${result.file} into place`, error);
+    });
+  }
+  return results;
 }
 
 /**
@@ -330,58 +360,43 @@ function canonicalRepoId(hubId: string, asked: RepoId): RepoId {
   }
 }
 
+/**
+ * Records every file of the plan: a file kept from before keeps its commit and time; the
+ * model's `models` entry names what came with it.
+ */
 async function recordDownload(
   context: StoreContext,
-  repoDir: string,
-  what: {
-    repo: RepoId;
-    revision: string;
-    plan: DownloadPlan;
-    byPath: Map<string, RepoFile>;
-    results: FileDownloadResult[];
-    access: { private: boolean; gated: false | "auto" | "manual" };
-    source: SourceName;
-  },
+  job: InstallJob,
+  what: { plan: DownloadPlan; results: FileDownloadResult[] },
 ): Promise<void> {
-  const { repo, revision, plan, byPath } = what;
+  const { plan } = what;
+  const { repo, revision } = job.target;
   const downloaded = new Map(what.results.map((result) => [result.file, result]));
-  const record: RepoRecord =
-    (await readRepoRecord(context.runtime, repoDir, { warn: context.warn })) ??
-      { version: RECORD_FORMAT_VERSION, repo: repo.id, revision, files: {} };
-  const now = new Date().toISOString();
+  const byPath = new Map(job.target.files.map((file) => [file.path, file]));
+  const record = await readRepoRecord(context.runtime, job.repoDir, { warn: context.warn });
+  const files: Record<string, RecordedFile> = {};
   for (const planned of plan.files) {
     const file = byPath.get(planned.file)!;
-    const previous = record.files[planned.file];
-    const unchanged = planned.present && previous && previous.size === file.size;
+    const previous = record?.files[planned.file];
+    const kept = planned.present && previous?.size === file.size ? previous : undefined;
     const result = downloaded.get(planned.file);
-    record.files[planned.file] = {
+    files[planned.file] = {
       size: result?.size ?? file.size,
-      ...recordedHash(result, {
-        file,
-        previous: unchanged ? previous : undefined,
-      }),
-      revision: unchanged ? previous.revision : revision,
-      downloadedAt: unchanged ? previous.downloadedAt : now,
-      // Known good now (hashed, trusted or just downloaded): a later change of time shows.
-      mtimeMs: (await context.runtime.stat(planned.destination).catch(() => undefined))?.mtime
-        ?.getTime(),
+      ...recordedHash(result, { file, previous: kept }),
+      revision: kept?.revision ?? revision,
+      downloadedAt: kept?.downloadedAt,
     };
   }
-  const pathsOf = (kind: string) =>
-    plan.files.filter((planned) => planned.kind === kind).map((planned) => planned.file);
-  record.models = {
-    ...record.models,
-    [plan.modelFile]: { companions: pathsOf("companion"), encoders: pathsOf("encoder") },
-  };
-  record.version = RECORD_FORMAT_VERSION;
-  record.repo = repo.id;
-  record.revision = revision;
-  record.private = what.access.private;
-  record.gated = what.access.gated;
-  record.source = what.source;
-  try {
-    await writeRepoRecord(context.runtime, { dir: repoDir, record });
-  } catch (error) {
-    throw storageFailure(`write the registry record in ${repoDir}`, error);
-  }
+  await recordStoredFiles(context.runtime, {
+    dir: job.repoDir,
+    repo: repo.id,
+    files,
+    models: { [plan.modelFile]: modelRecordOf(plan.files) },
+    facts: {
+      revision,
+      private: job.info.private,
+      gated: job.info.gated,
+      source: job.source.name,
+    },
+  }, { warn: context.warn });
 }

@@ -12,14 +12,13 @@ import { expectedHashOf, hashFile } from "../download/file_hash.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
 import { type ModelInfo, modelInfoOf } from "../store/model_catalog.ts";
-import { pairedEncoders } from "../store/model_variant.ts";
+import { filesOfModel, type PlannedFileKind } from "../store/model_files.ts";
 import { type FileRecord, readRepoRecord, type RepoRecord } from "../store/registry.ts";
-import { isTechnicalFile, nearestCompanions } from "../store/repo_folders.ts";
+import { isTechnicalFile } from "../store/repo_folders.ts";
 import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
 
-/** What a planned file is to the model: the model itself, a companion file or a vision encoder. */
-export type PlannedFileKind = "model" | "companion" | "encoder";
+export type { PlannedFileKind } from "../store/model_files.ts";
 
 /** One file of a download plan. */
 export interface PlannedFile {
@@ -110,29 +109,6 @@ export interface DownloadTarget {
   companionFiles: readonly string[];
   /** Plan every file as missing, even when a complete copy is there. */
   force?: boolean;
-}
-
-/**
- * The files that come with `modelFile`, each with its kind: the model, the companion
- * files the repository holds nearest to it (in the order given; see
- * {@linkcode nearestCompanions}), and the vision encoders paired with it.
- */
-export function filesOfModel(
-  files: readonly RepoFile[],
-  what: { modelFile: RepoFile; companionFiles: readonly string[] },
-): { file: RepoFile; kind: PlannedFileKind }[] {
-  const byPath = new Map(files.map((file) => [file.path, file]));
-  const present = new Set(byPath.keys());
-  const companions = nearestCompanions(what.modelFile.path, { present, names: what.companionFiles })
-    .map((path) => byPath.get(path)!);
-  const encoders = pairedEncoders(what.modelFile.path, [...present]).map((path) =>
-    byPath.get(path)!
-  );
-  return [
-    { file: what.modelFile, kind: "model" },
-    ...companions.map((file) => ({ file, kind: "companion" as const })),
-    ...encoders.map((file) => ({ file, kind: "encoder" as const })),
-  ];
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 } from "../store/model_catalog.ts";
 import { findModel, requireModel } from "../store/model_query.ts";
 import { ownersOf } from "../store/store_ownership.ts";
-import { newerRecordVersion, readRepoRecord, writeRepoRecord } from "../store/registry.ts";
+import { newerRecordVersion, readRepoRecord, writeRecordUnlessNewer } from "../store/registry.ts";
 import { isLinkRefusal, lstatInside, placeInRepo } from "../store/safe_path.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import { LOCK_FILE, RECORD_FILE, storePathOf } from "../store/store_layout.ts";
@@ -169,7 +169,7 @@ async function forgetModel(
   if (forgotten.length === 0 && record.models?.[model.file] === undefined) return;
   for (const file of forgotten) delete record.files[file];
   if (record.models) delete record.models[model.file];
-  await writeRepoRecord(context.runtime, { dir: model.dir, record }).catch((error) => {
+  await writeRecordUnlessNewer(context.runtime, { dir: model.dir, record }).catch((error) => {
     throw storageFailure(`update the registry record in ${model.dir}`, error);
   });
 }

@@ -8,12 +8,8 @@
 import { expectedHashOf, hashOpenFile } from "../download/file_hash.ts";
 import { type ModelInfo, scanStore } from "../store/model_catalog.ts";
 import { requireModel } from "../store/model_query.ts";
-import {
-  type FileRecord,
-  readRepoRecord,
-  type RepoRecord,
-  writeRepoRecord,
-} from "../store/registry.ts";
+import { type FileRecord, readRepoRecord } from "../store/registry.ts";
+import { recordVerification } from "../store/record_writer.ts";
 import { isLinkRefusal, lstatInside, openInside, placeInRepo } from "../store/safe_path.ts";
 import { TECHNICAL_FILES } from "../store/store_layout.ts";
 import type { StoreContext } from "./store_context.ts";
@@ -51,32 +47,6 @@ export interface VerifyOptions {
   onFile?: (what: { model: ModelInfo; file: string }) => void;
   /** Called with each model's result as soon as it is known. */
   onResult?: (verdict: ModelVerification) => void;
-}
-
-/**
- * Marks the recorded files that failed (`failedVerifyAt`) and clears the mark of those
- * that passed, so that the next download hashes and repairs exactly the failed ones.
- */
-async function markFailures(
-  context: StoreContext,
-  repoDir: string,
-  what: { record: RepoRecord; files: FileVerification[] },
-): Promise<void> {
-  let changed = false;
-  const now = new Date().toISOString();
-  for (const { file, status } of what.files) {
-    const recorded = what.record.files[file];
-    if (!recorded || status === "unrecorded") continue;
-    const failed = status !== "ok";
-    if (failed === (recorded.failedVerifyAt !== undefined)) continue;
-    if (failed) recorded.failedVerifyAt = now;
-    else delete recorded.failedVerifyAt;
-    changed = true;
-  }
-  if (!changed) return;
-  await writeRepoRecord(context.runtime, { dir: repoDir, record: what.record }).catch((error) =>
-    context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`)
-  );
 }
 
 /**
@@ -154,9 +124,29 @@ export async function verifyModels(
         .map((file) => file.file),
       files,
     };
-    if (record) await markFailures(context, model.dir, { record, files });
+    if (record) await markFailures(context, model.dir, files);
     options.onResult?.(verdict);
     verdicts.push(verdict);
   }
   return verdicts;
+}
+
+/**
+ * Marks the recorded files that failed (`failedVerifyAt`) and clears the mark of those
+ * that passed, so that the next download hashes and repairs exactly the failed ones.
+ */
+async function markFailures(
+  context: StoreContext,
+  repoDir: string,
+  files: FileVerification[],
+): Promise<void> {
+  const verdicts = files.filter((file) => file.status !== "unrecorded").map((file) => ({
+    file: file.file,
+    ok: file.status === "ok",
+    hashed: file.status === "ok" && file.checkedBy !== "size",
+  }));
+  await recordVerification(context.runtime, { dir: repoDir, verdicts }, { warn: context.warn })
+    .catch((
+      error,
+    ) => context.warn(`could not mark the failed files in the record of ${repoDir} (${error})`));
 }

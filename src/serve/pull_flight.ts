@@ -18,14 +18,18 @@ import {
   type FileDownloadResult,
   finalizeDownload,
 } from "../download/download_file.ts";
-import { partialPathOf } from "../store/partial_state.ts";
+import { identityOfFile, partialPathOf } from "../store/partial_state.ts";
 import type { HubConnection } from "../http/hub_connection.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
+import { loadModelsConfig } from "../config/models_config.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
-import { readRepoRecord, RECORD_FORMAT_VERSION, writeRepoRecord } from "../store/registry.ts";
-import { lstatInside, placeInRepo } from "../store/safe_path.ts";
-import { repoDirOf, storePathOf } from "../store/store_layout.ts";
+import { type ModelRecord, readRepoRecord } from "../store/registry.ts";
+import { recordStoredFiles } from "../store/record_writer.ts";
+import { placeInRepo } from "../store/safe_path.ts";
+import { storedCopyOf } from "../store/stored_copy.ts";
+import { filesOfModel, modelRecordOf } from "../store/model_files.ts";
+import { isModelFileName, repoDirOf, storePathOf } from "../store/store_layout.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { RepoHold, RepoHolds } from "./repo_holds.ts";
 
@@ -37,6 +41,8 @@ export interface PullRequest {
   commit: string;
   /** The file as upstream lists it at that commit. */
   file: RepoFile;
+  /** Every file upstream lists at that commit (what comes with a model file). */
+  listing: readonly RepoFile[];
   /** Whether the repository was private upstream. */
   private: boolean;
   /** Whether it was gated upstream. */
@@ -215,16 +221,11 @@ async function isRecorded(
   request: PullRequest,
 ): Promise<boolean> {
   const { file } = request;
-  const recorded = (await readRepoRecord(runtime, repoDir))?.files[file.path];
-  if (!recorded || recorded.size !== file.size) return false;
-  const sameContent = file.sha256
-    ? recorded.sha256 === file.sha256
-    : file.gitSha1 !== undefined && recorded.gitSha1 === file.gitSha1;
-  if (!sameContent) return false;
-  const { stat } = await lstatInside(runtime, placeInRepo(repoDir, file.path)).catch(() => ({
-    stat: undefined,
-  }));
-  return stat !== undefined && stat.isFile && stat.size === file.size;
+  return await storedCopyOf(runtime, {
+    place: placeInRepo(repoDir, file.path),
+    recorded: (await readRepoRecord(runtime, repoDir))?.files[file.path],
+    wanted: identityOfFile(file),
+  }) === "same";
 }
 
 /** Moves the verified file into place and records it; the caller holds the repository. */
@@ -237,23 +238,20 @@ async function recordPulledFile(
   const repoDir = repoDirOf(settings.modelsDir, request.repo);
   try {
     await finalizeDownload(runtime, result.destination);
-    const record = await readRepoRecord(runtime, repoDir) ?? {
-      version: RECORD_FORMAT_VERSION,
+    const { size, sha256, gitSha1 } = result;
+    await recordStoredFiles(runtime, {
+      dir: repoDir,
       repo: request.repo.id,
-      revision: request.commit,
-      files: {},
-    };
-    record.files[request.file.path] = {
-      size: result.size,
-      sha256: result.sha256,
-      gitSha1: result.gitSha1,
-      revision: request.commit,
-      downloadedAt: new Date().toISOString(),
-    };
-    if (request.isLatest) record.revision = request.commit;
-    record.private = request.private;
-    record.gated = request.gated;
-    await writeRepoRecord(runtime, { dir: repoDir, record });
+      files: { [request.file.path]: { size, sha256, gitSha1, revision: request.commit } },
+      models: await modelEntriesOf(runtime, { repoDir, request }),
+      // Upstream speaks the Hub's protocol: what it serves is recorded as from Hugging Face.
+      facts: {
+        revision: request.isLatest ? request.commit : undefined,
+        private: request.private,
+        gated: request.gated,
+        source: "huggingface",
+      },
+    });
   } catch (error) {
     throw new ModelManagerError(
       "storage",
@@ -263,4 +261,29 @@ async function recordPulledFile(
       { hint: "check that the store is writable", cause: error },
     );
   }
+}
+
+/**
+ * The `models` entries of the repository's model files once this file is recorded: for
+ * each, what a download would bring with it as the listing holds it, among the files the
+ * store then holds. A model pulled alone names no companion until a client pulls one.
+ */
+async function modelEntriesOf(
+  runtime: Runtime,
+  what: { repoDir: string; request: PullRequest },
+): Promise<Record<string, ModelRecord>> {
+  const { file, listing } = what.request;
+  const record = await readRepoRecord(runtime, what.repoDir);
+  const held = new Set([...Object.keys(record?.files ?? {}), file.path]);
+  const { COMPANION_FILES } = await loadModelsConfig(runtime);
+  const entries: Record<string, ModelRecord> = {};
+  for (const modelFile of listing.filter((entry) => isModelFileName(entry.path))) {
+    if (!held.has(modelFile.path)) continue;
+    const planned = filesOfModel(listing, { modelFile, companionFiles: COMPANION_FILES })
+      .filter((entry) => held.has(entry.file.path));
+    entries[modelFile.path] = modelRecordOf(
+      planned.map((entry) => ({ file: entry.file.path, kind: entry.kind })),
+    );
+  }
+  return entries;
 }

@@ -21,6 +21,8 @@ import {
   type ServedFile,
   type ServedRepo,
 } from "./served_repo.ts";
+import { identityOfFile } from "../store/partial_state.ts";
+import { storedCopyOf } from "../store/stored_copy.ts";
 import { type ComputedHashes, isServable, openStoreFile } from "./store_files.ts";
 import type { Upstream, UpstreamView } from "./upstream.ts";
 
@@ -158,7 +160,7 @@ async function storeView(
 ): Promise<RepoView> {
   const files: ServedFile[] = [];
   for (const file of filesAtCommit(repo, at.commit)) {
-    if (await isServable(settings.runtime, file)) files.push(file);
+    if (await isServable(settings.hashes, file)) files.push(file);
   }
   const facts = await Promise.all(files.map((file) => settings.hashes.factsOf(file)));
   return {
@@ -274,16 +276,18 @@ function factsOfListed(file: RepoFile): FileFacts {
   };
 }
 
-/** The store's copy of a listed file when it has one with the same size and hash. */
+/** The store's copy of a listed file when it holds that very file (see {@linkcode storedCopyOf}). */
 async function storedCopy(
   settings: ViewSettings,
   stored: ServedRepo | undefined,
   listed: RepoFile,
 ): Promise<ServedFile | undefined> {
   const file = stored?.files.get(listed.path);
-  if (!file || file.size !== listed.size) return undefined;
-  const same = listed.lfs
-    ? file.sha256 !== undefined && file.sha256 === listed.sha256
-    : file.gitSha1 !== undefined && file.gitSha1 === listed.gitSha1;
-  return same && await isServable(settings.runtime, file) ? file : undefined;
+  if (!file) return undefined;
+  const copy = await storedCopyOf(settings.runtime, {
+    place: file.place,
+    recorded: file.recorded,
+    wanted: identityOfFile(listed),
+  });
+  return copy === "same" ? file : undefined;
 }

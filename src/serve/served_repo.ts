@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { isGitSha1Hex, isSha256Hex } from "../store/partial_state.ts";
 import { parseRepoId, type RepoId } from "../hub/repo_id.ts";
 import { isNotFound, type Runtime } from "../runtime/runtime.ts";
-import { readRepoRecord, type RepoRecord } from "../store/registry.ts";
+import { type FileRecord, readRepoRecord, type RepoRecord } from "../store/registry.ts";
 import { placeInRepo, type SafePlace } from "../store/safe_path.ts";
 import { repoDirOf, storePathOf } from "../store/store_layout.ts";
 
@@ -30,6 +30,8 @@ export interface ServedFile {
   storePath: string;
   /** The same place below the store's root, reached only through `safe_path.ts`. */
   place: SafePlace;
+  /** Its record entry, as read. */
+  recorded: FileRecord;
 }
 
 /** A repository in the store, as `serve` answers for it. */
@@ -142,6 +144,7 @@ function servedRepoOf(record: RepoRecord, dir: string): ServedRepo {
       revision,
       storePath: storePathOf(dir, path),
       place: placeInRepo(dir, path),
+      recorded: file,
     });
   }
   commits.add(latest);

@@ -1,14 +1,16 @@
 /**
- * The files of the store as `serve` hands them out: only a regular file inside
- * its repository's directory (no symbolic link on the way) of exactly the
- * recorded size is served, and a file recorded without a hash (an old record)
- * gets one computed once and remembered.
+ * The files of the store as `serve` hands them out: only a file that is the one
+ * its record names (see {@linkcode storedCopyOf}) is served; one changed since
+ * it was recorded is served only when it still hashes to the recorded hash, and
+ * a file recorded without a hash (an old record) gets one computed once and
+ * remembered.
  *
  * @module
  */
 import { hashOpenFile } from "../download/file_hash.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { lstatInside, openInside, type SafePlace } from "../store/safe_path.ts";
+import { storedCopyOf } from "../store/stored_copy.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { FileFacts } from "./hub_answers.ts";
 import type { ServedFile } from "./served_repo.ts";
@@ -17,15 +19,17 @@ import type { ServedFile } from "./served_repo.ts";
 const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Hashes computed for files recorded without one, by path, size and modification time.
+ * Hashes computed for files recorded without one or changed since recorded, by path, size
+ * and modification time.
  */
 export class ComputedHashes {
   #known = new Map<string, Promise<FileFacts>>();
-  #runtime: Runtime;
+  /** File access. */
+  readonly runtime: Runtime;
 
   /** Creates an empty cache. */
   constructor(runtime: Runtime) {
-    this.#runtime = runtime;
+    this.runtime = runtime;
   }
 
   /**
@@ -35,21 +39,32 @@ export class ComputedHashes {
     if (file.sha256 || file.gitSha1) {
       return { path: file.path, size: file.size, sha256: file.sha256, gitSha1: file.gitSha1 };
     }
-    const { stat } = await lstatInside(this.#runtime, file.place);
+    return await this.computed(file);
+  }
+
+  /** The facts of a served file as its bytes are now, hashed once per size and modification time. */
+  async computed(file: ServedFile): Promise<FileFacts> {
+    const { stat } = await lstatInside(this.runtime, file.place);
     if (!stat?.isFile) throw new Error(`${file.storePath} is not a regular file`);
-    const key = `${file.storePath}\0${stat.size}\0${stat.mtime?.getTime() ?? 0}`;
+    const algorithm = file.sha256
+      ? "sha256"
+      : file.gitSha1
+      ? "git-sha1"
+      : file.size >= LARGE_FILE_BYTES
+      ? "sha256"
+      : "git-sha1";
+    const key = `${file.storePath}\0${stat.size}\0${stat.mtime?.getTime() ?? 0}\0${algorithm}`;
     let facts = this.#known.get(key);
     if (!facts) {
-      facts = this.#hash(file);
+      facts = this.#hash(file, algorithm);
       this.#known.set(key, facts);
       facts.catch(() => this.#known.delete(key));
     }
     return await facts;
   }
 
-  async #hash(file: ServedFile): Promise<FileFacts> {
-    const algorithm = file.size >= LARGE_FILE_BYTES ? "sha256" : "git-sha1";
-    const { handle } = await openInside(this.#runtime, file.place);
+  async #hash(file: ServedFile, algorithm: "sha256" | "git-sha1"): Promise<FileFacts> {
+    const { handle } = await openInside(this.runtime, file.place);
     try {
       const hex = await hashOpenFile(handle, file.size, { algorithm });
       return algorithm === "sha256"
@@ -62,17 +77,17 @@ export class ComputedHashes {
 }
 
 /**
- * Whether a recorded file is on disk as recorded: a regular file of the recorded
- * size, reached from the repository's directory without a symbolic link on the
- * way (neither the file nor a folder above it), so never a file outside the store.
+ * Whether a recorded file is on disk as recorded: the file its record names
+ * (see {@linkcode storedCopyOf}), or one changed since that still hashes to
+ * the recorded hash; never a file outside the store.
  */
-export async function isServable(runtime: Runtime, file: ServedFile): Promise<boolean> {
-  try {
-    const { stat } = await lstatInside(runtime, file.place);
-    return stat !== undefined && stat.isFile && stat.size === file.size;
-  } catch {
-    return false;
-  }
+export async function isServable(hashes: ComputedHashes, file: ServedFile): Promise<boolean> {
+  const copy = await storedCopyOf(hashes.runtime, { place: file.place, recorded: file.recorded });
+  if (copy !== "stale") return copy === "same";
+  if (!file.sha256 && !file.gitSha1) return true;
+  const facts = await hashes.computed(file).catch(() => undefined);
+  return facts !== undefined &&
+    (file.sha256 ? facts.sha256 === file.sha256 : facts.gitSha1 === file.gitSha1);
 }
 
 /**

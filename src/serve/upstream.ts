@@ -163,6 +163,7 @@ export class Upstream {
       repo: view.repo,
       commit: view.info.sha,
       file,
+      listing: view.files,
       private: view.info.private,
       gated: view.info.gated,
       isLatest: view.isLatest,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isSafeRepoPath } from "../hub/repo_id.ts";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -33,12 +34,6 @@ const FILE_FIELDS: Record<string, Check> = {
   sha256: optionalText,
   gitSha1: optionalText,
 };
-
-/** Whether a repository path stays below its repo directory (no `..`, no absolute path). */
-function isSafeRepoPath(path: string): boolean {
-  if (path.includes("\\") || path.includes("\0")) return false;
-  return path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
-}
 
 function fileProblem(path: string, entry: unknown): string | undefined {
   const where = `files[${JSON.stringify(path)}]`;

@@ -11,6 +11,7 @@
  * @module
  */
 import { join } from "node:path";
+import { isSafeRepoPath } from "../hub/repo_id.ts";
 import { writeJsonAtomic } from "./atomic_write.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { type JsonFileRead, readJsonFile } from "./json_file.ts";
@@ -65,7 +66,7 @@ export interface StoreReadOptions {
   warn?: (message: string) => void;
 }
 
-/** What {@linkcode writeRepoRecord} writes, and where. */
+/** What {@linkcode writeRecordUnlessNewer} writes, and where. */
 export interface RepoRecordWrite {
   /** The repo directory in the store. */
   dir: string;
@@ -171,8 +172,8 @@ function newerMajorOf(parsed: unknown): number | undefined {
     : undefined;
 }
 
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === "string");
+function isPathList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isSafeRepoPath);
 }
 
 /** Keeps the `models` entries that have the expected shape; unknown fields are ignored. */
@@ -180,7 +181,7 @@ function withKnownModels(record: RepoRecord): RepoRecord {
   const models: Record<string, ModelRecord> = {};
   const given = typeof record.models === "object" && record.models !== null ? record.models : {};
   for (const [file, entry] of Object.entries(given)) {
-    if (isStringList(entry?.companions) && isStringList(entry?.encoders)) {
+    if (isPathList(entry?.companions) && isPathList(entry?.encoders) && isSafeRepoPath(file)) {
       models[file] = { companions: entry.companions, encoders: entry.encoders };
     }
   }
@@ -202,16 +203,21 @@ export async function newerRecordVersion(
 }
 
 /**
- * Writes a repo directory's record atomically; a record of a newer major
- * version already there is left as it is (reading it warned about it). A repo
- * directory reached through a symbolic link is refused with a `storage` error.
+ * Writes a repo directory's record atomically, unless a record of a newer major
+ * version is there: that one is left as it is (reading it warned about it), and
+ * the answer is `false`. A repo directory reached through a symbolic link is
+ * refused with a `storage` error. Only `record_writer.ts` and removals call it.
  */
-export async function writeRepoRecord(runtime: Runtime, write: RepoRecordWrite): Promise<void> {
+export async function writeRecordUnlessNewer(
+  runtime: Runtime,
+  write: RepoRecordWrite,
+): Promise<boolean> {
   const { dir: repoDir, record } = write;
   const { stat } = await lstatInside(runtime, placeInRepo(repoDir));
   if (!stat?.isDirectory) {
     throw storageFailure(`write the record in ${repoDir}`, new Error("it is not a directory"));
   }
-  if (await newerRecordVersion(runtime, repoDir) !== undefined) return;
+  if (await newerRecordVersion(runtime, repoDir) !== undefined) return false;
   await writeJsonAtomic(runtime, { path: join(repoDir, RECORD_FILE), value: record });
+  return true;
 }

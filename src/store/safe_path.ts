@@ -9,6 +9,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { ModelManagerError } from "../errors.ts";
+import { pathPartsProblem } from "../hub/repo_id.ts";
 import {
   errorCodeOf,
   type FileHandle,
@@ -58,10 +59,7 @@ export function placeInRepo(repoDir: string, repoPath?: string): SafePlace {
 
 /** The parts of `place.path`, or a `storage` error when one would leave the root. */
 function partsOf(place: SafePlace): string[] {
-  const parts = place.path.split("/");
-  const safe = !place.path.includes("\\") && !place.path.includes("\0") &&
-    parts.every((part) => part !== "" && part !== "." && part !== "..");
-  if (safe) return parts;
+  if (pathPartsProblem(place.path) === undefined) return place.path.split("/");
   throw new ModelManagerError(
     "storage",
     `refused the path ${JSON.stringify(place.path)}: it is not a path inside ${place.root}`,
