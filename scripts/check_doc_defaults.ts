@@ -32,7 +32,6 @@ const PENDING = new Set([
   "src/download/segment_plan.ts",
   "src/download/segment_workers.ts",
   "src/download/stall_watchdog.ts",
-  "src/fleet/export_models.ts",
   "src/http/hub_connection.ts",
   "src/http/hub_errors.ts",
   "src/http/hub_request.ts",
@@ -43,7 +42,6 @@ const PENDING = new Set([
   "src/manager/store_context.ts",
   "src/serve/pull_rate.ts",
   "src/serve/upstream.ts",
-  "src/store/file_lock.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {

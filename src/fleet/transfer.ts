@@ -8,11 +8,23 @@ import type { PlacedFile } from "./place_file.ts";
 
 /** Options of {@linkcode exportModels} and {@linkcode importStore}. */
 export interface TransferOptions {
-  /** The runtime adapter (default: detected). */
+  /**
+   * The runtime adapter.
+   *
+   * @default detected
+   */
   runtime?: Runtime;
-  /** Told about files checked by size only and other notes (default: `console.warn`). */
+  /**
+   * Told about files checked by size only and other notes.
+   *
+   * @default `console.warn`
+   */
   onWarning?: (message: string) => void;
-  /** The mount table to read file system types from (default `/proc/self/mounts`; tests). */
+  /**
+   * The mount table to read file system types from (tests pass their own).
+   *
+   * @default `/proc/self/mounts`
+   */
   mountsPath?: string;
 }
 
