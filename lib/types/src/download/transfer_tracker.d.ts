@@ -1,0 +1,41 @@
+/**
+ * Bookkeeping while a file's segments download: counting bytes, reporting
+ * progress, and persisting segment progress often enough that a killed
+ * process loses only a few MiB.
+ *
+ * @module
+ */
+import type { FileHandle, Runtime } from "../runtime/runtime.ts";
+import type { DownloadEventHandler } from "./download_events.ts";
+import { type DownloadState } from "../store/partial_state.ts";
+/** What a {@linkcode TransferTracker} tracks, and whom it tells. */
+export interface TrackedTransfer {
+    /** The file being downloaded (its state is saved beside it). */
+    destination: string;
+    /** The download's state, whose segments advance as bytes land. */
+    state: DownloadState;
+    /** The partial file, flushed before the state is saved. */
+    handle: FileHandle;
+    /** Receives progress events. */
+    emit: DownloadEventHandler;
+    /** The clock (ms) that paces progress events and saves; tests may pass their own. */
+    now?: () => number;
+}
+/**
+ * Counts bytes, reports progress and persists segment progress as it goes.
+ * The saved state never claims bytes that are not flushed to the partial
+ * file: segments are copied first, the file is flushed, then the copy is written.
+ */
+export declare class TransferTracker {
+    #private;
+    /** Bytes fetched over the network so far. */
+    transferred: number;
+    /** Tracks the download of `state.file` into `handle`, saving its state beside `destination`. */
+    constructor(runtime: Runtime, transfer: TrackedTransfer);
+    /** Records `count` new bytes written; reports progress and saves the state when due. */
+    onBytes(count: number): void;
+    /** Flushes the data, then records how far each segment got (after any save in progress). */
+    save(): Promise<void>;
+    /** Reports the bytes on disk now. */
+    progress(): void;
+}

@@ -1,0 +1,5 @@
+import type { RepoSource } from "./repo_source.ts";
+/**
+ * ModelScope.
+ */
+export declare const modelScopeSource: RepoSource;
