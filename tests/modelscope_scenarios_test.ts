@@ -54,6 +54,8 @@ interface Expected {
   storageGets?: number;
   /** The second GET of the file asks from at least this byte. */
   resumedFrom?: number;
+  /** The last GET of the file asks from exactly this byte. */
+  lastFrom?: number;
   /** The second GET of the file asks for the file from its first byte. */
   startedOver?: boolean;
   /** The second GET of the file was answered with this status. */
@@ -214,19 +216,24 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "retries a 206 whose Content-Range starts after the byte asked for",
-    repo: BIG,
-    file: BIG_FILE,
-    parallel: true,
-    faults: [{
-      role: "storage",
-      fault: {
-        pathIncludes: BIG_FILE,
-        rangeRequestsOnly: true,
-        times: 1,
-        headers: { "Content-Range": `bytes ${16 * MIB}-${16 * MIB + 776}/${16 * MIB + 777}` },
+    repo: SMALL,
+    file: SMALL_FILE,
+    faults: [
+      {
+        role: "storage",
+        fault: { pathIncludes: SMALL_FILE, times: 1, shortAfterBytes: 2 * MIB },
       },
-    }],
-    expect: { retries: 1 },
+      {
+        role: "storage",
+        fault: {
+          pathIncludes: SMALL_FILE,
+          rangeRequestsOnly: true,
+          times: 1,
+          headers: { "Content-Range": `bytes ${2 * MIB + 4096}-${6 * MIB + 122}/${6 * MIB + 123}` },
+        },
+      },
+    ],
+    expect: { storageGets: 3, lastFrom: 2 * MIB, retries: 2 },
   },
   {
     name: "asks again for a listing whose body was cut short",
@@ -271,7 +278,11 @@ function rangeStart(request: SeenRequest): number {
   return Number(/^bytes=(\d+)-/.exec(request.range ?? "")?.[1] ?? 0);
 }
 
-function checkRequests(seen: SeenRequest[], scenario: Scenario, listingPath: string): void {
+function checkRequests(
+  seen: SeenRequest[],
+  at: { scenario: Scenario; listingPath: string },
+): void {
+  const { scenario, listingPath } = at;
   const { expect, file } = scenario;
   const gets = storageGets(seen, file);
   const size = scenario.repo.files.find((entry) => entry.path === file)!.content.length;
@@ -279,6 +290,7 @@ function checkRequests(seen: SeenRequest[], scenario: Scenario, listingPath: str
   if (expect.resumedFrom !== undefined) {
     assert.ok(rangeStart(gets[1]) >= expect.resumedFrom, `resumed at ${gets[1].range}`);
   }
+  if (expect.lastFrom !== undefined) assert.equal(rangeStart(gets.at(-1)!), expect.lastFrom);
   if (expect.startedOver) assert.equal(rangeStart(gets[1]), 0, "from the first byte");
   if (expect.secondStatus !== undefined) assert.equal(gets[1].status, expect.secondStatus);
   if (expect.wholeFileLast) assert.equal(gets.at(-1)!.range, undefined, "the whole file");
@@ -345,7 +357,7 @@ for (const source of ["huggingface", "modelscope"] as const) {
         const modelsDir = bed.newDir();
         const { manager, events, seen } = await run(bed, scenario, modelsDir);
         const destination = join(modelsDir, ...scenario.repo.id.split("/"), scenario.file);
-        checkRequests(seen, scenario, bed.listingPath);
+        checkRequests(seen, { scenario, listingPath: bed.listingPath });
         checkEvents(events, scenario);
         await checkStore(manager, { ...scenario, destination });
       });
