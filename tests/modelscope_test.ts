@@ -114,7 +114,7 @@ describe("ModelScope as a source", () => {
 
   it("resumes an interrupted download from the bytes already on disk", async () => {
     const { manager: first, dir } = manager({ attempts: 1 });
-    ms.addFault({ origin: "storage", pathIncludes: MODEL_FILE, shortAfterBytes: 400 * 1024 });
+    ms.addFault({ origin: "storage", pathIncludes: MODEL_FILE, shortAfterBytes: 2 * 1024 * 1024 });
     try {
       await rejectsWithCode(first.downloadModel(PUBLIC_ID), "network");
     } finally {
