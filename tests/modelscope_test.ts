@@ -102,7 +102,7 @@ describe("ModelScope as a source", () => {
   });
 
   it("refuses a model whose bytes do not match the listing's Sha256, and leaves nothing in place", async () => {
-    ms.addFault({ path: MODEL_FILE, corrupt: true });
+    ms.addFault({ origin: "storage", pathIncludes: MODEL_FILE, corrupt: true });
     try {
       const { manager: made, dir } = manager();
       await rejectsWithCode(made.downloadModel(PUBLIC_ID), "integrity");
@@ -114,7 +114,7 @@ describe("ModelScope as a source", () => {
 
   it("resumes an interrupted download from the bytes already on disk", async () => {
     const { manager: first, dir } = manager({ attempts: 1 });
-    ms.addFault({ path: MODEL_FILE, cutAfterBytes: 400 * 1024 });
+    ms.addFault({ origin: "storage", pathIncludes: MODEL_FILE, shortAfterBytes: 2 * 1024 * 1024 });
     try {
       await rejectsWithCode(first.downloadModel(PUBLIC_ID), "network");
     } finally {
@@ -214,7 +214,12 @@ describe("the CLI with --source modelscope", () => {
     const env = { MODELSCOPE_ENDPOINT: ms.endpoint };
     const dir = join(root, "killed");
     const destination = join(dir, "radxa", "Qwen2-VL-2B-RKLLM", MODEL_FILE);
-    ms.addFault({ path: MODEL_FILE, holdAfterBytes: 6 * 1024 * 1024 });
+    ms.addFault({
+      origin: "storage",
+      pathIncludes: MODEL_FILE,
+      stallAfterBytes: 6 * 1024 * 1024,
+      bytesPerSecond: 8 * 1024 * 1024,
+    });
     const args = ["download", "--source", "modelscope", PUBLIC_ID, "--dir", dir, "--quiet"];
     const child = startCli([...args, "--connections", "1"], { env });
     const exited = finished(child);

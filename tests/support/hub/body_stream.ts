@@ -6,7 +6,7 @@
  */
 import type { Socket } from "node:net";
 import type { ByteSource } from "./byte_source.ts";
-import type { Exchange } from "./exchange.ts";
+import type { FaultExchange } from "../fault_exchange.ts";
 
 /** A body to send: a slice of a source. */
 export interface Payload {
@@ -26,7 +26,7 @@ const CHUNK_BYTES = 256 * 1024;
  * Stream the payload after the headers, applying the fault picked for the exchange
  * (`ex.fault`), and end the response or cut the connection as the fault says.
  */
-export async function streamBody(ex: Exchange, payload: Payload): Promise<void> {
+export async function streamBody(ex: FaultExchange, payload: Payload): Promise<void> {
   countInFlight(ex);
   const fault = ex.fault ?? undefined;
   const total = payload.end - payload.start;
@@ -75,7 +75,7 @@ export async function streamBody(ex: Exchange, payload: Payload): Promise<void> 
 }
 
 /** Counts the body as in flight for its path until the response closes. */
-function countInFlight(ex: Exchange): void {
+function countInFlight(ex: FaultExchange): void {
   const count = ex.hub.bodiesInFlight.get(ex.record.path) ?? { current: 0, peak: 0 };
   ex.hub.bodiesInFlight.set(ex.record.path, count);
   count.current++;
@@ -95,7 +95,7 @@ function corrupted(chunk: Uint8Array, bodyOffset: number): Uint8Array {
  * Wait for `ms` milliseconds of the emulator's clock (null: forever) or the response event, whichever comes first;
  * always ends early when the response closes, so a vanished client never leaves a timer behind.
  */
-function pause(ex: Exchange, ms: number | null, event: "drain" | null = null): Promise<void> {
+function pause(ex: FaultExchange, ms: number | null, event: "drain" | null = null): Promise<void> {
   if (ex.isClosed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     let cancelTimer = () => {};
@@ -115,7 +115,10 @@ function pause(ex: Exchange, ms: number | null, event: "drain" | null = null): P
  * Holds the body still until `ms` runs out (null: never), the test releases it or the client
  * goes, and tells the emulator's stall waiters it began.
  */
-function stallBody(ex: Exchange, at: { afterBytes: number; ms: number | null }): Promise<void> {
+function stallBody(
+  ex: FaultExchange,
+  at: { afterBytes: number; ms: number | null },
+): Promise<void> {
   let end: (how: StallEnd) => void = () => {};
   const ended = new Promise<StallEnd>((resolve) => {
     let cancelTimer = () => {};
@@ -142,7 +145,7 @@ function stallBody(ex: Exchange, at: { afterBytes: number; ms: number | null }):
 type StallEnd = "timer" | "released" | "closed";
 
 /** Write the chunk and wait until it reached the socket, so a following cut keeps it. */
-function writeFlushed(ex: Exchange, chunk: Uint8Array): Promise<void> {
+function writeFlushed(ex: FaultExchange, chunk: Uint8Array): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       ex.res.off("close", done);

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { Exchange } from "./exchange.ts";
-import type { FaultSpec } from "./types.ts";
+import type { FaultExchange, FaultRule } from "../fault_exchange.ts";
 
 const BODY_EFFECTS = [
   "resetAfterBytes",
@@ -22,7 +21,7 @@ const BODY_EFFECTS = [
 ] as const;
 
 /** Whether the fault alters a response body, so it only applies where a body is sent. */
-export function hasBodyEffect(fault: FaultSpec): boolean {
+export function hasBodyEffect(fault: FaultRule): boolean {
   return BODY_EFFECTS.some((key) => fault[key] !== undefined && fault[key] !== false);
 }
 
@@ -30,7 +29,10 @@ export function hasBodyEffect(fault: FaultSpec): boolean {
  * The first fault that `accept`s and matches the exchange and still has to apply; counts it
  * as seen and, unless skipped or used up, as applied.
  */
-export function takeFault(ex: Exchange, accept: (fault: FaultSpec) => boolean): FaultSpec | null {
+export function takeFault(
+  ex: FaultExchange,
+  accept: (fault: FaultRule) => boolean,
+): FaultRule | null {
   for (const state of ex.hub.faults) {
     if (!accept(state.spec) || !matches(ex, state.spec)) continue;
     state.seen++;
@@ -46,7 +48,7 @@ export function takeFault(ex: Exchange, accept: (fault: FaultSpec) => boolean): 
  * The response fault of this exchange (one without `status`), picked once and kept in
  * `ex.fault`; faults that alter a body are left for later when `bodyAllowed` is false.
  */
-export function responseFault(ex: Exchange, bodyAllowed: boolean): FaultSpec | null {
+export function responseFault(ex: FaultExchange, bodyAllowed: boolean): FaultRule | null {
   if (ex.fault === undefined) {
     ex.fault = takeFault(
       ex,
@@ -56,7 +58,7 @@ export function responseFault(ex: Exchange, bodyAllowed: boolean): FaultSpec | n
   return ex.fault;
 }
 
-function matches(ex: Exchange, fault: FaultSpec): boolean {
+function matches(ex: FaultExchange, fault: FaultRule): boolean {
   const origin = fault.origin ?? "any";
   return (origin === "any" || origin === ex.origin) &&
     (fault.method === undefined || fault.method.toUpperCase() === ex.method) &&

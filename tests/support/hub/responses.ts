@@ -13,7 +13,7 @@ import { type ByteSource, memorySource } from "./byte_source.ts";
 import type { Exchange } from "./exchange.ts";
 import { responseFault } from "./faults.ts";
 import { rateLimitHeaders } from "./rate_limit.ts";
-import type { FaultSpec } from "./types.ts";
+import type { FaultExchange, FaultRule } from "../fault_exchange.ts";
 
 /** A complete answer. */
 export interface Reply {
@@ -75,7 +75,7 @@ export function bytesPayload(body: Uint8Array): Payload {
  * Write the status and headers, then the body unless the method is HEAD. Picks the response
  * fault here: its headers are merged in, and its body effects apply to 2xx bodies only.
  */
-export function respond(ex: Exchange, reply: Reply): Promise<void> {
+export function respond(ex: FaultExchange, reply: Reply): Promise<void> {
   const { status, headers, payload } = reply;
   const withBody = payload !== undefined && ex.method !== "HEAD";
   const fault = responseFault(ex, withBody && status >= 200 && status < 300) ?? undefined;
@@ -100,7 +100,7 @@ export function respond(ex: Exchange, reply: Reply): Promise<void> {
 }
 
 /** The fault `gzip`: the body compressed whole, with `Content-Encoding: gzip` and its own length. */
-function sendGzipped(ex: Exchange, reply: Reply & { payload: Payload }): Promise<void> {
+function sendGzipped(ex: FaultExchange, reply: Reply & { payload: Payload }): Promise<void> {
   const { payload } = reply;
   const body = gzipSync(payload.source.read(payload.start, payload.end));
   ex.record.bodyBytes += body.length;
@@ -153,7 +153,7 @@ export function sendJson(
  * A file body honouring Range (206/416) unless the fault says to ignore it, capped at the
  * emulator's `bytesPerSecond`.
  */
-export function sendContent(ex: Exchange, content: ContentReply): Promise<void> {
+export function sendContent(ex: FaultExchange, content: ContentReply): Promise<void> {
   const { source, headers } = content;
   const fault = responseFault(ex, ex.method === "GET");
   const asked = fault?.ignoreRange ? null : parseRange(ex.req.headers.range, source.size);
@@ -185,7 +185,7 @@ export function sendContent(ex: Exchange, content: ContentReply): Promise<void> 
 }
 
 /** Answer a fault's `status` instead of the normal response, with a small JSON error body. */
-export function sendFaultStatus(ex: Exchange, fault: FaultSpec): Promise<void> {
+export function sendFaultStatus(ex: FaultExchange, fault: FaultRule): Promise<void> {
   const status = fault.status ?? 500;
   const headers = fault.headers ?? {};
   const message = Object.entries(headers).find(([name]) =>

@@ -5,17 +5,10 @@
  * @module
  */
 import type { StoredFile, StoredRepo } from "./prepared_repo.ts";
-import type { BodyStall, FaultSpec, HubClock, HubServerOptions, RequestRecord } from "./types.ts";
+import type { FaultState } from "../fault_exchange.ts";
+import type { BodyStall, HubClock, HubServerOptions, RequestRecord } from "./types.ts";
 
-/** An injected fault and how many matching requests it has seen and altered. */
-export interface FaultState {
-  /** The fault as the test gave it. */
-  spec: FaultSpec;
-  /** Matching requests seen, the skipped ones included. */
-  seen: number;
-  /** Matching requests it was applied to. */
-  applied: number;
-}
+export type { FaultState } from "../fault_exchange.ts";
 
 /** The state of one running emulator, read by every handler through its exchange. */
 export interface HubState {

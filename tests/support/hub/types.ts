@@ -130,7 +130,8 @@ export interface FaultSpec {
   rangeBlockBytes?: number;
   /**
    * Tree listings show file hashes altered: `"omit"` drops `oid` and `lfs.oid`, `"mask"`
-   * replaces them with `*` (as on gated repos without access).
+   * replaces them with `*` (as on gated repos without access). (ModelScope's emulator: its
+   * `repo/files` entries lose their `Sha256`, or show it null.)
    */
   listingHashes?: "omit" | "mask";
 }

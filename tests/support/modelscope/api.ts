@@ -6,8 +6,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendData, sendError } from "./envelope.ts";
+import type { IncomingMessage } from "node:http";
+import { responseFault } from "../hub/faults.ts";
+import { respond } from "../hub/responses.ts";
+import { sendData, sendError, sendJson } from "./envelope.ts";
+import type { MsExchange, MsState } from "./exchange.ts";
 import type { MsStoredFile } from "./types.ts";
 
 /** A repository as the API serves it. */
@@ -19,66 +22,65 @@ export interface MsRepo {
   listingExtra: Record<string, unknown>[];
 }
 
-/** What the API reads from the emulator. */
-export interface MsApiState {
-  repos: Map<string, MsRepo>;
-  token?: string;
-  storageOrigin: string;
-  /** Statuses the next API requests answer instead, first one first. */
-  failures: number[];
-}
-
 const CREATED_AT = 1_700_000_000;
 
-/** Answers one API request; returns the status sent. */
-export function handleApi(state: MsApiState, req: IncomingMessage, res: ServerResponse): number {
-  const url = new URL(req.url ?? "/", "http://emulator");
+/** Answers one API request. */
+export function handleApi(ex: MsExchange): Promise<void> {
+  const { hub: state, req, url } = ex;
   const failure = state.failures.shift();
-  if (failure === 200) return sendRefusal(res);
+  if (failure === 200) return sendRefusal(ex);
   if (failure !== undefined) {
-    return sendError(res, { status: failure, code: failure, message: "service unavailable" });
+    return sendError(ex, { status: failure, code: failure, message: "service unavailable" });
   }
-  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const parts = ex.record.path.split("/").filter(Boolean);
   if (parts[0] === "openapi" && parts[2] === "models" && parts.length === 3) {
-    return sendJson(res, { success: true, data: searchPage(state, url) });
+    return sendJson(ex, { success: true, data: searchPage(state, url) });
   }
   if (parts[0] === "openapi" && parts[2] === "models" && parts.length === 5) {
     const repo = accessible(state, req, `${parts[3]}/${parts[4]}`);
-    if (typeof repo === "number") return sendOpenApiError(res, repo);
-    return sendJson(res, { success: true, data: { id: repo.id, private: repo.private } });
+    if (typeof repo === "number") return sendOpenApiError(ex, repo);
+    return sendJson(ex, { success: true, data: { id: repo.id, private: repo.private } });
   }
   if (parts[0] !== "api" || parts[1] !== "v1" || parts[2] !== "models" || parts.length < 5) {
-    return sendError(res, { status: 404, code: 404, message: "not found" });
+    return sendError(ex, { status: 404, code: 404, message: "not found" });
   }
   const repo = accessible(state, req, `${parts[3]}/${parts[4]}`);
   if (repo === 404) {
-    return sendError(res, { status: 404, code: 10010205001, message: "model not exists" });
+    return sendError(ex, { status: 404, code: 10010205001, message: "model not exists" });
   }
   if (repo === 403) {
-    return sendError(res, {
+    return sendError(ex, {
       status: 403,
       code: 10010205003,
       message: "you have no permission to access this model, please login first",
     });
   }
-  const rest = parts.slice(5).join("/");
-  if (rest === "") return sendData(res, modelInfo(repo));
-  if (rest === "revisions") return sendData(res, { RevisionMap: revisionMap(repo) });
-  const revision = url.searchParams.get("Revision") ?? "master";
+  return handleModel(ex, { repo, rest: parts.slice(5).join("/") });
+}
+
+/** Answers a request about one accessible model: info, revisions, listing or a file. */
+function handleModel(ex: MsExchange, at: { repo: MsRepo; rest: string }): Promise<void> {
+  const { repo, rest } = at;
+  if (rest === "") return sendData(ex, modelInfo(repo));
+  if (rest === "revisions") return sendData(ex, { RevisionMap: revisionMap(repo) });
+  const revision = ex.url.searchParams.get("Revision") ?? "master";
   if (!repo.branches.includes(revision)) {
-    return sendError(res, {
+    return sendError(ex, {
       status: 404,
       code: 10010205006,
       message: `revision ${revision} not exists`,
     });
   }
-  if (rest === "repo/files") return sendData(res, { Files: listing(repo, revision) });
-  if (rest === "repo") return redirectToStorage(state, { repo, url, res });
-  return sendError(res, { status: 404, code: 404, message: "not found" });
+  if (rest === "repo/files") {
+    const hashes = responseFault(ex, ex.method === "GET")?.listingHashes;
+    return sendData(ex, { Files: listing(repo, { revision, hashes }) });
+  }
+  if (rest === "repo") return redirectToStorage(ex, repo);
+  return sendError(ex, { status: 404, code: 404, message: "not found" });
 }
 
 /** The repository, or the status its absence or privacy is answered with. */
-function accessible(state: MsApiState, req: IncomingMessage, id: string): MsRepo | 403 | 404 {
+function accessible(state: MsState, req: IncomingMessage, id: string): MsRepo | 403 | 404 {
   const repo = state.repos.get(id);
   if (!repo) return 404;
   if (repo.private && !hasToken(state, req)) return 403;
@@ -86,7 +88,7 @@ function accessible(state: MsApiState, req: IncomingMessage, id: string): MsRepo
 }
 
 /** Whether the request carries the token, as cookie `m_session_id` or as a Bearer token. */
-function hasToken(state: MsApiState, req: IncomingMessage): boolean {
+function hasToken(state: MsState, req: IncomingMessage): boolean {
   if (!state.token) return false;
   if (req.headers.authorization === `Bearer ${state.token}`) return true;
   const cookies = (req.headers.cookie ?? "").split(";").map((part) => part.trim());
@@ -94,7 +96,7 @@ function hasToken(state: MsApiState, req: IncomingMessage): boolean {
 }
 
 /** One page of the public models whose id contains `search`, by `page_number` and `page_size`. */
-function searchPage(state: MsApiState, url: URL): unknown {
+function searchPage(state: MsState, url: URL): unknown {
   const text = (url.searchParams.get("search") ?? "").toLowerCase();
   const size = Number(url.searchParams.get("page_size") ?? 10);
   const page = Number(url.searchParams.get("page_number") ?? 1);
@@ -135,8 +137,15 @@ function revisionMap(repo: MsRepo): unknown {
   };
 }
 
-/** Every blob of the revision, with its directories as `tree` entries (which clients skip). */
-function listing(repo: MsRepo, revision: string): unknown[] {
+/**
+ * Every blob of the revision, with its directories as `tree` entries (which clients skip);
+ * `hashes` (a fault's `listingHashes`) drops each `Sha256` (`omit`) or sets it to null (`mask`).
+ */
+function listing(
+  repo: MsRepo,
+  at: { revision: string; hashes?: "omit" | "mask" },
+): unknown[] {
+  const { revision, hashes } = at;
   const entries: unknown[] = [];
   const trees = new Set<string>();
   for (const file of repo.files.values()) {
@@ -152,7 +161,7 @@ function listing(repo: MsRepo, revision: string): unknown[] {
       Name: file.path.split("/").at(-1),
       Path: file.path,
       Revision: fileCommit(revision, file),
-      Sha256: file.sha256,
+      Sha256: hashes === "omit" ? undefined : hashes === "mask" ? null : file.sha256,
       Size: file.source.size,
       Type: "blob",
     });
@@ -168,31 +177,24 @@ function fileCommit(revision: string, file: MsStoredFile): string {
   return createHash("sha1").update(`${revision}\n${file.path}`).digest("hex");
 }
 
-function redirectToStorage(
-  state: MsApiState,
-  what: { repo: MsRepo; url: URL; res: ServerResponse },
-): number {
-  const path = what.url.searchParams.get("FilePath") ?? "";
-  const file = what.repo.files.get(path);
+function redirectToStorage(ex: MsExchange, repo: MsRepo): Promise<void> {
+  const path = ex.url.searchParams.get("FilePath") ?? "";
+  const file = repo.files.get(path);
   if (!file) {
-    return sendError(what.res, {
-      status: 404,
-      code: 10010205007,
-      message: `file ${path} not exists`,
-    });
+    return sendError(ex, { status: 404, code: 10010205007, message: `file ${path} not exists` });
   }
   const name = encodeURIComponent(path.split("/").at(-1) ?? "");
-  what.res.writeHead(302, {
-    Location: `${state.storageOrigin}/objects/${file.sha256}/${name}?Expires=${CREATED_AT * 2}`,
-    "Content-Length": "0",
+  return respond(ex, {
+    status: 302,
+    headers: {
+      Location: `${ex.hub.storageOrigin}/objects/${file.sha256}/${name}?Expires=${CREATED_AT * 2}`,
+    },
   });
-  what.res.end();
-  return 302;
 }
 
 /** An HTTP 200 whose envelope refuses (`Success: false`), with a plausible `Data` all the same. */
-function sendRefusal(res: ServerResponse): number {
-  return sendJson(res, {
+function sendRefusal(ex: MsExchange): Promise<void> {
+  return sendJson(ex, {
     Code: 10010205999,
     Data: { Files: [] },
     Message: "request refused",
@@ -201,14 +203,7 @@ function sendRefusal(res: ServerResponse): number {
   });
 }
 
-function sendOpenApiError(res: ServerResponse, status: number): number {
-  res.writeHead(status, { "Content-Type": "application/json" });
-  res.end(JSON.stringify({ success: false, message: status === 404 ? "not found" : "forbidden" }));
-  return status;
-}
-
-function sendJson(res: ServerResponse, body: unknown): number {
-  res.writeHead(200, { "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
-  return 200;
+function sendOpenApiError(ex: MsExchange, status: number): Promise<void> {
+  const message = status === 404 ? "not found" : "forbidden";
+  return sendJson(ex, { success: false, message }, { status });
 }

@@ -1,16 +1,23 @@
 /**
  * A loopback ModelScope: an API origin and a storage origin (two servers on port 0),
  * as described in /work/shared/modelscope-protocol.md. File bodies come from the
- * Hub emulator's byte sources.
+ * Hub emulator's byte sources, and faults go through the Hub emulator's fault
+ * machinery (`../hub/faults.ts`, `body_stream.ts`, `responses.ts`).
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { memorySource } from "../hub/byte_source.ts";
-import { handleApi, type MsApiState, type MsRepo } from "./api.ts";
-import { type FaultState, handleStorage } from "./storage.ts";
+import { REAL_CLOCK } from "../hub/clock.ts";
+import { takeFault } from "../hub/faults.ts";
+import { sendFaultStatus } from "../hub/responses.ts";
+import type { BodyStall } from "../hub/types.ts";
+import { handleApi, type MsRepo } from "./api.ts";
+import { sendError } from "./envelope.ts";
+import { type MsExchange, type MsState, openMsExchange } from "./exchange.ts";
+import { handleStorage } from "./storage.ts";
 import type {
   MsEmulatorOptions,
   MsFault,
@@ -27,9 +34,13 @@ export interface ModelScopeEmulator {
   readonly endpoint: string;
   /** The storage origin downloads redirect to. */
   readonly storageOrigin: string;
-  /** Every request answered, in order. */
+  /** Every request, in arrival order. */
   readonly requests: MsRequestRecord[];
-  /** Adds a storage fault. */
+  /** Every body stall so far (`stallAfterBytes` / `stallMs` faults), in the order they began. */
+  readonly stalls: BodyStall[];
+  /** The `count`-th stall (1: the first), once it has begun. */
+  waitForStall(count?: number): Promise<BodyStall>;
+  /** Adds a fault after the faults already present. */
   addFault(fault: MsFault): void;
   /** Removes every fault. */
   clearFaults(): void;
@@ -62,29 +73,69 @@ function repoOf(spec: MsRepoSpec): MsRepo {
   };
 }
 
+/** The emulator's state, with its stall waiters. */
+function stateOf(options: MsEmulatorOptions) {
+  const stalls: BodyStall[] = [];
+  const waiters = new Set<{ count: number; resolve: (stall: BodyStall) => void }>();
+  const repos = new Map(options.repos.map((spec) => [spec.id, repoOf(spec)]));
+  const state: MsState = {
+    repos,
+    blobs: new Map(),
+    requests: [],
+    token: options.token,
+    storageOrigin: "",
+    failures: [],
+    faults: (options.faults ?? []).map((spec) => ({ spec, seen: 0, applied: 0 })),
+    clock: options.clock ?? REAL_CLOCK,
+    bodiesInFlight: new Map(),
+    options: {},
+    stallBegan(stall) {
+      stalls.push(stall);
+      for (const waiter of waiters) {
+        if (stalls.length < waiter.count) continue;
+        waiters.delete(waiter);
+        waiter.resolve(stalls[waiter.count - 1]);
+      }
+    },
+  };
+  for (const repo of repos.values()) {
+    for (const file of repo.files.values()) state.blobs.set(file.sha256, file);
+  }
+  const waitForStall = (count = 1): Promise<BodyStall> => {
+    if (stalls.length >= count) return Promise.resolve(stalls[count - 1]);
+    return new Promise((resolve) => waiters.add({ count, resolve }));
+  };
+  return { state, stalls, waitForStall };
+}
+
+/** Answers a request: no answer, or a status, when a fault says so; else the listener's answer. */
+function handle(ex: MsExchange): Promise<void> {
+  if (takeFault(ex, (spec) => spec.noAnswer === true)) {
+    return new Promise((resolve) => ex.res.on("close", () => resolve()));
+  }
+  const fault = takeFault(ex, (spec) => spec.status !== undefined);
+  if (fault && ex.origin === "api") {
+    const status = fault.status ?? 500;
+    ex.fault = null;
+    return sendError(ex, { status, code: status, message: "injected", headers: fault.headers });
+  }
+  if (fault) return sendFaultStatus(ex, fault);
+  return ex.origin === "api" ? handleApi(ex) : handleStorage(ex);
+}
+
 async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  state: MsState,
+  origin: "api" | "storage",
 ): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    req.on("error", () => {});
+    res.on("error", () => {});
+    handle(openMsExchange(state, { origin, req, res })).catch(() => res.destroy());
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { server, origin: `http://127.0.0.1:${port}` };
-}
-
-function recordOf(
-  origin: "api" | "storage",
-  req: IncomingMessage,
-  status: number,
-): MsRequestRecord {
-  return {
-    origin,
-    method: req.method ?? "GET",
-    url: req.url ?? "/",
-    authorization: req.headers.authorization,
-    cookie: req.headers.cookie,
-    range: req.headers.range,
-    status,
-  };
 }
 
 /**
@@ -97,40 +148,23 @@ function recordOf(
  * ```
  */
 export async function startModelScope(options: MsEmulatorOptions): Promise<ModelScopeEmulator> {
-  const requests: MsRequestRecord[] = [];
-  const faults: FaultState[] = [];
-  const repos = new Map(options.repos.map((spec) => [spec.id, repoOf(spec)]));
-  const blobs = new Map<string, MsStoredFile>();
-  for (const repo of repos.values()) {
-    for (const file of repo.files.values()) blobs.set(file.sha256, file);
-  }
-  const storage = await listen(async (req, res) => {
-    // Recorded on arrival, so a held request counts before the test moves on.
-    const record = recordOf("storage", req, 0);
-    requests.push(record);
-    record.status = await handleStorage(blobs, faults, { req, res });
-  });
-  const state: MsApiState = {
-    repos,
-    token: options.token,
-    storageOrigin: storage.origin,
-    failures: [],
-  };
-  const api = await listen((req, res) => {
-    requests.push(recordOf("api", req, handleApi(state, req, res)));
-    return Promise.resolve();
-  });
+  const { state, stalls, waitForStall } = stateOf(options);
+  const storage = await listen(state, "storage");
+  state.storageOrigin = storage.origin;
+  const api = await listen(state, "api");
   return {
     endpoint: api.origin,
     storageOrigin: storage.origin,
-    requests,
-    addFault: (fault) => faults.push({ spec: fault, applied: 0 }),
-    clearFaults: () => faults.splice(0),
+    requests: state.requests,
+    stalls,
+    waitForStall,
+    addFault: (fault) => state.faults.push({ spec: fault, seen: 0, applied: 0 }),
+    clearFaults: () => state.faults.splice(0),
     failApi: (...statuses) => state.failures.push(...statuses),
     setFile: (repo, file) => {
       const stored = storedFile(file.path, file.content);
-      repos.get(repo)!.files.set(file.path, stored);
-      blobs.set(stored.sha256, stored);
+      state.repos.get(repo)!.files.set(file.path, stored);
+      state.blobs.set(stored.sha256, stored);
     },
     close: () => Promise.all([api.server, storage.server].map(closeServer)).then(() => {}),
   };

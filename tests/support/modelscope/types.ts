@@ -1,10 +1,12 @@
 /**
  * What the ModelScope emulator serves and records: repositories (with their
- * files, branches and visibility), injected storage faults and each request seen.
+ * files, branches and visibility), injected faults and each request seen.
  *
  * @module
  */
 import type { ByteSource } from "../hub/byte_source.ts";
+import type { FaultRule } from "../fault_exchange.ts";
+import type { HubClock } from "../hub/types.ts";
 
 /** A file of an emulated repository. */
 export interface MsFileSpec {
@@ -34,21 +36,22 @@ export interface MsEmulatorOptions {
   repos: MsRepoSpec[];
   /** The one token it accepts (as cookie `m_session_id` or `Authorization: Bearer`). */
   token?: string;
+  /** The time pacing and stalls follow (see `testClock` in `../hub/clock.ts`); the real one without. */
+  clock?: HubClock;
+  /** Faults injected from the start. */
+  faults?: MsFault[];
 }
 
-/** A fault of the storage origin, applied to the requests of the file at `path`. */
-export interface MsFault {
-  /** The repository path of the file whose bytes it alters. */
-  path: string;
-  /** Cut the connection after this many body bytes. */
-  cutAfterBytes?: number;
-  /** Flip one byte per 4 KiB of the body, keeping its length. */
-  corrupt?: boolean;
-  /** Send this many body bytes, then hold the rest until the client goes. */
-  holdAfterBytes?: number;
-  /** How many requests it applies to (default: all). */
-  times?: number;
-}
+/**
+ * A fault injected into matching requests: the Hub emulator's faults (statuses, cut, short,
+ * stalled, paced or corrupted bodies, Range ignored, early 206s, added headers, no answer),
+ * for ModelScope's listeners. `listingHashes` alters the `Sha256` of `repo/files` entries;
+ * a status fault of the API answers in ModelScope's error envelope.
+ */
+export type MsFault = Omit<FaultRule, "origin"> & {
+  /** `api` (the endpoint), `storage` (where downloads redirect to) or `any` (the default). */
+  origin?: "api" | "storage" | "any";
+};
 
 /** One request the emulator answered. */
 export interface MsRequestRecord {
@@ -56,6 +59,8 @@ export interface MsRequestRecord {
   origin: "api" | "storage";
   /** The method. */
   method: string;
+  /** The decoded path, without the query. */
+  path: string;
   /** The path and query. */
   url: string;
   /** `Authorization`, if sent. */
@@ -64,8 +69,10 @@ export interface MsRequestRecord {
   cookie?: string;
   /** `Range`, if sent. */
   range?: string;
-  /** The status answered (0 while a storage answer is under way). */
+  /** The status answered (0 until the answer is written). */
   status: number;
+  /** Body bytes written to the socket. */
+  bodyBytes: number;
 }
 
 /** A stored file: its bytes and identity. */
