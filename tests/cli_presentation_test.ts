@@ -260,11 +260,8 @@ describe("the CLI people enjoy: output for programs and people (JSON, progress, 
       const repos = async (args: string[]) => {
         const result = await cli(["search", ...args]);
         assert.equal(result.code, 0, result.stderr);
-        // Rows read DOWNLOADS, MODIFIED, REPO: answered as [id, downloads, modified].
-        return lines(result.stdout).slice(1).map((line) => {
-          const [downloads, modified, id] = line.split(/ +/);
-          return [id, downloads, modified];
-        });
+        // Rows read REPO, DOWNLOADS, MODIFIED (not a terminal: one row per line).
+        return lines(result.stdout).slice(1).map((line) => line.split(/ +/));
       };
       const all = await repos(["qwen"]);
       assert.deepEqual(all.map(([id]) => id), [

@@ -30,6 +30,15 @@ const WIDE: HubRepoSpec = {
     { path: MODELS.nested, content: deterministicBytes(100_000, 803) },
   ],
 };
+/** A repository id as long as the longest real ones: it fits whole on a line only at 120. */
+const LONG: HubRepoSpec = {
+  id: "happyme531/DeepSeek-R1-Distill-Qwen-1.5B-rk3588-w8a8-opt-hybrid-1.2.1",
+  downloads: 123_456,
+  files: [
+    { path: "config.json", content: "{}" },
+    { path: "DeepSeek-R1-Distill-Qwen-1.5B-rk3588-w8a8.rkllm", content: "rkllm" },
+  ],
+};
 const WIDTHS = [60, 80, 120];
 
 /**
@@ -58,7 +67,7 @@ const skip = skipWhen(
 );
 
 describe("every name a user types stays whole at 60, 80 and 120 columns", { skip }, () => {
-  const bed = useHubTestBed({ repos: [WIDE] }, { env: { RKLLM_PLATFORM: "any" } });
+  const bed = useHubTestBed({ repos: [WIDE, LONG] }, { env: { RKLLM_PLATFORM: "any" } });
   const run = (args: string[], columns: number, answers?: [RegExp, string][]) =>
     runInPty(args, {
       cwd: bed.root,
@@ -152,6 +161,24 @@ describe("every name a user types stays whole at 60, 80 and 120 columns", { skip
         ["HUGGING_FACE_HUB_TOKEN", "RKLLM_MODELS_DIR", "--idle-timeout"],
         width,
       );
+    });
+  }
+
+  for (const width of WIDTHS) {
+    it(`at ${width} columns: search, and its suggestions without text`, async () => {
+      const search = await run(["search", "qwen"], width);
+      assert.equal(search.code, 0, search.text);
+      const lines = screenLines(search.raw, width);
+      assertWhole(lines, [WIDE.id, LONG.id], width);
+      assert.ok(lines.some((line) => line.includes("123456")), lines.join("\n"));
+
+      const suggestions = await run(["search"], width);
+      assert.equal(suggestions.code, 0, suggestions.text);
+      const suggested = JSON.parse((await run(["search", "--json"], width)).text) as {
+        repo: string;
+      }[];
+      assert.ok(suggested.length > 0);
+      assertWhole(screenLines(suggestions.raw, width), suggested.map((item) => item.repo), width);
     });
   }
 });

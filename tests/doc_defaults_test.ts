@@ -21,8 +21,11 @@ interface AppliedDefault {
   before: string;
 }
 
-/** Every option whose `@default` is a value, and where the code applies that default. */
-const APPLIED: Record<string, AppliedDefault> = {
+/**
+ * Every option whose `@default` is a value, and where the code applies that default (each
+ * place, when several code paths apply it).
+ */
+const APPLIED: Record<string, AppliedDefault | readonly AppliedDefault[]> = {
   "ModelManagerOptions.source": { file: "src/model_manager.ts", before: "userConfig.source ?? " },
   "ModelManagerOptions.endpoint": { file: "src/config/settings.ts", before: ".endpoint || " },
   "ModelManagerOptions.idleTimeoutMs": {
@@ -67,6 +70,13 @@ const APPLIED: Record<string, AppliedDefault> = {
     file: "src/serve/serve_store.ts",
     before: "options.headerTimeoutMs ?? ",
   },
+  "RetryOptions.attempts": { file: "src/http/retry.ts", before: "options.attempts ?? " },
+  "RetryOptions.baseDelayMs": { file: "src/http/retry.ts", before: "options.baseDelayMs ?? " },
+  "RetryOptions.maxDelayMs": { file: "src/http/retry.ts", before: "options.maxDelayMs ?? " },
+  "SearchOptions.limit": [
+    { file: "src/hub/search_models.ts", before: "options.limit ?? " },
+    { file: "src/modelscope/search_models.ts", before: "options.limit ?? " },
+  ],
 };
 
 /** The public option types, and the files that declare them. */
@@ -74,6 +84,8 @@ const OPTION_TYPES: Record<string, string> = {
   ModelManagerOptions: "src/model_manager.ts",
   DownloadOptions: "src/manager/download_model.ts",
   ServeOptions: "src/serve/serve_store.ts",
+  RetryOptions: "src/http/retry.ts",
+  SearchOptions: "src/hub/search_models.ts",
 };
 
 function read(file: string): string {
@@ -146,13 +158,16 @@ describe("the @default of each public option is the default the code applies", (
     for (const [property, tag] of defaultTags(name, file)) tags.set(`${name}.${property}`, tag);
   }
 
-  for (const [option, applied] of Object.entries(APPLIED)) {
-    it(`${option}: ${applied.file}`, async () => {
+  for (const [option, places] of Object.entries(APPLIED)) {
+    const applied = [places].flat();
+    it(`${option}: ${applied.map((place) => place.file).join(", ")}`, async () => {
       const tag = tags.get(option);
       assert.ok(tag !== undefined, `${option} has no @default`);
       const stated = literalOf(tag);
       assert.notEqual(stated, undefined, `${option}: @default ${tag} is not a number or a string`);
-      for (const value of await appliedValues(applied)) assert.equal(stated, value, option);
+      for (const place of applied) {
+        for (const value of await appliedValues(place)) assert.equal(stated, value, option);
+      }
     });
   }
 

@@ -42,7 +42,6 @@ export interface OptionSpec {
 
 /** What a command runs with. */
 export interface CommandContext {
-  /** The runtime adapter. */
   runtime: Runtime;
   /** Where to write. */
   output: Output;
@@ -70,7 +69,6 @@ export interface CommandContext {
 export interface Command {
   /** The name typed. */
   name: string;
-  /** Other names. */
   aliases?: string[];
   /** One line for the command list. */
   summary: string;
@@ -87,7 +85,7 @@ export interface Command {
   /** At least two real examples, from `configs/models.json`. */
   examples(config: ModelsConfig): string[];
   /**
-   * The global options that matter to this command, which its help lists (default: all);
+   * The global options that matter to this command, which its help lists;
    * see {@linkcode STORE_GLOBALS} and {@linkcode HUB_GLOBALS}.
    */
   globals?: readonly string[];
@@ -103,10 +101,8 @@ export type StopSignal = "SIGINT" | "SIGTERM";
  * so the command words its last line without reading the message.
  */
 export class StopRequest extends DOMException {
-  /** The signal that stopped the command. */
   readonly stopSignal: StopSignal;
 
-  /** Creates the reason for a stop by `stopSignal`. */
   constructor(stopSignal: StopSignal) {
     super(stopSignal === "SIGTERM" ? "terminated" : "interrupted", "AbortError");
     this.stopSignal = stopSignal;

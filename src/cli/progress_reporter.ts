@@ -10,7 +10,6 @@ export type ProgressMode = "bar" | "plain" | "json" | "none";
 
 /** Receives download events and renders them. */
 export interface ProgressReporter {
-  /** Handles one event. */
   handle(event: DownloadEvent): void;
   /** Draws the final state and stops any pending redraw. */
   finish(): void;
@@ -18,8 +17,8 @@ export interface ProgressReporter {
 
 /** Options of a progress reporter. */
 export interface ProgressOptions {
-  /** The terminal's width in columns (default 80; values under 20 count as unknown). */
+  /** The terminal's width in columns; values under 20 count as unknown. */
   columns?: number;
-  /** The clock in milliseconds (default `Date.now`); tests pass their own. */
+  /** The clock in milliseconds; tests pass their own. */
   now?: () => number;
 }

@@ -12,9 +12,7 @@ import { ModelManagerError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { readUserConfig, type UserConfig } from "./user_config.ts";
 
-/**
- * The default Hub.
- */
+/** The public Hugging Face Hub. */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
 
 /**
@@ -57,7 +55,7 @@ export type SettingSource = "option" | "env" | "config" | "default";
 
 /** The user config a resolver consults (read from its file when not given). */
 export interface SettingsOptions {
-  /** The user config file's settings (default: read with {@linkcode readUserConfig}). */
+  /** The user config file's settings, when the caller has read them. */
   userConfig?: UserConfig;
 }
 
@@ -103,10 +101,7 @@ export function modelsDirSetting(
   return { value, source };
 }
 
-/**
- * The models directory: the option, else `RKLLM_MODELS_DIR`, else the user config
- * file's `modelsDir`, else `~/.local/share/rkllm-models/models`; made absolute.
- */
+/** The models directory alone, as {@linkcode modelsDirSetting} resolves it. */
 export function resolveModelsDir(
   runtime: Runtime,
   option?: string,
@@ -160,8 +155,8 @@ function hfHomeOf(runtime: Runtime): string | undefined {
 
 /**
  * The access token: the option, else `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`,
- * else the file `HF_TOKEN_PATH`, else `$HF_HOME/token` (`HF_HOME` defaults to
- * `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). Empty values count as unset.
+ * else the file `HF_TOKEN_PATH`, else `token` in the Hugging Face home directory.
+ * Empty values count as unset.
  */
 export async function resolveToken(runtime: Runtime, option?: string): Promise<string | undefined> {
   for (const value of [option, runtime.env("HF_TOKEN"), runtime.env("HUGGING_FACE_HUB_TOKEN")]) {

@@ -1,7 +1,6 @@
 /**
- * The user's own settings file, `$XDG_CONFIG_HOME/rkllm-models/config.json`
- * (default `~/.config/rkllm-models/config.json`), which `rkllm-models config`
- * edits. Its keys are the settings' names: `modelsDir`, `endpoint`,
+ * The user's own settings file (where: {@linkcode userConfigPath}), which
+ * `rkllm-models config` edits. Its keys are the settings' names: `modelsDir`, `endpoint`,
  * `platform`, `connections`, `pullRepos`. It is distinct from `configs/models.json`, the
  * catalogue of known models.
  *

@@ -49,7 +49,7 @@ function hostileListing(repo: string, path: unknown): ModelManagerError {
 export interface ListingOrigin {
   /** `"owner/name"`. */
   repo: string;
-  /** The environment variable that names the endpoint (default `HF_ENDPOINT`). */
+  /** The environment variable that names the endpoint, for the hint. */
   endpointVariable?: string;
 }
 

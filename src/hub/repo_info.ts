@@ -31,13 +31,11 @@ export interface RepoInfo {
 
 /** Options for {@linkcode fetchRepoInfo}. */
 export interface RepoInfoOptions {
-  /** The branch, tag or commit to read (default: the default branch). */
+  /** The branch, tag or commit to read. */
   revision?: string;
 }
 
-/**
- * Reads a repository's info at a revision (default: the default branch).
- */
+/** Reads a repository's info at a revision. */
 export async function fetchRepoInfo(
   connection: HubConnection,
   repo: RepoId,

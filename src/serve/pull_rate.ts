@@ -17,7 +17,7 @@ export class PullRate {
   #now: () => number;
   #buckets = new Map<string, { tokens: number; at: number }>();
 
-  /** A budget of `perMinute` new pulls a minute per client, on `now` (default `Date.now`). */
+  /** A budget of `perMinute` new pulls a minute per client, timed by `now`. */
   constructor(options: { perMinute: number; now?: () => number }) {
     this.#perMinute = options.perMinute;
     this.#now = options.now ?? Date.now;

@@ -48,7 +48,6 @@ const METADATA_TTL_MS = 30_000;
 
 /** Settings of {@linkcode Upstream}. */
 export interface UpstreamSettings {
-  /** File access. */
   runtime: Runtime;
   /** The store pulled files go to. */
   modelsDir: string;
@@ -58,13 +57,12 @@ export interface UpstreamSettings {
   token?: string;
   /** This server's id, sent upstream and looked for in answers. */
   serverId: string;
-  /** The `fetch` to use (default: the global one). */
   fetch?: typeof fetch;
   /** Cancels every upstream request. */
   signal?: AbortSignal;
   /** Restart an upstream request after this long without a byte. */
   idleTimeoutMs?: number;
-  /** Attempts of a failed upstream request (default 3). */
+  /** Attempts of a failed upstream request. */
   attempts?: number;
 }
 
@@ -72,7 +70,6 @@ export interface UpstreamSettings {
  * The upstream of a pull-through `serve`.
  */
 export class Upstream {
-  /** The upstream endpoint. */
   readonly endpoint: string;
   #settings: UpstreamSettings;
   #connection: HubConnection;

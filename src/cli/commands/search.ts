@@ -6,7 +6,7 @@
 import type { ModelSearchResult } from "../../hub/search_models.ts";
 import { parseModelVariant, PLATFORMS } from "../../store/model_variant.ts";
 import { type Command, type CommandContext, HUB_GLOBALS } from "../command.ts";
-import { formatDate, formatTable, tableWidth, wrapWords } from "../format.ts";
+import { formatDate, formatFittedTable, formatTable, tableWidth, wrapWords } from "../format.ts";
 import { platformOption, wholeNumber } from "../option_values.ts";
 
 /** Words that mark an RKLLM conversion in a repository id or its tags. */
@@ -132,10 +132,11 @@ export const searchCommand: Command = {
         }));
         context.output.out(suggestionTable(described, tableWidth(context.runtime)));
       }
+      // The command on a line of its own: it is copied whole, and a line that fits does not wrap.
       context.output.note(
-        `search the Hub with: rkllm-models search <text>${
+        `search the Hub for text, for example:\n  rkllm-models search qwen${
           platform ? ` --platform ${platform}` : ""
-        } (for example: rkllm-models search qwen)`,
+        }`,
       );
       return { exitCode: 0 };
     }
@@ -146,14 +147,15 @@ export const searchCommand: Command = {
       context.output.note("try fewer or shorter words, or without --platform");
       return { exitCode: 0 };
     }
-    // The id comes last and whole: it is what people copy, and a long one only makes its own line wider.
-    context.output.out(formatTable(
-      ["DOWNLOADS", "MODIFIED", "REPO"],
+    // The id is what people copy: whole, first, and on a line of its own when a row does not fit.
+    context.output.out(formatFittedTable(
+      ["REPO", "DOWNLOADS", "MODIFIED"],
       results.map((result) => [
+        result.id,
         String(result.downloads),
         formatDate(result.lastModified),
-        result.id,
       ]),
+      { width: tableWidth(context.runtime) },
     ));
     return { exitCode: 0 };
   },
