@@ -7441,7 +7441,8 @@ var searchCommand = {
         }));
         context.output.out(suggestionTable(described, tableWidth(context.runtime)));
       }
-      context.output.note(`search the Hub with: rkllm-models search <text>${platform ? ` --platform ${platform}` : ""} (for example: rkllm-models search qwen)`);
+      context.output.note(`search the Hub for text, for example:
+  rkllm-models search qwen${platform ? ` --platform ${platform}` : ""}`);
       return { exitCode: 0 };
     }
     const results = await searchHub(context, text, platform, limit);
@@ -7452,11 +7453,11 @@ var searchCommand = {
       context.output.note("try fewer or shorter words, or without --platform");
       return { exitCode: 0 };
     }
-    context.output.out(formatTable(["DOWNLOADS", "MODIFIED", "REPO"], results.map((result) => [
+    context.output.out(formatFittedTable(["REPO", "DOWNLOADS", "MODIFIED"], results.map((result) => [
+      result.id,
       String(result.downloads),
-      formatDate(result.lastModified),
-      result.id
-    ])));
+      formatDate(result.lastModified)
+    ]), { width: tableWidth(context.runtime) }));
     return { exitCode: 0 };
   }
 };

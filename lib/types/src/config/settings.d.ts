@@ -1,8 +1,6 @@
 import type { Runtime } from "../runtime/runtime.ts";
 import { type UserConfig } from "./user_config.ts";
-/**
- * The default Hub.
- */
+/** The public Hugging Face Hub. */
 export declare const DEFAULT_ENDPOINT = "https://huggingface.co";
 /**
  * Normalises and checks an endpoint URL (no trailing slash, http or https).
@@ -16,7 +14,7 @@ export declare function isTruthy(value: string | undefined): boolean;
 export type SettingSource = "option" | "env" | "config" | "default";
 /** The user config a resolver consults (read from its file when not given). */
 export interface SettingsOptions {
-    /** The user config file's settings (default: read with {@linkcode readUserConfig}). */
+    /** The user config file's settings, when the caller has read them. */
     userConfig?: UserConfig;
 }
 /**
@@ -33,10 +31,7 @@ export declare function modelsDirSetting(runtime: Runtime, option?: string, opti
     value: string;
     source: SettingSource;
 };
-/**
- * The models directory: the option, else `RKLLM_MODELS_DIR`, else the user config
- * file's `modelsDir`, else `~/.local/share/rkllm-models/models`; made absolute.
- */
+/** The models directory alone, as {@linkcode modelsDirSetting} resolves it. */
 export declare function resolveModelsDir(runtime: Runtime, option?: string, options?: SettingsOptions): string;
 /**
  * The endpoint: the option, else `HF_ENDPOINT`, else the user config file's
@@ -54,7 +49,7 @@ export declare function resolveSetting(runtime: Runtime, key: "platform" | "conn
 }): string | undefined;
 /**
  * The access token: the option, else `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`,
- * else the file `HF_TOKEN_PATH`, else `$HF_HOME/token` (`HF_HOME` defaults to
- * `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`). Empty values count as unset.
+ * else the file `HF_TOKEN_PATH`, else `token` in the Hugging Face home directory.
+ * Empty values count as unset.
  */
 export declare function resolveToken(runtime: Runtime, option?: string): Promise<string | undefined>;

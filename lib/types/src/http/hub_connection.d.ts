@@ -6,9 +6,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { RetryEvent, RetryOptions } from "./retry.ts";
-/**
- * The default request timeout: 30 s without an answer or between two body chunks.
- */
+/** The request timeout when none is set: time without an answer or between two body chunks. */
 export declare const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
 /** The settings shared by every Hub request of one operation. */
 export interface HubConnection {
@@ -27,15 +25,14 @@ export interface HubConnection {
     /** `HF_HUB_OFFLINE=1`: no request may be sent. */
     offline: boolean;
     /**
-     * The request timeout in milliseconds (default {@linkcode DEFAULT_REQUEST_TIMEOUT_MS}):
-     * a request fails (retryably) when connecting and the first byte of the answer take
+     * The request timeout in milliseconds: a request fails (retryably) when connecting and the first byte of the answer take
      * longer, or when an API answer's body pauses longer between two chunks.
      */
     timeoutMs?: number;
-    /** The largest JSON answer read, in bytes (default 64 MiB). */
+    /** The largest JSON answer read, in bytes. */
     maxJsonBytes?: number;
     /** Told about every retry, for progress output. */
     onRetry?: (event: RetryEvent) => void;
-    /** The clock retries wait on and stalled downloads are timed by (default: the system's). */
+    /** The clock retries wait on and stalled downloads are timed by. */
     clock?: Clock;
 }

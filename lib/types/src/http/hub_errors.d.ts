@@ -11,7 +11,6 @@ export interface RequestContext {
     repo?: string;
     /** A file path inside the repository. */
     file?: string;
-    /** The revision asked for. */
     revision?: string;
     /** The Hub's base URL, for links in hints. */
     endpoint: string;
@@ -21,7 +20,7 @@ export interface RequestContext {
     action: string;
     /** The URL that answered, when redirects led away from the endpoint (a Hub alias). */
     answeredBy?: URL;
-    /** The request timeout, for reading the error's body (default 30 s). */
+    /** The request timeout, for reading the error's body. */
     timeoutMs?: number;
 }
 /** Options for {@linkcode unexpectedAnswer}. */

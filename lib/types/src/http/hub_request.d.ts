@@ -16,9 +16,8 @@ import { type RequestContext } from "./hub_errors.ts";
 export declare const MAX_REDIRECTS = 10;
 /** How to send one request. */
 export interface SendOptions {
-    /** `GET` (default) or `HEAD`. */
+    /** `GET` or `HEAD`. */
     method?: "GET" | "HEAD";
-    /** Extra headers. */
     headers?: Record<string, string>;
     /**
      * Return the redirect to another origin that carries the Hub's file metadata
@@ -51,7 +50,7 @@ export interface JsonRequest {
     url: URL;
     /** What the request is for, to word its errors. */
     context: RequestContext;
-    /** Words the error for a failed answer (default: the Hub's wording, {@linkcode errorForResponse}). */
+    /** Words the error for a failed answer in the source's own terms. */
     errorFor?: (response: Response, context: RequestContext) => Promise<ModelManagerError>;
 }
 /**

@@ -9,14 +9,24 @@ import { ModelManagerError } from "../errors.ts";
 import { type Clock } from "../clock.ts";
 /** How often and how patiently to retry. */
 export interface RetryOptions {
-    /** Attempts in all, the first included (default 5). */
+    /**
+     * Attempts in all, the first included.
+     *
+     * @default 5
+     */
     attempts?: number;
-    /** The first backoff delay in milliseconds (default 1000); doubles each retry. */
+    /**
+     * The first backoff delay in milliseconds; doubles each retry.
+     *
+     * @default 1000
+     */
     baseDelayMs?: number;
     /**
-     * The longest wait of our own backoff in milliseconds (default 30000). A wait the
-     * server asks for (`Retry-After`, `RateLimit t=` on a 429) is not capped by it: it is
-     * honoured up to {@linkcode MAX_SERVER_DELAY_MS}.
+     * The longest wait of our own backoff in milliseconds. A wait the server asks for
+     * (`Retry-After`, `RateLimit t=` on a 429) is not capped by it: it is honoured up to
+     * {@linkcode MAX_SERVER_DELAY_MS}.
+     *
+     * @default 30000
      */
     maxDelayMs?: number;
 }
@@ -105,6 +115,6 @@ export declare function withRetry<T>(operation: (attempt: number) => Promise<T>,
     onRetry?: (event: RetryEvent) => void;
     /** Asked after a failure: when it answers true, the failed attempt made progress and the count starts again. */
     madeProgress?: () => boolean;
-    /** The clock it waits on between attempts (default: the system's). */
+    /** The clock it waits on between attempts. */
     clock?: Clock;
 }): Promise<T>;

@@ -25,7 +25,7 @@ export { MAX_NAME_BYTES };
 export interface ListingOrigin {
     /** `"owner/name"`. */
     repo: string;
-    /** The environment variable that names the endpoint (default `HF_ENDPOINT`). */
+    /** The environment variable that names the endpoint, for the hint. */
     endpointVariable?: string;
 }
 /**

@@ -19,10 +19,8 @@ export interface RepoInfo {
 }
 /** Options for {@linkcode fetchRepoInfo}. */
 export interface RepoInfoOptions {
-    /** The branch, tag or commit to read (default: the default branch). */
+    /** The branch, tag or commit to read. */
     revision?: string;
 }
-/**
- * Reads a repository's info at a revision (default: the default branch).
- */
+/** Reads a repository's info at a revision. */
 export declare function fetchRepoInfo(connection: HubConnection, repo: RepoId, options?: RepoInfoOptions): Promise<RepoInfo>;

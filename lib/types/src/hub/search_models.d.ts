@@ -10,7 +10,7 @@ export interface ModelSearchResult {
     id: string;
     /** Downloads in the last 30 days (what the Hub's `downloads` counts). */
     downloads: number;
-    /** Likes. */
+    /** How many users liked the repository. */
     likes: number;
     /** When it last changed (ISO 8601), when known. */
     lastModified?: string;
@@ -21,9 +21,13 @@ export interface ModelSearchResult {
 export interface SearchOptions {
     /** Text matched against repository ids. */
     search?: string;
-    /** A tag filter. */
+    /** Only repositories with this tag (`rkllm`, `rk3588`). */
     filter?: string;
-    /** The most results to return (default 50). */
+    /**
+     * The most results to return.
+     *
+     * @default 50
+     */
     limit?: number;
 }
 /**

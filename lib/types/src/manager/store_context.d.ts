@@ -15,7 +15,7 @@ export interface StoreContext {
     modelsDir: string;
     /** The Hub connection (endpoint, token, fetch, signal, retry, offline). */
     connection: HubConnection;
-    /** The hub repositories are read from (default: Hugging Face). */
+    /** The hub repositories are read from. */
     source?: RepoSource;
     /** Receives warnings (corrupt records and the like). */
     warn: (message: string) => void;

@@ -10,7 +10,7 @@
  */
 export declare class PullRate {
     #private;
-    /** A budget of `perMinute` new pulls a minute per client, on `now` (default `Date.now`). */
+    /** A budget of `perMinute` new pulls a minute per client, timed by `now`. */
     constructor(options: {
         perMinute: number;
         now?: () => number;

@@ -25,7 +25,6 @@ export interface UpstreamView {
 }
 /** Settings of {@linkcode Upstream}. */
 export interface UpstreamSettings {
-    /** File access. */
     runtime: Runtime;
     /** The store pulled files go to. */
     modelsDir: string;
@@ -35,13 +34,12 @@ export interface UpstreamSettings {
     token?: string;
     /** This server's id, sent upstream and looked for in answers. */
     serverId: string;
-    /** The `fetch` to use (default: the global one). */
     fetch?: typeof fetch;
     /** Cancels every upstream request. */
     signal?: AbortSignal;
     /** Restart an upstream request after this long without a byte. */
     idleTimeoutMs?: number;
-    /** Attempts of a failed upstream request (default 3). */
+    /** Attempts of a failed upstream request. */
     attempts?: number;
 }
 /**
@@ -49,7 +47,6 @@ export interface UpstreamSettings {
  */
 export declare class Upstream {
     #private;
-    /** The upstream endpoint. */
     readonly endpoint: string;
     /** Creates the upstream; nothing is fetched until asked. */
     constructor(settings: UpstreamSettings);
