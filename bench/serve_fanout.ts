@@ -13,6 +13,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,8 +89,36 @@ async function turn(url: string, pid: number): Promise<{ mbps: number; cpuPerGiB
   return { mbps: SIZE * CLIENTS / 1e6 / seconds, cpuPerGiB: cpu / (SIZE * CLIENTS / GIB) };
 }
 
-async function startNginx(root: string): Promise<{ url: string; pid: number; stop: () => void }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+/** A port free a moment ago (nginx cannot listen on port 0 and tell which it got). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx on a free port; tried again on another when the port was taken meanwhile. */
+async function startNginx(root: string): Promise<NginxProcess> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startNginxOn(root, await freePort());
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+interface NginxProcess {
+  url: string;
+  pid: number;
+  stop: () => void;
+}
+
+async function startNginxOn(root: string, port: number): Promise<NginxProcess> {
   const prefix = join(root, "nginx");
   mkdirSync(prefix, { recursive: true });
   const config = [
@@ -121,8 +150,8 @@ async function startNginx(root: string): Promise<{ url: string; pid: number; sto
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  child.kill("SIGTERM");
-  throw new Error("nginx did not start");
+  child.kill("SIGKILL");
+  throw new Error(`nginx did not start on port ${port}`);
 }
 
 function median(numbers: number[]): number {
@@ -136,8 +165,9 @@ try {
   const store = makeStore(root);
   const runtime = values.runtime as ServeRuntime;
   const server = await startServe(serveCommand({ runtime, store, workDir: root, cli: values.cli }));
-  const nginx = await startNginx(root);
+  let nginx: NginxProcess | undefined;
   try {
+    nginx = await startNginx(root);
     const serveUrl = `${server.url}/${REPO}/resolve/${COMMIT}/${FILE}`;
     // One untimed turn each, so neither pays for a cold page cache or a cold JIT.
     await turn(serveUrl, server.pid);
@@ -163,8 +193,8 @@ try {
       nginxRuns: static_.map((run) => Math.round(run.mbps)),
     }));
   } finally {
-    nginx.stop();
-    server.stop();
+    nginx?.stop();
+    await server.stop();
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

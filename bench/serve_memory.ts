@@ -83,7 +83,7 @@ try {
       aggregateMBps: Math.round(SIZE * CLIENTS / 1e6 / seconds),
     }));
   } finally {
-    server.stop();
+    await server.stop();
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -88,9 +88,12 @@ export interface ServeProcess {
   url: string;
   /** Its process id. */
   pid: number;
-  /** Ends it. */
-  stop(): void;
+  /** Ends it: `SIGTERM`, then `SIGKILL` when it has not exited a few seconds later. */
+  stop(): Promise<void>;
 }
+
+/** How long `serve` has to exit after `SIGTERM` before it is killed. */
+const STOP_GRACE_MS = 5_000;
 
 /** Starts `command` and waits for the JSON line with its URL. */
 export async function startServe(command: string[]): Promise<ServeProcess> {
@@ -106,7 +109,15 @@ export async function startServe(command: string[]): Promise<ServeProcess> {
     child.once("exit", () => reject(new Error(`serve exited: ${text}`)));
   });
   const { url } = JSON.parse(line) as { url: string };
-  return { url, pid: child.pid!, stop: () => child.kill("SIGTERM") };
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { url, pid: child.pid!, stop };
 }
 
 /** The clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`, 100 on Linux). */
