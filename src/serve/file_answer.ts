@@ -28,8 +28,8 @@ export type RangeAsk =
 
 /**
  * The bytes of one body chunk, in the one buffer each client holds: large enough
- * that the work per read and write is small beside the bytes (128 KiB cost about
- * twice the CPU per GiB), small enough that 50 clients hold 12.5 MiB.
+ * that the work per read and write is small beside the bytes (128 KiB in two
+ * buffers cost up to twice the CPU per GiB), small enough that 50 clients hold 12.5 MiB.
  */
 const CHUNK_BYTES = 256 * 1024;
 
