@@ -6,22 +6,21 @@
  * 50 ms, Linux) as one JSON line.
  *
  * ```sh
- * node bench/serve_memory.ts --runtime deno [--size-mib 256] [--clients 50]
+ * node bench/serve_memory.ts --runtime deno|node-bundle|bun|node20|binary [--size-mib 256] [--clients 50]
  * ```
  *
  * @module
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { writeSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
+import { rssMBOf, serveCommand, type ServeRuntime, startServe } from "./serve_process.ts";
 
 const { values } = parseArgs({
   options: {
-    runtime: { type: "string", default: "node" },
+    runtime: { type: "string", default: "node-bundle" },
+    cli: { type: "string" },
     "size-mib": { type: "string", default: "256" },
     clients: { type: "string", default: "50" },
   },
@@ -31,8 +30,6 @@ const CLIENTS = Number(values.clients);
 const REPO = "bench/Memory-rk3588";
 const FILE = "Memory-rk3588-w8a8.rkllm";
 const COMMIT = "e".repeat(40);
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const BIN = join(ROOT, "node_modules", ".bin");
 
 function makeStore(root: string): string {
   const store = join(root, "store");
@@ -51,40 +48,6 @@ function makeStore(root: string): string {
   return store;
 }
 
-/**
- * The `serve` command on the runtime asked. Node runs the bundle an npm install
- * ships (`lib/cli.mjs`, built here into `root`): stripping the types of the
- * sources costs Node some 40 MB that an installed `rkllm-models` does not pay.
- */
-function serveCommand(root: string, store: string): string[] {
-  const args = [
-    "serve",
-    "--port",
-    "0",
-    "--json",
-    "--quiet",
-    "--dir",
-    store,
-    "--max-connections",
-    "1000",
-  ];
-  const cli = join(ROOT, "cli.ts");
-  if (values.runtime === "deno") return [join(BIN, "deno"), "run", "-A", cli, ...args];
-  if (values.runtime === "bun") return [join(BIN, "bun"), cli, ...args];
-  const bundle = join(root, "cli.mjs");
-  const entry = join(ROOT, "src", "cli", "binary_entry.ts");
-  const built = spawnSync(join(BIN, "bun"), [
-    "build",
-    "--target=node",
-    "--format=esm",
-    entry,
-    "--outfile",
-    bundle,
-  ], { stdio: ["ignore", "ignore", "inherit"] });
-  if (built.status !== 0) throw new Error("bun build of the CLI bundle failed");
-  return [join(BIN, "node"), bundle, ...args];
-}
-
 async function drain(url: string): Promise<void> {
   const response = await fetch(url);
   let bytes = 0;
@@ -92,29 +55,16 @@ async function drain(url: string): Promise<void> {
   if (bytes !== SIZE) throw new Error(`${bytes} bytes, expected ${SIZE}`);
 }
 
-/** The process's resident memory now (`VmRSS`), in MB. */
-function rssMB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0) / 1024);
-}
-
 const root = mkdtempSync(join(tmpdir(), "rkllm-serve-memory-"));
 try {
-  const [command, ...args] = serveCommand(root, makeStore(root));
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const runtime = values.runtime as ServeRuntime;
+  const store = makeStore(root);
+  const server = await startServe(serveCommand({ runtime, store, workDir: root, cli: values.cli }));
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      let text = "";
-      child.stdout!.on("data", (chunk) => {
-        text += chunk;
-        if (text.includes("\n")) resolve(text.split("\n")[0]);
-      });
-      child.once("exit", () => reject(new Error(`serve exited: ${text}`)));
-    });
-    const { url } = JSON.parse(line);
-    const idleMB = rssMB(child.pid!);
+    const { url, pid } = server;
+    const idleMB = rssMBOf(pid);
     let peakMB = idleMB;
-    const sampler = setInterval(() => peakMB = Math.max(peakMB, rssMB(child.pid!)), 50);
+    const sampler = setInterval(() => peakMB = Math.max(peakMB, rssMBOf(pid)), 50);
     const started = performance.now();
     try {
       await Promise.all(
@@ -133,7 +83,7 @@ try {
       aggregateMBps: Math.round(SIZE * CLIENTS / 1e6 / seconds),
     }));
   } finally {
-    child.kill("SIGTERM");
+    await server.stop();
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
