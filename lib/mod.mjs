@@ -5842,7 +5842,7 @@ function turnAway(socket) {
 }
 
 // src/serve/file_answer.ts
-var CHUNK_BYTES = 128 * 1024;
+var CHUNK_BYTES = 256 * 1024;
 var IMMUTABLE = "public, max-age=31536000, immutable";
 function rangeAskOf(header, size) {
   const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
@@ -5922,28 +5922,24 @@ async function streamBody(response, range) {
   const { source } = range;
   let position = range.start;
   let head = range.head;
-  const length = Math.min(CHUNK_BYTES, range.end - range.start + 1);
-  const buffers = [new Uint8Array(length), new Uint8Array(length)];
-  const sent = [Promise.resolve(), Promise.resolve()];
+  const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - range.start + 1));
   try {
-    for (let turn = 0;position <= range.end; turn ^= 1) {
-      await sent[turn];
+    while (position <= range.end) {
       if (response.destroyed)
         return;
-      const buffer = buffers[turn].subarray(0, Math.min(length, range.end - position + 1));
-      const count = await source.read(buffer, position);
+      const chunk = buffer.subarray(0, Math.min(buffer.length, range.end - position + 1));
+      const count = await source.read(chunk, position);
       if (count === 0)
         throw new Error("the file ended before its recorded size");
       position += count;
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      sent[turn] = handedOver(response, {
-        bytes: buffer.subarray(0, count),
+      await handedOver(response, {
+        bytes: chunk.subarray(0, count),
         timeoutMs: range.sendTimeoutMs
       });
     }
-    await Promise.all(sent);
     response.end();
   } catch (error) {
     if (head && !response.headersSent)
