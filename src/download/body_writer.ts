@@ -7,25 +7,27 @@
  */
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import type { Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 
 /** Where a {@linkcode BodyWriter} writes, and whom it tells. */
 export interface BodyWriterTarget {
   /** The partial file. */
   handle: FileHandle;
+  /** The piece state, told what landed. */
+  book: PieceBook;
   /** The repository path, for messages. */
   file: string;
   /** Told about every batch written (bytes received, before any clipping). */
   onBytes: (count: number) => void;
-  /** Told about the bytes of every batch that landed inside its segment, once the segment counts them. */
+  /** Told about the bytes of every batch that landed inside its segment, once the book counts them. */
   onWritten?: (position: number, bytes: Uint8Array) => void;
 }
 
 /**
- * Writes body bytes into segments through one buffer of `batchBytes`. A
- * segment may be cut short while bytes are buffered (another request took
- * its tail) or completed by another copy of the request: bytes past its end
- * are then dropped, and its `next` never moves back.
+ * Writes body bytes into pieces through one buffer of `batchBytes`. A piece
+ * may be cut short while bytes are buffered (another request took its tail)
+ * or completed by another copy of the request: bytes past its end are then
+ * dropped. The book records what landed.
  */
 export class BodyWriter {
   #target: BodyWriterTarget;
@@ -33,7 +35,7 @@ export class BodyWriter {
   #filled = 0;
   /** The file position of the buffer's first byte. */
   #position = 0;
-  #segment: Segment | undefined;
+  #segment: PieceView | undefined;
 
   /** A writer for `target` batching up to `batchBytes`. */
   constructor(target: BodyWriterTarget, batchBytes: number) {
@@ -42,13 +44,13 @@ export class BodyWriter {
   }
 
   /** The next file byte `segment` needs: after what is on disk and what is buffered for it. */
-  front(segment: Segment): number {
+  front(segment: PieceView): number {
     if (this.#segment !== segment || this.#filled === 0) return segment.next;
     return Math.max(segment.next, this.#position + this.#filled);
   }
 
   /** Adds `bytes`, which belong at file byte `position` of `segment`, writing full batches. */
-  async put(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+  async put(segment: PieceView, bytes: Uint8Array, position: number): Promise<void> {
     if (this.#segment !== segment || this.#position + this.#filled !== position) {
       await this.flush();
     }
@@ -80,7 +82,7 @@ export class BodyWriter {
     await this.#write(segment, this.#buffer.subarray(0, filled), this.#position);
   }
 
-  async #write(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+  async #write(segment: PieceView, bytes: Uint8Array, position: number): Promise<void> {
     const length = Math.max(0, Math.min(bytes.length, segment.end + 1 - position));
     if (length === 0) return;
     const batch = bytes.subarray(0, length);
@@ -90,7 +92,7 @@ export class BodyWriter {
       throw storageFailure(`write ${this.#target.file}`, error, { resumable: true });
     }
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
-    segment.next = Math.max(segment.next, position + landed);
+    this.#target.book.advance(segment, position + landed);
     this.#target.onBytes(length);
     if (landed > 0) this.#target.onWritten?.(position, batch.subarray(0, landed));
   }

@@ -11,9 +11,9 @@ export type { Segment };
 
 /** How to split a file. */
 export interface SegmentPlanOptions {
-  /** Parallel connections (default 8). */
+  /** Parallel connections. */
   connections: number;
-  /** Files smaller than this are fetched in one stream (default 64 MiB). */
+  /** Files smaller than this are fetched in one stream. */
   parallelThreshold: number;
 }
 
@@ -49,7 +49,7 @@ export function planSegments(size: number, options: SegmentPlanOptions): Segment
  * How many bytes from the start of the file are on disk without a gap: the
  * `next` of the first incomplete segment (segments tile the file).
  */
-export function contiguousBytes(segments: Segment[]): number {
+export function contiguousBytes(segments: readonly Readonly<Segment>[]): number {
   let front = 0;
   for (const segment of segments) {
     if (segment.start > front) return front;
@@ -59,23 +59,7 @@ export function contiguousBytes(segments: Segment[]): number {
   return front;
 }
 
-/**
- * Splits `segment` at byte `at`: it ends before `at`, and the answered new
- * segment covers the rest (nothing of it downloaded). The caller inserts the
- * new segment after `segment` in the list.
- */
-export function splitSegment(segment: Segment, at: number): Segment {
-  if (at <= segment.next || at > segment.end) {
-    throw new RangeError(`cannot split ${segment.next}-${segment.end} at ${at}`);
-  }
-  const tail = { start: at, end: segment.end, next: at };
-  segment.end = at - 1;
-  return tail;
-}
-
-/**
- * Whether every segment is complete.
- */
-export function isComplete(segments: Segment[]): boolean {
+/** Whether every segment is complete. */
+export function isComplete(segments: readonly Readonly<Segment>[]): boolean {
   return segments.every((segment) => segment.next > segment.end);
 }
