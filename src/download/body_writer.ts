@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ChunkedBody, type ChunkReader } from "../runtime/chunked_body.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { PieceBook, PieceView } from "./piece_book.ts";
@@ -98,23 +99,20 @@ export class BodyWriter {
   }
 }
 
-/** Reads a body chunk by chunk. */
-export interface ChunkReader {
-  /** The next chunk, valid until the next call; `done` at the end. */
-  read(): Promise<{ done: boolean; value?: Uint8Array }>;
-  /** Stops reading and releases the connection. */
-  cancel(): Promise<void>;
-}
+export type { ChunkReader };
 
 /** Bytes one read of a byte stream asks for. */
 const READ_BYTES = 64 * 1024;
 
 /**
- * A reader of `body` that reuses one buffer when the runtime offers a byte
- * stream (a BYOB reader), so a fast download leaves no garbage per chunk;
- * otherwise the runtime's chunks as they come. A chunk is valid until the next read.
+ * A reader of `body`: the transport's own chunk reader when it offers one; one
+ * that reuses one buffer when the runtime offers a byte stream (a BYOB reader),
+ * so a fast download leaves no garbage per chunk; otherwise the runtime's
+ * chunks as they come. A chunk is valid until the next read.
  */
 export function chunkReaderOf(body: ReadableStream<Uint8Array>): ChunkReader {
+  const direct = body instanceof ChunkedBody ? body.takeChunkReader() : undefined;
+  if (direct) return direct;
   let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: "byob" });

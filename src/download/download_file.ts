@@ -385,22 +385,41 @@ async function fetchAndVerify(
 ): Promise<number | undefined> {
   const { plan, book, handle, transfer } = files;
   const { state, confirmed: { identity, expected } } = plan;
-  const hasher = expected && new PrefixHasher(expected, {
-    handle,
-    size: identity.size,
-    contiguous: () => book.contiguous(),
-    file: request.file.path,
-    signal: options.connection.signal,
-  });
-  // What an earlier run wrote is hashed from the file while the rest downloads.
-  hasher?.readBackPrefix();
-  const run = segmentRun(request, options, { plan, transfer, hasher });
-  await fetchAllSegments(run, { state, book, handle });
-  // Whatever the hasher has not reached once the last byte arrived is read back from disk.
-  const rereadBytes = hasher && identity.size - hasher.hashed;
-  await transfer.save();
-  await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
-  return rereadBytes;
+  const reader = expected && await openReader(options.runtime, request);
+  try {
+    const hasher = reader && new PrefixHasher(expected, {
+      handle: reader,
+      size: identity.size,
+      contiguous: () => book.contiguous(),
+      file: request.file.path,
+      signal: options.connection.signal,
+    });
+    // What an earlier run wrote is hashed from the file while the rest downloads.
+    hasher?.readBackPrefix();
+    const run = segmentRun(request, options, { plan, transfer, hasher });
+    await fetchAllSegments(run, { state, book, handle });
+    // Whatever the hasher has not reached once the last byte arrived is read back from disk.
+    const rereadBytes = hasher && identity.size - hasher.hashed;
+    await transfer.save();
+    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
+    return rereadBytes;
+  } finally {
+    await reader?.close().catch(() => {});
+  }
+}
+
+/**
+ * A handle of the hasher's own on the partial file, so that its reads never
+ * queue behind a connection's writes (Deno serialises the calls on one handle).
+ */
+async function openReader(runtime: Runtime, request: FileDownloadRequest): Promise<FileHandle> {
+  try {
+    return await runtime.open(partialPathOf(request.destination));
+  } catch (error) {
+    throw storageFailure(`open ${partialPathOf(request.destination)} to hash it`, error, {
+      resumable: true,
+    });
+  }
 }
 
 /** What the segment workers of one attempt need. */

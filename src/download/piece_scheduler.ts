@@ -46,6 +46,12 @@ export const MIN_STOLEN_PIECE = 1024 * 1024;
 const RATE_AFTER_MS = 200;
 /** What starting another request costs, in ms, when weighing an endgame copy. */
 const REQUEST_COST_MS = 100;
+/**
+ * The part of its fair share a split leaves the running request: a little
+ * less, so it finishes before the tail it gave away, and the end of the file
+ * completes in file order, the hash following it instead of reading back.
+ */
+const KEPT_SHARE = 0.75;
 /** Bytes a split leaves the running request at least (what it may have buffered). */
 const MIN_KEPT = 256 * 1024;
 
@@ -132,7 +138,7 @@ export class PieceScheduler {
     return latest;
   }
 
-  /** Splits `victim`'s remainder in proportion to its rate and a fresh request's. */
+  /** Splits `victim`'s remainder about in proportion to its rate and a fresh request's. */
   #split(victim: PieceRequest): PieceAssignment | undefined {
     const remaining = this.#remainingOf(victim);
     if (remaining < 2 * this.#minPiece) return undefined;
@@ -140,7 +146,7 @@ export class PieceScheduler {
     const own = this.#rateOf(victim) ?? fresh;
     // A request about to finish is left alone: another request would cost more than it saves.
     if (remaining / own < 2 * REQUEST_COST_MS) return undefined;
-    const kept = Math.round(remaining * own / (own + fresh));
+    const kept = Math.round(KEPT_SHARE * remaining * own / (own + fresh));
     const keep = Math.min(Math.max(kept, MIN_KEPT), remaining - this.#minPiece);
     const tail = this.#book.split(victim.segment, victim.segment.next + keep);
     return { kind: "fetch", request: this.#start(tail, tail), split: true };

@@ -27,7 +27,7 @@ export interface PrefixSource {
 }
 
 /** Bytes read back from the file at a time (one buffer, reused). */
-const READ_BACK_BYTES = 1024 * 1024;
+const READ_BACK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Hashes the contiguous prefix of a partial file as it grows.

@@ -28,6 +28,10 @@ const PIECES_PER_CONNECTION = 4;
  * Plans the segments of a `size`-byte file: one for small files, otherwise
  * pieces of 4 to 32 MiB (about four per connection) that workers take in
  * order, so the file fills mostly from the front and its hash can follow.
+ * The first piece of each connection is shorter the earlier it starts (a
+ * ramp), so connections finish at staggered times and each takes the next
+ * piece in turn: the piece nearest the front finishes first, and the
+ * contiguous prefix advances one piece at a time instead of in waves.
  */
 export function planSegments(size: number, options: SegmentPlanOptions): Segment[] {
   if (size === 0) return [{ start: 0, end: -1, next: 0 }];
@@ -36,11 +40,18 @@ export function planSegments(size: number, options: SegmentPlanOptions): Segment
     return [{ start: 0, end: size - 1, next: 0 }];
   }
   const wanted = Math.min(connections * PIECES_PER_CONNECTION, Math.floor(size / MIN_SEGMENT));
-  const count = Math.max(1, wanted, Math.ceil(size / MAX_SEGMENT));
-  const length = Math.ceil(size / count);
+  const least = Math.max(1, wanted, Math.ceil(size / MAX_SEGMENT));
+  // With no more pieces than connections, every piece starts at once: nothing to stagger.
+  const ramp = least > connections ? connections : 1;
+  const count = Math.max(least, Math.ceil(size / MAX_SEGMENT + ramp / 2));
+  // The ramp grows from `first` to `full` in even steps; its pieces add up to ramp × (first + full) / 2.
+  const first = Math.min(MIN_SEGMENT, size / count);
+  const full = Math.ceil((size - ramp * first / 2) / (count - ramp / 2));
   const segments: Segment[] = [];
-  for (let start = 0; start < size; start += length) {
+  for (let start = 0, index = 0; start < size; index++) {
+    const length = index < ramp - 1 ? Math.ceil(first + (full - first) * index / (ramp - 1)) : full;
     segments.push({ start, end: Math.min(size, start + length) - 1, next: start });
+    start += length;
   }
   return segments;
 }
