@@ -72,7 +72,7 @@ export interface SegmentFetch {
 }
 
 /** Bytes gathered before one write; small, because bytes still in memory are lost on a kill. */
-const WRITE_BATCH = 1024 * 1024;
+const WRITE_BATCH = 256 * 1024;
 /** How much of a refusal's body is read, and how much of it is quoted. */
 const REFUSAL_READ_BYTES = 4096;
 const REFUSAL_QUOTE_CHARS = 200;
