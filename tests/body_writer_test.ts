@@ -8,7 +8,7 @@ import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { BodyWriter, chunkReaderOf } from "../src/download/body_writer.ts";
-import type { Segment } from "../src/download/segment_plan.ts";
+import { PieceBook } from "../src/download/piece_book.ts";
 import { ModelManagerError } from "../src/errors.ts";
 import { MemoryFile } from "./support/memory_file.ts";
 
@@ -19,23 +19,25 @@ function bytesAt(position: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, index) => (position + index) % 251);
 }
 
-function writerOn(file: MemoryFile) {
+/** A writer into `file` whose book holds one piece, `start`-`end`, nothing of it on disk. */
+function writerOn(file: MemoryFile, range: { start: number; end: number }) {
+  const book = new PieceBook([{ ...range, next: range.start }]);
   const counted: number[] = [];
   const landed: { position: number; length: number }[] = [];
   const writer = new BodyWriter({
     handle: file,
+    book,
     file: "model.rkllm",
     onBytes: (count) => counted.push(count),
     onWritten: (position, bytes) => landed.push({ position, length: bytes.length }),
   }, BATCH);
-  return { writer, counted, landed };
+  return { writer, counted, landed, book, segment: book.pieces[0] };
 }
 
 describe("BodyWriter", () => {
   it("writes small chunks in whole batches and moves next only over written bytes", async () => {
     const file = new MemoryFile();
-    const segment: Segment = { start: 100, end: 100 + 3000 - 1, next: 100 };
-    const { writer, counted, landed } = writerOn(file);
+    const { writer, counted, landed, segment } = writerOn(file, { start: 100, end: 3099 });
     let position = 100;
     for (const length of [300, 300, 300]) {
       await writer.put(segment, bytesAt(position, length), position);
@@ -60,8 +62,7 @@ describe("BodyWriter", () => {
 
   it("writes a chunk of a batch or more at once", async () => {
     const file = new MemoryFile();
-    const segment: Segment = { start: 0, end: 9999, next: 0 };
-    const { writer } = writerOn(file);
+    const { writer, segment } = writerOn(file, { start: 0, end: 9999 });
     await writer.put(segment, bytesAt(0, 3 * BATCH), 0);
     assert.deepEqual(file.writes, [{ position: 0, length: 3 * BATCH }]);
     assert.equal(segment.next, 3 * BATCH);
@@ -69,11 +70,10 @@ describe("BodyWriter", () => {
 
   it("drops bytes past a segment's end when its tail was taken meanwhile", async () => {
     const file = new MemoryFile();
-    const segment: Segment = { start: 0, end: 9999, next: 0 };
-    const { writer, counted, landed } = writerOn(file);
+    const { writer, counted, landed, book, segment } = writerOn(file, { start: 0, end: 9999 });
     await writer.put(segment, bytesAt(0, 800), 0);
     // Another request took bytes 500- while these were buffered.
-    segment.end = 499;
+    book.split(segment, 500);
     await writer.flush();
     assert.deepEqual(file.writes, [{ position: 0, length: 500 }]);
     assert.equal(file.content.length, 500, "no byte of the other request's range was written");
@@ -87,10 +87,9 @@ describe("BodyWriter", () => {
 
   it("never moves next back when another copy finished the segment first", async () => {
     const file = new MemoryFile();
-    const segment: Segment = { start: 0, end: 999, next: 0 };
-    const { writer } = writerOn(file);
+    const { writer, book, segment } = writerOn(file, { start: 0, end: 999 });
     await writer.put(segment, bytesAt(0, 200), 0);
-    segment.next = 1000;
+    book.advance(segment, 1000);
     await writer.flush();
     assert.equal(segment.next, 1000);
     assert.equal(writer.front(segment), 1000);
@@ -99,8 +98,7 @@ describe("BodyWriter", () => {
   it("fails a write with a storage error and keeps next where it was", async () => {
     const file = new MemoryFile();
     file.failWrites = Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
-    const segment: Segment = { start: 0, end: 9999, next: 0 };
-    const { writer } = writerOn(file);
+    const { writer, segment } = writerOn(file, { start: 0, end: 9999 });
     await assert.rejects(writer.put(segment, bytesAt(0, 2 * BATCH), 0), (error) => {
       assert.ok(error instanceof ModelManagerError && error.code === "storage");
       return true;

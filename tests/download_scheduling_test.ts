@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deterministicBytes, sha256Hex } from "./support/hub_server.ts";
+import { PieceBook } from "../src/download/piece_book.ts";
 import { PieceScheduler } from "../src/download/piece_scheduler.ts";
 import { PrefixHasher } from "../src/download/prefix_hasher.ts";
 import { contiguousBytes, type Segment } from "../src/download/segment_plan.ts";
@@ -37,41 +38,41 @@ function fetched(assignment: ReturnType<PieceScheduler["take"]>) {
  * Two requests of 1 MiB pieces after one second: the first finished its piece,
  * the second got 16 KiB of its own. Answers the scheduler and the straggler.
  */
-function afterOneStraggles(segments: Segment[]) {
+function afterOneStraggles(book: PieceBook) {
   let now = 0;
-  const scheduler = new PieceScheduler(segments, { now: () => now, minPiece: MIB });
+  const scheduler = new PieceScheduler(book, { now: () => now, minPiece: MIB });
   const fast = fetched(scheduler.take()).request;
   const slow = fetched(scheduler.take()).request;
   now = 1000;
   fast.bytes = MIB;
-  fast.segment.next = fast.segment.end + 1;
+  book.advance(fast.segment, fast.segment.end + 1);
   slow.bytes = 16 * 1024;
-  slow.segment.next += 16 * 1024;
+  book.advance(slow.segment, slow.segment.next + 16 * 1024);
   scheduler.finish(fast);
   return { scheduler, slow };
 }
 
 describe("piece scheduling", () => {
   it("hands out queued pieces in file order before splitting anything", () => {
-    const segments = pieces(3, 8 * MIB);
-    const scheduler = new PieceScheduler(segments, { now: () => 0 });
+    const book = new PieceBook(pieces(3, 8 * MIB));
+    const scheduler = new PieceScheduler(book, { now: () => 0 });
     const starts = [0, 1, 2].map(() => fetched(scheduler.take()).request.segment.start);
     assert.deepEqual(starts, [0, 8 * MIB, 16 * MIB]);
-    assert.equal(segments.length, 3, "nothing split while pieces were queued");
+    assert.equal(book.pieces.length, 3, "nothing split while pieces were queued");
   });
 
   it("splits the request that would finish last, leaving it a share as small as its rate", () => {
     let now = 0;
-    const segments = pieces(2, 16 * MIB);
-    const scheduler = new PieceScheduler(segments, { now: () => now });
+    const book = new PieceBook(pieces(2, 16 * MIB));
+    const scheduler = new PieceScheduler(book, { now: () => now });
     const fast = fetched(scheduler.take()).request;
     const slow = fetched(scheduler.take()).request;
     now = 1000;
     // In one second the fast request fetched all of its 16 MiB, the slow one 1 MiB.
     fast.bytes = 16 * MIB;
-    fast.segment.next = fast.segment.end + 1;
+    book.advance(fast.segment, fast.segment.end + 1);
     slow.bytes = MIB;
-    slow.segment.next += MIB;
+    book.advance(slow.segment, slow.segment.next + MIB);
     scheduler.finish(fast);
 
     const next = fetched(scheduler.take());
@@ -81,17 +82,21 @@ describe("piece scheduling", () => {
     assert.equal(slow.segment.end, tail.start - 1, "the slow request now stops where it begins");
     const kept = slow.segment.end + 1 - slow.segment.next;
     assert.ok(kept < 2 * MIB, `the slow request keeps about a sixteenth (${kept} bytes)`);
-    assert.deepEqual(segments, [...segments].sort((a, b) => a.start - b.start), "still in order");
-    assert.equal(contiguousBytes(segments), 17 * MIB);
+    assert.deepEqual(
+      book.pieces,
+      [...book.pieces].sort((a, b) => a.start - b.start),
+      "still in order",
+    );
+    assert.equal(book.contiguous(), 17 * MIB);
   });
 
   it("never splits off less than the minimum piece, and copies a straggler's remainder instead", () => {
-    const segments = pieces(2, MIB);
-    const { scheduler, slow } = afterOneStraggles(segments);
+    const book = new PieceBook(pieces(2, MIB));
+    const { scheduler, slow } = afterOneStraggles(book);
 
     const copy = fetched(scheduler.take());
     assert.equal(copy.split, false);
-    assert.equal(segments.length, 2, "too short to split");
+    assert.equal(book.pieces.length, 2, "too short to split");
     assert.deepEqual(copy.request.segment, {
       start: MIB + 16 * 1024,
       end: 2 * MIB - 1,
@@ -101,7 +106,7 @@ describe("piece scheduling", () => {
     assert.equal(scheduler.take().kind, "wait", "one copy at a time");
 
     // The copy finishes first: the original counts its bytes and is cut short.
-    copy.request.segment.next = copy.request.segment.end + 1;
+    book.advance(copy.request.segment, copy.request.segment.end + 1);
     scheduler.finish(copy.request);
     assert.equal(slow.segment.next, slow.segment.end + 1);
     assert.equal(slow.cut.signal.aborted, true);
@@ -110,7 +115,7 @@ describe("piece scheduling", () => {
   });
 
   it("lets a straggler be copied again when its first copy failed", () => {
-    const { scheduler, slow } = afterOneStraggles(pieces(2, MIB));
+    const { scheduler, slow } = afterOneStraggles(new PieceBook(pieces(2, MIB)));
     const failed = fetched(scheduler.take()).request;
     scheduler.finish(failed);
     assert.equal(slow.cut.signal.aborted, false, "the straggler goes on");
@@ -121,14 +126,15 @@ describe("piece scheduling", () => {
 
   it("leaves requests alone that keep pace with the others", () => {
     let now = 0;
-    const scheduler = new PieceScheduler(pieces(2, 4 * MIB), { now: () => now, minPiece: MIB });
+    const book = new PieceBook(pieces(2, 4 * MIB));
+    const scheduler = new PieceScheduler(book, { now: () => now, minPiece: MIB });
     const first = fetched(scheduler.take()).request;
     const second = fetched(scheduler.take()).request;
     now = 1000;
     first.bytes = 4 * MIB;
-    first.segment.next = first.segment.end + 1;
+    book.advance(first.segment, first.segment.end + 1);
     second.bytes = 4 * MIB - 64 * 1024;
-    second.segment.next = second.segment.end + 1 - 64 * 1024;
+    book.advance(second.segment, second.segment.end + 1 - 64 * 1024);
     scheduler.finish(first);
     assert.equal(scheduler.take().kind, "wait");
   });

@@ -1,7 +1,7 @@
 /**
  * The piece scheduler's contract, on its own clock: queued pieces go out in
  * file order; once none is queued, a free connection takes the tail of the
- * request that would finish last (the split lands in the segments, which keep
+ * request that would finish last (the split lands in the book.pieces, which keep
  * tiling the file); a straggler's small remainder is copied and the first copy
  * to finish cuts the other; and over a whole run every byte is handed out to
  * exactly one request, copies aside.
@@ -10,7 +10,8 @@ import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { type PieceRequest, PieceScheduler } from "../src/download/piece_scheduler.ts";
-import { isComplete, type Segment } from "../src/download/segment_plan.ts";
+import { PieceBook, type PieceView } from "../src/download/piece_book.ts";
+import type { Segment } from "../src/download/segment_plan.ts";
 
 const MIB = 1024 * 1024;
 
@@ -24,7 +25,7 @@ function pieces(count: number, size: number): Segment[] {
 }
 
 /** Asserts that `segments`, in order, tile bytes 0 to `size` without gap or overlap. */
-function assertTiles(segments: Segment[], size: number): void {
+function assertTiles(segments: readonly PieceView[], size: number): void {
   let front = 0;
   for (const segment of segments) {
     assert.equal(segment.start, front, `a segment starts at ${front}`);
@@ -34,10 +35,10 @@ function assertTiles(segments: Segment[], size: number): void {
   assert.equal(front, size, "the segments reach the end of the file");
 }
 
-/** A scheduler with a clock the test moves. */
-function scheduled(segments: Segment[]) {
+/** A scheduler of `book` with a clock the test moves. */
+function scheduled(book: PieceBook) {
   const clock = { now: 0 };
-  const scheduler = new PieceScheduler(segments, { minPiece: MIB, now: () => clock.now });
+  const scheduler = new PieceScheduler(book, { minPiece: MIB, now: () => clock.now });
   const take = (): PieceRequest => {
     const next = scheduler.take();
     assert.equal(next.kind, "fetch");
@@ -49,33 +50,33 @@ function scheduled(segments: Segment[]) {
 }
 
 /** `count` bytes land in `request`'s segment. */
-function land(request: PieceRequest, count: number): void {
-  request.segment.next += count;
+function land(book: PieceBook, request: PieceRequest, count: number): void {
+  book.advance(request.segment, request.segment.next + count);
   request.bytes += count;
 }
 
 describe("PieceScheduler", () => {
   it("hands out queued pieces in file order, then waits, then is done", () => {
-    const segments = pieces(3, 4 * MIB);
-    const { scheduler, take } = scheduled(segments);
+    const book = new PieceBook(pieces(3, 4 * MIB));
+    const { scheduler, take } = scheduled(book);
     const taken = [take(), take(), take()];
-    assert.deepEqual(taken.map((request) => request.segment), segments);
+    assert.deepEqual(taken.map((request) => request.segment), book.pieces);
     assert.ok(taken.every((request) => request.original === request.segment));
-    for (const request of taken) land(request, 4 * MIB);
+    for (const request of taken) land(book, request, 4 * MIB);
     assert.equal(scheduler.take().kind, "wait", "complete requests not yet finished");
     for (const request of taken) scheduler.finish(request);
     assert.equal(scheduler.take().kind, "done");
   });
 
   it("gives a free connection the straggler's tail, keeping the segments a tiling", () => {
-    const segments = pieces(2, 8 * MIB);
-    const { clock, scheduler, take } = scheduled(segments);
+    const book = new PieceBook(pieces(2, 8 * MIB));
+    const { clock, scheduler, take } = scheduled(book);
     const fast = take();
     const slow = take();
     clock.now = 1000;
-    land(fast, 8 * MIB);
+    land(book, fast, 8 * MIB);
     scheduler.finish(fast);
-    land(slow, MIB);
+    land(book, slow, MIB);
     const next = scheduler.take();
     assert.equal(next.kind, "fetch");
     const { request: tail, split } = next as { request: PieceRequest; split: boolean };
@@ -88,33 +89,33 @@ describe("PieceScheduler", () => {
     assert.equal(tail.segment.end, 16 * MIB - 1);
     assert.ok(slow.segment.end + 1 > slow.segment.next, "the straggler keeps bytes to fetch");
     assert.ok(tail.segment.end - tail.segment.start + 1 >= MIB, "at least the smallest piece");
-    assert.deepEqual(segments, [fast.segment, slow.segment, tail.segment], "saved in the state");
-    assertTiles(segments, 16 * MIB);
+    assert.deepEqual(book.pieces, [fast.segment, slow.segment, tail.segment], "saved in the state");
+    assertTiles(book.pieces, 16 * MIB);
   });
 
   it("leaves a request alone that is about to finish", () => {
-    const segments = pieces(2, 16 * MIB);
-    const { clock, scheduler, take } = scheduled(segments);
+    const book = new PieceBook(pieces(2, 16 * MIB));
+    const { clock, scheduler, take } = scheduled(book);
     const fast = take();
     const nearlyDone = take();
     clock.now = 1000;
-    land(fast, 16 * MIB);
+    land(book, fast, 16 * MIB);
     scheduler.finish(fast);
     // 2 MiB left at 14 MiB/s: done in about 140 ms, sooner than a new request would help.
-    land(nearlyDone, 14 * MIB);
+    land(book, nearlyDone, 14 * MIB);
     assert.equal(scheduler.take().kind, "wait");
-    assert.equal(segments.length, 2, "not split");
+    assert.equal(book.pieces.length, 2, "not split");
   });
 
   it("copies a straggler's small remainder; the first copy to finish cuts the other", () => {
-    const segments = pieces(2, 2 * MIB);
-    const { clock, scheduler, take } = scheduled(segments);
+    const book = new PieceBook(pieces(2, 2 * MIB));
+    const { clock, scheduler, take } = scheduled(book);
     const fast = take();
     const slow = take();
     clock.now = 1000;
-    land(fast, 2 * MIB);
+    land(book, fast, 2 * MIB);
     scheduler.finish(fast);
-    land(slow, MIB / 2);
+    land(book, slow, MIB / 2);
     const copy = take();
     assert.notEqual(copy.segment, slow.segment);
     assert.equal(copy.original, slow.segment, "a copy of the straggler's segment");
@@ -124,25 +125,25 @@ describe("PieceScheduler", () => {
       next: slow.segment.next,
     });
     assert.equal(scheduler.take().kind, "wait", "one copy at a time");
-    land(copy, copy.segment.end + 1 - copy.segment.next);
+    land(book, copy, copy.segment.end + 1 - copy.segment.next);
     scheduler.finish(copy);
     assert.ok(slow.cut.signal.aborted, "the straggler is cut short");
-    assert.ok(isComplete(segments), "its segment counts the copy's bytes");
+    assert.ok(book.isComplete(), "its segment counts the copy's bytes");
     scheduler.finish(slow);
     assert.equal(scheduler.take().kind, "done");
   });
 
   it("lets the straggler go on alone when its copy fails", () => {
-    const segments = pieces(2, 2 * MIB);
-    const { clock, scheduler, take } = scheduled(segments);
+    const book = new PieceBook(pieces(2, 2 * MIB));
+    const { clock, scheduler, take } = scheduled(book);
     const fast = take();
     const slow = take();
     clock.now = 1000;
-    land(fast, 2 * MIB);
+    land(book, fast, 2 * MIB);
     scheduler.finish(fast);
-    land(slow, MIB / 2);
+    land(book, slow, MIB / 2);
     const copy = take();
-    land(copy, 1000);
+    land(book, copy, 1000);
     scheduler.finish(copy);
     assert.equal(slow.cut.signal.aborted, false);
     assert.equal(slow.twin, undefined);
@@ -151,8 +152,8 @@ describe("PieceScheduler", () => {
 
   it("hands out every byte to exactly one request over a run with a straggler", () => {
     const size = 40 * MIB;
-    const segments = pieces(10, 4 * MIB);
-    const { clock, scheduler } = scheduled(segments);
+    const book = new PieceBook(pieces(10, 4 * MIB));
+    const { clock, scheduler } = scheduled(book);
     const random = seeded(42);
     const slots: (PieceRequest | undefined)[] = [undefined, undefined, undefined, undefined];
     const written: { start: number; end: number; copy: boolean }[] = [];
@@ -180,16 +181,16 @@ describe("PieceScheduler", () => {
         const count = Math.min(rate, request.segment.end + 1 - request.segment.next);
         const copy = request.segment !== request.original;
         written.push({ start: request.segment.next, end: request.segment.next + count, copy });
-        land(request, count);
+        land(book, request, count);
         if (request.segment.next > request.segment.end) {
           scheduler.finish(request);
           slots[index] = undefined;
         }
       }
     }
-    assert.ok(isComplete(segments));
-    assertTiles(segments, size);
-    assert.ok(segments.length > 10, "the straggler's piece was split");
+    assert.ok(book.isComplete());
+    assertTiles(book.pieces, size);
+    assert.ok(book.pieces.length > 10, "the straggler's piece was split");
     const own = written.filter((part) => !part.copy).sort((a, b) => a.start - b.start);
     for (let index = 1; index < own.length; index++) {
       assert.ok(own[index].start >= own[index - 1].end, `byte ${own[index].start} handed out once`);

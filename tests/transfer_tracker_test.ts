@@ -9,6 +9,7 @@ import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { DownloadEvent } from "../mod.ts";
+import { PieceBook } from "../src/download/piece_book.ts";
 import { TransferTracker } from "../src/download/transfer_tracker.ts";
 import { type DownloadState, readDownloadState } from "../src/store/partial_state.ts";
 import { RuntimeDetector } from "../src/runtime/detect_runtime.ts";
@@ -33,11 +34,11 @@ function freshState(): DownloadState {
   };
 }
 
-/** Writes `length` bytes of segment `index` into `file` and advances it, as the body writer does. */
-async function land(file: MemoryFile, state: DownloadState, index: number, length: number) {
-  const segment = state.segments[index];
-  await file.write(new Uint8Array(length).fill(index + 1), segment.next);
-  segment.next += length;
+/** Writes `length` bytes of piece `index` into `file` and tells the book, as the body writer does. */
+async function land(file: MemoryFile, book: PieceBook, index: number, length: number) {
+  const piece = book.pieces[index];
+  await file.write(new Uint8Array(length).fill(index + 1), piece.next);
+  book.advance(piece, piece.next + length);
 }
 
 /** Asserts that every byte the saved state claims is durable in `file`. */
@@ -64,15 +65,22 @@ describe("TransferTracker", () => {
     const destination = destinationOf();
     const file = new MemoryFile();
     const state = freshState();
-    const tracker = new TransferTracker(runtime, { destination, state, handle: file, emit() {} });
-    await land(file, state, 0, MIB);
+    const book = new PieceBook(state.segments);
+    const tracker = new TransferTracker(runtime, {
+      destination,
+      state,
+      book,
+      handle: file,
+      emit() {},
+    });
+    await land(file, book, 0, MIB);
     const held = gate();
     file.holdSync = held;
     const saving = tracker.save();
     await held.reached;
     // Bytes that land during the flush are not durable: the state must not count them yet.
-    await land(file, state, 0, MIB);
-    await land(file, state, 1, MIB);
+    await land(file, book, 0, MIB);
+    await land(file, book, 1, MIB);
     held.open();
     await saving;
     assert.equal(await assertSavedIsDurable(destination, file), MIB);
@@ -85,12 +93,19 @@ describe("TransferTracker", () => {
     const destination = destinationOf();
     const file = new MemoryFile();
     const state = freshState();
-    const tracker = new TransferTracker(runtime, { destination, state, handle: file, emit() {} });
+    const book = new PieceBook(state.segments);
+    const tracker = new TransferTracker(runtime, {
+      destination,
+      state,
+      book,
+      handle: file,
+      emit() {},
+    });
     const held = gate();
     file.holdSync = held;
     const first = tracker.save();
     await held.reached;
-    await land(file, state, 1, 2 * MIB);
+    await land(file, book, 1, 2 * MIB);
     const second = tracker.save();
     held.open();
     await Promise.all([first, second]);
@@ -101,10 +116,12 @@ describe("TransferTracker", () => {
     const destination = destinationOf();
     const file = new MemoryFile();
     const state = freshState();
+    const book = new PieceBook(state.segments);
     let now = 0;
     const tracker = new TransferTracker(runtime, {
       destination,
       state,
+      book,
       handle: file,
       emit() {},
       now: () => now,
@@ -116,7 +133,7 @@ describe("TransferTracker", () => {
     const savesOnItsOwn = async (at: number, length: number) => {
       const before = file.syncs;
       now = at;
-      await land(file, state, 0, length);
+      await land(file, book, 0, length);
       tracker.onBytes(length);
       await tracker.save();
       return file.syncs - before === 2;
@@ -125,21 +142,23 @@ describe("TransferTracker", () => {
     assert.equal(await savesOnItsOwn(700, 4 * MIB), true, "due by bytes");
     assert.equal(await savesOnItsOwn(1750, 1), true, "due by time");
     assert.equal(await savesOnItsOwn(1800, 4 * MIB), false, "too soon after the last save");
-    assert.equal(await assertSavedIsDurable(destination, file), state.segments[0].next);
+    assert.equal(await assertSavedIsDurable(destination, file), book.pieces[0].next);
   });
 
   it("reports the bytes on disk as progress", async () => {
     const events: DownloadEvent[] = [];
     const file = new MemoryFile();
     const state = freshState();
+    const book = new PieceBook(state.segments);
     const tracker = new TransferTracker(runtime, {
       destination: destinationOf(),
       state,
+      book,
       handle: file,
       emit: (event) => events.push(event),
       now: () => 0,
     });
-    await land(file, state, 1, 1000);
+    await land(file, book, 1, 1000);
     tracker.onBytes(1000);
     assert.deepEqual(events, [{
       event: "progress",
@@ -156,9 +175,16 @@ describe("TransferTracker", () => {
     const destination = destinationOf();
     const file = new MemoryFile();
     const state = freshState();
+    const book = new PieceBook(state.segments);
     file.sync = () => Promise.reject(Object.assign(new Error("disk gone"), { code: "EIO" }));
-    const tracker = new TransferTracker(runtime, { destination, state, handle: file, emit() {} });
-    await land(file, state, 0, MIB);
+    const tracker = new TransferTracker(runtime, {
+      destination,
+      state,
+      book,
+      handle: file,
+      emit() {},
+    });
+    await land(file, book, 0, MIB);
     await assert.rejects(tracker.save(), (error) => {
       assert.ok(error instanceof ModelManagerError && error.code === "storage");
       return true;

@@ -5,27 +5,30 @@
  *
  * @module
  */
+import { ChunkedBody, type ChunkReader } from "../runtime/chunked_body.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
-import type { Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 
 /** Where a {@linkcode BodyWriter} writes, and whom it tells. */
 export interface BodyWriterTarget {
   /** The partial file. */
   handle: FileHandle;
+  /** The piece state, told what landed. */
+  book: PieceBook;
   /** The repository path, for messages. */
   file: string;
   /** Told about every batch written (bytes received, before any clipping). */
   onBytes: (count: number) => void;
-  /** Told about the bytes of every batch that landed inside its segment, once the segment counts them. */
+  /** Told about the bytes of every batch that landed inside its segment, once the book counts them. */
   onWritten?: (position: number, bytes: Uint8Array) => void;
 }
 
 /**
- * Writes body bytes into segments through one buffer of `batchBytes`. A
- * segment may be cut short while bytes are buffered (another request took
- * its tail) or completed by another copy of the request: bytes past its end
- * are then dropped, and its `next` never moves back.
+ * Writes body bytes into pieces through one buffer of `batchBytes`. A piece
+ * may be cut short while bytes are buffered (another request took its tail)
+ * or completed by another copy of the request: bytes past its end are then
+ * dropped. The book records what landed.
  */
 export class BodyWriter {
   #target: BodyWriterTarget;
@@ -33,7 +36,7 @@ export class BodyWriter {
   #filled = 0;
   /** The file position of the buffer's first byte. */
   #position = 0;
-  #segment: Segment | undefined;
+  #segment: PieceView | undefined;
 
   /** A writer for `target` batching up to `batchBytes`. */
   constructor(target: BodyWriterTarget, batchBytes: number) {
@@ -42,13 +45,13 @@ export class BodyWriter {
   }
 
   /** The next file byte `segment` needs: after what is on disk and what is buffered for it. */
-  front(segment: Segment): number {
+  front(segment: PieceView): number {
     if (this.#segment !== segment || this.#filled === 0) return segment.next;
     return Math.max(segment.next, this.#position + this.#filled);
   }
 
   /** Adds `bytes`, which belong at file byte `position` of `segment`, writing full batches. */
-  async put(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+  async put(segment: PieceView, bytes: Uint8Array, position: number): Promise<void> {
     if (this.#segment !== segment || this.#position + this.#filled !== position) {
       await this.flush();
     }
@@ -80,7 +83,7 @@ export class BodyWriter {
     await this.#write(segment, this.#buffer.subarray(0, filled), this.#position);
   }
 
-  async #write(segment: Segment, bytes: Uint8Array, position: number): Promise<void> {
+  async #write(segment: PieceView, bytes: Uint8Array, position: number): Promise<void> {
     const length = Math.max(0, Math.min(bytes.length, segment.end + 1 - position));
     if (length === 0) return;
     const batch = bytes.subarray(0, length);
@@ -90,29 +93,26 @@ export class BodyWriter {
       throw storageFailure(`write ${this.#target.file}`, error, { resumable: true });
     }
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
-    segment.next = Math.max(segment.next, position + landed);
+    this.#target.book.advance(segment, position + landed);
     this.#target.onBytes(length);
     if (landed > 0) this.#target.onWritten?.(position, batch.subarray(0, landed));
   }
 }
 
-/** Reads a body chunk by chunk. */
-export interface ChunkReader {
-  /** The next chunk, valid until the next call; `done` at the end. */
-  read(): Promise<{ done: boolean; value?: Uint8Array }>;
-  /** Stops reading and releases the connection. */
-  cancel(): Promise<void>;
-}
+export type { ChunkReader };
 
 /** Bytes one read of a byte stream asks for. */
 const READ_BYTES = 64 * 1024;
 
 /**
- * A reader of `body` that reuses one buffer when the runtime offers a byte
- * stream (a BYOB reader), so a fast download leaves no garbage per chunk;
- * otherwise the runtime's chunks as they come. A chunk is valid until the next read.
+ * A reader of `body`: the transport's own chunk reader when it offers one; one
+ * that reuses one buffer when the runtime offers a byte stream (a BYOB reader),
+ * so a fast download leaves no garbage per chunk; otherwise the runtime's
+ * chunks as they come. A chunk is valid until the next read.
  */
 export function chunkReaderOf(body: ReadableStream<Uint8Array>): ChunkReader {
+  const direct = body instanceof ChunkedBody ? body.takeChunkReader() : undefined;
+  if (direct) return direct;
   let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: "byob" });

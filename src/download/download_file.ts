@@ -17,7 +17,6 @@ import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import { type ConfirmedFile, confirmFile } from "./confirm_identity.ts";
 import {
-  completedBytes,
   type DownloadState,
   type FileIdentity,
   holdsSavedBytes,
@@ -33,7 +32,8 @@ import { RemoteChangedError } from "./fetch_segment.ts";
 import { type ExpectedHash, expectedHashOf } from "./file_hash.ts";
 import { PrefixHasher } from "./prefix_hasher.ts";
 import { fetchAllSegments, type SegmentRun } from "./segment_workers.ts";
-import { contiguousBytes, planSegments, type Segment } from "./segment_plan.ts";
+import { PieceBook } from "./piece_book.ts";
+import { planSegments } from "./segment_plan.ts";
 import { TransferTracker } from "./transfer_tracker.ts";
 
 /** The engine's settings. */
@@ -42,13 +42,16 @@ export interface DownloadEngineOptions {
   runtime: Runtime;
   /** Hub settings (endpoint, token, fetch, user signal). */
   connection: HubConnection;
-  /** The hub files are resolved on (default: Hugging Face). */
+  /** The hub files are resolved on; Hugging Face when absent. */
   source?: RepoSource;
-  /** Parallel connections for large files (default 8). */
+  /** Parallel connections for large files ({@linkcode DEFAULT_CONNECTIONS} when absent). */
   connections?: number;
-  /** Files at least this large use parallel segments (default 64 MiB). */
+  /** Files at least this large use parallel segments ({@linkcode DEFAULT_PARALLEL_THRESHOLD} when absent). */
   parallelThreshold?: number;
-  /** Restart a request after this long without a byte, or with less than 1 KiB/s over it (default 30 s). */
+  /**
+   * Restart a request after this long without a byte, or too slow over it
+   * ({@linkcode DEFAULT_IDLE_TIMEOUT_MS} when absent).
+   */
   idleTimeoutMs?: number;
   /** Retry policy for each segment. */
   retry?: RetryOptions;
@@ -131,44 +134,65 @@ class HashMismatchError extends Error {
  * Downloads one file into `<destination>.part` and verifies it, resuming an
  * earlier partial download of the same file when one exists. The verified
  * partial file is then moved into place with {@linkcode finalizeDownload}.
- * A file that fails its hash is downloaded once more from the start (its
- * content may have changed on the CDN meanwhile) before that is an error.
+ * A file that fails its hash, or changes on the server meanwhile, is
+ * downloaded once more from the start (its content may have changed on the
+ * CDN) before that is an error.
  */
-export async function downloadToPartial(
+export function downloadToPartial(
   request: FileDownloadRequest,
   options: DownloadEngineOptions,
 ): Promise<FileDownloadResult> {
-  const { runtime } = options;
-  const emit = options.onEvent ?? (() => {});
+  return downloadRestarting(request, options, []);
+}
+
+/** Why a download starts over from nothing: its finished hash, or the remote file changed. */
+type RestartCause = "hash" | "changed";
+
+/** What starts a download over, and the error reported when it happens a second time. */
+interface Restart {
+  cause: RestartCause;
+  reason: string;
+  failure: ModelManagerError;
+}
+
+/** The restart `error` calls for, if it calls for one. */
+function restartFor(error: unknown, path: string): Restart | undefined {
+  if (error instanceof HashMismatchError) {
+    return {
+      cause: "hash",
+      reason:
+        `the finished file failed its ${error.expected.algorithm} check; downloading it again from the start`,
+      failure: integrityFailure(path, error),
+    };
+  }
+  if (error instanceof RemoteChangedError) {
+    return {
+      cause: "changed",
+      reason: error.message,
+      failure: new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
+        hint: "the file changed on the server while downloading; run the command again later",
+      }),
+    };
+  }
+  return undefined;
+}
+
+/** One attempt; after a restart cause not in `restarted`, the partial file is removed and one more. */
+async function downloadRestarting(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+  restarted: readonly RestartCause[],
+): Promise<FileDownloadResult> {
   const path = request.file.path;
-  let changeRestarted = false;
-  let hashRestarted = false;
-  for (;;) {
-    try {
-      return await attemptDownload(request, options);
-    } catch (error) {
-      if (error instanceof HashMismatchError) {
-        await removePartial(runtime, request.destination);
-        if (hashRestarted) throw integrityFailure(path, error);
-        hashRestarted = true;
-        emit({
-          event: "restart",
-          file: path,
-          reason:
-            `the finished file failed its ${error.expected.algorithm} check; downloading it again from the start`,
-        });
-        continue;
-      }
-      if (!(error instanceof RemoteChangedError)) throw error;
-      await removePartial(runtime, request.destination);
-      if (changeRestarted) {
-        throw new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
-          hint: "the file changed on the server while downloading; run the command again later",
-        });
-      }
-      changeRestarted = true;
-      emit({ event: "restart", file: path, reason: error.message });
-    }
+  try {
+    return await attemptDownload(request, options);
+  } catch (error) {
+    const restart = restartFor(error, path);
+    if (!restart) throw error;
+    await removePartial(options.runtime, request.destination);
+    if (restarted.includes(restart.cause)) throw restart.failure;
+    options.onEvent?.({ event: "restart", file: path, reason: restart.reason });
+    return await downloadRestarting(request, options, [...restarted, restart.cause]);
   }
 }
 
@@ -302,7 +326,8 @@ async function downloadInto(
   const emit = options.onEvent ?? (() => {});
   const { state, confirmed: { identity, expected }, connections } = plan;
   const { destination, file: { path } } = request;
-  const resumedBytes = completedBytes(state.segments);
+  const book = new PieceBook(state.segments);
+  const resumedBytes = book.completed();
   const handle = await openPartial(runtime, partialPathOf(destination), resumedBytes === 0, path);
   try {
     await writeDownloadState(runtime, { destination, state });
@@ -311,25 +336,17 @@ async function downloadInto(
       file: path,
       total: identity.size,
       resumedBytes,
-      connections: Math.min(connections, state.segments.length),
+      connections: Math.min(connections, book.pieces.length),
     });
-    const transfer = new TransferTracker(runtime, { destination, state, handle, emit });
-    const hasher = expected
-      ? prefixHasher(expected, { identity, path, segments: state.segments, handle, options })
-      : undefined;
-    // What an earlier run wrote is hashed from the file while the rest downloads.
-    hasher?.readBackPrefix();
-    await fetchAllSegments(segmentRun(request, options, { plan, transfer, hasher }), {
-      state,
-      handle,
-    });
-    // Whatever the hasher has not reached once the last byte arrived is read back from disk.
-    const rereadBytes = hasher && identity.size - hasher.hashed;
-    await transfer.save();
-    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
-    state.verified = true;
-    state.verifiedHash = expected;
-    await writeDownloadState(runtime, { destination, state });
+    const transfer = new TransferTracker(runtime, { destination, state, book, handle, emit });
+    const rereadBytes = await fetchAndVerify(request, options, { plan, book, handle, transfer });
+    const verified = {
+      ...state,
+      segments: book.snapshot(),
+      verified: true,
+      verifiedHash: expected,
+    };
+    await writeDownloadState(runtime, { destination, state: verified });
     emit({
       event: "done",
       file: path,
@@ -349,25 +366,60 @@ async function downloadInto(
   }
 }
 
-/** Hashes the partial file's contiguous prefix as it grows. */
-function prefixHasher(
-  expected: ExpectedHash,
-  from: {
-    identity: FileIdentity;
-    path: string;
-    segments: Segment[];
-    handle: FileHandle;
-    options: DownloadEngineOptions;
-  },
-): PrefixHasher {
-  const { identity, path, segments, handle, options } = from;
-  return new PrefixHasher(expected, {
-    handle,
-    size: identity.size,
-    contiguous: () => contiguousBytes(segments),
-    file: path,
-    signal: options.connection.signal,
-  });
+/** One attempt's piece state, partial file and bookkeeping. */
+interface AttemptFiles {
+  plan: AttemptPlan;
+  book: PieceBook;
+  handle: FileHandle;
+  transfer: TransferTracker;
+}
+
+/**
+ * Fetches every missing byte, hashing the contiguous prefix as it grows, and
+ * verifies the file; answers how much was left to hash after the last byte.
+ */
+async function fetchAndVerify(
+  request: FileDownloadRequest,
+  options: DownloadEngineOptions,
+  files: AttemptFiles,
+): Promise<number | undefined> {
+  const { plan, book, handle, transfer } = files;
+  const { state, confirmed: { identity, expected } } = plan;
+  const reader = expected && await openReader(options.runtime, request);
+  try {
+    const hasher = reader && new PrefixHasher(expected, {
+      handle: reader,
+      size: identity.size,
+      contiguous: () => book.contiguous(),
+      file: request.file.path,
+      signal: options.connection.signal,
+    });
+    // What an earlier run wrote is hashed from the file while the rest downloads.
+    hasher?.readBackPrefix();
+    const run = segmentRun(request, options, { plan, transfer, hasher });
+    await fetchAllSegments(run, { state, book, handle });
+    // Whatever the hasher has not reached once the last byte arrived is read back from disk.
+    const rereadBytes = hasher && identity.size - hasher.hashed;
+    await transfer.save();
+    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
+    return rereadBytes;
+  } finally {
+    await reader?.close().catch(() => {});
+  }
+}
+
+/**
+ * A handle of the hasher's own on the partial file, so that its reads never
+ * queue behind a connection's writes (Deno serialises the calls on one handle).
+ */
+async function openReader(runtime: Runtime, request: FileDownloadRequest): Promise<FileHandle> {
+  try {
+    return await runtime.open(partialPathOf(request.destination));
+  } catch (error) {
+    throw storageFailure(`open ${partialPathOf(request.destination)} to hash it`, error, {
+      resumable: true,
+    });
+  }
 }
 
 /** What the segment workers of one attempt need. */

@@ -15,7 +15,7 @@ import { sendRequest } from "../http/hub_request.ts";
 import { requestUrlRefresh, retryableError } from "../http/retry.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { BodyWriter, type ChunkReader, chunkReaderOf } from "./body_writer.ts";
-import type { Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 
 /**
@@ -53,9 +53,11 @@ export interface SegmentFetch {
   urlRefreshedAfter?: number;
   /** The partial file. */
   handle: FileHandle;
+  /** The piece state, told what landed. */
+  book: PieceBook;
   /** The file's full size. */
   total: number;
-  /** Abort an attempt after this long without a byte, or with less than 1 KiB/s over it. */
+  /** Abort an attempt after this long without a byte, or too slow over it. */
   idleTimeoutMs: number;
   /** The repository path, for messages. */
   file: string;
@@ -63,7 +65,7 @@ export interface SegmentFetch {
   repo: string;
   /** Told about every batch of bytes written. */
   onBytes: (count: number) => void;
-  /** Told about the bytes that landed inside their segment, once the segment counts them. */
+  /** Told about the bytes that landed inside their segment, once the book counts them. */
   onWritten?: (position: number, bytes: Uint8Array) => void;
   /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
   onReadPast?: (bytes: number) => void;
@@ -93,19 +95,19 @@ export function parseContentRange(
 
 /** Options for {@linkcode fetchSegment}. */
 export interface FetchSegmentOptions {
-  /** The segment is the whole file (default false): a server that ignores Range is accepted. */
+  /** The segment is the whole file: a server that ignores Range is accepted. */
   wholeFile?: boolean;
 }
 
 /**
- * Fetches what is missing of `segment` in one request, advancing `segment.next`
- * as bytes reach the file. Throws a retryable error when the attempt can be
+ * Fetches what is missing of `segment` in one request, telling `job.book` as
+ * bytes reach the file. Throws a retryable error when the attempt can be
  * repeated from where it stopped. With `options.wholeFile` (the only segment), a
  * server that ignores Range is read past the bytes already on disk.
  */
 export async function fetchSegment(
   job: SegmentFetch,
-  segment: Segment,
+  segment: PieceView,
   options: FetchSegmentOptions = {},
 ): Promise<void> {
   const wholeFile = options.wholeFile ?? false;
@@ -120,7 +122,10 @@ export async function fetchSegment(
  * Fetches every missing byte of `segments` in one request without Range (for a
  * server that ignores it), reading past the bytes already on disk.
  */
-export async function fetchWholeBody(job: SegmentFetch, segments: Segment[]): Promise<void> {
+export async function fetchWholeBody(
+  job: SegmentFetch,
+  segments: readonly PieceView[],
+): Promise<void> {
   const missing = segments.filter((segment) => segment.next <= segment.end)
     .sort((a, b) => a.start - b.start);
   if (missing.length === 0) return;
@@ -129,7 +134,7 @@ export async function fetchWholeBody(job: SegmentFetch, segments: Segment[]): Pr
 
 async function fetchInto(
   job: SegmentFetch,
-  targets: Segment[],
+  targets: readonly PieceView[],
   request: { range?: string; acceptWholeBody: boolean },
 ): Promise<void> {
   const watchdog = new StallWatchdog(job.idleTimeoutMs, { clock: job.connection.clock });
@@ -202,7 +207,7 @@ function cancelOnAbort(reader: ChunkReader, signals: (AbortSignal | undefined)[]
 async function bodyStartOf(
   job: SegmentFetch,
   sent: { response: Response; url: URL },
-  first: Segment,
+  first: PieceView,
   request: { range?: string; acceptWholeBody: boolean },
 ): Promise<number> {
   const { response } = sent;
@@ -317,7 +322,7 @@ function printable(text: string): string {
 async function copyBody(
   job: SegmentFetch,
   reader: ChunkReader,
-  body: { start: number; targets: Segment[]; watchdog: StallWatchdog },
+  body: { start: number; targets: readonly PieceView[]; watchdog: StallWatchdog },
 ): Promise<void> {
   const { targets, watchdog } = body;
   const writer = new BodyWriter(job, WRITE_BATCH);

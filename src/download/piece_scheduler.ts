@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { type Segment, splitSegment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 
 /** One request in flight for the missing bytes of a segment. */
 export interface PieceRequest {
-  /** The bytes it fills: a segment of the state, or a copy of one's remainder. */
-  segment: Segment;
-  /** The segment of the state it fills (itself, unless it is an endgame copy). */
-  original: Segment;
+  /** The bytes it fills: a piece of the book, or a copy of one's remainder. */
+  segment: PieceView;
+  /** The piece of the book it fills (itself, unless it is an endgame copy). */
+  original: PieceView;
   /** Cuts the request short once its twin has finished the same bytes. */
   cut: AbortController;
   /** Bytes written since `since`, for its rate. */
@@ -32,7 +32,7 @@ export type PieceAssignment =
 
 /** Settings of a {@linkcode PieceScheduler}. */
 export interface PieceSchedulerOptions {
-  /** The smallest piece split off a request (default 1 MiB). */
+  /** The smallest piece split off a request ({@linkcode MIN_STOLEN_PIECE} when absent). */
   minPiece?: number;
   /** The clock (ms); tests may pass their own. */
   now?: () => number;
@@ -46,26 +46,32 @@ export const MIN_STOLEN_PIECE = 1024 * 1024;
 const RATE_AFTER_MS = 200;
 /** What starting another request costs, in ms, when weighing an endgame copy. */
 const REQUEST_COST_MS = 100;
+/**
+ * The part of its fair share a split leaves the running request: a little
+ * less, so it finishes before the tail it gave away, and the end of the file
+ * completes in file order, the hash following it instead of reading back.
+ */
+const KEPT_SHARE = 0.75;
 /** Bytes a split leaves the running request at least (what it may have buffered). */
 const MIN_KEPT = 256 * 1024;
 
 /**
- * Hands out the missing bytes of `segments` (sorted by start, tiling the
- * file) to free connections. A split changes `segments` in place: the caller
- * saves the state before it starts the new request.
+ * Hands out the missing bytes of a {@linkcode PieceBook} to free connections.
+ * A split is made in the book: the caller saves the state before it starts
+ * the new request.
  */
 export class PieceScheduler {
-  #segments: Segment[];
-  #queue: Segment[];
+  #book: PieceBook;
+  #queue: PieceView[];
   #active = new Set<PieceRequest>();
   #recentRates: number[] = [];
   #minPiece: number;
   #now: () => number;
 
-  /** Schedules the missing bytes of `segments`. */
-  constructor(segments: Segment[], options: PieceSchedulerOptions = {}) {
-    this.#segments = segments;
-    this.#queue = segments.filter((segment) => segment.next <= segment.end);
+  /** Schedules the missing bytes of `book`'s pieces. */
+  constructor(book: PieceBook, options: PieceSchedulerOptions = {}) {
+    this.#book = book;
+    this.#queue = book.missing();
     this.#minPiece = options.minPiece ?? MIN_STOLEN_PIECE;
     this.#now = options.now ?? Date.now;
   }
@@ -100,10 +106,7 @@ export class PieceScheduler {
       this.#recentRates = [...this.#recentRates, rate].slice(-8);
     }
     const complete = request.segment.next > request.segment.end;
-    if (complete && request.segment !== request.original) {
-      // A copy's bytes run to its original's end; the original's bytes before them are on disk.
-      request.original.next = Math.max(request.original.next, request.original.end + 1);
-    }
+    if (request.segment !== request.original) this.#book.settleCopy(request.segment);
     const twin = request.twin;
     if (!twin) return;
     if (complete) twin.cut.abort(new DOMException("the other copy finished first", "AbortError"));
@@ -111,7 +114,7 @@ export class PieceScheduler {
     else twin.twin = undefined;
   }
 
-  #start(segment: Segment, original: Segment): PieceRequest {
+  #start(segment: PieceView, original: PieceView): PieceRequest {
     const request: PieceRequest = {
       segment,
       original,
@@ -135,7 +138,7 @@ export class PieceScheduler {
     return latest;
   }
 
-  /** Splits `victim`'s remainder in proportion to its rate and a fresh request's. */
+  /** Splits `victim`'s remainder about in proportion to its rate and a fresh request's. */
   #split(victim: PieceRequest): PieceAssignment | undefined {
     const remaining = this.#remainingOf(victim);
     if (remaining < 2 * this.#minPiece) return undefined;
@@ -143,10 +146,9 @@ export class PieceScheduler {
     const own = this.#rateOf(victim) ?? fresh;
     // A request about to finish is left alone: another request would cost more than it saves.
     if (remaining / own < 2 * REQUEST_COST_MS) return undefined;
-    const kept = Math.round(remaining * own / (own + fresh));
+    const kept = Math.round(KEPT_SHARE * remaining * own / (own + fresh));
     const keep = Math.min(Math.max(kept, MIN_KEPT), remaining - this.#minPiece);
-    const tail = splitSegment(victim.segment, victim.segment.next + keep);
-    this.#segments.splice(this.#segments.indexOf(victim.segment) + 1, 0, tail);
+    const tail = this.#book.split(victim.segment, victim.segment.next + keep);
     return { kind: "fetch", request: this.#start(tail, tail), split: true };
   }
 
@@ -158,8 +160,7 @@ export class PieceScheduler {
     const fresh = this.#typicalRate();
     const finishesAt = remaining / own;
     if (finishesAt <= 2 * (remaining / fresh) + REQUEST_COST_MS) return undefined;
-    const { next, end } = victim.segment;
-    const copy = this.#start({ start: next, end, next }, victim.segment);
+    const copy = this.#start(this.#book.copyOf(victim.segment), victim.segment);
     copy.twin = victim;
     victim.twin = copy;
     return { kind: "fetch", request: copy, split: false };

@@ -27,7 +27,7 @@ export interface PrefixSource {
 }
 
 /** Bytes read back from the file at a time (one buffer, reused). */
-const READ_BACK_BYTES = 1024 * 1024;
+const READ_BACK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Hashes the contiguous prefix of a partial file as it grows.
@@ -55,8 +55,8 @@ export class PrefixHasher {
   }
 
   /**
-   * Records that `bytes` reached the file at `position` (and the segments
-   * already count them): hashed now when they continue the hashed prefix,
+   * Records that `bytes` reached the file at `position` (and the piece book
+   * already counts them): hashed now when they continue the hashed prefix,
    * else read back later once the prefix reaches them.
    */
   written(position: number, bytes: Uint8Array): void {

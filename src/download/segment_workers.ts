@@ -27,14 +27,14 @@ import {
 } from "./fetch_segment.ts";
 import { type PieceRequest, PieceScheduler } from "./piece_scheduler.ts";
 import { formatBytes } from "../units.ts";
-import { isComplete, type Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 import type { TransferTracker } from "./transfer_tracker.ts";
 
 /** What the workers need besides the state and the partial file. */
 export interface SegmentRun {
   /** Hub settings; its signal is the user's. */
   connection: HubConnection;
-  /** The hub the file is resolved again on (default: Hugging Face). */
+  /** The hub the file is resolved again on; Hugging Face when absent. */
   source?: RepoSource;
   /** The repository, to resolve the file again. */
   repo: RepoId;
@@ -44,7 +44,7 @@ export interface SegmentRun {
   contentUrl: URL;
   /** Parallel connections. */
   connections: number;
-  /** Restart a request after this long without a byte, or with less than 1 KiB/s over it. */
+  /** Restart a request after this long without a byte, or too slow over it. */
   idleTimeoutMs: number;
   /** Told about the bytes that landed in their segment, as they land (to hash them). */
   onWritten?: (position: number, bytes: Uint8Array) => void;
@@ -61,10 +61,12 @@ export interface SegmentRun {
   openWriter?: () => Promise<FileHandle>;
 }
 
-/** What {@linkcode fetchAllSegments} fills: the saved state and the partial file. */
+/** What {@linkcode fetchAllSegments} fills: the piece state and the partial file. */
 export interface SegmentTarget {
-  /** The download's state; its segments advance as bytes land. */
+  /** The download's state (which file, its identity). */
   state: DownloadState;
+  /** The piece state, which the requests advance as bytes land. */
+  book: PieceBook;
   /** The partial file. */
   handle: FileHandle;
 }
@@ -81,7 +83,7 @@ const LOOK_AGAIN_MS = 100;
 
 /** Some segments and the one request that fetches what is missing of them. */
 interface Task {
-  segments: Segment[];
+  segments: readonly PieceView[];
   fetch: (job: SegmentFetch) => Promise<void>;
   /** Told when an attempt starts. */
   onAttempt?: () => void;
@@ -89,7 +91,7 @@ interface Task {
   expendable?: boolean;
 }
 
-function missingBytes(segments: Segment[]): number {
+function missingBytes(segments: readonly PieceView[]): number {
   return segments.reduce((sum, segment) => sum + Math.max(0, segment.end + 1 - segment.next), 0);
 }
 
@@ -171,6 +173,7 @@ class Wakeup {
 interface Pass {
   run: SegmentRun;
   state: DownloadState;
+  book: PieceBook;
   url: ContentUrl;
   /** Aborts every request of the pass: the user's signal or the first failure. */
   signal: AbortSignal;
@@ -178,14 +181,14 @@ interface Pass {
 }
 
 /**
- * Fetches every missing byte of `state.segments` into `handle`: queued pieces
+ * Fetches every missing byte of `book`'s pieces into `handle`: queued pieces
  * in file order, then the tails of the slowest requests, splitting them (each
  * split saved before its request starts), and in the endgame a second copy of
  * a straggler's remainder. With `run.onWritten`, told about bytes as they land.
  */
 export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): Promise<void> {
   const { emit, transfer } = run;
-  const { state, handle } = target;
+  const { state, book, handle } = target;
   const path = state.file;
   const userSignal = run.connection.signal;
   const url = new ContentUrl(run, path);
@@ -194,7 +197,7 @@ export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): 
   for (;;) {
     const stop = new AbortController();
     const signal = anySignal(userSignal, stop.signal)!;
-    const pass: Pass = { run, state, url, signal, stop };
+    const pass: Pass = { run, state, book, url, signal, stop };
     const job = passJob(pass, handle);
     const workers = rangeIgnored ? [wholeBodyWorker(pass, job)] : pieceWorkers(pass, job);
     const results = await Promise.allSettled(workers);
@@ -203,7 +206,7 @@ export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): 
     );
     if (!failure) {
       transfer.progress();
-      if (!isComplete(state.segments)) {
+      if (!book.isComplete()) {
         throw new Error("internal: segments incomplete after all workers finished");
       }
       return;
@@ -227,12 +230,13 @@ export async function fetchAllSegments(run: SegmentRun, target: SegmentTarget): 
 
 /** The request settings every connection of `pass` starts from. */
 function passJob(pass: Pass, handle: FileHandle): SegmentFetch {
-  const { run, state, url, signal } = pass;
+  const { run, state, book, url, signal } = pass;
   const path = state.file;
   return {
     connection: { ...run.connection, signal },
     contentUrl: url.current,
     handle,
+    book,
     total: state.identity.size,
     idleTimeoutMs: run.idleTimeoutMs,
     file: path,
@@ -252,7 +256,7 @@ function passJob(pass: Pass, handle: FileHandle): SegmentFetch {
 
 /** One request without Range for every missing byte (for a server that ignores Range). */
 function wholeBodyWorker(pass: Pass, job: SegmentFetch): Promise<void> {
-  const missing = pass.state.segments.filter((segment) => segment.next <= segment.end);
+  const missing = pass.book.missing();
   return fetchWithRetry(pass, job, {
     segments: missing,
     fetch: (attemptJob) => fetchWholeBody(attemptJob, missing),
@@ -273,10 +277,10 @@ interface PieceQueue {
  * segment (a small file) is one stream: there is nothing to split it for.
  */
 function pieceWorkers(pass: Pass, job: SegmentFetch): Promise<void>[] {
-  const wholeFile = pass.state.segments.length === 1;
+  const wholeFile = pass.book.pieces.length === 1;
   const queue: PieceQueue = {
     pass,
-    scheduler: new PieceScheduler(pass.state.segments),
+    scheduler: new PieceScheduler(pass.book),
     wakeup: new Wakeup(),
     wholeFile,
   };

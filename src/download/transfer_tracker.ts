@@ -8,7 +8,8 @@
 import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
-import { completedBytes, type DownloadState, writeDownloadState } from "../store/partial_state.ts";
+import { type DownloadState, writeDownloadState } from "../store/partial_state.ts";
+import type { PieceBook } from "./piece_book.ts";
 
 /** Persist segment progress at least this often while bytes arrive. */
 const SAVE_EVERY_MS = 1000;
@@ -22,8 +23,10 @@ const PROGRESS_EVERY_MS = 100;
 export interface TrackedTransfer {
   /** The file being downloaded (its state is saved beside it). */
   destination: string;
-  /** The download's state, whose segments advance as bytes land. */
+  /** The download's state, saved with the book's pieces in place of its segments. */
   state: DownloadState;
+  /** The piece state. */
+  book: PieceBook;
   /** The partial file, flushed before the state is saved. */
   handle: FileHandle;
   /** Receives progress events. */
@@ -35,7 +38,7 @@ export interface TrackedTransfer {
 /**
  * Counts bytes, reports progress and persists segment progress as it goes.
  * The saved state never claims bytes that are not flushed to the partial
- * file: segments are copied first, the file is flushed, then the copy is written.
+ * file: the book's pieces are copied first, the file is flushed, then the copy is written.
  */
 export class TransferTracker {
   /** Bytes fetched over the network so far. */
@@ -43,6 +46,7 @@ export class TransferTracker {
   #runtime: Runtime;
   #destination: string;
   #state: DownloadState;
+  #book: PieceBook;
   #handle: FileHandle;
   #emit: DownloadEventHandler;
   #now: () => number;
@@ -58,6 +62,7 @@ export class TransferTracker {
     this.#runtime = runtime;
     this.#destination = transfer.destination;
     this.#state = transfer.state;
+    this.#book = transfer.book;
     this.#handle = transfer.handle;
     this.#emit = transfer.emit;
     this.#now = transfer.now ?? Date.now;
@@ -97,7 +102,7 @@ export class TransferTracker {
     this.#emit({
       event: "progress",
       file: this.#state.file,
-      bytes: completedBytes(this.#state.segments),
+      bytes: this.#book.completed(),
       total: this.#state.identity.size,
     });
   }
@@ -105,10 +110,7 @@ export class TransferTracker {
   async #write(): Promise<void> {
     this.#lastSaveAt = this.#now();
     this.#unsavedBytes = 0;
-    const snapshot = {
-      ...this.#state,
-      segments: this.#state.segments.map((segment) => ({ ...segment })),
-    };
+    const snapshot = { ...this.#state, segments: this.#book.snapshot() };
     try {
       await this.#handle.sync();
     } catch (error) {

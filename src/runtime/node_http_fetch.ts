@@ -12,6 +12,7 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import { ChunkedBody, type ChunkReader } from "./chunked_body.ts";
 
 /** Bytes a body stream holds before it pauses the socket. */
 const BODY_HIGH_WATER_BYTES = 64 * 1024;
@@ -71,41 +72,67 @@ function headersOf(raw: string[]): Headers {
 }
 
 /**
- * The body as a web stream: chunks are handed on as they come, and the socket
- * pauses while the reader is more than a high-water mark behind. A connection
- * that closes before the body ended is an error, as with `fetch`.
+ * The body as a web stream whose chunks a reader may also take directly: they
+ * are handed on as they come, and the socket pauses while the reader is more
+ * than a high-water mark behind. A connection that closes before the body
+ * ended is an error, as with `fetch`.
  */
 function bodyStream(
   message: http.IncomingMessage,
   signal: AbortSignal | undefined,
 ): ReadableStream<Uint8Array> {
-  let settled = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        controller.error(signal?.aborted ? signal.reason : error);
-      };
-      message.on("data", (chunk: Uint8Array) => {
-        if (settled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) message.pause();
-      });
-      message.on("end", () => {
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      message.on("error", fail);
-      message.on("close", () => fail(new Error("the connection closed before the body ended")));
-    },
-    pull() {
-      message.resume();
+  return new ChunkedBody(messageReader(message, signal));
+}
+
+/** Reads the chunks of `message` in order, pausing it while more than a high-water mark waits. */
+function messageReader(
+  message: http.IncomingMessage,
+  signal: AbortSignal | undefined,
+): ChunkReader {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const woken = () => wake?.();
+  message.on("data", (chunk: Uint8Array) => {
+    queue.push(chunk);
+    queued += chunk.byteLength;
+    if (queued >= BODY_HIGH_WATER_BYTES) message.pause();
+    woken();
+  });
+  message.on("end", () => {
+    ended = true;
+    woken();
+  });
+  message.on("error", (error) => {
+    failure ??= error;
+    woken();
+  });
+  message.on("close", () => {
+    if (!ended) failure ??= new Error("the connection closed before the body ended");
+    woken();
+  });
+  return {
+    async read() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.byteLength;
+          if (queued < BODY_HIGH_WATER_BYTES && message.isPaused()) message.resume();
+          return { done: false, value: chunk };
+        }
+        if (failure !== undefined) throw signal?.aborted ? signal.reason : failure;
+        if (ended) return { done: true };
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
     },
     cancel() {
-      settled = true;
+      ended = true;
+      queue.length = 0;
       message.destroy();
+      return Promise.resolve();
     },
-  }, { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength });
+  };
 }
