@@ -21,5 +21,5 @@ const manager = new ModelManager({
     if (event.event === "done" && event.file === file) done.push(event);
   },
 });
-await manager.download(repo, file);
+await manager.downloadWithPlan(repo, file);
 console.log(JSON.stringify(done[0]));

@@ -2096,6 +2096,30 @@ async function refuseContentEncoding(response, action) {
   });
 }
 
+// src/runtime/chunked_body.ts
+class ChunkedBody extends ReadableStream {
+  #source;
+  constructor(source) {
+    super({
+      async pull(controller) {
+        const { done, value } = await source.read();
+        if (done || !value)
+          controller.close();
+        else
+          controller.enqueue(value);
+      },
+      cancel: () => source.cancel()
+    }, { highWaterMark: 0 });
+    this.#source = source;
+  }
+  takeChunkReader() {
+    if (this.locked)
+      return;
+    this.getReader();
+    return this.#source;
+  }
+}
+
 // src/download/body_writer.ts
 class BodyWriter {
   #target;
@@ -2153,7 +2177,7 @@ class BodyWriter {
       throw storageFailure(`write ${this.#target.file}`, error, { resumable: true });
     }
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
-    segment.next = Math.max(segment.next, position + landed);
+    this.#target.book.advance(segment, position + landed);
     this.#target.onBytes(length);
     if (landed > 0)
       this.#target.onWritten?.(position, batch.subarray(0, landed));
@@ -2161,6 +2185,9 @@ class BodyWriter {
 }
 var READ_BYTES = 64 * 1024;
 function chunkReaderOf(body) {
+  const direct = body instanceof ChunkedBody ? body.takeChunkReader() : undefined;
+  if (direct)
+    return direct;
   let byob;
   try {
     byob = body.getReader({ mode: "byob" });
@@ -2449,7 +2476,7 @@ function concat(chunks, length) {
 }
 
 // src/download/prefix_hasher.ts
-var READ_BACK_BYTES = 1024 * 1024;
+var READ_BACK_BYTES = 4 * 1024 * 1024;
 
 class PrefixHasher {
   #hash;
@@ -2519,65 +2546,23 @@ class PrefixHasher {
   }
 }
 
-// src/download/segment_plan.ts
-var MIN_SEGMENT = 4 * 1024 * 1024;
-var MAX_SEGMENT = 32 * 1024 * 1024;
-var PIECES_PER_CONNECTION = 4;
-function planSegments(size, options) {
-  if (size === 0)
-    return [{ start: 0, end: -1, next: 0 }];
-  const connections = Math.max(1, Math.floor(options.connections));
-  if (connections === 1 || size < options.parallelThreshold) {
-    return [{ start: 0, end: size - 1, next: 0 }];
-  }
-  const wanted = Math.min(connections * PIECES_PER_CONNECTION, Math.floor(size / MIN_SEGMENT));
-  const count = Math.max(1, wanted, Math.ceil(size / MAX_SEGMENT));
-  const length = Math.ceil(size / count);
-  const segments = [];
-  for (let start = 0;start < size; start += length) {
-    segments.push({ start, end: Math.min(size, start + length) - 1, next: start });
-  }
-  return segments;
-}
-function contiguousBytes(segments) {
-  let front = 0;
-  for (const segment of segments) {
-    if (segment.start > front)
-      return front;
-    front = Math.max(front, segment.next);
-    if (segment.next <= segment.end)
-      return front;
-  }
-  return front;
-}
-function splitSegment(segment, at) {
-  if (at <= segment.next || at > segment.end) {
-    throw new RangeError(`cannot split ${segment.next}-${segment.end} at ${at}`);
-  }
-  const tail = { start: at, end: segment.end, next: at };
-  segment.end = at - 1;
-  return tail;
-}
-function isComplete(segments) {
-  return segments.every((segment) => segment.next > segment.end);
-}
-
 // src/download/piece_scheduler.ts
 var MIN_STOLEN_PIECE = 1024 * 1024;
 var RATE_AFTER_MS = 200;
 var REQUEST_COST_MS = 100;
+var KEPT_SHARE = 0.75;
 var MIN_KEPT = 256 * 1024;
 
 class PieceScheduler {
-  #segments;
+  #book;
   #queue;
   #active = new Set;
   #recentRates = [];
   #minPiece;
   #now;
-  constructor(segments, options = {}) {
-    this.#segments = segments;
-    this.#queue = segments.filter((segment) => segment.next <= segment.end);
+  constructor(book, options = {}) {
+    this.#book = book;
+    this.#queue = book.missing();
     this.#minPiece = options.minPiece ?? MIN_STOLEN_PIECE;
     this.#now = options.now ?? Date.now;
   }
@@ -2606,9 +2591,8 @@ class PieceScheduler {
       this.#recentRates = [...this.#recentRates, rate].slice(-8);
     }
     const complete = request.segment.next > request.segment.end;
-    if (complete && request.segment !== request.original) {
-      request.original.next = Math.max(request.original.next, request.original.end + 1);
-    }
+    if (request.segment !== request.original)
+      this.#book.settleCopy(request.segment);
     const twin = request.twin;
     if (!twin)
       return;
@@ -2648,10 +2632,9 @@ class PieceScheduler {
     const own = this.#rateOf(victim) ?? fresh;
     if (remaining / own < 2 * REQUEST_COST_MS)
       return;
-    const kept = Math.round(remaining * own / (own + fresh));
+    const kept = Math.round(KEPT_SHARE * remaining * own / (own + fresh));
     const keep = Math.min(Math.max(kept, MIN_KEPT), remaining - this.#minPiece);
-    const tail = splitSegment(victim.segment, victim.segment.next + keep);
-    this.#segments.splice(this.#segments.indexOf(victim.segment) + 1, 0, tail);
+    const tail = this.#book.split(victim.segment, victim.segment.next + keep);
     return { kind: "fetch", request: this.#start(tail, tail), split: true };
   }
   #copy(victim) {
@@ -2663,8 +2646,7 @@ class PieceScheduler {
     const finishesAt = remaining / own;
     if (finishesAt <= 2 * (remaining / fresh) + REQUEST_COST_MS)
       return;
-    const { next, end } = victim.segment;
-    const copy = this.#start({ start: next, end, next }, victim.segment);
+    const copy = this.#start(this.#book.copyOf(victim.segment), victim.segment);
     copy.twin = victim;
     victim.twin = copy;
     return { kind: "fetch", request: copy, split: false };
@@ -2748,7 +2730,7 @@ class Wakeup {
 }
 async function fetchAllSegments(run, target) {
   const { emit, transfer } = run;
-  const { state, handle } = target;
+  const { state, book, handle } = target;
   const path = state.file;
   const userSignal = run.connection.signal;
   const url = new ContentUrl(run, path);
@@ -2756,14 +2738,14 @@ async function fetchAllSegments(run, target) {
   for (;; ) {
     const stop = new AbortController;
     const signal = anySignal(userSignal, stop.signal);
-    const pass = { run, state, url, signal, stop };
+    const pass = { run, state, book, url, signal, stop };
     const job = passJob(pass, handle);
     const workers = rangeIgnored ? [wholeBodyWorker(pass, job)] : pieceWorkers(pass, job);
     const results = await Promise.allSettled(workers);
     const failure = results.find((result) => result.status === "rejected");
     if (!failure) {
       transfer.progress();
-      if (!isComplete(state.segments)) {
+      if (!book.isComplete()) {
         throw new Error("internal: segments incomplete after all workers finished");
       }
       return;
@@ -2784,12 +2766,13 @@ async function fetchAllSegments(run, target) {
   }
 }
 function passJob(pass, handle) {
-  const { run, state, url, signal } = pass;
+  const { run, state, book, url, signal } = pass;
   const path = state.file;
   return {
     connection: { ...run.connection, signal },
     contentUrl: url.current,
     handle,
+    book,
     total: state.identity.size,
     idleTimeoutMs: run.idleTimeoutMs,
     file: path,
@@ -2804,17 +2787,17 @@ function passJob(pass, handle) {
   };
 }
 function wholeBodyWorker(pass, job) {
-  const missing = pass.state.segments.filter((segment) => segment.next <= segment.end);
+  const missing = pass.book.missing();
   return fetchWithRetry(pass, job, {
     segments: missing,
     fetch: (attemptJob) => fetchWholeBody(attemptJob, missing)
   });
 }
 function pieceWorkers(pass, job) {
-  const wholeFile = pass.state.segments.length === 1;
+  const wholeFile = pass.book.pieces.length === 1;
   const queue = {
     pass,
-    scheduler: new PieceScheduler(pass.state.segments),
+    scheduler: new PieceScheduler(pass.book),
     wakeup: new Wakeup,
     wholeFile
   };
@@ -2908,6 +2891,108 @@ async function fetchWithRetry(pass, job, task) {
   });
 }
 
+// src/download/segment_plan.ts
+var MIN_SEGMENT = 4 * 1024 * 1024;
+var MAX_SEGMENT = 32 * 1024 * 1024;
+var PIECES_PER_CONNECTION = 4;
+function planSegments(size, options) {
+  if (size === 0)
+    return [{ start: 0, end: -1, next: 0 }];
+  const connections = Math.max(1, Math.floor(options.connections));
+  if (connections === 1 || size < options.parallelThreshold) {
+    return [{ start: 0, end: size - 1, next: 0 }];
+  }
+  const wanted = Math.min(connections * PIECES_PER_CONNECTION, Math.floor(size / MIN_SEGMENT));
+  const least = Math.max(1, wanted, Math.ceil(size / MAX_SEGMENT));
+  const ramp = least > connections ? connections : 1;
+  const count = Math.max(least, Math.ceil(size / MAX_SEGMENT + ramp / 2));
+  const first = Math.min(MIN_SEGMENT, size / count);
+  const full = Math.ceil((size - ramp * first / 2) / (count - ramp / 2));
+  const segments = [];
+  for (let start = 0, index = 0;start < size; index++) {
+    const length = index < ramp - 1 ? Math.ceil(first + (full - first) * index / (ramp - 1)) : full;
+    segments.push({ start, end: Math.min(size, start + length) - 1, next: start });
+    start += length;
+  }
+  return segments;
+}
+function contiguousBytes(segments) {
+  let front = 0;
+  for (const segment of segments) {
+    if (segment.start > front)
+      return front;
+    front = Math.max(front, segment.next);
+    if (segment.next <= segment.end)
+      return front;
+  }
+  return front;
+}
+function isComplete(segments) {
+  return segments.every((segment) => segment.next > segment.end);
+}
+
+// src/download/piece_book.ts
+class PieceBook {
+  #pieces;
+  #copies = new Map;
+  constructor(segments) {
+    this.#pieces = segments.map((segment) => ({ ...segment }));
+  }
+  get pieces() {
+    return this.#pieces;
+  }
+  snapshot() {
+    return this.#pieces.map((piece) => ({ ...piece }));
+  }
+  missing() {
+    return this.#pieces.filter((piece) => piece.next <= piece.end);
+  }
+  contiguous() {
+    return contiguousBytes(this.#pieces);
+  }
+  completed() {
+    return this.#pieces.reduce((sum, piece) => sum + (piece.next - piece.start), 0);
+  }
+  isComplete() {
+    return isComplete(this.#pieces);
+  }
+  advance(piece, to) {
+    const own = this.#own(piece);
+    own.next = Math.max(own.next, Math.min(to, own.end + 1));
+  }
+  split(piece, at) {
+    const own = this.#own(piece);
+    if (at <= own.next || at > own.end) {
+      throw new RangeError(`cannot split ${own.next}-${own.end} at ${at}`);
+    }
+    const tail = { start: at, end: own.end, next: at };
+    own.end = at - 1;
+    this.#pieces.splice(this.#pieces.indexOf(own) + 1, 0, tail);
+    return tail;
+  }
+  copyOf(piece) {
+    const own = this.#own(piece);
+    const copy = { start: own.next, end: own.end, next: own.next };
+    this.#copies.set(copy, own);
+    return copy;
+  }
+  settleCopy(copy) {
+    const original = this.#copies.get(copy);
+    if (!original)
+      return;
+    this.#copies.delete(copy);
+    if (copy.next > copy.end)
+      original.next = Math.max(original.next, original.end + 1);
+  }
+  #own(piece) {
+    const own = piece;
+    if (!this.#copies.has(own) && !this.#pieces.includes(own)) {
+      throw new RangeError(`the piece ${piece.start}-${piece.end} is not in this book`);
+    }
+    return own;
+  }
+}
+
 // src/download/transfer_tracker.ts
 var SAVE_EVERY_MS = 1000;
 var SAVE_EVERY_BYTES = 4 * 1024 * 1024;
@@ -2919,6 +3004,7 @@ class TransferTracker {
   #runtime;
   #destination;
   #state;
+  #book;
   #handle;
   #emit;
   #now;
@@ -2931,6 +3017,7 @@ class TransferTracker {
     this.#runtime = runtime;
     this.#destination = transfer.destination;
     this.#state = transfer.state;
+    this.#book = transfer.book;
     this.#handle = transfer.handle;
     this.#emit = transfer.emit;
     this.#now = transfer.now ?? Date.now;
@@ -2962,17 +3049,14 @@ class TransferTracker {
     this.#emit({
       event: "progress",
       file: this.#state.file,
-      bytes: completedBytes(this.#state.segments),
+      bytes: this.#book.completed(),
       total: this.#state.identity.size
     });
   }
   async#write() {
     this.#lastSaveAt = this.#now();
     this.#unsavedBytes = 0;
-    const snapshot = {
-      ...this.#state,
-      segments: this.#state.segments.map((segment) => ({ ...segment }))
-    };
+    const snapshot = { ...this.#state, segments: this.#book.snapshot() };
     try {
       await this.#handle.sync();
     } catch (error) {
@@ -3002,39 +3086,41 @@ class HashMismatchError extends Error {
     this.actual = actual;
   }
 }
-async function downloadToPartial(request, options) {
-  const { runtime } = options;
-  const emit = options.onEvent ?? (() => {});
+function downloadToPartial(request, options) {
+  return downloadRestarting(request, options, []);
+}
+function restartFor(error, path) {
+  if (error instanceof HashMismatchError) {
+    return {
+      cause: "hash",
+      reason: `the finished file failed its ${error.expected.algorithm} check; downloading it again from the start`,
+      failure: integrityFailure(path, error)
+    };
+  }
+  if (error instanceof RemoteChangedError) {
+    return {
+      cause: "changed",
+      reason: error.message,
+      failure: new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
+        hint: "the file changed on the server while downloading; run the command again later"
+      })
+    };
+  }
+  return;
+}
+async function downloadRestarting(request, options, restarted) {
   const path = request.file.path;
-  let changeRestarted = false;
-  let hashRestarted = false;
-  for (;; ) {
-    try {
-      return await attemptDownload(request, options);
-    } catch (error) {
-      if (error instanceof HashMismatchError) {
-        await removePartial(runtime, request.destination);
-        if (hashRestarted)
-          throw integrityFailure(path, error);
-        hashRestarted = true;
-        emit({
-          event: "restart",
-          file: path,
-          reason: `the finished file failed its ${error.expected.algorithm} check; downloading it again from the start`
-        });
-        continue;
-      }
-      if (!(error instanceof RemoteChangedError))
-        throw error;
-      await removePartial(runtime, request.destination);
-      if (changeRestarted) {
-        throw new ModelManagerError("integrity", `download ${path}: ${error.message}`, {
-          hint: "the file changed on the server while downloading; run the command again later"
-        });
-      }
-      changeRestarted = true;
-      emit({ event: "restart", file: path, reason: error.message });
-    }
+  try {
+    return await attemptDownload(request, options);
+  } catch (error) {
+    const restart = restartFor(error, path);
+    if (!restart)
+      throw error;
+    await removePartial(options.runtime, request.destination);
+    if (restarted.includes(restart.cause))
+      throw restart.failure;
+    options.onEvent?.({ event: "restart", file: path, reason: restart.reason });
+    return await downloadRestarting(request, options, [...restarted, restart.cause]);
   }
 }
 function integrityFailure(path, error) {
@@ -3132,7 +3218,8 @@ async function downloadInto(request, options, plan) {
   const emit = options.onEvent ?? (() => {});
   const { state, confirmed: { identity, expected }, connections } = plan;
   const { destination, file: { path } } = request;
-  const resumedBytes = completedBytes(state.segments);
+  const book = new PieceBook(state.segments);
+  const resumedBytes = book.completed();
   const handle = await openPartial(runtime, partialPathOf(destination), resumedBytes === 0, path);
   try {
     await writeDownloadState(runtime, { destination, state });
@@ -3141,21 +3228,17 @@ async function downloadInto(request, options, plan) {
       file: path,
       total: identity.size,
       resumedBytes,
-      connections: Math.min(connections, state.segments.length)
+      connections: Math.min(connections, book.pieces.length)
     });
-    const transfer = new TransferTracker(runtime, { destination, state, handle, emit });
-    const hasher = expected ? prefixHasher(expected, { identity, path, segments: state.segments, handle, options }) : undefined;
-    hasher?.readBackPrefix();
-    await fetchAllSegments(segmentRun(request, options, { plan, transfer, hasher }), {
-      state,
-      handle
-    });
-    const rereadBytes = hasher && identity.size - hasher.hashed;
-    await transfer.save();
-    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
-    state.verified = true;
-    state.verifiedHash = expected;
-    await writeDownloadState(runtime, { destination, state });
+    const transfer = new TransferTracker(runtime, { destination, state, book, handle, emit });
+    const rereadBytes = await fetchAndVerify(request, options, { plan, book, handle, transfer });
+    const verified = {
+      ...state,
+      segments: book.snapshot(),
+      verified: true,
+      verifiedHash: expected
+    };
+    await writeDownloadState(runtime, { destination, state: verified });
     emit({
       event: "done",
       file: path,
@@ -3174,15 +3257,37 @@ async function downloadInto(request, options, plan) {
     await handle.close();
   }
 }
-function prefixHasher(expected, from) {
-  const { identity, path, segments, handle, options } = from;
-  return new PrefixHasher(expected, {
-    handle,
-    size: identity.size,
-    contiguous: () => contiguousBytes(segments),
-    file: path,
-    signal: options.connection.signal
-  });
+async function fetchAndVerify(request, options, files) {
+  const { plan, book, handle, transfer } = files;
+  const { state, confirmed: { identity, expected } } = plan;
+  const reader = expected && await openReader(options.runtime, request);
+  try {
+    const hasher = reader && new PrefixHasher(expected, {
+      handle: reader,
+      size: identity.size,
+      contiguous: () => book.contiguous(),
+      file: request.file.path,
+      signal: options.connection.signal
+    });
+    hasher?.readBackPrefix();
+    const run = segmentRun(request, options, { plan, transfer, hasher });
+    await fetchAllSegments(run, { state, book, handle });
+    const rereadBytes = hasher && identity.size - hasher.hashed;
+    await transfer.save();
+    await verifyPartial(request, options, { identity, expected, handle, hasher, rereadBytes });
+    return rereadBytes;
+  } finally {
+    await reader?.close().catch(() => {});
+  }
+}
+async function openReader(runtime, request) {
+  try {
+    return await runtime.open(partialPathOf(request.destination));
+  } catch (error) {
+    throw storageFailure(`open ${partialPathOf(request.destination)} to hash it`, error, {
+      resumable: true
+    });
+  }
 }
 function segmentRun(request, options, attempt) {
   const { plan: { confirmed, connections }, transfer, hasher } = attempt;
@@ -5337,39 +5442,60 @@ function headersOf(raw) {
   return headers;
 }
 function bodyStream(message, signal) {
-  let settled = false;
-  return new ReadableStream({
-    start(controller) {
-      const fail = (error) => {
-        if (settled)
-          return;
-        settled = true;
-        controller.error(signal?.aborted ? signal.reason : error);
-      };
-      message.on("data", (chunk) => {
-        if (settled)
-          return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0)
-          message.pause();
-      });
-      message.on("end", () => {
-        if (settled)
-          return;
-        settled = true;
-        controller.close();
-      });
-      message.on("error", fail);
-      message.on("close", () => fail(new Error("the connection closed before the body ended")));
-    },
-    pull() {
-      message.resume();
+  return new ChunkedBody(messageReader(message, signal));
+}
+function messageReader(message, signal) {
+  const queue = [];
+  let queued = 0;
+  let ended = false;
+  let failure;
+  let wake;
+  const woken = () => wake?.();
+  message.on("data", (chunk) => {
+    queue.push(chunk);
+    queued += chunk.byteLength;
+    if (queued >= BODY_HIGH_WATER_BYTES)
+      message.pause();
+    woken();
+  });
+  message.on("end", () => {
+    ended = true;
+    woken();
+  });
+  message.on("error", (error) => {
+    failure ??= error;
+    woken();
+  });
+  message.on("close", () => {
+    if (!ended)
+      failure ??= new Error("the connection closed before the body ended");
+    woken();
+  });
+  return {
+    async read() {
+      for (;; ) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.byteLength;
+          if (queued < BODY_HIGH_WATER_BYTES && message.isPaused())
+            message.resume();
+          return { done: false, value: chunk };
+        }
+        if (failure !== undefined)
+          throw signal?.aborted ? signal.reason : failure;
+        if (ended)
+          return { done: true };
+        await new Promise((resolve) => wake = resolve);
+        wake = undefined;
+      }
     },
     cancel() {
-      settled = true;
+      ended = true;
+      queue.length = 0;
       message.destroy();
+      return Promise.resolve();
     }
-  }, { highWaterMark: BODY_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength });
+  };
 }
 
 // src/runtime/node_runtime.ts

@@ -4,10 +4,6 @@
  * it, such prose goes stale. A public option states its default in a `@default` tag, which
  * `tests/doc_defaults_test.ts` compares with the code; an internal doc says nothing of it.
  *
- * `PENDING` lists the files that still state defaults in prose, to be cleaned by whoever
- * next works on them; the check fails when one of them no longer does, so that the list
- * only shrinks.
- *
  * Run: `deno run --allow-read scripts/check_doc_defaults.ts`
  *
  * @module
@@ -18,17 +14,6 @@ import process from "node:process";
 
 /** Prose that states a default: `(default …)`, `(defaults to …)`, `… defaults to …`. */
 const PROSE_DEFAULT = /\(defaults?\b|\bdefaults to\b/i;
-
-/** Files that still state defaults in prose (issue 18), cleaned by whoever next works on them. */
-const PENDING = new Set([
-  "src/download/confirm_identity.ts",
-  "src/download/download_file.ts",
-  "src/download/fetch_segment.ts",
-  "src/download/piece_scheduler.ts",
-  "src/download/segment_plan.ts",
-  "src/download/segment_workers.ts",
-  "src/download/stall_watchdog.ts",
-]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -54,15 +39,8 @@ function proseDefaults(file: string): string[] {
 
 const problems: string[] = [];
 for (const file of ["mod.ts", "cli.ts", ...sourceFiles("src")]) {
-  const found = proseDefaults(file);
-  if (PENDING.has(file)) {
-    if (found.length === 0) {
-      problems.push(`${file} states no default in prose: drop it from PENDING`);
-    }
-    continue;
-  }
   problems.push(
-    ...found.map((line) =>
+    ...proseDefaults(file).map((line) =>
       `${line}\n  a default stated in prose: use a @default tag on a public option, else drop it`
     ),
   );
@@ -72,6 +50,4 @@ if (problems.length > 0) {
   console.error(`${problems.length} documentation problems`);
   process.exit(1);
 }
-console.log(
-  `doc defaults: no doc comment states a default in prose (${PENDING.size} files pending)`,
-);
+console.log("doc defaults: no doc comment states a default in prose");

@@ -20,7 +20,7 @@ export interface ConfirmedFile {
 export interface ConfirmOptions {
     /** Hub settings. */
     connection: HubConnection;
-    /** The hub the file is resolved and listed on (default: Hugging Face). */
+    /** The hub the file is resolved and listed on; Hugging Face when absent. */
     source?: RepoSource;
     /** How often to ask again while the answers disagree (the engine's retry policy). */
     retry?: RetryOptions;

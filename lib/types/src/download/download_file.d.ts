@@ -11,13 +11,16 @@ export interface DownloadEngineOptions {
     runtime: Runtime;
     /** Hub settings (endpoint, token, fetch, user signal). */
     connection: HubConnection;
-    /** The hub files are resolved on (default: Hugging Face). */
+    /** The hub files are resolved on; Hugging Face when absent. */
     source?: RepoSource;
-    /** Parallel connections for large files (default 8). */
+    /** Parallel connections for large files ({@linkcode DEFAULT_CONNECTIONS} when absent). */
     connections?: number;
-    /** Files at least this large use parallel segments (default 64 MiB). */
+    /** Files at least this large use parallel segments ({@linkcode DEFAULT_PARALLEL_THRESHOLD} when absent). */
     parallelThreshold?: number;
-    /** Restart a request after this long without a byte, or with less than 1 KiB/s over it (default 30 s). */
+    /**
+     * Restart a request after this long without a byte, or too slow over it
+     * ({@linkcode DEFAULT_IDLE_TIMEOUT_MS} when absent).
+     */
     idleTimeoutMs?: number;
     /** Retry policy for each segment. */
     retry?: RetryOptions;
@@ -78,7 +81,8 @@ export declare function finalizeDownload(runtime: Runtime, destination: string):
  * Downloads one file into `<destination>.part` and verifies it, resuming an
  * earlier partial download of the same file when one exists. The verified
  * partial file is then moved into place with {@linkcode finalizeDownload}.
- * A file that fails its hash is downloaded once more from the start (its
- * content may have changed on the CDN meanwhile) before that is an error.
+ * A file that fails its hash, or changes on the server meanwhile, is
+ * downloaded once more from the start (its content may have changed on the
+ * CDN) before that is an error.
  */
 export declare function downloadToPartial(request: FileDownloadRequest, options: DownloadEngineOptions): Promise<FileDownloadResult>;

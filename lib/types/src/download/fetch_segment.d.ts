@@ -1,6 +1,6 @@
 import type { HubConnection } from "../http/hub_connection.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
-import type { Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 /**
  * Raised when the server answers a ranged request with the whole file.
  */
@@ -28,9 +28,11 @@ export interface SegmentFetch {
     urlRefreshedAfter?: number;
     /** The partial file. */
     handle: FileHandle;
+    /** The piece state, told what landed. */
+    book: PieceBook;
     /** The file's full size. */
     total: number;
-    /** Abort an attempt after this long without a byte, or with less than 1 KiB/s over it. */
+    /** Abort an attempt after this long without a byte, or too slow over it. */
     idleTimeoutMs: number;
     /** The repository path, for messages. */
     file: string;
@@ -38,7 +40,7 @@ export interface SegmentFetch {
     repo: string;
     /** Told about every batch of bytes written. */
     onBytes: (count: number) => void;
-    /** Told about the bytes that landed inside their segment, once the segment counts them. */
+    /** Told about the bytes that landed inside their segment, once the book counts them. */
     onWritten?: (position: number, bytes: Uint8Array) => void;
     /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
     onReadPast?: (bytes: number) => void;
@@ -54,18 +56,18 @@ export declare function parseContentRange(value: string | null): {
 } | undefined;
 /** Options for {@linkcode fetchSegment}. */
 export interface FetchSegmentOptions {
-    /** The segment is the whole file (default false): a server that ignores Range is accepted. */
+    /** The segment is the whole file: a server that ignores Range is accepted. */
     wholeFile?: boolean;
 }
 /**
- * Fetches what is missing of `segment` in one request, advancing `segment.next`
- * as bytes reach the file. Throws a retryable error when the attempt can be
+ * Fetches what is missing of `segment` in one request, telling `job.book` as
+ * bytes reach the file. Throws a retryable error when the attempt can be
  * repeated from where it stopped. With `options.wholeFile` (the only segment), a
  * server that ignores Range is read past the bytes already on disk.
  */
-export declare function fetchSegment(job: SegmentFetch, segment: Segment, options?: FetchSegmentOptions): Promise<void>;
+export declare function fetchSegment(job: SegmentFetch, segment: PieceView, options?: FetchSegmentOptions): Promise<void>;
 /**
  * Fetches every missing byte of `segments` in one request without Range (for a
  * server that ignores it), reading past the bytes already on disk.
  */
-export declare function fetchWholeBody(job: SegmentFetch, segments: Segment[]): Promise<void>;
+export declare function fetchWholeBody(job: SegmentFetch, segments: readonly PieceView[]): Promise<void>;

@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { type Segment } from "./segment_plan.ts";
+import type { PieceBook, PieceView } from "./piece_book.ts";
 /** One request in flight for the missing bytes of a segment. */
 export interface PieceRequest {
-    /** The bytes it fills: a segment of the state, or a copy of one's remainder. */
-    segment: Segment;
-    /** The segment of the state it fills (itself, unless it is an endgame copy). */
-    original: Segment;
+    /** The bytes it fills: a piece of the book, or a copy of one's remainder. */
+    segment: PieceView;
+    /** The piece of the book it fills (itself, unless it is an endgame copy). */
+    original: PieceView;
     /** Cuts the request short once its twin has finished the same bytes. */
     cut: AbortController;
     /** Bytes written since `since`, for its rate. */
@@ -34,7 +34,7 @@ export type PieceAssignment = {
 };
 /** Settings of a {@linkcode PieceScheduler}. */
 export interface PieceSchedulerOptions {
-    /** The smallest piece split off a request (default 1 MiB). */
+    /** The smallest piece split off a request ({@linkcode MIN_STOLEN_PIECE} when absent). */
     minPiece?: number;
     /** The clock (ms); tests may pass their own. */
     now?: () => number;
@@ -44,14 +44,14 @@ export interface PieceSchedulerOptions {
  */
 export declare const MIN_STOLEN_PIECE: number;
 /**
- * Hands out the missing bytes of `segments` (sorted by start, tiling the
- * file) to free connections. A split changes `segments` in place: the caller
- * saves the state before it starts the new request.
+ * Hands out the missing bytes of a {@linkcode PieceBook} to free connections.
+ * A split is made in the book: the caller saves the state before it starts
+ * the new request.
  */
 export declare class PieceScheduler {
     #private;
-    /** Schedules the missing bytes of `segments`. */
-    constructor(segments: Segment[], options?: PieceSchedulerOptions);
+    /** Schedules the missing bytes of `book`'s pieces. */
+    constructor(book: PieceBook, options?: PieceSchedulerOptions);
     /** Requests in flight. */
     get active(): ReadonlySet<PieceRequest>;
     /** What a free connection should do now. */

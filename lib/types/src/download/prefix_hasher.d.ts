@@ -23,8 +23,8 @@ export declare class PrefixHasher {
     /** Bytes hashed so far. */
     get hashed(): number;
     /**
-     * Records that `bytes` reached the file at `position` (and the segments
-     * already count them): hashed now when they continue the hashed prefix,
+     * Records that `bytes` reached the file at `position` (and the piece book
+     * already counts them): hashed now when they continue the hashed prefix,
      * else read back later once the prefix reaches them.
      */
     written(position: number, bytes: Uint8Array): void;

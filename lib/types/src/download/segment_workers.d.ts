@@ -5,12 +5,13 @@ import type { RepoSource } from "../source/repo_source.ts";
 import type { FileHandle } from "../runtime/runtime.ts";
 import { type DownloadEventHandler } from "./download_events.ts";
 import type { DownloadState } from "../store/partial_state.ts";
+import type { PieceBook } from "./piece_book.ts";
 import type { TransferTracker } from "./transfer_tracker.ts";
 /** What the workers need besides the state and the partial file. */
 export interface SegmentRun {
     /** Hub settings; its signal is the user's. */
     connection: HubConnection;
-    /** The hub the file is resolved again on (default: Hugging Face). */
+    /** The hub the file is resolved again on; Hugging Face when absent. */
     source?: RepoSource;
     /** The repository, to resolve the file again. */
     repo: RepoId;
@@ -20,7 +21,7 @@ export interface SegmentRun {
     contentUrl: URL;
     /** Parallel connections. */
     connections: number;
-    /** Restart a request after this long without a byte, or with less than 1 KiB/s over it. */
+    /** Restart a request after this long without a byte, or too slow over it. */
     idleTimeoutMs: number;
     /** Told about the bytes that landed in their segment, as they land (to hash them). */
     onWritten?: (position: number, bytes: Uint8Array) => void;
@@ -36,15 +37,17 @@ export interface SegmentRun {
      */
     openWriter?: () => Promise<FileHandle>;
 }
-/** What {@linkcode fetchAllSegments} fills: the saved state and the partial file. */
+/** What {@linkcode fetchAllSegments} fills: the piece state and the partial file. */
 export interface SegmentTarget {
-    /** The download's state; its segments advance as bytes land. */
+    /** The download's state (which file, its identity). */
     state: DownloadState;
+    /** The piece state, which the requests advance as bytes land. */
+    book: PieceBook;
     /** The partial file. */
     handle: FileHandle;
 }
 /**
- * Fetches every missing byte of `state.segments` into `handle`: queued pieces
+ * Fetches every missing byte of `book`'s pieces into `handle`: queued pieces
  * in file order, then the tails of the slowest requests, splitting them (each
  * split saved before its request starts), and in the endgame a second copy of
  * a straggler's remainder. With `run.onWritten`, told about bytes as they land.

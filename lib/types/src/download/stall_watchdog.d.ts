@@ -1,8 +1,7 @@
 /**
  * The stall watchdog of one request: it aborts the request when no byte came
- * for the idle-timeout window, or when, once bytes flow, fewer than 1 KiB/s
- * came on average over that window (a trickle that never falls silent is a
- * stall too).
+ * for the idle-timeout window, or when, once bytes flow, too few came on
+ * average over that window (a trickle that never falls silent is a stall too).
  *
  * @module
  */
@@ -13,9 +12,9 @@ import { type Clock } from "../clock.ts";
 export declare const MIN_BYTES_PER_SECOND = 1024;
 /** Options of a {@linkcode StallWatchdog}. */
 export interface StallWatchdogOptions {
-    /** The slowest average rate over the window that is not a stall (default 1 KiB/s). */
+    /** The slowest average rate over the window that is not a stall ({@linkcode MIN_BYTES_PER_SECOND} when absent). */
     minBytesPerSecond?: number;
-    /** The clock it ticks on (default: the system's). */
+    /** The clock it ticks on; the system's when absent. */
     clock?: Clock;
 }
 /**

@@ -8,12 +8,15 @@
 import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import { type DownloadState } from "../store/partial_state.ts";
+import type { PieceBook } from "./piece_book.ts";
 /** What a {@linkcode TransferTracker} tracks, and whom it tells. */
 export interface TrackedTransfer {
     /** The file being downloaded (its state is saved beside it). */
     destination: string;
-    /** The download's state, whose segments advance as bytes land. */
+    /** The download's state, saved with the book's pieces in place of its segments. */
     state: DownloadState;
+    /** The piece state. */
+    book: PieceBook;
     /** The partial file, flushed before the state is saved. */
     handle: FileHandle;
     /** Receives progress events. */
@@ -24,7 +27,7 @@ export interface TrackedTransfer {
 /**
  * Counts bytes, reports progress and persists segment progress as it goes.
  * The saved state never claims bytes that are not flushed to the partial
- * file: segments are copied first, the file is flushed, then the copy is written.
+ * file: the book's pieces are copied first, the file is flushed, then the copy is written.
  */
 export declare class TransferTracker {
     #private;

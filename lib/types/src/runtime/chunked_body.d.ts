@@ -1,0 +1,24 @@
+/**
+ * A body stream that also hands its chunks on directly, without the web
+ * stream's promises per chunk, to a reader that asks before anyone read it.
+ *
+ * @module
+ */
+/** Reads a body chunk by chunk. */
+export interface ChunkReader {
+    /** The next chunk, valid until the next call; `done` at the end. */
+    read(): Promise<{
+        done: boolean;
+        value?: Uint8Array;
+    }>;
+    /** Stops reading and releases the connection. */
+    cancel(): Promise<void>;
+}
+/** A web stream over a {@linkcode ChunkReader}, which a reader may also take as it is. */
+export declare class ChunkedBody extends ReadableStream<Uint8Array> {
+    #private;
+    /** A stream of what `source` reads. */
+    constructor(source: ChunkReader);
+    /** The chunk reader itself, unless the stream is read already; the stream is then locked. */
+    takeChunkReader(): ChunkReader | undefined;
+}
