@@ -29,7 +29,7 @@ export const FULL_SIZES: BenchSizes = {
   throughput: GIB,
   // A single stream at 20 MB/s takes 27 s for 512 MiB; 1 GiB would double the longest runs.
   capped: 512 * MIB,
-  memorySmall: 128 * MIB,
+  memorySmall: 512 * MIB,
   memoryLarge: 2 * GIB,
   storeModels: 1000,
 };

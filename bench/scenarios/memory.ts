@@ -19,9 +19,9 @@ import {
 } from "../tools.ts";
 
 /** The RSS ceiling of the issue, bytes (MB = 10^6 bytes, the stricter reading). */
-const RSS_LIMIT_BYTES = 100e6;
+const RSS_LIMIT_BYTES = 80e6;
 /** How much the large download's peak may exceed the small one's. */
-const GROWTH_LIMIT = 1.2;
+const GROWTH_LIMIT = 1.05;
 
 /**
  * Measures peak RSS (GNU time's maximum resident set size) of each tool for both sizes.
@@ -67,13 +67,13 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
     if (subject) {
       const peak = Math.max(smallSummary.peakRssBytes, largeSummary.peakRssBytes);
       checks.push({
-        target: "peak RSS ≤ 100 MB",
+        target: "peak RSS ≤ 80 MB",
         subject,
         measured: megabytes(peak),
         met: peak <= RSS_LIMIT_BYTES,
       });
       checks.push({
-        target: `${sizeLabel(large.size)} peak ≤ 1.2× the ${sizeLabel(small.size)} one`,
+        target: `${sizeLabel(large.size)} peak ≤ 1.05× the ${sizeLabel(small.size)} one`,
         subject,
         measured: `${fixed(growth, 2)}×`,
         met: growth <= GROWTH_LIMIT,

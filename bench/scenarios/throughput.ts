@@ -125,7 +125,9 @@ export async function unthrottledThroughput(
   const tools = [...ours, ARIA2C, ARIA2C_CHECKED, CURL, HF_DOWNLOAD_FILE, ...floors];
   context.log(`scenario 1: ${sizeLabel(file.size)} unthrottled`);
   const samples = await measureDownloads(context, { hub, file, tools });
-  const checks = ours.map((tool) => againstAria2c(samples, { tool, minimum: 0.9 }));
+  const checks = ours.map((tool) =>
+    againstAria2c(samples, { tool, minimum: tool.runtime === "node" ? 0.95 : 1.0 })
+  );
   return {
     id: 1,
     title: `${sizeLabel(file.size)} download, unthrottled loopback`,
@@ -181,7 +183,7 @@ export async function cappedThroughput(
   const checks: TargetCheck[] = [];
   parallel.forEach((tool, index) => {
     const subject = tool.runtime ?? tool.label;
-    checks.push(againstAria2c(samples, { tool, minimum: 0.95 }));
+    checks.push(againstAria2c(samples, { tool, minimum: 1.0 }));
     const overCurl = pairedSpeedup(samples.get(tool), samples.get(CURL));
     const overOwn = pairedSpeedup(samples.get(tool), samples.get(single[index]));
     const worst = Math.min(overCurl, overOwn);
