@@ -84,7 +84,8 @@ export async function listLargeStore(context: BenchContext): Promise<ScenarioRep
     for (const runtime of context.runtimes) {
       // Sanity check (and warm-up): every model is listed.
       const listed = await runChecked(listArgs(runtime), { env, measureRss: false });
-      const lines = listed.stdout.trim().split("\n").length - 1;
+      // The table's rows, without its header and the summary line below it.
+      const lines = listed.stdout.split("\n").filter((line) => line.startsWith("Model-")).length;
       if (lines !== count) throw new Error(`list on ${runtime} showed ${lines} of ${count} models`);
     }
     for (let round = 0; round < context.runs; round++) {
