@@ -152,7 +152,7 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
       "share the 2 cores with the server",
     ],
     commands: serveRuntimesOf(context, false).map((runtime) =>
-      benchCommand(context, { runtime, script: "serve_fanout.ts", args }).join(" ")
+      ["node", "bench/serve_fanout.ts", "--runtime", runtime, ...args].join(" ")
         .replaceAll(ROOT, "")
     ),
     tables: [{
