@@ -9,19 +9,13 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import process from "node:process";
+import { filesUnder } from "./source_files.ts";
 
 const BIN = join(process.cwd(), "node_modules", ".bin");
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** Builds the CLI and library bundles and the types into `dir`, as `npm run build:npm` does. */
 function buildInto(dir: string): void {

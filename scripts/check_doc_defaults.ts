@@ -8,20 +8,13 @@
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+
 import process from "node:process";
+import { sourceFiles } from "./source_files.ts";
 
 /** Prose that states a default: `(default …)`, `(defaults to …)`, `… defaults to …`. */
 const PROSE_DEFAULT = /\(defaults?\b|\bdefaults to\b/i;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 /** The lines of `file`'s doc comments that state a default in prose, as `file:line: text`. */
 function proseDefaults(file: string): string[] {

@@ -14,10 +14,10 @@
  *
  * @module
  */
-import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import process from "node:process";
 import { execFileSync } from "node:child_process";
+import { sourceFiles } from "./source_files.ts";
 
 /** Kinds of symbol whose documentation needs an example (types document themselves). */
 const NEEDS_EXAMPLE = new Set(["function", "class", "variable"]);
@@ -61,14 +61,6 @@ function docOf(files: string[]): DocOutput {
     maxBuffer: 256 * 1024 * 1024,
   });
   return JSON.parse(output) as DocOutput;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
 }
 
 function examplesOf(node: { jsDoc?: JsDoc }): Tag[] {

@@ -10,20 +10,13 @@
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import process from "node:process";
+import { sourceFiles } from "./source_files.ts";
 
 /** Cycles known and being removed, by their modules (sorted), with why they may stay for now. */
 const ALLOWED: { modules: string[]; reason: string }[] = [];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 /** `text` without its comments (block comments, and line comments that start a line). */
 function withoutComments(text: string): string {

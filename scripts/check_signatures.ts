@@ -27,9 +27,9 @@
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import process from "node:process";
+import { sourceFiles } from "./source_files.ts";
 
 /** The longest body, in lines, without a written reason. */
 const MAX_LINES = 60;
@@ -41,14 +41,6 @@ const ALLOWED: Record<string, string> = {
   "src/runtime/node_runtime.ts:createNodeRuntime":
     "an adapter is one object literal implementing Runtime, a few lines per method; splitting it would scatter the adapter across helpers",
 };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 /**
  * The source with the contents of strings, templates and comments blanked

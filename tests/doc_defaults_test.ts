@@ -9,11 +9,12 @@
  */
 import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "./support/cli_process.ts";
 import { it } from "./support/test_timeout.ts";
+import { sourceFiles } from "../scripts/source_files.ts";
 
 /** Where the code applies an option's default: the text just before the default in `file`. */
 interface AppliedDefault {
@@ -111,14 +112,6 @@ function literalOf(text: string): number | string | undefined {
   if (/^-?[\d_]+(\.\d+)?$/.test(text)) return Number(text.replaceAll("_", ""));
   if (/^"[^"]*"$/.test(text)) return JSON.parse(text);
   return undefined;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
 }
 
 /** The value of the constant `name`: imported when its module exports it, else read as a literal. */
