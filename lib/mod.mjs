@@ -5967,8 +5967,27 @@ function turnAway(socket) {
   socket.end(BUSY_ANSWER);
 }
 
+// src/serve/body_buffers.ts
+var FULL_CHUNK_BYTES = 256 * 1024;
+var SHARED_CHUNK_BYTES = 64 * 1024;
+var FULL_BODIES = 8;
+
+class BodyBuffers {
+  #sending = 0;
+  get sending() {
+    return this.#sending;
+  }
+  take(length) {
+    this.#sending++;
+    const size = this.#sending > FULL_BODIES ? SHARED_CHUNK_BYTES : FULL_CHUNK_BYTES;
+    return new Uint8Array(Math.max(1, Math.min(size, length)));
+  }
+  release() {
+    this.#sending = Math.max(0, this.#sending - 1);
+  }
+}
+
 // src/serve/file_answer.ts
-var CHUNK_BYTES = 256 * 1024;
 var IMMUTABLE = "public, max-age=31536000, immutable";
 function rangeAskOf(header, size) {
   const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
@@ -6035,6 +6054,7 @@ async function answerFile(exchange, what) {
       end,
       onBodyBytes: what.onBodyBytes,
       sendTimeoutMs: what.sendTimeoutMs,
+      buffers: what.buffers,
       head: () => response.writeHead(status, headers)
     });
   } finally {
@@ -6048,7 +6068,9 @@ async function streamBody(response, range) {
   const { source } = range;
   let position = range.start;
   let head = range.head;
-  const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - range.start + 1));
+  const buffers = range.buffers ?? new BodyBuffers;
+  const buffer = buffers.take(range.end - range.start + 1);
+  const sender = new ChunkSender(response, range.sendTimeoutMs);
   try {
     while (position <= range.end) {
       if (response.destroyed)
@@ -6061,16 +6083,16 @@ async function streamBody(response, range) {
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      await handedOver(response, {
-        bytes: chunk.subarray(0, count),
-        timeoutMs: range.sendTimeoutMs
-      });
+      await sender.send(count === chunk.length ? chunk : chunk.subarray(0, count));
     }
     response.end();
   } catch (error) {
     if (head && !response.headersSent)
       return answerBadGateway(response);
     response.destroy(error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    buffers.release();
+    sender.finish();
   }
 }
 function answerBadGateway(response) {
@@ -6083,21 +6105,41 @@ function answerBadGateway(response) {
   });
   response.end(body);
 }
-function handedOver(response, write) {
-  if (response.destroyed || response.closed)
-    return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = write.timeoutMs === undefined ? undefined : setTimeout(() => {
-      response.destroy(new Error("the client stopped reading"));
-    }, write.timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("close", done);
-    response.write(write.bytes, done);
-  });
+
+class ChunkSender {
+  #response;
+  #timer;
+  #settle;
+  #written = () => this.#release();
+  constructor(response, timeoutMs) {
+    this.#response = response;
+    if (timeoutMs !== undefined) {
+      this.#timer = setTimeout(() => {
+        response.destroy(new Error("the client stopped reading"));
+      }, timeoutMs);
+    }
+    response.on("close", this.#written);
+  }
+  send(bytes) {
+    const response = this.#response;
+    if (response.destroyed || response.closed)
+      return Promise.resolve();
+    this.#timer?.refresh();
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+      response.write(bytes, this.#written);
+    });
+  }
+  finish() {
+    clearTimeout(this.#timer);
+    this.#response.off("close", this.#written);
+    this.#release();
+  }
+  #release() {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.();
+  }
 }
 
 // src/serve/listener_watch.ts
@@ -7115,7 +7157,8 @@ async function answerResolve(exchange, what) {
       if (exchange.sent)
         exchange.sent.bytes += count;
     },
-    sendTimeoutMs: what.settings.sendTimeoutMs
+    sendTimeoutMs: what.settings.sendTimeoutMs,
+    buffers: what.settings.bodyBuffers
   });
 }
 function entryNotFound(view, path) {
@@ -7327,6 +7370,7 @@ function viewSettingsOf(modelsDir, parts) {
     warn: options.onWarning ?? ((message) => console.warn(`warning: ${message}`)),
     stats: { requests: 0, bodyBytes: 0 },
     sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+    bodyBuffers: new BodyBuffers,
     pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
     pulls: {
       any: options.pullAny === true,

@@ -7,6 +7,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyBuffers } from "./body_buffers.ts";
 import type { FileFacts } from "./hub_answers.ts";
 
 /** Where a body's bytes come from: a finished file, or one still arriving. */
@@ -25,13 +26,6 @@ export type RangeAsk =
   | { kind: "whole" }
   | { kind: "slice"; start: number; end: number }
   | { kind: "unsatisfiable" };
-
-/**
- * The bytes of one body chunk, in the one buffer each client holds: large enough
- * that the work per read and write is small beside the bytes (128 KiB in two
- * buffers cost up to twice the CPU per GiB), small enough that 50 clients hold 12.5 MiB.
- */
-const CHUNK_BYTES = 256 * 1024;
 
 /**
  * The `Cache-Control` of commit-addressed answers, which never change.
@@ -94,6 +88,8 @@ export async function answerFile(
     onBodyBytes?: (count: number) => void;
     /** Break the transfer off when the client takes no bytes for this long. */
     sendTimeoutMs?: number;
+    /** Where the body's buffer comes from; without them, a full-size one. */
+    buffers?: BodyBuffers;
   },
 ): Promise<void> {
   const { request, response } = exchange;
@@ -128,6 +124,7 @@ export async function answerFile(
       end,
       onBodyBytes: what.onBodyBytes,
       sendTimeoutMs: what.sendTimeoutMs,
+      buffers: what.buffers,
       head: () => response.writeHead(status, headers),
     });
   } finally {
@@ -161,6 +158,8 @@ export async function streamBody(
     head?: () => void;
     /** Break the transfer off when the client takes no bytes for this long. */
     sendTimeoutMs?: number;
+    /** Where the body's buffer comes from; without them, a full-size one. */
+    buffers?: BodyBuffers;
   },
 ): Promise<void> {
   const { source } = range;
@@ -169,7 +168,9 @@ export async function streamBody(
   // One buffer per client, reused once the OS took its bytes: memory stays fixed
   // however long the file. A second one, to read the next chunk while this one is
   // sent, bought no throughput (the kernel's socket buffer already overlaps them).
-  const buffer = new Uint8Array(Math.min(CHUNK_BYTES, range.end - range.start + 1));
+  const buffers = range.buffers ?? new BodyBuffers();
+  const buffer = buffers.take(range.end - range.start + 1);
+  const sender = new ChunkSender(response, range.sendTimeoutMs);
   try {
     while (position <= range.end) {
       if (response.destroyed) return;
@@ -180,15 +181,15 @@ export async function streamBody(
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      await handedOver(response, {
-        bytes: chunk.subarray(0, count),
-        timeoutMs: range.sendTimeoutMs,
-      });
+      await sender.send(count === chunk.length ? chunk : chunk.subarray(0, count));
     }
     response.end();
   } catch (error) {
     if (head && !response.headersSent) return answerBadGateway(response);
     response.destroy(error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    buffers.release();
+    sender.finish();
   }
 }
 
@@ -205,28 +206,52 @@ function answerBadGateway(response: ServerResponse): void {
 }
 
 /**
- * Writes `bytes` and resolves once the OS has them (so their buffer may be
- * reused) or the response is gone; a client that takes none of them for
- * `timeoutMs` (it stopped reading) has its transfer broken off. A client that
- * went away while a read waited for bytes still arriving has closed the
- * response already: its 'close' does not come again, and waiting for it would
- * keep the source open.
+ * Hands one response its chunks: each write resolves once the OS has the bytes
+ * (so their buffer may be reused) or the response is gone; a client that takes
+ * none of them for `timeoutMs` (it stopped reading) has its transfer broken off.
+ * One timer, one close listener and one write callback serve the whole body, so
+ * a chunk allocates next to nothing: garbage per chunk is what grew the heap
+ * with many clients. A client that went away while a read waited for bytes
+ * still arriving has closed the response already: its 'close' does not come
+ * again, and waiting for it would keep the source open.
  */
-function handedOver(
-  response: ServerResponse,
-  write: { bytes: Uint8Array; timeoutMs?: number },
-): Promise<void> {
-  if (response.destroyed || response.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = write.timeoutMs === undefined ? undefined : setTimeout(() => {
-      response.destroy(new Error("the client stopped reading"));
-    }, write.timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("close", done);
-    response.write(write.bytes, done);
-  });
+class ChunkSender {
+  #response: ServerResponse;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #settle: (() => void) | undefined;
+  #written = (): void => this.#release();
+
+  constructor(response: ServerResponse, timeoutMs: number | undefined) {
+    this.#response = response;
+    if (timeoutMs !== undefined) {
+      this.#timer = setTimeout(() => {
+        response.destroy(new Error("the client stopped reading"));
+      }, timeoutMs);
+    }
+    response.on("close", this.#written);
+  }
+
+  /** Writes `bytes`; resolves once they are handed over or the response is gone. */
+  send(bytes: Uint8Array): Promise<void> {
+    const response = this.#response;
+    if (response.destroyed || response.closed) return Promise.resolve();
+    this.#timer?.refresh();
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+      response.write(bytes, this.#written);
+    });
+  }
+
+  /** Stops the timer and the listener. */
+  finish(): void {
+    clearTimeout(this.#timer);
+    this.#response.off("close", this.#written);
+    this.#release();
+  }
+
+  #release(): void {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.();
+  }
 }

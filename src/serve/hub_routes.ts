@@ -149,6 +149,7 @@ async function answerResolve(
       if (exchange.sent) exchange.sent.bytes += count;
     },
     sendTimeoutMs: what.settings.sendTimeoutMs,
+    buffers: what.settings.bodyBuffers,
   });
 }
 

@@ -10,6 +10,7 @@ import { errorSignals, ModelManagerError } from "../errors.ts";
 import { SERVE_REFUSAL_HEADER } from "../http/serve_marks.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import type { BodyBuffers } from "./body_buffers.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { PullRate } from "./pull_rate.ts";
 import type { FileFacts, RepoFacts } from "./hub_answers.ts";
@@ -80,6 +81,8 @@ export interface ViewSettings {
   pullRate: PullRate;
   /** Break a transfer off when its client takes no bytes for this long. */
   sendTimeoutMs: number;
+  /** The buffers file bodies are sent from. */
+  bodyBuffers: BodyBuffers;
 }
 
 /** Which repositories a mirror pulls: those it holds always, these besides. */

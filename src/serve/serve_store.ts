@@ -18,6 +18,7 @@ import {
   guardConnections,
   type GuardCounts,
 } from "./connection_guard.ts";
+import { BodyBuffers } from "./body_buffers.ts";
 import { headerText } from "./file_answer.ts";
 import { ListenerWatch } from "./listener_watch.ts";
 import { PullRate } from "./pull_rate.ts";
@@ -220,6 +221,7 @@ function viewSettingsOf(
     warn: options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`)),
     stats: { requests: 0, bodyBytes: 0 },
     sendTimeoutMs: options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+    bodyBuffers: new BodyBuffers(),
     pullRate: new PullRate({ perMinute: options.pullsPerMinute ?? 30, now: options.now }),
     pulls: {
       any: options.pullAny === true,

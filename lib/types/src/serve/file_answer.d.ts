@@ -7,6 +7,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyBuffers } from "./body_buffers.ts";
 import type { FileFacts } from "./hub_answers.ts";
 /** Where a body's bytes come from: a finished file, or one still arriving. */
 export interface BodySource {
@@ -61,6 +62,8 @@ export declare function answerFile(exchange: {
     onBodyBytes?: (count: number) => void;
     /** Break the transfer off when the client takes no bytes for this long. */
     sendTimeoutMs?: number;
+    /** Where the body's buffer comes from; without them, a full-size one. */
+    buffers?: BodyBuffers;
 }): Promise<void>;
 /**
  * The first value of a request header.
@@ -83,4 +86,6 @@ export declare function streamBody(response: ServerResponse, range: {
     head?: () => void;
     /** Break the transfer off when the client takes no bytes for this long. */
     sendTimeoutMs?: number;
+    /** Where the body's buffer comes from; without them, a full-size one. */
+    buffers?: BodyBuffers;
 }): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Runtime } from "../runtime/runtime.ts";
+import type { BodyBuffers } from "./body_buffers.ts";
 import type { BodySource } from "./file_answer.ts";
 import type { PullRate } from "./pull_rate.ts";
 import type { FileFacts, RepoFacts } from "./hub_answers.ts";
@@ -55,6 +56,8 @@ export interface ViewSettings {
     pullRate: PullRate;
     /** Break a transfer off when its client takes no bytes for this long. */
     sendTimeoutMs: number;
+    /** The buffers file bodies are sent from. */
+    bodyBuffers: BodyBuffers;
 }
 /** Which repositories a mirror pulls: those it holds always, these besides. */
 export interface PullPolicy {
