@@ -5498,6 +5498,447 @@ function messageReader(message, signal) {
   };
 }
 
+// src/runtime/http1_body.ts
+var MAX_LINE_BYTES = 8 * 1024;
+var LF = 10;
+function framingOf(head, method) {
+  const { status, headers } = head;
+  if (method === "HEAD" || status === 204 || status === 304)
+    return { kind: "none" };
+  const coding = headers.get("transfer-encoding");
+  if (coding !== null) {
+    const last = coding.split(",").pop().trim().toLowerCase();
+    return last === "chunked" ? { kind: "chunked" } : { kind: "close" };
+  }
+  const lengths = headers.get("content-length");
+  if (lengths === null)
+    return { kind: "close" };
+  const values = new Set(lengths.split(",").map((value) => value.trim()));
+  const [value] = values;
+  if (values.size !== 1 || !/^\d{1,15}$/.test(value)) {
+    throw new Error(`conflicting or malformed Content-Length: ${JSON.stringify(lengths)}`);
+  }
+  const length = Number(value);
+  return length === 0 ? { kind: "none" } : { kind: "length", length };
+}
+
+class BodyDecoder {
+  #framing;
+  #remaining;
+  #state = "size";
+  #line = "";
+  #done;
+  constructor(framing) {
+    this.#framing = framing;
+    this.#remaining = framing.kind === "length" ? framing.length : 0;
+    this.#done = framing.kind === "none";
+  }
+  get done() {
+    return this.#done;
+  }
+  get endsAtClose() {
+    return this.#framing.kind === "close";
+  }
+  step(input) {
+    if (this.#done)
+      return { body: input.subarray(0, 0), used: 0 };
+    if (this.#framing.kind === "close")
+      return { body: input, used: input.length };
+    if (this.#framing.kind === "length")
+      return this.#counted(input);
+    return this.#chunked(input);
+  }
+  #counted(input) {
+    const count = Math.min(this.#remaining, input.length);
+    this.#remaining -= count;
+    if (this.#remaining === 0 && this.#framing.kind === "length")
+      this.#done = true;
+    return { body: input.subarray(0, count), used: count };
+  }
+  #chunked(input) {
+    if (this.#state === "data") {
+      const step = this.#counted(input);
+      if (this.#remaining === 0)
+        this.#state = "data-end";
+      return step;
+    }
+    const end = input.indexOf(LF);
+    const taken = end === -1 ? input.length : end + 1;
+    this.#line += new TextDecoder("latin1").decode(input.subarray(0, taken));
+    if (this.#line.length > MAX_LINE_BYTES) {
+      throw new Error("a chunk-size or trailer line is too long");
+    }
+    if (end !== -1)
+      this.#lineEnded(this.#line.replace(/\r?\n$/, ""));
+    return { body: input.subarray(0, 0), used: taken };
+  }
+  #lineEnded(line) {
+    this.#line = "";
+    if (this.#state === "data-end") {
+      if (line !== "")
+        throw new Error("a chunk did not end where its size said");
+      this.#state = "size";
+    } else if (this.#state === "size") {
+      const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+      if (!size)
+        throw new Error(`malformed chunk size: ${JSON.stringify(line.slice(0, 40))}`);
+      this.#remaining = parseInt(size[1], 16);
+      this.#state = this.#remaining === 0 ? "trailers" : "data";
+    } else if (line === "") {
+      this.#done = true;
+    }
+  }
+}
+
+// src/runtime/http1_head.ts
+var MAX_HEAD_BYTES = 64 * 1024;
+var LF2 = 10;
+var CR = 13;
+var STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
+var FIELD = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
+function headEndIn(bytes) {
+  for (let index = bytes.indexOf(LF2);index !== -1; index = bytes.indexOf(LF2, index + 1)) {
+    if (bytes[index + 1] === LF2)
+      return index + 2;
+    if (bytes[index + 1] === CR && bytes[index + 2] === LF2)
+      return index + 3;
+  }
+  return -1;
+}
+function parseHead(bytes) {
+  const lines = new TextDecoder("latin1").decode(bytes).split(/\r?\n/);
+  const status = STATUS_LINE.exec(lines[0]);
+  if (!status) {
+    throw new Error(`not an HTTP/1.x status line: ${JSON.stringify(lines[0].slice(0, 80))}`);
+  }
+  const headers = new Headers;
+  for (const line of lines.slice(1)) {
+    if (line === "")
+      continue;
+    const field = FIELD.exec(line);
+    if (!field)
+      throw new Error(`malformed header field: ${JSON.stringify(line.slice(0, 80))}`);
+    headers.append(field[1], field[2]);
+  }
+  return {
+    minorVersion: Number(status[1]),
+    status: Number(status[2]),
+    statusText: status[3] ?? "",
+    headers
+  };
+}
+
+// src/runtime/socket_connection.ts
+import * as net from "node:net";
+import * as tls from "node:tls";
+var READ_BYTES2 = 64 * 1024;
+var IDLE_MS = 4000;
+var IDLE_PER_ORIGIN = 16;
+
+class SocketConnection {
+  origin;
+  answers = 0;
+  #socket;
+  #buffer = new Uint8Array(READ_BYTES2);
+  #pending;
+  #ended = false;
+  #failure;
+  #wake;
+  #idleTimer;
+  #onIdleEvent;
+  constructor(url) {
+    this.origin = originOf(url);
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const secure = url.protocol === "https:";
+    const port = Number(url.port || (secure ? 443 : 80));
+    const onread = { buffer: this.#buffer, callback: (count) => this.#received(count) };
+    this.#socket = secure ? tls.connect({
+      host,
+      port,
+      servername: net.isIP(host) ? undefined : host,
+      ALPNProtocols: ["http/1.1"],
+      onread
+    }) : net.connect({ host, port, onread });
+    this.#socket.setNoDelay(true);
+    this.#socket.on("end", () => this.#stop());
+    this.#socket.on("close", () => this.#stop());
+    this.#socket.on("error", (error) => this.#stop(error));
+  }
+  get usable() {
+    return !this.#ended && this.#failure === undefined && this.#pending === undefined && !this.#socket.destroyed;
+  }
+  send(text) {
+    this.#clearIdle();
+    this.#socket.ref();
+    this.#socket.write(text, "latin1");
+  }
+  async nextBytes() {
+    for (;; ) {
+      const pending = this.#pending;
+      if (pending) {
+        this.#pending = undefined;
+        return pending;
+      }
+      if (this.#failure !== undefined)
+        throw this.#failure;
+      if (this.#ended)
+        return;
+      this.#socket.resume();
+      if (this.#pending || this.#ended || this.#failure !== undefined)
+        continue;
+      await new Promise((resolve) => this.#wake = resolve);
+      this.#wake = undefined;
+    }
+  }
+  destroy(reason) {
+    this.#clearIdle();
+    this.#stop(reason ?? new Error("the connection was closed"));
+    this.#socket.destroy();
+  }
+  idle(onGone) {
+    this.#socket.unref();
+    this.#idleTimer = setTimeout(() => {
+      this.destroy();
+      onGone();
+    }, IDLE_MS);
+    this.#idleTimer.unref?.();
+    this.#onIdleEvent = () => {
+      this.destroy();
+      onGone();
+    };
+    this.#socket.resume();
+  }
+  #received(count) {
+    this.#pending = this.#buffer.subarray(0, count);
+    this.#woken();
+    return false;
+  }
+  #stop(error) {
+    if (error !== undefined)
+      this.#failure ??= error;
+    this.#ended = true;
+    this.#woken();
+  }
+  #woken() {
+    this.#wake?.();
+    const onIdleEvent = this.#onIdleEvent;
+    this.#onIdleEvent = undefined;
+    onIdleEvent?.();
+  }
+  #clearIdle() {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#onIdleEvent = undefined;
+  }
+}
+function originOf(url) {
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `${url.protocol}//${url.hostname}:${port}`;
+}
+
+class SocketPool {
+  #idle = new Map;
+  take(url) {
+    const list = this.#idle.get(originOf(url));
+    for (let connection = list?.pop();connection; connection = list?.pop()) {
+      if (connection.usable)
+        return connection;
+      connection.destroy();
+    }
+    return;
+  }
+  keep(connection) {
+    const list = this.#idle.get(connection.origin) ?? [];
+    if (!connection.usable || list.length >= IDLE_PER_ORIGIN)
+      return connection.destroy();
+    list.push(connection);
+    this.#idle.set(connection.origin, list);
+    connection.idle(() => {
+      const at = list.indexOf(connection);
+      if (at !== -1)
+        list.splice(at, 1);
+    });
+  }
+  closeIdle() {
+    for (const list of this.#idle.values())
+      for (const connection of list)
+        connection.destroy();
+    this.#idle.clear();
+  }
+}
+
+// src/runtime/node_socket_fetch.ts
+var OWN_FIELDS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "te"
+]);
+var pool = new SocketPool;
+
+class StaleConnection extends Error {
+}
+async function socketFetch(input, init = {}) {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const method = (init.method ?? "GET").toUpperCase();
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted)
+    throw signal.reason;
+  if (method !== "GET" && method !== "HEAD") {
+    throw new TypeError(`this transport sends GET and HEAD only, not ${method}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError("fetch failed", { cause: new Error(`unsupported ${url.protocol}`) });
+  }
+  const ask = { url, method, head: requestHead(url, method, init.headers), signal };
+  const reused = pool.take(url);
+  try {
+    return await exchange(reused ?? new SocketConnection(url), ask);
+  } catch (error) {
+    if (!(error instanceof StaleConnection))
+      throw error;
+    return await exchange(new SocketConnection(url), ask);
+  }
+}
+function requestHead(url, method, headers) {
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
+  new Headers(headers).forEach((value, name) => {
+    if (!OWN_FIELDS.has(name))
+      lines.push(`${name}: ${value}`);
+  });
+  return `${lines.join(`\r
+`)}\r
+\r
+`;
+}
+async function exchange(connection, ask) {
+  const { signal } = ask;
+  const onAbort = () => connection.destroy(signal.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let answer;
+  try {
+    connection.send(ask.head);
+    const { head, rest } = await readHead(connection);
+    if (head.status < 200 || head.status > 599)
+      throw new Error(`status ${head.status}`);
+    answer = { head, rest, decoder: new BodyDecoder(framingOf(head, ask.method)) };
+  } catch (error) {
+    signal?.removeEventListener("abort", onAbort);
+    connection.destroy();
+    if (signal?.aborted)
+      throw signal.reason;
+    if (error instanceof StaleConnection)
+      throw error;
+    throw new TypeError("fetch failed", { cause: error });
+  }
+  connection.answers++;
+  const { head, decoder } = answer;
+  const reusable = head.minorVersion === 1 && !decoder.endsAtClose && !/(^|,)\s*close\s*(,|$)/i.test(head.headers.get("connection") ?? "") && !(head.headers.has("transfer-encoding") && head.headers.has("content-length"));
+  const finish = (clean) => {
+    signal?.removeEventListener("abort", onAbort);
+    if (clean && reusable)
+      pool.keep(connection);
+    else
+      connection.destroy();
+  };
+  const body = decoder.done ? null : new ChunkedBody(bodyReader(connection, { decoder, rest: answer.rest, finish, signal }));
+  if (decoder.done)
+    finish(answer.rest.length === 0);
+  return new Response(body, {
+    status: head.status,
+    statusText: head.statusText,
+    headers: head.headers
+  });
+}
+async function readHead(connection) {
+  let gathered = new Uint8Array(0);
+  for (;; ) {
+    const end = headEndIn(gathered);
+    if (end > MAX_HEAD_BYTES || end === -1 && gathered.length > MAX_HEAD_BYTES) {
+      throw new Error("the answer's head is too large");
+    }
+    if (end !== -1) {
+      const head = parseHead(gathered.subarray(0, end));
+      if (head.status >= 200 || head.status < 100)
+        return { head, rest: gathered.subarray(end) };
+      if (head.status === 101)
+        throw new Error("the server switched protocols");
+      gathered = gathered.slice(end);
+      continue;
+    }
+    const bytes = await nextOrStale(connection, gathered.length === 0);
+    if (!bytes)
+      throw new Error("the connection closed before the answer's head ended");
+    const joined = new Uint8Array(gathered.length + bytes.length);
+    joined.set(gathered);
+    joined.set(bytes, gathered.length);
+    gathered = joined;
+  }
+}
+async function nextOrStale(connection, first) {
+  const stale = first && connection.answers > 0;
+  try {
+    const bytes = await connection.nextBytes();
+    if (!bytes && stale)
+      throw new StaleConnection;
+    return bytes;
+  } catch (error) {
+    if (stale && !(error instanceof StaleConnection))
+      throw new StaleConnection;
+    throw error;
+  }
+}
+function bodyReader(connection, state) {
+  const { decoder, signal } = state;
+  let rest = state.rest;
+  let finished = false;
+  const finish = (clean) => {
+    if (!finished)
+      state.finish(clean);
+    finished = true;
+  };
+  const fail = (error) => {
+    finish(false);
+    throw signal?.aborted ? signal.reason : error;
+  };
+  return {
+    async read() {
+      for (;; ) {
+        if (decoder.done) {
+          finish(rest.length === 0);
+          return { done: true };
+        }
+        if (rest.length === 0) {
+          const bytes = await connection.nextBytes().catch(fail);
+          if (!bytes && decoder.endsAtClose) {
+            finish(false);
+            return { done: true };
+          }
+          if (!bytes)
+            return fail(new Error("the connection closed before the body ended"));
+          rest = bytes;
+        }
+        let step;
+        try {
+          step = decoder.step(rest);
+        } catch (error) {
+          return fail(error);
+        }
+        rest = rest.subarray(step.used);
+        if (step.body.length > 0)
+          return { done: false, value: step.body };
+      }
+    },
+    cancel() {
+      finish(decoder.done && rest.length === 0);
+      return Promise.resolve();
+    }
+  };
+}
+
 // src/runtime/node_runtime.ts
 function toStat2(stat) {
   return {
@@ -5553,6 +5994,11 @@ class NodeFileHandle {
     this.#closed = true;
     await this.#handle.close();
   }
+}
+var PROXY_VARIABLES = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
+function nodeBodyFetch() {
+  const proxied = PROXY_VARIABLES.some((name) => process2.env[name] || process2.env[name.toLowerCase()]);
+  return proxied ? nodeHttpFetch : socketFetch;
 }
 var stdinLines2;
 var bootId2 = null;
@@ -5682,7 +6128,7 @@ function createNodeRuntime(name) {
       process2.on("SIGTERM", handler);
       return () => process2.off("SIGTERM", handler);
     },
-    bodyFetch: name === "node" ? nodeHttpFetch : undefined
+    bodyFetch: name === "node" ? nodeBodyFetch() : undefined
   };
 }
 
@@ -6143,7 +6589,7 @@ class ChunkSender {
 }
 
 // src/serve/listener_watch.ts
-import { connect } from "node:net";
+import { connect as connect3 } from "node:net";
 var PROBE_WAIT_MS = 2000;
 var PROBE_DELAY_MS = 500;
 
@@ -6184,7 +6630,7 @@ class ListenerWatch {
     const address = this.#server.address();
     if (typeof address === "object" && address)
       this.#port = address.port;
-    const probe = connect(this.#port, probeHost(this.#host));
+    const probe = connect3(this.#port, probeHost(this.#host));
     probe.on("error", () => {});
     const connected = await new Promise((resolve) => {
       probe.once("connect", () => resolve(true));

@@ -491,7 +491,7 @@ async function verifyPartial(
 
 /**
  * The connection file bodies are fetched over: the runtime's own transport
- * (Node: `node:http`) when the caller left `fetch` to the platform, else the
+ * (Node: bare sockets) when the caller left `fetch` to the platform, else the
  * caller's `fetch`. Either way the http layer adds the token, follows
  * redirects and times out requests the same.
  */

@@ -21,6 +21,7 @@ import {
 } from "./runtime.ts";
 import { isPidAlive } from "./process_alive.ts";
 import { nodeHttpFetch } from "./node_http_fetch.ts";
+import { socketFetch } from "./node_socket_fetch.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
   return {
@@ -86,6 +87,20 @@ class NodeFileHandle implements FileHandle {
     this.#closed = true;
     await this.#handle.close();
   }
+}
+
+/** Proxy variables Node's agents read (`NODE_USE_ENV_PROXY`, `http.setGlobalProxyFromEnv()`). */
+const PROXY_VARIABLES = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
+
+/**
+ * The transport for file bodies: bare sockets, or `node:http` (whose agents
+ * apply proxies) when a proxy variable is set.
+ */
+function nodeBodyFetch(): typeof fetch {
+  const proxied = PROXY_VARIABLES.some((name) =>
+    process.env[name] || process.env[name.toLowerCase()]
+  );
+  return (proxied ? nodeHttpFetch : socketFetch) as typeof fetch;
 }
 
 let stdinLines: AsyncIterator<string> | undefined;
@@ -224,7 +239,8 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       process.on("SIGTERM", handler);
       return () => process.off("SIGTERM", handler);
     },
-    // Node's fetch (undici) costs more CPU and memory per GiB than node:http; Bun's does not.
-    bodyFetch: name === "node" ? nodeHttpFetch as typeof fetch : undefined,
+    // Node's fetch (undici) and node:http cost far more CPU and memory per GiB than
+    // a socket read into one buffer; Bun's fetch does not.
+    bodyFetch: name === "node" ? nodeBodyFetch() : undefined,
   };
 }

@@ -133,7 +133,8 @@ export interface Runtime {
     onTerminate(handler: () => void): () => void;
     /**
      * A `fetch`-compatible transport for large file bodies, where the runtime has a
-     * cheaper one than its `fetch` (Node: `node:http`); `undefined` to use `fetch`.
+     * cheaper one than its `fetch` (Node: bare sockets, `node:http` behind a proxy);
+     * `undefined` to use `fetch`.
      * It follows no redirects and honours the same proxy settings as `fetch`.
      */
     readonly bodyFetch?: typeof fetch;
