@@ -814,14 +814,15 @@ import * as https from "node:https";
 // src/runtime/chunked_body.ts
 class ChunkedBody extends ReadableStream {
   #source;
-  constructor(source) {
+  constructor(source, options = {}) {
+    const own = options.reusesChunks === true;
     super({
       async pull(controller) {
         const { done, value } = await source.read();
         if (done || !value)
           controller.close();
         else
-          controller.enqueue(value);
+          controller.enqueue(own ? value.slice() : value);
       },
       cancel: () => source.cancel()
     }, { highWaterMark: 0 });
@@ -959,8 +960,7 @@ function framingOf(head, method) {
   if (values.size !== 1 || !/^\d{1,15}$/.test(value)) {
     throw new Error(`conflicting or malformed Content-Length: ${JSON.stringify(lengths)}`);
   }
-  const length = Number(value);
-  return length === 0 ? { kind: "none" } : { kind: "length", length };
+  return { kind: "length", length: Number(value) };
 }
 
 class BodyDecoder {
@@ -972,10 +972,13 @@ class BodyDecoder {
   constructor(framing) {
     this.#framing = framing;
     this.#remaining = framing.kind === "length" ? framing.length : 0;
-    this.#done = framing.kind === "none";
+    this.#done = framing.kind === "none" || framing.kind === "length" && framing.length === 0;
   }
   get done() {
     return this.#done;
+  }
+  get bodiless() {
+    return this.#framing.kind === "none";
   }
   get endsAtClose() {
     return this.#framing.kind === "close";
@@ -1278,16 +1281,21 @@ async function exchange(connection, ask) {
   connection.answers++;
   const { head, decoder } = answer;
   const reusable = head.minorVersion === 1 && !decoder.endsAtClose && !/(^|,)\s*close\s*(,|$)/i.test(head.headers.get("connection") ?? "") && !(head.headers.has("transfer-encoding") && head.headers.has("content-length"));
+  let released = false;
   const finish = (clean) => {
+    if (released)
+      return;
+    released = true;
     signal?.removeEventListener("abort", onAbort);
     if (clean && reusable)
       pool.keep(connection);
     else
       connection.destroy();
   };
-  const body = decoder.done ? null : new ChunkedBody(bodyReader(connection, { decoder, rest: answer.rest, finish, signal }));
   if (decoder.done)
     finish(answer.rest.length === 0);
+  const reader = bodyReader(connection, { decoder, rest: answer.rest, finish, signal });
+  const body = decoder.bodiless ? null : new ChunkedBody(reader, { reusesChunks: true });
   return new Response(body, {
     status: head.status,
     statusText: head.statusText,
@@ -1333,14 +1341,8 @@ async function nextOrStale(connection, first) {
   }
 }
 function bodyReader(connection, state) {
-  const { decoder, signal } = state;
+  const { decoder, signal, finish } = state;
   let rest = state.rest;
-  let finished = false;
-  const finish = (clean) => {
-    if (!finished)
-      state.finish(clean);
-    finished = true;
-  };
   const fail = (error) => {
     finish(false);
     throw signal?.aborted ? signal.reason : error;

@@ -856,5 +856,37 @@ describe("socketFetch", () => {
         assert.ok(sameBytes(bytes, body), "a chunk changed before the next read");
       });
     });
+
+    it("arrayBuffer() and text() of a body that takes many reads are exact", SHORT, async () => {
+      const body = randomBytes(600 * KIB);
+      const text = "0123456789abcdef".repeat(20 * KIB);
+      await withServer(async ({ socket, head }) => {
+        const bytes = head.startsWith("GET /text ") ? Buffer.from(text, "latin1") : body;
+        await writeInPieces(socket, lengthAnswer(bytes), [70 * KIB, 3, 200 * KIB]);
+      }, async (server) => {
+        const whole = new Uint8Array(
+          await (await socketFetch(`${server.url}/bytes`)).arrayBuffer(),
+        );
+        assert.ok(sameBytes(whole, body), "arrayBuffer() kept views the next read overwrote");
+        assert.equal(await (await socketFetch(`${server.url}/text`)).text(), text);
+      });
+    });
   });
+
+  it(
+    "15. a 200 with Content-Length: 0 has an empty body, not none, and leaves the connection reusable",
+    SHORT,
+    async () => {
+      await withServer(({ socket }) => {
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "latin1");
+      }, async (server) => {
+        const first = await socketFetch(`${server.url}/empty`);
+        assert.notEqual(first.body, null, "fetch answers an empty stream for an empty 200");
+        assert.equal(await first.text(), "");
+        const second = await socketFetch(`${server.url}/empty`);
+        assert.equal(second.status, 200);
+        assert.equal(server.connections, 1, "the empty answer's connection was reused");
+      });
+    },
+  );
 });

@@ -13,17 +13,23 @@ export interface ChunkReader {
   cancel(): Promise<void>;
 }
 
-/** A web stream over a {@linkcode ChunkReader}, which a reader may also take as it is. */
+/**
+ * A web stream over a {@linkcode ChunkReader}, which a reader may also take as
+ * it is. Read as a stream (`text()`, `arrayBuffer()`, a stream reader), each
+ * chunk is the stream's own: with `reusesChunks`, copied out of the buffer the
+ * source fills again on its next read.
+ */
 export class ChunkedBody extends ReadableStream<Uint8Array> {
   #source: ChunkReader;
 
   /** A stream of what `source` reads. */
-  constructor(source: ChunkReader) {
+  constructor(source: ChunkReader, options: { reusesChunks?: boolean } = {}) {
+    const own = options.reusesChunks === true;
     super({
       async pull(controller) {
         const { done, value } = await source.read();
         if (done || !value) controller.close();
-        else controller.enqueue(value);
+        else controller.enqueue(own ? value.slice() : value);
       },
       cancel: () => source.cancel(),
     }, { highWaterMark: 0 });

@@ -37,8 +37,7 @@ export function framingOf(head: ResponseHead, method: string): BodyFraming {
   if (values.size !== 1 || !/^\d{1,15}$/.test(value)) {
     throw new Error(`conflicting or malformed Content-Length: ${JSON.stringify(lengths)}`);
   }
-  const length = Number(value);
-  return length === 0 ? { kind: "none" } : { kind: "length", length };
+  return { kind: "length", length: Number(value) };
 }
 
 /** What one decoding step took from its input. */
@@ -66,12 +65,17 @@ export class BodyDecoder {
   constructor(framing: BodyFraming) {
     this.#framing = framing;
     this.#remaining = framing.kind === "length" ? framing.length : 0;
-    this.#done = framing.kind === "none";
+    this.#done = framing.kind === "none" || (framing.kind === "length" && framing.length === 0);
   }
 
   /** Whether the body is complete. */
   get done(): boolean {
     return this.#done;
+  }
+
+  /** Whether the answer has no body at all (HEAD, 204, 304), as opposed to an empty one. */
+  get bodiless(): boolean {
+    return this.#framing.kind === "none";
   }
 
   /** Whether the body ends only when the connection closes. */

@@ -103,15 +103,18 @@ async function exchange(connection: SocketConnection, ask: Ask): Promise<Respons
   const reusable = head.minorVersion === 1 && !decoder.endsAtClose &&
     !/(^|,)\s*close\s*(,|$)/i.test(head.headers.get("connection") ?? "") &&
     !(head.headers.has("transfer-encoding") && head.headers.has("content-length"));
+  let released = false;
   const finish = (clean: boolean) => {
+    if (released) return;
+    released = true;
     signal?.removeEventListener("abort", onAbort);
     if (clean && reusable) pool.keep(connection);
     else connection.destroy();
   };
-  const body = decoder.done
-    ? null
-    : new ChunkedBody(bodyReader(connection, { decoder, rest: answer.rest, finish, signal }));
+  // An empty body is done already: the connection goes back now, whether or not it is read.
   if (decoder.done) finish(answer.rest.length === 0);
+  const reader = bodyReader(connection, { decoder, rest: answer.rest, finish, signal });
+  const body = decoder.bodiless ? null : new ChunkedBody(reader, { reusesChunks: true });
   return new Response(body, {
     status: head.status,
     statusText: head.statusText,
@@ -170,17 +173,13 @@ function bodyReader(
   state: {
     decoder: BodyDecoder;
     rest: Uint8Array;
+    /** Releases the connection, for reuse when `clean`; once, later calls do nothing. */
     finish: (clean: boolean) => void;
     signal?: AbortSignal;
   },
 ): ChunkReader {
-  const { decoder, signal } = state;
+  const { decoder, signal, finish } = state;
   let rest = state.rest;
-  let finished = false;
-  const finish = (clean: boolean) => {
-    if (!finished) state.finish(clean);
-    finished = true;
-  };
   const fail = (error: unknown): never => {
     finish(false);
     throw signal?.aborted ? signal.reason : error;

@@ -14,11 +14,18 @@ export interface ChunkReader {
     /** Stops reading and releases the connection. */
     cancel(): Promise<void>;
 }
-/** A web stream over a {@linkcode ChunkReader}, which a reader may also take as it is. */
+/**
+ * A web stream over a {@linkcode ChunkReader}, which a reader may also take as
+ * it is. Read as a stream (`text()`, `arrayBuffer()`, a stream reader), each
+ * chunk is the stream's own: with `reusesChunks`, copied out of the buffer the
+ * source fills again on its next read.
+ */
 export declare class ChunkedBody extends ReadableStream<Uint8Array> {
     #private;
     /** A stream of what `source` reads. */
-    constructor(source: ChunkReader);
+    constructor(source: ChunkReader, options?: {
+        reusesChunks?: boolean;
+    });
     /** The chunk reader itself, unless the stream is read already; the stream is then locked. */
     takeChunkReader(): ChunkReader | undefined;
 }

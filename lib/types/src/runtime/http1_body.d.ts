@@ -39,6 +39,8 @@ export declare class BodyDecoder {
     constructor(framing: BodyFraming);
     /** Whether the body is complete. */
     get done(): boolean;
+    /** Whether the answer has no body at all (HEAD, 204, 304), as opposed to an empty one. */
+    get bodiless(): boolean;
     /** Whether the body ends only when the connection closes. */
     get endsAtClose(): boolean;
     /** Takes what it can from `input`: body bytes, or framing (chunk sizes, trailers). */
