@@ -6531,7 +6531,7 @@ async function streamBody(response, range) {
       head?.();
       head = undefined;
       range.onBodyBytes?.(count);
-      await sender.send(count === chunk.length ? chunk : chunk.subarray(0, count));
+      await sender.send(chunk.subarray(0, count));
     }
     response.end();
   } catch (error) {
@@ -6556,23 +6556,34 @@ function answerBadGateway(response) {
 
 class ChunkSender {
   #response;
+  #timeoutMs;
   #timer;
+  #sentAt = 0;
   #settle;
   #written = () => this.#release();
+  #expired = () => {
+    this.#timer = undefined;
+    if (!this.#settle || this.#timeoutMs === undefined)
+      return;
+    const left = this.#sentAt + this.#timeoutMs - performance.now();
+    if (left <= 0)
+      this.#response.destroy(new Error("the client stopped reading"));
+    else
+      this.#timer = setTimeout(this.#expired, left);
+  };
   constructor(response, timeoutMs) {
     this.#response = response;
-    if (timeoutMs !== undefined) {
-      this.#timer = setTimeout(() => {
-        response.destroy(new Error("the client stopped reading"));
-      }, timeoutMs);
-    }
+    this.#timeoutMs = timeoutMs;
     response.on("close", this.#written);
   }
   send(bytes) {
     const response = this.#response;
     if (response.destroyed || response.closed)
       return Promise.resolve();
-    this.#timer?.refresh();
+    this.#sentAt = performance.now();
+    if (this.#timeoutMs !== undefined && !this.#timer) {
+      this.#timer = setTimeout(this.#expired, this.#timeoutMs);
+    }
     return new Promise((resolve) => {
       this.#settle = resolve;
       response.write(bytes, this.#written);

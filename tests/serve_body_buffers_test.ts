@@ -1,6 +1,7 @@
 /**
  * `serve`'s body buffers: a few clients get large buffers, many share a small
- * budget, and a body sent from either size arrives whole and exact.
+ * budget, and a body sent from either size arrives whole and exact; the send
+ * timeout counts only the time the client takes to accept bytes.
  */
 import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
@@ -24,13 +25,27 @@ function sourceOf(bytes: Uint8Array, reads: number[]): BodySource {
   };
 }
 
-async function serving(bytes: Uint8Array, buffers: BodyBuffers, reads: number[]): Promise<Server> {
+async function serving(
+  bytes: Uint8Array,
+  setup: { buffers: BodyBuffers; reads: number[]; sendTimeoutMs?: number; readDelayMs?: number },
+): Promise<Server> {
   const server = createServer((request, response) => {
+    const source = sourceOf(bytes, setup.reads);
+    const delayed: BodySource = {
+      read: async (buffer, position) => {
+        if (setup.readDelayMs) {
+          await new Promise((resolve) => setTimeout(resolve, setup.readDelayMs));
+        }
+        return await source.read(buffer, position);
+      },
+      close: () => source.close(),
+    };
     void answerFile({ request, response }, {
       file: { path: "model.rkllm", size: bytes.length, sha256: "a".repeat(64) },
       commit: "c".repeat(40),
-      openBody: () => Promise.resolve(sourceOf(bytes, reads)),
-      buffers,
+      openBody: () => Promise.resolve(delayed),
+      buffers: setup.buffers,
+      sendTimeoutMs: setup.sendTimeoutMs,
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -56,7 +71,7 @@ describe("serve: body buffers", () => {
     const buffers = new BodyBuffers();
     for (let index = 0; index < 8; index++) buffers.take(bytes.length);
     const reads: number[] = [];
-    const server = await serving(bytes, buffers, reads);
+    const server = await serving(bytes, { buffers, reads });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const whole = new Uint8Array(await (await fetch(url)).arrayBuffer());
@@ -66,6 +81,25 @@ describe("serve: body buffers", () => {
       assert.equal(slice.status, 206);
       assert.deepEqual(new Uint8Array(await slice.arrayBuffer()), bytes.subarray(70000, 200001));
       assert.equal(buffers.sending, 8, "each body gave its place back");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("times only the client's taking of bytes: a source slower than the send timeout still sends the whole body", async () => {
+    const bytes = new Uint8Array(3 * 64 * KIB + 5).map((_, index) => index % 253);
+    const buffers = new BodyBuffers();
+    for (let index = 0; index < 8; index++) buffers.take(bytes.length);
+    const server = await serving(bytes, {
+      buffers,
+      reads: [],
+      sendTimeoutMs: 50,
+      readDelayMs: 200,
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const whole = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      assert.deepEqual(whole, bytes, "the transfer was broken off while the source was read");
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
