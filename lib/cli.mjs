@@ -1140,16 +1140,14 @@ class SocketConnection {
     this.#socket.destroy();
   }
   idle(onGone) {
-    this.#socket.unref();
-    this.#idleTimer = setTimeout(() => {
-      this.destroy();
-      onGone();
-    }, IDLE_MS);
-    this.#idleTimer.unref?.();
-    this.#onIdleEvent = () => {
+    const gone = () => {
       this.destroy();
       onGone();
     };
+    this.#socket.unref();
+    this.#idleTimer = setTimeout(gone, IDLE_MS);
+    this.#idleTimer.unref?.();
+    this.#onIdleEvent = gone;
     this.#socket.resume();
   }
   #received(count) {

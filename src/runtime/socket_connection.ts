@@ -95,16 +95,14 @@ export class SocketConnection {
 
   /** Waits idle for reuse: anything the server sends or closes meanwhile ends it. */
   idle(onGone: () => void): void {
-    this.#socket.unref();
-    this.#idleTimer = setTimeout(() => {
-      this.destroy();
-      onGone();
-    }, IDLE_MS);
-    this.#idleTimer.unref?.();
-    this.#onIdleEvent = () => {
+    const gone = () => {
       this.destroy();
       onGone();
     };
+    this.#socket.unref();
+    this.#idleTimer = setTimeout(gone, IDLE_MS);
+    this.#idleTimer.unref?.();
+    this.#onIdleEvent = gone;
     this.#socket.resume();
   }
 
