@@ -25,6 +25,8 @@ export interface DownloadSample {
   cpuSeconds: number;
   /** CPU seconds the emulator spent meanwhile. */
   serverCpuSeconds: number;
+  /** Our CLI: bytes read back to hash after the last byte arrived (its `done` event). */
+  rereadBytes?: number;
 }
 
 /** Samples per tool. */
@@ -117,11 +119,19 @@ async function downloadOnce(
       peakRssBytes: outcome.peakRssBytes,
       cpuSeconds: outcome.cpuSeconds,
       serverCpuSeconds: options.hub.cpuSeconds() - serverBefore,
+      rereadBytes: rereadOf(outcome.stderr),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await settleDisk();
   }
+}
+
+/** The `rereadBytes` of the last `done` event in our CLI's `--progress=json` output, if any. */
+function rereadOf(events: string): number | undefined {
+  const done = events.split("\n").filter((line) => line.includes('"event":"done"')).at(-1);
+  const reread = done === undefined ? undefined : JSON.parse(done).rereadBytes;
+  return typeof reread === "number" ? reread : undefined;
 }
 
 /**
@@ -162,15 +172,32 @@ export function summarize(
   peakRssBytes: number;
   cpuSeconds: number;
   serverCpuSeconds: number;
+  rereadBytes?: number;
 } {
   const seconds = median(samples.map((sample) => sample.seconds));
+  const rereads = samples.flatMap((sample) => sample.rereadBytes ?? []);
   return {
+    rereadBytes: rereads.length ? median(rereads) : undefined,
     seconds,
     megabytesPerSecond: megabytesPerSecond(bytes, seconds),
     peakRssBytes: median(samples.map((sample) => sample.peakRssBytes)),
     cpuSeconds: median(samples.map((sample) => sample.cpuSeconds)),
     serverCpuSeconds: median(samples.map((sample) => sample.serverCpuSeconds)),
   };
+}
+
+/**
+ * The bytes our CLI read back after the last byte, in MiB per run, for a column:
+ * "12 0 3"; "–" for a tool that does not say.
+ *
+ * @example
+ * ```ts ignore
+ * rereadList(samples); // "12 0 3"
+ * ```
+ */
+export function rereadList(samples: DownloadSample[]): string {
+  const rereads = samples.flatMap((sample) => sample.rereadBytes ?? []);
+  return rereads.length ? rereads.map((bytes) => fixed(bytes / 2 ** 20, 0)).join(" ") : "–";
 }
 
 /**

@@ -225,7 +225,8 @@ const METHOD = [
   "the machine has 2 cores: the emulator generating and sending bytes competes with the client " +
   "for them, so the unthrottled figures are bounded by both together, not by the network",
   "our CLI runs as a real process: `deno run -A cli.ts`, `node cli.ts`, `bun cli.ts` with " +
-  "`--dir` in a temporary directory and `--quiet`; every tool's time is its whole process, " +
+  "`--dir` in a temporary directory and `--progress=json` (no output but events on stderr, whose " +
+  "`done` event tells the bytes re-read for the hash); every tool's time is its whole process, " +
   "measured by the parent from spawn to exit",
   "MB = 10^6 bytes; MB/s = file size / median time",
 ];

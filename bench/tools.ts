@@ -135,7 +135,8 @@ export function ourDownload(runtime: RuntimeName, connections?: number): Downloa
       target.endpoint,
       "--dir",
       target.dir,
-      "--quiet",
+      // Events as NDJSON on stderr, nothing else: the `done` event tells the bytes re-read.
+      "--progress=json",
       ...(connections ? ["--connections", String(connections)] : []),
     ],
     outputPath: (target) => join(target.dir, ...target.file.repo.split("/"), target.file.file),

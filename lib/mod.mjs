@@ -549,13 +549,14 @@ import { dirname as dirname2, join as join3 } from "node:path";
 // src/store/atomic_write.ts
 var counter = 0;
 async function writeFileAtomic(runtime, file) {
-  const { path, data } = file;
+  const { path, data, flush = true } = file;
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const temporary = `${path}.tmp-${runtime.pid()}-${Date.now().toString(36)}-${counter++}`;
   const handle = await runtime.open(temporary, { write: true, createNew: true });
   try {
     await handle.write(bytes, 0);
-    await handle.sync();
+    if (flush)
+      await handle.sync();
   } catch (error) {
     await handle.close().catch(() => {});
     await runtime.remove(temporary).catch(() => {});
@@ -572,7 +573,7 @@ async function writeFileAtomic(runtime, file) {
 function writeJsonAtomic(runtime, file) {
   const data = `${JSON.stringify(file.value, null, 2)}
 `;
-  return writeFileAtomic(runtime, { path: file.path, data });
+  return writeFileAtomic(runtime, { path: file.path, data, flush: file.flush });
 }
 function isAtomicTemporary(name) {
   return /\.tmp-\d+-[0-9a-z]+-\d+$/.test(name);
@@ -1921,7 +1922,18 @@ async function readDownloadState(runtime, destination) {
   });
   if (read.status === "unreadable")
     throw read.error;
-  return read.status === "ok" ? read.value : undefined;
+  return read.status === "ok" ? trustedState(read.value, runtime.bootId()) : undefined;
+}
+function trustedState(state, bootId) {
+  const { bootId: savedDuring, durableSegments, ...rest } = state;
+  if (savedDuring === undefined || durableSegments === undefined)
+    return rest;
+  if (savedDuring === bootId && mayTrustUnflushed(state.identity))
+    return state;
+  return { ...rest, segments: durableSegments };
+}
+function mayTrustUnflushed(identity) {
+  return identity.sha256 !== undefined || identity.gitSha1 !== undefined;
 }
 function downloadStateProblem(parsed) {
   const state = parsed;
@@ -1931,7 +1943,13 @@ function downloadStateProblem(parsed) {
     return "segments is not an array";
   if (typeof state.identity?.size !== "number")
     return "identity.size is not a number";
-  const segmentsValid = state.segments.every((segment) => Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) && Number.isSafeInteger(segment.next) && segment.next >= segment.start && segment.next <= segment.end + 1);
+  if (state.bootId !== undefined && typeof state.bootId !== "string")
+    return "bootId is not text";
+  const savesDurable = state.bootId !== undefined || state.durableSegments !== undefined;
+  if (savesDurable && !Array.isArray(state.durableSegments)) {
+    return "durableSegments is not an array";
+  }
+  const segmentsValid = [...state.segments, ...state.durableSegments ?? []].every((segment) => Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) && Number.isSafeInteger(segment.next) && segment.next >= segment.start && segment.next <= segment.end + 1);
   return segmentsValid ? undefined : "a segment's bytes are out of its range";
 }
 function holdsSavedBytes(state, partialSize) {
@@ -1958,9 +1976,9 @@ async function partialProgress(runtime, destination, options = {}) {
   }
 }
 async function writeDownloadState(runtime, saved) {
-  const { destination, state } = saved;
+  const { destination, state, flush } = saved;
   try {
-    await writeJsonAtomic(runtime, { path: statePathOf(destination), value: state });
+    await writeJsonAtomic(runtime, { path: statePathOf(destination), value: state, flush });
   } catch (error) {
     throw storageFailure(`save the progress of ${state.file}`, error, { resumable: true });
   }
@@ -2998,6 +3016,7 @@ class PieceBook {
 var SAVE_EVERY_MS = 1000;
 var SAVE_EVERY_BYTES = 4 * 1024 * 1024;
 var SAVE_MIN_INTERVAL_MS = 100;
+var FLUSH_EVERY_MS = 1000;
 var PROGRESS_EVERY_MS = 100;
 
 class TransferTracker {
@@ -3012,6 +3031,13 @@ class TransferTracker {
   #lastProgressAt = -Infinity;
   #lastSaveAt;
   #unsavedBytes = 0;
+  #bootId;
+  #durable;
+  #lastFlushAt;
+  #flushes = Promise.resolve();
+  #flushQueued = false;
+  #flushFailure;
+  #savedDurable;
   #saves = Promise.resolve();
   #periodicQueued = false;
   constructor(runtime, transfer) {
@@ -3023,6 +3049,10 @@ class TransferTracker {
     this.#emit = transfer.emit;
     this.#now = transfer.now ?? Date.now;
     this.#lastSaveAt = this.#now();
+    this.#lastFlushAt = this.#lastSaveAt;
+    this.#bootId = mayTrustUnflushed(transfer.state.identity) ? runtime.bootId() : undefined;
+    const { durableSegments, segments } = transfer.state;
+    this.#durable = (durableSegments ?? segments).map((segment) => ({ ...segment }));
   }
   onBytes(count) {
     this.transferred += count;
@@ -3039,10 +3069,13 @@ class TransferTracker {
     }
   }
   save() {
-    return this.#queue();
+    return this.#queue({ flush: true });
   }
-  #queue() {
-    const save = this.#saves.then(() => this.#write());
+  settled() {
+    return this.#saves;
+  }
+  #queue(options = { flush: false }) {
+    const save = this.#saves.then(() => this.#write(options.flush));
     this.#saves = save.catch(() => {});
     return save;
   }
@@ -3054,16 +3087,66 @@ class TransferTracker {
       total: this.#state.identity.size
     });
   }
-  async#write() {
+  async#write(flush) {
     this.#lastSaveAt = this.#now();
     this.#unsavedBytes = 0;
-    const snapshot = { ...this.#state, segments: this.#book.snapshot() };
+    const bootId = this.#unflushedBoot();
+    if (flush || !bootId)
+      await this.#flushOrWithdraw();
+    else if (this.#lastSaveAt - this.#lastFlushAt >= FLUSH_EVERY_MS)
+      this.#flushBeside();
+    const durable = this.#durable;
+    const state = bootId ? { ...this.#state, segments: this.#book.snapshot(), bootId, durableSegments: durable } : this.#durableState();
+    const newlyDurable = durable !== this.#savedDurable;
+    await writeDownloadState(this.#runtime, {
+      destination: this.#destination,
+      state,
+      flush: !bootId || newlyDurable
+    });
+    this.#savedDurable = durable;
+  }
+  #durableState() {
+    const { bootId: _boot, durableSegments: _durable, ...rest } = this.#state;
+    return { ...rest, segments: this.#durable };
+  }
+  #unflushedBoot() {
+    return this.#flushFailure ? undefined : this.#bootId;
+  }
+  async#flushOrWithdraw() {
     try {
-      await this.#handle.sync();
+      await this.#flush();
     } catch (error) {
-      throw storageFailure(`flush ${this.#state.file} to disk`, error, { resumable: true });
+      if (this.#bootId) {
+        const state = this.#durableState();
+        await writeDownloadState(this.#runtime, { destination: this.#destination, state }).catch(() => {});
+      }
+      throw error;
     }
-    await writeDownloadState(this.#runtime, { destination: this.#destination, state: snapshot });
+  }
+  #flush() {
+    const flush = this.#flushes.then(async () => {
+      if (this.#flushFailure)
+        throw this.#flushFailure;
+      const written = this.#book.snapshot();
+      this.#lastFlushAt = this.#now();
+      try {
+        await this.#handle.sync();
+      } catch (error) {
+        this.#flushFailure = storageFailure(`flush ${this.#state.file} to disk`, error, {
+          resumable: true
+        });
+        throw this.#flushFailure;
+      }
+      this.#durable = written;
+    });
+    this.#flushes = flush.catch(() => {});
+    return flush;
+  }
+  #flushBeside() {
+    if (this.#flushQueued)
+      return;
+    this.#flushQueued = true;
+    this.#flush().catch(() => {}).finally(() => this.#flushQueued = false);
   }
 }
 
@@ -3236,6 +3319,8 @@ async function downloadInto(request, options, plan) {
     const verified = {
       ...state,
       segments: book.snapshot(),
+      bootId: undefined,
+      durableSegments: undefined,
       verified: true,
       verifiedHash: expected
     };

@@ -2,13 +2,14 @@
  * What a partial download's saved state leads to on the next run: a file that
  * changed on the Hub starts over (and says so), a stale partial (416, or one
  * shorter than its state) starts over, an expired URL is resolved again, a
- * cancelled download resumes with only the missing bytes, and a file the Hub
- * describes inconsistently is refused before its bytes are fetched.
+ * cancelled download resumes with only the missing bytes (after a reboot, only
+ * those a flush made durable count), and a file the Hub describes
+ * inconsistently is refused before its bytes are fetched.
  */
 import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
-import { existsSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deterministicBytes } from "./support/hub_server.ts";
 import { bytesOf, QWEN, QWEN_FILE } from "./support/fixtures.ts";
@@ -122,6 +123,43 @@ describe("resuming a partial download", () => {
     assert.equal(served, bytesOf(BIG, BIG_FILE).length - kept, "only the missing bytes");
   });
 
+  it("after a reboot resumes from the bytes a flush made durable, in the same boot from all written", async () => {
+    const runtime = RuntimeDetector.current();
+    for (const boot of ["same", "earlier"]) {
+      const modelsDir = newDir();
+      const first = managerFor(bed.hub, modelsDir);
+      bed.hub.addFault({ origin: "cdn", bytesPerSecond: 2 * MIB });
+      await cancelBigDownloadAfter(first.manager, 2 * MIB);
+      bed.hub.clearFaults();
+      const destination = pathIn(modelsDir, BIG, BIG_FILE);
+      const kept = savedBytes(destination);
+      assert.ok(kept >= 2 * MIB, `the state records what arrived (${kept})`);
+      // As if the process had died before any flush: nothing is durable yet.
+      const state = JSON.parse(readFileSync(partialOf(destination).state, "utf8"));
+      const unflushed = state.segments.map((segment: { start: number }) => ({
+        ...segment,
+        next: segment.start,
+      }));
+      const bootId = boot === "same" ? runtime.bootId() ?? "no boot id here" : "an earlier boot";
+      writeFileSync(
+        partialOf(destination).state,
+        JSON.stringify({ ...state, bootId, durableSegments: unflushed }),
+      );
+      const from = bed.hub.requests.length;
+      const second = managerFor(bed.hub, modelsDir);
+      const result = await second.manager.downloadWithPlan(BIG.id, undefined, {
+        ...PARALLEL,
+        connections: 1,
+      });
+      assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
+      const start = second.events.find((event) => event.event === "start");
+      const resumed = boot === "same" && runtime.bootId() !== undefined ? kept : 0;
+      assert.ok(start?.event === "start" && start.resumedBytes === resumed, `${boot} boot`);
+      const served = bodyBytes(modelGets(from, BIG_FILE));
+      assert.equal(served, bytesOf(BIG, BIG_FILE).length - resumed, `${boot} boot: bytes fetched`);
+    }
+  });
+
   it("tells how far a partial download got from its state, not from the partial file's size", async () => {
     const modelsDir = newDir();
     const { manager } = managerFor(bed.hub, modelsDir);
@@ -212,13 +250,21 @@ describe("resuming a partial download", () => {
   });
 
   it("starts over, byte-identical, when the saved state is not JSON or not a state", async () => {
-    for (const written of ["{ not json", JSON.stringify({ version: 1, segments: "all" })]) {
+    const rewrites = [
+      () => "{ not json",
+      () => JSON.stringify({ version: 1, segments: "all" }),
+      (saved: string) =>
+        JSON.stringify({ ...JSON.parse(saved), bootId: "b", durableSegments: "all" }),
+      (saved: string) => JSON.stringify({ ...JSON.parse(saved), bootId: 7, durableSegments: [] }),
+    ];
+    for (const rewrite of rewrites) {
       const modelsDir = newDir();
       const first = managerFor(bed.hub, modelsDir, { retry: { attempts: 1 } });
       bed.hub.addFault(resetOnceAfter(2 * MIB));
       await rejectsWithCode(first.manager.downloadModel(QWEN.id), "network");
       const destination = pathIn(modelsDir, QWEN, QWEN_FILE);
       assert.ok(savedBytes(destination) > 0, "the first run saved its progress");
+      const written = rewrite(readFileSync(partialOf(destination).state, "utf8"));
       writeFileSync(partialOf(destination).state, written);
       const second = managerFor(bed.hub, modelsDir);
       const model = await second.manager.downloadModel(QWEN.id);

@@ -5,7 +5,12 @@
  * @module
  */
 import { type BenchContext, sizeLabel } from "../bench_context.ts";
-import { measureDownloads, summarize } from "../download_runs.ts";
+import { type DownloadSample, measureDownloads, rereadList, summarize } from "../download_runs.ts";
+import {
+  DEFAULT_CONNECTIONS,
+  DEFAULT_PARALLEL_THRESHOLD,
+} from "../../src/download/download_file.ts";
+import { planSegments } from "../../src/download/segment_plan.ts";
 import type { HubProcess } from "../hub_control.ts";
 import { fixed, megabytes, type ScenarioReport, type TargetCheck } from "../report.ts";
 import {
@@ -79,6 +84,9 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
         met: growth <= GROWTH_LIMIT,
       });
     }
+    if (tool.runtime) {
+      checks.push(rereadCheck(smallSamples.get(tool) ?? [], small.size, tool.runtime));
+    }
     const all = (samples: typeof smallSamples) =>
       (samples.get(tool) ?? []).map((sample) => fixed(sample.peakRssBytes / 1e6, 0)).join(" ");
     return [
@@ -88,6 +96,7 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
       `${fixed(growth, 2)}×`,
       fixed(smallSummary.megabytesPerSecond, 0),
       fixed(largeSummary.megabytesPerSecond, 0),
+      `${rereadList(smallSamples.get(tool) ?? [])} / ${rereadList(largeSamples.get(tool) ?? [])}`,
       `${all(smallSamples)} / ${all(largeSamples)}`,
     ];
   });
@@ -115,11 +124,33 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
         "Large / small",
         `MB/s ${sizeLabel(small.size)}`,
         `MB/s ${sizeLabel(large.size)}`,
+        "Re-read MiB after the last byte (runs, small / large)",
         "Runs (MB, small / large)",
       ],
       rows,
     }],
     checks,
     notes: [],
+  };
+}
+
+/**
+ * Issue 19's hash target: in every run, what was left to read back and hash once the
+ * last byte arrived is at most one piece of the file (the largest piece the engine plans).
+ */
+function rereadCheck(samples: DownloadSample[], size: number, subject: string): TargetCheck {
+  const pieces = planSegments(size, {
+    connections: DEFAULT_CONNECTIONS,
+    parallelThreshold: DEFAULT_PARALLEL_THRESHOLD,
+  });
+  const piece = Math.max(...pieces.map((segment) => segment.end + 1 - segment.start));
+  const worst = Math.max(...samples.map((sample) => sample.rereadBytes ?? Infinity));
+  return {
+    target: `re-read after the last byte of ${sizeLabel(size)} ≤ one piece (${
+      fixed(piece / 2 ** 20, 1)
+    } MiB), every run`,
+    subject,
+    measured: `${fixed(worst / 2 ** 20, 1)} MiB at most`,
+    met: worst <= piece,
   };
 }

@@ -57,10 +57,9 @@ async function resumeOnce(
   await waitForQuietCpu(context.log);
   try {
     const before = await hub.served(file.file);
-    // `--progress json` instead of `--quiet`: the kill comes when the CLI reports half the
-    // file on disk, as a user watching the progress would see it.
-    const watched = command.map((arg) => arg === "--quiet" ? "--progress=json" : arg);
-    const child = spawn(watched[0], watched.slice(1), {
+    // The kill comes when the CLI reports half the file on disk (`--progress=json`), as a
+    // user watching the progress would see it.
+    const child = spawn(command[0], command.slice(1), {
       cwd: context.workDir,
       env: neutralEnvironment(),
       stdio: ["ignore", "ignore", "pipe"],
@@ -195,7 +194,7 @@ export async function resumeAfterKill(
     const command = printedCommand(ourDownload("node", context.connections), file);
     commands.push(
       hub.commandLine,
-      `${command.replace("--quiet", "--progress=json")} &   # kill -9 $! at 50 %`,
+      `${command} &   # kill -9 $! at 50 %`,
       command,
     );
   }

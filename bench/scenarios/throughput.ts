@@ -9,6 +9,7 @@ import {
   type DownloadSamples,
   measureDownloads,
   pairedSpeedup,
+  rereadList,
   runList,
   summarize,
 } from "../download_runs.ts";
@@ -59,6 +60,7 @@ export function throughputTable(
       ),
       megabytes(summary.peakRssBytes),
       `${fixed(summary.cpuSeconds, 2)} / ${fixed(summary.serverCpuSeconds, 2)}`,
+      rereadList(runs),
       runList(runs),
     ];
   });
@@ -71,6 +73,7 @@ export function throughputTable(
       ...comparisons.map((comparison) => comparison.header),
       "Peak RSS",
       "CPU s (tool / server)",
+      "Re-read MiB (runs)",
       "Runs (s)",
     ],
     rows,

@@ -343,6 +343,9 @@ async function downloadInto(
     const verified = {
       ...state,
       segments: book.snapshot(),
+      // The last save flushed every byte: the segments hold on any boot.
+      bootId: undefined,
+      durableSegments: undefined,
       verified: true,
       verifiedHash: expected,
     };

@@ -15,17 +15,25 @@ export interface AtomicFile {
   path: string;
   /** Its new contents; a string is written as UTF-8. */
   data: Uint8Array | string;
+  /**
+   * Flush the new contents before the rename. Without, a crash of the process
+   * still leaves the old file or the new one; a power cut may leave an empty one
+   * on file systems that do not order the rename after the data.
+   *
+   * @default true
+   */
+  flush?: boolean;
 }
 
 /** Replaces `file.path` with `file.data` atomically. */
 export async function writeFileAtomic(runtime: Runtime, file: AtomicFile): Promise<void> {
-  const { path, data } = file;
+  const { path, data, flush = true } = file;
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const temporary = `${path}.tmp-${runtime.pid()}-${Date.now().toString(36)}-${counter++}`;
   const handle = await runtime.open(temporary, { write: true, createNew: true });
   try {
     await handle.write(bytes, 0);
-    await handle.sync();
+    if (flush) await handle.sync();
   } catch (error) {
     await handle.close().catch(() => {});
     await runtime.remove(temporary).catch(() => {});
@@ -46,12 +54,14 @@ export interface AtomicJson {
   path: string;
   /** The value, written as pretty JSON. */
   value: unknown;
+  /** As {@linkcode AtomicFile.flush}. */
+  flush?: boolean;
 }
 
 /** Writes a value as pretty JSON, atomically. */
 export function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<void> {
   const data = `${JSON.stringify(file.value, null, 2)}\n`;
-  return writeFileAtomic(runtime, { path: file.path, data });
+  return writeFileAtomic(runtime, { path: file.path, data, flush: file.flush });
 }
 
 /** Whether a file name is one of this helper's temporary files. */

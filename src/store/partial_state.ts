@@ -76,7 +76,20 @@ export interface DownloadState {
   commit: string;
   /** The remote file's identity when the download began. */
   identity: FileIdentity;
+  /**
+   * How far each segment got: bytes written to the partial file. With a
+   * {@linkcode DownloadState.bootId}, bytes the system may still hold in memory only.
+   */
   segments: Segment[];
+  /**
+   * The boot of the machine during which `segments` were saved. Written bytes
+   * survive a killed process but not a power cut or reboot: a later boot (or
+   * another machine) trusts only {@linkcode DownloadState.durableSegments}, as
+   * does a file without a hash to check it against.
+   */
+  bootId?: string;
+  /** How far each segment got on disk: the last progress a flush of the partial file made durable. */
+  durableSegments?: Segment[];
   /** Set once the partial file has been verified and only awaits its rename into place. */
   verified?: boolean;
   /** The hash it was verified against (none: checked by size only), once `verified`. */
@@ -115,7 +128,29 @@ export async function readDownloadState(
     check: downloadStateProblem,
   });
   if (read.status === "unreadable") throw read.error;
-  return read.status === "ok" ? read.value : undefined;
+  return read.status === "ok" ? trustedState(read.value, runtime.bootId()) : undefined;
+}
+
+/**
+ * A saved state as this boot may trust it: progress saved during this boot
+ * stands (the partial file's bytes are in the page cache if not on disk); after
+ * a reboot, or on another machine, only the progress that was flushed counts.
+ */
+function trustedState(state: DownloadState, bootId: string | undefined): DownloadState {
+  const { bootId: savedDuring, durableSegments, ...rest } = state;
+  if (savedDuring === undefined || durableSegments === undefined) return rest;
+  if (savedDuring === bootId && mayTrustUnflushed(state.identity)) return state;
+  return { ...rest, segments: durableSegments };
+}
+
+/**
+ * Whether progress that no flush has made durable may be trusted for a file
+ * (in the boot that wrote it): only when a hash is checked before the file is
+ * accepted, which catches bytes lost without a reboot (a disk pulled out and
+ * mounted again).
+ */
+export function mayTrustUnflushed(identity: FileIdentity): boolean {
+  return identity.sha256 !== undefined || identity.gitSha1 !== undefined;
 }
 
 /** What is wrong with a parsed state, or `undefined` when a download can resume from it. */
@@ -124,10 +159,16 @@ function downloadStateProblem(parsed: unknown): string | undefined {
   if (!isJsonObject(parsed) || state?.version !== 1) return "not a version 1 state";
   if (!Array.isArray(state.segments)) return "segments is not an array";
   if (typeof state.identity?.size !== "number") return "identity.size is not a number";
-  const segmentsValid = state.segments.every((segment: Segment) =>
-    Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) &&
-    Number.isSafeInteger(segment.next) && segment.next >= segment.start &&
-    segment.next <= segment.end + 1
+  if (state.bootId !== undefined && typeof state.bootId !== "string") return "bootId is not text";
+  const savesDurable = state.bootId !== undefined || state.durableSegments !== undefined;
+  if (savesDurable && !Array.isArray(state.durableSegments)) {
+    return "durableSegments is not an array";
+  }
+  const segmentsValid = [...state.segments, ...state.durableSegments ?? []].every(
+    (segment: Segment) =>
+      Number.isSafeInteger(segment.start) && Number.isSafeInteger(segment.end) &&
+      Number.isSafeInteger(segment.next) && segment.next >= segment.start &&
+      segment.next <= segment.end + 1,
   );
   return segmentsValid ? undefined : "a segment's bytes are out of its range";
 }
@@ -150,6 +191,13 @@ export interface DownloadStateWrite {
   destination: string;
   /** The state to save beside it. */
   state: DownloadState;
+  /**
+   * Flush the state file before it replaces the old one. Without, a power cut may
+   * leave the old state, or on some file systems an empty one.
+   *
+   * @default true
+   */
+  flush?: boolean;
 }
 
 /** How far a partial download got. */
@@ -194,9 +242,9 @@ export async function writeDownloadState(
   runtime: Runtime,
   saved: DownloadStateWrite,
 ): Promise<void> {
-  const { destination, state } = saved;
+  const { destination, state, flush } = saved;
   try {
-    await writeJsonAtomic(runtime, { path: statePathOf(destination), value: state });
+    await writeJsonAtomic(runtime, { path: statePathOf(destination), value: state, flush });
   } catch (error) {
     throw storageFailure(`save the progress of ${state.file}`, error, { resumable: true });
   }

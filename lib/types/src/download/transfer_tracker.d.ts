@@ -1,7 +1,7 @@
 /**
  * Bookkeeping while a file's segments download: counting bytes, reporting
  * progress, and persisting segment progress often enough that a killed
- * process loses only a few MiB.
+ * process loses only a few MiB, and a power cut only the last seconds.
  *
  * @module
  */
@@ -17,7 +17,7 @@ export interface TrackedTransfer {
     state: DownloadState;
     /** The piece state. */
     book: PieceBook;
-    /** The partial file, flushed before the state is saved. */
+    /** The partial file, flushed before its progress is saved as durable. */
     handle: FileHandle;
     /** Receives progress events. */
     emit: DownloadEventHandler;
@@ -26,8 +26,12 @@ export interface TrackedTransfer {
 }
 /**
  * Counts bytes, reports progress and persists segment progress as it goes.
- * The saved state never claims bytes that are not flushed to the partial
- * file: the book's pieces are copied first, the file is flushed, then the copy is written.
+ * The saved state never claims bytes a reboot could lose. Where the runtime
+ * knows the boot ({@linkcode Runtime.bootId}), each save records the bytes
+ * written, good for this boot only, and the bytes last flushed, good for any
+ * boot; the partial file is flushed every second beside the saves, and
+ * before {@linkcode TransferTracker.save}. Elsewhere each save flushes first
+ * and records only what was written before the flush.
  */
 export declare class TransferTracker {
     #private;
@@ -39,6 +43,8 @@ export declare class TransferTracker {
     onBytes(count: number): void;
     /** Flushes the data, then records how far each segment got (after any save in progress). */
     save(): Promise<void>;
+    /** Resolves once the saves queued so far have landed or failed (it does not wait for flushes beside them). */
+    settled(): Promise<void>;
     /** Reports the bytes on disk now. */
     progress(): void;
 }

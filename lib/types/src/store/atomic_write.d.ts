@@ -12,6 +12,14 @@ export interface AtomicFile {
     path: string;
     /** Its new contents; a string is written as UTF-8. */
     data: Uint8Array | string;
+    /**
+     * Flush the new contents before the rename. Without, a crash of the process
+     * still leaves the old file or the new one; a power cut may leave an empty one
+     * on file systems that do not order the rename after the data.
+     *
+     * @default true
+     */
+    flush?: boolean;
 }
 /** Replaces `file.path` with `file.data` atomically. */
 export declare function writeFileAtomic(runtime: Runtime, file: AtomicFile): Promise<void>;
@@ -21,6 +29,8 @@ export interface AtomicJson {
     path: string;
     /** The value, written as pretty JSON. */
     value: unknown;
+    /** As {@linkcode AtomicFile.flush}. */
+    flush?: boolean;
 }
 /** Writes a value as pretty JSON, atomically. */
 export declare function writeJsonAtomic(runtime: Runtime, file: AtomicJson): Promise<void>;

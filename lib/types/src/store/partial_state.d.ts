@@ -42,7 +42,20 @@ export interface DownloadState {
     commit: string;
     /** The remote file's identity when the download began. */
     identity: FileIdentity;
+    /**
+     * How far each segment got: bytes written to the partial file. With a
+     * {@linkcode DownloadState.bootId}, bytes the system may still hold in memory only.
+     */
     segments: Segment[];
+    /**
+     * The boot of the machine during which `segments` were saved. Written bytes
+     * survive a killed process but not a power cut or reboot: a later boot (or
+     * another machine) trusts only {@linkcode DownloadState.durableSegments}, as
+     * does a file without a hash to check it against.
+     */
+    bootId?: string;
+    /** How far each segment got on disk: the last progress a flush of the partial file made durable. */
+    durableSegments?: Segment[];
     /** Set once the partial file has been verified and only awaits its rename into place. */
     verified?: boolean;
     /** The hash it was verified against (none: checked by size only), once `verified`. */
@@ -66,6 +79,13 @@ export declare function destinationOfPartial(path: string): string | undefined;
  */
 export declare function readDownloadState(runtime: Runtime, destination: string): Promise<DownloadState | undefined>;
 /**
+ * Whether progress that no flush has made durable may be trusted for a file
+ * (in the boot that wrote it): only when a hash is checked before the file is
+ * accepted, which catches bytes lost without a reboot (a disk pulled out and
+ * mounted again).
+ */
+export declare function mayTrustUnflushed(identity: FileIdentity): boolean;
+/**
  * Whether a partial file of `partialSize` bytes (`undefined`: missing) still
  * holds every byte its state counts; if not (removed, truncated, or not flushed
  * before a crash), the download starts over.
@@ -77,6 +97,13 @@ export interface DownloadStateWrite {
     destination: string;
     /** The state to save beside it. */
     state: DownloadState;
+    /**
+     * Flush the state file before it replaces the old one. Without, a power cut may
+     * leave the old state, or on some file systems an empty one.
+     *
+     * @default true
+     */
+    flush?: boolean;
 }
 /** How far a partial download got. */
 export interface PartialProgress {
