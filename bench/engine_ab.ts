@@ -2,7 +2,7 @@
  * Side experiments on the download engine: variants of our CLI and aria2c
  * download the same unthrottled file from one emulator in alternating turns
  * (A B aria2c, A B aria2c, …), and the medians of time, peak RSS, CPU and the
- * bytes re-read for the hash (from the `done` event, via `bench/reread_probe.ts`
+ * bytes re-read for the hash (from the `done` event: the CLI's `--progress=json`, or `bench/reread_probe.ts`
  * of each variant's tree) are printed. Variants are command prefixes.
  *
  * ```sh
@@ -43,7 +43,8 @@ async function runOnce(command: string[], file: LargeFile, output: string): Prom
   const outcome = await runMeasured(command, { env: { ...process.env, NO_COLOR: "1" } });
   rmSync(output, { recursive: true, force: true });
   if (outcome.exitCode !== 0) throw new Error(`${command.join(" ")}: ${outcome.stderr}`);
-  const reread = outcome.stdout.match(/"rereadBytes":(\d+)/)?.[1];
+  // The CLI's `done` event (stderr, `--progress=json`) or a probe's (stdout).
+  const reread = (outcome.stderr + outcome.stdout).match(/"rereadBytes":(\d+)/)?.[1];
   await settleDisk();
   void file;
   return {
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
           hub.endpoint,
           "--dir",
           dir,
-          "--quiet",
+          "--progress=json",
         ];
         push(samples, tool.label, await runOnce(command, file, dir));
       }
@@ -136,7 +137,11 @@ function report(samples: Map<string, Sample[]>): void {
       aria ? `× aria2c ${median(ratios).toFixed(2)}` : "",
       `rss ${(median(runs.map((run) => run.rss)) / 1e6).toFixed(0)} MB`,
       `cpu ${median(runs.map((run) => run.cpu)).toFixed(2)} s`,
-      rereads.length ? `reread ${(median(rereads as number[]) / 2 ** 20).toFixed(0)} MiB` : "",
+      rereads.length
+        ? `reread ${(median(rereads as number[]) / 2 ** 20).toFixed(0)} MiB (${
+          (rereads as number[]).map((bytes) => (bytes / 2 ** 20).toFixed(0)).join(" ")
+        })`
+        : "",
       `runs ${runs.map((run) => run.seconds.toFixed(2)).join(" ")}`,
     ].join("  "));
   }

@@ -2198,8 +2198,9 @@ class BodyWriter {
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
     this.#target.book.advance(segment, position + landed);
     this.#target.onBytes(length);
-    if (landed > 0)
-      this.#target.onWritten?.(position, batch.subarray(0, landed));
+    const held = landed > 0 ? this.#target.onWritten?.(position, batch.subarray(0, landed)) : undefined;
+    if (held)
+      await held;
   }
 }
 var READ_BYTES = 64 * 1024;
@@ -2496,6 +2497,7 @@ function concat(chunks, length) {
 
 // src/download/prefix_hasher.ts
 var READ_BACK_BYTES = 4 * 1024 * 1024;
+var MAX_LAG_BYTES = 16 * 1024 * 1024;
 
 class PrefixHasher {
   #hash;
@@ -2505,10 +2507,13 @@ class PrefixHasher {
   #readingBack;
   #failure;
   #buffer;
+  #held = [];
+  #resumedFront;
   constructor(expected, source) {
     this.#hash = createContentHasher(expected.algorithm, source.size);
     this.#size = source.size;
     this.#source = source;
+    this.#resumedFront = source.contiguous();
   }
   get hashed() {
     return this.#hashed;
@@ -2520,13 +2525,32 @@ class PrefixHasher {
       this.#hashed = end;
     }
     this.readBackPrefix();
+    if (!this.#readingBack || this.#hashed < this.#resumedFront || !this.#behind())
+      return;
+    return new Promise((resolve) => this.#held.push(resolve));
+  }
+  #behind() {
+    return this.#source.contiguous() - this.#hashed > MAX_LAG_BYTES;
+  }
+  #releaseIfCaughtUp() {
+    if (!this.#behind())
+      this.#releaseAll();
+  }
+  #releaseAll() {
+    const held = this.#held;
+    this.#held = [];
+    for (const resume of held)
+      resume();
   }
   readBackPrefix() {
     if (this.#readingBack || this.#source.contiguous() <= this.#hashed)
       return;
     this.#readingBack = this.#readBack().catch((error) => {
       this.#failure ??= error;
-    }).finally(() => this.#readingBack = undefined);
+    }).finally(() => {
+      this.#readingBack = undefined;
+      this.#releaseAll();
+    });
   }
   async caughtUp() {
     while (this.#readingBack)
@@ -2561,6 +2585,7 @@ class PrefixHasher {
       }
       this.#hash.update(wanted.subarray(0, count));
       this.#hashed += count;
+      this.#releaseIfCaughtUp();
     }
   }
 }

@@ -2,15 +2,17 @@
  * The body writer's contract: body bytes land at their file positions in
  * batches, a segment's `next` moves only over bytes written and never back,
  * bytes past a segment's end (its tail taken by another request) are dropped,
- * and a failed write is a storage error that leaves `next` where it was.
+ * a failed write is a storage error that leaves `next` where it was, and the
+ * one told about written bytes (the hasher) can hold the writer.
  */
 import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
 import assert from "node:assert/strict";
+import { setImmediate } from "node:timers";
 import { BodyWriter, chunkReaderOf } from "../src/download/body_writer.ts";
 import { PieceBook } from "../src/download/piece_book.ts";
 import { ModelManagerError } from "../src/errors.ts";
-import { MemoryFile } from "./support/memory_file.ts";
+import { gate, MemoryFile } from "./support/memory_file.ts";
 
 const BATCH = 1024;
 
@@ -29,7 +31,7 @@ function writerOn(file: MemoryFile, range: { start: number; end: number }) {
     book,
     file: "model.rkllm",
     onBytes: (count) => counted.push(count),
-    onWritten: (position, bytes) => landed.push({ position, length: bytes.length }),
+    onWritten: (position, bytes) => void landed.push({ position, length: bytes.length }),
   }, BATCH);
   return { writer, counted, landed, book, segment: book.pieces[0] };
 }
@@ -117,5 +119,28 @@ describe("BodyWriter", () => {
       total += value!.length;
     }
     assert.equal(total, 200_000);
+  });
+  it("waits for the promise the one told about written bytes answers before it goes on", async () => {
+    const file = new MemoryFile();
+    const book = new PieceBook([{ start: 0, end: 4 * BATCH - 1, next: 0 }]);
+    const hold = gate();
+    const writer = new BodyWriter({
+      handle: file,
+      book,
+      file: "model.rkllm",
+      onBytes() {},
+      onWritten: () => hold.wait(),
+    }, BATCH);
+    const segment = book.pieces[0];
+    let returned = false;
+    const putting = writer.put(segment, bytesAt(0, BATCH), 0).then(() => (returned = true));
+    await hold.reached;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(file.writes, [{ position: 0, length: BATCH }]);
+    assert.equal(returned, false, "the writer does not take more bytes while held");
+    hold.open();
+    await putting;
+    await writer.put(segment, bytesAt(BATCH, BATCH), BATCH);
+    assert.equal(file.writes.length, 2);
   });
 });

@@ -83,9 +83,7 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
         measured: `${fixed(growth, 2)}×`,
         met: growth <= GROWTH_LIMIT,
       });
-    }
-    if (tool.runtime) {
-      checks.push(rereadCheck(smallSamples.get(tool) ?? [], small.size, tool.runtime));
+      checks.push(rereadCheck(smallSamples.get(tool) ?? [], small.size, subject));
     }
     const all = (samples: typeof smallSamples) =>
       (samples.get(tool) ?? []).map((sample) => fixed(sample.peakRssBytes / 1e6, 0)).join(" ");

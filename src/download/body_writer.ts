@@ -20,8 +20,11 @@ export interface BodyWriterTarget {
   file: string;
   /** Told about every batch written (bytes received, before any clipping). */
   onBytes: (count: number) => void;
-  /** Told about the bytes of every batch that landed inside its segment, once the book counts them. */
-  onWritten?: (position: number, bytes: Uint8Array) => void;
+  /**
+   * Told about the bytes of every batch that landed inside its segment, once the
+   * book counts them; a promise it answers holds the writer until it settles.
+   */
+  onWritten?: (position: number, bytes: Uint8Array) => Promise<void> | void;
 }
 
 /**
@@ -95,7 +98,11 @@ export class BodyWriter {
     const landed = Math.max(0, Math.min(length, segment.end + 1 - position));
     this.#target.book.advance(segment, position + landed);
     this.#target.onBytes(length);
-    if (landed > 0) this.#target.onWritten?.(position, batch.subarray(0, landed));
+    // The hasher may hold the next write until it has caught up.
+    const held = landed > 0
+      ? this.#target.onWritten?.(position, batch.subarray(0, landed))
+      : undefined;
+    if (held) await held;
   }
 }
 

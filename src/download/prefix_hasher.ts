@@ -28,6 +28,13 @@ export interface PrefixSource {
 
 /** Bytes read back from the file at a time (one buffer, reused). */
 const READ_BACK_BYTES = 4 * 1024 * 1024;
+/**
+ * Writes wait while the hashed front is further than this behind the contiguous
+ * prefix: bytes that land ahead of the hashed front are read back, and without
+ * a bound the hasher (sharing the CPU with the transfers) could be hundreds of
+ * MiB behind when the last byte arrives.
+ */
+const MAX_LAG_BYTES = 16 * 1024 * 1024;
 
 /**
  * Hashes the contiguous prefix of a partial file as it grows.
@@ -41,12 +48,17 @@ export class PrefixHasher {
   #readingBack: Promise<void> | undefined;
   #failure: unknown;
   #buffer: Uint8Array | undefined;
+  /** Writes held until the hasher catches up. */
+  #held: (() => void)[] = [];
+  /** The prefix an earlier process wrote: read back while the rest downloads, holding nothing. */
+  #resumedFront: number;
 
   /** Starts hashing a file of `source.size` bytes with the algorithm of `expected`. */
   constructor(expected: ExpectedHash, source: PrefixSource) {
     this.#hash = createContentHasher(expected.algorithm, source.size);
     this.#size = source.size;
     this.#source = source;
+    this.#resumedFront = source.contiguous();
   }
 
   /** Bytes hashed so far. */
@@ -57,15 +69,37 @@ export class PrefixHasher {
   /**
    * Records that `bytes` reached the file at `position` (and the piece book
    * already counts them): hashed now when they continue the hashed prefix,
-   * else read back later once the prefix reaches them.
+   * else read back later once the prefix reaches them. Answers a promise that
+   * holds the writer while the hashed front is more than 16 MiB behind the
+   * contiguous prefix (not while it reads back what an earlier process wrote),
+   * so that little is left to read back once the last byte arrives.
    */
-  written(position: number, bytes: Uint8Array): void {
+  written(position: number, bytes: Uint8Array): Promise<void> | undefined {
     const end = position + bytes.length;
     if (!this.#readingBack && position <= this.#hashed && end > this.#hashed) {
       this.#hash.update(bytes.subarray(this.#hashed - position));
       this.#hashed = end;
     }
     this.readBackPrefix();
+    if (!this.#readingBack || this.#hashed < this.#resumedFront || !this.#behind()) return;
+    return new Promise((resolve) => this.#held.push(resolve));
+  }
+
+  /** Whether the hashed front is further behind the contiguous prefix than writes may run ahead. */
+  #behind(): boolean {
+    return this.#source.contiguous() - this.#hashed > MAX_LAG_BYTES;
+  }
+
+  /** Lets held writes go on once the hasher is close enough to the contiguous prefix. */
+  #releaseIfCaughtUp(): void {
+    if (!this.#behind()) this.#releaseAll();
+  }
+
+  /** Lets every held write go on. */
+  #releaseAll(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const resume of held) resume();
   }
 
   /**
@@ -77,7 +111,11 @@ export class PrefixHasher {
     if (this.#readingBack || this.#source.contiguous() <= this.#hashed) return;
     this.#readingBack = this.#readBack().catch((error) => {
       this.#failure ??= error;
-    }).finally(() => (this.#readingBack = undefined));
+    }).finally(() => {
+      this.#readingBack = undefined;
+      // Caught up, or failed (`digest` reports it): nothing is held any more.
+      this.#releaseAll();
+    });
   }
 
   /** Waits until a read-back in progress has reached the contiguous prefix. */
@@ -117,6 +155,7 @@ export class PrefixHasher {
       }
       this.#hash.update(wanted.subarray(0, count));
       this.#hashed += count;
+      this.#releaseIfCaughtUp();
     }
   }
 }

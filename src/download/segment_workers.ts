@@ -47,7 +47,7 @@ export interface SegmentRun {
   /** Restart a request after this long without a byte, or too slow over it. */
   idleTimeoutMs: number;
   /** Told about the bytes that landed in their segment, as they land (to hash them). */
-  onWritten?: (position: number, bytes: Uint8Array) => void;
+  onWritten?: (position: number, bytes: Uint8Array) => Promise<void> | void;
   /** The retry policy of each segment. */
   retry?: RetryOptions;
   /** Receives retry and restart events. */

@@ -18,8 +18,11 @@ export interface BodyWriterTarget {
     file: string;
     /** Told about every batch written (bytes received, before any clipping). */
     onBytes: (count: number) => void;
-    /** Told about the bytes of every batch that landed inside its segment, once the book counts them. */
-    onWritten?: (position: number, bytes: Uint8Array) => void;
+    /**
+     * Told about the bytes of every batch that landed inside its segment, once the
+     * book counts them; a promise it answers holds the writer until it settles.
+     */
+    onWritten?: (position: number, bytes: Uint8Array) => Promise<void> | void;
 }
 /**
  * Writes body bytes into pieces through one buffer of `batchBytes`. A piece

@@ -41,7 +41,7 @@ export interface SegmentFetch {
     /** Told about every batch of bytes written. */
     onBytes: (count: number) => void;
     /** Told about the bytes that landed inside their segment, once the book counts them. */
-    onWritten?: (position: number, bytes: Uint8Array) => void;
+    onWritten?: (position: number, bytes: Uint8Array) => Promise<void> | void;
     /** Called when a whole body arrives for a ranged request and `bytes` on disk are read past. */
     onReadPast?: (bytes: number) => void;
 }

@@ -25,9 +25,12 @@ export declare class PrefixHasher {
     /**
      * Records that `bytes` reached the file at `position` (and the piece book
      * already counts them): hashed now when they continue the hashed prefix,
-     * else read back later once the prefix reaches them.
+     * else read back later once the prefix reaches them. Answers a promise that
+     * holds the writer while the hashed front is more than 16 MiB behind the
+     * contiguous prefix (not while it reads back what an earlier process wrote),
+     * so that little is left to read back once the last byte arrives.
      */
-    written(position: number, bytes: Uint8Array): void;
+    written(position: number, bytes: Uint8Array): Promise<void> | undefined;
     /**
      * Starts reading back and hashing the contiguous prefix on disk beyond what is
      * hashed (what an earlier process wrote, or bytes that landed out of order),
