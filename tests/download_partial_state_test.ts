@@ -41,6 +41,27 @@ describe("resuming a partial download", () => {
   const { newDir } = bed;
   const modelGets = (from: number, file = QWEN_FILE) => cdnGets(bed.hub.requests.slice(from), file);
 
+  /**
+   * Resumes the big model in `modelsDir` and answers the bytes its start event
+   * says were kept and the body bytes the CDN sent. One connection takes the saved
+   * segments' missing ranges one after the other: no split, no endgame copy, no
+   * request cut short, so the bytes served are exactly the missing ones.
+   */
+  async function resumeOnOneConnection(modelsDir: string) {
+    const from = bed.hub.requests.length;
+    const second = managerFor(bed.hub, modelsDir);
+    const result = await second.manager.downloadWithPlan(BIG.id, undefined, {
+      ...PARALLEL,
+      connections: 1,
+    });
+    assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
+    const start = second.events.find((event) => event.event === "start" && event.file === BIG_FILE);
+    return {
+      resumedBytes: start?.event === "start" ? start.resumedBytes : undefined,
+      served: bodyBytes(modelGets(from, BIG_FILE)),
+    };
+  }
+
   it("starts a file over, and says so, when it changed on the Hub between runs", async () => {
     const id = "test-org/Changing-rk3588";
     const file = "Changing-rk3588-w8a8.rkllm";
@@ -108,18 +129,8 @@ describe("resuming a partial download", () => {
     assert.ok(kept >= 2 * MIB, `the state records what arrived (${kept})`);
     assert.ok(existsSync(partialOf(destination).part));
     bed.hub.clearFaults();
-    const from = bed.hub.requests.length;
-    const second = managerFor(bed.hub, modelsDir);
-    // One connection takes the saved segments' missing ranges one after the other: no split,
-    // no endgame copy, no request cut short, so the bytes served are exactly the missing ones.
-    const result = await second.manager.downloadWithPlan(BIG.id, undefined, {
-      ...PARALLEL,
-      connections: 1,
-    });
-    assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
-    const start = second.events.find((event) => event.event === "start" && event.file === BIG_FILE);
-    assert.ok(start?.event === "start" && start.resumedBytes === kept);
-    const served = bodyBytes(modelGets(from, BIG_FILE));
+    const { resumedBytes, served } = await resumeOnOneConnection(modelsDir);
+    assert.equal(resumedBytes, kept);
     assert.equal(served, bytesOf(BIG, BIG_FILE).length - kept, "only the missing bytes");
   });
 
@@ -145,17 +156,9 @@ describe("resuming a partial download", () => {
         partialOf(destination).state,
         JSON.stringify({ ...state, bootId, durableSegments: unflushed }),
       );
-      const from = bed.hub.requests.length;
-      const second = managerFor(bed.hub, modelsDir);
-      const result = await second.manager.downloadWithPlan(BIG.id, undefined, {
-        ...PARALLEL,
-        connections: 1,
-      });
-      assertSameBytes(result.model.path, bytesOf(BIG, BIG_FILE));
-      const start = second.events.find((event) => event.event === "start");
+      const { resumedBytes, served } = await resumeOnOneConnection(modelsDir);
       const resumed = boot === "same" && runtime.bootId() !== undefined ? kept : 0;
-      assert.ok(start?.event === "start" && start.resumedBytes === resumed, `${boot} boot`);
-      const served = bodyBytes(modelGets(from, BIG_FILE));
+      assert.equal(resumedBytes, resumed, `${boot} boot`);
       assert.equal(served, bytesOf(BIG, BIG_FILE).length - resumed, `${boot} boot: bytes fetched`);
     }
   });
