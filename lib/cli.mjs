@@ -1380,6 +1380,14 @@ function bodyReader(connection, state) {
   };
 }
 
+// src/runtime/proxy_variables.ts
+function proxyVariable(env, name) {
+  return env(name.toLowerCase()) || env(name) || undefined;
+}
+function namesAProxy(env) {
+  return ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"].some((name) => proxyVariable(env, name));
+}
+
 // src/runtime/node_runtime.ts
 function toStat2(stat) {
   return {
@@ -1436,9 +1444,8 @@ class NodeFileHandle {
     await this.#handle.close();
   }
 }
-var PROXY_VARIABLES = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
 function nodeBodyFetch() {
-  const proxied = PROXY_VARIABLES.some((name) => process2.env[name] || process2.env[name.toLowerCase()]);
+  const proxied = namesAProxy((name) => process2.env[name]);
   return proxied ? nodeHttpFetch : socketFetch;
 }
 var stdinLines2;
@@ -6510,11 +6517,8 @@ import * as https2 from "node:https";
 import { Readable } from "node:stream";
 import * as tls2 from "node:tls";
 var NULL_BODY_STATUSES2 = new Set([101, 103, 204, 205, 304]);
-function variable(env, name) {
-  return env(name.toLowerCase()) || env(name) || undefined;
-}
 function bypassesProxy(url, env) {
-  const entries = (variable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
+  const entries = (proxyVariable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   return entries.some((entry) => {
@@ -6528,8 +6532,8 @@ function bypassesProxy(url, env) {
   });
 }
 function proxyFor(url, env) {
-  const named = url.protocol === "https:" ? variable(env, "HTTPS_PROXY") : url.protocol === "http:" ? variable(env, "HTTP_PROXY") : undefined;
-  const proxy = named ?? variable(env, "ALL_PROXY");
+  const named = url.protocol === "https:" ? proxyVariable(env, "HTTPS_PROXY") : url.protocol === "http:" ? proxyVariable(env, "HTTP_PROXY") : undefined;
+  const proxy = named ?? proxyVariable(env, "ALL_PROXY");
   if (!proxy || bypassesProxy(url, env))
     return;
   try {
@@ -6622,8 +6626,7 @@ async function proxiedRequest(url, proxy, init) {
   });
 }
 function createProxyFetch(env) {
-  const names = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
-  if (!names.some((name) => variable(env, name)))
+  if (!namesAProxy(env))
     return;
   return function proxyFetch(input, init = {}) {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -6635,14 +6638,14 @@ function createProxyFetch(env) {
 }
 
 // src/cli/env_proxy.ts
-var PROXY_VARIABLES2 = [
+var PROXY_VARIABLES = [
   "HTTPS_PROXY",
   "https_proxy",
   "HTTP_PROXY",
   "http_proxy"
 ];
 function applyEnvProxy(runtime) {
-  if (!PROXY_VARIABLES2.some((name) => runtime.env(name)))
+  if (!PROXY_VARIABLES.some((name) => runtime.env(name)))
     return false;
   const setGlobalProxyFromEnv2 = http3.setGlobalProxyFromEnv;
   if (typeof setGlobalProxyFromEnv2 !== "function")

@@ -6049,6 +6049,14 @@ function bodyReader(connection, state) {
   };
 }
 
+// src/runtime/proxy_variables.ts
+function proxyVariable(env, name) {
+  return env(name.toLowerCase()) || env(name) || undefined;
+}
+function namesAProxy(env) {
+  return ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"].some((name) => proxyVariable(env, name));
+}
+
 // src/runtime/node_runtime.ts
 function toStat2(stat) {
   return {
@@ -6105,9 +6113,8 @@ class NodeFileHandle {
     await this.#handle.close();
   }
 }
-var PROXY_VARIABLES = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
 function nodeBodyFetch() {
-  const proxied = PROXY_VARIABLES.some((name) => process2.env[name] || process2.env[name.toLowerCase()]);
+  const proxied = namesAProxy((name) => process2.env[name]);
   return proxied ? nodeHttpFetch : socketFetch;
 }
 var stdinLines2;

@@ -12,20 +12,14 @@ import * as https from "node:https";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import * as tls from "node:tls";
-
-/** Reads an environment variable. */
-export type EnvReader = (name: string) => string | undefined;
+import { type EnvReader, namesAProxy, proxyVariable } from "../runtime/proxy_variables.ts";
 
 /** Statuses whose response has no body, which `Response` refuses one for. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-function variable(env: EnvReader, name: string): string | undefined {
-  return env(name.toLowerCase()) || env(name) || undefined;
-}
-
 /** Whether `NO_PROXY` (`host`, `.suffix`, `host:port`, `*`) names the URL's host. */
 function bypassesProxy(url: URL, env: EnvReader): boolean {
-  const entries = (variable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
+  const entries = (proxyVariable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   return entries.some((entry) => {
@@ -42,11 +36,11 @@ function bypassesProxy(url: URL, env: EnvReader): boolean {
  */
 export function proxyFor(url: URL, env: EnvReader): URL | undefined {
   const named = url.protocol === "https:"
-    ? variable(env, "HTTPS_PROXY")
+    ? proxyVariable(env, "HTTPS_PROXY")
     : url.protocol === "http:"
-    ? variable(env, "HTTP_PROXY")
+    ? proxyVariable(env, "HTTP_PROXY")
     : undefined;
-  const proxy = named ?? variable(env, "ALL_PROXY");
+  const proxy = named ?? proxyVariable(env, "ALL_PROXY");
   if (!proxy || bypassesProxy(url, env)) return undefined;
   try {
     return new URL(proxy.includes("://") ? proxy : `http://${proxy}`);
@@ -151,8 +145,7 @@ async function proxiedRequest(url: URL, proxy: URL, init: RequestInit): Promise<
  * Redirects are not followed here: callers send `redirect: "manual"`.
  */
 export function createProxyFetch(env: EnvReader): typeof fetch | undefined {
-  const names = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
-  if (!names.some((name) => variable(env, name))) return undefined;
+  if (!namesAProxy(env)) return undefined;
   return function proxyFetch(input: RequestInfo | URL, init: RequestInit = {}) {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const proxy = proxyFor(url, env);

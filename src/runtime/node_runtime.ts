@@ -22,6 +22,7 @@ import {
 import { isPidAlive } from "./process_alive.ts";
 import { nodeHttpFetch } from "./node_http_fetch.ts";
 import { socketFetch } from "./node_socket_fetch.ts";
+import { namesAProxy } from "./proxy_variables.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
   return {
@@ -89,17 +90,12 @@ class NodeFileHandle implements FileHandle {
   }
 }
 
-/** Proxy variables Node's agents read (`NODE_USE_ENV_PROXY`, `http.setGlobalProxyFromEnv()`). */
-const PROXY_VARIABLES = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
-
 /**
  * The transport for file bodies: bare sockets, or `node:http` (whose agents
  * apply proxies) when a proxy variable is set.
  */
 function nodeBodyFetch(): typeof fetch {
-  const proxied = PROXY_VARIABLES.some((name) =>
-    process.env[name] || process.env[name.toLowerCase()]
-  );
+  const proxied = namesAProxy((name) => process.env[name]);
   return (proxied ? nodeHttpFetch : socketFetch) as typeof fetch;
 }
 
