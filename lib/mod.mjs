@@ -6531,7 +6531,7 @@ function turnAway(socket) {
 }
 
 // src/serve/body_buffers.ts
-var FULL_CHUNK_BYTES = 256 * 1024;
+var FULL_CHUNK_BYTES = 512 * 1024;
 var SHARED_CHUNK_BYTES = 64 * 1024;
 var FULL_BODIES = 8;
 

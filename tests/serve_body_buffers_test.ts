@@ -53,17 +53,17 @@ async function serving(
 }
 
 describe("serve: body buffers", () => {
-  it("gives the first 8 bodies 256 KiB, those beyond 64 KiB, a small body no more than it needs, and frees a place when a body ends", () => {
+  it("gives the first 8 bodies 512 KiB, those beyond 64 KiB, a small body no more than it needs, and frees a place when a body ends", () => {
     const buffers = new BodyBuffers();
     const full = Array.from({ length: 8 }, () => buffers.take(10 * 1024 * KIB).length);
-    assert.deepEqual(new Set(full), new Set([256 * KIB]));
+    assert.deepEqual(new Set(full), new Set([512 * KIB]));
     assert.equal(buffers.take(10 * 1024 * KIB).length, 64 * KIB);
     assert.equal(buffers.take(1000).length, 1000);
     assert.equal(buffers.sending, 10);
     buffers.release();
     buffers.release();
     buffers.release();
-    assert.equal(buffers.take(10 * 1024 * KIB).length, 256 * KIB);
+    assert.equal(buffers.take(10 * 1024 * KIB).length, 512 * KIB);
   });
 
   it("sends a body from a shared-size buffer whole and exact, and a range of it", async () => {

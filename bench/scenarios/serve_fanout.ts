@@ -183,7 +183,7 @@ export async function serveFanout(context: BenchContext): Promise<ScenarioReport
     }],
     checks,
     notes: [
-      "`serve` reads chunks into one buffer per client (256 KiB for the first 8 clients, 64 KiB " +
+      "`serve` reads chunks into one buffer per client (512 KiB for the first 8 clients, 64 KiB " +
       "beyond) through the runtime adapter and " +
       "waits for each client to drain (bounded memory per client); nginx uses `sendfile`. " +
       "`node20` is the npm bundle on Node 20, `binary` the x64 binary. For a fleet, nginx in front of " +

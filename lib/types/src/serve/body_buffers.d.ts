@@ -6,7 +6,7 @@
  */
 /**
  * Hands out body buffers so that their memory stays a few MiB however many
- * clients download (50 clients: 4.6 MiB, not 12.5), while a few fast clients
+ * clients download (50 clients: 6.6 MiB, not 25), while a few fast clients
  * still get the large buffers that keep CPU per GiB low.
  */
 export declare class BodyBuffers {
