@@ -158,6 +158,8 @@ function describeVersions(binaries: BenchContext["binaries"], snapshot: boolean)
       firstLine([binaries.deno, "--version"])
     }, Node ${firstLine([binaries.node, "--version"])}, Bun ${
       firstLine([binaries.bun, "--version"])
+    }; the npm bundle (built from the same sources) on the machine's own Node ${
+      firstLine([binaries.node20, "--version"])
     }`,
     `anchors: ${firstLine(["curl", "--version"]).split(" ").slice(0, 2).join(" ")}, ${
       firstLine(["aria2c", "--version"])
@@ -187,6 +189,21 @@ function buildStandaloneX64(binaries: BenchContext["binaries"], workDir: string)
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     "--target=bun-linux-x64",
+    entry,
+    "--outfile",
+    outfile,
+  ], { stdio: "pipe" });
+  return outfile;
+}
+
+/** Builds the npm bundle (`lib/cli.mjs`) from the measured sources, as `npm run build:cli` does. */
+function buildNpmBundle(binaries: BenchContext["binaries"], workDir: string): string {
+  const outfile = join(workDir, "bundle", "cli.mjs");
+  const entry = join(binaries.cli, "..", "src", "cli", "binary_entry.ts");
+  execFileSync(binaries.bun, [
+    "build",
+    "--target=node",
+    "--format=esm",
     entry,
     "--outfile",
     outfile,
@@ -244,6 +261,9 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), "rkllm-bench-"));
   const binaries = localBinaries(settings.cli ?? snapshotSources(workDir));
   if (settings.only.includes(3)) binaries.binary = buildStandaloneX64(binaries, workDir);
+  if (settings.only.includes(1) || settings.only.includes(3)) {
+    binaries.bundle = buildNpmBundle(binaries, workDir);
+  }
   const versions = describeVersions(binaries, settings.cli === undefined);
   const started = Date.now();
   const context: BenchContext = {

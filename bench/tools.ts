@@ -33,6 +33,10 @@ export interface Binaries {
   minimalScript: string;
   /** The standalone x64 binary (`bun build --compile`), once built. */
   binary?: string;
+  /** The machine's own Node.js (20 here, like many users'), which runs the npm bundle. */
+  node20: string;
+  /** The npm bundle of the CLI (`lib/cli.mjs`, `npm run build:cli`), once built. */
+  bundle?: string;
 }
 
 /**
@@ -52,6 +56,7 @@ export function localBinaries(cli = join(ROOT, "cli.ts")): Binaries {
     cli,
     hfScript: join(ROOT, "bench", "hf_download.ts"),
     minimalScript: join(ROOT, "bench", "minimal_download.ts"),
+    node20: "/usr/bin/node",
   };
 }
 
@@ -64,6 +69,8 @@ export const PRINTED_BINARIES: Binaries = {
   hfScript: "bench/hf_download.ts",
   minimalScript: "bench/minimal_download.ts",
   binary: "dist/rkllm-models-linux-x64",
+  node20: "node",
+  bundle: "lib/cli.mjs",
 };
 
 /** What a download command needs to know. */
@@ -86,8 +93,12 @@ export interface DownloadTool {
   label: string;
   /** Our CLI's runtime; undefined for anchors. */
   runtime?: RuntimeName;
+  /** Whose targets its figures are checked against (a runtime, `binary`, `node20`); undefined for anchors. */
+  subject?: string;
   /** The command line. */
   command(binaries: Binaries, target: DownloadTarget): string[];
+  /** Our CLI doing nothing but `--version`: the runtime's and the CLI's own memory, before any byte. */
+  idleCommand?(binaries: Binaries): string[];
   /** Where the downloaded file ends up. */
   outputPath(target: DownloadTarget): string;
 }
@@ -126,21 +137,35 @@ export function ourDownload(runtime: RuntimeName, connections?: number): Downloa
   return {
     label: `rkllm-models on ${name}${connections ? ` --connections ${connections}` : ""}`,
     runtime,
+    subject: runtime,
     command: (binaries, target) => [
       ...cliCommand(binaries, runtime),
-      "download",
-      target.file.repo,
-      target.file.file,
-      "--endpoint",
-      target.endpoint,
-      "--dir",
-      target.dir,
-      // Events as NDJSON on stderr, nothing else: the `done` event tells the bytes re-read.
-      "--progress=json",
-      ...(connections ? ["--connections", String(connections)] : []),
+      ...downloadArguments(target, connections),
     ],
-    outputPath: (target) => join(target.dir, ...target.file.repo.split("/"), target.file.file),
+    idleCommand: (binaries) => [...cliCommand(binaries, runtime), "--version"],
+    outputPath: ourOutputPath,
   };
+}
+
+/** Our CLI's arguments after its command prefix (`bun cli.ts`, the binary, `node lib/cli.mjs`). */
+function downloadArguments(target: DownloadTarget, connections?: number): string[] {
+  return [
+    "download",
+    target.file.repo,
+    target.file.file,
+    "--endpoint",
+    target.endpoint,
+    "--dir",
+    target.dir,
+    // Events as NDJSON on stderr, nothing else: the `done` event tells the bytes re-read.
+    "--progress=json",
+    ...(connections ? ["--connections", String(connections)] : []),
+  ];
+}
+
+/** Where our CLI puts the file: `<dir>/<owner>/<repo>/<file>`. */
+function ourOutputPath(target: DownloadTarget): string {
+  return join(target.dir, ...target.file.repo.split("/"), target.file.file);
 }
 
 /**
@@ -153,13 +178,38 @@ export function ourDownload(runtime: RuntimeName, connections?: number): Downloa
  */
 export const STANDALONE_X64: DownloadTool = {
   label: "rkllm-models x64 binary",
-  command: (binaries, target) => {
-    if (!binaries.binary) throw new Error("build the x64 binary before measuring it");
-    // The same arguments as `bun cli.ts download …`, after the binary instead of `bun cli.ts`.
-    return [binaries.binary, ...ourDownload("bun").command(binaries, target).slice(2)];
-  },
-  outputPath: (target) => join(target.dir, ...target.file.repo.split("/"), target.file.file),
+  subject: "binary",
+  command: (binaries, target) => [binaryOf(binaries), ...downloadArguments(target)],
+  idleCommand: (binaries) => [binaryOf(binaries), "--version"],
+  outputPath: ourOutputPath,
 };
+
+function binaryOf(binaries: Binaries): string {
+  if (!binaries.binary) throw new Error("build the x64 binary before measuring it");
+  return binaries.binary;
+}
+
+/**
+ * Our CLI as `npm install -g` installs it: the bundle `lib/cli.mjs` on the
+ * machine's Node 20, downloading the file.
+ *
+ * @example
+ * ```ts
+ * NPM_BUNDLE_NODE20.label; // "rkllm-models npm bundle on Node 20"
+ * ```
+ */
+export const NPM_BUNDLE_NODE20: DownloadTool = {
+  label: "rkllm-models npm bundle on Node 20",
+  subject: "node20",
+  command: (binaries, target) => [...bundleCommand(binaries), ...downloadArguments(target)],
+  idleCommand: (binaries) => [...bundleCommand(binaries), "--version"],
+  outputPath: ourOutputPath,
+};
+
+function bundleCommand(binaries: Binaries): string[] {
+  if (!binaries.bundle) throw new Error("build the npm bundle before measuring it");
+  return [binaries.node20, binaries.bundle];
+}
 
 /**
  * The runtime floor on `runtime`: `bench/minimal_download.ts` with 8 connections.
@@ -297,6 +347,8 @@ const PREREQUISITES: Prerequisite[] = [
   { program: "sha256sum", install: "apt-get install -y coreutils" },
   { program: "sync", install: "apt-get install -y coreutils" },
   { program: GNU_TIME, install: "apt-get install -y time" },
+  // The npm bundle runs on the machine's own Node (20 here), as after `npm install -g`.
+  { program: "/usr/bin/node", install: "apt-get install -y nodejs" },
 ];
 
 function isExecutable(path: string): boolean {

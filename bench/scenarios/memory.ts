@@ -12,12 +12,16 @@ import {
 } from "../../src/download/download_file.ts";
 import { planSegments } from "../../src/download/segment_plan.ts";
 import type { HubProcess } from "../hub_control.ts";
+import { median, runChecked } from "../measure.ts";
 import { fixed, megabytes, type ScenarioReport, type TargetCheck } from "../report.ts";
 import {
   ARIA2C,
   CURL,
+  type DownloadTool,
   HF_DOWNLOAD_FILE,
   minimalDownload,
+  neutralEnvironment,
+  NPM_BUNDLE_NODE20,
   ourDownload,
   printedCommand,
   STANDALONE_X64,
@@ -42,9 +46,11 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
   const large = context.files.memoryLarge;
   const ours = context.runtimes.map((runtime) => ourDownload(runtime, context.connections));
   const binary = context.binaries.binary ? [STANDALONE_X64] : [];
+  const bundle = context.binaries.bundle ? [NPM_BUNDLE_NODE20] : [];
   const tools = [
     ...ours,
     ...binary,
+    ...bundle,
     ...context.runtimes.map(minimalDownload),
     ARIA2C,
     CURL,
@@ -63,12 +69,13 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
     tools,
     roundsOf: () => runs,
   });
+  const idle = await idleFloors(context, tools, runs);
   const checks: TargetCheck[] = [];
   const rows = tools.map((tool) => {
     const smallSummary = summarize(smallSamples.get(tool) ?? [], small.size);
     const largeSummary = summarize(largeSamples.get(tool) ?? [], large.size);
     const growth = largeSummary.peakRssBytes / smallSummary.peakRssBytes;
-    const subject = tool.runtime ?? (tool === STANDALONE_X64 ? "x64 binary" : undefined);
+    const subject = tool.subject;
     if (subject) {
       const peak = Math.max(smallSummary.peakRssBytes, largeSummary.peakRssBytes);
       checks.push({
@@ -87,8 +94,10 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
     }
     const all = (samples: typeof smallSamples) =>
       (samples.get(tool) ?? []).map((sample) => fixed(sample.peakRssBytes / 1e6, 0)).join(" ");
+    const floor = idle.get(tool);
     return [
       tool.label,
+      floor === undefined ? "–" : megabytes(floor),
       megabytes(smallSummary.peakRssBytes),
       megabytes(largeSummary.peakRssBytes),
       `${fixed(growth, 2)}×`,
@@ -112,11 +121,15 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
       ...(binary.length
         ? ["npm run build", `/usr/bin/time -v ${printedCommand(STANDALONE_X64, large)}`]
         : []),
+      ...(bundle.length
+        ? ["npm run build:cli", `/usr/bin/time -v ${printedCommand(NPM_BUNDLE_NODE20, large)}`]
+        : []),
       "npm run bench -- --only 3",
     ],
     tables: [{
       headers: [
         "Tool",
+        "Idle floor (`--version`)",
         `Peak RSS ${sizeLabel(small.size)}`,
         `Peak RSS ${sizeLabel(large.size)}`,
         "Large / small",
@@ -128,8 +141,36 @@ export async function peakMemory(context: BenchContext, hub: HubProcess): Promis
       rows,
     }],
     checks,
-    notes: [],
+    notes: [
+      "idle floor: the peak RSS of the same command with `--version` instead of `download` " +
+      `(median of ${runs}): the runtime and our CLI loaded, before any byte; the download's ` +
+      "peak minus it is the engine's own share",
+    ],
   };
+}
+
+/**
+ * The idle floor of each of our tools: the median peak RSS of its `--version`.
+ */
+async function idleFloors(
+  context: BenchContext,
+  tools: DownloadTool[],
+  runs: number,
+): Promise<Map<DownloadTool, number>> {
+  const floors = new Map<DownloadTool, number>();
+  for (const tool of tools) {
+    if (!tool.idleCommand) continue;
+    const peaks: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const outcome = await runChecked(tool.idleCommand(context.binaries), {
+        cwd: context.workDir,
+        env: neutralEnvironment(),
+      });
+      peaks.push(outcome.peakRssBytes);
+    }
+    floors.set(tool, median(peaks));
+  }
+  return floors;
 }
 
 /**
