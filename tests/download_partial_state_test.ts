@@ -258,6 +258,8 @@ describe("resuming a partial download", () => {
       () => JSON.stringify({ version: 1, segments: "all" }),
       (saved: string) =>
         JSON.stringify({ ...JSON.parse(saved), bootId: "b", durableSegments: "all" }),
+      (saved: string) => JSON.stringify({ ...JSON.parse(saved), bootId: "b", durableSegments: 5 }),
+      (saved: string) => JSON.stringify({ ...JSON.parse(saved), durableSegments: {} }),
       (saved: string) => JSON.stringify({ ...JSON.parse(saved), bootId: 7, durableSegments: [] }),
     ];
     for (const rewrite of rewrites) {
