@@ -3324,7 +3324,7 @@ class BodyWriter {
       await held;
   }
 }
-var READ_BYTES2 = 64 * 1024;
+var READ_BYTES2 = 512 * 1024;
 function chunkReaderOf(body) {
   const direct = body instanceof ChunkedBody ? body.takeChunkReader() : undefined;
   if (direct)

@@ -2203,7 +2203,7 @@ class BodyWriter {
       await held;
   }
 }
-var READ_BYTES = 64 * 1024;
+var READ_BYTES = 512 * 1024;
 function chunkReaderOf(body) {
   const direct = body instanceof ChunkedBody ? body.takeChunkReader() : undefined;
   if (direct)

@@ -108,8 +108,13 @@ export class BodyWriter {
 
 export type { ChunkReader };
 
-/** Bytes one read of a byte stream asks for. */
-const READ_BYTES = 64 * 1024;
+/**
+ * Bytes one read of a byte stream asks for. Fewer, larger reads cost fewer
+ * promises and calls per GiB, and a read as large as a write batch goes to disk
+ * without a copy: Deno took 1 GiB from loopback in 3.30 s with 64 KiB reads and
+ * 2.65 s with 512 KiB (the buffer is one per request, reused).
+ */
+const READ_BYTES = 512 * 1024;
 
 /**
  * A reader of `body`: the transport's own chunk reader when it offers one; one
