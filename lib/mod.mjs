@@ -1925,12 +1925,17 @@ async function readDownloadState(runtime, destination) {
   return read.status === "ok" ? trustedState(read.value, runtime.bootId()) : undefined;
 }
 function trustedState(state, bootId) {
-  const { bootId: savedDuring, durableSegments, ...rest } = state;
-  if (savedDuring === undefined || durableSegments === undefined)
-    return rest;
+  const { bootId: savedDuring, durableSegments } = state;
+  if (savedDuring === undefined || durableSegments === undefined) {
+    return claimingOnAnyBoot(state, state.segments);
+  }
   if (savedDuring === bootId && mayTrustUnflushed(state.identity))
     return state;
-  return { ...rest, segments: durableSegments };
+  return claimingOnAnyBoot(state, durableSegments);
+}
+function claimingOnAnyBoot(state, segments) {
+  const { bootId: _boot, durableSegments: _durable, ...rest } = state;
+  return { ...rest, segments };
 }
 function mayTrustUnflushed(identity) {
   return identity.sha256 !== undefined || identity.gitSha1 !== undefined;
@@ -3131,8 +3136,7 @@ class TransferTracker {
     this.#savedDurable = durable;
   }
   #durableState() {
-    const { bootId: _boot, durableSegments: _durable, ...rest } = this.#state;
-    return { ...rest, segments: this.#durable };
+    return claimingOnAnyBoot(this.#state, this.#durable);
   }
   #unflushedBoot() {
     return this.#flushFailure ? undefined : this.#bootId;
@@ -3342,10 +3346,7 @@ async function downloadInto(request, options, plan) {
     const transfer = new TransferTracker(runtime, { destination, state, book, handle, emit });
     const rereadBytes = await fetchAndVerify(request, options, { plan, book, handle, transfer });
     const verified = {
-      ...state,
-      segments: book.snapshot(),
-      bootId: undefined,
-      durableSegments: undefined,
+      ...claimingOnAnyBoot(state, book.snapshot()),
       verified: true,
       verifiedHash: expected
     };

@@ -17,6 +17,7 @@ import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import { type ConfirmedFile, confirmFile } from "./confirm_identity.ts";
 import {
+  claimingOnAnyBoot,
   type DownloadState,
   type FileIdentity,
   holdsSavedBytes,
@@ -341,11 +342,8 @@ async function downloadInto(
     const transfer = new TransferTracker(runtime, { destination, state, book, handle, emit });
     const rereadBytes = await fetchAndVerify(request, options, { plan, book, handle, transfer });
     const verified = {
-      ...state,
-      segments: book.snapshot(),
       // The last save flushed every byte: the segments hold on any boot.
-      bootId: undefined,
-      durableSegments: undefined,
+      ...claimingOnAnyBoot(state, book.snapshot()),
       verified: true,
       verifiedHash: expected,
     };

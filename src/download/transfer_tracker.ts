@@ -9,6 +9,7 @@ import type { FileHandle, Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import {
+  claimingOnAnyBoot,
   type DownloadState,
   mayTrustUnflushed,
   type Segment,
@@ -164,8 +165,7 @@ export class TransferTracker {
 
   /** The state claiming only what flushes made durable, on any boot. */
   #durableState(): DownloadState {
-    const { bootId: _boot, durableSegments: _durable, ...rest } = this.#state;
-    return { ...rest, segments: this.#durable };
+    return claimingOnAnyBoot(this.#state, this.#durable);
   }
 
   /**

@@ -137,10 +137,21 @@ export async function readDownloadState(
  * a reboot, or on another machine, only the progress that was flushed counts.
  */
 function trustedState(state: DownloadState, bootId: string | undefined): DownloadState {
-  const { bootId: savedDuring, durableSegments, ...rest } = state;
-  if (savedDuring === undefined || durableSegments === undefined) return rest;
+  const { bootId: savedDuring, durableSegments } = state;
+  if (savedDuring === undefined || durableSegments === undefined) {
+    return claimingOnAnyBoot(state, state.segments);
+  }
   if (savedDuring === bootId && mayTrustUnflushed(state.identity)) return state;
-  return { ...rest, segments: durableSegments };
+  return claimingOnAnyBoot(state, durableSegments);
+}
+
+/**
+ * `state` claiming `segments` on any boot, without the claims bound to one
+ * ({@linkcode DownloadState.bootId}, {@linkcode DownloadState.durableSegments}).
+ */
+export function claimingOnAnyBoot(state: DownloadState, segments: Segment[]): DownloadState {
+  const { bootId: _boot, durableSegments: _durable, ...rest } = state;
+  return { ...rest, segments };
 }
 
 /**

@@ -79,6 +79,11 @@ export declare function destinationOfPartial(path: string): string | undefined;
  */
 export declare function readDownloadState(runtime: Runtime, destination: string): Promise<DownloadState | undefined>;
 /**
+ * `state` claiming `segments` on any boot, without the claims bound to one
+ * ({@linkcode DownloadState.bootId}, {@linkcode DownloadState.durableSegments}).
+ */
+export declare function claimingOnAnyBoot(state: DownloadState, segments: Segment[]): DownloadState;
+/**
  * Whether progress that no flush has made durable may be trusted for a file
  * (in the boot that wrote it): only when a hash is checked before the file is
  * accepted, which catches bytes lost without a reboot (a disk pulled out and
