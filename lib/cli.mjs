@@ -220,6 +220,11 @@ var DENO_ERROR_CODES = {
   ReadOnly: "EROFS",
   StorageFull: "ENOSPC"
 };
+function hubTransport(runtime, chosen) {
+  if (chosen && chosen !== globalThis.fetch)
+    return chosen;
+  return runtime.hubFetch ?? globalThis.fetch;
+}
 
 // src/store/safe_path.ts
 import { basename, dirname, join } from "node:path";
@@ -872,7 +877,7 @@ function nodeHttpFetch(input, init = {}) {
   });
 }
 function plainHeaders(headers) {
-  const plain = {};
+  const plain = { "accept-encoding": "identity" };
   new Headers(headers).forEach((value, name) => plain[name] = value);
   return plain;
 }
@@ -1247,7 +1252,10 @@ async function socketFetch(input, init = {}) {
 }
 function requestHead(url, method, headers) {
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
-  new Headers(headers).forEach((value, name) => {
+  const fields = new Headers(headers);
+  if (!fields.has("accept-encoding"))
+    fields.set("accept-encoding", "identity");
+  fields.forEach((value, name) => {
     if (!OWN_FIELDS.has(name))
       lines.push(`${name}: ${value}`);
   });
@@ -1387,6 +1395,31 @@ function proxyVariable(env, name) {
 function namesAProxy(env) {
   return ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"].some((name) => proxyVariable(env, name));
 }
+function bypassesProxy(url, env) {
+  const entries = (proxyVariable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return entries.some((entry) => {
+    if (entry === "*")
+      return true;
+    const [name, entryPort] = entry.toLowerCase().replace(/^\*/, "").split(/:(?=\d+$)/);
+    if (entryPort && entryPort !== port)
+      return false;
+    const bare = name.replace(/^\./, "");
+    return host === bare || host.endsWith(`.${bare}`);
+  });
+}
+function proxyFor(url, env) {
+  const named = url.protocol === "https:" ? proxyVariable(env, "HTTPS_PROXY") : url.protocol === "http:" ? proxyVariable(env, "HTTP_PROXY") : undefined;
+  const proxy = named ?? proxyVariable(env, "ALL_PROXY");
+  if (!proxy || bypassesProxy(url, env))
+    return;
+  try {
+    return new URL(proxy.includes("://") ? proxy : `http://${proxy}`);
+  } catch {
+    return;
+  }
+}
 
 // src/runtime/node_runtime.ts
 function toStat2(stat) {
@@ -1444,9 +1477,17 @@ class NodeFileHandle {
     await this.#handle.close();
   }
 }
-function nodeBodyFetch() {
-  const proxied = namesAProxy((name) => process2.env[name]);
-  return proxied ? nodeHttpFetch : socketFetch;
+function nodeHubTransport(url, env) {
+  return proxyFor(url, env) ? nodeHttpFetch : socketFetch;
+}
+function nodeHubFetch() {
+  const env = (name) => process2.env[name];
+  if (!namesAProxy(env))
+    return socketFetch;
+  return function hubFetch(input, init) {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return nodeHubTransport(url, env)(input, init);
+  };
 }
 var stdinLines2;
 var bootId2 = null;
@@ -1576,8 +1617,14 @@ function createNodeRuntime(name) {
       process2.on("SIGTERM", handler);
       return () => process2.off("SIGTERM", handler);
     },
-    bodyFetch: name === "node" ? nodeBodyFetch() : undefined
+    hubFetch: name === "node" ? nodeHubFetch() : undefined,
+    collectGarbage: name === "bun" ? bunCollector() : undefined
   };
+}
+function bunCollector() {
+  const bun = globalThis.Bun;
+  const gc = bun?.gc;
+  return typeof gc === "function" ? () => gc.call(bun, true) : undefined;
 }
 
 // src/runtime/file_system.ts
@@ -4169,6 +4216,7 @@ var SAVE_EVERY_BYTES = 4 * 1024 * 1024;
 var SAVE_MIN_INTERVAL_MS = 100;
 var FLUSH_EVERY_MS = 1000;
 var PROGRESS_EVERY_MS = 100;
+var COLLECT_EVERY_BYTES = 64 * 1024 * 1024;
 
 class TransferTracker {
   transferred = 0;
@@ -4182,6 +4230,7 @@ class TransferTracker {
   #lastProgressAt = -Infinity;
   #lastSaveAt;
   #unsavedBytes = 0;
+  #uncollectedBytes = 0;
   #bootId;
   #durable;
   #lastFlushAt;
@@ -4208,6 +4257,7 @@ class TransferTracker {
   onBytes(count) {
     this.transferred += count;
     this.#unsavedBytes += count;
+    this.#collectWhenDue(count);
     const now = this.#now();
     if (now - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
       this.#lastProgressAt = now;
@@ -4218,6 +4268,16 @@ class TransferTracker {
       this.#periodicQueued = true;
       this.#queue().catch(() => {}).finally(() => this.#periodicQueued = false);
     }
+  }
+  #collectWhenDue(count) {
+    const collect = this.#runtime.collectGarbage;
+    if (!collect)
+      return;
+    this.#uncollectedBytes += count;
+    if (this.#uncollectedBytes < COLLECT_EVERY_BYTES)
+      return;
+    this.#uncollectedBytes = 0;
+    collect();
   }
   save() {
     return this.#queue({ flush: true });
@@ -4565,8 +4625,7 @@ async function verifyPartial(request, options, downloaded) {
 }
 function transportFor(options) {
   const { connection, runtime } = options;
-  const own = connection.fetch === globalThis.fetch ? runtime.bodyFetch : undefined;
-  return own ? { ...connection, fetch: own } : connection;
+  return { ...connection, fetch: hubTransport(runtime, connection.fetch) };
 }
 function resultOf2(request, outcome) {
   const { size, hash, transferred, resumedBytes } = outcome;
@@ -6391,7 +6450,7 @@ class ModelManager {
         option: this.#options.token
       })),
       tokenCookie: this.#source.tokenCookie,
-      fetch: this.#options.fetch ?? globalThis.fetch,
+      fetch: hubTransport(this.#runtime, this.#options.fetch),
       signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
       timeoutMs: this.#options.requestTimeoutMs ?? this.#options.idleTimeoutMs,
@@ -6518,31 +6577,6 @@ import * as https2 from "node:https";
 import { Readable } from "node:stream";
 import * as tls2 from "node:tls";
 var NULL_BODY_STATUSES2 = new Set([101, 103, 204, 205, 304]);
-function bypassesProxy(url, env) {
-  const entries = (proxyVariable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  return entries.some((entry) => {
-    if (entry === "*")
-      return true;
-    const [name, entryPort] = entry.toLowerCase().replace(/^\*/, "").split(/:(?=\d+$)/);
-    if (entryPort && entryPort !== port)
-      return false;
-    const bare = name.replace(/^\./, "");
-    return host === bare || host.endsWith(`.${bare}`);
-  });
-}
-function proxyFor(url, env) {
-  const named = url.protocol === "https:" ? proxyVariable(env, "HTTPS_PROXY") : url.protocol === "http:" ? proxyVariable(env, "HTTP_PROXY") : undefined;
-  const proxy = named ?? proxyVariable(env, "ALL_PROXY");
-  if (!proxy || bypassesProxy(url, env))
-    return;
-  try {
-    return new URL(proxy.includes("://") ? proxy : `http://${proxy}`);
-  } catch {
-    return;
-  }
-}
 function proxyAuthorization(proxy) {
   if (!proxy.username)
     return {};

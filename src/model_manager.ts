@@ -38,7 +38,7 @@ import {
   type VerifyOptions,
 } from "./manager/verify_models.ts";
 import { RuntimeDetector } from "./runtime/detect_runtime.ts";
-import type { Runtime } from "./runtime/runtime.ts";
+import { hubTransport, type Runtime } from "./runtime/runtime.ts";
 import type { Clock } from "./clock.ts";
 import {
   type ModelInfo,
@@ -91,7 +91,7 @@ export interface ModelManagerOptions {
   /**
    * The `fetch` to use.
    *
-   * @default the global `fetch`
+   * @default the runtime's own transport where it has a cheaper one (Node: bare sockets), else the global `fetch`
    */
   fetch?: typeof fetch;
   /** Cancels every operation of this manager. */
@@ -223,7 +223,7 @@ export class ModelManager {
         option: this.#options.token,
       })),
       tokenCookie: this.#source.tokenCookie,
-      fetch: this.#options.fetch ?? globalThis.fetch,
+      fetch: hubTransport(this.#runtime, this.#options.fetch),
       signal: anySignal(this.#options.signal, signal),
       retry: this.#options.retry ?? {},
       timeoutMs: this.#options.requestTimeoutMs ?? this.#options.idleTimeoutMs,

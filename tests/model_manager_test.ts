@@ -2,7 +2,7 @@ import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelInfo } from "../mod.ts";
+import { type ModelInfo, RuntimeDetector } from "../mod.ts";
 import { type HubServer, sha256Hex, startHubServer } from "./support/hub_server.ts";
 import {
   bytesOf,
@@ -403,6 +403,34 @@ describe("ModelManager against the loopback Hub", () => {
       new Uint8Array(readFileSync(model.path)),
       bytesOf(GATED, "Llama-3.2-1B-rk3588-w8a8.rkllm"),
     );
+  });
+
+  it("sends every Hub request through the runtime's own transport, unless given a fetch", async () => {
+    const runtime = RuntimeDetector.current();
+    const own: string[] = [];
+    const recording = (seen: string[], transport: typeof fetch) =>
+      ((input: RequestInfo | URL, init?: RequestInit) => {
+        seen.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return transport(input, init);
+      }) as typeof fetch;
+    const withOwnTransport = {
+      ...runtime,
+      hubFetch: recording(own, runtime.hubFetch ?? globalThis.fetch),
+    };
+    await managerFor(hub, newDir(), { runtime: withOwnTransport }).manager.downloadModel(QWEN.id);
+    assert.ok(own.some((path) => path.startsWith("/api/models/")), own.join("\n"));
+    assert.ok(own.some((path) => path.endsWith(QWEN_FILE)), "the file body too");
+
+    const given: string[] = [];
+    own.length = 0;
+    const { manager } = managerFor(hub, newDir(), {
+      runtime: withOwnTransport,
+      fetch: recording(given, globalThis.fetch),
+    });
+    await manager.downloadModel(QWEN.id);
+    assert.deepEqual(own, [], "the caller's fetch takes every request");
+    assert.ok(given.some((path) => path.startsWith("/api/models/")), given.join("\n"));
+    assert.ok(given.some((path) => path.endsWith(QWEN_FILE)), "the file body too");
   });
 
   it("fails at once and sends nothing when offline", async () => {

@@ -56,6 +56,12 @@ describe("RuntimeDetector.getInstance()", () => {
     assert.equal(await fs.exists(file), false);
   });
 
+  it("offers to collect garbage on Bun, the one runtime that lets a program ask", () => {
+    const runtime = RuntimeDetector.current();
+    assert.equal(typeof runtime.collectGarbage === "function", expected().type === "bun");
+    runtime.collectGarbage?.();
+  });
+
   it("hands out POSIX path functions", () => {
     const path = RuntimeDetector.getInstance().getPath();
     assert.equal(path.join("/models", "o", "..", "n", "m.rkllm"), "/models/n/m.rkllm");

@@ -6,7 +6,8 @@
  * boot, and the partial file is flushed every few seconds beside the saves.
  * Saves land in order; it saves after enough new bytes or enough time, as its
  * clock says; progress reports the bytes on disk; a failed flush is a storage
- * error and saves nothing.
+ * error and saves nothing; a runtime that can collect its garbage is asked to
+ * every 64 MiB.
  */
 import { after, describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
@@ -195,6 +196,31 @@ describe("TransferTracker where boots cannot be told apart", () => {
     tracker.onBytes(10);
     assert.equal(events.length, 1, "no second progress event within the same instant");
     assert.equal(tracker.transferred, 1010);
+  });
+
+  it("asks a runtime that can collect its garbage to, after every 64 MiB received", () => {
+    let collections = 0;
+    const collecting: Runtime = Object.assign(Object.create(runtime), {
+      collectGarbage: () => collections++,
+    });
+    const state = freshState();
+    const tracker = new TransferTracker(collecting, {
+      destination: destinationOf(),
+      state,
+      book: new PieceBook(state.segments),
+      handle: new MemoryFile(),
+      emit() {},
+      now: () => 0,
+    });
+    const counts: number[] = [];
+    for (let received = 0; received < 200 * MIB; received += MIB) {
+      tracker.onBytes(MIB);
+      counts.push(collections);
+    }
+    assert.equal(counts[62], 0, "not before 64 MiB");
+    assert.equal(counts[63], 1, "at 64 MiB");
+    assert.equal(counts[126], 1, "not again before 128 MiB");
+    assert.equal(collections, 3, "at 64, 128 and 192 MiB");
   });
 
   it("fails a save whose flush fails with a storage error, and saves nothing", async () => {

@@ -12,42 +12,10 @@ import * as https from "node:https";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import * as tls from "node:tls";
-import { type EnvReader, namesAProxy, proxyVariable } from "../runtime/proxy_variables.ts";
+import { type EnvReader, namesAProxy, proxyFor } from "../runtime/proxy_variables.ts";
 
 /** Statuses whose response has no body, which `Response` refuses one for. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/** Whether `NO_PROXY` (`host`, `.suffix`, `host:port`, `*`) names the URL's host. */
-function bypassesProxy(url: URL, env: EnvReader): boolean {
-  const entries = (proxyVariable(env, "NO_PROXY") ?? "").split(/[\s,]+/).filter(Boolean);
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  return entries.some((entry) => {
-    if (entry === "*") return true;
-    const [name, entryPort] = entry.toLowerCase().replace(/^\*/, "").split(/:(?=\d+$)/);
-    if (entryPort && entryPort !== port) return false;
-    const bare = name.replace(/^\./, "");
-    return host === bare || host.endsWith(`.${bare}`);
-  });
-}
-
-/**
- * The proxy URL for a request URL, or `undefined` to go directly.
- */
-export function proxyFor(url: URL, env: EnvReader): URL | undefined {
-  const named = url.protocol === "https:"
-    ? proxyVariable(env, "HTTPS_PROXY")
-    : url.protocol === "http:"
-    ? proxyVariable(env, "HTTP_PROXY")
-    : undefined;
-  const proxy = named ?? proxyVariable(env, "ALL_PROXY");
-  if (!proxy || bypassesProxy(url, env)) return undefined;
-  try {
-    return new URL(proxy.includes("://") ? proxy : `http://${proxy}`);
-  } catch {
-    return undefined;
-  }
-}
 
 function proxyAuthorization(proxy: URL): Record<string, string> {
   if (!proxy.username) return {};

@@ -12,7 +12,7 @@ import type { RepoSource } from "../source/repo_source.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
-import type { FileHandle, Runtime } from "../runtime/runtime.ts";
+import { type FileHandle, hubTransport, type Runtime } from "../runtime/runtime.ts";
 import { storageFailure } from "../store/storage_error.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 import { type ConfirmedFile, confirmFile } from "./confirm_identity.ts";
@@ -498,8 +498,7 @@ async function verifyPartial(
  */
 function transportFor(options: DownloadEngineOptions): HubConnection {
   const { connection, runtime } = options;
-  const own = connection.fetch === globalThis.fetch ? runtime.bodyFetch : undefined;
-  return own ? { ...connection, fetch: own } : connection;
+  return { ...connection, fetch: hubTransport(runtime, connection.fetch) };
 }
 
 function resultOf(

@@ -1,7 +1,8 @@
 /**
  * Bookkeeping while a file's segments download: counting bytes, reporting
  * progress, and persisting segment progress often enough that a killed
- * process loses only a few MiB, and a power cut only the last seconds.
+ * process loses only a few MiB, and a power cut only the last seconds; where
+ * the runtime lets it, collecting garbage every 64 MiB.
  *
  * @module
  */
@@ -29,6 +30,12 @@ const SAVE_MIN_INTERVAL_MS = 100;
  */
 const FLUSH_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 100;
+/**
+ * Where the runtime lets a program collect its garbage ({@linkcode Runtime.collectGarbage}),
+ * ask after this many new bytes: Bun's peak while downloading 1 GiB from loopback
+ * fell from 163 to 133 MB in the same time (every 32 MiB: 128 MB, 2 % slower).
+ */
+const COLLECT_EVERY_BYTES = 64 * 1024 * 1024;
 
 /** What a {@linkcode TransferTracker} tracks, and whom it tells. */
 export interface TrackedTransfer {
@@ -68,6 +75,7 @@ export class TransferTracker {
   #lastProgressAt = -Infinity;
   #lastSaveAt: number;
   #unsavedBytes = 0;
+  #uncollectedBytes = 0;
   #bootId: string | undefined;
   /** The book's pieces as of the last completed flush. */
   #durable: Segment[];
@@ -104,6 +112,7 @@ export class TransferTracker {
   onBytes(count: number): void {
     this.transferred += count;
     this.#unsavedBytes += count;
+    this.#collectWhenDue(count);
     const now = this.#now();
     if (now - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
       this.#lastProgressAt = now;
@@ -115,6 +124,16 @@ export class TransferTracker {
       // A failed periodic save is not fatal: the next one, or the final one, tries again.
       this.#queue().catch(() => {}).finally(() => (this.#periodicQueued = false));
     }
+  }
+
+  /** Asks the runtime to collect its garbage after every {@linkcode COLLECT_EVERY_BYTES} new bytes. */
+  #collectWhenDue(count: number): void {
+    const collect = this.#runtime.collectGarbage;
+    if (!collect) return;
+    this.#uncollectedBytes += count;
+    if (this.#uncollectedBytes < COLLECT_EVERY_BYTES) return;
+    this.#uncollectedBytes = 0;
+    collect();
   }
 
   /** Flushes the data, then records how far each segment got (after any save in progress). */

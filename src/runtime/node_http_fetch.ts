@@ -58,7 +58,8 @@ export function nodeHttpFetch(input: RequestInfo | URL, init: RequestInit = {}):
 }
 
 function plainHeaders(headers: HeadersInit | undefined): Record<string, string> {
-  const plain: Record<string, string> = {};
+  // No content coding is decoded here, so none is asked for (without the field, any would do).
+  const plain: Record<string, string> = { "accept-encoding": "identity" };
   new Headers(headers).forEach((value, name) => (plain[name] = value));
   return plain;
 }

@@ -22,7 +22,7 @@ import {
 import { isPidAlive } from "./process_alive.ts";
 import { nodeHttpFetch } from "./node_http_fetch.ts";
 import { socketFetch } from "./node_socket_fetch.ts";
-import { namesAProxy } from "./proxy_variables.ts";
+import { type EnvReader, namesAProxy, proxyFor } from "./proxy_variables.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
   return {
@@ -91,12 +91,22 @@ class NodeFileHandle implements FileHandle {
 }
 
 /**
- * The transport for file bodies: bare sockets, or `node:http` (whose agents
- * apply proxies) when a proxy variable is set.
+ * The transport for a Hub request to `url`: `node:http`, whose agents apply
+ * proxies, where the proxy variables read through `env` send it through a
+ * proxy; else bare sockets (a host `NO_PROXY` exempts, such as a mirror on the LAN).
  */
-function nodeBodyFetch(): typeof fetch {
-  const proxied = namesAProxy((name) => process.env[name]);
-  return (proxied ? nodeHttpFetch : socketFetch) as typeof fetch;
+export function nodeHubTransport(url: URL, env: EnvReader): typeof fetch {
+  return (proxyFor(url, env) ? nodeHttpFetch : socketFetch) as typeof fetch;
+}
+
+/** The Hub transport of this process: chosen per URL once a proxy variable is set. */
+function nodeHubFetch(): typeof fetch {
+  const env: EnvReader = (name) => process.env[name];
+  if (!namesAProxy(env)) return socketFetch as typeof fetch;
+  return function hubFetch(input: RequestInfo | URL, init?: RequestInit) {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return nodeHubTransport(url, env)(input, init);
+  } as typeof fetch;
 }
 
 let stdinLines: AsyncIterator<string> | undefined;
@@ -236,7 +246,15 @@ export function createNodeRuntime(name: "node" | "bun"): Runtime {
       return () => process.off("SIGTERM", handler);
     },
     // Node's fetch (undici) and node:http cost far more CPU and memory per GiB than
-    // a socket read into one buffer; Bun's fetch does not.
-    bodyFetch: name === "node" ? nodeBodyFetch() : undefined,
+    // a socket read into one buffer, and undici 20-40 MB once loaded; Bun's fetch does not.
+    hubFetch: name === "node" ? nodeHubFetch() : undefined,
+    collectGarbage: name === "bun" ? bunCollector() : undefined,
   };
+}
+
+/** Bun's synchronous full collection, when `Bun.gc` is there. */
+function bunCollector(): (() => void) | undefined {
+  const bun = (globalThis as { Bun?: { gc?: (synchronous: boolean) => void } }).Bun;
+  const gc = bun?.gc;
+  return typeof gc === "function" ? () => gc.call(bun, true) : undefined;
 }

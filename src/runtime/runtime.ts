@@ -137,12 +137,21 @@ export interface Runtime {
   /** Calls `handler` on SIGTERM (a service manager or `kill` stopping it); returns a function that removes it. */
   onTerminate(handler: () => void): () => void;
   /**
-   * A `fetch`-compatible transport for large file bodies, where the runtime has a
-   * cheaper one than its `fetch` (Node: bare sockets, `node:http` behind a proxy);
-   * `undefined` to use `fetch`.
-   * It follows no redirects and honours the same proxy settings as `fetch`.
+   * A `fetch`-compatible transport for the Hub's GET and HEAD requests (API
+   * answers and file bodies), where the runtime has a cheaper one than its
+   * `fetch` (Node: bare sockets; `node:http` for a URL that goes through a
+   * proxy); `undefined` to use `fetch`. Node's `fetch` (undici) alone costs
+   * 20-40 MB the first time it is used. It follows no redirects, sends no
+   * request body and honours the same proxy settings as `fetch`.
    */
-  readonly bodyFetch?: typeof fetch;
+  readonly hubFetch?: typeof fetch;
+  /**
+   * Frees unreachable memory now, where the runtime lets a program ask (Bun);
+   * absent elsewhere. A download asks every few tens of MiB: Bun hands each body
+   * chunk over in a new buffer, and its collector otherwise lets tens of MB of
+   * them pile up while bytes arrive fast.
+   */
+  readonly collectGarbage?: () => void;
 }
 
 /**
@@ -186,3 +195,13 @@ const DENO_ERROR_CODES: Record<string, string> = {
   ReadOnly: "EROFS",
   StorageFull: "ENOSPC",
 };
+
+/**
+ * The `fetch` Hub requests go through: `chosen` (a caller's own), unless it is
+ * absent or the platform's own `fetch`, where the runtime's cheaper transport
+ * ({@linkcode Runtime.hubFetch}) stands in for it.
+ */
+export function hubTransport(runtime: Runtime, chosen?: typeof fetch): typeof fetch {
+  if (chosen && chosen !== globalThis.fetch) return chosen;
+  return runtime.hubFetch ?? globalThis.fetch;
+}

@@ -223,7 +223,7 @@ export interface CountingRuntime {
  */
 export function countingRuntime(): CountingRuntime {
   const base = RuntimeDetector.current();
-  const transport = base.bodyFetch ?? globalThis.fetch;
+  const transport = base.hubFetch ?? globalThis.fetch;
   const reads: { path: string; bytes: number }[] = [];
   const bodyFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const response = await transport(input, init);
@@ -238,7 +238,7 @@ export function countingRuntime(): CountingRuntime {
     });
   };
   return {
-    runtime: { ...base, bodyFetch: bodyFetch as typeof fetch },
+    runtime: { ...base, hubFetch: bodyFetch as typeof fetch },
     bytesRead: (pathIncludes) =>
       reads.filter((read) => read.path.includes(pathIncludes))
         .reduce((sum, read) => sum + read.bytes, 0),

@@ -8,7 +8,7 @@ import { type DownloadOptions, type DownloadResult } from "./manager/download_mo
 import { type CleanOptions, type CleanReport, type RemoveResult } from "./manager/remove_models.ts";
 import { type OutdatedReport } from "./manager/outdated_models.ts";
 import { type ModelVerification, type VerifyOptions } from "./manager/verify_models.ts";
-import type { Runtime } from "./runtime/runtime.ts";
+import { type Runtime } from "./runtime/runtime.ts";
 import type { Clock } from "./clock.ts";
 import { type ModelInfo, type PartialDownload, type StoreScan } from "./store/model_catalog.ts";
 import { type RepoVariants } from "./manager/repo_variants.ts";
@@ -51,7 +51,7 @@ export interface ModelManagerOptions {
     /**
      * The `fetch` to use.
      *
-     * @default the global `fetch`
+     * @default the runtime's own transport where it has a cheaper one (Node: bare sockets), else the global `fetch`
      */
     fetch?: typeof fetch;
     /** Cancels every operation of this manager. */

@@ -3,7 +3,7 @@ import type { RepoSource } from "../source/repo_source.ts";
 import type { RetryOptions } from "../http/retry.ts";
 import type { RepoFile } from "../hub/list_files.ts";
 import type { RepoId } from "../hub/repo_id.ts";
-import type { Runtime } from "../runtime/runtime.ts";
+import { type Runtime } from "../runtime/runtime.ts";
 import type { DownloadEventHandler } from "./download_events.ts";
 /** The engine's settings. */
 export interface DownloadEngineOptions {

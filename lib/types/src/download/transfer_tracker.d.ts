@@ -1,7 +1,8 @@
 /**
  * Bookkeeping while a file's segments download: counting bytes, reporting
  * progress, and persisting segment progress often enough that a killed
- * process loses only a few MiB, and a power cut only the last seconds.
+ * process loses only a few MiB, and a power cut only the last seconds; where
+ * the runtime lets it, collecting garbage every 64 MiB.
  *
  * @module
  */
