@@ -3313,6 +3313,9 @@ async function refuseContentEncoding(response, action) {
 }
 
 // src/download/body_writer.ts
+var spareBuffers = [];
+var MAX_SPARE_BUFFERS = 16;
+
 class BodyWriter {
   #target;
   #buffer;
@@ -3321,7 +3324,20 @@ class BodyWriter {
   #segment;
   constructor(target, batchBytes) {
     this.#target = target;
-    this.#buffer = new Uint8Array(batchBytes);
+    const spare = spareBuffers.findLastIndex((buffer) => buffer.length === batchBytes);
+    this.#buffer = spare === -1 ? new Uint8Array(batchBytes) : spareBuffers.splice(spare, 1)[0];
+  }
+  release() {
+    const buffer = this.#buffer;
+    this.#buffer = undefined;
+    this.#filled = 0;
+    if (buffer && spareBuffers.length < MAX_SPARE_BUFFERS)
+      spareBuffers.push(buffer);
+  }
+  #batch() {
+    if (!this.#buffer)
+      throw new Error("the body writer was released");
+    return this.#buffer;
   }
   front(segment) {
     if (this.#segment !== segment || this.#filled === 0)
@@ -3332,21 +3348,22 @@ class BodyWriter {
     if (this.#segment !== segment || this.#position + this.#filled !== position) {
       await this.flush();
     }
+    const buffer = this.#batch();
     let done = 0;
     while (done < bytes.length) {
       if (this.#filled === 0) {
         this.#segment = segment;
         this.#position = position + done;
-        if (bytes.length - done >= this.#buffer.length) {
+        if (bytes.length - done >= buffer.length) {
           await this.#write(segment, bytes.subarray(done), this.#position);
           return;
         }
       }
-      const count = Math.min(bytes.length - done, this.#buffer.length - this.#filled);
-      this.#buffer.set(bytes.subarray(done, done + count), this.#filled);
+      const count = Math.min(bytes.length - done, buffer.length - this.#filled);
+      buffer.set(bytes.subarray(done, done + count), this.#filled);
       this.#filled += count;
       done += count;
-      if (this.#filled === this.#buffer.length)
+      if (this.#filled === buffer.length)
         await this.flush();
     }
   }
@@ -3356,7 +3373,7 @@ class BodyWriter {
     this.#filled = 0;
     if (!segment || filled === 0)
       return;
-    await this.#write(segment, this.#buffer.subarray(0, filled), this.#position);
+    await this.#write(segment, this.#batch().subarray(0, filled), this.#position);
   }
   async#write(segment, bytes, position) {
     const length = Math.max(0, Math.min(bytes.length, segment.end + 1 - position));
@@ -3655,7 +3672,10 @@ async function copyBody(job, reader, body) {
       }
     }
   } finally {
-    await writer.flush().finally(() => reader.cancel().catch(() => {}));
+    await writer.flush().finally(() => {
+      writer.release();
+      reader.cancel().catch(() => {});
+    });
   }
 }
 function concat(chunks, length) {
@@ -3669,7 +3689,7 @@ function concat(chunks, length) {
 }
 
 // src/download/prefix_hasher.ts
-var READ_BACK_BYTES = 4 * 1024 * 1024;
+var READ_BACK_BYTES = 1024 * 1024;
 var MAX_LAG_BYTES = 16 * 1024 * 1024;
 
 class PrefixHasher {

@@ -3,7 +3,8 @@
  * batches, a segment's `next` moves only over bytes written and never back,
  * bytes past a segment's end (its tail taken by another request) are dropped,
  * a failed write is a storage error that leaves `next` where it was, and the
- * one told about written bytes (the hasher) can hold the writer.
+ * one told about written bytes (the hasher) can hold the writer; a released
+ * writer's buffer serves the next one.
  */
 import { describe } from "node:test";
 import { it } from "./support/test_timeout.ts";
@@ -106,6 +107,29 @@ describe("BodyWriter", () => {
       return true;
     });
     assert.equal(segment.next, 0);
+  });
+
+  it("hands its batch buffer to the next writer once released, and takes no more bytes", async () => {
+    const file = new MemoryFile();
+    const written: ArrayBufferLike[] = [];
+    const write = file.write.bind(file);
+    file.write = (data, position) => {
+      written.push(data.buffer);
+      return write(data, position);
+    };
+    const first = writerOn(file, { start: 0, end: 999 });
+    await first.writer.put(first.segment, bytesAt(0, 10), 0);
+    await first.writer.flush();
+    first.writer.release();
+    await assert.rejects(first.writer.put(first.segment, bytesAt(10, 10), 10), /released/);
+
+    const second = writerOn(file, { start: 2000, end: 2999 });
+    await second.writer.put(second.segment, bytesAt(2000, 10), 2000);
+    await second.writer.flush();
+    assert.equal(written.length, 2);
+    assert.equal(written[1], written[0], "the second writer batches in the first one's buffer");
+    assert.deepEqual(file.content.subarray(2000, 2010), bytesAt(2000, 10));
+    assert.deepEqual(file.writes, [{ position: 0, length: 10 }, { position: 2000, length: 10 }]);
   });
 
   it("reads a body chunk by chunk, to its end", async () => {

@@ -349,7 +349,11 @@ async function copyBody(
       }
     }
   } finally {
-    await writer.flush().finally(() => reader.cancel().catch(() => {}));
+    await writer.flush().finally(() => {
+      // Every write has settled: the next request's writer may take the buffer.
+      writer.release();
+      reader.cancel().catch(() => {});
+    });
   }
 }
 

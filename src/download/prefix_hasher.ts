@@ -26,8 +26,12 @@ export interface PrefixSource {
   signal?: AbortSignal;
 }
 
-/** Bytes read back from the file at a time (one buffer, reused). */
-const READ_BACK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes read back from the file at a time (one buffer, reused): 1 MiB reads
+ * cost no measurable time against 4 MiB, and the npm bundle on Node 20 peaked
+ * 3 MB lower.
+ */
+const READ_BACK_BYTES = 1024 * 1024;
 /**
  * Writes wait while the hashed front is further than this behind the contiguous
  * prefix: bytes that land ahead of the hashed front are read back, and without

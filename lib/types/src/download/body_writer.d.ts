@@ -34,6 +34,12 @@ export declare class BodyWriter {
     #private;
     /** A writer for `target` batching up to `batchBytes`. */
     constructor(target: BodyWriterTarget, batchBytes: number);
+    /**
+     * Hands the batch buffer on to a later writer; what is buffered and not
+     * flushed is dropped, and the writer takes no more bytes. Call it once no
+     * write is in progress.
+     */
+    release(): void;
     /** The next file byte `segment` needs: after what is on disk and what is buffered for it. */
     front(segment: PieceView): number;
     /** Adds `bytes`, which belong at file byte `position` of `segment`, writing full batches. */
