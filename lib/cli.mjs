@@ -3689,7 +3689,7 @@ function concat(chunks, length) {
 }
 
 // src/download/prefix_hasher.ts
-var READ_BACK_BYTES = 1024 * 1024;
+var READ_BACK_BYTES = 4 * 1024 * 1024;
 var MAX_LAG_BYTES = 16 * 1024 * 1024;
 
 class PrefixHasher {
