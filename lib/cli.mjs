@@ -841,11 +841,16 @@ class ChunkedBody extends ReadableStream {
   }
 }
 
+// src/runtime/request_url.ts
+function requestUrl(input) {
+  return new URL(input instanceof Request ? input.url : String(input));
+}
+
 // src/runtime/node_http_fetch.ts
 var BODY_HIGH_WATER_BYTES = 64 * 1024;
 var NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 function nodeHttpFetch(input, init = {}) {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   return new Promise((resolve, reject) => {
@@ -1229,7 +1234,7 @@ var pool = new SocketPool;
 class StaleConnection extends Error {
 }
 async function socketFetch(input, init = {}) {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   if (signal?.aborted)
@@ -1485,7 +1490,7 @@ function nodeHubFetch() {
   if (!namesAProxy(env))
     return socketFetch;
   return function hubFetch(input, init) {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = requestUrl(input);
     return nodeHubTransport(url, env)(input, init);
   };
 }
@@ -6684,7 +6689,7 @@ function createProxyFetch(env) {
   if (!namesAProxy(env))
     return;
   return function proxyFetch(input, init = {}) {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = requestUrl(input);
     const proxy = proxyFor(url, env);
     if (!proxy)
       return fetch(input, init);

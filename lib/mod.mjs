@@ -5544,10 +5544,17 @@ import { createInterface } from "node:readline";
 // src/runtime/node_http_fetch.ts
 import * as http from "node:http";
 import * as https from "node:https";
+
+// src/runtime/request_url.ts
+function requestUrl(input) {
+  return new URL(input instanceof Request ? input.url : String(input));
+}
+
+// src/runtime/node_http_fetch.ts
 var BODY_HIGH_WATER_BYTES = 64 * 1024;
 var NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 function nodeHttpFetch(input, init = {}) {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   return new Promise((resolve, reject) => {
@@ -5931,7 +5938,7 @@ var pool = new SocketPool;
 class StaleConnection extends Error {
 }
 async function socketFetch(input, init = {}) {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   if (signal?.aborted)
@@ -6187,7 +6194,7 @@ function nodeHubFetch() {
   if (!namesAProxy(env))
     return socketFetch;
   return function hubFetch(input, init) {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = requestUrl(input);
     return nodeHubTransport(url, env)(input, init);
   };
 }

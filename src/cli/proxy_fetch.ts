@@ -13,6 +13,7 @@ import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import * as tls from "node:tls";
 import { type EnvReader, namesAProxy, proxyFor } from "../runtime/proxy_variables.ts";
+import { requestUrl } from "../runtime/request_url.ts";
 
 /** Statuses whose response has no body, which `Response` refuses one for. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -115,7 +116,7 @@ async function proxiedRequest(url: URL, proxy: URL, init: RequestInit): Promise<
 export function createProxyFetch(env: EnvReader): typeof fetch | undefined {
   if (!namesAProxy(env)) return undefined;
   return function proxyFetch(input: RequestInfo | URL, init: RequestInit = {}) {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = requestUrl(input);
     const proxy = proxyFor(url, env);
     if (!proxy) return fetch(input, init);
     return proxiedRequest(url, proxy, init);

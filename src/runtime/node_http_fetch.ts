@@ -13,6 +13,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { ChunkedBody, type ChunkReader } from "./chunked_body.ts";
+import { requestUrl } from "./request_url.ts";
 
 /** Bytes a body stream holds before it pauses the socket. */
 const BODY_HIGH_WATER_BYTES = 64 * 1024;
@@ -25,7 +26,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * treated as `"manual"`; request bodies are not supported.
  */
 export function nodeHttpFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   return new Promise<Response>((resolve, reject) => {

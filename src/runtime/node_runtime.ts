@@ -23,6 +23,7 @@ import { isPidAlive } from "./process_alive.ts";
 import { nodeHttpFetch } from "./node_http_fetch.ts";
 import { socketFetch } from "./node_socket_fetch.ts";
 import { type EnvReader, namesAProxy, proxyFor } from "./proxy_variables.ts";
+import { requestUrl } from "./request_url.ts";
 
 function toStat(stat: import("node:fs").Stats): FileStat {
   return {
@@ -104,7 +105,7 @@ function nodeHubFetch(): typeof fetch {
   const env: EnvReader = (name) => process.env[name];
   if (!namesAProxy(env)) return socketFetch as typeof fetch;
   return function hubFetch(input: RequestInfo | URL, init?: RequestInit) {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = requestUrl(input);
     return nodeHubTransport(url, env)(input, init);
   } as typeof fetch;
 }

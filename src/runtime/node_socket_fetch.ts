@@ -13,6 +13,7 @@
 import { ChunkedBody, type ChunkReader } from "./chunked_body.ts";
 import { BodyDecoder, framingOf } from "./http1_body.ts";
 import { headEndIn, MAX_HEAD_BYTES, parseHead, type ResponseHead } from "./http1_head.ts";
+import { requestUrl } from "./request_url.ts";
 import { SocketConnection, SocketPool } from "./socket_connection.ts";
 
 /** Request fields the transport writes itself, or that have no meaning for it. */
@@ -49,7 +50,7 @@ export async function socketFetch(
   input: RequestInfo | URL,
   init: RequestInit = {},
 ): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = requestUrl(input);
   const method = (init.method ?? "GET").toUpperCase();
   const signal = init.signal ?? undefined;
   if (signal?.aborted) throw signal.reason;
