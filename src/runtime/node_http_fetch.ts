@@ -1,10 +1,10 @@
 /**
- * A `fetch`-compatible transport over `node:http`/`node:https`, for file
- * bodies on Node.js: it costs about a CPU second per GiB and tens of MB less
- * than Node's `fetch` (undici). It sends one request as asked and follows no
- * redirect (the http layer does that, scoping the token); the body stream
- * pauses the socket while the reader is behind, so nothing piles up in
- * memory. It uses Node's global agents, so proxies apply exactly as they do
+ * A `fetch`-compatible transport over `node:http`/`node:https`, for the Hub's
+ * requests on Node.js that go through a proxy: it costs about a CPU second
+ * per GiB and tens of MB less than Node's `fetch` (undici). It sends one
+ * request as asked and follows no redirect (the http layer does that, scoping
+ * the token); the body stream pauses the socket while the reader is behind,
+ * so nothing piles up in memory. It uses Node's global agents, so proxies apply exactly as they do
  * to `fetch` (`NODE_USE_ENV_PROXY`, or `http.setGlobalProxyFromEnv()` as the
  * CLI calls it: `HTTPS_PROXY` through CONNECT, `HTTP_PROXY`, `NO_PROXY`).
  *

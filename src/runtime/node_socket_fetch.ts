@@ -1,5 +1,6 @@
 /**
- * A `fetch`-compatible transport for file bodies on Node.js: HTTP/1.1 over
+ * A `fetch`-compatible transport for the Hub's requests on Node.js (the API
+ * answers, and file bodies above all): HTTP/1.1 over
  * connections that read into one reused buffer each, kept alive per origin.
  * `node:http` makes a new buffer for every read of a socket, and at download
  * speed the collector then runs a full collection every few tens of ms. On a
